@@ -1,0 +1,88 @@
+#include "concord/core/id.hpp"
+
+#include <array>
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+
+#include <openssl/rand.h>
+
+namespace concord {
+namespace {
+
+std::string hex_uuid(const std::array<unsigned char, 16>& b) {
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return std::string(out, 36);
+}
+
+struct V7State {
+  std::mutex mutex;
+  long long last_ms = -1;
+  unsigned counter = 0;
+};
+
+V7State& state() {
+  static V7State s;
+  return s;
+}
+
+std::string make_v7(long long ms) {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+  unsigned counter;
+  {
+    auto& s = state();
+    std::lock_guard lock(s.mutex);
+    if (ms <= s.last_ms) {
+      ms = s.last_ms;
+      if (++s.counter > 0xFFF) {  // counter exhausted: borrow the next millisecond
+        ++ms;
+        s.counter = 0;
+      }
+    } else {
+      s.counter = (b[6] & 0x07u) << 8 | b[7];  // random start leaves room to count up
+    }
+    s.last_ms = ms;
+    counter = s.counter;
+  }
+  for (int i = 0; i < 6; ++i) b[static_cast<size_t>(i)] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  b[6] = static_cast<unsigned char>(0x70 | ((counter >> 8) & 0x0F));
+  b[7] = static_cast<unsigned char>(counter & 0xFF);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  return hex_uuid(b);
+}
+
+}  // namespace
+
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+UuidV7Generator::UuidV7Generator(const Clock& clock) : clock_(clock) {}
+
+std::string UuidV7Generator::next() { return make_v7(clock_.now().time_since_epoch().count()); }
+
+std::string SequentialIdGenerator::next() {
+  ++n_;
+  char out[40];
+  std::snprintf(out, sizeof out, "00000000-0000-7000-8000-%012llx", n_);
+  return out;
+}
+
+std::string new_uuid_v7() {
+  static SystemClock clock;
+  return make_v7(clock.now().time_since_epoch().count());
+}
+
+}  // namespace concord

@@ -1,0 +1,75 @@
+#pragma once
+// The system of record. Each service appends its events to its own topic and rebuilds its
+// state by replaying topics from the beginning. Two implementations: Kafka (distributed) and
+// one file per topic (the embedded default); one behavioural test suite runs against both.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "concord/core/error.hpp"
+#include "concord/events/event.hpp"
+
+namespace concord::events {
+
+struct Record {
+  std::string topic;
+  int partition = 0;
+  long long offset = 0;
+  std::string key;
+  Event event;
+};
+
+struct Output {
+  std::string topic;
+  std::string key;
+  Event event;
+};
+
+// Why an append failed, beyond the Error's message: `unavailable` is worth retrying later
+// (the HTTP layer answers 503); `fenced` means another writer with the same transactional id
+// took over and this process must stop writing.
+enum class LogFailure { unavailable, fenced, rejected };
+LogFailure failure_of(const Error& error);
+Error log_error(LogFailure failure, std::string detail);
+
+// Live consumption of one or more topics by a consumer group, with committed positions.
+// Not thread-safe: one thread polls and commits.
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+  // Up to `max` records, waiting at most `wait` for the first. Records of one key come in order.
+  virtual Result<std::vector<Record>> poll(std::chrono::milliseconds wait, size_t max) = 0;
+  // Commits the positions just past `consumed` for the group.
+  virtual Status commit(const std::vector<Record>& consumed) = 0;
+  // The processor step: appends `outputs` and commits the positions past `consumed` as one
+  // atomic step. On failure nothing of it is visible, and the subscription is rewound to the
+  // last committed position so the same records are polled again.
+  virtual Status commit_with(const std::vector<Output>& outputs, const std::vector<Record>& consumed) = 0;
+};
+
+struct TopicSpec {
+  std::string name;
+  int partitions = 3;
+  int replication_factor = 1;
+};
+
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+  // Creates the topics that do not exist yet (never compacted, retained forever).
+  virtual Status ensure_topics(const std::vector<TopicSpec>& topics) = 0;
+  // All events of one call are committed together or not at all; returns once durable.
+  virtual Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) = 0;
+  // Every committed event from the beginning to the end of the log as of the call, in order
+  // per key. Stops early and returns the error if `visit` returns one.
+  virtual Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) = 0;
+  virtual Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
+                                                          const std::string& group) = 0;
+  // Whether the log can take appends now (for /readyz).
+  virtual bool healthy() = 0;
+};
+
+}  // namespace concord::events
