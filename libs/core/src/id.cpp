@@ -17,23 +17,21 @@ std::string hex_uuid(const std::array<unsigned char, 16>& b) {
   return std::string(out, 36);
 }
 
-struct V7State {
+}  // namespace
+
+struct UuidV7Generator::State {
   std::mutex mutex;
   long long last_ms = -1;
   unsigned counter = 0;
 };
 
-V7State& state() {
-  static V7State s;
-  return s;
-}
+namespace {
 
-std::string make_v7(long long ms) {
+std::string make_v7(UuidV7Generator::State& s, long long ms) {
   std::array<unsigned char, 16> b{};
   if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) throw std::runtime_error("RAND_bytes failed");
   unsigned counter;
   {
-    auto& s = state();
     std::lock_guard lock(s.mutex);
     if (ms <= s.last_ms) {
       ms = s.last_ms;
@@ -69,9 +67,10 @@ bool is_uuid(std::string_view s) {
   return true;
 }
 
-UuidV7Generator::UuidV7Generator(const Clock& clock) : clock_(clock) {}
+UuidV7Generator::UuidV7Generator(const Clock& clock) : clock_(clock), state_(std::make_unique<State>()) {}
+UuidV7Generator::~UuidV7Generator() = default;
 
-std::string UuidV7Generator::next() { return make_v7(clock_.now().time_since_epoch().count()); }
+std::string UuidV7Generator::next() { return make_v7(*state_, clock_.now().time_since_epoch().count()); }
 
 std::string SequentialIdGenerator::next() {
   ++n_;
@@ -82,7 +81,8 @@ std::string SequentialIdGenerator::next() {
 
 std::string new_uuid_v7() {
   static SystemClock clock;
-  return make_v7(clock.now().time_since_epoch().count());
+  static UuidV7Generator generator(clock);
+  return generator.next();
 }
 
 }  // namespace concord

@@ -1,5 +1,6 @@
 #pragma once
 // Identifiers are UUIDv7 (RFC 9562): time-ordered, so ids sort by creation and index well.
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,10 +21,13 @@ class IdGenerator {
 class UuidV7Generator final : public IdGenerator {
  public:
   explicit UuidV7Generator(const Clock& clock);
+  ~UuidV7Generator() override;
   std::string next() override;
+  struct State;
 
  private:
   const Clock& clock_;
+  std::unique_ptr<State> state_;
 };
 
 // For tests: 00000000-0000-7000-8000-000000000001, ...002, ... in order.
