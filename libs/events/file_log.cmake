@@ -1,0 +1,1 @@
+# concord_events target: owned by the file-log work

@@ -1,0 +1,1 @@
+# concord_events_kafka target: owned by the Kafka work
