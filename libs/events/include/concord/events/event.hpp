@@ -30,11 +30,22 @@ struct Event {
   bool operator==(const Event&) const = default;
 };
 
+// Structured mode. Empty optional attributes (subject, datacontenttype, dataschema, actor,
+// correlationid, causationid, traceparent) are left out; `time` is written in UTC with `Z`.
+// Never throws: a string that is not UTF-8 is written with U+FFFD (validate() refuses it first).
 nlohmann::json to_json(const Event& e);
 std::string serialize(const Event& e);
 // Strict: specversion must be "1.0", required attributes present and typed, time RFC 3339,
-// sequence a non-negative integer, data an object. The error names the attribute.
+// sequence a non-negative integer, data an object. The error names the attribute (bad_request,
+// with the attribute's JSON pointer in `errors`). Unknown extension attributes are ignored, as
+// CloudEvents asks, so an older reader can replay events a newer writer added attributes to.
+// Never throws.
 Result<Event> parse_event(std::string_view text);
 Result<Event> from_json(const nlohmann::json& doc);
+// Whether `e` would survive serialize → parse_event unchanged: id, source and type non-empty,
+// sequence ≥ 0, time within years 0001–9999, data an object, valid UTF-8 throughout, a
+// datacontenttype of JSON and a well-formed traceparent when present. Every EventLog refuses
+// (LogFailure::rejected) an append or commit_with holding an event that fails this.
+Status validate(const Event& e);
 
 }  // namespace concord::events

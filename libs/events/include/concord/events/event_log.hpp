@@ -16,8 +16,9 @@ namespace concord::events {
 
 struct Record {
   std::string topic;
-  int partition = 0;
-  long long offset = 0;
+  int partition = 0;     // the file log has one partition per topic: 0
+  long long offset = 0;  // increasing within a partition; not necessarily contiguous (Kafka
+                         // transactions leave gaps), contiguous from 0 in the file log
   std::string key;
   Event event;
 };
@@ -30,13 +31,22 @@ struct Output {
 
 // Why an append failed, beyond the Error's message: `unavailable` is worth retrying later
 // (the HTTP layer answers 503); `fenced` means another writer with the same transactional id
-// took over and this process must stop writing.
+// took over and this process must stop writing; `rejected` means the request itself is wrong
+// (an event that fails validate(), a bad topic name, a batch too large) and retrying it is
+// pointless.
+// log_error() makes an Error whose extensions["log_failure"] is "unavailable", "fenced" or
+// "rejected", with code `unavailable` (503) for the first two and `internal` (500) for
+// `rejected`: by the time events reach the log the request has been validated, so a refusal is
+// a bug in the caller, not the user's fault. failure_of() reads it back; an Error not made by
+// log_error() counts as `unavailable` when its code is, and as `rejected` otherwise.
 enum class LogFailure { unavailable, fenced, rejected };
 LogFailure failure_of(const Error& error);
 Error log_error(LogFailure failure, std::string detail);
 
-// Live consumption of one or more topics by a consumer group, with committed positions.
-// Not thread-safe: one thread polls and commits.
+// Live consumption of one or more topics by a consumer group, with committed positions. A group
+// that has committed nothing starts at the beginning of every topic; topics that do not exist yet
+// are picked up when they are created. Not thread-safe: one thread polls and commits. Destroy it
+// before the EventLog it came from, and keep at most one live Subscription per group.
 class Subscription {
  public:
   virtual ~Subscription() = default;
@@ -64,7 +74,8 @@ class EventLog {
   // All events of one call are committed together or not at all; returns once durable.
   virtual Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) = 0;
   // Every committed event from the beginning to the end of the log as of the call, in order
-  // per key. Stops early and returns the error if `visit` returns one.
+  // per key; a topic that does not exist replays as empty. Stops early and returns the error if
+  // `visit` returns one. `visit` may append (what it appends is past the end of this replay).
   virtual Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) = 0;
   virtual Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
                                                           const std::string& group) = 0;
