@@ -1,0 +1,72 @@
+#pragma once
+// The HTTP/1.1 server every service runs. One pipeline for every request:
+//   limits → correlation id → route (404/405) → authenticate (401) → idempotency → handler
+//   → errors to problem+json → metrics and access log.
+// /healthz, /readyz and /metrics are built in and public.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "concord/core/error.hpp"
+#include "concord/http/router.hpp"
+
+namespace concord::cache {
+class Cache;
+}
+
+namespace concord::http {
+
+struct ServerOptions {
+  std::string service = "concord";     // label on metrics and logs
+  std::string address = "127.0.0.1:0"; // host:port; port 0 picks a free one (see Server::port)
+  size_t header_limit = 8 * 1024;
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};     // waiting for a request's headers
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};  // reading a request's body
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
+  size_t max_connections = 1024;       // beyond it: 429 and close
+  int threads = 4;                     // handlers run on these threads; a blocking append occupies one
+  std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
+  std::chrono::milliseconds sse_heartbeat{std::chrono::seconds(15)};
+  bool access_log = true;
+};
+
+// Authenticates the Authorization header (absent → nullopt); an Error becomes 401.
+using Authenticator = std::function<Result<auth::Principal>(std::optional<std::string_view> authorization)>;
+
+struct Readiness {
+  bool ready = false;
+  nlohmann::json checks = nlohmann::json::object();  // e.g. {"event_log": "ok", "replay": "done"}
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Router router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void set_authenticator(Authenticator authenticator);
+  void set_readiness(std::function<Readiness()> readiness);
+  // Idempotency-Key records live here (DESIGN §4); without a cache the header is ignored.
+  void set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl = std::chrono::hours(24));
+
+  Status start();  // binds and starts serving; an Error when the address cannot be bound
+  unsigned short port() const;
+  // Stops accepting, lets in-flight requests finish within the grace period, closes idle
+  // connections and streams, then returns. Safe to call more than once, from any thread.
+  void stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Blocks until SIGTERM or SIGINT arrives.
+void wait_for_shutdown_signal();
+
+}  // namespace concord::http
