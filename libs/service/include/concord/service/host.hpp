@@ -1,0 +1,43 @@
+#pragma once
+// One service's HTTP endpoint in a process: its server on its own port, authenticated with the
+// platform's verifier, Idempotency-Key records in the platform's cache, ready once its topics
+// exist and its state is rebuilt.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "concord/service/platform.hpp"
+
+namespace concord::service {
+
+struct ServiceSpec {
+  std::string name;             // "scheduling"
+  std::string default_address;  // "127.0.0.1:8081"
+  std::string address_variable; // "CONCORD_SCHEDULING_ADDR"
+  std::vector<events::TopicSpec> topics;  // the topics this service writes
+};
+
+// The four services of DESIGN §1, with their ports and topics.
+const std::vector<ServiceSpec>& all_services();
+const ServiceSpec* find_service(const std::string& name);
+
+class Host {
+ public:
+  static Result<std::unique_ptr<Host>> create(Platform& platform, const ServiceSpec& spec, const Env& env);
+  ~Host();
+
+  const std::string& name() const { return spec_.name; }
+  const std::string& host() const { return address_host_; }
+  unsigned short port() const { return server_->port(); }
+  void stop();
+
+ private:
+  Host() = default;
+  ServiceSpec spec_;
+  std::string address_host_;
+  std::shared_ptr<events::EventLog> log_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace concord::service

@@ -1,0 +1,91 @@
+#include "concord/service/platform.hpp"
+
+#include <filesystem>
+
+#include "concord/cache/memory_cache.hpp"
+#include "concord/cache/redis_cache.hpp"
+#include "concord/core/log.hpp"
+#include "concord/events/file_log.hpp"
+#include "concord/events/kafka_log.hpp"
+
+namespace concord::service {
+
+Platform::~Platform() = default;
+
+Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
+  std::unique_ptr<Platform> p(new Platform());
+  auto level = log::parse_level(env.string("CONCORD_LOG_LEVEL", "info"));
+  if (!level) throw ConfigError("CONCORD_LOG_LEVEL: expected debug, info, warn or error, got '" +
+                                env.string("CONCORD_LOG_LEVEL", "") + "'");
+  log::set_level(*level);
+
+  p->data_dir_ = env.string("CONCORD_DATA_DIR", "./concord-data");
+  std::error_code ec;
+  std::filesystem::create_directories(p->data_dir_, ec);
+  if (ec) return fail(Error::internal("CONCORD_DATA_DIR: cannot create '" + p->data_dir_ + "': " + ec.message()));
+  p->ids_ = std::make_unique<UuidV7Generator>(p->clock_);
+
+  auto jwt = auth::jwt_config_from_env(env, p->data_dir_);
+  if (!jwt) return fail(jwt.error());
+  auto verifier = auth::Verifier::create(*jwt);
+  if (!verifier) return fail(verifier.error());
+  p->verifier_.emplace(std::move(*verifier));
+
+  if (auto redis_url = env.get("REDIS_URL")) {
+    cache::RedisOptions options{.url = *redis_url};
+    options.command_timeout = env.duration("CONCORD_REDIS_TIMEOUT", options.command_timeout);
+    auto redis = cache::make_redis_cache(options);
+    if (!redis) return fail(redis.error());
+    p->cache_ = std::move(*redis);
+    log::info("cache: redis", {{"url_host", cache::parse_redis_url(*redis_url).transform([](auto& e) { return e.host; }).value_or("?")}});
+  } else {
+    p->cache_ = cache::make_memory_cache(p->clock_);
+    log::info("cache: in process (REDIS_URL unset)");
+  }
+
+  p->kafka_brokers_ = env.string("KAFKA_BROKERS", "");
+  p->kafka_partitions_ = static_cast<int>(env.integer("CONCORD_KAFKA_PARTITIONS", 3, 1, 1000));
+  p->kafka_replication_ = static_cast<int>(env.integer("CONCORD_KAFKA_REPLICATION_FACTOR", 1, 1, 10));
+
+  auto& d = p->server_defaults_;
+  d.threads = static_cast<int>(env.integer("CONCORD_HTTP_THREADS", d.threads, 1, 256));
+  d.idle_timeout = env.duration("CONCORD_HTTP_IDLE_TIMEOUT", d.idle_timeout);
+  d.request_timeout = env.duration("CONCORD_HTTP_REQUEST_TIMEOUT", d.request_timeout);
+  d.max_connections = static_cast<size_t>(env.integer("CONCORD_HTTP_MAX_CONNECTIONS", static_cast<long long>(d.max_connections), 1, 1'000'000));
+  d.shutdown_grace = env.duration("CONCORD_SHUTDOWN_GRACE", d.shutdown_grace);
+  d.access_log = env.boolean("CONCORD_ACCESS_LOG", d.access_log);
+  return p;
+}
+
+Result<std::shared_ptr<events::EventLog>> Platform::event_log(const std::string& service) {
+  std::lock_guard lock(mutex_);
+  if (kafka_brokers_.empty()) {
+    if (!file_log_) {
+      auto log = events::open_file_log(events::FileLogOptions{.directory = data_dir_ + "/log"});
+      if (!log) return fail(log.error());
+      file_log_ = std::move(*log);
+      log::info("event log: files", {{"directory", data_dir_ + "/log"}});
+    }
+    return file_log_;
+  }
+  auto& slot = kafka_logs_[service];
+  if (!slot) {
+    events::KafkaOptions options{.brokers = kafka_brokers_, .transactional_id = "concord-" + service + "-writer"};
+    options.default_partitions = kafka_partitions_;
+    options.replication_factor = kafka_replication_;
+    auto log = events::open_kafka_log(options);
+    if (!log) return fail(log.error());
+    slot = std::move(*log);
+    log::info("event log: kafka", {{"service", service}, {"brokers", kafka_brokers_}});
+  }
+  return slot;
+}
+
+http::ServerOptions Platform::server_options(const std::string& service, const std::string& address) const {
+  http::ServerOptions o = server_defaults_;
+  o.service = service;
+  o.address = address;
+  return o;
+}
+
+}  // namespace concord::service

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Concord's one test command: installs what is missing, builds, starts a real Redis and a real
+# Kafka broker on free loopback ports, runs every tier, stops what it started, and exits
+# non-zero on any failure.
+#
+#   tests/run.sh            everything: unit, integration (real Kafka and Redis), e2e, and the
+#                           unit tier again under AddressSanitizer + UBSan
+#   CONCORD_TEST_QUICK=1    skip the sanitizer build (for a fast local loop)
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+build="${CONCORD_BUILD_DIR:-$repo/build}"
+asan_build="${CONCORD_ASAN_BUILD_DIR:-$repo/build-asan}"
+jobs="$(nproc)"
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "dependencies"
+deploy/install-deps.sh
+
+step "configure and build ($build)"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONCORD_WERROR=ON >/dev/null
+cmake --build "$build" -j "$jobs"
+
+step "unit tests"
+ctest --test-dir "$build" -L unit --output-on-failure -j "$jobs"
+
+step "local stack: Redis and Kafka on free ports"
+export CONCORD_STACK_DIR="${CONCORD_STACK_DIR:-$(mktemp -d -t concord-stack.XXXXXX)}"
+KAFKA_PORT="$(deploy/local/free-port.sh)"
+KAFKA_CONTROLLER_PORT="$(deploy/local/free-port.sh)"
+REDIS_PORT="$(deploy/local/free-port.sh)"
+export KAFKA_PORT KAFKA_CONTROLLER_PORT REDIS_PORT
+cleanup() { deploy/local/stack.sh stop >&2 || true; }
+trap cleanup EXIT
+stack_env="$(deploy/local/stack.sh start)"
+eval "$stack_env"
+export KAFKA_BROKERS REDIS_URL
+echo "KAFKA_BROKERS=$KAFKA_BROKERS REDIS_URL=$REDIS_URL" >&2
+
+step "integration tests (real Kafka, real Redis, file log, memory cache)"
+# One at a time: some tests stop and restart the shared broker.
+ctest --test-dir "$build" -L integration --output-on-failure -j 1
+
+step "e2e (the binaries as processes, over HTTP)"
+ctest --test-dir "$build" -L e2e --output-on-failure -j 1
+
+if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
+  step "unit tests under AddressSanitizer + UBSan ($asan_build)"
+  cmake -S . -B "$asan_build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCONCORD_SANITIZE=ON -DCONCORD_BENCHMARKS=OFF >/dev/null
+  cmake --build "$asan_build" -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$asan_build" -L unit --output-on-failure -j "$jobs"
+fi
+
+echo "all tiers passed" >&2
