@@ -1,0 +1,113 @@
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "concord/auth/jwt.hpp"
+#include "crypto.hpp"
+#include "secret_file.hpp"
+
+namespace concord::auth {
+namespace {
+
+constexpr std::string_view kPemStart = "-----BEGIN";
+constexpr std::size_t kMaxPemFileBytes = 64 * 1024;
+
+// The message format of ConfigError, so main() can report either the same way.
+Error bad(const std::string& name, const std::string& expected, const std::string& got) {
+  return Error::internal(name + ": expected " + expected + ", got " + got);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// PEM text as given, or read from the file the value names. Environment variables often carry
+// PEM on one line with literal "\n" sequences; those become newlines.
+Result<std::string> pem_from(const std::string& name, const std::string& value) {
+  std::string_view v = value;
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+  if (v.starts_with(kPemStart)) {
+    std::string text(v);
+    if (text.find('\n') == std::string::npos) {
+      for (std::size_t at = 0; (at = text.find("\\n", at)) != std::string::npos;) text.replace(at, 2, "\n");
+    }
+    return text;
+  }
+  std::ifstream file(value, std::ios::binary);
+  if (!file) return fail(bad(name, "PEM text or the path of a readable PEM file", "'" + value + "', which cannot be read"));
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (text.str().size() > kMaxPemFileBytes)
+    return fail(bad(name, "a PEM file of at most 64 KiB", "'" + value + "', which is larger"));
+  return text.str();
+}
+
+Result<std::string> hs256_secret(const Env& env, const std::string& data_dir) {
+  auto secret = env.get("CONCORD_JWT_SECRET");
+  if (!secret) return detail::embedded_secret(data_dir);
+  if (secret->size() < kMinHs256SecretBytes)  // the secret itself never goes into a message
+    return fail(bad("CONCORD_JWT_SECRET", "at least 32 bytes", std::to_string(secret->size()) + " bytes"));
+  return *secret;
+}
+
+Status eddsa_keys(const Env& env, JwtConfig& config) {
+  auto pub = env.get("CONCORD_JWT_PUBLIC_KEY");
+  if (!pub) return fail(bad("CONCORD_JWT_PUBLIC_KEY", "an Ed25519 public key (PEM text or a path) when CONCORD_JWT_ALG is EdDSA", "nothing"));
+  auto pub_pem = pem_from("CONCORD_JWT_PUBLIC_KEY", *pub);
+  if (!pub_pem) return fail(pub_pem.error());
+  auto public_key = detail::load_ed25519_public_key(*pub_pem);
+  if (!public_key) return fail(bad("CONCORD_JWT_PUBLIC_KEY", "an Ed25519 public key in PEM", public_key.error().detail));
+  config.ed25519_public_key_pem = std::move(*pub_pem);
+
+  auto priv = env.get("CONCORD_JWT_PRIVATE_KEY");
+  if (!priv) return {};  // a service only verifies; minting needs the private key
+  auto priv_pem = pem_from("CONCORD_JWT_PRIVATE_KEY", *priv);
+  if (!priv_pem) return fail(priv_pem.error());
+  auto private_key = detail::load_ed25519_private_key(*priv_pem);
+  if (!private_key) return fail(bad("CONCORD_JWT_PRIVATE_KEY", "an Ed25519 private key in PEM", private_key.error().detail));
+  auto a = detail::raw_public_key(**public_key);
+  auto b = detail::raw_public_key(**private_key);
+  if (!a || !b || *a != *b)
+    return fail(bad("CONCORD_JWT_PRIVATE_KEY", "the private half of CONCORD_JWT_PUBLIC_KEY", "a key of another pair"));
+  config.ed25519_private_key_pem = std::move(*priv_pem);
+  return {};
+}
+
+Result<std::chrono::seconds> leeway(const Env& env) {
+  auto v = env.get("CONCORD_JWT_LEEWAY");
+  if (!v) return kMaxLeeway;
+  auto d = parse_duration(*v);
+  if (!d || *d % std::chrono::seconds{1} != std::chrono::milliseconds{0} || *d > kMaxLeeway)
+    return fail(bad("CONCORD_JWT_LEEWAY", "a whole number of seconds from 0 to 60", "'" + *v + "'"));
+  return std::chrono::duration_cast<std::chrono::seconds>(*d);
+}
+
+}  // namespace
+
+Result<JwtConfig> jwt_config_from_env(const Env& env, const std::string& data_dir) {
+  JwtConfig config;
+  auto alg = env.get("CONCORD_JWT_ALG").value_or("HS256");
+  if (iequals(alg, "HS256")) config.algorithm = Algorithm::hs256;
+  else if (iequals(alg, "EdDSA")) config.algorithm = Algorithm::eddsa;
+  else return fail(bad("CONCORD_JWT_ALG", "HS256 or EdDSA", "'" + alg + "'"));
+
+  if (config.algorithm == Algorithm::hs256) {
+    auto secret = hs256_secret(env, data_dir);
+    if (!secret) return fail(secret.error());
+    config.hs256_secret = std::move(*secret);
+  } else if (auto ok = eddsa_keys(env, config); !ok) {
+    return fail(ok.error());
+  }
+
+  config.issuer = env.get("CONCORD_JWT_ISSUER").value_or("concord");
+  config.audience = env.get("CONCORD_JWT_AUDIENCE").value_or("concord");
+  auto l = leeway(env);
+  if (!l) return fail(l.error());
+  config.leeway = *l;
+  return config;
+}
+
+}  // namespace concord::auth

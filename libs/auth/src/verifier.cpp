@@ -1,0 +1,181 @@
+#include <algorithm>
+#include <cctype>
+#include <exception>
+
+#include <openssl/crypto.h>
+
+#include "base64url.hpp"
+#include "claims.hpp"
+#include "concord/auth/jwt.hpp"
+#include "crypto.hpp"
+#include "strict_json.hpp"
+
+namespace concord::auth {
+namespace {
+
+Error unauthorized(std::string detail) { return Error::unauthorized(std::move(detail)); }
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+struct Segments {
+  std::string_view header, payload, signature, signing_input;
+};
+
+Result<Segments> split(std::string_view token) {
+  if (token.empty()) return fail(unauthorized("the bearer token is empty"));
+  if (token.size() > kMaxTokenBytes) return fail(unauthorized("the token is larger than 8 KiB"));
+  auto dots = std::count(token.begin(), token.end(), '.');
+  if (dots != 2)
+    return fail(unauthorized("the token must be three base64url segments separated by '.' (header.payload.signature), not " +
+                             std::to_string(dots + 1)));
+  auto first = token.find('.');
+  auto second = token.find('.', first + 1);
+  return Segments{token.substr(0, first), token.substr(first + 1, second - first - 1), token.substr(second + 1),
+                  token.substr(0, second)};
+}
+
+// RFC 7515 §4.1.9: typ is advisory; when present it must say this is a JWT and not some other
+// kind of object signed with the same key.
+bool acceptable_typ(std::string_view typ) {
+  if (typ.size() > 12 && iequals(typ.substr(0, 12), "application/")) typ.remove_prefix(12);
+  return iequals(typ, "JWT") || iequals(typ, "at+jwt");
+}
+
+Status check_header(std::string_view encoded, Algorithm pinned) {
+  auto text = detail::base64url_decode(encoded);
+  if (!text) return fail(unauthorized("the token header is not base64url without padding"));
+  auto header = detail::parse_json_object(*text);
+  if (!header) return fail(unauthorized("the token header " + header.error()));
+  auto alg = header->find("alg");
+  if (alg == header->end() || !alg->is_string()) return fail(unauthorized("the token header has no algorithm (alg)"));
+  const auto& name = alg->get_ref<const std::string&>();
+  if (name != to_string(pinned))
+    return fail(unauthorized("the token is signed with " + detail::quote_untrusted(name) + " but this service accepts only " +
+                             std::string(to_string(pinned))));
+  if (header->contains("crit"))
+    return fail(unauthorized("the token header lists critical extensions (crit), which this service does not support"));
+  auto typ = header->find("typ");
+  if (typ != header->end() && (!typ->is_string() || !acceptable_typ(typ->get_ref<const std::string&>())))
+    return fail(unauthorized("the token header's typ is not JWT"));
+  return {};
+}
+
+}  // namespace
+
+std::string_view to_string(Algorithm algorithm) {
+  switch (algorithm) {
+    case Algorithm::hs256: return "HS256";
+    case Algorithm::eddsa: return "EdDSA";
+  }
+  return "unknown";
+}
+
+struct Verifier::Impl {
+  Algorithm algorithm = Algorithm::hs256;
+  std::string hmac_key;
+  detail::Pkey public_key;
+  std::string issuer;
+  std::string audience;
+  std::chrono::seconds leeway{};
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() { OPENSSL_cleanse(hmac_key.data(), hmac_key.size()); }
+
+  bool signature_verifies(std::string_view signing_input, std::string_view signature) const {
+    switch (algorithm) {
+      case Algorithm::hs256: {
+        auto mac = detail::hmac_sha256(hmac_key, signing_input);
+        return mac && detail::equal_in_constant_time(*mac, signature);
+      }
+      case Algorithm::eddsa:
+        return detail::ed25519_verify(*public_key, signing_input, signature);
+    }
+    return false;
+  }
+
+  Result<Principal> verify(std::string_view token, Timestamp now) const {
+    auto segments = split(token);
+    if (!segments) return fail(segments.error());
+    if (auto ok = check_header(segments->header, algorithm); !ok) return fail(ok.error());
+
+    auto signature = detail::base64url_decode(segments->signature);
+    if (!signature) return fail(unauthorized("the token signature is not base64url without padding"));
+    if (signature->empty()) return fail(unauthorized("the token is not signed"));
+    if (!signature_verifies(segments->signing_input, *signature))
+      return fail(unauthorized("the token signature does not verify"));
+
+    // Only now, with the signature verified, is anything in the payload looked at.
+    auto text = detail::base64url_decode(segments->payload);
+    if (!text) return fail(unauthorized("the token payload is not base64url without padding"));
+    auto claims = detail::parse_json_object(*text);
+    if (!claims) return fail(unauthorized("the token payload " + claims.error()));
+    return detail::read_claims(*claims, {issuer, audience, leeway}, now);
+  }
+};
+
+Verifier::Verifier(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+Result<Verifier> Verifier::create(JwtConfig config) {
+  if (config.leeway < std::chrono::seconds{0} || config.leeway > kMaxLeeway)
+    return fail(Error::internal("the JWT leeway must be from 0 to 60 seconds, got " + std::to_string(config.leeway.count())));
+  if (config.issuer.empty()) return fail(Error::internal("the JWT issuer must not be empty"));
+  if (config.audience.empty()) return fail(Error::internal("the JWT audience must not be empty"));
+
+  auto impl = std::make_shared<Impl>();
+  impl->algorithm = config.algorithm;
+  switch (config.algorithm) {
+    case Algorithm::hs256:
+      if (config.hs256_secret.size() < kMinHs256SecretBytes)
+        return fail(Error::internal("the HS256 secret must be at least 32 bytes, got " +
+                                    std::to_string(config.hs256_secret.size())));
+      impl->hmac_key = std::move(config.hs256_secret);
+      break;
+    case Algorithm::eddsa: {
+      auto key = detail::load_ed25519_public_key(config.ed25519_public_key_pem);
+      if (!key) return fail(Error::internal("the EdDSA public key: " + key.error().detail));
+      impl->public_key = std::move(*key);
+      break;
+    }
+  }
+  OPENSSL_cleanse(config.hs256_secret.data(), config.hs256_secret.size());
+  impl->issuer = std::move(config.issuer);
+  impl->audience = std::move(config.audience);
+  impl->leeway = config.leeway;
+  return Verifier(std::move(impl));
+}
+
+Algorithm Verifier::algorithm() const { return impl_->algorithm; }
+
+Result<Principal> Verifier::verify(std::string_view token, Timestamp now) const {
+  try {
+    return impl_->verify(token, now);
+  } catch (const std::exception&) {
+    // Nothing above is expected to throw; if something does (allocation), it is still a 401.
+    return fail(unauthorized("the token could not be read"));
+  }
+}
+
+Result<Principal> Verifier::authenticate(std::optional<std::string_view> authorization_header, Timestamp now) const {
+  if (!authorization_header)
+    return fail(unauthorized("the request has no Authorization header; send Authorization: Bearer <token>"));
+  auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  std::string_view value = *authorization_header;
+  while (!value.empty() && is_space(value.front())) value.remove_prefix(1);
+  while (!value.empty() && is_space(value.back())) value.remove_suffix(1);
+  auto end_of_scheme = std::find_if(value.begin(), value.end(), is_space);
+  std::string_view scheme(value.begin(), end_of_scheme);
+  if (!iequals(scheme, "Bearer"))
+    return fail(unauthorized("the Authorization header must use the Bearer scheme: Authorization: Bearer <token>"));
+  std::string_view token(end_of_scheme, value.end());
+  while (!token.empty() && is_space(token.front())) token.remove_prefix(1);
+  if (token.empty()) return fail(unauthorized("the Authorization header has no bearer token"));
+  return verify(token, now);
+}
+
+}  // namespace concord::auth
