@@ -24,8 +24,7 @@ export CONCORD_DATA_DIR="${CONCORD_DATA_DIR:-$repo/concord-data}"
 case "$mode" in
   embedded) unset KAFKA_BROKERS REDIS_URL ;;
   --stack)
-    stack_env="$(deploy/local/stack.sh start)"
-    eval "$stack_env"
+    stack_env="$(deploy/local/stack.sh start)" && eval "$stack_env"
     export KAFKA_BROKERS REDIS_URL
     trap 'deploy/local/stack.sh stop >&2' EXIT
     ;;

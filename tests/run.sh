@@ -27,14 +27,11 @@ ctest --test-dir "$build" -L unit --output-on-failure -j "$jobs"
 
 step "local stack: Redis and Kafka on free ports"
 export CONCORD_STACK_DIR="${CONCORD_STACK_DIR:-$(mktemp -d -t concord-stack.XXXXXX)}"
-KAFKA_PORT="$(deploy/local/free-port.sh)"
-KAFKA_CONTROLLER_PORT="$(deploy/local/free-port.sh)"
-REDIS_PORT="$(deploy/local/free-port.sh)"
+read -r KAFKA_PORT KAFKA_CONTROLLER_PORT REDIS_PORT < <(deploy/local/free-port.sh 3 | xargs)
 export KAFKA_PORT KAFKA_CONTROLLER_PORT REDIS_PORT
 cleanup() { deploy/local/stack.sh stop >&2 || true; }
 trap cleanup EXIT
-stack_env="$(deploy/local/stack.sh start)"
-eval "$stack_env"
+stack_env="$(deploy/local/stack.sh start)" && eval "$stack_env"
 export KAFKA_BROKERS REDIS_URL
 echo "KAFKA_BROKERS=$KAFKA_BROKERS REDIS_URL=$REDIS_URL" >&2
 

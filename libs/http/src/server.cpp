@@ -122,27 +122,42 @@ class SseChannel final : public EventStream, public std::enable_shared_from_this
 };
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)), read_deadline(stream.get_executor()) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)), watchdog(stream.get_executor()) {}
   beast::tcp_stream stream;
-  // Reads are bounded by this timer rather than the stream's own expiry, which would close the
-  // socket and leave no way to answer 408. It cancels the read; the socket stays usable.
-  asio::steady_timer read_deadline;
-  bool read_timed_out = false;
+  // Every read and write is bounded by one per-connection watchdog instead of tcp_stream's
+  // expiry: tcp_stream closes the socket on expiry, which would leave no way to answer 408,
+  // and re-arming a timer per operation costs syscalls on the hot path. Arming only moves a
+  // deadline; the timer wakes at the old deadline, sees the new one and sleeps again.
+  asio::steady_timer watchdog;
+  std::chrono::steady_clock::time_point deadline{};
+  bool guarding = false;        // an operation is under the deadline
+  bool watchdog_running = false;
+  bool timed_out = false;
   bool idle = true;  // waiting for the next request's headers: safe to close on shutdown
   std::shared_ptr<SseChannel> sse;
 
-  void arm_read_deadline(std::chrono::milliseconds timeout) {
-    stream.expires_never();
-    read_timed_out = false;
-    read_deadline.expires_after(timeout);
-    read_deadline.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
-      read_timed_out = true;
+  void guard(std::chrono::milliseconds timeout) {
+    deadline = std::chrono::steady_clock::now() + timeout;
+    guarding = true;
+    timed_out = false;
+    if (!watchdog_running) watch();
+  }
+  void unguard() { guarding = false; }
+
+ private:
+  void watch() {
+    watchdog_running = true;
+    watchdog.expires_at(deadline);
+    watchdog.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;  // the connection is going away: touch nothing
+      watchdog_running = false;
+      if (!guarding) return;
+      if (std::chrono::steady_clock::now() < deadline) return watch();
+      timed_out = true;
       boost::system::error_code ignored;
       stream.socket().cancel(ignored);
     });
   }
-  void disarm_read_deadline() { read_deadline.cancel(); }
 };
 
 bhttp::response<bhttp::string_body> to_beast(Response& r, unsigned version, bool keep_alive, bool head) {
@@ -322,11 +337,11 @@ class Server::Impl {
       // No body limit yet: the route, known once the headers are in, sets it.
       parser.body_limit(boost::none);
       conn->idle = true;
-      conn->arm_read_deadline(options_.idle_timeout);
+      conn->guard(options_.idle_timeout);
       auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, nothrow_awaitable);
-      conn->disarm_read_deadline();
+      conn->unguard();
       conn->idle = false;
-      if (ec == asio::error::operation_aborted && conn->read_timed_out) ec = beast::error::timeout;
+      if (ec == asio::error::operation_aborted && conn->timed_out) ec = beast::error::timeout;
       auto started = std::chrono::steady_clock::now();
       Request req;
       if (ec) {
@@ -362,11 +377,12 @@ class Server::Impl {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           conn->stream.expires_after(options_.write_timeout);
           co_await asio::async_write(conn->stream, asio::buffer(kContinue.data(), kContinue.size()), nothrow_awaitable);
+          conn->stream.expires_never();
         }
-        conn->arm_read_deadline(options_.request_timeout);
+        conn->guard(options_.request_timeout);
         auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, parser, nothrow_awaitable);
-        conn->disarm_read_deadline();
-        if (bec == asio::error::operation_aborted && conn->read_timed_out) bec = beast::error::timeout;
+        conn->unguard();
+        if (bec == asio::error::operation_aborted && conn->timed_out) bec = beast::error::timeout;
         if (bec) {
           if (bec == bhttp::error::body_limit)
             co_await write_problem(*conn, req, ErrorCode::payload_too_large,
@@ -392,8 +408,9 @@ class Server::Impl {
       }
       keep_alive = keep_alive && !stopping_;
       auto out = to_beast(res, version, keep_alive, head);
-      conn->stream.expires_after(options_.write_timeout);
+      conn->guard(options_.write_timeout);
       auto [wec, wn] = co_await bhttp::async_write(conn->stream, out, nothrow_awaitable);
+      conn->unguard();
       if (wec || !keep_alive) break;
     }
     close(*conn);

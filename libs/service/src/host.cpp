@@ -1,5 +1,6 @@
 #include "concord/service/host.hpp"
 
+#include "concord/auth/cached_verifier.hpp"
 #include "concord/core/log.hpp"
 
 namespace concord::service {
@@ -39,10 +40,10 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
 
   http::Router router;
   host->server_ = std::make_unique<http::Server>(platform.server_options(spec.name, address), std::move(router));
-  const auth::Verifier& verifier = platform.verifier();
+  auto verifier = std::make_shared<auth::CachedVerifier>(platform.verifier());
   const Clock& clock = platform.clock();
   host->server_->set_authenticator(
-      [&verifier, &clock](std::optional<std::string_view> header) { return verifier.authenticate(header, clock.now()); });
+      [verifier, &clock](std::optional<std::string_view> header) { return verifier->authenticate(header, clock.now()); });
   host->server_->set_idempotency_store(&platform.cache());
   auto log_ptr = host->log_;
   cache::Cache* cache = &platform.cache();

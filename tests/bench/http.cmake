@@ -1,0 +1,5 @@
+add_library(concord_bench_support STATIC bare_beast.cpp wrk_load.cpp)
+target_include_directories(concord_bench_support PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(concord_bench_support PUBLIC concord::asio PRIVATE Boost::headers)
+target_compile_definitions(concord_bench_support PRIVATE BOOST_BEAST_SEPARATE_COMPILATION)
+concord_bench(http_stack_bench SOURCES http_stack_bench.cpp LIBS concord::http concord::auth concord_bench_support)
