@@ -1,0 +1,266 @@
+// CloudEvents 1.0, structured JSON mode (https://github.com/cloudevents/spec, json-format.md).
+#include "concord/events/event.hpp"
+
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <type_traits>
+#include <chrono>
+#include <utility>
+#include <vector>
+
+namespace concord::events {
+namespace {
+
+using nlohmann::json;
+
+Error attribute_error(std::string_view attribute, std::string_view message) {
+  return Error::bad_request("CloudEvent attribute '" + std::string(attribute) + "' " + std::string(message),
+                            "/" + std::string(attribute));
+}
+
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len;
+    unsigned int cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::array<unsigned int, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;  // overlong, surrogate
+    i += len;
+  }
+  return true;
+}
+
+bool is_lower_hex(std::string_view s) {
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+// W3C Trace Context: version-traceid-parentid-flags, lowercase hex, ids not all zero.
+bool valid_traceparent(std::string_view t) {
+  if (t.size() < 55 || t[2] != '-' || t[35] != '-' || t[52] != '-') return false;
+  auto version = t.substr(0, 2), trace = t.substr(3, 32), parent = t.substr(36, 16), flags = t.substr(53, 2);
+  if (!is_lower_hex(version) || !is_lower_hex(trace) || !is_lower_hex(parent) || !is_lower_hex(flags)) return false;
+  if (version == "ff") return false;
+  if (trace.find_first_not_of('0') == std::string_view::npos) return false;
+  if (parent.find_first_not_of('0') == std::string_view::npos) return false;
+  if (version == "00") return t.size() == 55;
+  return t.size() == 55 || t[55] == '-';  // a later version may append fields
+}
+
+// data is a JSON object, so its media type must be JSON: application/json, text/json or */*+json.
+bool is_json_media_type(std::string_view m) {
+  auto base = m.substr(0, m.find(';'));
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  std::string lower;
+  for (char c : base) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" || lower == "text/json" ||
+         (lower.size() > 5 && lower.ends_with("+json") && lower.find('/') != std::string::npos);
+}
+
+// An absolute URI starts with a scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
+bool has_uri_scheme(std::string_view u) {
+  auto colon = u.find(':');
+  if (colon == 0 || colon == std::string_view::npos || !std::isalpha(static_cast<unsigned char>(u[0]))) return false;
+  for (size_t i = 1; i < colon; ++i) {
+    char c = u[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+constexpr Timestamp kEarliest = std::chrono::sys_days{std::chrono::year{0} / 1 / 1};
+constexpr Timestamp kLatest = std::chrono::sys_days{std::chrono::year{10000} / 1 / 1} - std::chrono::milliseconds{1};
+
+// Checks the data value the way dump() and parse() would disagree: strings (and keys) must be
+// UTF-8 and numbers finite, or the event would come back different from what was appended.
+Status validate_data(const json& data) {
+  if (!data.is_object()) return fail(attribute_error("data", "must be a JSON object"));
+  std::vector<const json*> stack = {&data};
+  while (!stack.empty()) {
+    const json* v = stack.back();
+    stack.pop_back();
+    if (v->is_string()) {
+      if (!valid_utf8(v->get_ref<const std::string&>())) return fail(attribute_error("data", "holds a string that is not UTF-8"));
+    } else if (v->is_number_float()) {
+      if (!std::isfinite(v->get<double>())) return fail(attribute_error("data", "holds a number that is not finite"));
+    } else if (v->is_object()) {
+      for (const auto& [key, child] : v->items()) {
+        if (!valid_utf8(key)) return fail(attribute_error("data", "holds a member name that is not UTF-8"));
+        stack.push_back(&child);
+      }
+    } else if (v->is_array()) {
+      for (const auto& child : *v) stack.push_back(&child);
+    } else if (v->is_binary()) {
+      return fail(attribute_error("data", "holds binary, which JSON cannot carry"));
+    }
+  }
+  return {};
+}
+
+// Reads the envelope out of `doc`; from a mutable document it moves strings and data out.
+template <class Json>
+Result<Event> extract(Json& doc) {
+  constexpr bool take = !std::is_const_v<Json>;
+  if (!doc.is_object()) return fail(Error::bad_request("a CloudEvent must be a JSON object", ""));
+  auto spec = doc.find("specversion");
+  if (spec == doc.end()) return fail(attribute_error("specversion", "is required"));
+  if (!spec->is_string() || spec->template get_ref<const std::string&>() != "1.0")
+    return fail(attribute_error("specversion", "must be \"1.0\", not " + spec->dump(-1, ' ', false, json::error_handler_t::replace)));
+  Event e;
+  auto string_of = [](Json& v) -> std::string {
+    if constexpr (take) return std::move(v.template get_ref<std::string&>());
+    else return v.template get_ref<const std::string&>();
+  };
+  // Required string attributes.
+  for (auto [name, target] : std::array<std::pair<const char*, std::string*>, 3>{
+           {{"id", &e.id}, {"source", &e.source}, {"type", &e.type}}}) {
+    auto it = doc.find(name);
+    if (it == doc.end()) return fail(attribute_error(name, "is required"));
+    if (!it->is_string()) return fail(attribute_error(name, "must be a string"));
+    if (it->template get_ref<const std::string&>().empty()) return fail(attribute_error(name, "must not be empty"));
+    *target = string_of(*it);
+  }
+
+  // Optional string attributes: absent is empty; present must be a non-empty string.
+  e.datacontenttype.clear();
+  for (auto [name, target] : std::array<std::pair<const char*, std::string*>, 7>{
+           {{"subject", &e.subject},
+            {"datacontenttype", &e.datacontenttype},
+            {"dataschema", &e.dataschema},
+            {"actor", &e.actor},
+            {"correlationid", &e.correlationid},
+            {"causationid", &e.causationid},
+            {"traceparent", &e.traceparent}}}) {
+    auto it = doc.find(name);
+    if (it == doc.end()) continue;
+    if (!it->is_string()) return fail(attribute_error(name, "must be a string"));
+    if (it->template get_ref<const std::string&>().empty()) return fail(attribute_error(name, "must not be empty when present"));
+    *target = string_of(*it);
+  }
+  if (!e.datacontenttype.empty() && !is_json_media_type(e.datacontenttype))
+    return fail(attribute_error("datacontenttype", "must be a JSON media type, since data is a JSON object"));
+  if (!e.dataschema.empty() && !has_uri_scheme(e.dataschema))
+    return fail(attribute_error("dataschema", "must be an absolute URI"));
+  if (!e.traceparent.empty() && !valid_traceparent(e.traceparent))
+    return fail(attribute_error("traceparent", "must be a W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)"));
+
+  auto time = doc.find("time");
+  if (time == doc.end()) return fail(attribute_error("time", "is required"));
+  if (!time->is_string()) return fail(attribute_error("time", "must be an RFC 3339 string"));
+  auto t = parse_rfc3339(time->template get_ref<const std::string&>());
+  if (!t) return fail(attribute_error("time", "must be an RFC 3339 time with an offset: " + t.error().detail));
+  e.time = *t;
+
+  auto seq = doc.find("sequence");
+  if (seq == doc.end()) return fail(attribute_error("sequence", "is required"));
+  if (seq->is_number_unsigned()) {
+    auto v = seq->template get<unsigned long long>();
+    if (v > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))
+      return fail(attribute_error("sequence", "is too large"));
+    e.sequence = static_cast<long long>(v);
+  } else if (seq->is_number_integer()) {
+    e.sequence = seq->template get<long long>();
+    if (e.sequence < 0) return fail(attribute_error("sequence", "must not be negative"));
+  } else {
+    return fail(attribute_error("sequence", "must be a non-negative integer"));
+  }
+
+  if (doc.contains("data_base64")) return fail(attribute_error("data_base64", "is not accepted: data must be a JSON object"));
+  auto data = doc.find("data");
+  if (data == doc.end()) return fail(attribute_error("data", "is required"));
+  if (!data->is_object()) return fail(attribute_error("data", "must be a JSON object"));
+  if constexpr (take) e.data = std::move(*data);
+  else e.data = *data;
+  return e;
+}
+
+}  // namespace
+
+json to_json(const Event& e) {
+  json j = json::object();
+  j["specversion"] = "1.0";
+  j["id"] = e.id;
+  j["source"] = e.source;
+  j["type"] = e.type;
+  if (!e.subject.empty()) j["subject"] = e.subject;
+  j["time"] = format_rfc3339_utc(e.time);
+  if (!e.datacontenttype.empty()) j["datacontenttype"] = e.datacontenttype;
+  if (!e.dataschema.empty()) j["dataschema"] = e.dataschema;
+  j["sequence"] = e.sequence;
+  if (!e.actor.empty()) j["actor"] = e.actor;
+  if (!e.correlationid.empty()) j["correlationid"] = e.correlationid;
+  if (!e.causationid.empty()) j["causationid"] = e.causationid;
+  if (!e.traceparent.empty()) j["traceparent"] = e.traceparent;
+  j["data"] = e.data;
+  return j;
+}
+
+std::string serialize(const Event& e) { return to_json(e).dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Result<Event> parse_event(std::string_view text) {
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& err) {
+    return fail(Error::bad_request("the CloudEvent is not valid JSON: syntax error at byte " + std::to_string(err.byte), ""));
+  } catch (const std::exception& err) {
+    return fail(Error::bad_request(std::string("the CloudEvent could not be read: ") + err.what(), ""));
+  }
+  return extract(doc);
+}
+
+Result<Event> from_json(const json& doc) {
+  return extract(doc);
+}
+
+Status validate(const Event& e) {
+  if (e.id.empty()) return fail(attribute_error("id", "must not be empty"));
+  if (e.source.empty()) return fail(attribute_error("source", "must not be empty"));
+  if (e.type.empty()) return fail(attribute_error("type", "must not be empty"));
+  for (auto [name, value] : std::array<std::pair<const char*, const std::string*>, 10>{
+           {{"id", &e.id},
+            {"source", &e.source},
+            {"type", &e.type},
+            {"subject", &e.subject},
+            {"datacontenttype", &e.datacontenttype},
+            {"dataschema", &e.dataschema},
+            {"actor", &e.actor},
+            {"correlationid", &e.correlationid},
+            {"causationid", &e.causationid},
+            {"traceparent", &e.traceparent}}}) {
+    if (!valid_utf8(*value)) return fail(attribute_error(name, "is not UTF-8"));
+  }
+  if (e.time < kEarliest || e.time > kLatest) return fail(attribute_error("time", "must fall within the years 0000 to 9999"));
+  if (e.sequence < 0) return fail(attribute_error("sequence", "must not be negative"));
+  if (!e.datacontenttype.empty() && !is_json_media_type(e.datacontenttype))
+    return fail(attribute_error("datacontenttype", "must be a JSON media type, since data is a JSON object"));
+  if (!e.dataschema.empty() && !has_uri_scheme(e.dataschema))
+    return fail(attribute_error("dataschema", "must be an absolute URI"));
+  if (!e.traceparent.empty() && !valid_traceparent(e.traceparent))
+    return fail(attribute_error("traceparent", "must be a W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)"));
+  return validate_data(e.data);
+}
+
+}  // namespace concord::events
