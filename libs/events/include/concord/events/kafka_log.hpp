@@ -1,0 +1,52 @@
+#pragma once
+// The Kafka implementation of EventLog (librdkafka underneath; no librdkafka type leaks here).
+//
+// Writes go through one idempotent, transactional producer per EventLog: its
+// `transactional_id` is fixed per service ("concord-<service>-writer"), so a second instance
+// fences the first, whose appends then fail as LogFailure::fenced. An append is one Kafka
+// transaction (appends from several threads that wait at the same time share one, which is
+// still all-or-nothing for each of them) and returns only once it is committed.
+//
+// Replays read with isolation.level=read_committed from the beginning to the end offsets
+// taken at the call, so aborted and open transactions are never seen.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "concord/core/error.hpp"
+#include "concord/events/event_log.hpp"
+
+namespace concord::events {
+
+struct KafkaOptions {
+  std::string brokers;           // bootstrap.servers, e.g. "127.0.0.1:9092"
+  std::string transactional_id;  // concord-<service>-writer
+  std::string client_id;         // shows in broker logs; defaults to the transactional id
+  // Upper bound of one append (or commit_with): past it the transaction is aborted and the
+  // call fails as `unavailable`. Aborting may add up to `abort_grace`.
+  std::chrono::milliseconds append_timeout{10000};
+  std::chrono::milliseconds abort_grace{2000};
+  // Topics created by ensure_topics() whose TopicSpec leaves these at 0 or below take these;
+  // the replication factor of a created topic is never below `replication_factor`, which is
+  // the deployment's to choose.
+  int default_partitions = 3;
+  int replication_factor = 1;
+  // A replay fails as `unavailable` when it makes no progress for this long.
+  std::chrono::milliseconds replay_stall_timeout{30000};
+  // Consumer group session timeout of subscriptions: how long a dead member keeps its
+  // partitions before the group reassigns them (the broker allows 6 s to 5 min by default).
+  std::chrono::milliseconds session_timeout{45000};
+  // At most this many events go into one transaction when concurrent appends are grouped.
+  size_t max_group_events = 10000;
+  // Testing only: runs inside a transaction after everything was produced (and the offsets
+  // sent, in commit_with), right before commit_transaction.
+  std::function<void()> before_commit_for_testing;
+};
+
+// Creates the transactional producer and runs init_transactions, which fences any previous
+// instance with the same transactional id. Fails on bad options; when the broker cannot be
+// reached within append_timeout the log still opens, and the first append retries.
+Result<std::unique_ptr<EventLog>> open_kafka_log(KafkaOptions options);
+
+}  // namespace concord::events

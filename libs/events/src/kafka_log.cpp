@@ -1,0 +1,169 @@
+#include "concord/events/kafka_log.hpp"
+
+#include <algorithm>
+
+#include "concord/core/log.hpp"
+#include "kafka_client.hpp"
+#include "kafka_producer.hpp"
+#include "kafka_replay.hpp"
+#include "kafka_subscription.hpp"
+
+namespace concord::events {
+namespace {
+
+using namespace kafka;
+
+Settings admin_settings(const KafkaOptions& o) {
+  return {
+      {"bootstrap.servers", o.brokers},
+      {"client.id", (o.client_id.empty() ? o.transactional_id : o.client_id) + "-admin"},
+      // Its watermark queries see the true end of a partition, open transactions included.
+      {"isolation.level", "read_uncommitted"},
+      {"reconnect.backoff.ms", "100"},
+      {"reconnect.backoff.max.ms", "1000"},
+  };
+}
+
+class KafkaEventLog final : public EventLog {
+ public:
+  KafkaEventLog(KafkaOptions options, Handle admin, std::shared_ptr<TxnProducer> producer)
+      : options_(std::move(options)), admin_(std::move(admin)), producer_(std::move(producer)) {}
+
+  Status ensure_topics(const std::vector<TopicSpec>& topics) override;
+
+  Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) override {
+    if (auto s = check_topic_name(topic); !s) return s;
+    if (events.empty()) return {};
+    auto messages = to_messages(topic, key, events);
+    if (!messages) return fail(messages.error());
+    return producer_->append(std::move(*messages));
+  }
+
+  Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) override {
+    if (auto s = check_topic_name(topic); !s) return s;
+    return replay_topic(options_, admin_.get(), std::string(topic), visit);
+  }
+
+  Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
+                                                  const std::string& group) override {
+    return KafkaSubscription::open(options_, producer_, topics, group);
+  }
+
+  bool healthy() override {
+    if (producer_->fenced()) return false;
+    const rd_kafka_metadata_t* raw = nullptr;
+    auto err = rd_kafka_metadata(admin_.get(), 0, nullptr, &raw, 2000);
+    MetadataPtr md(raw);
+    return err == RD_KAFKA_RESP_ERR_NO_ERROR && md->broker_cnt > 0;
+  }
+
+ private:
+  KafkaOptions options_;
+  Handle admin_;
+  std::shared_ptr<TxnProducer> producer_;
+};
+
+struct NewTopicDeleter {
+  void operator()(rd_kafka_NewTopic_t* t) const { rd_kafka_NewTopic_destroy(t); }
+};
+struct AdminOptionsDeleter {
+  void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
+};
+
+bool is_refusal(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_INVALID_PARTITIONS:
+    case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
+    case RD_KAFKA_RESP_ERR_INVALID_REPLICA_ASSIGNMENT:
+    case RD_KAFKA_RESP_ERR_INVALID_CONFIG:
+    case RD_KAFKA_RESP_ERR_INVALID_REQUEST:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// CreateTopics for all of them at once; topics that exist already are left as they are.
+Status KafkaEventLog::ensure_topics(const std::vector<TopicSpec>& topics) {
+  if (topics.empty()) return {};
+  std::vector<std::unique_ptr<rd_kafka_NewTopic_t, NewTopicDeleter>> owned;
+  std::vector<rd_kafka_NewTopic_t*> raw;
+  for (const auto& spec : topics) {
+    if (auto s = check_topic_name(spec.name); !s) return s;
+    int partitions = spec.partitions > 0 ? spec.partitions : options_.default_partitions;
+    int replication = std::max(spec.replication_factor, options_.replication_factor);
+    char errstr[256];
+    rd_kafka_NewTopic_t* t = rd_kafka_NewTopic_new(spec.name.c_str(), partitions, replication, errstr, sizeof errstr);
+    if (t == nullptr) return fail(log_error(LogFailure::rejected, "topic " + spec.name + ": " + errstr));
+    owned.emplace_back(t);
+    raw.push_back(t);
+    // The log is the system of record: keep every event forever, never compact.
+    rd_kafka_NewTopic_set_config(t, "retention.ms", "-1");
+    rd_kafka_NewTopic_set_config(t, "cleanup.policy", "delete");
+  }
+  char errstr[256];
+  std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter> opts(
+      rd_kafka_AdminOptions_new(admin_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS));
+  auto timeout = static_cast<int>(options_.append_timeout.count());
+  rd_kafka_AdminOptions_set_request_timeout(opts.get(), timeout, errstr, sizeof errstr);
+  rd_kafka_AdminOptions_set_operation_timeout(opts.get(), timeout, errstr, sizeof errstr);
+  QueuePtr queue(rd_kafka_queue_new(admin_.get()));
+  rd_kafka_CreateTopics(admin_.get(), raw.data(), raw.size(), opts.get(), queue.get());
+  EventPtr result(rd_kafka_queue_poll(queue.get(), timeout + 2000));
+  if (!result) return fail(log_error(LogFailure::unavailable, "Kafka did not answer the creation of topics"));
+  if (auto err = rd_kafka_event_error(result.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return fail(unavailable("cannot create topics", err));
+  }
+  size_t n = 0;
+  std::vector<std::string> created;
+  const rd_kafka_topic_result_t** results =
+      rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(result.get()), &n);
+  for (size_t i = 0; i < n; ++i) {
+    auto err = rd_kafka_topic_result_error(results[i]);
+    std::string name = rd_kafka_topic_result_name(results[i]);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      log::info("created Kafka topic", {{"topic", name}});
+      created.push_back(name);
+      continue;
+    }
+    if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) continue;
+    const char* why = rd_kafka_topic_result_error_string(results[i]);
+    std::string detail = "cannot create topic " + name + ": " + (why != nullptr ? why : rd_kafka_err2str(err));
+    return fail(log_error(is_refusal(err) ? LogFailure::rejected : LogFailure::unavailable, detail));
+  }
+  // Created on the controller is not yet served by a leader: wait until every new partition
+  // answers, so that what comes next (an append, a replay) does not trip over it.
+  auto deadline = std::chrono::steady_clock::now() + options_.append_timeout;
+  for (const auto& name : created) {
+    auto spec = std::find_if(topics.begin(), topics.end(), [&](const TopicSpec& t) { return t.name == name; });
+    int partitions = spec != topics.end() && spec->partitions > 0 ? spec->partitions : options_.default_partitions;
+    for (int p = 0; p < partitions; ++p) {
+      int64_t low = 0, high = 0;
+      if (auto err = query_watermarks(admin_.get(), name, p, &low, &high, deadline); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return fail(unavailable("topic " + name + " was created but is not served yet", err));
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventLog>> open_kafka_log(KafkaOptions options) {
+  if (options.brokers.empty()) return fail(Error::internal("Kafka event log: no brokers given"));
+  if (options.transactional_id.empty()) return fail(Error::internal("Kafka event log: no transactional id given"));
+  if (options.append_timeout < std::chrono::milliseconds(1000)) {
+    return fail(Error::internal("Kafka event log: append_timeout below 1 s"));
+  }
+  auto admin = make_client(RD_KAFKA_CONSUMER, admin_settings(options));
+  if (!admin) return fail(admin.error());
+  auto producer = std::make_shared<TxnProducer>(options);
+  if (auto s = producer->start(); !s) return fail(s.error());
+  return std::unique_ptr<EventLog>(new KafkaEventLog(std::move(options), std::move(*admin), std::move(producer)));
+}
+
+}  // namespace concord::events

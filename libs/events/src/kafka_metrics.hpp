@@ -1,0 +1,15 @@
+#pragma once
+// The Kafka event log's series in the process's metrics registry (served on /metrics).
+#include <cstddef>
+#include <string>
+
+namespace concord::events::kafka::metrics {
+
+void produced(const std::string& topic, size_t n);
+void consumed(const std::string& topic, size_t n);
+void replayed(const std::string& topic, size_t n);
+void append_latency(const std::string& topic, double seconds);
+void transaction(bool committed);
+void consumer_lag(const std::string& group, const std::string& topic, long long lag);
+
+}  // namespace concord::events::kafka::metrics
