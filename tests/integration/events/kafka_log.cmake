@@ -9,3 +9,14 @@ concord_test(kafka_contract_test integration
 concord_test(kafka_log_test integration
   SOURCES ${_kafka_tests}/kafka_log_test.cpp
   LIBS concord::events_kafka concord::core PkgConfig::RDKAFKA)
+
+# The processor killed mid-transaction runs as a child process of the test.
+add_executable(kafka_processor_helper ${_kafka_tests}/kafka_processor_helper.cpp)
+target_link_libraries(kafka_processor_helper PRIVATE concord::events_kafka concord::core)
+set_target_properties(kafka_processor_helper PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+concord_test(kafka_processor_test integration
+  SOURCES ${_kafka_tests}/kafka_processor_test.cpp
+  LIBS concord::events_kafka concord::core PkgConfig::RDKAFKA)
+target_compile_definitions(kafka_processor_test PRIVATE
+  CONCORD_KAFKA_PROCESSOR_HELPER="$<TARGET_FILE:kafka_processor_helper>")
+add_dependencies(kafka_processor_test kafka_processor_helper)
