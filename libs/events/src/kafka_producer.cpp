@@ -206,7 +206,9 @@ Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_poi
   broken_ = true;
   log::error("Kafka commit not confirmed; the producer will be replaced",
              {{"transactional_id", options_.transactional_id}, {"error", rd_kafka_error_string(e.get())}});
-  return fail(unavailable("the Kafka commit was not confirmed (its outcome is unknown until Kafka is back)", e.get()));
+  Error unknown = unavailable("the Kafka commit was not confirmed (its outcome is unknown until Kafka is back)", e.get());
+  unknown.extensions["commit_outcome"] = "unknown";
+  return fail(std::move(unknown));
 }
 
 Status TxnProducer::prepare(Clock::time_point deadline) {

@@ -20,3 +20,9 @@ concord_test(kafka_processor_test integration
 target_compile_definitions(kafka_processor_test PRIVATE
   CONCORD_KAFKA_PROCESSOR_HELPER="$<TARGET_FILE:kafka_processor_helper>")
 add_dependencies(kafka_processor_test kafka_processor_helper)
+
+# Stops and restarts the stack's broker: its own binary, so a failure cannot cascade.
+concord_test(kafka_outage_test integration
+  SOURCES ${_kafka_tests}/kafka_outage_test.cpp
+  LIBS concord::events_kafka concord::core PkgConfig::RDKAFKA)
+target_compile_definitions(kafka_outage_test PRIVATE CONCORD_STACK_SCRIPT="${PROJECT_SOURCE_DIR}/deploy/local/stack.sh")

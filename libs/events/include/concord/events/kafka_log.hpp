@@ -7,6 +7,11 @@
 // transaction (appends from several threads that wait at the same time share one, which is
 // still all-or-nothing for each of them) and returns only once it is committed.
 //
+// A failed append left nothing behind, with one exception no client can avoid: when the broker
+// goes away after the commit was sent and before it answered, the outcome is unknown until the
+// producer reconnects. That error (LogFailure::unavailable) carries
+// extensions["commit_outcome"] = "unknown"; the events may or may not be in the log.
+//
 // Replays read with isolation.level=read_committed from the beginning to the end offsets
 // taken at the call, so aborted and open transactions are never seen.
 #include <chrono>
