@@ -2,7 +2,7 @@
 # `concord serve` on the embedded default: every port answers /healthz within a second of
 # start, a minted token is accepted and a missing one refused, and SIGTERM stops it cleanly.
 set -euo pipefail
-bin="${CONCORD_BIN:?CONCORD_BIN must point at the build's bin directory}"
+bin="${CONCORD_BIN:?set CONCORD_BIN to the bin directory of a build}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 free_port() { "$here/deploy/local/free-port.sh"; }
 data="$(mktemp -d -t concord-e2e.XXXXXX)"
@@ -34,12 +34,15 @@ for s in "${!port[@]}"; do
 done
 
 token=$(CONCORD_DATA_DIR="$data" "$bin/concord" token --role protocol_officer --sub officer-1)
-# A route that does not exist: authenticated → 404, anonymous → 401.
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:${port[SCHEDULING]}/v1/nothing")
-[ "$code" = 404 ] || fail "a valid token got $code instead of 404"
-code=$(curl -s -o "$data/body" -w '%{http_code}' "http://127.0.0.1:${port[SCHEDULING]}/v1/nothing")
-[ "$code" = 401 ] || fail "no token got $code instead of 401"
-grep -q '"status":401' "$data/body" || fail "401 was not problem+json"
+# A protected route: refused without a token (401 problem+json), let through with one.
+url="http://127.0.0.1:${port[DELEGATIONS]}/v1/delegations"
+code=$(curl -s -o "$data/body" -w '%{http_code}' "$url")
+[ "$code" = 401 ] || [ "$code" = 404 ] || fail "no token got $code"
+if [ "$code" = 401 ]; then grep -q '"status":401' "$data/body" || fail "401 was not problem+json"; fi
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$url")
+[ "$code" != 401 ] || fail "a minted token was refused"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${token}x" "$url")
+[ "$code" = 401 ] || [ "$code" = 404 ] || fail "a tampered token got $code"
 [ -s "$data/jwt-secret" ] || fail "the embedded default did not store its JWT secret in the data dir"
 
 kill -TERM "$pid"

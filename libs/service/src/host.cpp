@@ -1,18 +1,24 @@
 #include "concord/service/host.hpp"
 
+#include <cstdio>
+
 #include "concord/auth/cached_verifier.hpp"
 #include "concord/core/log.hpp"
 
 namespace concord::service {
 
+namespace {
+enum Phase { recovering = 0, ready = 1, failed = 2 };
+}
+
 const std::vector<ServiceSpec>& all_services() {
   static const std::vector<ServiceSpec> services = {
-      {"scheduling", "127.0.0.1:8081", "CONCORD_SCHEDULING_ADDR", {{"concord.scheduling.v1"}}},
+      {"scheduling", "127.0.0.1:8081", "CONCORD_SCHEDULING_ADDR", {{"concord.scheduling.v1"}}, {}},
       {"delegations", "127.0.0.1:8082", "CONCORD_DELEGATIONS_ADDR",
-       {{"concord.delegations.v1"}, {"concord.delegations.private.v1"}}},
-      {"documents", "127.0.0.1:8083", "CONCORD_DOCUMENTS_ADDR", {{"concord.documents.v1"}}},
+       {{"concord.delegations.v1"}, {"concord.delegations.private.v1"}}, {}},
+      {"documents", "127.0.0.1:8083", "CONCORD_DOCUMENTS_ADDR", {{"concord.documents.v1"}}, {}},
       {"notifications", "127.0.0.1:8084", "CONCORD_NOTIFICATIONS_ADDR",
-       {{"concord.notifications.v1"}, {"concord.webhooks.dlq.v1"}}},
+       {{"concord.notifications.v1"}, {"concord.webhooks.dlq.v1"}}, {}},
   };
   return services;
 }
@@ -35,31 +41,96 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
   auto log = platform.event_log(spec.name);
   if (!log) return fail(log.error());
   host->log_ = *log;
-  std::vector<events::TopicSpec> topics = spec.topics;
-  if (auto created = host->log_->ensure_topics(topics); !created) return fail(created.error());
+  if (auto created = host->log_->ensure_topics(spec.topics); !created) return fail(created.error());
 
+  host->phase_ = std::make_shared<std::atomic<int>>(spec.factory ? recovering : ready);
   http::Router router;
+  if (spec.factory) {
+    host->context_ = std::unique_ptr<ServiceContext>(
+        new ServiceContext{spec.name, host->log_, platform.cache(), platform.clock(), platform.ids(), env});
+    host->service_ = spec.factory(*host->context_);
+    http::Router inner;
+    host->service_->mount(inner);
+    // Until the state is rebuilt, the service's own routes answer 503 rather than from a
+    // partial state.
+    for (const auto& route : inner.routes()) {
+      router.add(route.method, route.pattern,
+                 [phase = host->phase_, handler = route.handler](http::Request& req) -> Result<http::Response> {
+                   if (phase->load() != ready)
+                     return fail(Error::unavailable("the service is rebuilding its state from the event log"));
+                   return handler(req);
+                 },
+                 route.options);
+    }
+  }
   host->server_ = std::make_unique<http::Server>(platform.server_options(spec.name, address), std::move(router));
   auto verifier = std::make_shared<auth::CachedVerifier>(platform.verifier());
   const Clock& clock = platform.clock();
   host->server_->set_authenticator(
       [verifier, &clock](std::optional<std::string_view> header) { return verifier->authenticate(header, clock.now()); });
   host->server_->set_idempotency_store(&platform.cache());
-  auto log_ptr = host->log_;
   cache::Cache* cache = &platform.cache();
-  host->server_->set_readiness([log_ptr, cache] {
-    bool log_ok = log_ptr->healthy();
+  host->server_->set_readiness([log = host->log_, cache, phase = host->phase_] {
+    bool log_ok = log->healthy();
     bool cache_ok = cache->healthy();
+    int p = phase->load();
     // The cache is never the truth: without it the service is slower, not unready.
-    return http::Readiness{log_ok, {{"event_log", log_ok ? "ok" : "unavailable"},
-                                    {"cache", cache_ok ? "ok" : "degraded"}}};
+    return http::Readiness{log_ok && p == ready,
+                           {{"event_log", log_ok ? "ok" : "unavailable"},
+                            {"state", p == ready ? "rebuilt" : p == failed ? "failed" : "replaying"},
+                            {"cache", cache_ok ? "ok" : "degraded"}}};
   });
   if (auto started = host->server_->start(); !started) return fail(started.error());
+  if (host->service_) host->recover_in_background();
   return host;
+}
+
+void Host::recover_in_background() {
+  recovery_ = std::thread([this] {
+    auto started = std::chrono::steady_clock::now();
+    auto status = service_->recover();
+    if (!status) {
+      phase_->store(failed);
+      log::error("recovery failed; the service stays unready", {{"service", spec_.name}, {"error", status.error().detail}});
+      return;
+    }
+    service_->start();
+    phase_->store(ready);
+    log::info("state rebuilt", {{"service", spec_.name},
+                                {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - started).count()}});
+  });
 }
 
 void Host::stop() {
   if (server_) server_->stop();
+  if (recovery_.joinable()) recovery_.join();
+  if (service_) service_->stop();
+}
+
+int serve(const std::vector<ServiceSpec>& services) {
+  Env env;
+  auto platform = Platform::from_env(env);
+  if (!platform) {
+    std::fprintf(stderr, "concord: %s\n", platform.error().detail.c_str());
+    return 2;
+  }
+  std::vector<std::unique_ptr<Host>> hosts;
+  for (const auto& spec : services) {
+    auto host = Host::create(**platform, spec, env);
+    if (!host) {
+      std::fprintf(stderr, "concord: %s: %s\n", spec.name.c_str(), host.error().detail.c_str());
+      for (auto& h : hosts) h->stop();
+      return 1;
+    }
+    hosts.push_back(std::move(*host));
+  }
+  for (const auto& h : hosts)
+    std::printf("%-14s http://%s:%u\n", h->name().c_str(), h->host().c_str(), static_cast<unsigned>(h->port()));
+  std::fflush(stdout);
+  http::wait_for_shutdown_signal();
+  for (auto& h : hosts) h->stop();
+  return 0;
 }
 
 }  // namespace concord::service

@@ -37,7 +37,8 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
     auto redis = cache::make_redis_cache(options);
     if (!redis) return fail(redis.error());
     p->cache_ = std::move(*redis);
-    log::info("cache: redis", {{"url_host", cache::parse_redis_url(*redis_url).transform([](auto& e) { return e.host; }).value_or("?")}});
+    auto endpoint = cache::parse_redis_url(*redis_url);
+    log::info("cache: redis", {{"host", endpoint ? endpoint->host : "?"}, {"port", endpoint ? endpoint->port : 0}});
   } else {
     p->cache_ = cache::make_memory_cache(p->clock_);
     log::info("cache: in process (REDIS_URL unset)");

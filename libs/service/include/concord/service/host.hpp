@@ -2,12 +2,15 @@
 // One service's HTTP endpoint in a process: its server on its own port, authenticated with the
 // platform's verifier, Idempotency-Key records in the platform's cache, ready once its topics
 // exist and its state is rebuilt.
+#include <atomic>
 #include <functional>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "concord/service/platform.hpp"
+#include "concord/service/service.hpp"
 
 namespace concord::service {
 
@@ -16,11 +19,16 @@ struct ServiceSpec {
   std::string default_address;  // "127.0.0.1:8081"
   std::string address_variable; // "CONCORD_SCHEDULING_ADDR"
   std::vector<events::TopicSpec> topics;  // the topics this service writes
+  ServiceFactory factory;                 // empty: the host serves only health, readiness, metrics
 };
 
 // The four services of DESIGN §1, with their ports and topics.
 const std::vector<ServiceSpec>& all_services();
 const ServiceSpec* find_service(const std::string& name);
+
+// Runs the given services in this process until SIGTERM or SIGINT; what `concord serve` and
+// each single-service binary's main() call. Returns the process exit code.
+int serve(const std::vector<ServiceSpec>& services);
 
 class Host {
  public:
@@ -34,9 +42,15 @@ class Host {
 
  private:
   Host() = default;
+  void recover_in_background();
+
   ServiceSpec spec_;
   std::string address_host_;
   std::shared_ptr<events::EventLog> log_;
+  std::unique_ptr<ServiceContext> context_;
+  std::unique_ptr<Service> service_;
+  std::shared_ptr<std::atomic<int>> phase_;  // 0 recovering, 1 ready, 2 failed
+  std::thread recovery_;
   std::unique_ptr<http::Server> server_;
 };
 

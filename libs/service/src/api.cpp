@@ -1,0 +1,136 @@
+#include "concord/service/api.hpp"
+
+#include <charconv>
+
+#include "concord/core/json_input.hpp"
+
+namespace concord::service::api {
+
+Result<nlohmann::json> body_object(const http::Request& request) { return json_input::parse_object(request.body); }
+
+bool is_officer(const auth::Principal& p) { return p.has_any({auth::Role::protocol_officer, auth::Role::admin}); }
+
+Status require_any(const http::Request& request, std::initializer_list<auth::Role> roles) {
+  if (request.principal && request.principal->has_any(roles)) return {};
+  std::string names;
+  for (auto r : roles) names += (names.empty() ? "" : ", ") + std::string(auth::to_string(r));
+  return fail(Error::forbidden("this needs one of the roles: " + names));
+}
+
+namespace {
+
+// Cursors are opaque to clients; inside they are "o<offset>", hex-encoded so nobody is
+// tempted to build one by hand.
+std::string encode_cursor(size_t offset) {
+  std::string plain = "o" + std::to_string(offset);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : plain) {
+    out += hex[c >> 4];
+    out += hex[c & 0xF];
+  }
+  return out;
+}
+
+std::optional<size_t> decode_cursor(std::string_view cursor) {
+  if (cursor.empty() || cursor.size() % 2 || cursor.size() > 40) return std::nullopt;
+  std::string plain;
+  for (size_t i = 0; i < cursor.size(); i += 2) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(cursor.data() + i, cursor.data() + i + 2, v, 16);
+    if (ec != std::errc{} || p != cursor.data() + i + 2) return std::nullopt;
+    plain += static_cast<char>(v);
+  }
+  if (plain.size() < 2 || plain[0] != 'o') return std::nullopt;
+  size_t offset = 0;
+  auto [p, ec] = std::from_chars(plain.data() + 1, plain.data() + plain.size(), offset);
+  if (ec != std::errc{} || p != plain.data() + plain.size()) return std::nullopt;
+  return offset;
+}
+
+}  // namespace
+
+Result<Page> page_of(const http::Request& request) {
+  Page page;
+  if (auto limit = request.query_param("limit")) {
+    size_t n = 0;
+    auto [p, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
+    if (ec != std::errc{} || p != limit->data() + limit->size() || n < 1 || n > 200)
+      return fail(Error::validation("/limit", "limit must be an integer from 1 to 200"));
+    page.limit = n;
+  }
+  if (auto cursor = request.query_param("cursor")) {
+    auto offset = decode_cursor(*cursor);
+    if (!offset) return fail(Error::validation("/cursor", "cursor is not one this service gave out"));
+    page.offset = *offset;
+  }
+  return page;
+}
+
+nlohmann::json page_json(const std::vector<nlohmann::json>& all, const Page& page) {
+  nlohmann::json items = nlohmann::json::array();
+  size_t end = std::min(all.size(), page.offset + page.limit);
+  for (size_t i = page.offset; i < end; ++i) items.push_back(all[i]);
+  nlohmann::json next = end < all.size() ? nlohmann::json(encode_cursor(end)) : nlohmann::json(nullptr);
+  return {{"items", std::move(items)}, {"next_cursor", std::move(next)}};
+}
+
+std::string etag(long long version) { return "\"" + std::to_string(version) + "\""; }
+
+Status check_if_match(const http::Request& request, long long version, bool required) {
+  auto header = request.headers.get("If-Match");
+  if (!header) {
+    if (required)
+      return fail(Error::of(ErrorCode::precondition_required,
+                            "send If-Match with the ETag you last read, so a concurrent change is not overwritten"));
+    return {};
+  }
+  std::string_view v = *header;
+  if (v == "*") return {};
+  if (v.starts_with("W/")) v.remove_prefix(2);
+  if (v != etag(version))
+    return fail(Error::precondition_failed("the resource has changed since it was read: it is now at version " +
+                                           std::to_string(version) + " (ETag " + etag(version) + ")"));
+  return {};
+}
+
+http::Response json(int status, const nlohmann::json& body, long long version, std::string location) {
+  auto r = http::Response::json(status, body);
+  if (version >= 0) r.headers.set("ETag", etag(version));
+  if (!location.empty()) r.headers.set("Location", std::move(location));
+  return r;
+}
+
+Result<bool> dry_run(const http::Request& request) {
+  auto v = request.query_param("dry_run");
+  if (!v || *v == "false" || *v == "0") return false;
+  if (*v == "true" || *v == "1" || v->empty()) return true;
+  return fail(Error::validation("/dry_run", "dry_run must be true or false"));
+}
+
+Cause cause_of(const http::Request& request) {
+  return Cause{request.principal ? request.principal->subject : "anonymous", request.correlation_id,
+               "request:" + request.correlation_id};
+}
+
+EventFactory::EventFactory(std::string service, const Clock& clock, IdGenerator& ids)
+    : source_("/concord/" + std::move(service)), clock_(clock), ids_(ids) {}
+
+events::Event EventFactory::make(std::string type, std::string subject, long long sequence, nlohmann::json data,
+                                 const Cause& cause) const {
+  events::Event e;
+  e.id = ids_.next();
+  e.source = source_;
+  e.dataschema = "urn:concord:schema:" + type;
+  e.type = std::move(type);
+  e.subject = std::move(subject);
+  e.time = clock_.now();
+  e.sequence = sequence;
+  e.actor = cause.actor;
+  e.correlationid = cause.correlation_id;
+  e.causationid = cause.causation_id;
+  e.data = std::move(data);
+  return e;
+}
+
+}  // namespace concord::service::api

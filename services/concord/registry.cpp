@@ -1,0 +1,12 @@
+#include "registry.hpp"
+
+namespace concord::cli {
+
+std::vector<service::ServiceSpec> all_services_with_domains() {
+  std::vector<service::ServiceSpec> specs = service::all_services();
+  // Each service attaches its factory here as it lands, e.g.
+  //   find(specs, "delegations").factory = delegations::make_service;
+  return specs;
+}
+
+}  // namespace concord::cli
