@@ -74,6 +74,20 @@ bool is_rejection(rd_kafka_resp_err_t err) {
   }
 }
 
+namespace {
+
+void refresh_metadata(rd_kafka_t* rk, const std::string& topic, std::chrono::steady_clock::time_point deadline) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  if (rkt == nullptr) return;
+  const rd_kafka_metadata_t* raw = nullptr;
+  rd_kafka_metadata(rk, 0, rkt, &raw, std::clamp(remaining_ms(deadline), 1, 2000));
+  MetadataPtr md(raw);
+  rd_kafka_topic_destroy(rkt);
+}
+
+}  // namespace
+
 rd_kafka_resp_err_t query_watermarks(rd_kafka_t* rk, const std::string& topic, int partition, int64_t* low,
                                      int64_t* high, std::chrono::steady_clock::time_point deadline) {
   for (;;) {
@@ -81,10 +95,15 @@ rd_kafka_resp_err_t query_watermarks(rd_kafka_t* rk, const std::string& topic, i
     auto err = rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, low, high, std::max(left, 1));
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR || remaining_ms(deadline) <= 0) return err;
     switch (err) {
-      case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
-      case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
       case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
       case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+      case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+        // The client's metadata cache may hold an answer from before the topic was served, and
+        // would keep it for minutes: ask the broker again.
+        refresh_metadata(rk, topic, deadline);
+        continue;
+      case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+      case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
       case RD_KAFKA_RESP_ERR_REPLICA_NOT_AVAILABLE:
       case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
       case RD_KAFKA_RESP_ERR__TRANSPORT:
