@@ -1,0 +1,153 @@
+#include "inbox.hpp"
+
+#include <cstdio>
+
+namespace concord::notifications {
+
+using namespace json_read;
+
+nlohmann::json to_json(const Notification& n) {
+  nlohmann::json j = {{"id", n.id},
+                      {"member_id", n.member_id},
+                      {"kind", n.kind},
+                      {"title", n.title},
+                      {"body", n.body},
+                      {"language", n.language},
+                      {"created_at", format_rfc3339_utc(n.created_at)},
+                      {"cause_event_id", n.cause_event_id},
+                      {"cause_event_type", n.cause_event_type},
+                      {"subject", n.subject},
+                      {"urgent", n.urgent},
+                      {"deliver_after", format_rfc3339_utc(n.deliver_after)}};
+  if (!n.reminder.empty()) j["reminder"] = n.reminder;
+  return j;
+}
+
+std::optional<Notification> notification_of(const nlohmann::json& j) {
+  Notification n;
+  n.id = str(j, "id");
+  n.member_id = str(j, "member_id");
+  auto created = time(j, "created_at");
+  if (n.id.empty() || n.member_id.empty() || !created) return std::nullopt;
+  n.created_at = *created;
+  n.kind = str(j, "kind");
+  n.title = str(j, "title");
+  n.body = str(j, "body");
+  n.language = str(j, "language");
+  n.cause_event_id = str(j, "cause_event_id");
+  n.cause_event_type = str(j, "cause_event_type");
+  n.subject = str(j, "subject");
+  n.urgent = j.contains("urgent") && j["urgent"].is_boolean() && j["urgent"].get<bool>();
+  n.deliver_after = time(j, "deliver_after").value_or(n.created_at);
+  n.reminder = str(j, "reminder");
+  return n;
+}
+
+nlohmann::json to_json(const Preferences& p) {
+  nlohmann::json j = {{"language", p.language ? nlohmann::json(*p.language) : nlohmann::json(nullptr)},
+                      {"time_zone", p.time_zone ? nlohmann::json(*p.time_zone) : nlohmann::json(nullptr)},
+                      {"channels", p.channels ? nlohmann::json(*p.channels) : nlohmann::json(nullptr)},
+                      {"quiet_hours", nullptr},
+                      {"version", p.version}};
+  if (p.quiet_hours) {
+    char start[16], end[16];
+    std::snprintf(start, sizeof start, "%02d:%02d", p.quiet_hours->start_minute / 60, p.quiet_hours->start_minute % 60);
+    std::snprintf(end, sizeof end, "%02d:%02d", p.quiet_hours->end_minute / 60, p.quiet_hours->end_minute % 60);
+    j["quiet_hours"] = {{"start", start}, {"end", end}};
+  }
+  return j;
+}
+
+namespace {
+
+std::optional<int> minute_of_day(const std::string& hhmm) {
+  if (hhmm.size() != 5 || hhmm[2] != ':') return std::nullopt;
+  for (size_t i : {0u, 1u, 3u, 4u})
+    if (hhmm[i] < '0' || hhmm[i] > '9') return std::nullopt;
+  int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
+  int m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+}  // namespace
+
+Preferences preferences_of(const nlohmann::json& j) {
+  Preferences p;
+  if (auto v = str(j, "language"); !v.empty()) p.language = v;
+  if (auto v = str(j, "time_zone"); !v.empty()) p.time_zone = v;
+  if (j.contains("channels") && j["channels"].is_array()) p.channels = strings(j, "channels");
+  if (j.contains("quiet_hours") && j["quiet_hours"].is_object()) {
+    auto s = minute_of_day(str(j["quiet_hours"], "start"));
+    auto e = minute_of_day(str(j["quiet_hours"], "end"));
+    if (s && e) p.quiet_hours = QuietHours{*s, *e};
+  }
+  p.version = integer(j, "version");
+  return p;
+}
+
+std::optional<Timestamp> quiet_until(const QuietHours& q, Timestamp t, const std::string& zone) {
+  if (q.start_minute == q.end_minute) return std::nullopt;
+  std::string z = zone.empty() || !is_known_time_zone(zone) ? "UTC" : zone;
+  auto day = local_day(t, z);
+  auto local = to_local(t, z);
+  if (!day || !local) return std::nullopt;
+  int now_min = std::stoi(local->clock.substr(0, 2)) * 60 + std::stoi(local->clock.substr(3, 2));
+  bool overnight = q.start_minute > q.end_minute;
+  bool quiet = overnight ? (now_min >= q.start_minute || now_min < q.end_minute)
+                         : (now_min >= q.start_minute && now_min < q.end_minute);
+  if (!quiet) return std::nullopt;
+  Days end_day = *day;
+  if (overnight && now_min >= q.start_minute) end_day += std::chrono::days(1);
+  auto end = from_local(end_day, std::chrono::minutes(q.end_minute), z);
+  if (!end || *end <= t) return std::nullopt;
+  return *end;
+}
+
+void evolve(Inbox& inbox, const Incoming& e) {
+  if (!e.data.is_object()) return;
+  if (e.type == kCreated) {
+    if (!e.data.contains("notification")) return;
+    auto n = notification_of(e.data["notification"]);
+    if (!n || inbox.notifications.contains(n->id)) return;
+    if (!n->reminder.empty()) inbox.fired_reminders.insert(n->reminder);
+    inbox.by_member[n->member_id].push_back(n->id);
+    inbox.notifications.emplace(n->id, std::move(*n));
+  } else if (e.type == kRead) {
+    auto it = inbox.notifications.find(str(e.data, "notification_id"));
+    auto at = time(e.data, "read_at");
+    if (it != inbox.notifications.end() && at && !it->second.read_at) it->second.read_at = *at;
+  } else if (e.type == kPreferencesSet) {
+    auto member = str(e.data, "member_id");
+    if (member.empty() || !e.data.contains("preferences")) return;
+    inbox.preferences[member] = preferences_of(e.data["preferences"]);
+  }
+}
+
+Result<std::string> inbox_owner(const Caller& caller, const std::optional<std::string>& member_id) {
+  if (caller.officer) {
+    if (member_id) return *member_id;
+    if (caller.member_id) return *caller.member_id;
+    return fail(Error::validation("/member_id", "say whose inbox: ?member_id=<member id>"));
+  }
+  if (!caller.member_id) return fail(Error::forbidden("only delegation members have an inbox"));
+  if (member_id && *member_id != *caller.member_id)
+    return fail(Error::forbidden("a member sees only their own notifications"));
+  return *caller.member_id;
+}
+
+Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Caller& caller, const std::string& id,
+                                                  Timestamp now) {
+  if (!caller.member_id) return fail(Error::forbidden("only the member a notification is for can mark it read"));
+  auto it = inbox.notifications.find(id);
+  if (it == inbox.notifications.end() || it->second.member_id != *caller.member_id)
+    return fail(Error::not_found("no notification " + id + " in your inbox"));
+  if (it->second.read_at) return std::optional<ReadMark>{};
+  return std::optional<ReadMark>{ReadMark{id, it->second.member_id, now}};
+}
+
+nlohmann::json to_json(const ReadMark& r) {
+  return {{"notification_id", r.notification_id}, {"member_id", r.member_id}, {"read_at", format_rfc3339_utc(r.read_at)}};
+}
+
+}  // namespace concord::notifications

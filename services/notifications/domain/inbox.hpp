@@ -1,0 +1,95 @@
+#pragma once
+// The service's own state, folded from concord.notifications.v1: every member's inbox, what
+// they have read, which reminders have fired, and their preferences. Pure.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "concord/core/error.hpp"
+#include "concord/core/time.hpp"
+#include "views.hpp"
+
+namespace concord::notifications {
+
+inline constexpr const char* kTopic = "concord.notifications.v1";
+inline constexpr const char* kDeadLetterTopic = "concord.webhooks.dlq.v1";
+inline constexpr const char* kCreated = "concord.notifications.notification.created";
+inline constexpr const char* kRead = "concord.notifications.notification.read";
+inline constexpr const char* kPreferencesSet = "concord.notifications.preferences.set";
+
+struct Notification {
+  std::string id;
+  std::string member_id;
+  std::string kind;       // "meeting.scheduled", "meeting.reminder", ...
+  std::string title;
+  std::string body;
+  std::string language;
+  Timestamp created_at{};
+  std::string cause_event_id;
+  std::string cause_event_type;
+  std::string subject;    // what it is about: "meeting/<id>", "document/<id>", "member/<id>"
+  bool urgent = false;
+  Timestamp deliver_after{};  // later than created_at when quiet hours hold it back
+  std::string reminder;       // for reminders: the reminder's key (see reminders.hpp)
+  std::optional<Timestamp> read_at;
+};
+
+nlohmann::json to_json(const Notification& n);               // the event's "notification" and the API item
+std::optional<Notification> notification_of(const nlohmann::json& j);
+
+struct QuietHours {
+  int start_minute = 0;  // minutes after local midnight, in the member's zone
+  int end_minute = 0;    // may be before start: the quiet time runs over midnight
+};
+
+struct Preferences {
+  std::optional<std::string> language;   // overrides the member's notification_language
+  std::optional<std::string> time_zone;  // overrides the member's time_zone
+  std::optional<std::vector<std::string>> channels;
+  std::optional<QuietHours> quiet_hours;
+  long long version = 0;
+};
+
+nlohmann::json to_json(const Preferences& p);  // {language, time_zone, channels, quiet_hours {start, end} | null, version}
+Preferences preferences_of(const nlohmann::json& j);
+
+// Whether `t` falls in the quiet hours seen from `zone`; if so, the first instant after them.
+std::optional<Timestamp> quiet_until(const QuietHours& q, Timestamp t, const std::string& zone);
+
+struct Inbox {
+  std::map<std::string, Notification> notifications;           // by id
+  std::map<std::string, std::vector<std::string>> by_member;    // ids in the order created
+  std::set<std::string> fired_reminders;                         // reminder keys already notified
+  std::map<std::string, Preferences> preferences;                // by member id
+};
+
+// Applies one event of concord.notifications.v1 (the same function on replay and after each
+// commit). Idempotent: a notification id already present is not added again.
+void evolve(Inbox& inbox, const Incoming& event);
+
+// Who is asking, as the domain needs to know it.
+struct Caller {
+  std::optional<std::string> member_id;  // delegation members
+  bool officer = false;                  // protocol officers and admins
+};
+
+// Whose inbox a request may see: a member their own (member_id absent or theirs), an officer or
+// admin any member's (member_id required). 403 otherwise.
+Result<std::string> inbox_owner(const Caller& caller, const std::optional<std::string>& member_id);
+
+// Marking a notification read: only its member may; another member's (or an unknown id) is 404,
+// so ids cannot be probed. Already read: nothing to append (nullopt), the call is idempotent.
+struct ReadMark {
+  std::string notification_id;
+  std::string member_id;
+  Timestamp read_at{};
+};
+Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Caller& caller, const std::string& id,
+                                                  Timestamp now);
+nlohmann::json to_json(const ReadMark& r);
+
+}  // namespace concord::notifications
