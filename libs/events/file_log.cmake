@@ -3,6 +3,7 @@
 add_library(concord_events
   ${CMAKE_CURRENT_SOURCE_DIR}/src/event.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/event_log.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/fast_json.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/crc32c.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/posix_file.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/record_format.cpp

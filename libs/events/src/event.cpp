@@ -1,8 +1,13 @@
 // CloudEvents 1.0, structured JSON mode (https://github.com/cloudevents/spec, json-format.md).
 #include "concord/events/event.hpp"
 
+#include "fast_json.hpp"
+
 #include <array>
+#include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <optional>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -71,12 +76,16 @@ bool valid_traceparent(std::string_view t) {
 
 // data is a JSON object, so its media type must be JSON: application/json, text/json or */*+json.
 bool is_json_media_type(std::string_view m) {
+  if (m == "application/json") return true;
   auto base = m.substr(0, m.find(';'));
   while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  std::string lower;
-  for (char c : base) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json" || lower == "text/json" ||
-         (lower.size() > 5 && lower.ends_with("+json") && lower.find('/') != std::string::npos);
+  auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  return same(base, "application/json") || same(base, "text/json") ||
+         (base.size() > 5 && same(base.substr(base.size() - 5), "+json") && base.find('/') != std::string_view::npos);
 }
 
 // An absolute URI starts with a scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
@@ -92,6 +101,17 @@ bool has_uri_scheme(std::string_view u) {
 
 constexpr Timestamp kEarliest = std::chrono::sys_days{std::chrono::year{0} / 1 / 1};
 constexpr Timestamp kLatest = std::chrono::sys_days{std::chrono::year{10000} / 1 / 1} - std::chrono::milliseconds{1};
+
+// The attributes with a format of their own, whichever way the event was read.
+Status check_formats(const Event& e) {
+  if (!e.datacontenttype.empty() && !is_json_media_type(e.datacontenttype))
+    return fail(attribute_error("datacontenttype", "must be a JSON media type, since data is a JSON object"));
+  if (!e.dataschema.empty() && !has_uri_scheme(e.dataschema))
+    return fail(attribute_error("dataschema", "must be an absolute URI"));
+  if (!e.traceparent.empty() && !valid_traceparent(e.traceparent))
+    return fail(attribute_error("traceparent", "must be a W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)"));
+  return {};
+}
 
 // Checks the data value the way dump() and parse() would disagree: strings (and keys) must be
 // UTF-8 and numbers finite, or the event would come back different from what was appended.
@@ -159,12 +179,7 @@ Result<Event> extract(Json& doc) {
     if (it->template get_ref<const std::string&>().empty()) return fail(attribute_error(name, "must not be empty when present"));
     *target = string_of(*it);
   }
-  if (!e.datacontenttype.empty() && !is_json_media_type(e.datacontenttype))
-    return fail(attribute_error("datacontenttype", "must be a JSON media type, since data is a JSON object"));
-  if (!e.dataschema.empty() && !has_uri_scheme(e.dataschema))
-    return fail(attribute_error("dataschema", "must be an absolute URI"));
-  if (!e.traceparent.empty() && !valid_traceparent(e.traceparent))
-    return fail(attribute_error("traceparent", "must be a W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)"));
+  if (auto st = check_formats(e); !st) return fail(st.error());
 
   auto time = doc.find("time");
   if (time == doc.end()) return fail(attribute_error("time", "is required"));
@@ -196,6 +211,125 @@ Result<Event> extract(Json& doc) {
   return e;
 }
 
+// Where the JSON object or array starting at s[i] ends (one past it), or npos. Only brackets
+// and strings are followed; the JSON parser checks the rest.
+size_t end_of_value(std::string_view s, size_t i) {
+  size_t depth = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '"') {
+      // The closing quote is the first one not escaped, i.e. after an even run of backslashes.
+      for (;;) {
+        auto q = s.find('"', i + 1);
+        if (q == std::string_view::npos) return q;
+        size_t slashes = 0;
+        while (s[q - 1 - slashes] == '\\') ++slashes;
+        i = q;
+        if (slashes % 2 == 0) break;
+      }
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The fast path for what serialize() writes: known attributes only, each once, as ASCII strings
+// without escapes, `sequence` as plain digits. It reads the envelope by hand and hands only
+// `data` to the JSON parser, which is what makes replay fast. Anything else — including every
+// error — returns nullopt and takes the general path, which also words the error.
+std::optional<Event> parse_simple(std::string_view s) {
+  static constexpr std::array<std::string_view, 14> kNames = {
+      "specversion", "id",    "source",        "type",        "subject",     "time", "datacontenttype",
+      "dataschema",  "actor", "correlationid", "causationid", "traceparent", "sequence", "data"};
+  Event e;
+  e.datacontenttype.clear();
+  std::array<std::string*, 14> targets = {nullptr,     &e.id,    &e.source,        &e.type,        &e.subject,
+                                          nullptr,     &e.datacontenttype, &e.dataschema, &e.actor, &e.correlationid,
+                                          &e.causationid, &e.traceparent, nullptr,  nullptr};
+  size_t i = 0;
+  auto space = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
+  };
+  auto at = [&](char c) { return i < s.size() && s[i] == c; };
+  auto plain_string = [&](std::string_view& out) {
+    if (!at('"')) return false;
+    size_t start = ++i;
+    for (; i < s.size() && s[i] != '"'; ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
+    }
+    if (i >= s.size()) return false;
+    out = s.substr(start, i++ - start);
+    return true;
+  };
+  unsigned seen = 0;
+  std::string_view time_text;
+  space();
+  if (!at('{')) return std::nullopt;
+  ++i;
+  for (;;) {
+    space();
+    std::string_view name;
+    if (!plain_string(name)) return std::nullopt;
+    space();
+    if (!at(':')) return std::nullopt;
+    ++i;
+    space();
+    auto k = static_cast<size_t>(std::find(kNames.begin(), kNames.end(), name) - kNames.begin());
+    if (k == kNames.size() || (seen & (1u << k))) return std::nullopt;
+    seen |= 1u << k;
+    if (name == "data") {
+      if (!at('{')) return std::nullopt;
+      size_t used = 0;
+      if (auto data = detail::read_json_subset(s.substr(i), used)) {
+        e.data = std::move(*data);
+        i += used;
+      } else {
+        size_t end = end_of_value(s, i);
+        if (end == std::string_view::npos) return std::nullopt;
+        e.data = json::parse(s.data() + i, s.data() + end, nullptr, false);
+        if (e.data.is_discarded()) return std::nullopt;
+        i = end;
+      }
+    } else if (name == "sequence") {
+      size_t start = i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      size_t digits = i - start;
+      if (digits == 0 || digits > 18 || (digits > 1 && s[start] == '0')) return std::nullopt;
+      std::from_chars(s.data() + start, s.data() + i, e.sequence);
+    } else {
+      std::string_view value;
+      if (!plain_string(value) || value.empty()) return std::nullopt;
+      if (name == "specversion") {
+        if (value != "1.0") return std::nullopt;
+      } else if (name == "time") {
+        time_text = value;
+      } else {
+        targets[k]->assign(value);
+      }
+    }
+    space();
+    if (at(',')) {
+      ++i;
+      continue;
+    }
+    if (!at('}')) return std::nullopt;
+    ++i;
+    break;
+  }
+  space();
+  constexpr unsigned kRequired = 1u << 0 | 1u << 1 | 1u << 2 | 1u << 3 | 1u << 5 | 1u << 12 | 1u << 13;
+  if (i != s.size() || (seen & kRequired) != kRequired) return std::nullopt;
+  auto t = parse_rfc3339(time_text);
+  if (!t) return std::nullopt;
+  e.time = *t;
+  if (!check_formats(e)) return std::nullopt;
+  return e;
+}
+
 }  // namespace
 
 json to_json(const Event& e) {
@@ -220,6 +354,7 @@ json to_json(const Event& e) {
 std::string serialize(const Event& e) { return to_json(e).dump(-1, ' ', false, json::error_handler_t::replace); }
 
 Result<Event> parse_event(std::string_view text) {
+  if (auto simple = parse_simple(text)) return std::move(*simple);
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
@@ -254,12 +389,7 @@ Status validate(const Event& e) {
   }
   if (e.time < kEarliest || e.time > kLatest) return fail(attribute_error("time", "must fall within the years 0000 to 9999"));
   if (e.sequence < 0) return fail(attribute_error("sequence", "must not be negative"));
-  if (!e.datacontenttype.empty() && !is_json_media_type(e.datacontenttype))
-    return fail(attribute_error("datacontenttype", "must be a JSON media type, since data is a JSON object"));
-  if (!e.dataschema.empty() && !has_uri_scheme(e.dataschema))
-    return fail(attribute_error("dataschema", "must be an absolute URI"));
-  if (!e.traceparent.empty() && !valid_traceparent(e.traceparent))
-    return fail(attribute_error("traceparent", "must be a W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)"));
+  if (auto st = check_formats(e); !st) return st;
   return validate_data(e.data);
 }
 

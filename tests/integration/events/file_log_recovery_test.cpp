@@ -312,6 +312,31 @@ TEST_F(FileLogRecovery, a_group_resumes_in_the_middle_of_a_large_topic_and_of_a_
   EXPECT_EQ((*got)[1].offset, 3334);
 }
 
+TEST_F(FileLogRecovery, a_long_replay_comes_in_order_and_stops_where_the_visitor_says) {
+  auto log = open();
+  ASSERT_TRUE(log->ensure_topics({{.name = "things"}}));
+  constexpr int kEvents = 10'007;  // many decoding chunks and a partial one
+  for (int b = 0; b < kEvents;) {
+    std::vector<Event> batch;
+    for (int i = 0; i < 333 && b < kEvents; ++i, ++b) batch.push_back(numbered(b));
+    ASSERT_TRUE(log->append("things", "k", batch));
+  }
+  std::vector<long long> all = replayed(*log);
+  ASSERT_EQ(all.size(), static_cast<size_t>(kEvents));
+  for (int i = 0; i < kEvents; ++i) ASSERT_EQ(all[static_cast<size_t>(i)], i);
+
+  long long visited = 0, last_offset = -1;
+  auto st = log->replay("things", [&](const Record& r) -> Status {
+    EXPECT_EQ(r.offset, last_offset + 1);
+    last_offset = r.offset;
+    if (++visited == 4'321) return fail(Error::conflict("enough"));
+    return {};
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().detail, "enough");
+  EXPECT_EQ(visited, 4'321);
+}
+
 TEST_F(FileLogRecovery, appends_to_a_topic_that_was_never_created_are_refused) {
   auto log = open();
   auto st = log->append("nowhere", "k", {numbered(0)});

@@ -233,3 +233,44 @@ TEST(Envelope, serialize_does_not_throw_on_text_that_is_not_utf8) {
   EXPECT_NO_THROW(text = serialize(e));
   EXPECT_TRUE(parse_event(text));
 }
+
+TEST(Envelope, every_spelling_of_an_event_reads_the_same_as_the_general_path) {
+  // parse_event reads compact, plain envelopes by hand; anything else goes through the JSON
+  // parser. Both must agree.
+  std::vector<std::string> texts = {serialize(full_event()), valid_doc().dump(2)};
+  auto escaped = valid_doc();
+  escaped["subject"] = "meeting/\"quoted\"\n";
+  escaped["actor"] = "Пользователь";
+  texts.push_back(escaped.dump());
+  auto extended = valid_doc();
+  extended["tenant"] = "x";
+  texts.push_back(extended.dump());
+  auto zero = valid_doc();
+  zero["sequence"] = 0;
+  texts.push_back(zero.dump());
+  texts.push_back(" \n" + serialize(full_event()) + "\t ");
+  for (const auto& text : texts) {
+    auto fast = parse_event(text);
+    auto general = from_json(json::parse(text));
+    ASSERT_TRUE(fast) << text << ": " << fast.error().detail;
+    ASSERT_TRUE(general) << text;
+    EXPECT_EQ(*fast, *general) << text;
+  }
+  EXPECT_EQ(parse_event(escaped.dump())->subject, "meeting/\"quoted\"\n");
+}
+
+TEST(Envelope, text_after_the_envelope_is_rejected) {
+  EXPECT_FALSE(parse_event(serialize(full_event()) + "x"));
+  EXPECT_FALSE(parse_event(serialize(full_event()) + "{}"));
+}
+
+TEST(Envelope, a_repeated_attribute_is_not_read_twice_by_hand) {
+  std::string text = serialize(full_event());
+  text.insert(1, "\"id\":\"first\",");
+  auto r = parse_event(text);
+  auto general = from_json(json::parse(text));
+  ASSERT_EQ(r.has_value(), general.has_value());
+  if (r) {
+    EXPECT_EQ(*r, *general);
+  }
+}
