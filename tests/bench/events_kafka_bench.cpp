@@ -31,8 +31,11 @@ Event make_event(const std::string& key, long long n) {
   e.sequence = n;
   e.actor = "bench";
   e.correlationid = new_uuid_v7();
-  e.data = {{"meeting_id", key}, {"title", "Bilateral meeting, expanded format"}, {"n", n},
-            {"starts_at", "2025-10-01T09:00:00Z"}, {"ends_at", "2025-10-01T10:30:00Z"}};
+  e.data = {{"meeting_id", key},
+            {"title", "Bilateral meeting, expanded format"},
+            {"n", n},
+            {"starts_at", "2025-10-01T09:00:00Z"},
+            {"ends_at", "2025-10-01T10:30:00Z"}};
   return e;
 }
 
@@ -60,7 +63,8 @@ double percentile(std::vector<double> v, double p) {
 void print(const char* name, const Figures& f) {
   std::printf("%-44s %8zu events %7.2f s %9.0f events/s  p50 %6.2f ms  p99 %6.2f ms  %6.1f events/txn\n", name,
               f.events, f.seconds, static_cast<double>(f.events) / f.seconds, percentile(f.latencies_ms, 0.50),
-              percentile(f.latencies_ms, 0.99), f.transactions > 0 ? static_cast<double>(f.events) / f.transactions : 0);
+              percentile(f.latencies_ms, 0.99),
+              f.transactions > 0 ? static_cast<double>(f.events) / f.transactions : 0);
 }
 
 // `threads` writers, each making `appends` appends of `batch` events, on keys of their own.
@@ -79,7 +83,8 @@ Figures run_appends(EventLog& log, const std::string& topic, int threads, int ap
         for (int j = 0; j < batch; ++j) events.push_back(make_event(key, i * batch + j));
         auto a0 = SteadyClock::now();
         if (!log.append(topic, key, events)) ++failures;
-        lat[static_cast<size_t>(w)].push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - a0).count());
+        lat[static_cast<size_t>(w)].push_back(
+            std::chrono::duration<double, std::milli>(SteadyClock::now() - a0).count());
       }
     });
   }

@@ -143,7 +143,8 @@ Status KafkaEventLog::ensure_topics(const std::vector<TopicSpec>& topics) {
     int partitions = spec != topics.end() && spec->partitions > 0 ? spec->partitions : options_.default_partitions;
     for (int p = 0; p < partitions; ++p) {
       int64_t low = 0, high = 0;
-      if (auto err = query_watermarks(admin_.get(), name, p, &low, &high, deadline); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (auto err = query_watermarks(admin_.get(), name, p, &low, &high, deadline);
+          err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         return fail(unavailable("topic " + name + " was created but is not served yet", err));
       }
     }

@@ -1,3 +1,16 @@
+// One transaction, as run by the thread that leads the group commit:
+//   prepare       replace the producer if it was left in an unknown state; init_transactions
+//                 (fences any older instance; resumable after a timeout)
+//   begin, produce every record of the batch (key, CloudEvent, content-type/ce_type/ce_id)
+//   send_offsets  commit_with only: the consumer's positions, in the same transaction
+//   flush         every record acknowledged (acks=all) before the commit is asked for, so that
+//                 a broker out of reach ends in an abort that is certain to leave nothing
+//   commit        one round trip to the coordinator
+// Errors: a fatal one is `fenced` for good (a new producer would fence the writer that took
+// over); an abortable one aborts and is `unavailable`; a timeout aborts, and if even the abort
+// cannot be confirmed the producer is replaced on the next call: its init_transactions makes
+// the coordinator abort whatever was left open. Everything is bounded by the earliest deadline
+// of the batch, plus abort_grace for the abort.
 #include "kafka_producer.hpp"
 
 #include <algorithm>
@@ -16,7 +29,9 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxRecordBytes = 1000000;
 constexpr size_t kHeaderAllowance = 1024;
 
-std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()); }
+std::string ms(std::chrono::milliseconds d) {
+  return std::to_string(d.count());
+}
 
 Settings producer_settings(const KafkaOptions& o) {
   auto txn_timeout = std::clamp<long long>(3 * o.append_timeout.count(), 60000, 900000);
@@ -112,8 +127,8 @@ Status TxnProducer::submit(Request& r) {
       auto it = std::find(queue_.begin(), queue_.end(), &r);
       if (it != queue_.end()) {  // not taken into a transaction yet: give up
         queue_.erase(it);
-        return fail(log_error(LogFailure::unavailable, "the event log's producer stayed busy for " +
-                                                           ms(options_.append_timeout) + " ms"));
+        return fail(log_error(LogFailure::unavailable,
+                              "the event log's producer stayed busy for " + ms(options_.append_timeout) + " ms"));
       }
       // Taken: its transaction is bounded by this request's deadline; wait for the outcome.
       changed_.wait(lock, [&] { return r.done; });
@@ -180,8 +195,8 @@ Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_poi
   // Wait for every record to be acknowledged before committing: if the broker is out of reach
   // the commit was never requested, so aborting is certain to leave nothing behind.
   if (rd_kafka_flush(rk, std::max(1, remaining_ms(deadline))) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return abort(log_error(LogFailure::unavailable, "Kafka did not acknowledge the events within " +
-                                                        ms(options_.append_timeout) + " ms"));
+    return abort(log_error(LogFailure::unavailable,
+                           "Kafka did not acknowledge the events within " + ms(options_.append_timeout) + " ms"));
   }
   if (auto err = static_cast<rd_kafka_resp_err_t>(delivery_error_.load())) {
     char reason[512];
@@ -206,7 +221,8 @@ Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_poi
   broken_ = true;
   log::error("Kafka commit not confirmed; the producer will be replaced",
              {{"transactional_id", options_.transactional_id}, {"error", rd_kafka_error_string(e.get())}});
-  Error unknown = unavailable("the Kafka commit was not confirmed (its outcome is unknown until Kafka is back)", e.get());
+  Error unknown =
+      unavailable("the Kafka commit was not confirmed (its outcome is unknown until Kafka is back)", e.get());
   unknown.extensions["commit_outcome"] = "unknown";
   return fail(std::move(unknown));
 }

@@ -79,8 +79,8 @@ class TxnProducer {
 
   // Used only by the thread running a transaction.
   Handle rk_;
-  bool initialized_ = false;  // init_transactions succeeded on rk_
-  bool broken_ = false;       // rk_ is in an unknown transaction state: replace it
+  bool initialized_ = false;            // init_transactions succeeded on rk_
+  bool broken_ = false;                 // rk_ is in an unknown transaction state: replace it
   std::set<std::string> known_topics_;  // rk_ has their metadata
   std::atomic<bool> fenced_{false};
   std::string fenced_detail_;

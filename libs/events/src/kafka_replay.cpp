@@ -86,9 +86,9 @@ Result<int> partition_count(rd_kafka_t* rk, const std::string& topic, Clock::tim
 // returns): wait, bounded by `settle`, for the LSO to reach the high watermark, so that an
 // append that returned before the call is in the replay.
 Result<std::map<int, std::pair<long long, long long>>> end_offsets(rd_kafka_t* reader, rd_kafka_t* admin,
-                                                                  const std::string& topic, int partitions,
-                                                                  std::chrono::milliseconds timeout,
-                                                                  std::chrono::milliseconds settle) {
+                                                                   const std::string& topic, int partitions,
+                                                                   std::chrono::milliseconds timeout,
+                                                                   std::chrono::milliseconds settle) {
   std::map<int, std::pair<long long, long long>> ends;  // partition → (low, end)
   auto settle_until = Clock::now() + settle;
   for (int p = 0; p < partitions; ++p) {

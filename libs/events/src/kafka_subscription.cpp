@@ -53,7 +53,9 @@ Result<std::unique_ptr<Subscription>> KafkaSubscription::open(const KafkaOptions
 KafkaSubscription::KafkaSubscription(Handle rk, std::shared_ptr<TxnProducer> producer, std::string group)
     : rk_(std::move(rk)), producer_(std::move(producer)), group_(std::move(group)) {}
 
-KafkaSubscription::~KafkaSubscription() { rd_kafka_consumer_close(rk_.get()); }
+KafkaSubscription::~KafkaSubscription() {
+  rd_kafka_consumer_close(rk_.get());
+}
 
 Result<std::vector<Record>> KafkaSubscription::poll(std::chrono::milliseconds wait, size_t max) {
   std::vector<Record> out;
@@ -79,9 +81,11 @@ Result<std::vector<Record>> KafkaSubscription::poll(std::chrono::milliseconds wa
     auto event = parse_event(std::string_view(static_cast<const char*>(m->payload), m->len));
     if (!event) {
       // A record no Concord writer made: skip it rather than stop the consumer forever.
-      log::error("skipping a Kafka record that is not a CloudEvent",
-                 {{"group", group_}, {"topic", topic}, {"partition", m->partition}, {"offset", m->offset},
-                  {"error", event.error().detail}});
+      log::error("skipping a Kafka record that is not a CloudEvent", {{"group", group_},
+                                                                      {"topic", topic},
+                                                                      {"partition", m->partition},
+                                                                      {"offset", m->offset},
+                                                                      {"error", event.error().detail}});
       continue;
     }
     ++per_topic[topic];
@@ -98,7 +102,8 @@ Status KafkaSubscription::commit(const std::vector<Record>& consumed) {
   if (consumed.empty()) return {};
   auto positions = positions_after(consumed);
   auto err = rd_kafka_commit(rk_.get(), positions.get(), 0 /* synchronous */);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return fail(unavailable("cannot commit the positions of group " + group_, err));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return fail(unavailable("cannot commit the positions of group " + group_, err));
   return {};
 }
 
@@ -132,7 +137,8 @@ void KafkaSubscription::rewind() {
   PartitionList assigned(raw);
   if (assigned->cnt == 0) return;
   if (auto err = rd_kafka_committed(rk_.get(), assigned.get(), 10000); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    log::error("cannot read the committed positions to rewind to", {{"group", group_}, {"error", rd_kafka_err2str(err)}});
+    log::error("cannot read the committed positions to rewind to",
+               {{"group", group_}, {"error", rd_kafka_err2str(err)}});
     return;
   }
   for (int i = 0; i < assigned->cnt; ++i) {

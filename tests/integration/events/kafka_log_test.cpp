@@ -36,9 +36,15 @@ int java_partition(std::string_view key, int partitions) {
   }
   uint32_t tail = length & ~3u;
   switch (length % 4) {
-    case 3: h ^= static_cast<uint32_t>(data[tail + 2]) << 16; [[fallthrough]];
-    case 2: h ^= static_cast<uint32_t>(data[tail + 1]) << 8; [[fallthrough]];
-    case 1: h ^= data[tail]; h *= m;
+    case 3:
+      h ^= static_cast<uint32_t>(data[tail + 2]) << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= static_cast<uint32_t>(data[tail + 1]) << 8;
+      [[fallthrough]];
+    case 1:
+      h ^= data[tail];
+      h *= m;
   }
   h ^= h >> 13;
   h *= m;
@@ -285,7 +291,8 @@ std::map<std::string, std::string> topic_configs(const std::string& brokers, con
   std::map<std::string, std::string> out;
   if (ev != nullptr && rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     size_t n = 0;
-    const rd_kafka_ConfigResource_t** rs = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
+    const rd_kafka_ConfigResource_t** rs =
+        rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
     for (size_t i = 0; i < n; ++i) {
       size_t cnt = 0;
       const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(rs[i], &cnt);

@@ -152,8 +152,8 @@ TEST(KafkaOutage, appends_fail_fast_while_the_broker_is_down_and_the_same_log_re
   }
   EXPECT_EQ(replayed_w, expected_w);
   EXPECT_GT(failed + unknown, 0u) << "the writer never ran into the outage";
-  std::cout << "[ figures  ] concurrent writer: " << attempts.size() << " appends, " << failed << " failed, "
-            << unknown << " with an unknown outcome\n";
+  std::cout << "[ figures  ] concurrent writer: " << attempts.size() << " appends, " << failed << " failed, " << unknown
+            << " with an unknown outcome\n";
 }
 
 }  // namespace

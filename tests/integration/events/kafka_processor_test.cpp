@@ -96,7 +96,8 @@ TEST(KafkaProcessor, a_processor_killed_between_produce_and_commit_neither_loses
   auto child = run_helper({in, out, group, processor_id, "2", "5"}, 60s);
   ASSERT_TRUE(child.exited) << "the processor did not die in time; it printed:\n" << child.output;
   ASSERT_TRUE(WIFSIGNALED(child.status) && WTERMSIG(child.status) == SIGKILL)
-      << "status " << child.status << "; it printed:\n" << child.output;
+      << "status " << child.status << "; it printed:\n"
+      << child.output;
   ASSERT_NE(child.output.find("dying before commit"), std::string::npos) << child.output;
   size_t committed_by_child = 0;
   std::istringstream lines(child.output);

@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <vector>
 
 #include "concord/core/id.hpp"
@@ -46,7 +46,9 @@ inline const std::string& run_tag() {
   return tag;
 }
 
-inline std::string unique(std::string_view what) { return "kt." + run_tag() + "." + std::string(what); }
+inline std::string unique(std::string_view what) {
+  return "kt." + run_tag() + "." + std::string(what);
+}
 
 inline KafkaOptions options(std::string transactional_id) {
   KafkaOptions o;
@@ -94,8 +96,8 @@ class RawTxnProducer {
   void produce(const std::string& topic, const std::string& key, const Event& e) {
     std::string value = serialize(e);
     auto err = rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-                                 RD_KAFKA_V_VALUE(value.data(), value.size()),
-                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+                                 RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                 RD_KAFKA_V_END);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) throw std::runtime_error(rd_kafka_err2str(err));
   }
   // Waits until the broker has the records (still uncommitted).
