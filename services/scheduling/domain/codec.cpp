@@ -1,0 +1,195 @@
+#include "domain/codec.hpp"
+
+namespace concord::scheduling {
+
+using nlohmann::json;
+
+namespace {
+
+// Each reader throws json::exception on a missing or mistyped field; the callers catch it once.
+std::string str(const json& j, const char* key) { return j.at(key).get<std::string>(); }
+
+std::optional<std::string> opt_str(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+Localized loc(const json& j, const char* key) {
+  Localized out;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return out;
+  for (const auto& [k, v] : it->items()) out[k] = v.get<std::string>();
+  return out;
+}
+
+std::vector<std::string> strings(const json& j, const char* key) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return out;
+  for (const auto& v : *it) out.push_back(v.get<std::string>());
+  return out;
+}
+
+Timestamp time_of(const json& j, const char* key) {
+  auto t = parse_rfc3339(str(j, key));
+  if (!t) throw std::invalid_argument("bad time");
+  return *t;
+}
+
+Days date_of(const json& j, const char* key) {
+  auto d = parse_date(str(j, key));
+  if (!d) throw std::invalid_argument("bad date");
+  return *d;
+}
+
+json strings_json(const std::vector<std::string>& v) {
+  json a = json::array();
+  for (const auto& s : v) a.push_back(s);
+  return a;
+}
+
+template <class T, class F>
+std::optional<T> guarded(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+json localized_json(const Localized& text) {
+  json o = json::object();
+  for (const auto& [k, v] : text) o[k] = v;
+  return o;
+}
+
+json to_json(const Venue& v) {
+  return {{"id", v.id},
+          {"name", v.name},
+          {"city", v.city},
+          {"address", v.address},
+          {"time_zone", v.time_zone},
+          {"capacity", v.capacity},
+          {"buffer_minutes", v.buffer_minutes},
+          {"version", v.version}};
+}
+
+json to_json(const Visit& v) {
+  return {{"id", v.id},
+          {"title", localized_json(v.title)},
+          {"kind", v.kind},
+          {"host_country", v.host_country},
+          {"guest_country", v.guest_country},
+          {"starts_on", format_date(v.starts_on)},
+          {"ends_on", format_date(v.ends_on)},
+          {"time_zone", v.time_zone},
+          {"status", v.status},
+          {"version", v.version}};
+}
+
+json to_json(const Meeting& m) {
+  return {{"id", m.id},
+          {"visit_id", m.visit_id},
+          {"title", localized_json(m.title)},
+          {"kind", m.kind},
+          {"start", format_rfc3339_utc(m.start)},
+          {"end", format_rfc3339_utc(m.end)},
+          {"venue_id", m.venue_id ? json(*m.venue_id) : json(nullptr)},
+          {"time_zone", m.time_zone},
+          {"participants", strings_json(m.participants)},
+          {"interpretation", strings_json(m.interpretation)},
+          {"notes", m.notes},
+          {"status", m.status},
+          {"version", m.version}};
+}
+
+std::optional<Venue> venue_from_json(const json& j) {
+  return guarded<Venue>([&] {
+    Venue v;
+    v.id = str(j, "id");
+    v.name = str(j, "name");
+    v.city = j.value("city", "");
+    v.address = j.value("address", "");
+    v.time_zone = str(j, "time_zone");
+    v.capacity = j.at("capacity").get<int>();
+    v.buffer_minutes = j.value("buffer_minutes", 0);
+    v.version = j.at("version").get<long long>();
+    return v;
+  });
+}
+
+std::optional<Visit> visit_from_json(const json& j) {
+  return guarded<Visit>([&] {
+    Visit v;
+    v.id = str(j, "id");
+    v.title = loc(j, "title");
+    v.kind = str(j, "kind");
+    v.host_country = str(j, "host_country");
+    v.guest_country = str(j, "guest_country");
+    v.starts_on = date_of(j, "starts_on");
+    v.ends_on = date_of(j, "ends_on");
+    v.time_zone = str(j, "time_zone");
+    v.status = str(j, "status");
+    v.version = j.at("version").get<long long>();
+    return v;
+  });
+}
+
+std::optional<Meeting> meeting_from_json(const json& j) {
+  return guarded<Meeting>([&] {
+    Meeting m;
+    m.id = str(j, "id");
+    m.visit_id = str(j, "visit_id");
+    m.title = loc(j, "title");
+    m.kind = str(j, "kind");
+    m.start = time_of(j, "start");
+    m.end = time_of(j, "end");
+    m.venue_id = opt_str(j, "venue_id");
+    m.time_zone = str(j, "time_zone");
+    m.participants = strings(j, "participants");
+    m.interpretation = strings(j, "interpretation");
+    m.notes = j.value("notes", "");
+    m.status = str(j, "status");
+    m.version = j.at("version").get<long long>();
+    return m;
+  });
+}
+
+std::optional<Delegation> delegation_from_json(const json& j) {
+  return guarded<Delegation>([&] {
+    Delegation d;
+    d.id = str(j, "id");
+    d.visit_id = str(j, "visit_id");
+    d.country = j.value("country", "");
+    d.side = str(j, "side");
+    d.name = loc(j, "name");
+    d.head_member_id = opt_str(j, "head_member_id");
+    d.version = j.value("version", 0LL);
+    return d;
+  });
+}
+
+std::optional<Member> member_from_json(const json& j) {
+  return guarded<Member>([&] {
+    Member m;
+    m.id = str(j, "id");
+    m.delegation_id = str(j, "delegation_id");
+    m.visit_id = str(j, "visit_id");
+    m.full_name = loc(j, "full_name");
+    m.position = loc(j, "position");
+    m.rank = j.value("rank", "");
+    if (auto it = j.find("precedence_order"); it != j.end() && !it->is_null()) m.precedence_order = it->get<long long>();
+    m.is_head = j.value("is_head", false);
+    m.languages = strings(j, "languages");
+    m.time_zone = j.value("time_zone", "");
+    m.notification_language = j.value("notification_language", "");
+    m.status = j.value("status", "active");
+    m.version = j.value("version", 0LL);
+    return m;
+  });
+}
+
+}  // namespace concord::scheduling

@@ -1,0 +1,185 @@
+#include "domain/conflicts.hpp"
+
+#include <set>
+
+namespace concord::scheduling {
+
+using nlohmann::json;
+
+std::optional<Window> visit_window(const Visit& visit) {
+  auto from = from_local(visit.starts_on, std::chrono::minutes(0), visit.time_zone);
+  auto to = from_local(visit.ends_on + std::chrono::days(1), std::chrono::minutes(0), visit.time_zone);
+  if (!from || !to) return std::nullopt;
+  return Window{*from, *to};
+}
+
+std::vector<Conflict> find_clashes(const State& state, const Draft& d, std::string_view self) {
+  std::vector<Conflict> out;
+  if (d.venue_id) {
+    const Venue* venue = state.venue(*d.venue_id);
+    auto index = state.by_venue.find(*d.venue_id);
+    if (venue && index != state.by_venue.end()) {
+      auto buffer = std::chrono::minutes(venue->buffer_minutes);
+      index->second.overlapping(d.start - buffer, d.end + buffer,
+                                [&](const std::string& id, Timestamp start, Timestamp end) {
+                                  if (id == self) return;
+                                  out.push_back({{"kind", conflict_kind::venue_booked},
+                                                 {"message", "the venue is booked by another meeting (buffer of " +
+                                                                 std::to_string(venue->buffer_minutes) +
+                                                                 " minutes included)"},
+                                                 {"venue_id", *d.venue_id},
+                                                 {"meeting_id", id},
+                                                 {"start", format_rfc3339_utc(start)},
+                                                 {"end", format_rfc3339_utc(end)},
+                                                 {"buffer_minutes", venue->buffer_minutes}});
+                                });
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto& p : d.participants) {
+    if (!seen.insert(p).second) continue;
+    auto index = state.by_participant.find(p);
+    if (index == state.by_participant.end()) continue;
+    index->second.overlapping(d.start, d.end, [&](const std::string& id, Timestamp start, Timestamp end) {
+      if (id == self) return;
+      out.push_back({{"kind", conflict_kind::participant_double_booked},
+                     {"message", "the participant is in another meeting at that time"},
+                     {"member_id", p},
+                     {"meeting_id", id},
+                     {"start", format_rfc3339_utc(start)},
+                     {"end", format_rfc3339_utc(end)}});
+    });
+  }
+  return out;
+}
+
+namespace {
+
+bool is_head(const State& state, const Member& m) {
+  if (m.is_head) return true;
+  const Delegation* d = state.delegation(m.delegation_id);
+  return d && d->head_member_id == m.id;
+}
+
+std::string side_of(const State& state, const Member& m) {
+  const Delegation* d = state.delegation(m.delegation_id);
+  return d ? d->side : std::string();
+}
+
+// The head of each side of the visit, as far as the delegations view knows.
+std::optional<std::string> head_of_side(const State& state, const std::string& visit_id, const std::string& side) {
+  for (const auto& [id, d] : state.delegations) {
+    if (d.visit_id != visit_id || d.side != side) continue;
+    if (d.head_member_id) return d.head_member_id;
+  }
+  for (const auto& [id, m] : state.members)
+    if (m.visit_id == visit_id && m.is_head && m.status == "active" && side_of(state, m) == side) return id;
+  return std::nullopt;
+}
+
+void format_rules(const State& state, const Draft& d, const Rules& rules, const std::vector<const Member*>& known,
+                  std::vector<Conflict>& out) {
+  if (d.kind != "tete_a_tete" && d.kind != "narrow_format") return;
+  for (const std::string side : {"host", "guest"}) {
+    bool present = false;
+    for (const Member* m : known)
+      if (is_head(state, *m) && side_of(state, *m) == side) present = true;
+    if (!present) {
+      auto head = head_of_side(state, d.visit_id, side);
+      out.push_back({{"kind", conflict_kind::format_violation},
+                     {"format", d.kind},
+                     {"rule", "head_of_delegation_required"},
+                     {"side", side},
+                     {"member_id", head ? json(*head) : json(nullptr)},
+                     {"message", "a " + d.kind + " meeting needs the head of the " + side + " delegation"}});
+    }
+  }
+  if (d.kind == "tete_a_tete") {
+    for (const Member* m : known) {
+      if (is_head(state, *m) || m->rank == "interpreter") continue;
+      out.push_back({{"kind", conflict_kind::format_violation},
+                     {"format", d.kind},
+                     {"rule", "heads_and_interpreters_only"},
+                     {"member_id", m->id},
+                     {"rank", m->rank},
+                     {"message", "a tete_a_tete admits only the two heads of delegation and interpreters"}});
+    }
+    return;
+  }
+  // narrow_format: interpreters do not count towards the members of a side.
+  for (const std::string side : {"host", "guest"}) {
+    int count = 0;
+    for (const Member* m : known)
+      if (side_of(state, *m) == side && m->rank != "interpreter") ++count;
+    if (count > rules.narrow_format_max_per_side)
+      out.push_back({{"kind", conflict_kind::format_violation},
+                     {"format", d.kind},
+                     {"rule", "too_many_per_side"},
+                     {"side", side},
+                     {"count", count},
+                     {"max", rules.narrow_format_max_per_side},
+                     {"message", "a narrow_format meeting admits at most " +
+                                     std::to_string(rules.narrow_format_max_per_side) +
+                                     " members per side (interpreters not counted)"}});
+  }
+}
+
+}  // namespace
+
+std::vector<Conflict> find_conflicts(const State& state, const Draft& d, const Rules& rules, std::string_view self) {
+  std::vector<Conflict> out;
+  const Visit* visit = state.visit(d.visit_id);
+  if (visit) {
+    auto w = visit_window(*visit);
+    if (w && (d.start < w->start || d.end > w->end))
+      out.push_back({{"kind", conflict_kind::outside_visit_dates},
+                     {"message", "the meeting is not within the visit's dates in the visit's time zone"},
+                     {"visit_id", visit->id},
+                     {"starts_on", format_date(visit->starts_on)},
+                     {"ends_on", format_date(visit->ends_on)},
+                     {"time_zone", visit->time_zone},
+                     {"window_start", format_rfc3339_utc(w->start)},
+                     {"window_end", format_rfc3339_utc(w->end)}});
+  }
+  auto clashes = find_clashes(state, d, self);
+  out.insert(out.end(), clashes.begin(), clashes.end());
+  if (d.venue_id) {
+    if (const Venue* venue = state.venue(*d.venue_id);
+        venue && static_cast<long long>(d.participants.size()) > venue->capacity)
+      out.push_back({{"kind", conflict_kind::venue_over_capacity},
+                     {"message", "more participants than the venue holds"},
+                     {"venue_id", venue->id},
+                     {"capacity", venue->capacity},
+                     {"participants", d.participants.size()}});
+  }
+  std::vector<const Member*> known;
+  for (const auto& p : d.participants) {
+    const Member* m = state.member(p);
+    if (!m) {
+      out.push_back({{"kind", conflict_kind::unknown_participant},
+                     {"message", "no member with this id is known from the delegations service"},
+                     {"member_id", p}});
+      continue;
+    }
+    if (m->status == "withdrawn") {
+      out.push_back({{"kind", conflict_kind::withdrawn_participant},
+                     {"message", "the member has been withdrawn from their delegation"},
+                     {"member_id", p},
+                     {"delegation_id", m->delegation_id}});
+      continue;
+    }
+    if (m->visit_id != d.visit_id) {
+      out.push_back({{"kind", conflict_kind::participant_not_in_visit},
+                     {"message", "the member's delegation does not attend this visit"},
+                     {"member_id", p},
+                     {"delegation_id", m->delegation_id},
+                     {"visit_id", m->visit_id}});
+      continue;
+    }
+    known.push_back(m);
+  }
+  format_rules(state, d, rules, known, out);
+  return out;
+}
+
+}  // namespace concord::scheduling

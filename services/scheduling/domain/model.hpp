@@ -1,0 +1,130 @@
+#pragma once
+// The scheduling context's values and the state folded from the log: venues, visits and
+// meetings (its own topic), plus the view of delegations and members it needs (folded from
+// concord.delegations.v1). Plain values; no I/O.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "concord/core/time.hpp"
+#include "domain/interval_index.hpp"
+
+namespace concord::scheduling {
+
+using Localized = std::map<std::string, std::string>;
+
+inline constexpr std::string_view kTopic = "concord.scheduling.v1";
+inline constexpr std::string_view kDelegationsTopic = "concord.delegations.v1";
+
+struct Venue {
+  std::string id;
+  std::string name;
+  std::string city;
+  std::string address;
+  std::string time_zone;
+  int capacity = 0;
+  int buffer_minutes = 0;
+  long long version = 0;
+};
+
+struct Visit {
+  std::string id;
+  Localized title;
+  std::string kind;  // official_visit | working_visit | commission_session
+  std::string host_country;
+  std::string guest_country;
+  Days starts_on{};
+  Days ends_on{};
+  std::string time_zone;
+  std::string status;  // planned | confirmed | completed | cancelled
+  long long version = 0;
+};
+
+struct Meeting {
+  std::string id;
+  std::string visit_id;
+  Localized title;
+  std::string kind;
+  Timestamp start{};
+  Timestamp end{};
+  std::optional<std::string> venue_id;
+  std::string time_zone;  // the venue's, else the visit's
+  std::vector<std::string> participants;  // precedence order
+  std::vector<std::string> interpretation;
+  std::string notes;
+  std::string status;  // scheduled | cancelled
+  long long version = 0;
+  Timestamp created_at{};  // time of the first event (not in the snapshot: the event's time)
+  Timestamp updated_at{};  // time of the latest event
+};
+
+// The view of concord.delegations.v1 this service needs.
+struct Delegation {
+  std::string id;
+  std::string visit_id;
+  std::string country;
+  std::string side;  // host | guest
+  Localized name;
+  std::optional<std::string> head_member_id;
+  long long version = 0;
+};
+
+struct Member {
+  std::string id;
+  std::string delegation_id;
+  std::string visit_id;
+  Localized full_name;
+  Localized position;
+  std::string rank;
+  std::optional<long long> precedence_order;
+  bool is_head = false;
+  std::vector<std::string> languages;
+  std::string time_zone;
+  std::string notification_language;
+  std::string status;  // active | withdrawn
+  long long version = 0;
+};
+
+struct State {
+  std::map<std::string, Venue> venues;  // ids are UUIDv7: map order is creation order
+  std::map<std::string, Visit> visits;
+  std::unordered_map<std::string, Meeting> meetings;
+  std::unordered_map<std::string, std::vector<std::string>> meetings_of_visit;  // creation order
+  std::map<std::string, Delegation> delegations;
+  std::unordered_map<std::string, Member> members;
+  // Scheduled (not cancelled) meetings, by venue and by participant.
+  std::unordered_map<std::string, IntervalIndex> by_venue;
+  std::unordered_map<std::string, IntervalIndex> by_participant;
+  // Raised by every applied event, so renderings can be cached against it.
+  std::uint64_t revision = 0;
+
+  const Venue* venue(std::string_view id) const;
+  const Visit* visit(std::string_view id) const;
+  const Meeting* meeting(std::string_view id) const;
+  const Member* member(std::string_view id) const;
+  const Delegation* delegation(std::string_view id) const;
+};
+
+// Ranks of docs/event-contract.md, highest first; an unknown rank sorts last.
+int rank_order(std::string_view rank);
+// Display text of a localized value: `lang`, else English, else the first entry.
+std::string text_in(const Localized& text, std::string_view lang);
+// Precedence (docs/event-contract.md): by delegation (host side, then guest, then others), and
+// within a delegation the head first, then rank, then precedence_order (absent last), then full
+// name. Unknown members go last, in id order.
+void sort_by_precedence(const State& state, std::vector<std::string>& member_ids);
+
+// The caller, as the domain sees it (mapped from the authenticated principal by the API).
+struct Actor {
+  std::string subject;
+  bool officer = false;     // protocol_officer or admin
+  bool integrator = false;  // reads everything public
+  std::optional<std::string> member_id;
+  std::optional<std::string> delegation_id;
+};
+
+}  // namespace concord::scheduling
