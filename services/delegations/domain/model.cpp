@@ -1,0 +1,95 @@
+#include "delegations/domain/model.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace concord::delegations {
+
+namespace {
+const std::vector<std::string_view> kRanks = {
+    "head_of_state", "head_of_government", "deputy_head_of_government", "minister", "ambassador", "deputy_minister",
+    "head_of_agency", "official", "adviser", "expert", "interpreter", "support_staff"};
+const std::vector<std::string_view> kChannels = {"inbox", "email", "sms"};
+const std::vector<std::string_view> kAccreditation = {"none", "requested", "approved", "rejected", "revoked"};
+}  // namespace
+
+std::string_view to_string(Side side) { return side == Side::host ? "host" : "guest"; }
+
+std::optional<Side> parse_side(std::string_view text) {
+  if (text == "host") return Side::host;
+  if (text == "guest") return Side::guest;
+  return std::nullopt;
+}
+
+std::string_view to_string(Rank rank) { return kRanks[static_cast<size_t>(rank)]; }
+
+std::optional<Rank> parse_rank(std::string_view text) {
+  auto it = std::find(kRanks.begin(), kRanks.end(), text);
+  if (it == kRanks.end()) return std::nullopt;
+  return static_cast<Rank>(it - kRanks.begin());
+}
+
+const std::vector<std::string_view>& rank_names() { return kRanks; }
+const std::vector<std::string_view>& channel_names() { return kChannels; }
+
+std::string_view to_string(AccreditationStatus status) { return kAccreditation[static_cast<size_t>(status)]; }
+
+std::optional<AccreditationStatus> parse_accreditation_status(std::string_view text) {
+  auto it = std::find(kAccreditation.begin(), kAccreditation.end(), text);
+  if (it == kAccreditation.end()) return std::nullopt;
+  return static_cast<AccreditationStatus>(it - kAccreditation.begin());
+}
+
+const Delegation* State::delegation(const std::string& id) const {
+  auto it = delegations.find(id);
+  return it == delegations.end() ? nullptr : &it->second;
+}
+
+const Member* State::member(const std::string& id) const {
+  auto it = members.find(id);
+  return it == members.end() ? nullptr : &it->second;
+}
+
+const Contact* State::contact_of(const std::string& member_id) const {
+  auto it = contacts.find(member_id);
+  return it == contacts.end() ? nullptr : &it->second;
+}
+
+const Travel* State::travel_of(const std::string& member_id) const {
+  auto it = travel.find(member_id);
+  return it == travel.end() ? nullptr : &it->second;
+}
+
+const std::string& display_name(const Texts& texts) {
+  static const std::string none;
+  if (auto it = texts.find("en"); it != texts.end()) return it->second;
+  return texts.empty() ? none : texts.begin()->second;
+}
+
+bool precedes(const Member& a, const Member& b) {
+  // The head first; then rank (lower enumerator is higher); then precedence_order, absent last.
+  auto key = [](const Member& m) {
+    return std::make_tuple(!m.is_head, static_cast<int>(m.rank), !m.precedence_order.has_value(),
+                           m.precedence_order.value_or(0));
+  };
+  auto ka = key(a), kb = key(b);
+  if (ka != kb) return ka < kb;
+  const auto& na = display_name(a.full_name);
+  const auto& nb = display_name(b.full_name);
+  if (na != nb) return na < nb;
+  return a.id < b.id;
+}
+
+std::vector<const Member*> roster(const State& state, const std::string& delegation_id, bool include_withdrawn) {
+  std::vector<const Member*> out;
+  auto it = state.members_of.find(delegation_id);
+  if (it == state.members_of.end()) return out;
+  for (const auto& id : it->second) {
+    const Member* m = state.member(id);
+    if (m && (include_withdrawn || !m->withdrawn)) out.push_back(m);
+  }
+  std::sort(out.begin(), out.end(), [](const Member* a, const Member* b) { return precedes(*a, *b); });
+  return out;
+}
+
+}  // namespace concord::delegations

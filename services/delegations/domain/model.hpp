@@ -1,0 +1,155 @@
+#pragma once
+// The delegations context's values: delegations, their members, accreditation, and the personal
+// data (contact, travel) that lives only on the private topic. State is the fold of both topics.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "concord/core/time.hpp"
+
+namespace concord::delegations {
+
+inline constexpr std::string_view kPublicTopic = "concord.delegations.v1";
+inline constexpr std::string_view kPrivateTopic = "concord.delegations.private.v1";
+
+using Texts = std::map<std::string, std::string>;  // {"en": "...", "ru": "..."}
+
+enum class Side { host, guest };
+std::string_view to_string(Side side);
+std::optional<Side> parse_side(std::string_view text);
+
+// Highest first: the enumerator order is the order of precedence.
+enum class Rank {
+  head_of_state,
+  head_of_government,
+  deputy_head_of_government,
+  minister,
+  ambassador,
+  deputy_minister,
+  head_of_agency,
+  official,
+  adviser,
+  expert,
+  interpreter,
+  support_staff,
+};
+std::string_view to_string(Rank rank);
+std::optional<Rank> parse_rank(std::string_view text);
+const std::vector<std::string_view>& rank_names();  // highest first
+
+enum class AccreditationStatus { none, requested, approved, rejected, revoked };
+std::string_view to_string(AccreditationStatus status);
+std::optional<AccreditationStatus> parse_accreditation_status(std::string_view text);
+
+// The notification channels a member may choose.
+const std::vector<std::string_view>& channel_names();  // inbox, email, sms
+
+struct Delegation {
+  std::string id;
+  std::string visit_id;
+  std::string country;  // ISO 3166-1 alpha-2
+  Side side = Side::guest;
+  Texts name;
+  std::optional<std::string> head_member_id;
+  long long version = 0;
+};
+
+struct AccreditationStep {
+  std::string action;  // request, approve, reject, revoke
+  std::string actor;
+  std::optional<std::string> reason;
+  std::optional<std::string> badge_number;
+  Timestamp at{};
+};
+
+struct Accreditation {
+  AccreditationStatus status = AccreditationStatus::none;
+  std::optional<std::string> badge_number;
+  std::vector<AccreditationStep> history;  // not in the public snapshot; rebuilt from the events
+};
+
+struct Member {
+  std::string id;
+  std::string delegation_id;
+  std::string visit_id;
+  Texts full_name;
+  Texts position;
+  Rank rank = Rank::official;
+  std::optional<long long> precedence_order;
+  bool is_head = false;
+  std::vector<std::string> languages;  // BCP 47
+  std::string time_zone;               // IANA
+  std::string notification_language;   // BCP 47
+  std::vector<std::string> channels;
+  std::optional<std::string> public_key;  // base64 of a 32-byte Ed25519 public key
+  bool withdrawn = false;
+  std::optional<std::string> withdrawal_reason;
+  Accreditation accreditation;
+  long long version = 0;
+};
+
+// Personal data: only on the private topic, only for officers and the member themself.
+struct Contact {
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  bool operator==(const Contact&) const = default;
+};
+
+struct TravelLeg {
+  Timestamp time{};
+  int offset_minutes = 0;  // the offset it was given with, to render the local time back
+  std::optional<std::string> flight;
+  std::optional<std::string> airport;  // IATA code
+  bool operator==(const TravelLeg&) const = default;
+};
+
+struct Hotel {
+  std::string name;
+  std::optional<std::string> address;
+  std::optional<Days> check_in;
+  std::optional<Days> check_out;
+  bool operator==(const Hotel&) const = default;
+};
+
+struct Travel {
+  std::optional<TravelLeg> arrival;
+  std::optional<TravelLeg> departure;
+  std::optional<Hotel> hotel;
+  bool operator==(const Travel&) const = default;
+};
+
+// A private event waiting for the public event it was written with (see evolve.cpp).
+struct PendingPrivate {
+  std::string member_id;
+  bool is_contact = false;         // else travel
+  std::optional<Contact> contact;  // nullopt: the contact was cleared
+  Travel travel;
+};
+
+struct State {
+  std::map<std::string, Delegation> delegations;
+  std::map<std::string, Member> members;
+  std::map<std::string, std::vector<std::string>> members_of;  // delegation id → member ids, as added
+  std::map<std::string, std::string> badges;                   // visit id + "/" + badge number → member id
+  std::map<std::string, Contact> contacts;                     // member id →
+  std::map<std::string, Travel> travel;                        // member id →
+  std::map<std::string, std::vector<PendingPrivate>> pending;  // public event id → private events
+
+  const Delegation* delegation(const std::string& id) const;
+  const Member* member(const std::string& id) const;
+  const Contact* contact_of(const std::string& member_id) const;
+  const Travel* travel_of(const std::string& member_id) const;
+};
+
+// Protocol order within a delegation: the head first, then by rank, then precedence_order
+// (absent last), then full name, then id (so the order is total and repeatable).
+bool precedes(const Member& a, const Member& b);
+// The delegation's members in protocol order; withdrawn ones only when asked.
+std::vector<const Member*> roster(const State& state, const std::string& delegation_id, bool include_withdrawn);
+
+// The name to sort and address someone by: English when there is one, else the first language.
+const std::string& display_name(const Texts& texts);
+
+}  // namespace concord::delegations

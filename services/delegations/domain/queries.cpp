@@ -1,0 +1,75 @@
+#include <algorithm>
+
+#include "delegations/domain/codec.hpp"
+#include "delegations/domain/decide.hpp"
+
+namespace concord::delegations {
+
+using nlohmann::json;
+
+namespace {
+
+// The delegation a delegation member belongs to, from the state (not the token's claim).
+std::optional<std::string> own_delegation(const State& s, const Actor& a) {
+  if (!a.member_id) return std::nullopt;
+  const Member* m = s.member(*a.member_id);
+  if (!m) return std::nullopt;
+  return m->delegation_id;
+}
+
+bool is_self(const Actor& a, const std::string& member_id) { return a.member_id && *a.member_id == member_id; }
+
+json full_view(const State& s, const Member& m) { return member_view(m, s.contact_of(m.id), s.travel_of(m.id), true); }
+
+}  // namespace
+
+Result<json> read_delegation(const State& state, const Actor&, const std::string& id) {
+  // Delegations are public data (they are on the public topic): every authenticated caller reads them.
+  const Delegation* d = state.delegation(id);
+  if (!d) return fail(Error::not_found("no delegation " + id));
+  return delegation_snapshot(*d);
+}
+
+std::vector<json> list_delegations(const State& state, const Actor&, const std::optional<std::string>& visit_id) {
+  std::vector<json> out;
+  for (const auto& [id, d] : state.delegations)  // ids are UUIDv7: registration order
+    if (!visit_id || d.visit_id == *visit_id) out.push_back(delegation_snapshot(d));
+  return out;
+}
+
+Result<std::vector<json>> read_roster(const State& state, const Actor& actor, const std::string& delegation_id,
+                                      bool include_withdrawn) {
+  if (!state.delegation(delegation_id)) return fail(Error::not_found("no delegation " + delegation_id));
+  if (!actor.officer && !actor.integrator) {
+    auto own = own_delegation(state, actor);
+    if (!own || *own != delegation_id)
+      return fail(Error::forbidden("a delegation member reads only their own delegation's roster"));
+  }
+  std::vector<json> out;
+  for (const Member* m : roster(state, delegation_id, include_withdrawn)) {
+    bool personal = actor.officer || is_self(actor, m->id);
+    out.push_back(personal ? full_view(state, *m) : member_view(*m, nullptr, nullptr, false));
+  }
+  return out;
+}
+
+Result<json> read_member(const State& state, const Actor& actor, const std::string& id) {
+  const Member* m = state.member(id);
+  if (!m) return fail(Error::not_found("no member " + id));
+  if (actor.officer || is_self(actor, id)) return full_view(state, *m);
+  if (actor.integrator) return member_view(*m, nullptr, nullptr, false);
+  auto own = own_delegation(state, actor);
+  if (own && *own == m->delegation_id) return member_view(*m, nullptr, nullptr, false);
+  return fail(Error::forbidden("a delegation member reads only the members of their own delegation"));
+}
+
+Result<json> read_travel(const State& state, const Actor& actor, const std::string& member_id) {
+  const Member* m = state.member(member_id);
+  if (!m) return fail(Error::not_found("no member " + member_id));
+  if (!actor.officer && !is_self(actor, member_id))
+    return fail(Error::forbidden("travel details are personal: only protocol officers and the member themself read them"));
+  const Travel* t = state.travel_of(member_id);
+  return t ? travel_json(*t) : travel_json(Travel{});
+}
+
+}  // namespace concord::delegations
