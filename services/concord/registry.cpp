@@ -1,11 +1,15 @@
 #include "registry.hpp"
 
+#include "concord/delegations/service.hpp"
+
 namespace concord::cli {
 
 std::vector<service::ServiceSpec> all_services_with_domains() {
   std::vector<service::ServiceSpec> specs = service::all_services();
   // Each service attaches its factory here as it lands, e.g.
   //   find(specs, "delegations").factory = delegations::make_service;
+  for (auto& spec : specs)
+    if (spec.name == "delegations") spec.factory = delegations::make_service;
   return specs;
 }
 

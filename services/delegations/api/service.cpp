@@ -1,0 +1,108 @@
+#include "delegations_service.hpp"
+
+#include "concord/core/log.hpp"
+#include "delegations/domain/codec.hpp"
+
+namespace concord::delegations {
+
+namespace {
+
+void evolve_record(State& state, const std::string&, const events::Event& e) {
+  evolve(state, Recorded{e.id, e.type, e.time, e.actor, e.data});
+}
+
+}  // namespace
+
+std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
+  return std::make_unique<DelegationsService>(context);
+}
+
+Actor actor_of(const http::Request& request) {
+  const auth::Principal& p = request.who();
+  Actor a;
+  a.subject = p.subject;
+  a.officer = service::api::is_officer(p);
+  a.integrator = p.has(auth::Role::integrator);
+  if (p.has(auth::Role::delegation_member)) a.member_id = p.member_id;
+  return a;
+}
+
+DelegationsService::DelegationsService(service::ServiceContext& context)
+    : context_(context), store_(context.log, evolve_record), factory_(context.name, context.clock, context.ids) {}
+
+Status DelegationsService::recover() {
+  // The private topic first: its events wait (pending) for the public events they belong to.
+  if (auto replayed = store_.replay({std::string(kPrivateTopic), std::string(kPublicTopic)}); !replayed)
+    return replayed;
+  auto ids = store_.read([](const State& s) {
+    std::vector<std::string> out;
+    for (const auto& [id, d] : s.delegations) out.push_back(id);
+    return out;
+  });
+  for (const auto& id : ids) {
+    if (!context_.cache.healthy()) break;
+    publish_roster(id);
+  }
+  log::info("delegations rebuilt", {{"delegations", ids.size()}});
+  return {};
+}
+
+std::vector<service::Append> DelegationsService::appends_of(const Decision& d, const service::api::Cause& cause) const {
+  service::Append priv{std::string(kPrivateTopic), d.key, {}};
+  service::Append pub{std::string(kPublicTopic), d.key, {}};
+  for (const auto& e : d.events) {
+    auto event = factory_.make(e.type, e.subject, e.sequence, e.data, cause);
+    event.id = e.id;
+    (e.is_private ? priv : pub).events.push_back(std::move(event));
+  }
+  std::vector<service::Append> out;
+  // Private first: alone it is an orphan that evolve ignores; the public event makes it count.
+  if (!priv.events.empty()) out.push_back(std::move(priv));
+  if (!pub.events.empty()) out.push_back(std::move(pub));
+  return out;
+}
+
+template <class Command>
+Result<Decision> DelegationsService::write(http::Request& request, const Command& command, VersionOf version_of) {
+  Actor actor = actor_of(request);
+  auto cause = service::api::cause_of(request);
+  Decision decision;
+  auto written = store_.write([&](const State& state) -> Result<std::vector<service::Append>> {
+    Context ctx{factory_.now(), actor, context_.ids};
+    auto decided = decide(state, command, ctx);
+    if (!decided) return fail(decided.error());
+    if (version_of) {
+      if (auto version = version_of(state))
+        if (auto ok = service::api::check_if_match(request, *version, false); !ok) return fail(ok.error());
+    }
+    decision = std::move(*decided);
+    return appends_of(decision, cause);
+  });
+  if (!written) return fail(written.error());
+  if (!decision.events.empty()) publish_roster(decision.key);
+  return decision;
+}
+
+void DelegationsService::publish_roster(const std::string& delegation_id) {
+  std::lock_guard lock(cache_mutex_);
+  auto doc = store_.read([&](const State& s) { return roster_document(s, delegation_id); });
+  if (doc.is_null()) return;
+  if (auto set = context_.cache.set(roster_cache_key(delegation_id), doc.dump()); !set)
+    log::warn("roster not cached", {{"delegation_id", delegation_id}, {"error", set.error().detail}});
+}
+
+void DelegationsService::ensure_roster(const std::string& delegation_id) {
+  auto cached = context_.cache.get(roster_cache_key(delegation_id));
+  if (cached && !*cached) publish_roster(delegation_id);
+}
+
+// The commands handlers write (routes.cpp).
+template Result<Decision> DelegationsService::write(http::Request&, const RegisterDelegation&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const UpdateDelegation&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const AddMember&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const UpdateMember&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const WithdrawMember&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const AccreditationAction&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const SetTravel&, VersionOf);
+
+}  // namespace concord::delegations

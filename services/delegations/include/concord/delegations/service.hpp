@@ -1,0 +1,13 @@
+#pragma once
+// The delegations service (port 8082): delegations, members, order of precedence,
+// accreditation and travel, event-sourced on concord.delegations.v1 and, for personal data,
+// concord.delegations.private.v1.
+#include <memory>
+
+#include "concord/service/service.hpp"
+
+namespace concord::delegations {
+
+std::unique_ptr<service::Service> make_service(service::ServiceContext& context);
+
+}  // namespace concord::delegations
