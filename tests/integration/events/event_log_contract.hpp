@@ -20,6 +20,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <random>
 #include <set>
@@ -40,6 +41,8 @@ struct EventLogContractParam {
   std::function<std::unique_ptr<EventLog>()> open;  // a new client of the same log
   std::chrono::milliseconds patience{30'000};       // how long records may take to arrive
 };
+
+inline void PrintTo(const EventLogContractParam& param, std::ostream* os) { *os << param.name; }
 
 inline std::string contract_param_name(const ::testing::TestParamInfo<EventLogContractParam>& info) {
   return info.param.name;

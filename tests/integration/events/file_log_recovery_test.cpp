@@ -266,6 +266,55 @@ TEST_F(FileLogRecovery, an_unfinished_commit_with_is_dropped_with_its_positions)
   ASSERT_TRUE((*sub)->commit_with({Output{"out", "k", numbered(100)}}, *again));
 }
 
+TEST_F(FileLogRecovery, a_commit_with_that_cannot_write_its_positions_leaves_nothing_behind) {
+  auto log = open();
+  ASSERT_TRUE(log->ensure_topics({{.name = "in"}, {.name = "out"}}));
+  ASSERT_TRUE(log->append("in", "k", {numbered(0), numbered(1)}));
+  auto out_file = dir_.path() / "topics" / "out.log";
+  auto empty_size = fs::file_size(out_file);
+  auto sub = log->subscribe({"in"}, "processor");
+  ASSERT_TRUE(sub);
+  auto consumed = (*sub)->poll(std::chrono::milliseconds{0}, 10);
+  ASSERT_TRUE(consumed);
+  ASSERT_EQ(consumed->size(), 2u);
+
+  // The positions file's temporary cannot be created: the step fails after its outputs were
+  // written and synced, and before its commit point.
+  auto blocker = dir_.path() / "groups" / "processor.json.tmp";
+  fs::create_directory(blocker);
+  auto st = (*sub)->commit_with({Output{"out", "k", numbered(100)}}, *consumed);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(failure_of(st.error()), LogFailure::unavailable);
+  EXPECT_EQ(fs::file_size(out_file), empty_size) << "the outputs are cut off again";
+  std::vector<std::string> outputs;
+  ASSERT_TRUE(log->replay("out", [&](const Record& r) -> Status {
+    outputs.push_back(r.event.id);
+    return {};
+  }));
+  EXPECT_TRUE(outputs.empty());
+  EXPECT_TRUE(log->healthy()) << "a failure that was cleanly undone does not stop the log";
+
+  fs::remove(blocker);
+  auto again = (*sub)->poll(std::chrono::milliseconds{0}, 10);
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->size(), 2u) << "rewound to the last committed position";
+  ASSERT_TRUE((*sub)->commit_with({Output{"out", "k", numbered(100)}}, *again));
+  sub->reset();
+  log.reset();
+
+  log = open();
+  ASSERT_TRUE(log->replay("out", [&](const Record& r) -> Status {
+    outputs.push_back(r.event.id);
+    return {};
+  }));
+  EXPECT_EQ(outputs, (std::vector<std::string>{"event-100"}));
+  auto resumed = log->subscribe({"in"}, "processor");
+  ASSERT_TRUE(resumed);
+  auto rest = (*resumed)->poll(std::chrono::milliseconds{0}, 10);
+  ASSERT_TRUE(rest);
+  EXPECT_TRUE(rest->empty());
+}
+
 TEST_F(FileLogRecovery, records_larger_than_a_read_chunk_come_back_whole) {
   auto log = open();
   ASSERT_TRUE(log->ensure_topics({{.name = "things"}}));

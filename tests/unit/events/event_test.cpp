@@ -130,6 +130,8 @@ struct Malformed {
   std::function<void(json&)> mutate;
 };
 
+void PrintTo(const Malformed& m, std::ostream* os) { *os << m.name; }
+
 class RejectsMalformed : public ::testing::TestWithParam<Malformed> {};
 
 TEST_P(RejectsMalformed, naming_the_attribute) {
