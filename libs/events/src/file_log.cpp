@@ -294,7 +294,11 @@ Status Core::open() {
         return fail(Error::internal("the positions file " + entry.path().string() + " has a bad position for " + topic));
       g.positions[topic] = pos.get<long long>();
     }
-    groups_[doc["group"].get<std::string>()] = std::move(g);
+    auto group = doc["group"].get<std::string>();
+    if (group_file_name(group) != name)
+      return fail(Error::internal("the positions file " + entry.path().string() + " belongs to group '" + group +
+                                  "', whose file is " + group_file_name(group) + "; rename or remove it"));
+    groups_[group] = std::move(g);
   }
   if (ec) return fail(unavailable("listing " + (dir_ / "groups").string() + " failed: " + ec.message()));
 
@@ -865,7 +869,7 @@ class FileSubscription final : public Subscription {
     for (const auto& r : consumed) {
       if (!cursors_.contains(r.topic))
         return fail(rejected("record of topic '" + r.topic + "' is not from this subscription"));
-      if (r.partition != 0 || r.offset < 0)
+      if (r.partition != 0 || r.offset < 0 || r.offset >= core_->view(r.topic).count)
         return fail(rejected("record " + r.topic + "/" + std::to_string(r.partition) + "@" + std::to_string(r.offset) +
                              " does not exist in the file log"));
       auto& p = out[r.topic];

@@ -396,6 +396,27 @@ TEST_F(FileLogRecovery, appends_to_a_topic_that_was_never_created_are_refused) {
   EXPECT_FALSE(log->ensure_topics({{.name = ".."}}));
 }
 
+TEST_F(FileLogRecovery, commits_of_records_that_do_not_exist_are_refused) {
+  auto log = open();
+  ASSERT_TRUE(log->ensure_topics({{.name = "things"}, {.name = "other"}}));
+  ASSERT_TRUE(log->append("things", "k", {numbered(0)}));
+  auto sub = log->subscribe({"things"}, "g");
+  ASSERT_TRUE(sub);
+  auto got = (*sub)->poll(std::chrono::milliseconds{0}, 10);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 1u);
+  Record beyond = got->front();
+  beyond.offset = 5;
+  Record foreign = got->front();
+  foreign.topic = "other";
+  for (const auto& bad : {beyond, foreign}) {
+    auto st = (*sub)->commit({bad});
+    ASSERT_FALSE(st);
+    EXPECT_EQ(failure_of(st.error()), LogFailure::rejected);
+  }
+  EXPECT_TRUE((*sub)->commit(*got));
+}
+
 TEST_F(FileLogRecovery, one_live_subscription_per_group) {
   auto log = open();
   ASSERT_TRUE(log->ensure_topics({{.name = "things"}}));
