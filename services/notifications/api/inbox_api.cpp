@@ -1,0 +1,139 @@
+#include "concord/core/json_input.hpp"
+#include "concord/service/api.hpp"
+#include "routes.hpp"
+
+namespace concord::notifications::api {
+
+using concord::service::api::json;
+namespace svc = concord::service::api;
+
+namespace {
+
+Caller caller_of(const http::Request& req) {
+  const auto& p = req.who();
+  Caller c;
+  if (p.has(auth::Role::delegation_member)) c.member_id = p.member_id;
+  c.officer = svc::is_officer(p);
+  return c;
+}
+
+nlohmann::json item_json(const Notification& n) {
+  auto j = to_json(n);
+  j["read_at"] = n.read_at ? nlohmann::json(format_rfc3339_utc(*n.read_at)) : nlohmann::json(nullptr);
+  return j;
+}
+
+long long version_of(const Notification& n) { return n.read_at ? 2 : 1; }
+
+Result<std::string> owner_of(const http::Request& req) {
+  auto member = req.query_param("member_id");
+  if (member && member->empty())
+    return fail(Error::validation("/member_id", "member_id must not be empty"));
+  return inbox_owner(caller_of(req), member);
+}
+
+Result<bool> unread_only(const http::Request& req) {
+  auto v = req.query_param("unread");
+  if (!v || *v == "false") return false;
+  if (*v == "true") return true;
+  return fail(Error::validation("/unread", "unread must be true or false"));
+}
+
+}  // namespace
+
+void mount_inbox(http::Router& router, Shared& shared, Live& live) {
+  // The member's notifications, newest first; held back by quiet hours until deliver_after.
+  router.get("/v1/inbox", [&shared](http::Request& req) -> Result<http::Response> {
+    auto owner = owner_of(req);
+    if (!owner) return fail(owner.error());
+    auto unread = unread_only(req);
+    if (!unread) return fail(unread.error());
+    auto page = svc::page_of(req);
+    if (!page) return fail(page.error());
+    std::vector<nlohmann::json> items;
+    {
+      std::shared_lock lock(shared.mutex);
+      Timestamp now = shared.clock.now();
+      const auto& inbox = shared.state.inbox;
+      if (auto ids = inbox.by_member.find(*owner); ids != inbox.by_member.end()) {
+        for (auto it = ids->second.rbegin(); it != ids->second.rend(); ++it) {
+          const auto& n = inbox.notifications.at(*it);
+          if (n.deliver_after > now || (*unread && n.read_at)) continue;
+          items.push_back(item_json(n));
+        }
+      }
+    }
+    auto body = svc::page_json(items, *page);
+    long long unread_count = 0;
+    for (const auto& i : items) unread_count += i["read_at"].is_null() ? 1 : 0;
+    body["unread_count"] = unread_count;
+    return json(200, body);
+  });
+
+  router.get("/v1/inbox/stream", [&shared, &live](http::Request& req) -> Result<http::Response> {
+    auto owner = owner_of(req);
+    if (!owner) return fail(owner.error());
+    std::string last = std::string(req.headers.get("Last-Event-ID").value_or(""));
+    if (last.empty()) last = req.query_param("last_event_id").value_or("");
+    if (!last.empty() && !is_uuid(last))
+      return fail(Error::validation("/last_event_id", "Last-Event-ID must be a notification id this stream sent"));
+    (void)shared;
+    return http::Response::event_stream(
+        [&live, member = *owner, last](std::shared_ptr<http::EventStream> stream) { live.attach(member, last, stream); });
+  });
+
+  router.get("/v1/inbox/{id}", [&shared](http::Request& req) -> Result<http::Response> {
+    Caller caller = caller_of(req);
+    std::string id(req.param("id"));
+    std::shared_lock lock(shared.mutex);
+    auto it = shared.state.inbox.notifications.find(id);
+    bool visible = it != shared.state.inbox.notifications.end() &&
+                   (caller.officer || (caller.member_id && *caller.member_id == it->second.member_id));
+    if (!visible) {
+      if (!caller.officer && !caller.member_id) return fail(Error::forbidden("only delegation members have an inbox"));
+      return fail(Error::not_found("no notification " + id + " in your inbox"));
+    }
+    return json(200, item_json(it->second), version_of(it->second));
+  });
+
+  router.post("/v1/inbox/{id}/read", [&shared](http::Request& req) -> Result<http::Response> {
+    Caller caller = caller_of(req);
+    std::string id(req.param("id"));
+    // Serialized with other marks by the unique lock held across the append: a notification is
+    // marked read once.
+    std::unique_lock lock(shared.mutex);
+    Timestamp now = shared.clock.now();
+    auto decided = decide_mark_read(shared.state.inbox, caller, id, now);
+    if (!decided) return fail(decided.error());
+    if (*decided) {
+      auto cause = svc::cause_of(req);
+      auto event = shared.events.make(kRead, "notification/" + id, 2, to_json(**decided), cause);
+      if (auto s = shared.log->append(kTopic, (*decided)->member_id, {event}); !s) return fail(s.error());
+      evolve(shared.state.inbox, incoming_of(event));
+    }
+    const auto& n = shared.state.inbox.notifications.at(id);
+    return json(200, item_json(n), version_of(n));
+  });
+
+  // The reminders still to come for a member (derived from the meetings they attend).
+  router.get("/v1/reminders", [&shared](http::Request& req) -> Result<http::Response> {
+    auto owner = owner_of(req);
+    if (!owner) return fail(owner.error());
+    auto page = svc::page_of(req);
+    if (!page) return fail(page.error());
+    std::vector<nlohmann::json> items;
+    {
+      std::shared_lock lock(shared.mutex);
+      for (const auto& r : pending_reminders(shared.state.views, shared.settings.reminder_offsets,
+                                             shared.state.inbox.fired_reminders, shared.clock.now(), *owner))
+        items.push_back({{"meeting_id", r.meeting_id},
+                         {"member_id", r.member_id},
+                         {"at", format_rfc3339_utc(r.at)},
+                         {"offset_minutes", r.offset.count()},
+                         {"meeting_start", format_rfc3339_utc(r.meeting_start)}});
+    }
+    return json(200, svc::page_json(items, *page));
+  });
+}
+
+}  // namespace concord::notifications::api

@@ -1,0 +1,12 @@
+#pragma once
+#include "concord/http/router.hpp"
+#include "live.hpp"
+#include "shared.hpp"
+
+namespace concord::notifications::api {
+
+// GET /v1/inbox, GET /v1/inbox/{id}, POST /v1/inbox/{id}/read, GET /v1/inbox/stream,
+// GET /v1/reminders, GET|PUT /v1/preferences.
+void mount_inbox(http::Router& router, Shared& shared, Live& live);
+
+}  // namespace concord::notifications::api

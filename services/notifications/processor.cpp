@@ -1,0 +1,136 @@
+#include "processor.hpp"
+
+#include "concord/core/log.hpp"
+#include "live.hpp"
+
+namespace concord::notifications {
+
+events::Event created_event(const Shared& shared, const Notification& n, const events::Event* cause) {
+  service::api::Cause c{"system", cause ? cause->correlationid : std::string{},
+                        cause ? cause->id : n.cause_event_id};
+  return shared.events.make(kCreated, "notification/" + n.id, 1, {{"notification", to_json(n)}}, c);
+}
+
+Processor::Processor(Shared& shared) : shared_(shared) {}
+
+Status Processor::open() {
+  if (subscription_) return {};
+  auto sub = shared_.log->subscribe(kConsumedTopics, kGroup);
+  if (!sub) return fail(sub.error());
+  subscription_ = std::move(*sub);
+  return {};
+}
+
+Processor::~Processor() { stop(); }
+
+void Processor::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Processor::stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<size_t> Processor::step(std::chrono::milliseconds wait) {
+  if (auto opened = open(); !opened) return fail(opened.error());
+  auto batch = subscription_->poll(wait, shared_.settings.batch);
+  if (!batch) return fail(batch.error());
+  if (batch->empty()) return 0;
+
+  std::vector<Notification> created;
+  std::vector<events::Output> outputs;
+  {
+    // Route each record against the views as they were before it, then fold it in. Folding is
+    // idempotent (snapshots by version), so a batch polled again after a failed commit is harmless.
+    std::unique_lock lock(shared_.mutex);
+    RouteContext ctx{shared_.clock.now(), shared_.ids, shared_.messages, shared_.state.inbox.preferences};
+    // Topics are ordered per key, not across topics: a member added just before a meeting may
+    // come after it in the batch. The directory goes first, so the meeting is rendered in the
+    // member's language. (Accreditation is routed on the snapshot its own event carries.)
+    for (const auto& record : *batch)
+      if (record.topic == "concord.delegations.v1") evolve(shared_.state.views, incoming_of(record.event));
+    for (const auto& record : *batch) {
+      Incoming in = incoming_of(record.event);
+      for (auto& n : route(in, shared_.state.views, ctx)) {
+        outputs.push_back({kTopic, n.member_id, created_event(shared_, n, &record.event)});
+        created.push_back(std::move(n));
+      }
+      evolve(shared_.state.views, in);
+    }
+  }
+  if (auto s = subscription_->commit_with(outputs, *batch); !s) return fail(s.error());
+  {
+    std::unique_lock lock(shared_.mutex);
+    for (const auto& o : outputs) evolve(shared_.state.inbox, incoming_of(o.event));
+  }
+  if (shared_.live) shared_.live->deliver(created);
+  return batch->size();
+}
+
+Result<size_t> Processor::fire_reminders() {
+  std::map<std::string, std::vector<events::Event>> by_member;
+  std::vector<Notification> created;
+  {
+    std::shared_lock lock(shared_.mutex);
+    Timestamp now = shared_.clock.now();
+    auto due = due_reminders(shared_.state.views, shared_.settings.reminder_offsets,
+                             shared_.state.inbox.fired_reminders, now);
+    if (due.empty()) return 0;
+    RouteContext ctx{now, shared_.ids, shared_.messages, shared_.state.inbox.preferences};
+    for (const auto& r : due) {
+      auto n = render_reminder(r, shared_.state.views, ctx);
+      by_member[n.member_id].push_back(created_event(shared_, n, nullptr));
+      created.push_back(std::move(n));
+    }
+  }
+  size_t fired = 0;
+  std::vector<Notification> delivered;
+  for (const auto& [member, evs] : by_member) {
+    // One append per member (the topic's key); each is atomic, and what was appended is in the
+    // inbox after a restart, so a reminder is never fired twice.
+    if (auto s = shared_.log->append(kTopic, member, evs); !s) return fail(s.error());
+    std::unique_lock lock(shared_.mutex);
+    for (const auto& e : evs) evolve(shared_.state.inbox, incoming_of(e));
+    fired += evs.size();
+    for (const auto& n : created)
+      if (n.member_id == member) delivered.push_back(n);
+  }
+  if (shared_.live) shared_.live->deliver(delivered);
+  return fired;
+}
+
+void Processor::run() {
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    if (auto opened = open(); !opened) {
+      log::error("cannot subscribe to the consumed topics; retrying", {{"error", opened.error().detail}});
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    auto done = step(shared_.settings.poll_wait);
+    if (!done) {
+      auto failure = events::failure_of(done.error());
+      log::warn("notification step failed; the batch will be polled again", {{"error", done.error().detail}});
+      if (failure == events::LogFailure::fenced) {
+        log::error("another notifications writer took over; this one stops processing");
+        return;
+      }
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+      continue;
+    }
+    backoff = std::chrono::milliseconds(100);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_reminders_ >= shared_.settings.reminder_interval) {
+      last_reminders_ = now;
+      if (auto fired = fire_reminders(); !fired)
+        log::warn("firing reminders failed; they stay due", {{"error", fired.error().detail}});
+      else if (*fired > 0)
+        log::info("reminders fired", {{"count", *fired}});
+    }
+    if (shared_.live) shared_.live->release_held(shared_.clock.now());
+  }
+}
+
+}  // namespace concord::notifications

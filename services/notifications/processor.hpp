@@ -1,0 +1,44 @@
+#pragma once
+// The consume → produce → commit loop: each polled batch of the three consumed topics is routed
+// to notifications, which are appended together with the batch's consumed positions in one
+// atomic step (Subscription::commit_with), so a crash anywhere loses none and duplicates none.
+// Only once that step has committed are the notifications applied to the inbox and pushed live:
+// the inbox never holds what a restart would not find on the topic. Reminders fire from the
+// same thread, so they are never raced.
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "concord/core/error.hpp"
+#include "concord/events/event_log.hpp"
+#include "shared.hpp"
+
+namespace concord::notifications {
+
+class Processor {
+ public:
+  explicit Processor(Shared& shared);
+  ~Processor();
+
+  // Joins the consumer group (kGroup) on the consumed topics.
+  Status open();
+  void start();  // the loop on its own thread; opens the subscription first, retrying
+  void stop();
+
+  // One step, for tests and the benchmark: poll (waiting at most `wait`), route, commit, apply.
+  // Returns the number of consumed records committed.
+  Result<size_t> step(std::chrono::milliseconds wait);
+  // Fires the reminders due at the clock's now; returns how many.
+  Result<size_t> fire_reminders();
+
+ private:
+  void run();
+
+  Shared& shared_;
+  std::unique_ptr<events::Subscription> subscription_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+  std::chrono::steady_clock::time_point last_reminders_{};
+};
+
+}  // namespace concord::notifications

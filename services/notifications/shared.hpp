@@ -1,0 +1,65 @@
+#pragma once
+// What the processor, the live fan-out and the HTTP handlers share: the folded state behind one
+// lock, the catalogues, and the adapters. Internal to the service.
+#include <chrono>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "catalogue.hpp"
+#include "concord/cache/cache.hpp"
+#include "concord/core/id.hpp"
+#include "concord/core/time.hpp"
+#include "concord/events/event_log.hpp"
+#include "concord/service/api.hpp"
+#include "inbox.hpp"
+#include "route.hpp"
+#include "views.hpp"
+
+namespace concord::notifications {
+
+class Live;
+
+inline constexpr const char* kGroup = "concord-notifications";
+inline const std::vector<std::string> kConsumedTopics = {"concord.delegations.v1", "concord.scheduling.v1",
+                                                         "concord.documents.v1"};
+
+struct Settings {
+  std::vector<std::chrono::minutes> reminder_offsets{std::chrono::hours(24), std::chrono::hours(1)};
+  std::chrono::milliseconds poll_wait{100};
+  size_t batch = 1000;
+  std::chrono::milliseconds reminder_interval{1000};
+};
+
+struct State {
+  Views views;
+  Inbox inbox;
+};
+
+struct Shared {
+  Shared(std::shared_ptr<events::EventLog> log_, cache::Cache& cache_, const Clock& clock_, IdGenerator& ids_,
+         Catalogues messages_, Settings settings_)
+      : log(std::move(log_)), cache(cache_), clock(clock_), ids(ids_), messages(std::move(messages_)),
+        settings(std::move(settings_)), events("notifications", clock_, ids_) {}
+
+  std::shared_ptr<events::EventLog> log;
+  cache::Cache& cache;
+  const Clock& clock;
+  IdGenerator& ids;
+  const Catalogues messages;
+  const Settings settings;
+  service::api::EventFactory events;
+
+  mutable std::shared_mutex mutex;
+  State state;
+  Live* live = nullptr;  // set by the service once the fan-out exists
+};
+
+inline Incoming incoming_of(const events::Event& e) { return Incoming{e.id, e.type, e.time, e.data}; }
+
+// The notification.created event for `n`, caused by `cause` (a consumed event), or by nothing
+// when a reminder fires.
+events::Event created_event(const Shared& shared, const Notification& n, const events::Event* cause);
+
+}  // namespace concord::notifications
