@@ -1,0 +1,223 @@
+// evolve: applies one event of concord.documents.v1 to the state; the same code runs after an
+// append and on replay. It reads only the event-specific fields (the snapshot is for
+// consumers), and records every event in the document's audit chain as it was read.
+#include <algorithm>
+
+#include "crypto/crypto.hpp"
+#include "domain/decide.hpp"
+#include "domain/json_access.hpp"
+
+namespace concord::documents {
+
+using namespace detail;
+
+namespace {
+
+std::string document_id_of(const Fact& fact) {
+  if (fact.subject.starts_with("document/")) return fact.subject.substr(9);
+  return {};
+}
+
+void apply_created(Document& doc, const nlohmann::json& d) {
+  const auto& snap = obj(d, "document");
+  doc.visit_id = str(snap, "visit_id");
+  doc.kind = str(snap, "kind");
+  for (const auto& [language, text] : obj(snap, "title").items())
+    if (text.is_string()) doc.title[language] = text.get<std::string>();
+  doc.parties = strings(snap, "parties");
+  doc.languages = strings(snap, "languages");
+  if (auto it = snap.find("signatories"); it != snap.end() && it->is_array())
+    for (const auto& s : *it) doc.signatories.push_back({str(s, "delegation_id"), str(s, "member_id")});
+  doc.status = DocStatus::draft;
+}
+
+void apply_version(Document& doc, const Fact& fact) {
+  const auto& d = fact.data;
+  Version v;
+  v.number = num(d, "number");
+  v.language = str(d, "language");
+  v.sha256 = str(d, "sha256");
+  v.size = static_cast<size_t>(std::max<long long>(0, num(d, "size")));
+  std::string content;
+  if (auto it = doc.pending_content.find(v.number); it != doc.pending_content.end()) {
+    content = std::move(it->second);
+    doc.pending_content.erase(it);
+  }
+  v.intact = content.size() == v.size && crypto::sha256_hex(content) == v.sha256;
+  v.content = std::make_shared<const std::string>(std::move(content));
+  v.created_at = fact.time;
+  v.created_by = fact.actor;
+  doc.latest[v.language] = {v.number, v.sha256};
+  doc.versions.push_back(std::move(v));
+  if (doc.status == DocStatus::rejected) doc.status = DocStatus::draft;
+}
+
+void apply_signature(Document& doc, const Fact& fact) {
+  const auto& d = fact.data;
+  Signature s;
+  s.member_id = str(d, "member_id");
+  s.delegation_id = str(d, "delegation_id");
+  s.method = str(d, "method");
+  s.signed_at = time(d, "signed_at").value_or(fact.time);
+  s.place = str(d, "place");
+  s.signature = str(d, "signature");
+  s.recorded_by = fact.actor;
+  if (doc.signature_of(s.member_id)) return;
+  doc.signatures.push_back(std::move(s));
+  if (doc.status == DocStatus::signing_scheduled) doc.status = DocStatus::partially_signed;
+}
+
+void apply_signatories(Document& doc, const nlohmann::json& d) {
+  auto delegation = str(d, "delegation_id");
+  auto removed = strings(d, "removed");
+  std::erase_if(doc.signatories, [&](const Signatory& s) {
+    return s.delegation_id == delegation && std::find(removed.begin(), removed.end(), s.member_id) != removed.end();
+  });
+  for (const auto& m : strings(d, "added"))
+    if (!doc.is_signatory(m)) doc.signatories.push_back({delegation, m});
+}
+
+void apply_entry_into_force(Document& doc, const nlohmann::json& d) {
+  EntryIntoForce eif;
+  auto rule = str(d, "rule");
+  eif.rule = rule == "on_date" ? Rule::on_date : rule == "after_notifications" ? Rule::after_notifications : Rule::on_signature;
+  if (eif.rule == Rule::on_date) eif.date = date(d, "date");
+  eif.days = static_cast<int>(num(d, "days"));
+  doc.entry_into_force = eif;
+}
+
+}  // namespace
+
+void evolve(State& state, const Fact& fact) {
+  auto id = document_id_of(fact);
+  if (id.empty()) return;
+  auto found = state.documents.find(id);
+  if (fact.type == "concord.documents.document.created") {
+    if (found != state.documents.end()) return;  // a duplicate creation is an orphan
+    found = state.documents.emplace(id, Document{}).first;
+    found->second.id = id;
+    state.order.push_back(id);
+  }
+  if (found == state.documents.end()) return;  // an event of a document never created: an orphan
+  evolve_document(found->second, fact);
+}
+
+void evolve_document(Document& doc, const Fact& fact) {
+  const auto& d = fact.data;
+  if (fact.type == "concord.documents.document.created") doc.created_at = fact.time;
+
+  doc.audit.push_back(AuditEntry{fact.sequence, fact.id, fact.type, fact.time, fact.actor, str(d, "previous_hash"),
+                                 str(d, "hash"), chain_hash(fact)});
+  doc.head_hash = str(d, "hash");
+  doc.version = std::max(doc.version + 1, fact.sequence);
+  doc.updated_at = fact.time;
+
+  const std::string& t = fact.type;
+  if (t == "concord.documents.document.created") {
+    apply_created(doc, d);
+  } else if (t == "concord.documents.document.updated") {
+    const auto& title = obj(d, "title");
+    if (!title.empty()) {
+      doc.title.clear();
+      for (const auto& [language, text] : title.items())
+        if (text.is_string()) doc.title[language] = text.get<std::string>();
+    }
+  } else if (t == "concord.documents.version.content_added") {
+    doc.pending_content[num(d, "number")] += str(d, "content");
+  } else if (t == "concord.documents.version.added") {
+    apply_version(doc, fact);
+  } else if (t == "concord.documents.document.submitted") {
+    doc.status = DocStatus::under_approval;
+    doc.approvals.clear();
+  } else if (t == "concord.documents.approval.recorded") {
+    Approval a;
+    a.decision = str(d, "decision");
+    a.comment = str(d, "comment");
+    for (const auto& [language, number] : obj(d, "versions").items())
+      if (number.is_number_integer()) a.versions[language] = number.get<long long>();
+    a.at = fact.time;
+    a.by = fact.actor;
+    doc.approvals[str(d, "delegation_id")] = std::move(a);
+  } else if (t == "concord.documents.document.rejected") {
+    doc.status = DocStatus::rejected;
+    doc.reject_comment = str(d, "comment");
+  } else if (t == "concord.documents.document.agreed") {
+    doc.status = DocStatus::agreed;
+    doc.agreed.clear();
+    for (const auto& [language, ref] : obj(d, "agreed_versions").items())
+      doc.agreed[language] = {num(ref, "number"), str(ref, "sha256")};
+    doc.agreed_at = fact.time;
+  } else if (t == "concord.documents.signing.scheduled" || t == "concord.documents.signing.rescheduled") {
+    doc.signing = Signing{str(d, "meeting_id"), time(d, "start").value_or(Timestamp{}), time(d, "end").value_or(Timestamp{})};
+    doc.signing_cancel_reason.clear();
+    if (t == "concord.documents.signing.scheduled")
+      doc.status = doc.signatures.empty() ? DocStatus::signing_scheduled : DocStatus::partially_signed;
+  } else if (t == "concord.documents.signing.cancelled") {
+    doc.signing.reset();
+    doc.signing_cancel_reason = str(d, "reason");
+    if (doc.status == DocStatus::signing_scheduled || doc.status == DocStatus::partially_signed) doc.status = DocStatus::agreed;
+  } else if (t == "concord.documents.signature.recorded") {
+    apply_signature(doc, fact);
+  } else if (t == "concord.documents.signatory.changed") {
+    apply_signatories(doc, d);
+  } else if (t == "concord.documents.document.signed") {
+    doc.status = DocStatus::signed_;
+    doc.signed_on = date(d, "signed_on");
+  } else if (t == "concord.documents.entry_into_force.set") {
+    apply_entry_into_force(doc, d);
+  } else if (t == "concord.documents.party_notification.recorded") {
+    if (auto day = date(d, "notified_on")) doc.notifications[str(d, "delegation_id")] = *day;
+  } else if (t == "concord.documents.document.in_force") {
+    doc.status = DocStatus::in_force;
+    doc.in_force_on = date(d, "date");
+  } else if (t == "concord.documents.document.withdrawn") {
+    doc.status = DocStatus::withdrawn;
+    doc.withdraw_reason = str(d, "reason");
+  }
+}
+
+void apply_delegations_event(State& state, const std::string& type, const nlohmann::json& data) {
+  (void)type;
+  const auto& m = obj(data, "member");
+  if (auto id = str(m, "id"); !id.empty()) {
+    auto& view = state.members[id];
+    long long version = num(m, "version");
+    if (version >= view.version) {
+      view.id = id;
+      view.delegation_id = str(m, "delegation_id");
+      view.visit_id = str(m, "visit_id");
+      view.status = str(m, "status");
+      view.public_key = str(m, "public_key");
+      view.version = version;
+    }
+  }
+  const auto& g = obj(data, "delegation");
+  if (auto id = str(g, "id"); !id.empty()) {
+    auto& view = state.delegations[id];
+    long long version = num(g, "version");
+    if (version >= view.version) view = DelegationView{id, str(g, "visit_id"), version};
+  }
+}
+
+void apply_scheduling_event(State& state, const std::string& type, const nlohmann::json& data) {
+  if (!type.starts_with("concord.scheduling.meeting.")) return;
+  const auto& m = obj(data, "meeting");
+  auto id = str(m, "id");
+  if (id.empty()) return;
+  auto& view = state.meetings[id];
+  long long version = num(m, "version");
+  if (version < view.version) return;
+  view.id = id;
+  view.visit_id = str(m, "visit_id");
+  view.kind = str(m, "kind");
+  view.status = str(m, "status");
+  view.start = time(m, "start").value_or(view.start);
+  view.end = time(m, "end").value_or(view.end);
+  view.version = version;
+  if (type == "concord.scheduling.meeting.cancelled") {
+    view.status = "cancelled";
+    view.cancel_reason = str(data, "reason");
+  }
+}
+
+}  // namespace concord::documents
