@@ -1,5 +1,6 @@
 #include "registry.hpp"
 
+#include "concord/documents/service.hpp"
 #include "concord/delegations/service.hpp"
 #include "concord/notifications/service.hpp"
 
@@ -13,6 +14,8 @@ std::vector<service::ServiceSpec> all_services_with_domains() {
     if (spec.name == "notifications") spec.factory = notifications::make_service;
   for (auto& spec : specs)
     if (spec.name == "delegations") spec.factory = delegations::make_service;
+  for (auto& spec : specs)
+    if (spec.name == "documents") spec.factory = documents::make_service;
   return specs;
 }
 

@@ -1,0 +1,81 @@
+#pragma once
+// The documents service: the Store of documents and the views of delegations and scheduling,
+// the HTTP routes, and a background loop that follows the other topics (members' keys,
+// ceremonies) and enters documents into force when their date comes.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "concord/events/event_log.hpp"
+#include "concord/http/message.hpp"
+#include "concord/service/service.hpp"
+#include "concord/service/store.hpp"
+#include "domain/decide.hpp"
+
+namespace concord::documents {
+
+inline constexpr std::string_view kDelegationsTopic = "concord.delegations.v1";
+inline constexpr std::string_view kSchedulingTopic = "concord.scheduling.v1";
+inline constexpr std::string_view kViewsGroup = "concord-documents-views";
+
+class DocumentsService final : public service::Service {
+ public:
+  DocumentsService(service::ServiceContext& context, std::chrono::milliseconds tick);
+  ~DocumentsService() override;
+
+  void mount(http::Router& router) override;
+  Status recover() override;
+  void start() override;
+  void stop() override;
+
+ private:
+  using Store = service::Store<State>;
+
+  // Handlers (routes.cpp).
+  Result<http::Response> create(http::Request& req);
+  Result<http::Response> list(http::Request& req);
+  Result<http::Response> get(http::Request& req);
+  Result<http::Response> update(http::Request& req);
+  Result<http::Response> add_version(http::Request& req);
+  Result<http::Response> list_versions(http::Request& req);
+  Result<http::Response> get_version(http::Request& req);
+  Result<http::Response> diff(http::Request& req);
+  Result<http::Response> submit(http::Request& req);
+  Result<http::Response> approve(http::Request& req);
+  Result<http::Response> agree(http::Request& req);
+  Result<http::Response> link_signing(http::Request& req);
+  Result<http::Response> sign(http::Request& req);
+  Result<http::Response> signing_payload(http::Request& req);
+  Result<http::Response> change_signatories(http::Request& req);
+  Result<http::Response> entry_into_force(http::Request& req);
+  Result<http::Response> notify(http::Request& req);
+  Result<http::Response> withdraw(http::Request& req);
+  Result<http::Response> audit(http::Request& req);
+  Result<http::Response> certificate(http::Request& req);
+
+  Context context_of(const http::Request& req);
+  // decide → append → evolve for one document, then the document as it now is.
+  Result<http::Response> run(http::Request& req, const Command& command, int status = 200);
+  // Looks the document up for reading: 404 unless it exists and the caller may see it.
+  template <class F>
+  Result<http::Response> read_document(http::Request& req, F&& render);
+  // Appends the steps the service takes on its own (ceremonies followed, entry into force).
+  Status settle();
+  void loop();
+
+  service::ServiceContext& context_;
+  Store store_;
+  std::chrono::milliseconds tick_;
+  std::atomic<bool> stopping_{false};
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  std::thread worker_;
+};
+
+// Between the log's CloudEvents and the domain's facts.
+events::Event to_event(const Fact& fact, const std::string& correlation_id, const std::string& causation_id);
+Fact to_fact(const events::Event& event);
+
+}  // namespace concord::documents

@@ -1,0 +1,135 @@
+// Wiring of the documents service: the store and its replay, the background loop following
+// delegations and scheduling, and the timer for entry into force.
+#include "api/documents_service.hpp"
+
+#include "concord/core/log.hpp"
+#include "concord/documents/service.hpp"
+
+namespace concord::documents {
+
+namespace {
+
+void apply_record(State& state, const std::string& topic, const events::Event& e) {
+  if (topic == kTopic) evolve(state, to_fact(e));
+  else if (topic == kDelegationsTopic) apply_delegations_event(state, e.type, e.data);
+  else if (topic == kSchedulingTopic) apply_scheduling_event(state, e.type, e.data);
+}
+
+}  // namespace
+
+events::Event to_event(const Fact& f, const std::string& correlation_id, const std::string& causation_id) {
+  events::Event e;
+  e.id = f.id;
+  e.source = "/concord/documents";
+  e.type = f.type;
+  e.subject = f.subject;
+  e.time = f.time;
+  e.dataschema = "urn:concord:schema:" + f.type;
+  e.sequence = f.sequence;
+  e.actor = f.actor;
+  e.correlationid = correlation_id;
+  e.causationid = causation_id;
+  e.data = f.data;
+  return e;
+}
+
+Fact to_fact(const events::Event& e) { return Fact{e.id, e.type, e.subject, e.sequence, e.time, e.actor, e.data}; }
+
+DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono::milliseconds tick)
+    : context_(context), store_(context.log, apply_record), tick_(tick) {}
+
+DocumentsService::~DocumentsService() { stop(); }
+
+Status DocumentsService::recover() {
+  // The views first, then the documents (evolve of a document does not depend on the views,
+  // but the settling step after recovery does).
+  return store_.replay({std::string(kDelegationsTopic), std::string(kSchedulingTopic), std::string(kTopic)});
+}
+
+void DocumentsService::start() {
+  stopping_ = false;
+  worker_ = std::thread([this] { loop(); });
+}
+
+void DocumentsService::stop() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+Status DocumentsService::settle() {
+  // Each round appends what the state calls for; the next round sees its effect. A few rounds
+  // settle everything (a ceremony followed, then a date reached); the bound only guards a bug.
+  for (int round = 0; round < 8; ++round) {
+    Context ctx{context_.clock.now(), Actor{}, [this] { return context_.ids.next(); }};
+    std::string correlation = "system:" + context_.ids.next();
+    bool any = store_.read([&](const State& s) {
+      return !follow_ceremonies(s, ctx).empty() || !enter_into_force_when_due(s, ctx).empty();
+    });
+    if (!any) return {};
+    auto written = store_.write([&](const State& s) -> Result<std::vector<service::Append>> {
+      auto steps = follow_ceremonies(s, ctx);
+      if (steps.empty()) steps = enter_into_force_when_due(s, ctx);
+      std::vector<service::Append> appends;
+      for (auto& [id, facts] : steps) {
+        service::Append a{std::string(kTopic), id, {}};
+        for (const auto& f : facts) a.events.push_back(to_event(f, correlation, correlation));
+        appends.push_back(std::move(a));
+      }
+      return appends;
+    });
+    if (!written) return fail(written.error());
+  }
+  return {};
+}
+
+void DocumentsService::loop() {
+  std::unique_ptr<events::Subscription> subscription;
+  auto last_tick = std::chrono::steady_clock::now() - tick_;
+  bool dirty = true;  // settle once after recovery
+  while (!stopping_) {
+    if (!subscription) {
+      auto s = context_.log->subscribe({std::string(kDelegationsTopic), std::string(kSchedulingTopic)},
+                                       std::string(kViewsGroup));
+      if (s) {
+        subscription = std::move(*s);
+      } else {
+        log::warn("documents: cannot follow delegations and scheduling yet", {{"error", s.error().detail}});
+        std::unique_lock lock(wake_mutex_);
+        wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
+        continue;
+      }
+    }
+    auto records = subscription->poll(std::chrono::milliseconds(200), 500);
+    if (!records) {
+      log::warn("documents: polling delegations and scheduling failed", {{"error", records.error().detail}});
+      subscription.reset();
+      continue;
+    }
+    for (const auto& r : *records) store_.apply(r.topic, r.event);
+    if (!records->empty()) {
+      dirty = true;
+      if (auto st = subscription->commit(*records); !st)
+        log::warn("documents: committing the views' position failed", {{"error", st.error().detail}});
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_tick >= tick_) {
+      dirty = true;
+      last_tick = now;
+    }
+    if (dirty) {
+      if (auto st = settle(); !st) log::warn("documents: settling failed; will retry", {{"error", st.error().detail}});
+      else dirty = false;
+    }
+  }
+}
+
+std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
+  auto tick = context.env.duration("CONCORD_DOCUMENTS_TICK", std::chrono::seconds(60));
+  return std::make_unique<DocumentsService>(context, tick);
+}
+
+}  // namespace concord::documents
