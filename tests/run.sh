@@ -50,4 +50,7 @@ if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
     ctest --test-dir "$asan_build" -L unit --output-on-failure -j "$jobs"
 fi
 
+step "container image and Kubernetes manifests (offline: schemas, policy, config against code)"
+CONCORD_BIN_DIR="$build/bin" tests/k8s/validate.sh
+
 echo "all tiers passed" >&2

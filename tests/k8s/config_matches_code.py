@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""The manifests against the code: every variable a service reads is set or written down, every
+variable set is one the code reads, and every port and probe path is one the binary serves.
+
+    config_matches_code.py REPO RENDERED.yaml [RENDERED.yaml ...]
+
+RENDERED is the output of `kustomize build` of an overlay. The code is read, not run:
+- the variables: string literals such as "CONCORD_…", "KAFKA_…", "REDIS_…" in libs/ (linked into
+  every service) and services/<name>/ (that service only). libs/service/src/host.cpp names each
+  service's listen-address variable; a service reads only its own.
+- the ports: the default addresses in libs/service/src/host.cpp (all_services()).
+- the paths: the ones libs/http/src/pipeline.cpp answers itself (/healthz, /readyz, /metrics).
+It also checks that the image's fixed user is the one the pods run as, and that no Secret with
+values is part of the manifests.
+A variable a service reads and the deployment leaves unset must be written down in one of the
+service's ConfigMaps, in its source under k8s/, as a comment "# unset: NAME — why".
+"""
+import pathlib
+import re
+import sys
+
+import yaml
+
+VAR = re.compile(r'"((?:CONCORD|KAFKA|REDIS)_[A-Z0-9_]+)"')
+UNSET = re.compile(r"#\s*unset:\s*([A-Z][A-Z0-9_]+)")
+SERVICE_SPEC = re.compile(r'\{"([a-z]+)",\s*"([0-9.]+):([0-9]+)",\s*"([A-Z_]+)"')
+SERVED_PATH = re.compile(r'request\.path == "(/[a-z]+)"')
+
+# Set by the manifests, read by something other than the services' code. Each with its reason.
+NOT_READ_BY_CODE = {
+    # Kubernetes itself reads it: REDIS_URL is composed from it ($(REDIS_PASSWORD)).
+    "REDIS_PASSWORD": "composes REDIS_URL",
+}
+# The Kafka client settings of Strimzi's authenticated listener (SASL SCRAM over TLS). The event
+# log reads only KAFKA_BROKERS today; these are the names the manifests pass for it to read.
+# When the code reads one, this test fails until it is taken off this list.
+PENDING_IN_CODE = {
+    "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME",
+    "KAFKA_SASL_PASSWORD", "KAFKA_SSL_CA_LOCATION",
+}
+
+failures = []
+
+
+def fail(message):
+    failures.append(message)
+
+
+def sources(root):
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".cpp", ".hpp", ".h", ".cc") and path.is_file():
+            yield path
+
+
+def variables_in(paths, repo):
+    found = {}
+    for path in paths:
+        for name in VAR.findall(path.read_text(errors="replace")):
+            found.setdefault(name, str(path.relative_to(repo)))
+    return found
+
+
+def documents(path):
+    return [d for d in yaml.safe_load_all(path.read_text()) if d]
+
+
+def unset_notes(repo):
+    """ConfigMap name → variables written down as '# unset: NAME' in its source under k8s/."""
+    notes = {}
+    for path in sorted((repo / "k8s").rglob("*.yaml")):
+        for chunk in re.split(r"(?m)^---\s*$", path.read_text()):
+            try:
+                doc = yaml.safe_load(chunk)
+            except yaml.YAMLError:
+                continue
+            if not isinstance(doc, dict) or doc.get("kind") != "ConfigMap":
+                continue
+            name = doc.get("metadata", {}).get("name")
+            notes.setdefault(name, set()).update(UNSET.findall(chunk))
+    return notes
+
+
+def main():
+    repo = pathlib.Path(sys.argv[1]).resolve()
+    rendered = [pathlib.Path(p) for p in sys.argv[2:]]
+
+    host = (repo / "libs/service/src/host.cpp").read_text()
+    specs = {m[0]: {"port": int(m[2]), "address_variable": m[3]} for m in SERVICE_SPEC.findall(host)}
+    if len(specs) != 4:
+        fail(f"libs/service/src/host.cpp: expected the four services in all_services(), found {sorted(specs)}")
+    address_variables = {s["address_variable"] for s in specs.values()}
+    served = set(SERVED_PATH.findall((repo / "libs/http/src/pipeline.cpp").read_text()))
+    for path in ("/healthz", "/readyz", "/metrics"):
+        if path not in served:
+            fail(f"libs/http/src/pipeline.cpp no longer answers {path}")
+
+    common = variables_in(sources(repo / "libs"), repo)
+    notes = unset_notes(repo)
+    dockerfile = (repo / "deploy/docker/Dockerfile").read_text()
+
+    for overlay in rendered:
+        docs = documents(overlay)
+        where = overlay.stem
+        by_kind = {}
+        for d in docs:
+            by_kind.setdefault(d["kind"], {})[d["metadata"]["name"]] = d
+        configmaps = by_kind.get("ConfigMap", {})
+        # Secrets are referenced, never committed with values: the operator creates them.
+        for secret in by_kind.get("Secret", {}):
+            fail(f"{where}: the manifests carry Secret {secret}; create it on the cluster instead")
+        services = by_kind.get("Service", {})
+
+        for name, spec in specs.items():
+            port = spec["port"]
+            deployment = by_kind.get("Deployment", {}).get(f"concord-{name}")
+            if deployment is None:
+                fail(f"{where}: no Deployment concord-{name}")
+                continue
+            pod = deployment["spec"]["template"]["spec"]
+            container = pod["containers"][0]
+            ctx = f"{where}: Deployment concord-{name}"
+
+            # What the service reads, and what the deployment gives it.
+            reads = dict(common)
+            reads.update(variables_in(sources(repo / "services" / name), repo))
+            for other in address_variables - {spec["address_variable"]}:
+                reads.pop(other, None)  # host.cpp reads only the service's own address variable
+            values = {}
+            documented = set()
+            for source in container.get("envFrom", []):
+                ref = source.get("configMapRef", {}).get("name")
+                if ref is None:
+                    continue
+                if ref not in configmaps:
+                    fail(f"{ctx}: envFrom names ConfigMap {ref}, which the overlay does not have")
+                    continue
+                values.update(configmaps[ref].get("data", {}))
+                documented |= notes.get(ref, set())
+            for env in container.get("env", []):
+                values[env["name"]] = env.get("value", "<from a secret>")
+            for variable, source in sorted(reads.items()):
+                if variable not in values and variable not in documented:
+                    fail(f"{ctx}: {variable} (read in {source}) is neither set nor written down as "
+                         f"'# unset: {variable}' in its ConfigMaps")
+            for variable in sorted(set(values) - set(reads)):
+                if variable in NOT_READ_BY_CODE or variable in PENDING_IN_CODE:
+                    continue
+                fail(f"{ctx}: {variable} is set but no source in libs/ or services/{name}/ reads it")
+            for variable in sorted(PENDING_IN_CODE & set(reads)):
+                fail(f"{variable} is read by the code now: take it off PENDING_IN_CODE in {sys.argv[0]}")
+
+            # The listen address and the ports.
+            address = values.get(spec["address_variable"], "")
+            if address != f"0.0.0.0:{port}":
+                fail(f"{ctx}: {spec['address_variable']} is '{address}', expected 0.0.0.0:{port} "
+                     f"(the service's port; loopback would be unreachable)")
+            if f"{spec['address_variable']}=0.0.0.0:{port}" not in dockerfile:
+                fail(f"deploy/docker/Dockerfile: ENV {spec['address_variable']} is not 0.0.0.0:{port}")
+            ports = {p.get("name"): p["containerPort"] for p in container.get("ports", [])}
+            if ports.get("http") != port:
+                fail(f"{ctx}: containerPort 'http' is {ports.get('http')}, the binary serves {port}")
+            # The image's fixed non-root user is the one the pod runs as.
+            user = re.search(r"(?m)^USER (\d+):(\d+)$", dockerfile)
+            run_as = (pod.get("securityContext", {}).get("runAsUser"), pod.get("securityContext", {}).get("runAsGroup"))
+            if not user or (int(user[1]), int(user[2])) != run_as:
+                fail(f"{ctx}: runs as {run_as}, the image's USER is {user[0] if user else 'unset'}")
+            command = container.get("command", [])
+            if command != [f"concord-{name}"]:
+                fail(f"{ctx}: command {command}, expected [concord-{name}]")
+            if f"concord-{name}" not in dockerfile:
+                fail(f"deploy/docker/Dockerfile does not build concord-{name}")
+
+            # The probes: the paths the binary answers, on its port.
+            expected = {"startupProbe": "/readyz", "readinessProbe": "/readyz", "livenessProbe": "/healthz"}
+            for probe, path in expected.items():
+                get = container.get(probe, {}).get("httpGet")
+                if not get:
+                    fail(f"{ctx}: no {probe} with httpGet")
+                    continue
+                if get.get("path") != path or get.get("path") not in served:
+                    fail(f"{ctx}: {probe} path {get.get('path')}, expected {path} (served: {sorted(served)})")
+                if get.get("port") not in ("http", port):
+                    fail(f"{ctx}: {probe} port {get.get('port')}, expected http ({port})")
+
+            service = services.get(f"concord-{name}")
+            if service is None:
+                fail(f"{where}: no Service concord-{name}")
+            else:
+                sp = {p.get("name"): p for p in service["spec"]["ports"]}.get("http")
+                if not sp or sp.get("port") != port or sp.get("targetPort") not in ("http", port):
+                    fail(f"{where}: Service concord-{name} port 'http' is {sp}, expected {port} → http")
+
+        # Prometheus scrapes a path the binaries serve, on the port they serve it.
+        for monitor in by_kind.get("ServiceMonitor", {}).values():
+            for endpoint in monitor["spec"]["endpoints"]:
+                if endpoint.get("path") not in served or endpoint.get("port") != "http":
+                    fail(f"{where}: ServiceMonitor {monitor['metadata']['name']} scrapes "
+                         f"{endpoint.get('port')}{endpoint.get('path')}, expected http/metrics")
+        # The Ingress sends each /api/<service>/ to that service's http port.
+        for ingress in by_kind.get("Ingress", {}).values():
+            for rule in ingress["spec"]["rules"]:
+                for p in rule["http"]["paths"]:
+                    backend = p["backend"]["service"]
+                    target = backend["name"].removeprefix("concord-")
+                    if not p["path"].startswith(f"/api/{target}/") or target not in specs:
+                        fail(f"{where}: Ingress path {p['path']} goes to {backend['name']}")
+                    if backend["port"].get("name") != "http" and backend["port"].get("number") != specs.get(target, {}).get("port"):
+                        fail(f"{where}: Ingress path {p['path']} uses port {backend['port']}")
+
+    if failures:
+        for f in failures:
+            print(f"config-vs-code: FAIL: {f}", file=sys.stderr)
+        return 1
+    print(f"config-vs-code: ok: {len(specs)} services × {len(rendered)} overlays: variables, ports, probe paths",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
