@@ -10,7 +10,8 @@ RENDERED is the output of `kustomize build` of an overlay. The code is read, not
   service's listen-address variable; a service reads only its own.
 - the ports: the default addresses in libs/service/src/host.cpp (all_services()).
 - the paths: the ones libs/http/src/pipeline.cpp answers itself (/healthz, /readyz, /metrics).
-It also checks that the image's fixed user is the one the pods run as, and that no Secret with
+It also checks the KafkaUsers' ACLs against the topics and groups the sources name, that the
+image's fixed user is the one the pods run as, and that no Secret with
 values is part of the manifests.
 A variable a service reads and the deployment leaves unset must be written down in one of the
 service's ConfigMaps, in its source under k8s/, as a comment "# unset: NAME — why".
@@ -78,6 +79,77 @@ def unset_notes(repo):
             name = doc.get("metadata", {}).get("name")
             notes.setdefault(name, set()).update(UNSET.findall(chunk))
     return notes
+
+
+TOPIC = re.compile(r'"(concord\.[a-z.]+\.v[0-9]+)"')
+GROUP = re.compile(r'k\w*Group\w*\s*=\s*"([^"]+)"')
+PRIVATE_TOPIC = "concord.delegations.private.v1"
+
+
+def acl_allows(user, resource_type, name, operation):
+    allowed = denied = False
+    for acl in user["spec"]["authorization"]["acls"]:
+        r = acl["resource"]
+        if r["type"] != resource_type:
+            continue
+        pattern = r.get("patternType", "literal")
+        if not (name == r.get("name") or r.get("name") == "*" or
+                (pattern == "prefix" and name.startswith(r.get("name", "")))):
+            continue
+        ops = set(acl.get("operations", [])) | ({acl["operation"]} if "operation" in acl else set())
+        if operation in ops or "All" in ops:
+            if acl.get("type", "allow") == "deny":
+                denied = True
+            else:
+                allowed = True
+    return allowed and not denied
+
+
+def check_kafka_users(repo, where, users, host):
+    """Each service's KafkaUser against the code: it writes exactly the topics its spec in
+    host.cpp owns, as concord-<name>-writer, reads every topic its sources name, joins the groups
+    they name; integrators read the public topics, never the private one."""
+    blocks = re.split(r'\{"([a-z]+)",\s*"[0-9.]+:[0-9]+"', host.split("all_services()", 1)[1].split("return services;")[0])
+    owned = {blocks[i]: set(TOPIC.findall(blocks[i + 1])) for i in range(1, len(blocks) - 1, 2)}
+    every_topic = set().union(*owned.values())
+    for name, own in owned.items():
+        user = users.get(f"concord-{name}")
+        ctx = f"{where}: KafkaUser concord-{name}"
+        if user is None:
+            fail(f"{where}: no KafkaUser concord-{name}")
+            continue
+        text = "".join(p.read_text(errors="replace") for p in sources(repo / "services" / name))
+        reads = set(TOPIC.findall(text)) | own
+        for topic in sorted(every_topic):
+            if acl_allows(user, "topic", topic, "Write") != (topic in own):
+                fail(f"{ctx}: Write on {topic} is {'missing' if topic in own else 'granted'}; "
+                     f"the service owns {sorted(own)}")
+            if topic in reads and not acl_allows(user, "topic", topic, "Read"):
+                fail(f"{ctx}: no Read on {topic}, which services/{name}/ consumes")
+            if topic == PRIVATE_TOPIC and topic not in reads and acl_allows(user, "topic", topic, "Read"):
+                fail(f"{ctx}: reads {topic} (personal data) though services/{name}/ does not use it")
+        for topic in sorted(own):
+            if not acl_allows(user, "topic", topic, "Create"):
+                fail(f"{ctx}: no Create on {topic}: its start-up topic check (ensure_topics) would be refused")
+        if not acl_allows(user, "transactionalId", f"concord-{name}-writer", "Write"):
+            fail(f"{ctx}: no Write on the transactional id concord-{name}-writer")
+        for group in sorted(set(GROUP.findall(text))):
+            if not acl_allows(user, "group", group, "Read"):
+                fail(f"{ctx}: no Read on the consumer group {group} (named in services/{name}/)")
+    integrators = [u for n, u in users.items() if not any(n == f"concord-{s}" for s in owned)]
+    if not integrators:
+        fail(f"{where}: no KafkaUser for integrators")
+    public = sorted(t for t in every_topic if t != PRIVATE_TOPIC and "dlq" not in t)
+    for user in integrators:
+        ctx = f"{where}: KafkaUser {user['metadata']['name']}"
+        for topic in sorted(every_topic):
+            if acl_allows(user, "topic", topic, "Write"):
+                fail(f"{ctx}: an integrator may write {topic}")
+        for topic in public:
+            if not acl_allows(user, "topic", topic, "Read"):
+                fail(f"{ctx}: cannot read the public topic {topic}")
+        if acl_allows(user, "topic", PRIVATE_TOPIC, "Read"):
+            fail(f"{ctx}: may read {PRIVATE_TOPIC}, the personal data")
 
 
 def main():
@@ -207,11 +279,13 @@ def main():
                     if backend["port"].get("name") != "http" and backend["port"].get("number") != specs.get(target, {}).get("port"):
                         fail(f"{where}: Ingress path {p['path']} uses port {backend['port']}")
 
+        check_kafka_users(repo, where, by_kind.get("KafkaUser", {}), host)
+
     if failures:
         for f in failures:
             print(f"config-vs-code: FAIL: {f}", file=sys.stderr)
         return 1
-    print(f"config-vs-code: ok: {len(specs)} services × {len(rendered)} overlays: variables, ports, probe paths",
+    print(f"config-vs-code: ok: {len(specs)} services × {len(rendered)} overlays: variables, ports, probe paths, Kafka ACLs",
           file=sys.stderr)
     return 0
 
