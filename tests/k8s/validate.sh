@@ -43,7 +43,7 @@ schemas="$repo/../shared/k8s-schemas"
 schemas="$(cd "$schemas" && pwd)"
 
 # ---- 1. tools ------------------------------------------------------------------------------
-cache="${CONCORD_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/concord-k8s-tools}"
+cache="${CONCORD_TOOLS_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(echo ~)}/.cache}/concord-k8s-tools}"
 case "$cache/" in "$repo"/*) die "CONCORD_TOOLS_CACHE must be outside the repository" ;; esac
 mkdir -p "$cache"
 kustomize="$cache/kustomize-$KUSTOMIZE_VERSION/kustomize"
