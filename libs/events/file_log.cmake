@@ -8,6 +8,9 @@ add_library(concord_events
   ${CMAKE_CURRENT_SOURCE_DIR}/src/posix_file.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/record_format.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log_open.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log_write.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log_read.cpp
 )
 add_library(concord::events ALIAS concord_events)
 target_include_directories(concord_events PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)

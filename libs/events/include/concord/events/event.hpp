@@ -43,7 +43,7 @@ std::string serialize(const Event& e);
 Result<Event> parse_event(std::string_view text);
 Result<Event> from_json(const nlohmann::json& doc);
 // Whether `e` would survive serialize → parse_event unchanged: id, source and type non-empty,
-// sequence ≥ 0, time within years 0001–9999, data an object, valid UTF-8 throughout, a
+// sequence ≥ 0, time within years 0000–9999, data an object, valid UTF-8 throughout, a
 // datacontenttype of JSON and a well-formed traceparent when present. Every EventLog refuses
 // (LogFailure::rejected) an append or commit_with holding an event that fails this.
 Status validate(const Event& e);
