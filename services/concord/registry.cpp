@@ -1,6 +1,7 @@
 #include "registry.hpp"
 
 #include "concord/documents/service.hpp"
+#include "concord/scheduling/service.hpp"
 #include "concord/delegations/service.hpp"
 #include "concord/notifications/service.hpp"
 
@@ -12,6 +13,8 @@ std::vector<service::ServiceSpec> all_services_with_domains() {
   //   find(specs, "delegations").factory = delegations::make_service;
   for (auto& spec : specs)
     if (spec.name == "notifications") spec.factory = notifications::make_service;
+  for (auto& spec : specs)
+    if (spec.name == "scheduling") spec.factory = scheduling::make_service;
   for (auto& spec : specs)
     if (spec.name == "delegations") spec.factory = delegations::make_service;
   for (auto& spec : specs)

@@ -1,0 +1,136 @@
+#include <charconv>
+
+#include "api/scheduling_service.hpp"
+#include "concord/core/log.hpp"
+#include "concord/scheduling/service.hpp"
+#include "domain/evolve.hpp"
+
+namespace concord::scheduling {
+
+namespace {
+
+constexpr const char* kViewGroup = "concord-scheduling-delegations-view";
+
+// "09:00-19:00" → minutes since midnight; a bad value stops the service with the variable named.
+WorkingHours working_hours(const Env& env) {
+  auto text = env.string("CONCORD_WORKING_HOURS", "09:00-19:00");
+  auto minutes = [&](std::string_view hhmm) -> int {
+    int h = -1, m = -1;
+    if (hhmm.size() != 5 || hhmm[2] != ':') return -1;
+    std::from_chars(hhmm.data(), hhmm.data() + 2, h);
+    std::from_chars(hhmm.data() + 3, hhmm.data() + 5, m);
+    if (h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0)) return -1;
+    return h * 60 + m;
+  };
+  auto dash = text.find('-');
+  int from = dash == std::string::npos ? -1 : minutes(std::string_view(text).substr(0, dash));
+  int to = dash == std::string::npos ? -1 : minutes(std::string_view(text).substr(dash + 1));
+  if (from < 0 || to < 0 || from >= to)
+    throw ConfigError("CONCORD_WORKING_HOURS: expected HH:MM-HH:MM with the start before the end, got '" + text + "'");
+  return {std::chrono::minutes(from), std::chrono::minutes(to)};
+}
+
+}  // namespace
+
+std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
+  return std::make_unique<SchedulingService>(context);
+}
+
+SchedulingService::SchedulingService(service::ServiceContext& context)
+    : context_(context),
+      store_(context.log,
+             [](State& s, const std::string& topic, const events::Event& e) { evolve(s, topic, e.type, e.data, e.time); }),
+      events_(context.name, context.clock, context.ids) {
+  rules_.narrow_format_max_per_side =
+      static_cast<int>(context.env.integer("CONCORD_NARROW_FORMAT_MAX_PER_SIDE", 4, 1, 100));
+  hours_ = working_hours(context.env);
+}
+
+SchedulingService::~SchedulingService() { stop(); }
+
+Status SchedulingService::recover() {
+  // Members first, so the programme's precedence is right from the first request.
+  return store_.replay({std::string(kDelegationsTopic), std::string(kTopic)});
+}
+
+void SchedulingService::start() {
+  follower_ = std::thread([this] { follow_delegations(); });
+}
+
+void SchedulingService::stop() {
+  stopping_ = true;
+  if (follower_.joinable()) follower_.join();
+}
+
+// The live half of the delegations view. The group starts where it last committed (the
+// beginning, the first time): events replayed in recover() come again and are ignored by the
+// version guard in evolve().
+void SchedulingService::follow_delegations() {
+  std::unique_ptr<events::Subscription> subscription;
+  auto backoff = std::chrono::milliseconds(200);
+  while (!stopping_) {
+    if (!subscription) {
+      auto s = context_.log->subscribe({std::string(kDelegationsTopic)}, kViewGroup);
+      if (!s) {
+        log::warn("cannot follow the delegations topic yet; retrying", {{"error", s.error().detail}});
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        continue;
+      }
+      subscription = std::move(*s);
+      backoff = std::chrono::milliseconds(200);
+    }
+    auto records = subscription->poll(std::chrono::milliseconds(250), 500);
+    if (!records) {
+      log::warn("polling the delegations topic failed", {{"error", records.error().detail}});
+      std::this_thread::sleep_for(backoff);
+      continue;
+    }
+    if (records->empty()) continue;
+    for (const auto& r : *records) store_.apply(r.topic, r.event);
+    if (auto committed = subscription->commit(*records); !committed)
+      log::warn("committing the delegations view position failed", {{"error", committed.error().detail}});
+  }
+}
+
+Context SchedulingService::context_for(const http::Request& request) const {
+  Context c;
+  c.now = context_.clock.now();
+  c.ids = &context_.ids;
+  c.rules = rules_;
+  if (request.principal) {
+    const auto& p = *request.principal;
+    c.actor.subject = p.subject;
+    c.actor.officer = service::api::is_officer(p);
+    c.actor.integrator = p.has(auth::Role::integrator);
+    if (p.has(auth::Role::delegation_member)) {
+      c.actor.member_id = p.member_id;
+      c.actor.delegation_id = p.delegation_id;
+    }
+  }
+  return c;
+}
+
+void SchedulingService::mount(http::Router& router) {
+  auto bind = [this](Response (SchedulingService::*f)(http::Request&)) {
+    return [this, f](http::Request& r) { return (this->*f)(r); };
+  };
+  router.post("/v1/venues", bind(&SchedulingService::create_venue));
+  router.get("/v1/venues", bind(&SchedulingService::list_venues));
+  router.get("/v1/venues/{id}", bind(&SchedulingService::get_venue));
+  router.patch("/v1/venues/{id}", bind(&SchedulingService::update_venue));
+  router.post("/v1/visits", bind(&SchedulingService::create_visit));
+  router.get("/v1/visits", bind(&SchedulingService::list_visits));
+  router.get("/v1/visits/{id}", bind(&SchedulingService::get_visit));
+  router.patch("/v1/visits/{id}", bind(&SchedulingService::update_visit));
+  router.post("/v1/visits/{id}/meetings", bind(&SchedulingService::create_meeting));
+  router.get("/v1/visits/{id}/meetings", bind(&SchedulingService::list_meetings));
+  router.get("/v1/meetings/{id}", bind(&SchedulingService::get_meeting));
+  router.patch("/v1/meetings/{id}", bind(&SchedulingService::update_meeting));
+  router.post("/v1/meetings/{id}/cancel", bind(&SchedulingService::cancel_meeting));
+  router.get("/v1/visits/{id}/programme", [this](http::Request& r) { return programme(r, false); });
+  router.get("/v1/visits/{id}/programme.ics", [this](http::Request& r) { return programme(r, true); });
+  router.get("/v1/visits/{id}/free-slots", bind(&SchedulingService::free_slots_of));
+}
+
+}  // namespace concord::scheduling

@@ -1,0 +1,452 @@
+// The scheduling service over real HTTP: an http::Server on port 0 with the service's routes, a
+// file log in a temp dir, a memory cache and a fake authenticator. Delegations and members are
+// appended to concord.delegations.v1 by the test, as the delegations service would, and reach
+// the service through its live subscription.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <latch>
+#include <set>
+#include <thread>
+
+#include "concord/cache/memory_cache.hpp"
+#include "concord/events/file_log.hpp"
+#include "concord/http/client.hpp"
+#include "concord/http/server.hpp"
+#include "concord/scheduling/service.hpp"
+#include "delegation_events.hpp"
+#include "service_process.hpp"
+
+using namespace concord;
+using namespace std::chrono_literals;
+using nlohmann::json;
+namespace dlg = concord::testing::delegations;
+
+namespace {
+
+Result<auth::Principal> fake_auth(std::optional<std::string_view> header) {
+  if (!header) return fail(Error::unauthorized("a bearer token is required"));
+  std::string h(*header);
+  if (h == "Bearer officer") return auth::Principal{"officer-1", {auth::Role::protocol_officer}, {}, {}, {}};
+  if (h == "Bearer integrator") return auth::Principal{"erp", {auth::Role::integrator}, {}, {}, {}};
+  if (h.starts_with("Bearer member ")) {
+    auto rest = h.substr(14);
+    auto space = rest.find(' ');
+    return auth::Principal{"member", {auth::Role::delegation_member}, rest.substr(0, space), rest.substr(space + 1), {}};
+  }
+  return fail(Error::unauthorized("the token is not valid"));
+}
+
+struct Reply {
+  int status = 0;
+  http::Headers headers;
+  json body;
+  std::string text;
+};
+
+class SchedulingApi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto log = events::open_file_log({dir_.path() / "data"});
+    ASSERT_TRUE(log) << log.error().detail;
+    log_ = std::shared_ptr<events::EventLog>(std::move(*log));
+    ASSERT_TRUE(log_->ensure_topics({{"concord.scheduling.v1"}, {"concord.delegations.v1"}}));
+    cache_ = cache::make_memory_cache(clock_);
+    context_ = std::make_unique<service::ServiceContext>(
+        service::ServiceContext{"scheduling", log_, *cache_, clock_, ids_, env_});
+    service_ = scheduling::make_service(*context_);
+    http::Router router;
+    service_->mount(router);
+    ASSERT_TRUE(service_->recover());
+    service_->start();
+    server_ = std::make_unique<http::Server>(http::ServerOptions{.service = "scheduling", .threads = 4, .access_log = false},
+                                             std::move(router));
+    server_->set_authenticator(fake_auth);
+    server_->set_idempotency_store(cache_.get());
+    ASSERT_TRUE(server_->start());
+    build_visit();
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+    if (service_) service_->stop();
+    service_.reset();
+  }
+
+  Reply call(http::Method m, const std::string& path, const json& body = nullptr, const std::string& who = "officer",
+             http::Headers headers = {}) {
+    if (!who.empty()) headers.set("Authorization", "Bearer " + who);
+    if (!body.is_null()) headers.set("Content-Type", "application/json");
+    http::ClientRequest req{.method = m,
+                            .url = "http://127.0.0.1:" + std::to_string(server_->port()) + path,
+                            .headers = std::move(headers),
+                            .body = body.is_null() ? std::string() : body.dump()};
+    auto r = http::fetch(req);
+    EXPECT_TRUE(r) << (r ? "" : r.error().detail);
+    if (!r) return {};
+    return {r->status, r->headers, json::parse(r->body, nullptr, false), r->body};
+  }
+  Reply post(const std::string& path, const json& body, const std::string& who = "officer") {
+    return call(http::Method::post, path, body, who);
+  }
+  Reply get(const std::string& path, const std::string& who = "officer") { return call(http::Method::get, path, nullptr, who); }
+
+  void append_delegation_event(const dlg::Made& made) {
+    events::Event e;
+    e.id = new_uuid_v7();
+    e.source = "/concord/delegations";
+    e.type = made.type;
+    e.subject = made.subject;
+    e.time = clock_.now();
+    e.sequence = made.sequence;
+    e.data = made.data;
+    ASSERT_TRUE(log_->append("concord.delegations.v1", made.key, {e}));
+  }
+
+  // Waits (bounded) until `condition` holds; the view is fed by a background subscription.
+  template <class F>
+  static bool eventually(F condition, std::chrono::milliseconds limit = 10s) {
+    auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      if (condition()) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return condition();
+  }
+
+  json meeting_body(const char* start, const char* end, std::vector<std::string> who, std::string kind = "expanded_format",
+                    std::optional<std::string> venue = std::nullopt) {
+    return {{"title", {{"en", "Talks"}, {"ru", "Переговоры"}}},
+            {"kind", kind},
+            {"start", start},
+            {"end", end},
+            {"venue_id", venue.value_or(hall_)},
+            {"participants", who},
+            {"interpretation", {"ru", "ky"}}};
+  }
+  std::string meetings_path() const { return "/v1/visits/" + visit_ + "/meetings"; }
+
+  void build_visit() {
+    auto visit = post("/v1/visits", {{"title", {{"en", "Official visit to Minsk"}}},
+                                     {"kind", "official_visit"},
+                                     {"host_country", "BY"},
+                                     {"guest_country", "KG"},
+                                     {"starts_on", "2025-09-28"},
+                                     {"ends_on", "2025-09-30"},
+                                     {"time_zone", "Europe/Minsk"}});
+    ASSERT_EQ(visit.status, 201) << visit.text;
+    visit_ = visit.body["id"].get<std::string>();
+    auto hall = post("/v1/venues", {{"name", "Palace of Independence"}, {"city", "Minsk"}, {"address", "Pobediteley Ave 11"},
+                                    {"time_zone", "Europe/Minsk"}, {"capacity", 10}, {"buffer_minutes", 15}});
+    ASSERT_EQ(hall.status, 201) << hall.text;
+    hall_ = hall.body["id"].get<std::string>();
+    auto small = post("/v1/venues", {{"name", "Small room"}, {"city", "Minsk"}, {"time_zone", "Europe/Minsk"}, {"capacity", 3}});
+    small_ = small.body["id"].get<std::string>();
+    for (auto* id : {&hh_, &gh_, &hm1_, &hm2_, &hm3_, &hm4_, &hm5_, &gm1_, &hi_, &gi_, &gw_, &host_, &guest_})
+      *id = new_uuid_v7();
+    append_delegation_event(dlg::delegation_registered(host_, visit_, "host", hh_, "BY"));
+    append_delegation_event(dlg::delegation_registered(guest_, visit_, "guest", gh_, "KG"));
+    append_delegation_event(dlg::member_added({hh_, host_, visit_, "Host Head", "head_of_state", true}));
+    append_delegation_event(dlg::member_added({gh_, guest_, visit_, "Guest Head", "head_of_state", true, {}, "Asia/Bishkek"}));
+    int n = 1;
+    for (auto* id : {&hm1_, &hm2_, &hm3_, &hm4_, &hm5_})
+      append_delegation_event(dlg::member_added({*id, host_, visit_, "Host Minister " + std::to_string(n++), "minister"}));
+    append_delegation_event(dlg::member_added({gm1_, guest_, visit_, "Guest Minister", "minister"}));
+    append_delegation_event(dlg::member_added({hi_, host_, visit_, "Host Interpreter", "interpreter"}));
+    append_delegation_event(dlg::member_added({gi_, guest_, visit_, "Guest Interpreter", "interpreter"}));
+    dlg::MemberSpec withdrawn{gw_, guest_, visit_, "Withdrawn Adviser", "adviser"};
+    append_delegation_event(dlg::member_added(withdrawn));
+    append_delegation_event(dlg::member_withdrawn(withdrawn));
+    // The view is current once every member is known and the withdrawal has been applied.
+    ASSERT_TRUE(eventually([&] {
+      auto known = post(meetings_path() + "?dry_run=true",
+                        meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_, hm1_, hm2_, hm3_, hm4_, hm5_, gm1_, hi_, gi_}));
+      auto withdrawn_seen = post(meetings_path() + "?dry_run=true",
+                                 meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {gw_}));
+      return known.status == 200 && withdrawn_seen.status == 409 &&
+             withdrawn_seen.body["conflicts"][0]["kind"] == "withdrawn_participant";
+    })) << "the delegations view never caught up";
+  }
+
+  static std::vector<std::string> kinds(const Reply& r) {
+    std::vector<std::string> out;
+    for (const auto& c : r.body.value("conflicts", json::array())) out.push_back(c["kind"].get<std::string>());
+    return out;
+  }
+  static void expect_conflict(const Reply& r) {
+    EXPECT_EQ(r.status, 409) << r.text;
+    EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "application/problem+json");
+    EXPECT_EQ(r.body["status"], 409);
+  }
+
+  concord::testing::TempDir dir_;
+  SystemClock clock_;
+  UuidV7Generator ids_{clock_};
+  Env env_ = Env::from_map({});
+  std::shared_ptr<events::EventLog> log_;
+  std::unique_ptr<cache::Cache> cache_;
+  std::unique_ptr<service::ServiceContext> context_;
+  std::unique_ptr<service::Service> service_;
+  std::unique_ptr<http::Server> server_;
+  std::string visit_, hall_, small_;
+  std::string hh_, gh_, hm1_, hm2_, hm3_, hm4_, hm5_, gm1_, hi_, gi_, gw_, host_, guest_;
+};
+
+TEST_F(SchedulingApi, schedules_a_meeting_with_location_etag_and_local_times) {
+  auto r = post(meetings_path(), meeting_body("2025-09-28T07:00:00+00:00", "2025-09-28T08:00:00Z", {gh_, hh_}));
+  ASSERT_EQ(r.status, 201) << r.text;
+  std::string id = r.body["id"].get<std::string>();
+  EXPECT_EQ(r.headers.get("Location").value_or(""), "/v1/meetings/" + id);
+  EXPECT_EQ(r.headers.get("ETag").value_or(""), "\"1\"");
+  EXPECT_EQ(r.body["start"], "2025-09-28T07:00:00Z");
+  EXPECT_EQ(r.body["start_local"], "2025-09-28T10:00:00+03:00");
+  EXPECT_EQ(r.body["participants"], json({hh_, gh_}));
+  auto again = get("/v1/meetings/" + id);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body["title"]["ru"], "Переговоры");
+}
+
+TEST_F(SchedulingApi, every_field_error_is_reported_with_its_pointer) {
+  auto r = post(meetings_path(), {{"title", {{"en", ""}}},
+                                  {"kind", "banquet"},
+                                  {"start", "2025-09-28T07:00:00"},
+                                  {"participants", {"not-a-uuid"}},
+                                  {"interpretation", {"??"}},
+                                  {"colour", "red"}});
+  ASSERT_EQ(r.status, 400) << r.text;
+  EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "application/problem+json");
+  std::set<std::string> pointers;
+  for (const auto& e : r.body["errors"]) pointers.insert(e["pointer"].get<std::string>());
+  for (const char* p : {"/title/en", "/kind", "/start", "/end", "/participants/0", "/interpretation", "/colour"})
+    EXPECT_TRUE(pointers.count(p)) << p << " missing from " << r.text;
+  auto venue = post("/v1/venues", {{"name", "x"}, {"time_zone", "Mars/Olympus"}, {"capacity", 0}});
+  EXPECT_EQ(venue.status, 400);
+  auto end_first = post(meetings_path(), meeting_body("2025-09-28T08:00:00Z", "2025-09-28T07:00:00Z", {hh_}));
+  EXPECT_EQ(end_first.status, 400);
+  EXPECT_EQ(end_first.body["errors"][0]["pointer"], "/end");
+  EXPECT_EQ(post("/v1/visits/" + new_uuid_v7() + "/meetings", meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {})).status, 404);
+  EXPECT_EQ(call(http::Method::post, meetings_path(), nullptr, "officer", [] {
+              http::Headers h;
+              h.set("Content-Type", "application/json");
+              return h;
+            }()).status,
+            400);
+}
+
+TEST_F(SchedulingApi, each_conflict_kind_is_in_the_409_body) {
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  auto buffer = post(meetings_path(), meeting_body("2025-09-28T08:05:00Z", "2025-09-28T09:00:00Z", {hm1_}));
+  expect_conflict(buffer);
+  EXPECT_THAT(kinds(buffer), ::testing::ElementsAre("venue_booked"));
+  EXPECT_EQ(buffer.body["conflicts"][0]["buffer_minutes"], 15);
+
+  auto busy = post(meetings_path(), meeting_body("2025-09-28T07:30:00Z", "2025-09-28T08:30:00Z", {hh_}, "site_visit", small_));
+  expect_conflict(busy);
+  EXPECT_THAT(kinds(busy), ::testing::ElementsAre("participant_double_booked"));
+  EXPECT_EQ(busy.body["conflicts"][0]["member_id"], hh_);
+
+  auto outside = post(meetings_path(), meeting_body("2025-09-27T20:00:00Z", "2025-09-27T21:30:00Z", {hm2_}));
+  expect_conflict(outside);
+  EXPECT_THAT(kinds(outside), ::testing::ElementsAre("outside_visit_dates"));
+
+  auto crowded = post(meetings_path(), meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {hm1_, hm2_, hm3_, hm4_}, "working_lunch", small_));
+  expect_conflict(crowded);
+  EXPECT_THAT(kinds(crowded), ::testing::ElementsAre("venue_over_capacity"));
+
+  std::string stranger = new_uuid_v7();
+  auto people = post(meetings_path(), meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {stranger, gw_}));
+  expect_conflict(people);
+  EXPECT_THAT(kinds(people), ::testing::ElementsAre("unknown_participant", "withdrawn_participant"));
+
+  auto tete = post(meetings_path(), meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {hh_, gh_, hm1_}, "tete_a_tete"));
+  expect_conflict(tete);
+  EXPECT_THAT(kinds(tete), ::testing::ElementsAre("format_violation"));
+  EXPECT_EQ(tete.body["conflicts"][0]["rule"], "heads_and_interpreters_only");
+  EXPECT_EQ(post(meetings_path(), meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {hh_, gh_, hi_, gi_}, "tete_a_tete")).status, 201);
+
+  auto narrow = post(meetings_path(),
+                     meeting_body("2025-09-29T10:00:00Z", "2025-09-29T11:00:00Z", {hh_, hm1_, hm2_, hm3_, hm4_, gm1_}, "narrow_format"));
+  expect_conflict(narrow);
+  EXPECT_THAT(kinds(narrow), ::testing::ElementsAre("format_violation", "format_violation"));
+  EXPECT_EQ(narrow.body["conflicts"][0]["rule"], "head_of_delegation_required");
+  EXPECT_EQ(narrow.body["conflicts"][1]["rule"], "too_many_per_side");
+}
+
+TEST_F(SchedulingApi, dry_run_checks_and_books_nothing) {
+  auto dry = post(meetings_path() + "?dry_run=true", meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_}));
+  ASSERT_EQ(dry.status, 200) << dry.text;
+  EXPECT_EQ(dry.body["dry_run"], true);
+  EXPECT_EQ(dry.body["conflicts"], json::array());
+  EXPECT_EQ(get(meetings_path()).body["items"].size(), 0u);
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  auto clash = post(meetings_path() + "?dry_run=true", meeting_body("2025-09-28T07:30:00Z", "2025-09-28T08:00:00Z", {hh_}));
+  expect_conflict(clash);
+  EXPECT_EQ(get(meetings_path()).body["items"].size(), 1u);
+}
+
+TEST_F(SchedulingApi, concurrent_requests_for_one_slot_book_it_exactly_once) {
+  constexpr int kRequests = 16;
+  std::vector<int> statuses(kRequests);
+  std::latch go(kRequests);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRequests; ++i)
+    threads.emplace_back([&, i] {
+      go.arrive_and_wait();
+      // Different people, same venue and time: only the venue can decide.
+      auto who = std::vector<std::string>{i % 2 ? hm1_ : hm2_};
+      statuses[i] = post(meetings_path(), meeting_body("2025-09-28T12:00:00Z", "2025-09-28T13:00:00Z", who)).status;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kRequests - 1);
+  EXPECT_EQ(get(meetings_path()).body["items"].size(), 1u);
+}
+
+TEST_F(SchedulingApi, changes_need_a_current_if_match) {
+  auto created = post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_}));
+  std::string path = "/v1/meetings/" + created.body["id"].get<std::string>();
+  json move = {{"start", "2025-09-28T09:00:00+03:00"}, {"end", "2025-09-28T10:30:00+03:00"}};
+  EXPECT_EQ(call(http::Method::patch, path, move).status, 428);
+  http::Headers stale;
+  stale.set("If-Match", "\"7\"");
+  EXPECT_EQ(call(http::Method::patch, path, move, "officer", stale).status, 412);
+  http::Headers current;
+  current.set("If-Match", std::string(created.headers.get("ETag").value_or("")));
+  auto moved = call(http::Method::patch, path, move, "officer", current);
+  ASSERT_EQ(moved.status, 200) << moved.text;
+  EXPECT_EQ(moved.headers.get("ETag").value_or(""), "\"2\"");
+  EXPECT_EQ(moved.body["start"], "2025-09-28T06:00:00Z");
+  // The same ETag again is now stale.
+  EXPECT_EQ(call(http::Method::patch, path, move, "officer", current).status, 412);
+  // A change into a conflict is refused with the conflicts, and nothing changes.
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T12:00:00Z", "2025-09-28T13:00:00Z", {hm1_})).status, 201);
+  http::Headers v2;
+  v2.set("If-Match", "\"2\"");
+  auto clash = call(http::Method::patch, path, {{"start", "2025-09-28T12:30:00Z"}, {"end", "2025-09-28T13:30:00Z"}}, "officer", v2);
+  expect_conflict(clash);
+  EXPECT_EQ(get(path).body["version"], 2);
+}
+
+TEST_F(SchedulingApi, idempotency_key_replays_the_first_booking) {
+  http::Headers h;
+  h.set("Idempotency-Key", "book-talks-1");
+  auto body = meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_});
+  auto first = call(http::Method::post, meetings_path(), body, "officer", h);
+  auto second = call(http::Method::post, meetings_path(), body, "officer", h);
+  ASSERT_EQ(first.status, 201);
+  EXPECT_EQ(second.status, 201);
+  EXPECT_EQ(first.body["id"], second.body["id"]);
+  EXPECT_EQ(get(meetings_path()).body["items"].size(), 1u);
+  body["notes"] = "another body";
+  EXPECT_EQ(call(http::Method::post, meetings_path(), body, "officer", h).status, 422);
+}
+
+TEST_F(SchedulingApi, cancelling_needs_a_reason_and_frees_the_slot) {
+  auto created = post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_}));
+  std::string path = "/v1/meetings/" + created.body["id"].get<std::string>();
+  EXPECT_EQ(post(path + "/cancel", json::object()).status, 400);
+  auto cancelled = post(path + "/cancel", {{"reason", "the flight is delayed"}});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.text;
+  EXPECT_EQ(cancelled.body["status"], "cancelled");
+  EXPECT_EQ(post(path + "/cancel", {{"reason", "again"}}).status, 409);
+  EXPECT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  auto ics = get("/v1/visits/" + visit_ + "/programme.ics");
+  EXPECT_NE(ics.text.find("STATUS:CANCELLED"), std::string::npos);
+}
+
+TEST_F(SchedulingApi, officers_write_and_members_read_their_own_visit_and_programme) {
+  std::string me = "member " + gm1_ + " " + guest_;
+  EXPECT_EQ(get("/v1/visits", "").status, 401);
+  EXPECT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {gm1_}), me).status, 403);
+  EXPECT_EQ(post("/v1/venues", {{"name", "x"}, {"time_zone", "UTC"}, {"capacity", 1}}, "integrator").status, 403);
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T09:00:00Z", "2025-09-28T10:00:00Z", {gm1_})).status, 201);
+
+  auto whole = get("/v1/visits/" + visit_ + "/programme", me);
+  ASSERT_EQ(whole.status, 200) << whole.text;
+  EXPECT_EQ(whole.body["days"][0]["items"].size(), 2u);
+  auto mine = get("/v1/visits/" + visit_ + "/programme?member_id=" + gm1_, me);
+  ASSERT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.body["days"][0]["items"].size(), 1u);
+  EXPECT_EQ(get("/v1/visits/" + visit_ + "/programme?member_id=" + gh_, me).status, 403);
+  EXPECT_EQ(get("/v1/visits/" + visit_ + "/programme.ics?member_id=" + gh_, me).status, 403);
+  EXPECT_EQ(get("/v1/visits/" + visit_ + "/programme.ics?member_id=" + gm1_, me).status, 200);
+  EXPECT_EQ(get("/v1/visits/" + visit_, me).status, 200);
+  EXPECT_EQ(get("/v1/visits", me).body["items"].size(), 1u);
+
+  // A member of another visit's delegation sees none of it.
+  auto other = post("/v1/visits", {{"title", {{"en", "Other"}}}, {"kind", "working_visit"}, {"host_country", "KG"},
+                                   {"guest_country", "BY"}, {"starts_on", "2025-10-01"}, {"ends_on", "2025-10-02"},
+                                   {"time_zone", "Asia/Bishkek"}});
+  std::string stranger = "member " + new_uuid_v7() + " " + new_uuid_v7();
+  EXPECT_EQ(get("/v1/visits/" + visit_ + "/programme", stranger).status, 403);
+  EXPECT_EQ(get("/v1/visits/" + visit_, stranger).status, 403);
+  EXPECT_EQ(get("/v1/visits", stranger).body["items"].size(), 0u);
+  EXPECT_EQ(get("/v1/visits", "integrator").body["items"].size(), 2u);
+  EXPECT_EQ(get("/v1/visits/" + other.body["id"].get<std::string>() + "/programme", "integrator").status, 200);
+}
+
+TEST_F(SchedulingApi, programme_in_bishkek_time_and_bad_zone_is_400) {
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T19:30:00Z", "2025-09-28T20:30:00Z", {hh_, gh_})).status, 201);
+  auto p = get("/v1/visits/" + visit_ + "/programme?tz=Asia/Bishkek");
+  ASSERT_EQ(p.status, 200) << p.text;
+  EXPECT_EQ(p.body["time_zone"], "Asia/Bishkek");
+  EXPECT_EQ(p.body["days"][1]["date"], "2025-09-29");
+  EXPECT_EQ(p.body["days"][1]["items"][0]["start_local"], "2025-09-29T01:30:00+06:00");
+  EXPECT_EQ(p.body["days"][1]["items"][0]["participants"][0]["id"], hh_);
+  auto bad = get("/v1/visits/" + visit_ + "/programme?tz=Nowhere/City");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["errors"][0]["pointer"], "/tz");
+  EXPECT_EQ(get("/v1/visits/" + visit_ + "/programme?member_id=x").status, 400);
+}
+
+TEST_F(SchedulingApi, free_slots_of_people_and_a_venue) {
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  auto r = get("/v1/visits/" + visit_ + "/free-slots?participants=" + hh_ + "," + hm1_ + "&venue_id=" + hall_ +
+               "&duration=PT45M&date=2025-09-28");
+  ASSERT_EQ(r.status, 200) << r.text;
+  ASSERT_EQ(r.body["slots"].size(), 2u);
+  EXPECT_EQ(r.body["slots"][0]["end"], "2025-09-28T06:45:00Z");
+  EXPECT_EQ(r.body["slots"][1]["start"], "2025-09-28T08:15:00Z");
+  auto bad = get("/v1/visits/" + visit_ + "/free-slots?participants=nope&duration=45&date=28.09.2025");
+  ASSERT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["errors"].size(), 3u);
+}
+
+// Writes the calendar before and after a reschedule and after a cancellation into
+// $SCHEDULING_ICS_OUT, for the icalendar check (tests/unit/scheduling/check_ics.sh).
+TEST_F(SchedulingApi, writes_the_calendar_before_and_after_changes) {
+  auto created = post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_, hi_}));
+  ASSERT_EQ(created.status, 201);
+  std::string id = created.body["id"].get<std::string>();
+  ASSERT_EQ(post(meetings_path(), {{"title", {{"en", "Wreath-laying; Victory Square, with honours \\ long title that needs folding"}}},
+                                   {"kind", "cultural_programme"},
+                                   {"start", "2025-09-29T06:00:00Z"},
+                                   {"end", "2025-09-29T07:00:00Z"},
+                                   {"participants", {gm1_}},
+                                   {"notes", "Line one\nLine two, with a comma"}})
+                .status,
+            201);
+  auto before = get("/v1/visits/" + visit_ + "/programme.ics");
+  ASSERT_EQ(before.status, 200);
+  EXPECT_EQ(before.headers.get("Content-Type").value_or(""), "text/calendar; charset=utf-8");
+  http::Headers h;
+  h.set("If-Match", "\"1\"");
+  ASSERT_EQ(call(http::Method::patch, "/v1/meetings/" + id, {{"start", "2025-09-28T09:00:00Z"}, {"end", "2025-09-28T10:00:00Z"}},
+                 "officer", h)
+                .status,
+            200);
+  auto after = get("/v1/visits/" + visit_ + "/programme.ics");
+  ASSERT_EQ(post("/v1/meetings/" + id + "/cancel", {{"reason", "postponed"}}).status, 200);
+  auto cancelled = get("/v1/visits/" + visit_ + "/programme.ics");
+  EXPECT_NE(before.text, after.text);
+  if (const char* out = std::getenv("SCHEDULING_ICS_OUT")) {
+    std::ofstream(std::string(out) + "/before.ics", std::ios::binary) << before.text;
+    std::ofstream(std::string(out) + "/after.ics", std::ios::binary) << after.text;
+    std::ofstream(std::string(out) + "/cancelled.ics", std::ios::binary) << cancelled.text;
+    std::ofstream(std::string(out) + "/uid.txt") << id << "@concord";
+  }
+}
+
+}  // namespace
