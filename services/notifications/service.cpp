@@ -41,6 +41,8 @@ Settings settings_of(const Env& env) {
   if (!offsets)
     throw ConfigError("CONCORD_REMINDER_OFFSETS: expected durations such as \"24h,1h\" or \"90m\", got \"" + text + "\"");
   s.reminder_offsets = *offsets;
+  // Records routed and committed per step (one commit_with each).
+  s.batch = static_cast<size_t>(env.integer("CONCORD_NOTIFICATIONS_BATCH", 1000, 1, 100000));
   return s;
 }
 
