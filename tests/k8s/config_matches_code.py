@@ -35,10 +35,7 @@ NOT_READ_BY_CODE = {
 # The Kafka client settings of Strimzi's authenticated listener (SASL SCRAM over TLS). The event
 # log reads only KAFKA_BROKERS today; these are the names the manifests pass for it to read.
 # When the code reads one, this test fails until it is taken off this list.
-PENDING_IN_CODE = {
-    "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME",
-    "KAFKA_SASL_PASSWORD", "KAFKA_SSL_CA_LOCATION",
-}
+PENDING_IN_CODE = set()
 
 failures = []
 

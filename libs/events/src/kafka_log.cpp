@@ -14,7 +14,7 @@ namespace {
 using namespace kafka;
 
 Settings admin_settings(const KafkaOptions& o) {
-  return {
+  Settings settings{
       {"bootstrap.servers", o.brokers},
       {"client.id", (o.client_id.empty() ? o.transactional_id : o.client_id) + "-admin"},
       // Its watermark queries see the true end of a partition, open transactions included.
@@ -22,6 +22,10 @@ Settings admin_settings(const KafkaOptions& o) {
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };
+  // Security and site settings (SASL, TLS) from the deployment, applied to every client.
+  settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
+  return settings;
+
 }
 
 class KafkaEventLog final : public EventLog {

@@ -35,7 +35,7 @@ std::string ms(std::chrono::milliseconds d) {
 
 Settings producer_settings(const KafkaOptions& o) {
   auto txn_timeout = std::clamp<long long>(3 * o.append_timeout.count(), 60000, 900000);
-  return {
+  Settings settings{
       {"bootstrap.servers", o.brokers},
       {"client.id", o.client_id.empty() ? o.transactional_id : o.client_id},
       {"transactional.id", o.transactional_id},
@@ -49,6 +49,10 @@ Settings producer_settings(const KafkaOptions& o) {
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };
+  // Security and site settings (SASL, TLS) from the deployment, applied to every client.
+  settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
+  return settings;
+
 }
 
 }  // namespace

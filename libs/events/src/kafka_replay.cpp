@@ -13,7 +13,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 Settings replay_settings(const KafkaOptions& o) {
-  return {
+  Settings settings{
       {"bootstrap.servers", o.brokers},
       {"client.id", (o.client_id.empty() ? o.transactional_id : o.client_id) + "-replay"},
       // A group id is required by the consumer even with assign(); a fresh one joins nothing
@@ -27,6 +27,10 @@ Settings replay_settings(const KafkaOptions& o) {
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };
+  // Security and site settings (SASL, TLS) from the deployment, applied to every client.
+  settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
+  return settings;
+
 }
 
 // Closes the consumer before it is destroyed, as librdkafka requires.

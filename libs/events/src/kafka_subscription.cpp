@@ -11,7 +11,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 Settings subscription_settings(const KafkaOptions& o, const std::string& group) {
-  return {
+  Settings settings{
       {"bootstrap.servers", o.brokers},
       {"client.id", (o.client_id.empty() ? o.transactional_id : o.client_id) + "-" + group},
       {"group.id", group},
@@ -25,6 +25,10 @@ Settings subscription_settings(const KafkaOptions& o, const std::string& group) 
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };
+  // Security and site settings (SASL, TLS) from the deployment, applied to every client.
+  settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
+  return settings;
+
 }
 
 }  // namespace

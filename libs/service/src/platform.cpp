@@ -47,6 +47,14 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
   p->kafka_brokers_ = env.string("KAFKA_BROKERS", "");
   p->kafka_partitions_ = static_cast<int>(env.integer("CONCORD_KAFKA_PARTITIONS", 3, 1, 1000));
   p->kafka_replication_ = static_cast<int>(env.integer("CONCORD_KAFKA_REPLICATION_FACTOR", 1, 1, 10));
+  // An authenticated cluster (Strimzi's SCRAM-over-TLS listener): each variable maps to the
+  // librdkafka property beside it.
+  const std::pair<const char*, const char*> kafka_security[] = {
+      {"KAFKA_SECURITY_PROTOCOL", "security.protocol"}, {"KAFKA_SASL_MECHANISM", "sasl.mechanisms"},
+      {"KAFKA_SASL_USERNAME", "sasl.username"},         {"KAFKA_SASL_PASSWORD", "sasl.password"},
+      {"KAFKA_SSL_CA_LOCATION", "ssl.ca.location"}};
+  for (const auto& [variable, property] : kafka_security)
+    if (auto value = env.get(variable)) p->kafka_client_settings_.emplace_back(property, *value);
 
   auto& d = p->server_defaults_;
   d.threads = static_cast<int>(env.integer("CONCORD_HTTP_THREADS", d.threads, 1, 256));
@@ -72,6 +80,7 @@ Result<std::shared_ptr<events::EventLog>> Platform::event_log(const std::string&
   auto& slot = kafka_logs_[service];
   if (!slot) {
     events::KafkaOptions options{.brokers = kafka_brokers_, .transactional_id = "concord-" + service + "-writer"};
+    options.client_settings = kafka_client_settings_;
     options.default_partitions = kafka_partitions_;
     options.replication_factor = kafka_replication_;
     auto log = events::open_kafka_log(options);

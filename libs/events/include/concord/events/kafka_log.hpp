@@ -18,6 +18,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "concord/core/error.hpp"
 #include "concord/events/event_log.hpp"
@@ -27,7 +29,10 @@ namespace concord::events {
 struct KafkaOptions {
   std::string brokers;           // bootstrap.servers, e.g. "127.0.0.1:9092"
   std::string transactional_id;  // concord-<service>-writer
-  std::string client_id;         // shows in broker logs; defaults to the transactional id
+  std::string client_id;
+  // librdkafka properties added to every client, e.g. security.protocol, sasl.mechanisms,
+  // sasl.username, sasl.password, ssl.ca.location for an authenticated cluster.
+  std::vector<std::pair<std::string, std::string>> client_settings;         // shows in broker logs; defaults to the transactional id
   // Upper bound of one append (or commit_with): past it the transaction is aborted and the
   // call fails as `unavailable`. Aborting may add up to `abort_grace`.
   std::chrono::milliseconds append_timeout{10000};

@@ -43,6 +43,7 @@ class Platform {
   std::string kafka_brokers_;
   int kafka_partitions_ = 3;
   int kafka_replication_ = 1;
+  std::vector<std::pair<std::string, std::string>> kafka_client_settings_;
   SystemClock clock_;
   std::unique_ptr<IdGenerator> ids_;
   std::optional<auth::Verifier> verifier_;
