@@ -333,12 +333,16 @@ void RedisConnection::on_reply(redisAsyncContext* ac, void* reply, void* privdat
     self->last_progress_ = Clock::now();
   }
   auto* r = static_cast<const redisReply*>(reply);
+  // A null reply means hiredis is freeing the context, and it runs these callbacks before the
+  // disconnect callback: mark the connection lost first, so nobody woken here sees it ready.
+  if (r == nullptr && ac == self->ac_) self->lost(ac, self->reason(ac));
   done->complete(r, r != nullptr ? std::string() : self->reason(ac));
 }
 
 void RedisConnection::on_push(redisAsyncContext* ac, void* reply, void*) {
   auto* self = static_cast<RedisConnection*>(ac->data);
   // nullptr: the context is being freed (hiredis calls every channel's callback then).
+  if (reply == nullptr && ac == self->ac_) self->lost(ac, self->reason(ac));
   if (reply == nullptr || ac != self->ac_ || !self->events_.push) return;
   self->events_.push(*static_cast<const redisReply*>(reply));
 }

@@ -1,8 +1,15 @@
 // The Redis cache against a server that dies, freezes, comes back, or wants a password.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -121,6 +128,70 @@ TEST(RedisFaults, a_cache_made_while_the_server_is_down_works_once_it_is_up) {
   ASSERT_TRUE(eventually([&] { return cache.healthy(); }, 5s));
   ASSERT_TRUE(cache.set("k", "v"));
   EXPECT_EQ(cache.get("k").value(), "v");
+}
+
+// Answers the handshake PING of the two connections it accepts, then resets the first one
+// (SO_LINGER 0: an RST, not a FIN) as soon as more than the handshake arrives.
+class ResettingServer {
+ public:
+  ResettingServer() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener_, 4) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      throw std::runtime_error("listen");
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ResettingServer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+    for (int fd : kept_) ::close(fd);
+  }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  void serve() {
+    for (int i = 0; i < 2; ++i) {
+      int fd = ::accept(listener_, nullptr, nullptr);
+      if (fd < 0) return;
+      char buf[64];
+      if (::read(fd, buf, sizeof buf) <= 0) return;  // *1 $4 PING
+      (void)!::write(fd, "+PONG\r\n", 7);
+      kept_.push_back(fd);
+    }
+    char buf[64];
+    if (::read(kept_[0], buf, sizeof buf) <= 0) return;  // the pipeline starts
+    linger reset{1, 0};
+    ::setsockopt(kept_[0], SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    ::close(kept_[0]);
+    kept_.erase(kept_.begin());
+  }
+  int listener_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+  std::vector<int> kept_;
+};
+
+TEST(RedisFaults, a_connection_reset_in_the_middle_of_a_pipeline_fails_it_at_once) {
+  ResettingServer server;
+  auto made = RedisCache::connect({.url = server.url(), .command_timeout = 20s, .reconnect_backoff_max = 200ms});
+  ASSERT_TRUE(made) << made.error().detail;
+  ASSERT_TRUE(eventually([&] { return (*made)->healthy(); }, 2s));
+  // Far more than the socket buffers hold, so the client is still writing when the RST comes.
+  std::vector<RedisCommand> batch(2000, RedisCommand{"SET", "k", std::string(16 * 1024, 'x')});
+  Result<std::vector<RedisReply>> replies;
+  auto took = timed([&] { replies = (*made)->pipeline(batch); });
+  ASSERT_FALSE(replies);
+  EXPECT_EQ(replies.error().code, ErrorCode::unavailable) << replies.error().detail;
+  EXPECT_NE(replies.error().detail.find("reset"), std::string::npos) << replies.error().detail;
+  EXPECT_LT(took, 10s) << "waited for the timeout";
+  EXPECT_FALSE((*made)->healthy()) << replies.error().detail << " after " << took.count() << " ms";
 }
 
 class RedisAuth : public ::testing::Test {
