@@ -81,6 +81,10 @@ void Live::subscribe() {
 void Live::deliver(const std::vector<Notification>& notifications) {
   Timestamp now = shared_.clock.now();
   for (const auto& n : notifications) {
+    {
+      std::shared_lock lock(shared_.mutex);
+      if (!wants_stream(shared_.state.inbox, n.member_id)) continue;  // the inbox only
+    }
     if (n.deliver_after > now) {
       std::lock_guard lock(mutex_);
       held_.emplace(n.deliver_after, n);

@@ -55,7 +55,10 @@ class NotificationsService final : public service::Service {
   }
   ~NotificationsService() override { stop(); }
 
-  void mount(http::Router& router) override { api::mount_inbox(router, shared_, live_); }
+  void mount(http::Router& router) override {
+    api::mount_inbox(router, shared_, live_);
+    api::mount_preferences(router, shared_);
+  }
 
   // The inbox from our own topic (only committed events: the log replays nothing else), then
   // the views from the three consumed topics. The views may run ahead of the consumer group's

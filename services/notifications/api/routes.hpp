@@ -6,7 +6,9 @@
 namespace concord::notifications::api {
 
 // GET /v1/inbox, GET /v1/inbox/{id}, POST /v1/inbox/{id}/read, GET /v1/inbox/stream,
-// GET /v1/reminders, GET|PUT /v1/preferences.
+// GET /v1/reminders.
 void mount_inbox(http::Router& router, Shared& shared, Live& live);
+// GET|PUT /v1/preferences.
+void mount_preferences(http::Router& router, Shared& shared);
 
 }  // namespace concord::notifications::api

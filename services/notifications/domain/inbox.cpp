@@ -1,5 +1,6 @@
 #include "inbox.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace concord::notifications {
@@ -148,6 +149,29 @@ Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Calle
 
 nlohmann::json to_json(const ReadMark& r) {
   return {{"notification_id", r.notification_id}, {"member_id", r.member_id}, {"read_at", format_rfc3339_utc(r.read_at)}};
+}
+
+bool wants_stream(const Inbox& inbox, const std::string& member_id) {
+  auto it = inbox.preferences.find(member_id);
+  if (it == inbox.preferences.end() || !it->second.channels) return true;
+  const auto& c = *it->second.channels;
+  return std::find(c.begin(), c.end(), "stream") != c.end();
+}
+
+Result<Preferences> decide_preferences(const Inbox& inbox, const Caller& caller, Preferences wanted,
+                                       std::optional<long long> expected_version) {
+  if (!caller.member_id) return fail(Error::forbidden("only a delegation member sets their own preferences"));
+  long long current = 0;
+  if (auto it = inbox.preferences.find(*caller.member_id); it != inbox.preferences.end()) current = it->second.version;
+  if (expected_version && *expected_version != current)
+    return fail(Error::precondition_failed("the preferences have changed since they were read: they are now at version " +
+                                           std::to_string(current)));
+  wanted.version = current + 1;
+  return wanted;
+}
+
+nlohmann::json preferences_set_data(const std::string& member_id, const Preferences& p) {
+  return {{"member_id", member_id}, {"preferences", to_json(p)}};
 }
 
 }  // namespace concord::notifications

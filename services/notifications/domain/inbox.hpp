@@ -92,4 +92,14 @@ Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Calle
                                                   Timestamp now);
 nlohmann::json to_json(const ReadMark& r);
 
+// Channels a member may choose: "inbox" (always kept: it is the record) and "stream" (live push).
+inline const std::vector<std::string_view> kChannels = {"inbox", "stream"};
+bool wants_stream(const Inbox& inbox, const std::string& member_id);
+
+// Replacing a member's preferences: only the member themself; the result carries the next
+// version. `expected_version` (from If-Match) must match the current one when given: 412.
+Result<Preferences> decide_preferences(const Inbox& inbox, const Caller& caller, Preferences wanted,
+                                       std::optional<long long> expected_version);
+nlohmann::json preferences_set_data(const std::string& member_id, const Preferences& p);
+
 }  // namespace concord::notifications
