@@ -4,6 +4,9 @@
 #   deploy/run.sh           the embedded default: no Kafka, no Redis; state in ./concord-data
 #   deploy/run.sh --stack   the distributed engines on this machine: starts Redis and a Kafka
 #                           broker with deploy/local/stack.sh and points Concord at them
+#   deploy/run.sh --stack --processes
+#                           the same, with the four services as four processes (as in
+#                           production) instead of `concord serve`: deploy/run-processes.sh
 # It prints every service's URL and a protocol officer's token, then serves until Ctrl-C.
 set -euo pipefail
 
@@ -11,6 +14,8 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 build="${CONCORD_BUILD_DIR:-$repo/build-release}"
 mode="${1:-embedded}"
+# The four services as four processes on the local stack: deploy/run-processes.sh.
+if [ "$mode" = --stack ] && [ "${2:-}" = --processes ]; then exec "$repo/deploy/run-processes.sh"; fi
 
 if [ "$mode" = --stack ]; then
   deploy/install-deps.sh
@@ -28,7 +33,7 @@ case "$mode" in
     export KAFKA_BROKERS REDIS_URL
     trap 'deploy/local/stack.sh stop >&2' EXIT
     ;;
-  *) echo "usage: deploy/run.sh [--stack]" >&2; exit 2 ;;
+  *) echo "usage: deploy/run.sh [--stack [--processes]]" >&2; exit 2 ;;
 esac
 
 token="$("$build/bin/concord" token --role protocol_officer --sub protocol-officer --ttl 8h)"
