@@ -114,8 +114,7 @@ Result<Response> DelegationsService::list_members(Request& request) {
   auto page = api::page_of(request);
   if (!page) return fail(page.error());
   auto status = request.query_param("status").value_or("active");
-  if (status != "active" && status != "all")
-    return fail(Error::validation("/status", "status must be active or all"));
+  if (status != "active" && status != "all") return fail(Error::validation("/status", "status must be active or all"));
   std::string id(request.param("id"));
   Actor actor = actor_of(request);
   auto all = store_.read([&](const State& s) { return read_roster(s, actor, id, status == "all"); });

@@ -23,7 +23,9 @@ std::optional<T> optional_of(const json& j, const char* field) {
   return it->get<T>();
 }
 
-std::optional<std::string> string_or_null(const json& j, const char* field) { return optional_of<std::string>(j, field); }
+std::optional<std::string> string_or_null(const json& j, const char* field) {
+  return optional_of<std::string>(j, field);
+}
 
 json leg_json(const std::optional<TravelLeg>& leg) {
   if (!leg) return nullptr;
@@ -58,12 +60,9 @@ std::optional<Days> date_of(const json& j, const char* field) {
 }  // namespace
 
 json delegation_snapshot(const Delegation& d) {
-  return {{"id", d.id},
-          {"visit_id", d.visit_id},
-          {"country", d.country},
-          {"side", to_string(d.side)},
-          {"name", d.name},
-          {"head_member_id", optional_json(d.head_member_id)},
+  return {{"id", d.id},           {"visit_id", d.visit_id},
+          {"country", d.country}, {"side", to_string(d.side)},
+          {"name", d.name},       {"head_member_id", optional_json(d.head_member_id)},
           {"version", d.version}};
 }
 
@@ -80,23 +79,24 @@ Delegation delegation_from_snapshot(const json& j) {
 }
 
 json member_snapshot(const Member& m) {
-  return {{"id", m.id},
-          {"delegation_id", m.delegation_id},
-          {"visit_id", m.visit_id},
-          {"full_name", m.full_name},
-          {"position", m.position},
-          {"rank", to_string(m.rank)},
-          {"precedence_order", optional_json(m.precedence_order)},
-          {"is_head", m.is_head},
-          {"languages", m.languages},
-          {"time_zone", m.time_zone},
-          {"notification_language", m.notification_language},
-          {"channels", m.channels},
-          {"public_key", optional_json(m.public_key)},
-          {"status", m.withdrawn ? "withdrawn" : "active"},
-          {"accreditation",
-           {{"status", to_string(m.accreditation.status)}, {"badge_number", optional_json(m.accreditation.badge_number)}}},
-          {"version", m.version}};
+  return {
+      {"id", m.id},
+      {"delegation_id", m.delegation_id},
+      {"visit_id", m.visit_id},
+      {"full_name", m.full_name},
+      {"position", m.position},
+      {"rank", to_string(m.rank)},
+      {"precedence_order", optional_json(m.precedence_order)},
+      {"is_head", m.is_head},
+      {"languages", m.languages},
+      {"time_zone", m.time_zone},
+      {"notification_language", m.notification_language},
+      {"channels", m.channels},
+      {"public_key", optional_json(m.public_key)},
+      {"status", m.withdrawn ? "withdrawn" : "active"},
+      {"accreditation",
+       {{"status", to_string(m.accreditation.status)}, {"badge_number", optional_json(m.accreditation.badge_number)}}},
+      {"version", m.version}};
 }
 
 Member member_from_snapshot(const json& j) {
@@ -116,15 +116,20 @@ Member member_from_snapshot(const json& j) {
   m.public_key = string_or_null(j, "public_key");
   m.withdrawn = j.at("status").get<std::string>() == "withdrawn";
   const auto& a = j.at("accreditation");
-  m.accreditation.status = parse_accreditation_status(a.at("status").get<std::string>()).value_or(AccreditationStatus::none);
+  m.accreditation.status =
+      parse_accreditation_status(a.at("status").get<std::string>()).value_or(AccreditationStatus::none);
   m.accreditation.badge_number = string_or_null(a, "badge_number");
   m.version = j.at("version").get<long long>();
   return m;
 }
 
-json contact_json(const Contact& c) { return {{"email", optional_json(c.email)}, {"phone", optional_json(c.phone)}}; }
+json contact_json(const Contact& c) {
+  return {{"email", optional_json(c.email)}, {"phone", optional_json(c.phone)}};
+}
 
-Contact contact_from_json(const json& j) { return Contact{string_or_null(j, "email"), string_or_null(j, "phone")}; }
+Contact contact_from_json(const json& j) {
+  return Contact{string_or_null(j, "email"), string_or_null(j, "phone")};
+}
 
 json travel_json(const Travel& t) {
   json hotel = nullptr;
@@ -181,13 +186,15 @@ json roster_document(const State& state, const std::string& delegation_id) {
   return {{"delegation", delegation_snapshot(*d)}, {"members", std::move(members)}};
 }
 
-std::string roster_cache_key(std::string_view delegation_id) { return "roster:" + std::string(delegation_id); }
+std::string roster_cache_key(std::string_view delegation_id) {
+  return "roster:" + std::string(delegation_id);
+}
 
 std::string format_at_offset(Timestamp t, int offset_minutes) {
   std::string text = format_rfc3339_utc(t + std::chrono::minutes(offset_minutes));
   if (!text.empty() && text.back() == 'Z') text.pop_back();
   int a = std::abs(offset_minutes);
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
   return text + buf;
 }

@@ -16,8 +16,8 @@ namespace concord::delegations {
 // Who is calling, as the domain needs to know it (mapped from the token's principal).
 struct Actor {
   std::string subject;
-  bool officer = false;     // protocol_officer or admin: writes everything
-  bool integrator = false;  // reads public data
+  bool officer = false;                  // protocol_officer or admin: writes everything
+  bool integrator = false;               // reads public data
   std::optional<std::string> member_id;  // a delegation_member acting for themself
 };
 

@@ -68,7 +68,8 @@ class Draft {
 
   // Makes `head` (or nobody) the head of the delegation: the previous head, unless it is
   // `except` (whose own event the caller emits), loses is_head; the delegation records it.
-  void change_head(const std::string& delegation_id, const std::optional<std::string>& head, const std::string& except) {
+  void change_head(const std::string& delegation_id, const std::optional<std::string>& head,
+                   const std::string& except) {
     Delegation& d = delegation(delegation_id);
     if (d.head_member_id == head) return;
     if (d.head_member_id && *d.head_member_id != except && state_.member(*d.head_member_id)) {
@@ -116,7 +117,8 @@ Status check_delegation_unique(const State& state, const std::string& id, const 
   for (const auto& [other_id, d] : state.delegations) {
     if (other_id == id || d.visit_id != visit_id) continue;
     if (d.country == country)
-      return fail(field_conflict("/country", "the visit already has a delegation of " + country + " (" + other_id + ")"));
+      return fail(
+          field_conflict("/country", "the visit already has a delegation of " + country + " (" + other_id + ")"));
     if (side == Side::host && d.side == Side::host)
       return fail(field_conflict("/side", "the visit already has a host delegation (" + other_id + ")"));
   }
@@ -161,9 +163,12 @@ std::vector<std::string> allowed_accreditation_actions(AccreditationStatus statu
   switch (status) {
     case AccreditationStatus::none:
     case AccreditationStatus::rejected:
-    case AccreditationStatus::revoked: return {"request"};
-    case AccreditationStatus::requested: return {"approve", "reject"};
-    case AccreditationStatus::approved: return {"revoke"};
+    case AccreditationStatus::revoked:
+      return {"request"};
+    case AccreditationStatus::requested:
+      return {"approve", "reject"};
+    case AccreditationStatus::approved:
+      return {"revoke"};
   }
   return {};
 }
@@ -254,7 +259,8 @@ Result<Decision> decide(const State& state, const AddMember& c, const Context& c
   Draft draft(state, ctx, d->id);
   Member& added = draft.add(std::move(m));
   std::string public_id = draft.reserve_id();
-  if (c.contact) draft.private_event("member_contact.set", added, 1, {{"contact", contact_json(*c.contact)}}, public_id);
+  if (c.contact)
+    draft.private_event("member_contact.set", added, 1, {{"contact", contact_json(*c.contact)}}, public_id);
   draft.member_event("member.added", added, json::object(), public_id);
   if (added.is_head) draft.change_head(d->id, added.id, added.id);
   return draft.finish(added.id);
@@ -273,8 +279,10 @@ Result<Decision> decide(const State& state, const UpdateMember& c, const Context
       if (std::find(self_service.begin(), self_service.end(), f) == self_service.end())
         refused += (refused.empty() ? "" : ", ") + f;
     if (!refused.empty())
-      return fail(Error::forbidden("a delegation member may change only their notifications, time_zone and "
-                                   "public_key; not: " + refused));
+      return fail(
+          Error::forbidden("a delegation member may change only their notifications, time_zone and "
+                           "public_key; not: " +
+                           refused));
   }
   if (auto ok = require_active(current); !ok) return fail(ok.error());
 
@@ -363,16 +371,17 @@ Result<Decision> decide(const State& state, const AccreditationAction& c, const 
   if (std::find(allowed.begin(), allowed.end(), c.action) == allowed.end()) {
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    return fail(Error::conflict("cannot " + c.action + " an accreditation that is " +
-                                    std::string(to_string(current.accreditation.status)) + "; allowed: " + list,
-                                {{"allowed_actions", allowed},
-                                 {"accreditation_status", to_string(current.accreditation.status)}}));
+    return fail(Error::conflict(
+        "cannot " + c.action + " an accreditation that is " + std::string(to_string(current.accreditation.status)) +
+            "; allowed: " + list,
+        {{"allowed_actions", allowed}, {"accreditation_status", to_string(current.accreditation.status)}}));
   }
   if (c.action == "approve") {
     auto owner = state.badges.find(current.visit_id + "/" + *c.badge_number);
     if (owner != state.badges.end() && owner->second != current.id)
-      return fail(field_conflict("/badge_number", "badge number " + *c.badge_number +
-                                                      " is already issued in this visit (member " + owner->second + ")"));
+      return fail(field_conflict(
+          "/badge_number",
+          "badge number " + *c.badge_number + " is already issued in this visit (member " + owner->second + ")"));
   }
   Draft draft(state, ctx, current.delegation_id);
   Member& m = draft.member(c.member_id);

@@ -46,8 +46,8 @@ std::vector<nlohmann::json> list_delegations(const State& state, const Actor& ac
                                              const std::optional<std::string>& visit_id);
 // The members of a delegation in protocol order (head first). Officers see everything; a
 // delegation member only their own delegation, with personal data only on their own entry.
-Result<std::vector<nlohmann::json>> read_roster(const State& state, const Actor& actor, const std::string& delegation_id,
-                                                bool include_withdrawn);
+Result<std::vector<nlohmann::json>> read_roster(const State& state, const Actor& actor,
+                                                const std::string& delegation_id, bool include_withdrawn);
 Result<nlohmann::json> read_member(const State& state, const Actor& actor, const std::string& id);
 Result<nlohmann::json> read_travel(const State& state, const Actor& actor, const std::string& member_id);
 

@@ -18,8 +18,10 @@ void apply_pending(State& s, const std::string& public_event_id) {
   for (auto& p : it->second) {
     if (!s.members.contains(p.member_id)) continue;
     if (p.is_contact) {
-      if (p.contact) s.contacts[p.member_id] = *p.contact;
-      else s.contacts.erase(p.member_id);
+      if (p.contact)
+        s.contacts[p.member_id] = *p.contact;
+      else
+        s.contacts.erase(p.member_id);
     } else {
       s.travel[p.member_id] = p.travel;
     }

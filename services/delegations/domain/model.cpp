@@ -6,14 +6,17 @@
 namespace concord::delegations {
 
 namespace {
-const std::vector<std::string_view> kRanks = {
-    "head_of_state", "head_of_government", "deputy_head_of_government", "minister", "ambassador", "deputy_minister",
-    "head_of_agency", "official", "adviser", "expert", "interpreter", "support_staff"};
+const std::vector<std::string_view> kRanks = {"head_of_state",  "head_of_government", "deputy_head_of_government",
+                                              "minister",       "ambassador",         "deputy_minister",
+                                              "head_of_agency", "official",           "adviser",
+                                              "expert",         "interpreter",        "support_staff"};
 const std::vector<std::string_view> kChannels = {"inbox", "email", "sms"};
 const std::vector<std::string_view> kAccreditation = {"none", "requested", "approved", "rejected", "revoked"};
 }  // namespace
 
-std::string_view to_string(Side side) { return side == Side::host ? "host" : "guest"; }
+std::string_view to_string(Side side) {
+  return side == Side::host ? "host" : "guest";
+}
 
 std::optional<Side> parse_side(std::string_view text) {
   if (text == "host") return Side::host;
@@ -21,7 +24,9 @@ std::optional<Side> parse_side(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view to_string(Rank rank) { return kRanks[static_cast<size_t>(rank)]; }
+std::string_view to_string(Rank rank) {
+  return kRanks[static_cast<size_t>(rank)];
+}
 
 std::optional<Rank> parse_rank(std::string_view text) {
   auto it = std::find(kRanks.begin(), kRanks.end(), text);
@@ -29,10 +34,16 @@ std::optional<Rank> parse_rank(std::string_view text) {
   return static_cast<Rank>(it - kRanks.begin());
 }
 
-const std::vector<std::string_view>& rank_names() { return kRanks; }
-const std::vector<std::string_view>& channel_names() { return kChannels; }
+const std::vector<std::string_view>& rank_names() {
+  return kRanks;
+}
+const std::vector<std::string_view>& channel_names() {
+  return kChannels;
+}
 
-std::string_view to_string(AccreditationStatus status) { return kAccreditation[static_cast<size_t>(status)]; }
+std::string_view to_string(AccreditationStatus status) {
+  return kAccreditation[static_cast<size_t>(status)];
+}
 
 std::optional<AccreditationStatus> parse_accreditation_status(std::string_view text) {
   auto it = std::find(kAccreditation.begin(), kAccreditation.end(), text);

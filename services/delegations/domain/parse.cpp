@@ -83,14 +83,16 @@ std::optional<Contact> contact(Reader& r, Need need) {
   Contact out;
   bool good = true;
   if (auto email = c->string("email", Need::optional, 254)) {
-    if (is_email(*email)) out.email = *email;
+    if (is_email(*email))
+      out.email = *email;
     else {
       c->add_error("email", "'" + *email + "' is not an e-mail address");
       good = false;
     }
   }
   if (auto phone = c->string("phone", Need::optional, 40)) {
-    if (auto normal = normalize_phone(*phone)) out.phone = *normal;
+    if (auto normal = normalize_phone(*phone))
+      out.phone = *normal;
     else {
       c->add_error("phone", "must be an international number in E.164 form, e.g. +375291234567");
       good = false;
@@ -107,7 +109,8 @@ std::optional<Notifications> notifications(Reader& r, Need need, Extra& extra) {
   Notifications out;
   bool good = true;
   if (auto lang = n->string("language", Need::optional, 35)) {
-    if (json_input::is_bcp47(*lang)) out.language = *lang;
+    if (json_input::is_bcp47(*lang))
+      out.language = *lang;
     else {
       n->add_error("language", "'" + *lang + "' is not a BCP 47 language tag");
       good = false;
@@ -146,7 +149,9 @@ std::optional<std::string> public_key(Reader& r) {
   return key;
 }
 
-std::optional<long long> precedence_order(Reader& r) { return r.integer("precedence_order", 1, 9999, Need::optional); }
+std::optional<long long> precedence_order(Reader& r) {
+  return r.integer("precedence_order", 1, 9999, Need::optional);
+}
 
 std::optional<TravelLeg> leg(Reader& r, std::string_view field) {
   auto o = r.object(field, Need::optional);
@@ -163,7 +168,8 @@ std::optional<TravelLeg> leg(Reader& r, std::string_view field) {
       o->add_error("time", parsed ? "must carry an offset, e.g. 2025-09-28T10:00:00+03:00"
                                   : (parsed.error().errors.empty() ? parsed.error().detail
                                                                    : parsed.error().errors.front().message));
-    else t = *parsed;
+    else
+      t = *parsed;
   }
   auto flight = o->string("flight", Need::optional, 16);
   if (flight) {
@@ -195,15 +201,18 @@ bool is_email(std::string_view s) {
   auto domain = s.substr(at + 1);
   auto dot = domain.rfind('.');
   if (dot == std::string_view::npos || dot == 0 || dot + 1 >= domain.size()) return false;
-  return std::none_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c < 0x20; });
+  return std::none_of(s.begin(), s.end(),
+                      [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c < 0x20; });
 }
 
 std::optional<std::string> normalize_phone(std::string_view s) {
   std::string digits;
   if (s.empty() || s.front() != '+') return std::nullopt;
   for (char c : s.substr(1)) {
-    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
-    else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') return std::nullopt;
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      digits += c;
+    else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.')
+      return std::nullopt;
   }
   if (digits.size() < 7 || digits.size() > 15 || digits.front() == '0') return std::nullopt;
   return "+" + digits;
@@ -221,7 +230,8 @@ bool is_ed25519_public_key(std::string_view s) {
 
 bool is_badge_number(std::string_view s) {
   if (s.empty() || s.size() > 32 || s.front() == '-') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
 }
 
 bool is_iata_airport(std::string_view s) {
@@ -253,8 +263,10 @@ Result<UpdateDelegation> parse_update_delegation(std::string id, const json& bod
   c.country = country(r, Need::optional);
   c.side = side(r, Need::optional);
   c.name = r.localized("name", Need::optional);
-  if (is_null_field(r, "head_member_id")) c.head_member_id.set(std::nullopt);
-  else if (auto head = r.uuid("head_member_id", Need::optional)) c.head_member_id.set(*head);
+  if (is_null_field(r, "head_member_id"))
+    c.head_member_id.set(std::nullopt);
+  else if (auto head = r.uuid("head_member_id", Need::optional))
+    c.head_member_id.set(*head);
   if (r.ok() && !c.country && !c.side && !c.name && !c.head_member_id.present)
     r.add_error("", "names no field to change (country, side, name, head_member_id)");
   if (auto done = r.finish(); !done) return fail(done.error());
@@ -264,8 +276,8 @@ Result<UpdateDelegation> parse_update_delegation(std::string id, const json& bod
 Result<AddMember> parse_add_member(std::string delegation_id, const json& body) {
   Reader r(body);
   Extra extra;
-  r.refuse_unknown({"full_name", "position", "rank", "languages", "time_zone", "contact", "notifications",
-                    "public_key", "is_head", "precedence_order"});
+  r.refuse_unknown({"full_name", "position", "rank", "languages", "time_zone", "contact", "notifications", "public_key",
+                    "is_head", "precedence_order"});
   AddMember c;
   c.delegation_id = std::move(delegation_id);
   auto full_name = r.localized("full_name");
@@ -290,8 +302,8 @@ Result<AddMember> parse_add_member(std::string delegation_id, const json& body) 
 Result<UpdateMember> parse_update_member(std::string id, const json& body) {
   Reader r(body);
   Extra extra;
-  r.refuse_unknown({"full_name", "position", "rank", "languages", "time_zone", "contact", "notifications",
-                    "public_key", "is_head", "precedence_order"});
+  r.refuse_unknown({"full_name", "position", "rank", "languages", "time_zone", "contact", "notifications", "public_key",
+                    "is_head", "precedence_order"});
   UpdateMember c;
   c.id = std::move(id);
   if (body.is_object())
@@ -301,14 +313,20 @@ Result<UpdateMember> parse_update_member(std::string id, const json& body) {
   c.rank = rank(r, Need::optional);
   c.languages = languages(r, Need::optional, extra);
   c.time_zone = r.time_zone("time_zone", Need::optional);
-  if (is_null_field(r, "contact")) c.contact.set(std::nullopt);
-  else if (auto ct = contact(r, Need::optional)) c.contact.set(*ct);
+  if (is_null_field(r, "contact"))
+    c.contact.set(std::nullopt);
+  else if (auto ct = contact(r, Need::optional))
+    c.contact.set(*ct);
   c.notifications = notifications(r, Need::optional, extra);
-  if (is_null_field(r, "public_key")) c.public_key.set(std::nullopt);
-  else if (auto key = public_key(r)) c.public_key.set(*key);
+  if (is_null_field(r, "public_key"))
+    c.public_key.set(std::nullopt);
+  else if (auto key = public_key(r))
+    c.public_key.set(*key);
   c.is_head = r.boolean("is_head");
-  if (is_null_field(r, "precedence_order")) c.precedence_order.set(std::nullopt);
-  else if (auto order = precedence_order(r)) c.precedence_order.set(*order);
+  if (is_null_field(r, "precedence_order"))
+    c.precedence_order.set(std::nullopt);
+  else if (auto order = precedence_order(r))
+    c.precedence_order.set(*order);
   // Nulls for fields that cannot be cleared are refused rather than ignored.
   for (auto field : {"full_name", "position", "rank", "languages", "time_zone", "notifications", "is_head"})
     if (is_null_field(r, field)) r.add_error(field, "cannot be cleared");
@@ -335,15 +353,15 @@ Result<AccreditationAction> parse_accreditation(std::string member_id, const jso
   auto action = r.one_of("action", {"request", "approve", "reject", "revoke"});
   c.reason = r.string("reason", Need::optional, 500);
   if (auto badge = r.string("badge_number", Need::optional, 32)) {
-    if (is_badge_number(*badge)) c.badge_number = *badge;
-    else r.add_error("badge_number", "must be 1 to 32 letters, digits or hyphens, e.g. KG-0042");
+    if (is_badge_number(*badge))
+      c.badge_number = *badge;
+    else
+      r.add_error("badge_number", "must be 1 to 32 letters, digits or hyphens, e.g. KG-0042");
   }
   if (action) {
     if (*action == "approve" && !r.has("badge_number")) r.add_error("badge_number", "is required to approve");
-    if (*action != "approve" && r.has("badge_number"))
-      r.add_error("badge_number", "is given only when approving");
-    if ((*action == "reject" || *action == "revoke") && !c.reason)
-      r.add_error("reason", "is required to " + *action);
+    if (*action != "approve" && r.has("badge_number")) r.add_error("badge_number", "is given only when approving");
+    if ((*action == "reject" || *action == "revoke") && !c.reason) r.add_error("reason", "is required to " + *action);
   }
   if (auto done = r.finish(); !done) return fail(done.error());
   c.action = *action;

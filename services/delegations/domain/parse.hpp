@@ -23,8 +23,8 @@ Result<SetTravel> parse_travel(std::string member_id, const nlohmann::json& body
 // Field checks, exposed for tests.
 bool is_email(std::string_view text);
 std::optional<std::string> normalize_phone(std::string_view text);  // E.164: "+375 29 123-45-67" → "+375291234567"
-bool is_ed25519_public_key(std::string_view base64);                 // standard base64 of exactly 32 bytes
-bool is_badge_number(std::string_view text);                         // 1-32 of A-Z a-z 0-9 and '-', not starting with '-'
-bool is_iata_airport(std::string_view text);                         // three upper-case letters
+bool is_ed25519_public_key(std::string_view base64);                // standard base64 of exactly 32 bytes
+bool is_badge_number(std::string_view text);  // 1-32 of A-Z a-z 0-9 and '-', not starting with '-'
+bool is_iata_airport(std::string_view text);  // three upper-case letters
 
 }  // namespace concord::delegations

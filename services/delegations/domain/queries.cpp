@@ -17,9 +17,13 @@ std::optional<std::string> own_delegation(const State& s, const Actor& a) {
   return m->delegation_id;
 }
 
-bool is_self(const Actor& a, const std::string& member_id) { return a.member_id && *a.member_id == member_id; }
+bool is_self(const Actor& a, const std::string& member_id) {
+  return a.member_id && *a.member_id == member_id;
+}
 
-json full_view(const State& s, const Member& m) { return member_view(m, s.contact_of(m.id), s.travel_of(m.id), true); }
+json full_view(const State& s, const Member& m) {
+  return member_view(m, s.contact_of(m.id), s.travel_of(m.id), true);
+}
 
 }  // namespace
 
@@ -67,7 +71,8 @@ Result<json> read_travel(const State& state, const Actor& actor, const std::stri
   const Member* m = state.member(member_id);
   if (!m) return fail(Error::not_found("no member " + member_id));
   if (!actor.officer && !is_self(actor, member_id))
-    return fail(Error::forbidden("travel details are personal: only protocol officers and the member themself read them"));
+    return fail(
+        Error::forbidden("travel details are personal: only protocol officers and the member themself read them"));
   const Travel* t = state.travel_of(member_id);
   return t ? travel_json(*t) : travel_json(Travel{});
 }

@@ -27,8 +27,8 @@ std::string kind_name(const ::testing::TestParamInfo<LogKind>& info) {
   return info.param == LogKind::file ? "file_log" : "kafka";
 }
 
-const std::vector<std::string> kSecrets = {"aibek@mfa.kg", "+996312620545", "bolot@mfa.kg", "KC 109", "Hyatt Regency",
-                                           "FRU"};
+const std::vector<std::string> kSecrets = {"aibek@mfa.kg", "+996312620545", "bolot@mfa.kg",
+                                           "KC 109",       "Hyatt Regency", "FRU"};
 
 class DelegationsRestart : public ::testing::TestWithParam<LogKind> {
  protected:
@@ -52,7 +52,8 @@ class DelegationsRestart : public ::testing::TestWithParam<LogKind> {
     std::vector<events::Record> out;
     std::unique_ptr<events::EventLog> log;
     if (GetParam() == LogKind::kafka) {
-      events::KafkaOptions options{.brokers = *kafka_brokers(), .transactional_id = "delegations-test-reader-" + new_uuid_v7()};
+      events::KafkaOptions options{.brokers = *kafka_brokers(),
+                                   .transactional_id = "delegations-test-reader-" + new_uuid_v7()};
       auto opened = events::open_kafka_log(options);
       EXPECT_TRUE(opened) << opened.error().detail;
       if (!opened) return out;
@@ -148,17 +149,18 @@ TEST_P(DelegationsRestart, killed_and_restarted_it_serves_the_same_state_with_co
     EXPECT_GT(r.event.sequence, last_sequence[r.event.subject]) << "out of order: " << r.event.subject;
     last_sequence[r.event.subject] = r.event.sequence;
     auto text = events::serialize(r.event);
-    for (const auto& secret : kSecrets) EXPECT_EQ(text.find(secret), std::string::npos) << r.event.type << " carries " << secret;
+    for (const auto& secret : kSecrets)
+      EXPECT_EQ(text.find(secret), std::string::npos) << r.event.type << " carries " << secret;
   }
   EXPECT_THAT(types, ::testing::ElementsAre("concord.delegations.delegation.registered",
-                                            "concord.delegations.member.added",     // the head
+                                            "concord.delegations.member.added",        // the head
                                             "concord.delegations.delegation.updated",  // head_member_id
-                                            "concord.delegations.member.added",     // the expert
-                                            "concord.delegations.member.updated",   // travel (no details)
+                                            "concord.delegations.member.added",        // the expert
+                                            "concord.delegations.member.updated",      // travel (no details)
                                             "concord.delegations.accreditation.requested",
                                             "concord.delegations.accreditation.approved",
-                                            "concord.delegations.member.updated",   // rank
-                                            "concord.delegations.member.updated")); // precedence, after the restart
+                                            "concord.delegations.member.updated",    // rank
+                                            "concord.delegations.member.updated"));  // precedence, after the restart
   ASSERT_EQ(records.size(), 9u);
   EXPECT_EQ(records[6].event.data["badge_number"], "KG-1");
   EXPECT_EQ(records[4].event.data["changed"], json({"travel"}));

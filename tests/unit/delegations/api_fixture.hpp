@@ -111,7 +111,9 @@ class ApiTest : public ::testing::Test {
     if (!r) return {};
     return Reply{r->status, r->headers, nlohmann::json::parse(r->body, nullptr, false), r->body};
   }
-  Reply get(const std::string& path, const std::string& token = "officer") { return call(http::Method::get, path, token); }
+  Reply get(const std::string& path, const std::string& token = "officer") {
+    return call(http::Method::get, path, token);
+  }
   Reply post(const std::string& path, const nlohmann::json& body, const std::string& token = "officer",
              http::Headers headers = {}) {
     return call(http::Method::post, path, token, body, std::move(headers));
@@ -129,8 +131,9 @@ class ApiTest : public ::testing::Test {
 
   std::string new_delegation(const std::string& country, const std::string& side = "guest",
                              const std::string& visit = kVisit) {
-    auto r = post("/v1/delegations", {{"visit_id", visit}, {"country", country}, {"side", side},
-                                      {"name", {{"en", country + " delegation"}}}});
+    auto r =
+        post("/v1/delegations",
+             {{"visit_id", visit}, {"country", country}, {"side", side}, {"name", {{"en", country + " delegation"}}}});
     EXPECT_EQ(r.status, 201) << r.text;
     return r.body.value("id", "");
   }

@@ -32,8 +32,9 @@ std::vector<std::string> names_of(const json& items) {
 // --- delegations ---
 
 TEST_F(ApiTest, registers_reads_and_lists_delegations_by_visit) {
-  auto r = post("/v1/delegations", {{"visit_id", kVisit}, {"country", "BY"}, {"side", "host"},
-                                    {"name", {{"en", "Belarus"}, {"ru", "Беларусь"}}}});
+  auto r = post(
+      "/v1/delegations",
+      {{"visit_id", kVisit}, {"country", "BY"}, {"side", "host"}, {"name", {{"en", "Belarus"}, {"ru", "Беларусь"}}}});
   ASSERT_EQ(r.status, 201) << r.text;
   std::string id = r.body["id"];
   EXPECT_EQ(r.header("Location"), "/v1/delegations/" + id);
@@ -54,8 +55,8 @@ TEST_F(ApiTest, registers_reads_and_lists_delegations_by_visit) {
   auto page1 = get(std::string("/v1/delegations?limit=1&visit_id=") + kVisit);
   ASSERT_EQ(page1.body["items"].size(), 1u);
   ASSERT_TRUE(page1.body["next_cursor"].is_string());
-  auto page2 = get(std::string("/v1/delegations?limit=1&visit_id=") + kVisit + "&cursor=" +
-                   page1.body["next_cursor"].get<std::string>());
+  auto page2 = get(std::string("/v1/delegations?limit=1&visit_id=") + kVisit +
+                   "&cursor=" + page1.body["next_cursor"].get<std::string>());
   ASSERT_EQ(page2.body["items"].size(), 1u);
   EXPECT_NE(page2.body["items"][0]["id"], page1.body["items"][0]["id"]);
   EXPECT_TRUE(page2.body["next_cursor"].is_null());
@@ -67,7 +68,8 @@ TEST_F(ApiTest, registers_reads_and_lists_delegations_by_visit) {
 }
 
 TEST_F(ApiTest, unknown_country_is_400_pointing_at_country) {
-  auto r = post("/v1/delegations", {{"visit_id", kVisit}, {"country", "XX"}, {"side", "guest"}, {"name", {{"en", "X"}}}});
+  auto r =
+      post("/v1/delegations", {{"visit_id", kVisit}, {"country", "XX"}, {"side", "guest"}, {"name", {{"en", "X"}}}});
   expect_problem(r, 400, "/country");
   EXPECT_EQ(r.body["type"], "urn:concord:problem:validation-failed");
 }
@@ -93,12 +95,12 @@ TEST_F(ApiTest, malformed_json_is_400_and_writes_nothing) {
 
 TEST_F(ApiTest, a_second_host_or_a_second_delegation_of_a_country_is_409) {
   new_delegation("BY", "host");
-  expect_problem(post("/v1/delegations", {{"visit_id", kVisit}, {"country", "BY"}, {"side", "guest"},
-                                          {"name", {{"en", "x"}}}}),
-                 409, "/country");
-  expect_problem(post("/v1/delegations", {{"visit_id", kVisit}, {"country", "KG"}, {"side", "host"},
-                                          {"name", {{"en", "x"}}}}),
-                 409, "/side");
+  expect_problem(
+      post("/v1/delegations", {{"visit_id", kVisit}, {"country", "BY"}, {"side", "guest"}, {"name", {{"en", "x"}}}}),
+      409, "/country");
+  expect_problem(
+      post("/v1/delegations", {{"visit_id", kVisit}, {"country", "KG"}, {"side", "host"}, {"name", {{"en", "x"}}}}),
+      409, "/side");
 }
 
 TEST_F(ApiTest, patching_a_delegation_sets_its_head_and_checks_if_match) {
@@ -276,8 +278,11 @@ TEST_F(ApiTest, travel_is_put_and_read_back_with_local_times) {
   auto m = new_member(d, member_body("A", "minister"));
   json travel = {{"arrival", {{"time", "2025-09-28T10:00:00+03:00"}, {"flight", "KC 123"}, {"airport", "MSQ"}}},
                  {"departure", {{"time", "2025-09-30T18:30:00+03:00"}, {"flight", "KC 124"}, {"airport", "MSQ"}}},
-                 {"hotel", {{"name", "Hotel Minsk"}, {"address", "Nezavisimosti Ave 11"},
-                            {"check_in", "2025-09-28"}, {"check_out", "2025-09-30"}}}};
+                 {"hotel",
+                  {{"name", "Hotel Minsk"},
+                   {"address", "Nezavisimosti Ave 11"},
+                   {"check_in", "2025-09-28"},
+                   {"check_out", "2025-09-30"}}}};
   auto r = put("/v1/members/" + m + "/travel", travel, "officer", with("If-Match", "\"1\""));
   ASSERT_EQ(r.status, 200) << r.text;
   EXPECT_EQ(r.header("ETag"), "\"2\"");
@@ -343,7 +348,8 @@ TEST_F(ApiTest, a_member_changes_only_their_own_notifications_time_zone_and_key)
   auto colleague = new_member(d, member_body("Colleague", "expert"));
   std::string token = "member:" + me;
   auto r = patch("/v1/members/" + me,
-                 {{"notifications", {{"language", "en"}, {"channels", {"inbox"}}}}, {"time_zone", "Asia/Bishkek"},
+                 {{"notifications", {{"language", "en"}, {"channels", {"inbox"}}}},
+                  {"time_zone", "Asia/Bishkek"},
                   {"public_key", kPublicKey}},
                  token);
   ASSERT_EQ(r.status, 200) << r.text;
@@ -356,9 +362,8 @@ TEST_F(ApiTest, a_member_changes_only_their_own_notifications_time_zone_and_key)
   expect_problem(put("/v1/members/" + me + "/travel", json::object(), token), 403);
   expect_problem(post("/v1/members/" + me + "/accreditation", {{"action", "request"}}, token), 403);
   expect_problem(post("/v1/members/" + me + "/withdraw", json::object(), token), 403);
-  expect_problem(post("/v1/delegations", {{"visit_id", kVisit}, {"country", "KZ"}, {"side", "guest"},
-                                          {"name", {{"en", "x"}}}},
-                      token),
+  expect_problem(post("/v1/delegations",
+                      {{"visit_id", kVisit}, {"country", "KZ"}, {"side", "guest"}, {"name", {{"en", "x"}}}}, token),
                  403);
   expect_problem(post("/v1/delegations/" + d + "/members", member_body("X", "expert"), "integrator"), 403);
 }
@@ -374,8 +379,8 @@ TEST_F(ApiTest, a_stale_if_match_is_412_and_changes_nothing) {
   auto now = get("/v1/members/" + m);
   EXPECT_EQ(now.body["rank"], "adviser");
   EXPECT_EQ(now.header("ETag"), "\"2\"");
-  expect_problem(post("/v1/members/" + m + "/accreditation", {{"action", "request"}}, "officer", with("If-Match", "\"1\"")),
-                 412);
+  expect_problem(
+      post("/v1/members/" + m + "/accreditation", {{"action", "request"}}, "officer", with("If-Match", "\"1\"")), 412);
 }
 
 TEST_F(ApiTest, an_idempotency_key_replays_the_first_response) {
@@ -485,7 +490,8 @@ TEST_F(ApiTest, the_public_topic_tells_every_change_in_order_without_personal_da
   body["contact"] = {{"email", "head@mfa.kg"}, {"phone", "+996555000111"}};
   auto m = new_member(d, body);
   patch("/v1/members/" + m, {{"contact", {{"email", "head2@mfa.kg"}}}});
-  put("/v1/members/" + m + "/travel", {{"hotel", {{"name", "Secret Hotel"}}}, {"arrival", {{"time", "2025-09-28T10:00:00+06:00"}, {"flight", "ZZ 999"}}}});
+  put("/v1/members/" + m + "/travel", {{"hotel", {{"name", "Secret Hotel"}}},
+                                       {"arrival", {{"time", "2025-09-28T10:00:00+06:00"}, {"flight", "ZZ 999"}}}});
   post("/v1/members/" + m + "/accreditation", {{"action", "request"}});
   post("/v1/members/" + m + "/withdraw", {{"reason", "recalled"}});
 

@@ -26,7 +26,9 @@ std::vector<std::string> types_of(const Decision& d) {
 // --- delegations ---
 
 TEST_F(DomainTest, registers_a_delegation_with_a_public_snapshot) {
-  auto d = must(parse_register_delegation({{"visit_id", kVisit}, {"country", "BY"}, {"side", "host"},
+  auto d = must(parse_register_delegation({{"visit_id", kVisit},
+                                           {"country", "BY"},
+                                           {"side", "host"},
                                            {"name", {{"en", "Belarus"}, {"ru", "Беларусь"}}}}),
                 officer);
   ASSERT_EQ(d.events.size(), 1u);
@@ -35,14 +37,19 @@ TEST_F(DomainTest, registers_a_delegation_with_a_public_snapshot) {
   EXPECT_EQ(e.subject, "delegation/" + d.target_id);
   EXPECT_EQ(e.sequence, 1);
   EXPECT_EQ(d.key, d.target_id);
-  EXPECT_EQ(e.data["delegation"],
-            json({{"id", d.target_id}, {"visit_id", kVisit}, {"country", "BY"}, {"side", "host"},
-                  {"name", {{"en", "Belarus"}, {"ru", "Беларусь"}}}, {"head_member_id", nullptr}, {"version", 1}}));
+  EXPECT_EQ(e.data["delegation"], json({{"id", d.target_id},
+                                        {"visit_id", kVisit},
+                                        {"country", "BY"},
+                                        {"side", "host"},
+                                        {"name", {{"en", "Belarus"}, {"ru", "Беларусь"}}},
+                                        {"head_member_id", nullptr},
+                                        {"version", 1}}));
   EXPECT_EQ(state.delegation(d.target_id)->country, "BY");
 }
 
 TEST_F(DomainTest, only_officers_register_or_change_delegations) {
-  auto c = parse_register_delegation({{"visit_id", kVisit}, {"country", "BY"}, {"side", "host"}, {"name", {{"en", "B"}}}});
+  auto c =
+      parse_register_delegation({{"visit_id", kVisit}, {"country", "BY"}, {"side", "host"}, {"name", {{"en", "B"}}}});
   EXPECT_EQ(run(*c, member("m")).error().code, ErrorCode::forbidden);
   EXPECT_EQ(run(*c, integrator).error().code, ErrorCode::forbidden);
   auto id = delegation("BY");
@@ -52,15 +59,15 @@ TEST_F(DomainTest, only_officers_register_or_change_delegations) {
 
 TEST_F(DomainTest, a_visit_has_one_delegation_per_country_and_one_host) {
   delegation("BY", "host");
-  auto same_country = run(*parse_register_delegation({{"visit_id", kVisit}, {"country", "BY"}, {"side", "guest"},
-                                                      {"name", {{"en", "x"}}}}),
-                          officer);
+  auto same_country = run(
+      *parse_register_delegation({{"visit_id", kVisit}, {"country", "BY"}, {"side", "guest"}, {"name", {{"en", "x"}}}}),
+      officer);
   ASSERT_FALSE(same_country);
   EXPECT_EQ(same_country.error().code, ErrorCode::conflict);
   EXPECT_THAT(pointers(same_country.error()), ElementsAre("/country"));
-  auto second_host = run(*parse_register_delegation({{"visit_id", kVisit}, {"country", "KG"}, {"side", "host"},
-                                                     {"name", {{"en", "x"}}}}),
-                         officer);
+  auto second_host = run(
+      *parse_register_delegation({{"visit_id", kVisit}, {"country", "KG"}, {"side", "host"}, {"name", {{"en", "x"}}}}),
+      officer);
   ASSERT_FALSE(second_host);
   EXPECT_THAT(pointers(second_host.error()), ElementsAre("/side"));
   delegation("BY", "host", kOtherVisit);  // another visit is another matter
@@ -179,9 +186,10 @@ TEST_F(DomainTest, precedence_order_breaks_ties_within_a_rank_and_then_the_name)
 TEST_F(DomainTest, officer_updates_a_member_and_the_event_names_the_changes) {
   auto d = delegation("KG");
   auto m = add_member(d, member_body("Aibek", "minister"));
-  auto decision = must(parse_update_member(m, {{"rank", "deputy_minister"}, {"precedence_order", 2},
-                                               {"position", {{"en", "Position of Aibek"}}}}),
-                       officer);
+  auto decision =
+      must(parse_update_member(
+               m, {{"rank", "deputy_minister"}, {"precedence_order", 2}, {"position", {{"en", "Position of Aibek"}}}}),
+           officer);
   ASSERT_EQ(decision.events.size(), 1u);
   EXPECT_EQ(decision.events[0].data["changed"], json({"rank", "precedence_order"}));
   EXPECT_EQ(decision.events[0].data["member"]["version"], 2);
@@ -192,10 +200,10 @@ TEST_F(DomainTest, a_member_changes_only_their_own_notifications_time_zone_and_k
   auto d = delegation("KG");
   auto me = add_member(d, member_body("Me", "expert"));
   auto other = add_member(d, member_body("Other", "expert"));
-  auto decision = must(parse_update_member(me, {{"notifications", {{"language", "en"}}},
-                                                {"time_zone", "Asia/Bishkek"},
-                                                {"public_key", kPublicKey}}),
-                       member(me));
+  auto decision = must(
+      parse_update_member(
+          me, {{"notifications", {{"language", "en"}}}, {"time_zone", "Asia/Bishkek"}, {"public_key", kPublicKey}}),
+      member(me));
   EXPECT_EQ(decision.events[0].data["changed"], json({"time_zone", "notification_language", "public_key"}));
   EXPECT_EQ(state.member(me)->public_key, kPublicKey);
 
@@ -232,7 +240,8 @@ TEST_F(DomainTest, contact_goes_only_to_the_private_topic_first_then_a_public_ev
   auto body = member_body("Aibek", "minister");
   body["contact"] = {{"email", "a.ismailov@mfa.kg"}, {"phone", "+996312620545"}};
   auto decision = must(parse_add_member(d, body), officer);
-  ASSERT_THAT(types_of(decision), ElementsAre("concord.delegations.member_contact.set", "concord.delegations.member.added"));
+  ASSERT_THAT(types_of(decision),
+              ElementsAre("concord.delegations.member_contact.set", "concord.delegations.member.added"));
   EXPECT_TRUE(decision.events[0].is_private);
   EXPECT_FALSE(decision.events[1].is_private);
   EXPECT_EQ(decision.events[0].data["public_event_id"], decision.events[1].id);
@@ -249,7 +258,8 @@ TEST_F(DomainTest, travel_is_private_and_the_public_event_only_says_it_changed) 
   json travel = {{"arrival", {{"time", "2025-09-28T10:00:00+03:00"}, {"flight", "KC 123"}, {"airport", "MSQ"}}},
                  {"hotel", {{"name", "Hotel Minsk"}, {"address", "Nezavisimosti 11"}}}};
   auto decision = must(parse_travel(m, travel), officer);
-  ASSERT_THAT(types_of(decision), ElementsAre("concord.delegations.member_travel.set", "concord.delegations.member.updated"));
+  ASSERT_THAT(types_of(decision),
+              ElementsAre("concord.delegations.member_travel.set", "concord.delegations.member.updated"));
   EXPECT_EQ(decision.events[1].data["changed"], json({"travel"}));
   EXPECT_EQ(decision.events[1].data.dump().find("MSQ"), std::string::npos);
   EXPECT_EQ(decision.events[1].data.dump().find("Hotel"), std::string::npos);
@@ -290,9 +300,9 @@ TEST_F(DomainTest, withdrawing_the_head_clears_the_head_and_revokes_the_badge) {
   must(parse_accreditation(m, {{"action", "request"}}), officer);
   must(parse_accreditation(m, {{"action", "approve"}, {"badge_number", "KG-1"}}), officer);
   auto decision = must(parse_withdraw(m, {{"reason", "illness"}}), officer);
-  EXPECT_THAT(types_of(decision), ElementsAre("concord.delegations.accreditation.revoked",
-                                              "concord.delegations.member.withdrawn",
-                                              "concord.delegations.delegation.updated"));
+  EXPECT_THAT(types_of(decision),
+              ElementsAre("concord.delegations.accreditation.revoked", "concord.delegations.member.withdrawn",
+                          "concord.delegations.delegation.updated"));
   EXPECT_EQ(decision.events[1].data["reason"], "illness");
   EXPECT_EQ(decision.events[1].data["member"]["status"], "withdrawn");
   EXPECT_FALSE(state.delegation(d)->head_member_id);
@@ -424,8 +434,7 @@ TEST_F(DomainTest, the_state_rebuilt_from_the_events_equals_the_live_one) {
   must(parse_accreditation(m, {{"action", "request"}}), officer);
   must(parse_withdraw(m, {{"reason", "recalled"}}), officer);
   State fresh = replayed();
-  for (const auto& id : {m, n})
-    EXPECT_EQ(*read_member(fresh, officer, id), *read_member(state, officer, id)) << id;
+  for (const auto& id : {m, n}) EXPECT_EQ(*read_member(fresh, officer, id), *read_member(state, officer, id)) << id;
   EXPECT_EQ(*read_delegation(fresh, officer, d), *read_delegation(state, officer, d));
   EXPECT_EQ(roster_document(fresh, d), roster_document(state, d));
   EXPECT_EQ(fresh.delegation(d)->head_member_id, n);

@@ -55,8 +55,10 @@ class DomainTest : public ::testing::Test {
 
   std::string delegation(const std::string& country, const std::string& side = "guest",
                          const std::string& visit = kVisit) {
-    return must(parse_register_delegation(
-                    {{"visit_id", visit}, {"country", country}, {"side", side}, {"name", {{"en", country + " delegation"}}}}),
+    return must(parse_register_delegation({{"visit_id", visit},
+                                           {"country", country},
+                                           {"side", side},
+                                           {"name", {{"en", country + " delegation"}}}}),
                 officer)
         .target_id;
   }

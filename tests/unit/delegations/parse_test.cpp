@@ -38,8 +38,10 @@ std::vector<std::string> errors_of(const Result<T>& r) {
 TEST(CountryCodes, knows_the_249_assigned_codes_and_nothing_else) {
   EXPECT_EQ(country_count(), 249u);
   for (auto code : {"BY", "KG", "RU", "KZ", "US", "AX", "SS", "XK"}) {
-    if (std::string(code) == "XK") EXPECT_FALSE(is_country_code(code)) << code;  // user-assigned, not ISO
-    else EXPECT_TRUE(is_country_code(code)) << code;
+    if (std::string(code) == "XK")
+      EXPECT_FALSE(is_country_code(code)) << code;  // user-assigned, not ISO
+    else
+      EXPECT_TRUE(is_country_code(code)) << code;
   }
   for (auto code : {"XX", "UK", "by", "EU", "", "B", "BYR"}) EXPECT_FALSE(is_country_code(code)) << code;
 }
@@ -145,10 +147,10 @@ TEST(ParseMember, public_key_must_decode_to_32_bytes) {
   auto body = good_member();
   body["public_key"] = kPublicKey;
   EXPECT_TRUE(parse_add_member("d", body));
-  for (auto bad : {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",   // 31 bytes
-                   "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",   // 33 bytes
-                   "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo=",   // base64url, not standard
-                   "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURp=",   // non-canonical last character
+  for (auto bad : {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",  // 31 bytes
+                   "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",  // 33 bytes
+                   "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo=",  // base64url, not standard
+                   "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURp=",  // non-canonical last character
                    "not base64"}) {
     body["public_key"] = bad;
     EXPECT_THAT(errors_of(parse_add_member("d", body)), Contains("/public_key")) << bad;
@@ -202,7 +204,8 @@ TEST(ParseTravel, times_need_an_offset_and_departure_follows_arrival) {
 }
 
 TEST(ParseTravel, keeps_the_offset_to_show_the_local_time) {
-  auto c = parse_travel("m", {{"arrival", {{"time", "2025-09-28T10:00:00+03:00"}, {"flight", "B2 733"}, {"airport", "MSQ"}}}});
+  auto c = parse_travel(
+      "m", {{"arrival", {{"time", "2025-09-28T10:00:00+03:00"}, {"flight", "B2 733"}, {"airport", "MSQ"}}}});
   ASSERT_TRUE(c) << c.error().detail;
   auto j = travel_json(c->travel);
   EXPECT_EQ(j["arrival"]["time"], "2025-09-28T07:00:00Z");
