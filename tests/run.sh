@@ -19,7 +19,7 @@ step "dependencies"
 deploy/install-deps.sh
 
 step "configure and build ($build)"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONCORD_WERROR=ON >/dev/null
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONCORD_WERROR="${CONCORD_WERROR:-ON}" >/dev/null
 cmake --build "$build" -j "$jobs"
 
 step "unit tests"
