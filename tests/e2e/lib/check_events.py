@@ -94,35 +94,51 @@ class Contract:
                     found.append((None, msg, ptr))
         return found
 
+    def _parts(self, node, pointer, depth=0):
+        """The schema and the schemas it combines with allOf, resolved: [(node, pointer)]."""
+        node, pointer = self._resolve(node, pointer)
+        out = [(node, pointer)]
+        if isinstance(node, dict) and depth < 5:
+            for i, part in enumerate(node.get("allOf") or []):
+                out += self._parts(part, self._child(pointer, "allOf", i), depth + 1)
+        return out
+
     def _collect(self):
         for key, msg, ptr in self._messages():
-            if not isinstance(msg, dict):
+            if not isinstance(msg, dict) or "payload" not in msg:
                 continue
             payload, pptr = self._resolve(msg.get("payload"), self._child(ptr, "payload"))
             types = set()
             for candidate in (msg.get("name"), msg.get("messageId"), msg.get("title"), key):
                 if isinstance(candidate, str) and candidate.startswith("concord."):
                     types.add(candidate)
-            data_ptr = pptr
-            if isinstance(payload, dict) and isinstance(payload.get("properties"), dict) \
-                    and "data" in payload["properties"]:
-                tnode, _ = self._resolve(payload["properties"].get("type", {}), "")
+            # The payload is either the whole CloudEvent (its properties, or those of the schemas
+            # it combines with allOf, name `data` or `specversion`), or the schema of `data` alone.
+            envelope = False
+            for node, _ in self._parts(payload, pptr):
+                props = node.get("properties") if isinstance(node, dict) else None
+                if not isinstance(props, dict):
+                    continue
+                if "data" in props or "specversion" in props:
+                    envelope = True
+                tnode, _ = self._resolve(props.get("type", {}), "")
                 if isinstance(tnode, dict):
                     if isinstance(tnode.get("const"), str):
                         types.add(tnode["const"])
                     for t in tnode.get("enum") or []:
                         types.add(t)
-                data_ptr = self._child(pptr, "properties", "data")
             for t in types:
-                self.schemas.setdefault(t, data_ptr)
+                self.schemas.setdefault(t, (pptr, envelope))
 
     def validator(self, event_type):
-        ptr = self.schemas.get(event_type)
-        if ptr is None:
+        """(validator, whole): `whole` when the schema is of the whole event, else of its data."""
+        found = self.schemas.get(event_type)
+        if found is None:
             return None
+        ptr, envelope = found
         root = dict(self.doc)
         root["$ref"] = "#" + ptr
-        return jsonschema.Draft7Validator(root, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+        return jsonschema.Draft7Validator(root, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER), envelope
 
 
 def strings_in(value):
@@ -183,15 +199,23 @@ def check(contract, lines, private_lines=()):
         etype = ev.get("type", "")
         if etype.startswith("concord.delegations.member_contact") or etype.startswith("concord.delegations.member_travel"):
             problems.append(f"{where}: private event type {etype} on a public topic")
-        if etype not in validators:
+        if contract is None:  # no AsyncAPI document yet: envelope, order and personal data only
+            v = False
+        elif etype not in validators:
             validators[etype] = contract.validator(etype)
-        v = validators[etype]
-        if v is None:
+            v = validators[etype]
+        else:
+            v = validators[etype]
+        if v is False:
+            pass
+        elif v is None:
             problems.append(f"{where}: type {etype!r} is not documented in docs/asyncapi.yaml")
         else:
-            for err in sorted(v.iter_errors(ev.get("data")), key=lambda e: list(e.absolute_path)):
+            validator, whole = v
+            instance = ev if whole else ev.get("data")
+            for err in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
                 pointer = "/" + "/".join(str(p) for p in err.absolute_path)
-                problems.append(f"{where}: {etype}: data{pointer}: {err.message[:200]}")
+                problems.append(f"{where}: {etype}: {'event' if whole else 'data'}{pointer}: {err.message[:200]}")
         # Order per key.
         key = rec.get("key")
         if key is None:
