@@ -118,26 +118,33 @@ Result<http::Response> DocumentsService::create(http::Request& req) {
   auto visit = r.uuid("visit_id");
   auto parties = r.uuid_list("parties", Need::required, 20);
   auto languages = r.string_list("languages", Need::required, 10, 35);
+  // Errors inside arrays carry their own full pointers (Reader::add_error escapes a field name).
+  std::vector<FieldError> nested;
   if (languages)
     for (size_t i = 0; i < languages->size(); ++i)
-      if (!json_input::is_bcp47((*languages)[i])) r.add_error("languages/" + std::to_string(i), "must be a BCP 47 language tag");
+      if (!json_input::is_bcp47((*languages)[i]))
+        nested.push_back({"/languages/" + std::to_string(i), "must be a BCP 47 language tag"});
   if (const auto* list = r.array("signatories")) {
     if (list->size() > 100) r.add_error("signatories", "must hold at most 100 items");
     for (size_t i = 0; i < list->size() && i < 100; ++i) {
-      Reader item((*list)[i], r.pointer("signatories") + "/" + std::to_string(i));
-      // Report into the same list: a nested Reader via object() needs a field name, so read by hand.
+      std::string where = "/signatories/" + std::to_string(i);
       if (!(*list)[i].is_object()) {
-        r.add_error("signatories/" + std::to_string(i), "must be an object {delegation_id, member_id}");
+        nested.push_back({where, "must be an object {delegation_id, member_id}"});
         continue;
       }
+      Reader item((*list)[i], where);
       item.refuse_unknown({"delegation_id", "member_id"});
       auto d = item.uuid("delegation_id");
       auto m = item.uuid("member_id");
-      for (const auto& e : item.errors()) r.add_error(e.pointer.substr(r.pointer("").size() + 1), e.message);
+      nested.insert(nested.end(), item.errors().begin(), item.errors().end());
       if (d && m) c.signatories.push_back({*d, *m});
     }
   }
-  if (auto st = r.finish(); !st) return fail(st.error());
+  if (!r.ok() || !nested.empty()) {
+    std::vector<FieldError> all = r.errors();
+    all.insert(all.end(), nested.begin(), nested.end());
+    return fail(Error::validation(std::move(all)));
+  }
   c.title = *title;
   c.kind = *kind;
   c.visit_id = *visit;
@@ -405,7 +412,7 @@ Result<http::Response> DocumentsService::certificate(http::Request& req) {
     if (doc.status != DocStatus::signed_ && doc.status != DocStatus::in_force)
       return fail(Error::conflict("a certificate of completion exists once every signatory has signed; the document is " +
                                       to_string(doc.status),
-                                  {{"status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}}));
+                                  {{"document_status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}}));
     return api::json(200, render_certificate(doc, context_.clock.now()), doc.version);
   });
 }

@@ -53,7 +53,7 @@ class Draft {
 };
 
 nlohmann::json conflict_extensions(const Document& doc) {
-  return {{"status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}};
+  return {{"document_status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}};
 }
 
 // The state forbids the step: 409 naming the steps it allows.

@@ -66,7 +66,7 @@ bool in_force_due(const Document& doc, Timestamp now) {
 Result<std::string> signing_payload(const Document& doc, const std::string& member_id, Timestamp signed_at) {
   if (doc.agreed.empty())
     return fail(Error::conflict("the document has no agreed text to sign yet",
-                                {{"status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}}));
+                                {{"document_status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}}));
   auto it = std::find_if(doc.signatories.begin(), doc.signatories.end(),
                          [&](const Signatory& s) { return s.member_id == member_id; });
   if (it == doc.signatories.end())

@@ -64,7 +64,7 @@ TEST(DocumentWorkflow, each_status_allows_exactly_its_steps_and_refuses_the_othe
       } else {
         ASSERT_FALSE(result);
         EXPECT_EQ(result.error().code, ErrorCode::conflict);
-        EXPECT_EQ(result.error().extensions["status"], to_string(status));
+        EXPECT_EQ(result.error().extensions["document_status"], to_string(status));
         EXPECT_EQ(result.error().extensions["allowed_actions"], nlohmann::json(allowed));
       }
     }
