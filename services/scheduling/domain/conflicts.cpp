@@ -1,12 +1,13 @@
 #include "domain/conflicts.hpp"
 
-#include <set>
+#include <algorithm>
 
 namespace concord::scheduling {
 
 using nlohmann::json;
 
 std::optional<Window> visit_window(const Visit& visit) {
+  if (visit.window) return Window{visit.window->first, visit.window->second};
   auto from = from_local(visit.starts_on, std::chrono::minutes(0), visit.time_zone);
   auto to = from_local(visit.ends_on + std::chrono::days(1), std::chrono::minutes(0), visit.time_zone);
   if (!from || !to) return std::nullopt;
@@ -35,9 +36,11 @@ std::vector<Conflict> find_clashes(const State& state, const Draft& d, std::stri
                                 });
     }
   }
-  std::set<std::string> seen;
-  for (const auto& p : d.participants) {
-    if (!seen.insert(p).second) continue;
+  for (size_t i = 0; i < d.participants.size(); ++i) {
+    const auto& p = d.participants[i];
+    if (std::find(d.participants.begin(), d.participants.begin() + static_cast<std::ptrdiff_t>(i), p) !=
+        d.participants.begin() + static_cast<std::ptrdiff_t>(i))
+      continue;  // listed twice (decide refuses that; the detector just does not report it twice)
     auto index = state.by_participant.find(p);
     if (index == state.by_participant.end()) continue;
     index->second.overlapping(d.start, d.end, [&](const std::string& id, Timestamp start, Timestamp end) {

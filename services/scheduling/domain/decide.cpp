@@ -168,6 +168,7 @@ Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
     return fail(Error::conflict("the visit is " + current->status + " and can no longer change",
                                 {{"status", current->status}}));
   if (auto ok = check_visit(v); !ok) return fail(ok.error());
+  v.window.reset();  // dates or zone may have changed
   // New dates or a new zone must still hold every scheduled meeting.
   if (auto w = visit_window(v); w && v.status != "cancelled") {
     std::vector<Conflict> conflicts;

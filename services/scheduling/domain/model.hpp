@@ -42,6 +42,9 @@ struct Visit {
   std::string time_zone;
   std::string status;  // planned | confirmed | completed | cancelled
   long long version = 0;
+  // Not in the snapshot: [midnight of starts_on, midnight after ends_on) in the visit's zone,
+  // resolved once by evolve() so a conflict check does no time-zone lookups.
+  std::optional<std::pair<Timestamp, Timestamp>> window;
 };
 
 struct Meeting {

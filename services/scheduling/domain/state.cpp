@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "domain/codec.hpp"
+#include "domain/conflicts.hpp"
 #include "domain/evolve.hpp"
 #include "domain/model.hpp"
 
@@ -108,7 +109,12 @@ void evolve(State& state, std::string_view topic, std::string_view type, const n
     if (type.starts_with("concord.scheduling.venue."))
       upsert<Venue>(state.venues, data, "venue", venue_from_json);
     else if (type.starts_with("concord.scheduling.visit."))
-      upsert<Visit>(state.visits, data, "visit", visit_from_json);
+      upsert<Visit>(state.visits, data, "visit", [](const nlohmann::json& j) {
+        auto v = visit_from_json(j);
+        if (v)
+          if (auto w = visit_window(*v)) v->window = std::make_pair(w->start, w->end);
+        return v;
+      });
     else if (type.starts_with("concord.scheduling.meeting."))
       apply_meeting(state, data, time);
     else
