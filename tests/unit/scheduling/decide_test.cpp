@@ -234,6 +234,15 @@ TEST_F(Decide, visit_dates_cannot_shrink_away_from_a_scheduled_meeting) {
   EXPECT_THAT(kinds_of(e), ElementsAre("outside_visit_dates"));
 }
 
+TEST_F(Decide, longer_visit_dates_take_meetings_on_the_new_days) {
+  auto late = meeting("2025-10-01T07:00:00Z", "2025-10-01T08:00:00Z", {"hh"});
+  EXPECT_THAT(kinds_of(refused(late)), ElementsAre("outside_visit_dates"));
+  UpdateVisit u{visit_};
+  u.ends_on = *parse_date("2025-10-02");
+  EXPECT_EQ(must(u)[0].data["changed"], nlohmann::json({"ends_on"}));
+  schedule(late);
+}
+
 TEST_F(Decide, visit_status_moves_forward_and_closed_visits_take_no_meetings) {
   UpdateVisit u{visit_};
   u.status = "confirmed";
