@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -64,10 +65,13 @@ class ApiTest : public ::testing::Test {
   void TearDown() override { stop(); }
 
   // Opens the log, rebuilds the service from it and serves it.
-  void start(cache::Cache* cache = nullptr) {
+  // `wrap` may put a decorator around the file log (to inject failures).
+  using Wrap = std::function<std::shared_ptr<events::EventLog>(std::shared_ptr<events::EventLog>)>;
+  void start(cache::Cache* cache = nullptr, Wrap wrap = {}) {
     auto opened = events::open_file_log({.directory = dir_.path() / "log"});
     ASSERT_TRUE(opened) << opened.error().detail;
     log_ = std::move(*opened);
+    if (wrap) log_ = wrap(log_);
     ASSERT_TRUE(log_->ensure_topics({{"concord.delegations.v1"}, {"concord.delegations.private.v1"}}));
     if (!memory_cache_) memory_cache_ = cache::make_memory_cache(clock_);
     cache_ = cache ? cache : memory_cache_.get();

@@ -524,3 +524,67 @@ TEST_F(ApiTest, the_public_topic_tells_every_change_in_order_without_personal_da
   }));
   EXPECT_EQ(private_events, 3);
 }
+
+namespace {
+// The file log, except that appends to the public topic fail while `fail_public` is set, as a
+// broker that goes away between the two appends of one request would make them.
+class FlakyLog final : public events::EventLog {
+ public:
+  explicit FlakyLog(std::shared_ptr<events::EventLog> inner) : inner_(std::move(inner)) {}
+  Status ensure_topics(const std::vector<events::TopicSpec>& topics) override { return inner_->ensure_topics(topics); }
+  Status append(std::string_view topic, std::string_view key, const std::vector<events::Event>& events) override {
+    if (fail_public && topic == "concord.delegations.v1")
+      return fail(events::log_error(events::LogFailure::unavailable, "broker unreachable"));
+    return inner_->append(topic, key, events);
+  }
+  Status replay(std::string_view topic, const std::function<Status(const events::Record&)>& visit) override {
+    return inner_->replay(topic, visit);
+  }
+  Result<std::unique_ptr<events::Subscription>> subscribe(const std::vector<std::string>& topics,
+                                                          const std::string& group) override {
+    return inner_->subscribe(topics, group);
+  }
+  bool healthy() override { return inner_->healthy(); }
+  bool fail_public = false;
+
+ private:
+  std::shared_ptr<events::EventLog> inner_;
+};
+}  // namespace
+
+TEST_F(ApiTest, a_change_whose_public_event_fails_is_not_applied_now_or_after_a_restart) {
+  stop();
+  std::shared_ptr<FlakyLog> flaky;
+  start(nullptr, [&](std::shared_ptr<events::EventLog> inner) {
+    flaky = std::make_shared<FlakyLog>(std::move(inner));
+    return flaky;
+  });
+  auto d = new_delegation("KG");
+  auto body = member_body("A", "minister");
+  body["contact"] = {{"email", "old@mfa.kg"}};
+  auto m = new_member(d, body);
+
+  flaky->fail_public = true;
+  expect_problem(patch("/v1/members/" + m, {{"contact", {{"email", "new@mfa.kg"}}}}), 503);
+  expect_problem(put("/v1/members/" + m + "/travel", {{"hotel", {{"name", "Hotel Minsk"}}}}), 503);
+  auto dropped = post("/v1/delegations/" + d + "/members", member_body("B", "expert"));
+  expect_problem(dropped, 503);
+  flaky->fail_public = false;
+
+  auto now = get("/v1/members/" + m);
+  EXPECT_EQ(now.body["contact"]["email"], "old@mfa.kg");
+  EXPECT_TRUE(now.body["travel"].is_null());
+  EXPECT_EQ(now.header("ETag"), "\"1\"");
+  EXPECT_EQ(get("/v1/delegations/" + d + "/members").body["items"].size(), 1u);
+
+  flaky.reset();  // the file log is released only once nothing holds it
+  restart();
+  now = get("/v1/members/" + m);
+  EXPECT_EQ(now.body["contact"]["email"], "old@mfa.kg");
+  EXPECT_TRUE(now.body["travel"].is_null());
+  EXPECT_EQ(get("/v1/delegations/" + d + "/members").body["items"].size(), 1u);
+  // Retried, the change lands whole.
+  EXPECT_EQ(patch("/v1/members/" + m, {{"contact", {{"email", "new@mfa.kg"}}}}).status, 200);
+  restart();
+  EXPECT_EQ(get("/v1/members/" + m).body["contact"]["email"], "new@mfa.kg");
+}
