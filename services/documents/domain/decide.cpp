@@ -247,7 +247,8 @@ Outcome record_signature(Draft& d, const RecordSignature& c, const State& state,
     return fail(Error::validation("/signed_at", "the signing time is in the future"));
   if (c.signed_at < ctx.now - kSigningMaxAge)
     return fail(Error::validation("/signed_at", "the signing time is more than 24 hours in the past"));
-  if (doc.agreed_at && c.signed_at < *doc.agreed_at)
+  // (to the second: signing times are usually written without fractions)
+  if (doc.agreed_at && c.signed_at < std::chrono::floor<std::chrono::seconds>(*doc.agreed_at))
     return fail(Error::validation("/signed_at", "the signing time is before the text was agreed"));
   nlohmann::json signature = nullptr;
   if (c.method == "ed25519") {
