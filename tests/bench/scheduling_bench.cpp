@@ -39,7 +39,9 @@ constexpr int kPerMeeting = 4;
 const Timestamp kDay0 = *parse_rfc3339("2025-01-01T00:00:00Z");
 constexpr auto kSlot = std::chrono::minutes(45);  // 30-minute meetings, 15 minutes apart
 
-std::string member_id(int i) { return "member-" + std::to_string(i); }
+std::string member_id(int i) {
+  return "member-" + std::to_string(i);
+}
 
 // n meetings over kVenues venues, never double-booking a venue or a person.
 State schedule_of(int n) {
@@ -57,8 +59,16 @@ State schedule_of(int n) {
     Venue venue{"venue-" + std::to_string(v), "Hall", "Minsk", "", "Europe/Minsk", 50, 10, 1};
     evolve(s, kTopic, "concord.scheduling.venue.created", {{"venue", to_json(venue)}}, kDay0);
   }
-  Visit visit{"visit", {{"en", "Bench"}}, "official_visit", "BY", "KG", std::chrono::floor<std::chrono::days>(kDay0),
-              std::chrono::floor<std::chrono::days>(kDay0) + std::chrono::days(365), "Europe/Minsk", "planned", 1};
+  Visit visit{"visit",
+              {{"en", "Bench"}},
+              "official_visit",
+              "BY",
+              "KG",
+              std::chrono::floor<std::chrono::days>(kDay0),
+              std::chrono::floor<std::chrono::days>(kDay0) + std::chrono::days(365),
+              "Europe/Minsk",
+              "planned",
+              1};
   evolve(s, kTopic, "concord.scheduling.visit.planned", {{"visit", to_json(visit)}}, kDay0);
   for (int i = 0; i < n; ++i) {
     Meeting m;
@@ -83,7 +93,8 @@ size_t full_scan(const State& s, const Draft& d) {
   size_t found = 0;
   for (const auto& [id, m] : s.meetings) {
     if (m.status != "scheduled") continue;
-    if (m.venue_id == d.venue_id && d.start < m.end + std::chrono::minutes(10) && m.start < d.end + std::chrono::minutes(10))
+    if (m.venue_id == d.venue_id && d.start < m.end + std::chrono::minutes(10) &&
+        m.start < d.end + std::chrono::minutes(10))
       ++found;
     for (const auto& p : d.participants)
       for (const auto& q : m.participants)
@@ -107,7 +118,8 @@ void conflict_check_figures() {
       Draft d;
       d.visit_id = "visit";
       d.kind = "expanded_format";
-      d.start = kDay0 + std::chrono::hours(3) + std::uniform_int_distribution<int>(0, slots * 45)(rng) * std::chrono::minutes(1);
+      d.start = kDay0 + std::chrono::hours(3) +
+                std::uniform_int_distribution<int>(0, slots * 45)(rng) * std::chrono::minutes(1);
       d.end = d.start + std::chrono::minutes(30);
       d.venue_id = "venue-" + std::to_string(std::uniform_int_distribution<int>(0, kVenues - 1)(rng));
       for (int j = 0; j < kPerMeeting; ++j)
@@ -125,10 +137,12 @@ void conflict_check_figures() {
     int iterations = 200000;
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < iterations; ++i) none += find_conflicts(s, free[i % free.size()], rules).size();
-    double free_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / iterations;
+    double free_us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / iterations;
     t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < iterations; ++i) conflicts += find_conflicts(s, drafts[i % drafts.size()], rules).size();
-    double indexed_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / iterations;
+    double indexed_us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / iterations;
     if (none != 0) std::printf("  (free drafts found %zu conflicts)\n", none);
     int scans = std::max(20, 2000000 / n);
     size_t found = 0;
@@ -141,12 +155,15 @@ void conflict_check_figures() {
     last = free_us;
     if (found == 0) std::printf("  (the scan found nothing: drafts do not overlap)\n");
   }
-  std::printf("free check, 1k -> 100k meetings (100x more): %.1fx the time; goal: sub-linear, < 10 µs at 100k.\n"
-              "A clashing check also builds the 409 body's conflict objects (JSON), which is most of its cost.\n\n",
-              last / first);
+  std::printf(
+      "free check, 1k -> 100k meetings (100x more): %.1fx the time; goal: sub-linear, < 10 µs at 100k.\n"
+      "A clashing check also builds the 409 body's conflict objects (JSON), which is most of its cost.\n\n",
+      last / first);
 }
 
-Result<auth::Principal> bench_auth_placeholder(std::optional<std::string_view>) { return fail(Error::unauthorized("")); }
+Result<auth::Principal> bench_auth_placeholder(std::optional<std::string_view>) {
+  return fail(Error::unauthorized(""));
+}
 
 int programme_figures(int seconds) {
   auto dir = std::filesystem::temp_directory_path() / ("concord-scheduling-bench-" + new_uuid_v7());
@@ -170,10 +187,12 @@ int programme_figures(int seconds) {
 
   auth::JwtConfig jwt{.algorithm = auth::Algorithm::hs256, .hs256_secret = std::string(48, 'k')};
   auto verifier = std::make_shared<auth::CachedVerifier>(*auth::Verifier::create(jwt));
-  auto token = *auth::mint(jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer}, .issued_at = clock.now()});
+  auto token =
+      *auth::mint(jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer}, .issued_at = clock.now()});
   int threads = 2;
-  http::Server server(http::ServerOptions{.service = "scheduling", .address = "127.0.0.1:0", .threads = threads, .access_log = false},
-                      std::move(router));
+  http::Server server(
+      http::ServerOptions{.service = "scheduling", .address = "127.0.0.1:0", .threads = threads, .access_log = false},
+      std::move(router));
   server.set_authenticator([&](std::optional<std::string_view> h) { return verifier->authenticate(h, clock.now()); });
   server.set_idempotency_store(cache.get());
   if (!server.start()) return 1;
@@ -188,17 +207,31 @@ int programme_figures(int seconds) {
     return r ? json::parse(r->body, nullptr, false) : json();
   };
   auto visit = call(http::Method::post, "/v1/visits",
-                    {{"title", {{"en", "Official visit to Minsk"}}}, {"kind", "official_visit"}, {"host_country", "BY"},
-                     {"guest_country", "KG"}, {"starts_on", "2025-09-28"}, {"ends_on", "2025-09-30"}, {"time_zone", "Europe/Minsk"}});
+                    {{"title", {{"en", "Official visit to Minsk"}}},
+                     {"kind", "official_visit"},
+                     {"host_country", "BY"},
+                     {"guest_country", "KG"},
+                     {"starts_on", "2025-09-28"},
+                     {"ends_on", "2025-09-30"},
+                     {"time_zone", "Europe/Minsk"}});
   std::string visit_id = visit["id"];
-  auto venue = call(http::Method::post, "/v1/venues", {{"name", "Palace of Independence"}, {"city", "Minsk"},
-                                                       {"time_zone", "Europe/Minsk"}, {"capacity", 40}, {"buffer_minutes", 15}});
+  auto venue = call(http::Method::post, "/v1/venues",
+                    {{"name", "Palace of Independence"},
+                     {"city", "Minsk"},
+                     {"time_zone", "Europe/Minsk"},
+                     {"capacity", 40},
+                     {"buffer_minutes", 15}});
   std::string host = new_uuid_v7(), guest = new_uuid_v7();
   std::vector<std::string> members;
   for (int i = 0; i < 12; ++i) members.push_back(new_uuid_v7());
   auto append = [&](const dlg::Made& m) {
-    events::Event e{.id = new_uuid_v7(), .source = "/concord/delegations", .type = m.type, .subject = m.subject,
-                    .time = clock.now(), .sequence = m.sequence, .data = m.data};
+    events::Event e{.id = new_uuid_v7(),
+                    .source = "/concord/delegations",
+                    .type = m.type,
+                    .subject = m.subject,
+                    .time = clock.now(),
+                    .sequence = m.sequence,
+                    .data = m.data};
     (void)log->append("concord.delegations.v1", m.key, {e});
   };
   append(dlg::delegation_registered(host, visit_id, "host", members[0], "BY"));
@@ -215,8 +248,13 @@ int programme_figures(int seconds) {
     std::snprintf(end, sizeof end, "2025-09-%02dT%02d:30:00+03:00", 28 + day, 10 + slot * 2);
     json who = {members[0], members[1], members[2 + (booked % 5) * 2], members[3 + (booked % 5) * 2]};
     auto r = call(http::Method::post, "/v1/visits/" + visit_id + "/meetings",
-                  {{"title", {{"en", "Talks " + std::to_string(booked)}, {"ru", "Переговоры"}}}, {"kind", "expanded_format"},
-                   {"start", start}, {"end", end}, {"venue_id", venue["id"]}, {"participants", who}, {"interpretation", {"ru", "ky"}}});
+                  {{"title", {{"en", "Talks " + std::to_string(booked)}, {"ru", "Переговоры"}}},
+                   {"kind", "expanded_format"},
+                   {"start", start},
+                   {"end", end},
+                   {"venue_id", venue["id"]},
+                   {"participants", who},
+                   {"interpretation", {"ru", "ky"}}});
     if (r.contains("id"))
       ++booked;
     else
@@ -235,20 +273,25 @@ int programme_figures(int seconds) {
 
   const std::string auth_header = "Authorization: Bearer " + token;
   auto run = [&](unsigned short port) {
-    return concord::bench::run_wrk({.url = "http://127.0.0.1:" + std::to_string(port) + path, .headers = {auth_header},
-                                    .connections = 16, .threads = 1, .seconds = seconds});
+    return concord::bench::run_wrk({.url = "http://127.0.0.1:" + std::to_string(port) + path,
+                                    .headers = {auth_header},
+                                    .connections = 16,
+                                    .threads = 1,
+                                    .seconds = seconds});
   };
   (void)concord::bench::run_wrk({.url = "http://127.0.0.1:" + std::to_string(bare.port()) + path, .seconds = 1});
   auto b = run(bare.port());
   auto c = run(server.port());
   if (!b || !c) return 1;
-  std::printf("GET /v1/visits/{id}/programme?tz=Asia/Bishkek: %d meetings, %zu-byte body, %d server threads, "
-              "wrk 1 thread 16 connections %d s, loopback\n",
-              booked, body.size(), threads, seconds);
+  std::printf(
+      "GET /v1/visits/{id}/programme?tz=Asia/Bishkek: %d meetings, %zu-byte body, %d server threads, "
+      "wrk 1 thread 16 connections %d s, loopback\n",
+      booked, body.size(), threads, seconds);
   std::printf("%-44s %12s %10s %10s %8s\n", "server", "requests/s", "p50 ms", "p99 ms", "non-2xx");
   concord::bench::print_row("bare Beast (same body)", *b);
   concord::bench::print_row("concord-scheduling (JWT, router, service)", *c);
-  std::printf("ratio scheduling/bare requests/s: %.2f; goal >= 0.50\n", c->requests_per_second / b->requests_per_second);
+  std::printf("ratio scheduling/bare requests/s: %.2f; goal >= 0.50\n",
+              c->requests_per_second / b->requests_per_second);
   server.stop();
   service->stop();
   service.reset();

@@ -225,9 +225,8 @@ SchedulingService::Response SchedulingService::update_visit(http::Request& r) {
 
 namespace {
 
-const std::vector<std::string_view> kMeetingFields = {"title",        "kind",           "start", "end",
-                                                      "venue_id",     "participants",   "interpretation",
-                                                      "notes"};
+const std::vector<std::string_view> kMeetingFields = {"title",    "kind",         "start",          "end",
+                                                      "venue_id", "participants", "interpretation", "notes"};
 
 }  // namespace
 
@@ -281,7 +280,8 @@ SchedulingService::Response SchedulingService::list_meetings(http::Request& r) {
     std::vector<const Meeting*> meetings;
     if (auto it = s.meetings_of_visit.find(visit->id); it != s.meetings_of_visit.end())
       for (const auto& id : it->second) meetings.push_back(&s.meetings.at(id));
-    std::stable_sort(meetings.begin(), meetings.end(), [](const Meeting* a, const Meeting* b) { return a->start < b->start; });
+    std::stable_sort(meetings.begin(), meetings.end(),
+                     [](const Meeting* a, const Meeting* b) { return a->start < b->start; });
     std::vector<json> out;
     for (const Meeting* m : meetings) out.push_back(meeting_view(s, *m));
     return out;
@@ -380,10 +380,12 @@ SchedulingService::Response SchedulingService::programme(http::Request& r, bool 
     if (!visit) return fail(Error::not_found("no visit with this id"));
     if (auto ok = may_read_programme(s, actor, visit_id, member_id); !ok) return fail(ok.error());
     ProgrammeQuery q{tz.value_or(visit->time_zone), member_id, lang};
-    std::string key = visit_id + '|' + q.time_zone + '|' + member_id.value_or("") + '|' + lang + (ics ? "|ics" : "|json");
+    std::string key =
+        visit_id + '|' + q.time_zone + '|' + member_id.value_or("") + '|' + lang + (ics ? "|ics" : "|json");
     {
       std::lock_guard lock(render_mutex_);
-      if (auto it = rendered_.find(key); it != rendered_.end() && it->second.first == s.revision) return it->second.second;
+      if (auto it = rendered_.find(key); it != rendered_.end() && it->second.first == s.revision)
+        return it->second.second;
     }
     std::string rendered = ics ? programme_ics(s, *visit, q) : programme_json(s, *visit, q).dump();
     std::lock_guard lock(render_mutex_);

@@ -38,15 +38,17 @@ std::unique_ptr<service::Service> make_service(service::ServiceContext& context)
 
 SchedulingService::SchedulingService(service::ServiceContext& context)
     : context_(context),
-      store_(context.log,
-             [](State& s, const std::string& topic, const events::Event& e) { evolve(s, topic, e.type, e.data, e.time); }),
+      store_(context.log, [](State& s, const std::string& topic,
+                             const events::Event& e) { evolve(s, topic, e.type, e.data, e.time); }),
       events_(context.name, context.clock, context.ids) {
   rules_.narrow_format_max_per_side =
       static_cast<int>(context.env.integer("CONCORD_NARROW_FORMAT_MAX_PER_SIDE", 4, 1, 100));
   hours_ = working_hours(context.env);
 }
 
-SchedulingService::~SchedulingService() { stop(); }
+SchedulingService::~SchedulingService() {
+  stop();
+}
 
 Status SchedulingService::recover() {
   // Members first, so the programme's precedence is right from the first request.

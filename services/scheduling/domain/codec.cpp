@@ -7,7 +7,9 @@ using nlohmann::json;
 namespace {
 
 // Each reader throws json::exception on a missing or mistyped field; the callers catch it once.
-std::string str(const json& j, const char* key) { return j.at(key).get<std::string>(); }
+std::string str(const json& j, const char* key) {
+  return j.at(key).get<std::string>();
+}
 
 std::optional<std::string> opt_str(const json& j, const char* key) {
   auto it = j.find(key);
@@ -181,7 +183,8 @@ std::optional<Member> member_from_json(const json& j) {
     m.full_name = loc(j, "full_name");
     m.position = loc(j, "position");
     m.rank = j.value("rank", "");
-    if (auto it = j.find("precedence_order"); it != j.end() && !it->is_null()) m.precedence_order = it->get<long long>();
+    if (auto it = j.find("precedence_order"); it != j.end() && !it->is_null())
+      m.precedence_order = it->get<long long>();
     m.is_head = j.value("is_head", false);
     m.languages = strings(j, "languages");
     m.time_zone = j.value("time_zone", "");

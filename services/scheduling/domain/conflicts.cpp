@@ -21,19 +21,18 @@ std::vector<Conflict> find_clashes(const State& state, const Draft& d, std::stri
     auto index = state.by_venue.find(*d.venue_id);
     if (venue && index != state.by_venue.end()) {
       auto buffer = std::chrono::minutes(venue->buffer_minutes);
-      index->second.overlapping(d.start - buffer, d.end + buffer,
-                                [&](const std::string& id, Timestamp start, Timestamp end) {
-                                  if (id == self) return;
-                                  out.push_back({{"kind", conflict_kind::venue_booked},
-                                                 {"message", "the venue is booked by another meeting (buffer of " +
-                                                                 std::to_string(venue->buffer_minutes) +
-                                                                 " minutes included)"},
-                                                 {"venue_id", *d.venue_id},
-                                                 {"meeting_id", id},
-                                                 {"start", format_rfc3339_utc(start)},
-                                                 {"end", format_rfc3339_utc(end)},
-                                                 {"buffer_minutes", venue->buffer_minutes}});
-                                });
+      index->second.overlapping(
+          d.start - buffer, d.end + buffer, [&](const std::string& id, Timestamp start, Timestamp end) {
+            if (id == self) return;
+            out.push_back({{"kind", conflict_kind::venue_booked},
+                           {"message", "the venue is booked by another meeting (buffer of " +
+                                           std::to_string(venue->buffer_minutes) + " minutes included)"},
+                           {"venue_id", *d.venue_id},
+                           {"meeting_id", id},
+                           {"start", format_rfc3339_utc(start)},
+                           {"end", format_rfc3339_utc(end)},
+                           {"buffer_minutes", venue->buffer_minutes}});
+          });
     }
   }
   for (size_t i = 0; i < d.participants.size(); ++i) {
@@ -115,15 +114,15 @@ void format_rules(const State& state, const Draft& d, const Rules& rules, const 
     for (const Member* m : known)
       if (side_of(state, *m) == side && m->rank != "interpreter") ++count;
     if (count > rules.narrow_format_max_per_side)
-      out.push_back({{"kind", conflict_kind::format_violation},
-                     {"format", d.kind},
-                     {"rule", "too_many_per_side"},
-                     {"side", side},
-                     {"count", count},
-                     {"max", rules.narrow_format_max_per_side},
-                     {"message", "a narrow_format meeting admits at most " +
-                                     std::to_string(rules.narrow_format_max_per_side) +
-                                     " members per side (interpreters not counted)"}});
+      out.push_back(
+          {{"kind", conflict_kind::format_violation},
+           {"format", d.kind},
+           {"rule", "too_many_per_side"},
+           {"side", side},
+           {"count", count},
+           {"max", rules.narrow_format_max_per_side},
+           {"message", "a narrow_format meeting admits at most " + std::to_string(rules.narrow_format_max_per_side) +
+                           " members per side (interpreters not counted)"}});
   }
 }
 

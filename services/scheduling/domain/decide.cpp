@@ -25,10 +25,13 @@ NewEvent venue_event(const char* verb, const Venue& v) {
 
 NewEvent meeting_event(const char* verb, const Meeting& m, json extra = json::object()) {
   extra["meeting"] = to_json(m);
-  return {std::string("concord.scheduling.meeting.") + verb, "meeting/" + m.id, m.visit_id, m.version, std::move(extra)};
+  return {std::string("concord.scheduling.meeting.") + verb, "meeting/" + m.id, m.visit_id, m.version,
+          std::move(extra)};
 }
 
-json strings_json(const std::vector<std::string>& v) { return json(v); }
+json strings_json(const std::vector<std::string>& v) {
+  return json(v);
+}
 
 Status check_venue(const CreateVenue& v) {
   std::vector<FieldError> errors;
@@ -78,7 +81,9 @@ std::string zone_of(const State& s, const Meeting& m, const Visit& visit) {
   return visit.time_zone;
 }
 
-Draft draft_of(const Meeting& m) { return Draft{m.visit_id, m.kind, m.start, m.end, m.venue_id, m.participants}; }
+Draft draft_of(const Meeting& m) {
+  return Draft{m.visit_id, m.kind, m.start, m.end, m.venue_id, m.participants};
+}
 
 bool allowed_transition(const std::string& from, const std::string& to) {
   if (from == to) return true;
@@ -131,10 +136,11 @@ Decision decide(const State& s, const UpdateVenue& c, const Context& ctx) {
 
 Decision decide(const State&, const PlanVisit& c, const Context& ctx) {
   if (auto ok = require_officer(ctx); !ok) return fail(ok.error());
-  Visit v{ctx.ids->next(), c.title, c.kind, c.host_country, c.guest_country, c.starts_on, c.ends_on, c.time_zone,
-          "planned", 1};
+  Visit v{ctx.ids->next(), c.title,   c.kind,      c.host_country, c.guest_country,
+          c.starts_on,     c.ends_on, c.time_zone, "planned",      1};
   if (auto ok = check_visit(v); !ok) return fail(ok.error());
-  return std::vector<NewEvent>{{"concord.scheduling.visit.planned", "visit/" + v.id, v.id, v.version, {{"visit", to_json(v)}}}};
+  return std::vector<NewEvent>{
+      {"concord.scheduling.visit.planned", "visit/" + v.id, v.id, v.version, {{"visit", to_json(v)}}}};
 }
 
 Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
@@ -187,7 +193,10 @@ Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
     if (!conflicts.empty()) return fail(conflicts_error(std::move(conflicts)));
   }
   ++v.version;
-  return std::vector<NewEvent>{{"concord.scheduling.visit.updated", "visit/" + v.id, v.id, v.version,
+  return std::vector<NewEvent>{{"concord.scheduling.visit.updated",
+                                "visit/" + v.id,
+                                v.id,
+                                v.version,
                                 {{"visit", to_json(v)}, {"changed", changed}}}};
 }
 
@@ -267,9 +276,9 @@ Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx) {
     step.start = next.start;
     step.end = next.end;
     ++step.version;
-    out.push_back(meeting_event("rescheduled", step,
-                                {{"previous_start", format_rfc3339_utc(current->start)},
-                                 {"previous_end", format_rfc3339_utc(current->end)}}));
+    out.push_back(meeting_event(
+        "rescheduled", step,
+        {{"previous_start", format_rfc3339_utc(current->start)}, {"previous_end", format_rfc3339_utc(current->end)}}));
   }
   if (venue_changed) {
     step.venue_id = next.venue_id;
@@ -280,8 +289,8 @@ Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx) {
   if (!added.empty() || !removed.empty()) {
     step.participants = next.participants;
     ++step.version;
-    out.push_back(
-        meeting_event("participants_changed", step, {{"added", strings_json(added)}, {"removed", strings_json(removed)}}));
+    out.push_back(meeting_event("participants_changed", step,
+                                {{"added", strings_json(added)}, {"removed", strings_json(removed)}}));
   }
   if (!changed.empty()) {
     step.title = next.title;

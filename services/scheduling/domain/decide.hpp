@@ -35,8 +35,8 @@ using Decision = Result<std::vector<NewEvent>>;
 inline const std::vector<std::string_view> kVisitKinds = {"official_visit", "working_visit", "commission_session"};
 inline const std::vector<std::string_view> kVisitStatuses = {"planned", "confirmed", "completed", "cancelled"};
 inline const std::vector<std::string_view> kMeetingKinds = {
-    "tete_a_tete",       "narrow_format", "expanded_format", "plenary_session", "signing_ceremony",
-    "press_statement",   "working_lunch", "site_visit",      "cultural_programme", "transfer"};
+    "tete_a_tete",     "narrow_format", "expanded_format", "plenary_session",    "signing_ceremony",
+    "press_statement", "working_lunch", "site_visit",      "cultural_programme", "transfer"};
 
 struct CreateVenue {
   std::string name, city, address, time_zone;

@@ -55,7 +55,7 @@ struct Meeting {
   Timestamp start{};
   Timestamp end{};
   std::optional<std::string> venue_id;
-  std::string time_zone;  // the venue's, else the visit's
+  std::string time_zone;                  // the venue's, else the visit's
   std::vector<std::string> participants;  // precedence order
   std::vector<std::string> interpretation;
   std::string notes;

@@ -109,10 +109,18 @@ std::string ics_escape(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
-      case '\n': out += "\\n"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
       case '\r':
         if (i + 1 < text.size() && text[i + 1] == '\n') break;
         out += "\\n";
@@ -213,7 +221,8 @@ Result<json> free_slots(const State& s, const Visit& visit, const std::vector<st
   std::vector<std::pair<Timestamp, Timestamp>> busy;
   for (const auto& p : participants)
     if (auto it = s.by_participant.find(p); it != s.by_participant.end())
-      it->second.overlapping(*from, *to, [&](const std::string&, Timestamp a, Timestamp b) { busy.emplace_back(a, b); });
+      it->second.overlapping(*from, *to,
+                             [&](const std::string&, Timestamp a, Timestamp b) { busy.emplace_back(a, b); });
   if (venue)
     if (auto it = s.by_venue.find(venue->id); it != s.by_venue.end()) {
       auto buffer = std::chrono::minutes(venue->buffer_minutes);
@@ -237,12 +246,9 @@ Result<json> free_slots(const State& s, const Visit& visit, const std::vector<st
     if (cursor >= *to) break;
   }
   if (cursor < *to) emit(cursor, *to);
-  return json{{"visit_id", visit.id},
-              {"date", format_date(date)},
-              {"time_zone", visit.time_zone},
-              {"duration_minutes", duration.count()},
-              {"participants", participants},
-              {"venue_id", venue_id ? json(*venue_id) : json(nullptr)},
+  return json{{"visit_id", visit.id},         {"date", format_date(date)},
+              {"time_zone", visit.time_zone}, {"duration_minutes", duration.count()},
+              {"participants", participants}, {"venue_id", venue_id ? json(*venue_id) : json(nullptr)},
               {"slots", std::move(slots)}};
 }
 

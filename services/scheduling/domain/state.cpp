@@ -17,16 +17,28 @@ auto* find_in(const Map& map, std::string_view id) {
 }
 }  // namespace
 
-const Venue* State::venue(std::string_view id) const { return find_in(venues, id); }
-const Visit* State::visit(std::string_view id) const { return find_in(visits, id); }
-const Meeting* State::meeting(std::string_view id) const { return find_in(meetings, id); }
-const Member* State::member(std::string_view id) const { return find_in(members, id); }
-const Delegation* State::delegation(std::string_view id) const { return find_in(delegations, id); }
+const Venue* State::venue(std::string_view id) const {
+  return find_in(venues, id);
+}
+const Visit* State::visit(std::string_view id) const {
+  return find_in(visits, id);
+}
+const Meeting* State::meeting(std::string_view id) const {
+  return find_in(meetings, id);
+}
+const Member* State::member(std::string_view id) const {
+  return find_in(members, id);
+}
+const Delegation* State::delegation(std::string_view id) const {
+  return find_in(delegations, id);
+}
 
 int rank_order(std::string_view rank) {
   static constexpr std::array<std::string_view, 12> ranks = {
-      "head_of_state", "head_of_government", "deputy_head_of_government", "minister", "ambassador", "deputy_minister",
-      "head_of_agency", "official", "adviser", "expert", "interpreter", "support_staff"};
+      "head_of_state",  "head_of_government", "deputy_head_of_government",
+      "minister",       "ambassador",         "deputy_minister",
+      "head_of_agency", "official",           "adviser",
+      "expert",         "interpreter",        "support_staff"};
   for (size_t i = 0; i < ranks.size(); ++i)
     if (ranks[i] == rank) return static_cast<int>(i);
   return static_cast<int>(ranks.size());

@@ -69,9 +69,14 @@ class SchedulingRestart : public ::testing::TestWithParam<LogKind> {
     }
   }
 
-  json meeting(const std::string& start, const std::string& end, std::vector<std::string> who, const std::string& kind) {
-    return {{"title", {{"en", "Talks"}, {"ru", "Переговоры"}}}, {"kind", kind}, {"start", start}, {"end", end},
-            {"venue_id", venue_}, {"participants", who}};
+  json meeting(const std::string& start, const std::string& end, std::vector<std::string> who,
+               const std::string& kind) {
+    return {{"title", {{"en", "Talks"}, {"ru", "Переговоры"}}},
+            {"kind", kind},
+            {"start", start},
+            {"end", end},
+            {"venue_id", venue_},
+            {"participants", who}};
   }
 
   TempDir data_;
@@ -82,25 +87,33 @@ class SchedulingRestart : public ::testing::TestWithParam<LogKind> {
 
 TEST_P(SchedulingRestart, killed_and_restarted_it_serves_the_same_programme_and_still_sees_conflicts) {
   auto venue = call(Method::post, "/v1/venues",
-                    {{"name", "Ala-Archa residence"}, {"city", "Bishkek"}, {"time_zone", "Asia/Bishkek"},
-                     {"capacity", 10}, {"buffer_minutes", 10}});
+                    {{"name", "Ala-Archa residence"},
+                     {"city", "Bishkek"},
+                     {"time_zone", "Asia/Bishkek"},
+                     {"capacity", 10},
+                     {"buffer_minutes", 10}});
   ASSERT_EQ(venue.status, 201) << venue.body;
   venue_ = venue.json["id"].get<std::string>();
   auto visit = call(Method::post, "/v1/visits",
-                    {{"title", {{"en", "Commission session in Bishkek"}}}, {"kind", "commission_session"},
-                     {"host_country", "KG"}, {"guest_country", "BY"}, {"starts_on", "2025-09-28"},
-                     {"ends_on", "2025-09-29"}, {"time_zone", "Asia/Bishkek"}});
+                    {{"title", {{"en", "Commission session in Bishkek"}}},
+                     {"kind", "commission_session"},
+                     {"host_country", "KG"},
+                     {"guest_country", "BY"},
+                     {"starts_on", "2025-09-28"},
+                     {"ends_on", "2025-09-29"},
+                     {"time_zone", "Asia/Bishkek"}});
   ASSERT_EQ(visit.status, 201) << visit.body;
   std::string visit_id = visit.json["id"];
 
   // The delegations arrive while the service is down: the restart must replay them.
   process_->kill9();
   std::string host = new_uuid_v7(), guest = new_uuid_v7(), hh = new_uuid_v7(), gh = new_uuid_v7(), hm = new_uuid_v7();
-  append_delegations({dlg::delegation_registered(host, visit_id, "host", hh, "KG"),
-                      dlg::delegation_registered(guest, visit_id, "guest", gh, "BY"),
-                      dlg::member_added({hh, host, visit_id, "Host Head", "head_of_government", true, {}, "Asia/Bishkek"}),
-                      dlg::member_added({gh, guest, visit_id, "Guest Head", "head_of_government", true}),
-                      dlg::member_added({hm, host, visit_id, "Host Minister", "minister", false, {}, "Asia/Bishkek"})});
+  append_delegations(
+      {dlg::delegation_registered(host, visit_id, "host", hh, "KG"),
+       dlg::delegation_registered(guest, visit_id, "guest", gh, "BY"),
+       dlg::member_added({hh, host, visit_id, "Host Head", "head_of_government", true, {}, "Asia/Bishkek"}),
+       dlg::member_added({gh, guest, visit_id, "Guest Head", "head_of_government", true}),
+       dlg::member_added({hm, host, visit_id, "Host Minister", "minister", false, {}, "Asia/Bishkek"})});
   ASSERT_TRUE(process_->start()) << process_->last_error();
 
   auto tete = call(Method::post, "/v1/visits/" + visit_id + "/meetings",
@@ -116,7 +129,8 @@ TEST_P(SchedulingRestart, killed_and_restarted_it_serves_the_same_programme_and_
                     meeting("2025-09-28T13:00:00+06:00", "2025-09-28T14:00:00+06:00", {hh, gh, hm}, "working_lunch"));
   ASSERT_EQ(lunch.status, 201) << lunch.body;
   std::string lunch_id = lunch.json["id"];
-  ASSERT_EQ(call(Method::post, "/v1/meetings/" + lunch_id + "/cancel", {{"reason", "moved to the evening"}}).status, 200);
+  ASSERT_EQ(call(Method::post, "/v1/meetings/" + lunch_id + "/cancel", {{"reason", "moved to the evening"}}).status,
+            200);
 
   auto snapshot = [&] {
     return std::vector<std::string>{call(Method::get, "/v1/venues/" + venue_).body,

@@ -34,7 +34,8 @@ Result<auth::Principal> fake_auth(std::optional<std::string_view> header) {
   if (h.starts_with("Bearer member ")) {
     auto rest = h.substr(14);
     auto space = rest.find(' ');
-    return auth::Principal{"member", {auth::Role::delegation_member}, rest.substr(0, space), rest.substr(space + 1), {}};
+    return auth::Principal{
+        "member", {auth::Role::delegation_member}, rest.substr(0, space), rest.substr(space + 1), {}};
   }
   return fail(Error::unauthorized("the token is not valid"));
 }
@@ -61,8 +62,8 @@ class SchedulingApi : public ::testing::Test {
     service_->mount(router);
     ASSERT_TRUE(service_->recover());
     service_->start();
-    server_ = std::make_unique<http::Server>(http::ServerOptions{.service = "scheduling", .threads = 4, .access_log = false},
-                                             std::move(router));
+    server_ = std::make_unique<http::Server>(
+        http::ServerOptions{.service = "scheduling", .threads = 4, .access_log = false}, std::move(router));
     server_->set_authenticator(fake_auth);
     server_->set_idempotency_store(cache_.get());
     ASSERT_TRUE(server_->start());
@@ -90,7 +91,9 @@ class SchedulingApi : public ::testing::Test {
   Reply post(const std::string& path, const json& body, const std::string& who = "officer") {
     return call(http::Method::post, path, body, who);
   }
-  Reply get(const std::string& path, const std::string& who = "officer") { return call(http::Method::get, path, nullptr, who); }
+  Reply get(const std::string& path, const std::string& who = "officer") {
+    return call(http::Method::get, path, nullptr, who);
+  }
 
   void append_delegation_event(const dlg::Made& made) {
     events::Event e;
@@ -115,8 +118,8 @@ class SchedulingApi : public ::testing::Test {
     return condition();
   }
 
-  json meeting_body(const char* start, const char* end, std::vector<std::string> who, std::string kind = "expanded_format",
-                    std::optional<std::string> venue = std::nullopt) {
+  json meeting_body(const char* start, const char* end, std::vector<std::string> who,
+                    std::string kind = "expanded_format", std::optional<std::string> venue = std::nullopt) {
     return {{"title", {{"en", "Talks"}, {"ru", "Переговоры"}}},
             {"kind", kind},
             {"start", start},
@@ -137,21 +140,28 @@ class SchedulingApi : public ::testing::Test {
                                      {"time_zone", "Europe/Minsk"}});
     ASSERT_EQ(visit.status, 201) << visit.text;
     visit_ = visit.body["id"].get<std::string>();
-    auto hall = post("/v1/venues", {{"name", "Palace of Independence"}, {"city", "Minsk"}, {"address", "Pobediteley Ave 11"},
-                                    {"time_zone", "Europe/Minsk"}, {"capacity", 10}, {"buffer_minutes", 15}});
+    auto hall = post("/v1/venues", {{"name", "Palace of Independence"},
+                                    {"city", "Minsk"},
+                                    {"address", "Pobediteley Ave 11"},
+                                    {"time_zone", "Europe/Minsk"},
+                                    {"capacity", 10},
+                                    {"buffer_minutes", 15}});
     ASSERT_EQ(hall.status, 201) << hall.text;
     hall_ = hall.body["id"].get<std::string>();
-    auto small = post("/v1/venues", {{"name", "Small room"}, {"city", "Minsk"}, {"time_zone", "Europe/Minsk"}, {"capacity", 3}});
+    auto small =
+        post("/v1/venues", {{"name", "Small room"}, {"city", "Minsk"}, {"time_zone", "Europe/Minsk"}, {"capacity", 3}});
     small_ = small.body["id"].get<std::string>();
     for (auto* id : {&hh_, &gh_, &hm1_, &hm2_, &hm3_, &hm4_, &hm5_, &gm1_, &hi_, &gi_, &gw_, &host_, &guest_})
       *id = new_uuid_v7();
     append_delegation_event(dlg::delegation_registered(host_, visit_, "host", hh_, "BY"));
     append_delegation_event(dlg::delegation_registered(guest_, visit_, "guest", gh_, "KG"));
     append_delegation_event(dlg::member_added({hh_, host_, visit_, "Host Head", "head_of_state", true}));
-    append_delegation_event(dlg::member_added({gh_, guest_, visit_, "Guest Head", "head_of_state", true, {}, "Asia/Bishkek"}));
+    append_delegation_event(
+        dlg::member_added({gh_, guest_, visit_, "Guest Head", "head_of_state", true, {}, "Asia/Bishkek"}));
     int n = 1;
     for (auto* id : {&hm1_, &hm2_, &hm3_, &hm4_, &hm5_})
-      append_delegation_event(dlg::member_added({*id, host_, visit_, "Host Minister " + std::to_string(n++), "minister"}));
+      append_delegation_event(
+          dlg::member_added({*id, host_, visit_, "Host Minister " + std::to_string(n++), "minister"}));
     append_delegation_event(dlg::member_added({gm1_, guest_, visit_, "Guest Minister", "minister"}));
     append_delegation_event(dlg::member_added({hi_, host_, visit_, "Host Interpreter", "interpreter"}));
     append_delegation_event(dlg::member_added({gi_, guest_, visit_, "Guest Interpreter", "interpreter"}));
@@ -161,9 +171,10 @@ class SchedulingApi : public ::testing::Test {
     // The view is current once every member is known and the withdrawal has been applied.
     ASSERT_TRUE(eventually([&] {
       auto known = post(meetings_path() + "?dry_run=true",
-                        meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_, hm1_, hm2_, hm3_, hm4_, hm5_, gm1_, hi_, gi_}));
-      auto withdrawn_seen = post(meetings_path() + "?dry_run=true",
-                                 meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {gw_}));
+                        meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z",
+                                     {hh_, gh_, hm1_, hm2_, hm3_, hm4_, hm5_, gm1_, hi_, gi_}));
+      auto withdrawn_seen =
+          post(meetings_path() + "?dry_run=true", meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {gw_}));
       return known.status == 200 && withdrawn_seen.status == 409 &&
              withdrawn_seen.body["conflicts"][0]["kind"] == "withdrawn_participant";
     })) << "the delegations view never caught up";
@@ -225,23 +236,30 @@ TEST_F(SchedulingApi, every_field_error_is_reported_with_its_pointer) {
   auto end_first = post(meetings_path(), meeting_body("2025-09-28T08:00:00Z", "2025-09-28T07:00:00Z", {hh_}));
   EXPECT_EQ(end_first.status, 400);
   EXPECT_EQ(end_first.body["errors"][0]["pointer"], "/end");
-  EXPECT_EQ(post("/v1/visits/" + new_uuid_v7() + "/meetings", meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {})).status, 404);
-  EXPECT_EQ(call(http::Method::post, meetings_path(), nullptr, "officer", [] {
-              http::Headers h;
-              h.set("Content-Type", "application/json");
-              return h;
-            }()).status,
+  EXPECT_EQ(post("/v1/visits/" + new_uuid_v7() + "/meetings",
+                 meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {}))
+                .status,
+            404);
+  EXPECT_EQ(call(http::Method::post, meetings_path(), nullptr, "officer",
+                 [] {
+                   http::Headers h;
+                   h.set("Content-Type", "application/json");
+                   return h;
+                 }())
+                .status,
             400);
 }
 
 TEST_F(SchedulingApi, each_conflict_kind_is_in_the_409_body) {
-  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status,
+            201);
   auto buffer = post(meetings_path(), meeting_body("2025-09-28T08:05:00Z", "2025-09-28T09:00:00Z", {hm1_}));
   expect_conflict(buffer);
   EXPECT_THAT(kinds(buffer), ::testing::ElementsAre("venue_booked"));
   EXPECT_EQ(buffer.body["conflicts"][0]["buffer_minutes"], 15);
 
-  auto busy = post(meetings_path(), meeting_body("2025-09-28T07:30:00Z", "2025-09-28T08:30:00Z", {hh_}, "site_visit", small_));
+  auto busy =
+      post(meetings_path(), meeting_body("2025-09-28T07:30:00Z", "2025-09-28T08:30:00Z", {hh_}, "site_visit", small_));
   expect_conflict(busy);
   EXPECT_THAT(kinds(busy), ::testing::ElementsAre("participant_double_booked"));
   EXPECT_EQ(busy.body["conflicts"][0]["member_id"], hh_);
@@ -250,7 +268,8 @@ TEST_F(SchedulingApi, each_conflict_kind_is_in_the_409_body) {
   expect_conflict(outside);
   EXPECT_THAT(kinds(outside), ::testing::ElementsAre("outside_visit_dates"));
 
-  auto crowded = post(meetings_path(), meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {hm1_, hm2_, hm3_, hm4_}, "working_lunch", small_));
+  auto crowded = post(meetings_path(), meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z",
+                                                    {hm1_, hm2_, hm3_, hm4_}, "working_lunch", small_));
   expect_conflict(crowded);
   EXPECT_THAT(kinds(crowded), ::testing::ElementsAre("venue_over_capacity"));
 
@@ -259,14 +278,18 @@ TEST_F(SchedulingApi, each_conflict_kind_is_in_the_409_body) {
   expect_conflict(people);
   EXPECT_THAT(kinds(people), ::testing::ElementsAre("unknown_participant", "withdrawn_participant"));
 
-  auto tete = post(meetings_path(), meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {hh_, gh_, hm1_}, "tete_a_tete"));
+  auto tete = post(meetings_path(),
+                   meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {hh_, gh_, hm1_}, "tete_a_tete"));
   expect_conflict(tete);
   EXPECT_THAT(kinds(tete), ::testing::ElementsAre("format_violation"));
   EXPECT_EQ(tete.body["conflicts"][0]["rule"], "heads_and_interpreters_only");
-  EXPECT_EQ(post(meetings_path(), meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {hh_, gh_, hi_, gi_}, "tete_a_tete")).status, 201);
+  EXPECT_EQ(post(meetings_path(),
+                 meeting_body("2025-09-29T07:00:00Z", "2025-09-29T08:00:00Z", {hh_, gh_, hi_, gi_}, "tete_a_tete"))
+                .status,
+            201);
 
-  auto narrow = post(meetings_path(),
-                     meeting_body("2025-09-29T10:00:00Z", "2025-09-29T11:00:00Z", {hh_, hm1_, hm2_, hm3_, hm4_, gm1_}, "narrow_format"));
+  auto narrow = post(meetings_path(), meeting_body("2025-09-29T10:00:00Z", "2025-09-29T11:00:00Z",
+                                                   {hh_, hm1_, hm2_, hm3_, hm4_, gm1_}, "narrow_format"));
   expect_conflict(narrow);
   EXPECT_THAT(kinds(narrow), ::testing::ElementsAre("format_violation", "format_violation"));
   EXPECT_EQ(narrow.body["conflicts"][0]["rule"], "head_of_delegation_required");
@@ -274,13 +297,16 @@ TEST_F(SchedulingApi, each_conflict_kind_is_in_the_409_body) {
 }
 
 TEST_F(SchedulingApi, dry_run_checks_and_books_nothing) {
-  auto dry = post(meetings_path() + "?dry_run=true", meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_}));
+  auto dry =
+      post(meetings_path() + "?dry_run=true", meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_}));
   ASSERT_EQ(dry.status, 200) << dry.text;
   EXPECT_EQ(dry.body["dry_run"], true);
   EXPECT_EQ(dry.body["conflicts"], json::array());
   EXPECT_EQ(get(meetings_path()).body["items"].size(), 0u);
-  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
-  auto clash = post(meetings_path() + "?dry_run=true", meeting_body("2025-09-28T07:30:00Z", "2025-09-28T08:00:00Z", {hh_}));
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status,
+            201);
+  auto clash =
+      post(meetings_path() + "?dry_run=true", meeting_body("2025-09-28T07:30:00Z", "2025-09-28T08:00:00Z", {hh_}));
   expect_conflict(clash);
   EXPECT_EQ(get(meetings_path()).body["items"].size(), 1u);
 }
@@ -323,7 +349,8 @@ TEST_F(SchedulingApi, changes_need_a_current_if_match) {
   ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T12:00:00Z", "2025-09-28T13:00:00Z", {hm1_})).status, 201);
   http::Headers v2;
   v2.set("If-Match", "\"2\"");
-  auto clash = call(http::Method::patch, path, {{"start", "2025-09-28T12:30:00Z"}, {"end", "2025-09-28T13:30:00Z"}}, "officer", v2);
+  auto clash = call(http::Method::patch, path, {{"start", "2025-09-28T12:30:00Z"}, {"end", "2025-09-28T13:30:00Z"}},
+                    "officer", v2);
   expect_conflict(clash);
   EXPECT_EQ(get(path).body["version"], 2);
 }
@@ -350,7 +377,8 @@ TEST_F(SchedulingApi, cancelling_needs_a_reason_and_frees_the_slot) {
   ASSERT_EQ(cancelled.status, 200) << cancelled.text;
   EXPECT_EQ(cancelled.body["status"], "cancelled");
   EXPECT_EQ(post(path + "/cancel", {{"reason", "again"}}).status, 409);
-  EXPECT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  EXPECT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status,
+            201);
   auto ics = get("/v1/visits/" + visit_ + "/programme.ics");
   EXPECT_NE(ics.text.find("STATUS:CANCELLED"), std::string::npos);
 }
@@ -358,9 +386,11 @@ TEST_F(SchedulingApi, cancelling_needs_a_reason_and_frees_the_slot) {
 TEST_F(SchedulingApi, officers_write_and_members_read_their_own_visit_and_programme) {
   std::string me = "member " + gm1_ + " " + guest_;
   EXPECT_EQ(get("/v1/visits", "").status, 401);
-  EXPECT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {gm1_}), me).status, 403);
+  EXPECT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {gm1_}), me).status,
+            403);
   EXPECT_EQ(post("/v1/venues", {{"name", "x"}, {"time_zone", "UTC"}, {"capacity", 1}}, "integrator").status, 403);
-  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status,
+            201);
   ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T09:00:00Z", "2025-09-28T10:00:00Z", {gm1_})).status, 201);
 
   auto whole = get("/v1/visits/" + visit_ + "/programme", me);
@@ -376,8 +406,12 @@ TEST_F(SchedulingApi, officers_write_and_members_read_their_own_visit_and_progra
   EXPECT_EQ(get("/v1/visits", me).body["items"].size(), 1u);
 
   // A member of another visit's delegation sees none of it.
-  auto other = post("/v1/visits", {{"title", {{"en", "Other"}}}, {"kind", "working_visit"}, {"host_country", "KG"},
-                                   {"guest_country", "BY"}, {"starts_on", "2025-10-01"}, {"ends_on", "2025-10-02"},
+  auto other = post("/v1/visits", {{"title", {{"en", "Other"}}},
+                                   {"kind", "working_visit"},
+                                   {"host_country", "KG"},
+                                   {"guest_country", "BY"},
+                                   {"starts_on", "2025-10-01"},
+                                   {"ends_on", "2025-10-02"},
                                    {"time_zone", "Asia/Bishkek"}});
   std::string stranger = "member " + new_uuid_v7() + " " + new_uuid_v7();
   EXPECT_EQ(get("/v1/visits/" + visit_ + "/programme", stranger).status, 403);
@@ -388,7 +422,8 @@ TEST_F(SchedulingApi, officers_write_and_members_read_their_own_visit_and_progra
 }
 
 TEST_F(SchedulingApi, programme_in_bishkek_time_and_bad_zone_is_400) {
-  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T19:30:00Z", "2025-09-28T20:30:00Z", {hh_, gh_})).status, 201);
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T19:30:00Z", "2025-09-28T20:30:00Z", {hh_, gh_})).status,
+            201);
   auto p = get("/v1/visits/" + visit_ + "/programme?tz=Asia/Bishkek");
   ASSERT_EQ(p.status, 200) << p.text;
   EXPECT_EQ(p.body["time_zone"], "Asia/Bishkek");
@@ -402,7 +437,8 @@ TEST_F(SchedulingApi, programme_in_bishkek_time_and_bad_zone_is_400) {
 }
 
 TEST_F(SchedulingApi, free_slots_of_people_and_a_venue) {
-  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status, 201);
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status,
+            201);
   auto r = get("/v1/visits/" + visit_ + "/free-slots?participants=" + hh_ + "," + hm1_ + "&venue_id=" + hall_ +
                "&duration=PT45M&date=2025-09-28");
   ASSERT_EQ(r.status, 200) << r.text;
@@ -420,12 +456,13 @@ TEST_F(SchedulingApi, writes_the_calendar_before_and_after_changes) {
   auto created = post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_, hi_}));
   ASSERT_EQ(created.status, 201);
   std::string id = created.body["id"].get<std::string>();
-  ASSERT_EQ(post(meetings_path(), {{"title", {{"en", "Wreath-laying; Victory Square, with honours \\ long title that needs folding"}}},
-                                   {"kind", "cultural_programme"},
-                                   {"start", "2025-09-29T06:00:00Z"},
-                                   {"end", "2025-09-29T07:00:00Z"},
-                                   {"participants", {gm1_}},
-                                   {"notes", "Line one\nLine two, with a comma"}})
+  ASSERT_EQ(post(meetings_path(),
+                 {{"title", {{"en", "Wreath-laying; Victory Square, with honours \\ long title that needs folding"}}},
+                  {"kind", "cultural_programme"},
+                  {"start", "2025-09-29T06:00:00Z"},
+                  {"end", "2025-09-29T07:00:00Z"},
+                  {"participants", {gm1_}},
+                  {"notes", "Line one\nLine two, with a comma"}})
                 .status,
             201);
   auto before = get("/v1/visits/" + visit_ + "/programme.ics");
@@ -433,8 +470,8 @@ TEST_F(SchedulingApi, writes_the_calendar_before_and_after_changes) {
   EXPECT_EQ(before.headers.get("Content-Type").value_or(""), "text/calendar; charset=utf-8");
   http::Headers h;
   h.set("If-Match", "\"1\"");
-  ASSERT_EQ(call(http::Method::patch, "/v1/meetings/" + id, {{"start", "2025-09-28T09:00:00Z"}, {"end", "2025-09-28T10:00:00Z"}},
-                 "officer", h)
+  ASSERT_EQ(call(http::Method::patch, "/v1/meetings/" + id,
+                 {{"start", "2025-09-28T09:00:00Z"}, {"end", "2025-09-28T10:00:00Z"}}, "officer", h)
                 .status,
             200);
   auto after = get("/v1/visits/" + visit_ + "/programme.ics");

@@ -110,9 +110,10 @@ TEST_F(Decide, narrow_format_needs_both_heads) {
 }
 
 TEST_F(Decide, narrow_format_admits_at_most_four_per_side_by_default) {
-  schedule(meeting("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {"hh", "hm1", "hm2", "hm3", "hi", "gh"}, "narrow_format"));
-  auto e = refused(
-      meeting("2025-09-28T10:00:00Z", "2025-09-28T11:00:00Z", {"hh", "hm1", "hm2", "hm3", "hm4", "gh"}, "narrow_format"));
+  schedule(meeting("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {"hh", "hm1", "hm2", "hm3", "hi", "gh"},
+                   "narrow_format"));
+  auto e = refused(meeting("2025-09-28T10:00:00Z", "2025-09-28T11:00:00Z", {"hh", "hm1", "hm2", "hm3", "hm4", "gh"},
+                           "narrow_format"));
   EXPECT_THAT(kinds_of(e), ElementsAre("format_violation"));
   EXPECT_EQ(e.extensions["conflicts"][0]["rule"], "too_many_per_side");
   EXPECT_EQ(e.extensions["conflicts"][0]["side"], "host");
@@ -122,7 +123,8 @@ TEST_F(Decide, narrow_format_admits_at_most_four_per_side_by_default) {
 
 TEST_F(Decide, narrow_format_limit_is_configurable) {
   rules_.narrow_format_max_per_side = 2;
-  auto e = refused(meeting("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {"hh", "gh", "gm1", "gm2"}, "narrow_format"));
+  auto e =
+      refused(meeting("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {"hh", "gh", "gm1", "gm2"}, "narrow_format"));
   EXPECT_EQ(e.extensions["conflicts"][0]["side"], "guest");
   EXPECT_EQ(e.extensions["conflicts"][0]["max"], 2);
 }
@@ -131,11 +133,19 @@ TEST_F(Decide, reports_every_conflict_at_once) {
   schedule(meeting("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {"hh", "gh"}));
   auto m = meeting("2025-09-28T07:30:00Z", "2025-09-28T08:30:00Z", {"hh", "gh", "hm1", "ghost"}, "tete_a_tete");
   m.venue_id = small_;
-  schedule(scheduling::ScheduleMeeting{visit_, {{"en", "Other"}}, "site_visit", at("2025-09-28T07:00:00Z"),
-                                       at("2025-09-28T07:45:00Z"), small_, {}, {}, ""});
+  schedule(scheduling::ScheduleMeeting{visit_,
+                                       {{"en", "Other"}},
+                                       "site_visit",
+                                       at("2025-09-28T07:00:00Z"),
+                                       at("2025-09-28T07:45:00Z"),
+                                       small_,
+                                       {},
+                                       {},
+                                       ""});
   auto e = refused(m);
-  EXPECT_THAT(kinds_of(e), UnorderedElementsAre("venue_booked", "participant_double_booked", "participant_double_booked",
-                                                "venue_over_capacity", "unknown_participant", "format_violation"));
+  EXPECT_THAT(kinds_of(e),
+              UnorderedElementsAre("venue_booked", "participant_double_booked", "participant_double_booked",
+                                   "venue_over_capacity", "unknown_participant", "format_violation"));
   EXPECT_NE(e.detail.find("6 scheduling conflicts"), std::string::npos);
 }
 

@@ -31,7 +31,10 @@ inline nlohmann::json delegation_snapshot(const std::string& id, const std::stri
 
 inline Made delegation_registered(const std::string& id, const std::string& visit_id, const std::string& side,
                                   const std::optional<std::string>& head, const std::string& country = "BY") {
-  return {"concord.delegations.delegation.registered", id, "delegation/" + id, 1,
+  return {"concord.delegations.delegation.registered",
+          id,
+          "delegation/" + id,
+          1,
           {{"delegation", delegation_snapshot(id, visit_id, side, head, country)}}};
 }
 
@@ -68,13 +71,20 @@ inline nlohmann::json member_snapshot(const MemberSpec& m) {
 }
 
 inline Made member_added(const MemberSpec& m) {
-  return {"concord.delegations.member.added", m.delegation_id, "member/" + m.id, m.version, {{"member", member_snapshot(m)}}};
+  return {"concord.delegations.member.added",
+          m.delegation_id,
+          "member/" + m.id,
+          m.version,
+          {{"member", member_snapshot(m)}}};
 }
 
 inline Made member_withdrawn(MemberSpec m, const std::string& reason = "recalled") {
   m.status = "withdrawn";
   ++m.version;
-  return {"concord.delegations.member.withdrawn", m.delegation_id, "member/" + m.id, m.version,
+  return {"concord.delegations.member.withdrawn",
+          m.delegation_id,
+          "member/" + m.id,
+          m.version,
           {{"member", member_snapshot(m)}, {"reason", reason}}};
 }
 

@@ -51,13 +51,25 @@ TEST_F(Programme, minsk_evening_is_the_next_morning_in_bishkek) {
 }
 
 TEST_F(Programme, a_meeting_across_the_end_of_daylight_saving_keeps_its_length) {
-  auto berlin = must(PlanVisit{{{"en", "Working visit to Berlin"}}, "working_visit", "DE", "BY",
-                               *parse_date("2025-10-25"), *parse_date("2025-10-27"), "Europe/Berlin"})[0]
+  auto berlin = must(PlanVisit{{{"en", "Working visit to Berlin"}},
+                               "working_visit",
+                               "DE",
+                               "BY",
+                               *parse_date("2025-10-25"),
+                               *parse_date("2025-10-27"),
+                               "Europe/Berlin"})[0]
                     .data["visit"]["id"]
                     .get<std::string>();
   // 02:30 CEST to 03:00 CET on 26 October 2025: the clocks go back at 03:00, so 90 minutes.
-  ScheduleMeeting m{berlin, {{"en", "Night talks"}}, "working_lunch", at("2025-10-26T02:30:00+02:00"),
-                    at("2025-10-26T03:00:00+01:00"), std::nullopt, {}, {}, ""};
+  ScheduleMeeting m{berlin,
+                    {{"en", "Night talks"}},
+                    "working_lunch",
+                    at("2025-10-26T02:30:00+02:00"),
+                    at("2025-10-26T03:00:00+01:00"),
+                    std::nullopt,
+                    {},
+                    {},
+                    ""};
   schedule(m);
   auto p = programme_json(state_, *state_.visit(berlin), {"Europe/Berlin", {}, "en"});
   const auto& item = p["days"][1]["items"][0];
@@ -78,11 +90,25 @@ TEST_F(Programme, a_meeting_across_the_end_of_daylight_saving_keeps_its_length) 
     }
   EXPECT_TRUE(found);
   // The visit's last day ends at midnight CET (UTC+1), not CEST.
-  ScheduleMeeting late{berlin, {{"en", "Late"}}, "transfer", at("2025-10-27T22:30:00Z"), at("2025-10-27T22:59:00Z"),
-                       std::nullopt, {}, {}, ""};
+  ScheduleMeeting late{berlin,
+                       {{"en", "Late"}},
+                       "transfer",
+                       at("2025-10-27T22:30:00Z"),
+                       at("2025-10-27T22:59:00Z"),
+                       std::nullopt,
+                       {},
+                       {},
+                       ""};
   schedule(late);
-  ScheduleMeeting too_late{berlin, {{"en", "Too late"}}, "transfer", at("2025-10-27T23:00:00Z"),
-                           at("2025-10-27T23:30:00Z"), std::nullopt, {}, {}, ""};
+  ScheduleMeeting too_late{berlin,
+                           {{"en", "Too late"}},
+                           "transfer",
+                           at("2025-10-27T23:00:00Z"),
+                           at("2025-10-27T23:30:00Z"),
+                           std::nullopt,
+                           {},
+                           {},
+                           ""};
   EXPECT_THAT(kinds_of(refused(too_late)), ::testing::ElementsAre("outside_visit_dates"));
 }
 
@@ -155,7 +181,7 @@ TEST_F(Programme, free_slots_leave_out_busy_participants_and_the_venue_buffer) {
   EXPECT_EQ(slots[0]["start"], "2025-09-28T06:00:00Z");  // 09:00 in Minsk
   EXPECT_EQ(slots[0]["end"], "2025-09-28T06:45:00Z");    // the hall's 15-minute buffer
   EXPECT_EQ(slots[1]["start"], "2025-09-28T08:15:00Z");
-  EXPECT_EQ(slots[1]["end"], "2025-09-28T16:00:00Z");    // 19:00 in Minsk
+  EXPECT_EQ(slots[1]["end"], "2025-09-28T16:00:00Z");  // 19:00 in Minsk
   EXPECT_EQ(slots[1]["start_local"], "2025-09-28T11:15:00+03:00");
 
   auto hour = free_slots(state_, visit(), {"hh"}, hall_, std::chrono::minutes(60), *parse_date("2025-09-28"), {});

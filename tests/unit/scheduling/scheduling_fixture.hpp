@@ -12,7 +12,9 @@
 
 namespace concord::testing {
 
-inline Timestamp at(const char* text) { return *parse_rfc3339(text); }
+inline Timestamp at(const char* text) {
+  return *parse_rfc3339(text);
+}
 
 class SchedulingFixture : public ::testing::Test {
  protected:
@@ -20,12 +22,21 @@ class SchedulingFixture : public ::testing::Test {
     officer_.subject = "officer";
     officer_.officer = true;
     visit_ = must(scheduling::PlanVisit{{{"en", "Official visit to Minsk"}, {"ru", "Визит в Минск"}},
-                                        "official_visit", "BY", "KG", *parse_date("2025-09-28"),
-                                        *parse_date("2025-09-30"), "Europe/Minsk"})[0]
-                 .data["visit"]["id"].get<std::string>();
-    hall_ = must(scheduling::CreateVenue{"Palace of Independence", "Minsk", "Pobediteley Ave 11", "Europe/Minsk", 10, 15})[0]
-                .data["venue"]["id"].get<std::string>();
-    small_ = must(scheduling::CreateVenue{"Small room", "Minsk", "", "Europe/Minsk", 3, 0})[0].data["venue"]["id"].get<std::string>();
+                                        "official_visit",
+                                        "BY",
+                                        "KG",
+                                        *parse_date("2025-09-28"),
+                                        *parse_date("2025-09-30"),
+                                        "Europe/Minsk"})[0]
+                 .data["visit"]["id"]
+                 .get<std::string>();
+    hall_ = must(scheduling::CreateVenue{"Palace of Independence", "Minsk", "Pobediteley Ave 11", "Europe/Minsk", 10,
+                                         15})[0]
+                .data["venue"]["id"]
+                .get<std::string>();
+    small_ = must(scheduling::CreateVenue{"Small room", "Minsk", "", "Europe/Minsk", 3, 0})[0]
+                 .data["venue"]["id"]
+                 .get<std::string>();
     delegation(host_, "host", "hh", "BY");
     delegation(guest_, "guest", "gh", "KG");
     member({"hh", host_, visit_, "Host Head", "head_of_state", true});
@@ -76,14 +87,17 @@ class SchedulingFixture : public ::testing::Test {
 
   scheduling::ScheduleMeeting meeting(const char* start, const char* end, std::vector<std::string> participants,
                                       std::string kind = "expanded_format") {
-    return scheduling::ScheduleMeeting{visit_, {{"en", "Talks"}}, std::move(kind), at(start), at(end), hall_,
-                                       std::move(participants), {"ru", "ky"}, ""};
+    return scheduling::ScheduleMeeting{visit_, {{"en", "Talks"}},       std::move(kind), at(start), at(end),
+                                       hall_,  std::move(participants), {"ru", "ky"},    ""};
   }
-  std::string schedule(const scheduling::ScheduleMeeting& m) { return must(m)[0].data["meeting"]["id"].get<std::string>(); }
+  std::string schedule(const scheduling::ScheduleMeeting& m) {
+    return must(m)[0].data["meeting"]["id"].get<std::string>();
+  }
 
   static std::vector<std::string> kinds_of(const Error& e) {
     std::vector<std::string> out;
-    for (const auto& c : e.extensions.value("conflicts", nlohmann::json::array())) out.push_back(c["kind"].get<std::string>());
+    for (const auto& c : e.extensions.value("conflicts", nlohmann::json::array()))
+      out.push_back(c["kind"].get<std::string>());
     return out;
   }
 
