@@ -450,6 +450,67 @@ TEST_F(SchedulingApi, free_slots_of_people_and_a_venue) {
   EXPECT_EQ(bad.body["errors"].size(), 3u);
 }
 
+TEST_F(SchedulingApi, a_dry_run_change_checks_and_changes_nothing) {
+  auto created = post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_}));
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T12:00:00Z", "2025-09-28T13:00:00Z", {hm1_})).status, 201);
+  std::string path = "/v1/meetings/" + created.body["id"].get<std::string>();
+  http::Headers h;
+  h.set("If-Match", "\"1\"");
+  auto clash = call(http::Method::patch, path + "?dry_run=true",
+                    {{"start", "2025-09-28T12:30:00Z"}, {"end", "2025-09-28T13:30:00Z"}}, "officer", h);
+  expect_conflict(clash);
+  EXPECT_THAT(kinds(clash), ::testing::ElementsAre("venue_booked"));
+  auto fine =
+      call(http::Method::patch, path + "?dry_run=true", {{"venue_id", nullptr}, {"participants", {hh_}}}, "officer", h);
+  ASSERT_EQ(fine.status, 200) << fine.text;
+  EXPECT_EQ(fine.body["meeting"]["venue_id"], nullptr);
+  EXPECT_EQ(fine.body["meeting"]["version"], 3);
+  auto now = get(path);
+  EXPECT_EQ(now.body["version"], 1);
+  EXPECT_EQ(now.body["venue_id"], hall_);
+}
+
+TEST_F(SchedulingApi, every_change_is_an_event_keyed_by_the_visit_saying_what_changed) {
+  auto created = post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_, hm1_}));
+  std::string id = created.body["id"].get<std::string>();
+  http::Headers h;
+  h.set("If-Match", "\"1\"");
+  auto changed = call(http::Method::patch, "/v1/meetings/" + id,
+                      {{"start", "2025-09-28T09:00:00Z"},
+                       {"end", "2025-09-28T10:00:00Z"},
+                       {"participants", {hh_, gh_, gm1_}},
+                       {"notes", "flags of both states"}},
+                      "officer", h);
+  ASSERT_EQ(changed.status, 200) << changed.text;
+  EXPECT_EQ(changed.headers.get("ETag").value_or(""), "\"4\"");
+  ASSERT_EQ(post("/v1/meetings/" + id + "/cancel", {{"reason", "postponed"}}).status, 200);
+  std::vector<events::Record> records;
+  ASSERT_TRUE(log_->replay("concord.scheduling.v1", [&](const events::Record& r) -> Status {
+    if (r.event.subject == "meeting/" + id) records.push_back(r);
+    return {};
+  }));
+  ASSERT_EQ(records.size(), 5u);
+  std::vector<std::string> types;
+  for (const auto& r : records) {
+    types.push_back(r.event.type);
+    EXPECT_EQ(r.key, visit_);
+    EXPECT_EQ(r.event.source, "/concord/scheduling");
+    EXPECT_EQ(r.event.actor, "officer-1");
+    EXPECT_EQ(r.event.dataschema, "urn:concord:schema:" + r.event.type);
+  }
+  EXPECT_THAT(types,
+              ::testing::ElementsAre("concord.scheduling.meeting.scheduled", "concord.scheduling.meeting.rescheduled",
+                                     "concord.scheduling.meeting.participants_changed",
+                                     "concord.scheduling.meeting.updated", "concord.scheduling.meeting.cancelled"));
+  EXPECT_EQ(records[1].event.data["previous_start"], "2025-09-28T07:00:00Z");
+  EXPECT_EQ(records[1].event.data["meeting"]["start"], "2025-09-28T09:00:00Z");
+  EXPECT_EQ(records[2].event.data["added"], json({gm1_}));
+  EXPECT_EQ(records[2].event.data["removed"], json({hm1_}));
+  EXPECT_EQ(records[3].event.data["changed"], json({"notes"}));
+  EXPECT_EQ(records[4].event.data["reason"], "postponed");
+  for (size_t i = 0; i < records.size(); ++i) EXPECT_EQ(records[i].event.sequence, static_cast<long long>(i + 1));
+}
+
 // Writes the calendar before and after a reschedule and after a cancellation into
 // $SCHEDULING_ICS_OUT, for the icalendar check (tests/unit/scheduling/check_ics.sh).
 TEST_F(SchedulingApi, writes_the_calendar_before_and_after_changes) {
