@@ -10,7 +10,7 @@ const std::vector<std::string_view> kRanks = {"head_of_state",  "head_of_governm
                                               "minister",       "ambassador",         "deputy_minister",
                                               "head_of_agency", "official",           "adviser",
                                               "expert",         "interpreter",        "support_staff"};
-const std::vector<std::string_view> kChannels = {"inbox", "email", "sms"};
+const std::vector<std::string_view> kChannels = {"inbox", "stream", "email", "sms"};
 const std::vector<std::string_view> kAccreditation = {"none", "requested", "approved", "rejected", "revoked"};
 }  // namespace
 

@@ -43,8 +43,9 @@ enum class AccreditationStatus { none, requested, approved, rejected, revoked };
 std::string_view to_string(AccreditationStatus status);
 std::optional<AccreditationStatus> parse_accreditation_status(std::string_view text);
 
-// The notification channels a member may choose.
-const std::vector<std::string_view>& channel_names();  // inbox, email, sms
+// The notification channels a member may choose: inbox (the notifications inbox), stream (live
+// push; the names the notifications service uses), email, sms.
+const std::vector<std::string_view>& channel_names();
 
 struct Delegation {
   std::string id;

@@ -118,7 +118,7 @@ std::optional<Notifications> notifications(Reader& r, Need need, Extra& extra) {
   }
   if (auto channels = n->string_list("channels", Need::optional, 10, 20)) {
     if (channels->empty()) {
-      n->add_error("channels", "must name at least one channel (inbox, email, sms)");
+      n->add_error("channels", "must name at least one channel (inbox, stream, email, sms)");
       good = false;
     }
     std::set<std::string> seen;
@@ -126,7 +126,8 @@ std::optional<Notifications> notifications(Reader& r, Need need, Extra& extra) {
       const auto& ch = (*channels)[i];
       const auto& names = channel_names();
       if (std::find(names.begin(), names.end(), ch) == names.end()) {
-        extra.push_back({n->pointer("channels") + "/" + std::to_string(i), "must be one of: inbox, email, sms"});
+        extra.push_back(
+            {n->pointer("channels") + "/" + std::to_string(i), "must be one of: inbox, stream, email, sms"});
         good = false;
       } else if (!seen.insert(ch).second) {
         extra.push_back({n->pointer("channels") + "/" + std::to_string(i), "'" + ch + "' is listed twice"});

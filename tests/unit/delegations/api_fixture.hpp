@@ -13,6 +13,7 @@
 #include "concord/cache/memory_cache.hpp"
 #include "concord/core/config.hpp"
 #include "concord/core/id.hpp"
+#include "concord/core/log.hpp"
 #include "concord/delegations/service.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/http/client.hpp"
@@ -61,7 +62,10 @@ struct Reply {
 
 class ApiTest : public ::testing::Test {
  protected:
-  void SetUp() override { start(); }
+  void SetUp() override {
+    log::set_level(log::Level::error);  // the service's info lines would bury the test output
+    start();
+  }
   void TearDown() override { stop(); }
 
   // Opens the log, rebuilds the service from it and serves it.

@@ -161,6 +161,8 @@ TEST(ParseMember, notification_channels_are_from_the_fixed_list) {
   auto body = good_member();
   body["notifications"] = {{"language", "ky"}, {"channels", {"inbox", "pigeon"}}};
   EXPECT_THAT(errors_of(parse_add_member("d", body)), Contains("/notifications/channels/1"));
+  body["notifications"] = {{"language", "ky"}, {"channels", {"inbox", "stream"}}};  // the notifications service's names
+  EXPECT_TRUE(parse_add_member("d", body));
   body["notifications"] = {{"language", "??"}, {"channels", json::array()}};
   auto errors = errors_of(parse_add_member("d", body));
   EXPECT_THAT(errors, Contains("/notifications/language"));
