@@ -62,7 +62,7 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
   if (auto s = subscription_->commit_with(outputs, *batch); !s) return fail(s.error());
   {
     std::unique_lock lock(shared_.mutex);
-    for (const auto& o : outputs) evolve(shared_.state.inbox, incoming_of(o.event));
+    for (const auto& n : created) add(shared_.state.inbox, n);
   }
   if (shared_.live) shared_.live->deliver(created);
   return batch->size();

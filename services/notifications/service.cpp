@@ -8,7 +8,11 @@
 #include "concord/core/log.hpp"
 #include "embedded_messages.hpp"
 #include "live.hpp"
+#include "deliverer.hpp"
 #include "processor.hpp"
+#include "webhook_signing.hpp"
+
+#include <openssl/rand.h>
 
 namespace concord::notifications {
 
@@ -34,6 +38,35 @@ Catalogues load_catalogues(const Env& env) {
   return std::move(*catalogues);
 }
 
+// The key every subscription's secret is derived from: CONCORD_WEBHOOK_KEY (at least 32
+// characters; the same on every replica), else one generated once into
+// $CONCORD_DATA_DIR/webhook-key, as the development JWT secret is.
+std::string webhook_key(const Env& env) {
+  if (auto key = env.get("CONCORD_WEBHOOK_KEY")) {
+    if (key->size() < 32) throw ConfigError("CONCORD_WEBHOOK_KEY: expected at least 32 characters");
+    return *key;
+  }
+  std::filesystem::path path = std::filesystem::path(env.string("CONCORD_DATA_DIR", "./concord-data")) / "webhook-key";
+  if (std::ifstream in(path); in) {
+    std::string key;
+    std::getline(in, key);
+    if (key.size() >= 32) return key;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof raw) != 1) throw ConfigError("CONCORD_WEBHOOK_KEY is unset and no random key could be made");
+  std::string key = base64_encode(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << key << "\n";
+    if (!out) throw ConfigError("CONCORD_WEBHOOK_KEY is unset and " + path.string() + " cannot be written");
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, ec);
+  return key;
+}
+
 Settings settings_of(const Env& env) {
   Settings s;
   auto text = env.string("CONCORD_REMINDER_OFFSETS", "24h,1h");
@@ -43,6 +76,10 @@ Settings settings_of(const Env& env) {
   s.reminder_offsets = *offsets;
   // Records routed and committed per step (one commit_with each).
   s.batch = static_cast<size_t>(env.integer("CONCORD_NOTIFICATIONS_BATCH", 1000, 1, 100000));
+  s.retry_schedule = env.durations("CONCORD_WEBHOOK_RETRY_SCHEDULE", s.retry_schedule);
+  s.allow_private_targets = env.boolean("CONCORD_WEBHOOK_ALLOW_PRIVATE", false);
+  s.delivery_timeout = env.duration("CONCORD_WEBHOOK_TIMEOUT", s.delivery_timeout);
+  s.webhook_key = webhook_key(env);
   return s;
 }
 
@@ -58,6 +95,7 @@ class NotificationsService final : public service::Service {
   void mount(http::Router& router) override {
     api::mount_inbox(router, shared_, live_);
     api::mount_preferences(router, shared_);
+    api::mount_webhooks(router, shared_);
   }
 
   // The inbox from our own topic (only committed events: the log replays nothing else), then
@@ -67,7 +105,7 @@ class NotificationsService final : public service::Service {
   Status recover() override {
     std::unique_lock lock(shared_.mutex);
     auto own = shared_.log->replay(kTopic, [&](const events::Record& r) -> Status {
-      evolve(shared_.state.inbox, incoming_of(r.event));
+      evolve_own(shared_.state, incoming_of(r.event));
       return {};
     });
     if (!own) return own;
@@ -88,17 +126,22 @@ class NotificationsService final : public service::Service {
     live_.subscribe();
     processor_ = std::make_unique<Processor>(shared_);
     processor_->start();
+    deliverer_ = std::make_unique<Deliverer>(shared_);
+    deliverer_->start();
   }
 
   void stop() override {
     if (processor_) processor_->stop();
+    if (deliverer_) deliverer_->stop();
     processor_.reset();
+    deliverer_.reset();
   }
 
  private:
   Shared shared_;
   Live live_;
   std::unique_ptr<Processor> processor_;
+  std::unique_ptr<Deliverer> deliverer_;
 };
 
 }  // namespace

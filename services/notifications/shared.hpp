@@ -16,12 +16,14 @@
 #include "inbox.hpp"
 #include "route.hpp"
 #include "views.hpp"
+#include "webhooks.hpp"
 
 namespace concord::notifications {
 
 class Live;
 
 inline constexpr const char* kGroup = "concord-notifications";
+inline constexpr const char* kWebhookGroup = "concord-notifications-webhooks";
 inline const std::vector<std::string> kConsumedTopics = {"concord.delegations.v1", "concord.scheduling.v1",
                                                          "concord.documents.v1"};
 
@@ -30,12 +32,26 @@ struct Settings {
   std::chrono::milliseconds poll_wait{100};
   size_t batch = 1000;
   std::chrono::milliseconds reminder_interval{1000};
+  // Webhooks
+  std::vector<std::chrono::milliseconds> retry_schedule{std::chrono::seconds(5), std::chrono::seconds(30),
+                                                        std::chrono::minutes(2), std::chrono::minutes(10),
+                                                        std::chrono::hours(1)};
+  bool allow_private_targets = false;
+  std::string webhook_key;  // derives each subscription's secret
+  std::chrono::milliseconds delivery_timeout{5000};
 };
 
 struct State {
   Views views;
   Inbox inbox;
+  Webhooks webhooks;
 };
+
+// One event of our own topic, applied to whatever part of the state it concerns.
+inline void evolve_own(State& state, const Incoming& e) {
+  evolve(state.inbox, e);
+  evolve(state.webhooks, e);
+}
 
 struct Shared {
   Shared(std::shared_ptr<events::EventLog> log_, cache::Cache& cache_, const Clock& clock_, IdGenerator& ids_,

@@ -10,5 +10,7 @@ namespace concord::notifications::api {
 void mount_inbox(http::Router& router, Shared& shared, Live& live);
 // GET|PUT /v1/preferences.
 void mount_preferences(http::Router& router, Shared& shared);
+// POST|GET /v1/webhooks, GET|DELETE /v1/webhooks/{id}, GET /v1/webhooks/{id}/deliveries.
+void mount_webhooks(http::Router& router, Shared& shared);
 
 }  // namespace concord::notifications::api

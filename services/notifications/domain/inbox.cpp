@@ -110,10 +110,7 @@ void evolve(Inbox& inbox, const Incoming& e) {
   if (e.type == kCreated) {
     if (!e.data.contains("notification")) return;
     auto n = notification_of(e.data["notification"]);
-    if (!n || inbox.notifications.contains(n->id)) return;
-    if (!n->reminder.empty()) inbox.fired_reminders.insert(n->reminder);
-    inbox.by_member[n->member_id].push_back(n->id);
-    inbox.notifications.emplace(n->id, std::move(*n));
+    if (n) add(inbox, std::move(*n));
   } else if (e.type == kRead) {
     auto it = inbox.notifications.find(str(e.data, "notification_id"));
     auto at = time(e.data, "read_at");
@@ -123,6 +120,14 @@ void evolve(Inbox& inbox, const Incoming& e) {
     if (member.empty() || !e.data.contains("preferences")) return;
     inbox.preferences[member] = preferences_of(e.data["preferences"]);
   }
+}
+
+void add(Inbox& inbox, Notification n) {
+  if (inbox.notifications.contains(n.id)) return;
+  if (!n.reminder.empty()) inbox.fired_reminders.insert(n.reminder);
+  inbox.by_member[n.member_id].push_back(n.id);
+  std::string id = n.id;
+  inbox.notifications.emplace(std::move(id), std::move(n));
 }
 
 Result<std::string> inbox_owner(const Caller& caller, const std::optional<std::string>& member_id) {

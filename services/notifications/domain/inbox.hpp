@@ -70,6 +70,9 @@ struct Inbox {
 // Applies one event of concord.notifications.v1 (the same function on replay and after each
 // commit). Idempotent: a notification id already present is not added again.
 void evolve(Inbox& inbox, const Incoming& event);
+// What evolve does for a notification.created event, from the notification itself (the
+// processor applies what it has just committed without parsing it back).
+void add(Inbox& inbox, Notification n);
 
 // Who is asking, as the domain needs to know it.
 struct Caller {

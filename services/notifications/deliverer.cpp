@@ -1,0 +1,209 @@
+#include "deliverer.hpp"
+
+#include <mutex>
+#include <set>
+
+#include "concord/core/log.hpp"
+#include "concord/http/client.hpp"
+#include "webhook_signing.hpp"
+
+namespace concord::notifications {
+
+namespace {
+
+constexpr auto kDeliveredTtl = std::chrono::hours(24 * 7);
+
+std::string delivered_key(const std::string& delivery_id) { return "concord:webhook:delivered:" + delivery_id; }
+
+}  // namespace
+
+Deliverer::Deliverer(Shared& shared) : shared_(shared) {}
+Deliverer::~Deliverer() { stop(); }
+
+void Deliverer::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Deliverer::stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
+  Timestamp now = shared_.clock.now();
+  ++d.attempts;
+  d.updated_at = now;
+  bool delivered = false;
+  // Claimed in the cache first: once a delivery has gone through, nobody sends it again (a
+  // batch polled again after a crash, another replica). Without the cache: at least once.
+  auto claimed = shared_.cache.set_if_absent(delivered_key(d.id), "sending", shared_.settings.delivery_timeout * 3);
+  if (claimed && !*claimed) {
+    auto v = shared_.cache.get(delivered_key(d.id));
+    if (v && *v && **v == "delivered") {
+      d.status = "succeeded";
+      d.last_error.clear();
+      d.next_attempt_at.reset();
+      delivered = true;
+    }
+  }
+  if (!delivered) {
+    if (auto target = check_webhook_target(w.url, shared_.settings.allow_private_targets); !target) {
+      d.last_status_code = 0;
+      d.last_error = target.error().errors.empty() ? target.error().detail : target.error().errors[0].message;
+    } else {
+      long long ts = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+      http::ClientRequest req{.method = http::Method::post, .url = w.url, .body = d.payload,
+                              .timeout = shared_.settings.delivery_timeout};
+      req.headers.set("Content-Type", std::string(events::kContentType));
+      req.headers.set("webhook-id", d.id);
+      req.headers.set("webhook-timestamp", std::to_string(ts));
+      req.headers.set("webhook-signature",
+                      webhook_signature(webhook_secret(shared_.settings.webhook_key, w.id), d.id, ts, d.payload));
+      auto res = http::fetch(req);
+      if (res && res->status >= 200 && res->status < 300) {
+        d.status = "succeeded";
+        d.last_status_code = res->status;
+        d.last_error.clear();
+        d.next_attempt_at.reset();
+        delivered = true;
+        (void)shared_.cache.set(delivered_key(d.id), "delivered", kDeliveredTtl);
+      } else {
+        d.last_status_code = res ? res->status : 0;
+        d.last_error = res ? "the receiver answered " + std::to_string(res->status) : res.error().detail;
+      }
+    }
+    if (!delivered && claimed && *claimed) (void)shared_.cache.del(delivered_key(d.id));
+  }
+  service::api::Cause cause{"system", "", d.event_id};
+  bool first = d.attempts == 1;
+  auto record = [&](const char* type) {
+    auto data = nlohmann::json{{"delivery", to_json(d, first)}};
+    out.outputs.push_back({kTopic, w.id, shared_.events.make(type, "webhook/" + w.id, d.attempts, data, cause)});
+  };
+  if (delivered) {
+    record(kDeliveryAttempted);
+    return;
+  }
+  if (auto next = next_attempt(d.attempts, shared_.settings.retry_schedule, now)) {
+    d.status = "pending";
+    d.next_attempt_at = *next;
+    record(kDeliveryAttempted);
+    return;
+  }
+  d.status = "dead_lettered";
+  d.next_attempt_at.reset();
+  nlohmann::json letter = {{"webhook_id", w.id},
+                           {"url", w.url},
+                           {"delivery_id", d.id},
+                           {"attempts", d.attempts},
+                           {"last_status_code", d.last_status_code == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.last_status_code)},
+                           {"last_error", d.last_error},
+                           {"event", nlohmann::json::parse(d.payload, nullptr, false)}};
+  out.outputs.push_back({kDeadLetterTopic, w.id,
+                         shared_.events.make(kDeadLettered, "webhook/" + w.id, d.attempts, letter, cause)});
+  record(kDeadLettered);
+  if (w.status == "active") {
+    Webhook failing = w;
+    failing.status = "failing";
+    failing.version = w.version + 1;
+    out.outputs.push_back({kTopic, w.id,
+                           shared_.events.make(kWebhookFailing, "webhook/" + w.id, failing.version,
+                                               {{"webhook", to_json(failing)}, {"delivery_id", d.id},
+                                                {"reason", d.last_error}},
+                                               cause)});
+  }
+}
+
+Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
+  if (!subscription_) {
+    std::vector<std::string> topics = kConsumedTopics;
+    topics.push_back(kTopic);
+    auto sub = shared_.log->subscribe(topics, kWebhookGroup);
+    if (!sub) return fail(sub.error());
+    subscription_ = std::move(*sub);
+  }
+  auto batch = subscription_->poll(wait, 200);
+  if (!batch) return fail(batch.error());
+  if (batch->empty()) return 0;
+  Outcome out;
+  for (const auto& record : *batch) {
+    if (record.event.type.rfind("concord.notifications.webhook.", 0) == 0) continue;  // never about itself
+    std::vector<Webhook> targets;
+    std::set<std::string> known;
+    {
+      std::shared_lock lock(shared_.mutex);
+      for (const auto& [id, w] : shared_.state.webhooks.by_id)
+        if (wants(w, record.event.type)) targets.push_back(w);
+      for (const auto& w : targets) {
+        auto did = delivery_id_of(sha256_hex(w.id + ":" + record.event.id));
+        if (shared_.state.webhooks.deliveries.contains(did)) known.insert(did);
+      }
+    }
+    for (const auto& w : targets) {
+      Delivery d;
+      d.id = delivery_id_of(sha256_hex(w.id + ":" + record.event.id));
+      if (known.contains(d.id)) continue;  // handled before a restart; retries carry on from the state
+      d.webhook_id = w.id;
+      d.event_id = record.event.id;
+      d.event_type = record.event.type;
+      d.payload = events::serialize(record.event);
+      attempt(d, w, out);
+    }
+  }
+  if (auto s = subscription_->commit_with(out.outputs, *batch); !s) return fail(s.error());
+  std::unique_lock lock(shared_.mutex);
+  for (const auto& o : out.outputs)
+    if (o.topic == kTopic) evolve_own(shared_.state, incoming_of(o.event));
+  return batch->size();
+}
+
+Result<size_t> Deliverer::retry_due() {
+  std::vector<std::pair<Delivery, Webhook>> due;
+  {
+    std::shared_lock lock(shared_.mutex);
+    Timestamp now = shared_.clock.now();
+    const auto& state = shared_.state.webhooks;
+    for (const auto& id : state.pending) {
+      const auto& d = state.deliveries.at(id);
+      auto w = state.by_id.find(d.webhook_id);
+      if (w == state.by_id.end() || w->second.status == "deleted") continue;
+      if (d.next_attempt_at && *d.next_attempt_at <= now) due.emplace_back(d, w->second);
+    }
+  }
+  for (auto& [d, w] : due) {
+    Outcome out;
+    attempt(d, w, out);
+    // The dead letter first: if the process dies before the delivery's own record, the retry
+    // runs again and the dead letter may be written twice, never lost.
+    for (const auto& o : out.outputs) {
+      if (o.topic != kDeadLetterTopic) continue;
+      if (auto s = shared_.log->append(o.topic, o.key, {o.event}); !s) return fail(s.error());
+    }
+    std::vector<events::Event> own;
+    for (const auto& o : out.outputs)
+      if (o.topic == kTopic) own.push_back(o.event);
+    if (auto s = shared_.log->append(kTopic, w.id, own); !s) return fail(s.error());
+    std::unique_lock lock(shared_.mutex);
+    for (const auto& e : own) evolve_own(shared_.state, incoming_of(e));
+  }
+  return due.size();
+}
+
+void Deliverer::run() {
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    auto done = step(std::chrono::milliseconds(100));
+    if (!done) {
+      log::warn("webhook step failed; the batch will be polled again", {{"error", done.error().detail}});
+      if (events::failure_of(done.error()) == events::LogFailure::fenced) return;
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+      continue;
+    }
+    backoff = std::chrono::milliseconds(100);
+    if (auto retried = retry_due(); !retried)
+      log::warn("webhook retries failed; they stay due", {{"error", retried.error().detail}});
+  }
+}
+
+}  // namespace concord::notifications

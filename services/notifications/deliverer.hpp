@@ -1,0 +1,41 @@
+#pragma once
+// Webhook deliveries: a consumer group of its own (kWebhookGroup) on the consumed topics and our
+// own, so an integrator can subscribe to any public event. Each matching event is POSTed, signed,
+// with the CloudEvent as the body; the outcome of each first attempt is appended together with
+// the consumed positions (commit_with), retries follow the bounded schedule from the state
+// folded off the topic (so they survive restarts), and after the last failure the delivery is
+// dead-lettered to concord.webhooks.dlq.v1 and the subscription marked failing. A delivery id is
+// stable per (webhook, event): every attempt carries the same webhook-id, and the cache remembers
+// what was delivered so a batch polled again after a crash does not send it twice.
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "concord/events/event_log.hpp"
+#include "shared.hpp"
+
+namespace concord::notifications {
+
+class Deliverer {
+ public:
+  explicit Deliverer(Shared& shared);
+  ~Deliverer();
+  void start();
+  void stop();
+  Result<size_t> step(std::chrono::milliseconds wait);  // first attempts of one polled batch
+  Result<size_t> retry_due();                            // the retries that are due now
+
+ private:
+  struct Outcome {
+    std::vector<events::Output> outputs;
+  };
+  void attempt(Delivery& d, const Webhook& w, Outcome& out);
+  void run();
+
+  Shared& shared_;
+  std::unique_ptr<events::Subscription> subscription_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace concord::notifications

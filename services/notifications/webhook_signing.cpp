@@ -1,0 +1,148 @@
+#include "webhook_signing.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace concord::notifications {
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+namespace {
+
+std::string base64_decode(std::string_view text) {
+  std::string out(3 * text.size() / 4 + 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return {};
+  size_t pad = 0;
+  if (!text.empty() && text.back() == '=') ++pad;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++pad;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : digest) {
+    out += hex[c >> 4];
+    out += hex[c & 0xF];
+  }
+  return out;
+}
+
+std::string webhook_secret(std::string_view service_key, std::string_view webhook_id) {
+  return "whsec_" + base64_encode(hmac_sha256(service_key, "whsec:" + std::string(webhook_id)));
+}
+
+std::string webhook_signature(std::string_view secret, std::string_view id, long long timestamp, std::string_view body) {
+  std::string_view encoded = secret;
+  if (encoded.starts_with("whsec_")) encoded.remove_prefix(6);
+  std::string message = std::string(id) + "." + std::to_string(timestamp) + "." + std::string(body);
+  return "v1," + base64_encode(hmac_sha256(base64_decode(encoded), message));
+}
+
+namespace {
+
+bool public_v4(const in_addr& a) {
+  uint32_t ip = ntohl(a.s_addr);
+  auto in = [&](uint32_t net, int bits) { return (ip >> (32 - bits)) == (net >> (32 - bits)); };
+  return !(in(0x00000000, 8) ||   // 0.0.0.0/8
+           in(0x0A000000, 8) ||   // 10/8
+           in(0x64400000, 10) ||  // 100.64/10 (carrier-grade NAT)
+           in(0x7F000000, 8) ||   // loopback
+           in(0xA9FE0000, 16) ||  // link-local (cloud metadata)
+           in(0xAC100000, 12) ||  // 172.16/12
+           in(0xC0000000, 24) ||  // 192.0.0/24
+           in(0xC0A80000, 16) ||  // 192.168/16
+           in(0xC6120000, 15) ||  // 198.18/15
+           ip >= 0xE0000000);     // multicast, reserved, broadcast
+}
+
+bool public_v6(const in6_addr& a) {
+  if (IN6_IS_ADDR_V4MAPPED(&a)) {
+    in_addr v4;
+    std::memcpy(&v4, a.s6_addr + 12, 4);
+    return public_v4(v4);
+  }
+  if (IN6_IS_ADDR_UNSPECIFIED(&a) || IN6_IS_ADDR_LOOPBACK(&a) || IN6_IS_ADDR_LINKLOCAL(&a) ||
+      IN6_IS_ADDR_SITELOCAL(&a) || IN6_IS_ADDR_MULTICAST(&a))
+    return false;
+  return (a.s6_addr[0] & 0xFE) != 0xFC;  // fc00::/7 unique local
+}
+
+}  // namespace
+
+Status check_webhook_target(const std::string& url, bool allow_private) {
+  auto bad = [](std::string message) { return fail(Error::validation("/url", std::move(message))); };
+  if (url.rfind("https://", 0) == 0)
+    return bad("only http:// targets are supported: deliveries use the platform's HTTP client, which has no TLS");
+  if (url.rfind("http://", 0) != 0) return bad("must be an absolute http:// URL");
+  std::string rest = url.substr(7);
+  std::string authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.find('@') != std::string::npos) return bad("must not carry user information");
+  std::string host = authority, port = "80";
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string::npos) return bad("has a malformed IPv6 host");
+    host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return bad("has a malformed port");
+      port = authority.substr(close + 2);
+    }
+  } else if (auto colon = authority.rfind(':'); colon != std::string::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return bad("has no host");
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) < 1 || std::stoi(port) > 65535)
+    return bad("has a port outside 1-65535");
+  if (allow_private) return {};
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0 || !found)
+    return bad("host '" + host + "' does not resolve");
+  bool ok = true;
+  for (auto* a = found; a; a = a->ai_next) {
+    if (a->ai_family == AF_INET && !public_v4(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)) ok = false;
+    if (a->ai_family == AF_INET6 && !public_v6(reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr)) ok = false;
+  }
+  ::freeaddrinfo(found);
+  if (!ok)
+    return bad("host '" + host + "' resolves to a loopback, private or link-local address; such targets are refused "
+               "(server-side request forgery)");
+  return {};
+}
+
+}  // namespace concord::notifications

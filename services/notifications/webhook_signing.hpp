@@ -1,0 +1,28 @@
+#pragma once
+// Standard Webhooks signing (https://www.standardwebhooks.com): the secret "whsec_<base64>",
+// and webhook-signature "v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">" keyed with the
+// secret's base64-decoded bytes. Secrets are not stored anywhere: each is derived from the
+// service's webhook key and the subscription id, so no event ever carries one.
+#include <string>
+#include <string_view>
+
+#include "concord/core/error.hpp"
+
+namespace concord::notifications {
+
+std::string base64_encode(std::string_view bytes);
+std::string hmac_sha256(std::string_view key, std::string_view message);  // raw 32 bytes
+std::string sha256_hex(std::string_view text);
+
+// "whsec_" + base64(HMAC-SHA256(service key, "whsec:" + webhook id)).
+std::string webhook_secret(std::string_view service_key, std::string_view webhook_id);
+// "v1,<base64>" for the given secret ("whsec_..." form).
+std::string webhook_signature(std::string_view secret, std::string_view id, long long timestamp, std::string_view body);
+
+// Whether `url` may be delivered to: http:// only (the platform client has no TLS); the host is
+// resolved and refused when any address is loopback, private, link-local, unspecified,
+// multicast or otherwise not public, unless private targets are allowed. The error is a
+// validation error at /url.
+Status check_webhook_target(const std::string& url, bool allow_private);
+
+}  // namespace concord::notifications

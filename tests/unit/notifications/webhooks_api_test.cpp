@@ -1,0 +1,256 @@
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <mutex>
+
+#include "service_harness.hpp"
+
+using namespace concord;
+using namespace concord::notifications;
+using namespace concord::notifications::testing;
+using namespace std::chrono_literals;
+namespace contract = concord::notifications::contract;
+
+namespace {
+
+std::string b64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  out.resize(static_cast<size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                                 reinterpret_cast<const unsigned char*>(bytes.data()),
+                                                 static_cast<int>(bytes.size()))));
+  return out;
+}
+
+std::string unb64(const std::string& text) {
+  std::string out(text.size(), '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  size_t pad = (text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0);
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+// Standard Webhooks verification, written from the specification, independent of the service.
+bool signature_valid(const std::string& secret, const std::string& id, const std::string& ts, const std::string& body,
+                     const std::string& header) {
+  std::string key = unb64(secret.substr(6));
+  std::string message = id + "." + ts + "." + body;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), mac, &len);
+  return header == "v1," + b64(std::string(reinterpret_cast<char*>(mac), len));
+}
+
+// The integrator's endpoint: records every request and answers what it is told to.
+class Receiver {
+ public:
+  Receiver() {
+    http::Router r;
+    r.post("/hook", [this](http::Request& req) -> Result<http::Response> {
+      std::lock_guard lock(mutex_);
+      calls_.push_back({std::string(req.headers.get("webhook-id").value_or("")),
+                        std::string(req.headers.get("webhook-timestamp").value_or("")),
+                        std::string(req.headers.get("webhook-signature").value_or("")), req.body,
+                        std::string(req.headers.get("Content-Type").value_or(""))});
+      return http::Response::text(answer_.load(), "ok");
+    }, http::RouteOptions{.public_route = true, .idempotent = false});
+    http::ServerOptions o;
+    o.access_log = false;
+    server_ = std::make_unique<http::Server>(o, std::move(r));
+    EXPECT_TRUE(server_->start());
+  }
+  ~Receiver() { server_->stop(); }
+  struct Call {
+    std::string id, timestamp, signature, body, content_type;
+  };
+  std::vector<Call> calls() {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+  size_t count() { return calls().size(); }
+  void answer(int status) { answer_ = status; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook"; }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Call> calls_;
+  std::atomic<int> answer_{204};
+  std::unique_ptr<http::Server> server_;
+};
+
+std::map<std::string, std::string> webhook_env(bool allow_private) {
+  return {{"CONCORD_WEBHOOK_ALLOW_PRIVATE", allow_private ? "true" : "false"},
+          {"CONCORD_WEBHOOK_RETRY_SCHEDULE", "1s,2s,3s"},
+          {"CONCORD_WEBHOOK_TIMEOUT", "2s"},
+          {"CONCORD_WEBHOOK_KEY", "test-webhook-key-0123456789abcdef0123456789"}};
+}
+
+class Webhooks : public ::testing::Test {
+ protected:
+  Harness::Reply create(const std::string& token, std::vector<std::string> types = {"concord.scheduling.*"}) {
+    return h.call(http::Method::post, "/v1/webhooks", token, {{"url", receiver.url()}, {"event_types", types}});
+  }
+  std::string schedule(const std::string& id) {
+    return h.append("concord.scheduling.v1", "visit-1", "concord.scheduling.meeting.scheduled",
+                    {{"meeting", contract::meeting(id, contract::at("2025-09-28T07:00:00Z"),
+                                                   contract::at("2025-09-28T08:00:00Z"), {"m-1"}, 1)}});
+  }
+  nlohmann::json deliveries(const std::string& webhook, const std::string& token = "integrator") {
+    return h.get("/v1/webhooks/" + webhook + "/deliveries", token).json["items"];
+  }
+  // Moves the test clock on until `condition` holds, as time passing would.
+  bool advance_until(const std::function<bool()>& condition) {
+    return wait_until([&] {
+      if (condition()) return true;
+      h.clock().advance(500ms);
+      return false;
+    }, 20s);
+  }
+
+  Receiver receiver;
+  Harness h{webhook_env(true)};
+};
+
+}  // namespace
+
+TEST_F(Webhooks, a_matching_event_is_delivered_once_signed_with_the_secret_shown_at_creation) {
+  auto created = create("integrator");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.json["id"], secret = created.json["secret"];
+  EXPECT_EQ(secret.rfind("whsec_", 0), 0u);
+  EXPECT_EQ(created.headers.get("Location").value_or(""), "/v1/webhooks/" + id);
+  auto read = h.get("/v1/webhooks/" + id, "integrator");
+  ASSERT_EQ(read.status, 200);
+  EXPECT_FALSE(read.json.contains("secret"));  // shown once
+  EXPECT_EQ(read.json["status"], "active");
+
+  auto cause = schedule("mt-1");
+  h.append("concord.delegations.v1", "d-1", "concord.delegations.member.added",
+           {{"member", contract::member("m-1", "d-1", "en", "Asia/Bishkek")}});  // not subscribed
+  ASSERT_TRUE(wait_until([&] { return receiver.count() >= 1; }));
+  ASSERT_TRUE(wait_until([&] { return !deliveries(id).empty() && deliveries(id)[0]["status"] == "succeeded"; }));
+  std::this_thread::sleep_for(300ms);
+  auto calls = receiver.calls();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_TRUE(signature_valid(secret, calls[0].id, calls[0].timestamp, calls[0].body, calls[0].signature));
+  EXPECT_EQ(calls[0].id.rfind("msg_", 0), 0u);
+  EXPECT_EQ(calls[0].content_type.rfind("application/cloudevents+json", 0), 0u);
+  auto body = nlohmann::json::parse(calls[0].body);
+  EXPECT_EQ(body["id"], cause);
+  EXPECT_EQ(body["type"], "concord.scheduling.meeting.scheduled");
+  EXPECT_EQ(body["specversion"], "1.0");
+  auto d = deliveries(id);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0]["attempts"], 1);
+  EXPECT_EQ(d[0]["event_id"], cause);
+  EXPECT_EQ(d[0]["id"], calls[0].id);
+}
+
+TEST_F(Webhooks, a_failing_receiver_gets_retries_with_the_same_id_and_then_a_dead_letter) {
+  receiver.answer(500);
+  auto created = create("integrator");
+  ASSERT_EQ(created.status, 201);
+  std::string id = created.json["id"], secret = created.json["secret"];
+  auto cause = schedule("mt-1");
+  // 1 attempt + 3 retries (the schedule has three waits), then the dead letter.
+  ASSERT_TRUE(advance_until([&] {
+    auto d = deliveries(id);
+    return !d.empty() && d[0]["status"] == "dead_lettered";
+  })) << deliveries(id);
+  auto calls = receiver.calls();
+  ASSERT_EQ(calls.size(), 4u);
+  for (const auto& c : calls) {
+    EXPECT_EQ(c.id, calls[0].id);
+    EXPECT_EQ(c.body, calls[0].body);
+    EXPECT_TRUE(signature_valid(secret, c.id, c.timestamp, c.body, c.signature));
+  }
+  auto d = deliveries(id)[0];
+  EXPECT_EQ(d["attempts"], 4);
+  EXPECT_EQ(d["last_status_code"], 500);
+  EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["status"], "failing");
+  int letters = 0;
+  ASSERT_TRUE(h.log().replay("concord.webhooks.dlq.v1", [&](const events::Record& r) -> Status {
+    ++letters;
+    EXPECT_EQ(r.key, id);
+    EXPECT_EQ(r.event.data["delivery_id"], calls[0].id);
+    EXPECT_EQ(r.event.data["event"]["id"], cause);
+    EXPECT_EQ(r.event.data["attempts"], 4);
+    return {};
+  }));
+  EXPECT_EQ(letters, 1);
+  // No more attempts after the dead letter.
+  h.clock().advance(1h);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(receiver.count(), 4u);
+}
+
+TEST_F(Webhooks, a_receiver_that_comes_back_gets_the_delivery_and_no_more) {
+  receiver.answer(500);
+  auto created = create("integrator");
+  std::string id = created.json["id"];
+  schedule("mt-1");
+  ASSERT_TRUE(wait_until([&] { return receiver.count() == 1; }));
+  receiver.answer(200);
+  ASSERT_TRUE(advance_until([&] {
+    auto d = deliveries(id);
+    return !d.empty() && d[0]["status"] == "succeeded";
+  }));
+  h.clock().advance(1h);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(receiver.count(), 2u);
+  EXPECT_EQ(deliveries(id)[0]["attempts"], 2);
+  EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["status"], "active");
+}
+
+TEST_F(Webhooks, only_integrators_and_admins_manage_them_and_an_integrator_sees_only_their_own) {
+  EXPECT_EQ(create("member:m-1").status, 403);
+  EXPECT_EQ(create("officer").status, 403);
+  auto mine = create("integrator:erp-a");
+  auto theirs = create("integrator:erp-b");
+  ASSERT_EQ(mine.status, 201);
+  ASSERT_EQ(theirs.status, 201);
+  std::string their_id = theirs.json["id"];
+  auto list = h.get("/v1/webhooks", "integrator:erp-a");
+  ASSERT_EQ(list.json["items"].size(), 1u);
+  EXPECT_EQ(list.json["items"][0]["id"], mine.json["id"]);
+  EXPECT_EQ(h.get("/v1/webhooks/" + their_id, "integrator:erp-a").status, 404);
+  EXPECT_EQ(h.get("/v1/webhooks/" + their_id + "/deliveries", "integrator:erp-a").status, 404);
+  EXPECT_EQ(h.call(http::Method::del, "/v1/webhooks/" + their_id, "integrator:erp-a").status, 404);
+  EXPECT_EQ(h.get("/v1/webhooks", "admin").json["items"].size(), 2u);
+  EXPECT_EQ(h.get("/v1/webhooks", "member:m-1").status, 403);
+  EXPECT_EQ(h.call(http::Method::del, "/v1/webhooks/" + their_id, "integrator:erp-b").status, 204);
+  EXPECT_EQ(h.get("/v1/webhooks/" + their_id, "integrator:erp-b").status, 404);
+  EXPECT_EQ(h.get("/v1/webhooks", "admin").json["items"].size(), 1u);
+}
+
+TEST_F(Webhooks, bad_subscriptions_are_refused_with_pointers) {
+  auto r = h.call(http::Method::post, "/v1/webhooks", "integrator",
+                  {{"url", "ftp://example.org/x"}, {"event_types", {"scheduling", "concord.scheduling.*"}}, {"x", 1}});
+  ASSERT_EQ(r.status, 400);
+  std::set<std::string> pointers;
+  for (const auto& e : r.json["errors"]) pointers.insert(e["pointer"]);
+  EXPECT_TRUE(pointers.contains("/url"));
+  EXPECT_TRUE(pointers.contains("/event_types/0"));
+  EXPECT_TRUE(pointers.contains("/x"));
+  EXPECT_EQ(h.call(http::Method::post, "/v1/webhooks", "integrator", {{"url", receiver.url()}, {"event_types", nlohmann::json::array()}}).status, 400);
+  auto https = h.call(http::Method::post, "/v1/webhooks", "integrator",
+                      {{"url", "https://example.org/hook"}, {"event_types", {"concord.scheduling.*"}}});
+  EXPECT_EQ(https.status, 400);
+  EXPECT_NE(https.body.find("http://"), std::string::npos);
+}
+
+TEST(WebhookTargets, loopback_private_and_link_local_targets_are_refused_unless_allowed) {
+  Harness strict(webhook_env(false));
+  for (const char* url : {"http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.1.2.3/", "http://192.168.1.1/",
+                          "http://172.16.0.1/", "http://169.254.169.254/latest/meta-data", "http://[::1]:8080/",
+                          "http://0.0.0.0/"}) {
+    auto r = strict.call(http::Method::post, "/v1/webhooks", "integrator",
+                         {{"url", url}, {"event_types", {"concord.scheduling.*"}}});
+    EXPECT_EQ(r.status, 400) << url;
+    if (r.status == 400) {
+      EXPECT_EQ(r.json["errors"][0]["pointer"], "/url") << url;
+    }
+  }
+}
