@@ -60,7 +60,7 @@ struct Reply {
   std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
 };
 
-class ApiTest : public ::testing::Test {
+class DelegationsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     log::set_level(log::Level::error);  // the service's info lines would bury the test output

@@ -31,7 +31,7 @@ std::vector<std::string> names_of(const json& items) {
 
 // --- delegations ---
 
-TEST_F(ApiTest, registers_reads_and_lists_delegations_by_visit) {
+TEST_F(DelegationsApiTest, registers_reads_and_lists_delegations_by_visit) {
   auto r = post(
       "/v1/delegations",
       {{"visit_id", kVisit}, {"country", "BY"}, {"side", "host"}, {"name", {{"en", "Belarus"}, {"ru", "Беларусь"}}}});
@@ -67,14 +67,14 @@ TEST_F(ApiTest, registers_reads_and_lists_delegations_by_visit) {
   expect_problem(get("/v1/delegations/not-an-id"), 404);
 }
 
-TEST_F(ApiTest, unknown_country_is_400_pointing_at_country) {
+TEST_F(DelegationsApiTest, unknown_country_is_400_pointing_at_country) {
   auto r =
       post("/v1/delegations", {{"visit_id", kVisit}, {"country", "XX"}, {"side", "guest"}, {"name", {{"en", "X"}}}});
   expect_problem(r, 400, "/country");
   EXPECT_EQ(r.body["type"], "urn:concord:problem:validation-failed");
 }
 
-TEST_F(ApiTest, missing_name_is_400_pointing_at_name) {
+TEST_F(DelegationsApiTest, missing_name_is_400_pointing_at_name) {
   expect_problem(post("/v1/delegations", {{"visit_id", kVisit}, {"country", "KG"}, {"side", "guest"}}), 400, "/name");
   auto d = new_delegation("KG");
   auto body = member_body("A", "expert");
@@ -82,7 +82,7 @@ TEST_F(ApiTest, missing_name_is_400_pointing_at_name) {
   expect_problem(post("/v1/delegations/" + d + "/members", body), 400, "/full_name");
 }
 
-TEST_F(ApiTest, malformed_json_is_400_and_writes_nothing) {
+TEST_F(DelegationsApiTest, malformed_json_is_400_and_writes_nothing) {
   http::ClientRequest req{.method = Method::post,
                           .url = "http://127.0.0.1:" + std::to_string(server_->port()) + "/v1/delegations",
                           .body = "{\"visit_id\": "};
@@ -93,7 +93,7 @@ TEST_F(ApiTest, malformed_json_is_400_and_writes_nothing) {
   EXPECT_EQ(get("/v1/delegations").body["items"].size(), 0u);
 }
 
-TEST_F(ApiTest, a_second_host_or_a_second_delegation_of_a_country_is_409) {
+TEST_F(DelegationsApiTest, a_second_host_or_a_second_delegation_of_a_country_is_409) {
   new_delegation("BY", "host");
   expect_problem(
       post("/v1/delegations", {{"visit_id", kVisit}, {"country", "BY"}, {"side", "guest"}, {"name", {{"en", "x"}}}}),
@@ -103,7 +103,7 @@ TEST_F(ApiTest, a_second_host_or_a_second_delegation_of_a_country_is_409) {
       409, "/side");
 }
 
-TEST_F(ApiTest, patching_a_delegation_sets_its_head_and_checks_if_match) {
+TEST_F(DelegationsApiTest, patching_a_delegation_sets_its_head_and_checks_if_match) {
   auto d = new_delegation("KG");
   auto m = new_member(d, member_body("Aibek", "minister"));
   auto stale = patch("/v1/delegations/" + d, {{"name", {{"en", "Kyrgyzstan"}}}}, "officer", with("If-Match", "\"7\""));
@@ -120,7 +120,7 @@ TEST_F(ApiTest, patching_a_delegation_sets_its_head_and_checks_if_match) {
 
 // --- members ---
 
-TEST_F(ApiTest, adds_reads_and_updates_a_member) {
+TEST_F(DelegationsApiTest, adds_reads_and_updates_a_member) {
   auto d = new_delegation("KG");
   auto body = member_body("Aibek Ismailov", "minister");
   body["full_name"]["ru"] = "Айбек Исмаилов";
@@ -148,7 +148,7 @@ TEST_F(ApiTest, adds_reads_and_updates_a_member) {
   expect_problem(get("/v1/members/01900000-0000-7000-8000-00000000dead"), 404);
 }
 
-TEST_F(ApiTest, unknown_time_zone_and_unknown_rank_point_at_their_fields) {
+TEST_F(DelegationsApiTest, unknown_time_zone_and_unknown_rank_point_at_their_fields) {
   auto d = new_delegation("KG");
   auto body = member_body("A", "viceroy");
   body["time_zone"] = "Mars/Olympus_Mons";
@@ -160,7 +160,7 @@ TEST_F(ApiTest, unknown_time_zone_and_unknown_rank_point_at_their_fields) {
   expect_problem(patch("/v1/members/" + m, {{"rank", "emperor"}}), 400, "/rank");
 }
 
-TEST_F(ApiTest, a_bad_public_key_or_contact_points_at_its_field) {
+TEST_F(DelegationsApiTest, a_bad_public_key_or_contact_points_at_its_field) {
   auto d = new_delegation("KG");
   auto body = member_body("A", "expert");
   body["public_key"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
@@ -171,7 +171,7 @@ TEST_F(ApiTest, a_bad_public_key_or_contact_points_at_its_field) {
   expect_problem(post("/v1/delegations/01900000-0000-7000-8000-00000000dead/members", member_body("A", "expert")), 404);
 }
 
-TEST_F(ApiTest, a_roster_entered_in_random_order_comes_back_in_protocol_order_head_first) {
+TEST_F(DelegationsApiTest, a_roster_entered_in_random_order_comes_back_in_protocol_order_head_first) {
   auto d = new_delegation("BY", "host");
   std::vector<std::pair<std::string, json>> people = {
       {"Head of Delegation", {{"rank", "minister"}, {"is_head", true}}},
@@ -210,7 +210,7 @@ TEST_F(ApiTest, a_roster_entered_in_random_order_comes_back_in_protocol_order_he
   EXPECT_EQ(joined, expected);
 }
 
-TEST_F(ApiTest, withdrawn_members_leave_the_roster_but_stay_readable) {
+TEST_F(DelegationsApiTest, withdrawn_members_leave_the_roster_but_stay_readable) {
   auto d = new_delegation("KG");
   auto m = new_member(d, member_body("A", "expert"));
   new_member(d, member_body("B", "expert"));
@@ -227,7 +227,7 @@ TEST_F(ApiTest, withdrawn_members_leave_the_roster_but_stay_readable) {
 
 // --- accreditation ---
 
-TEST_F(ApiTest, accreditation_request_approve_revoke_with_history) {
+TEST_F(DelegationsApiTest, accreditation_request_approve_revoke_with_history) {
   auto d = new_delegation("KG");
   auto m = new_member(d, member_body("A", "expert"));
   auto base = "/v1/members/" + m + "/accreditation";
@@ -246,7 +246,7 @@ TEST_F(ApiTest, accreditation_request_approve_revoke_with_history) {
   EXPECT_EQ(history[2]["reason"], "badge lost");
 }
 
-TEST_F(ApiTest, an_illegal_accreditation_step_is_409_listing_the_allowed_actions) {
+TEST_F(DelegationsApiTest, an_illegal_accreditation_step_is_409_listing_the_allowed_actions) {
   auto d = new_delegation("KG");
   auto m = new_member(d, member_body("A", "expert"));
   auto r = post("/v1/members/" + m + "/accreditation", {{"action", "revoke"}, {"reason", "x"}});
@@ -259,7 +259,7 @@ TEST_F(ApiTest, an_illegal_accreditation_step_is_409_listing_the_allowed_actions
   EXPECT_EQ(r.body["allowed_actions"], json({"approve", "reject"}));
 }
 
-TEST_F(ApiTest, a_duplicate_badge_number_in_the_visit_is_refused_at_badge_number) {
+TEST_F(DelegationsApiTest, a_duplicate_badge_number_in_the_visit_is_refused_at_badge_number) {
   auto kg = new_delegation("KG");
   auto by = new_delegation("BY", "host");
   auto a = new_member(kg, member_body("A", "expert"));
@@ -273,7 +273,7 @@ TEST_F(ApiTest, a_duplicate_badge_number_in_the_visit_is_refused_at_badge_number
 
 // --- travel ---
 
-TEST_F(ApiTest, travel_is_put_and_read_back_with_local_times) {
+TEST_F(DelegationsApiTest, travel_is_put_and_read_back_with_local_times) {
   auto d = new_delegation("KG");
   auto m = new_member(d, member_body("A", "minister"));
   json travel = {{"arrival", {{"time", "2025-09-28T10:00:00+03:00"}, {"flight", "KC 123"}, {"airport", "MSQ"}}},
@@ -298,7 +298,7 @@ TEST_F(ApiTest, travel_is_put_and_read_back_with_local_times) {
 
 // --- rights ---
 
-TEST_F(ApiTest, a_member_reads_their_roster_but_not_the_others_contact_or_travel) {
+TEST_F(DelegationsApiTest, a_member_reads_their_roster_but_not_the_others_contact_or_travel) {
   auto d = new_delegation("KG");
   auto other = new_delegation("BY", "host");
   auto mine = member_body("Me", "minister");
@@ -342,7 +342,7 @@ TEST_F(ApiTest, a_member_reads_their_roster_but_not_the_others_contact_or_travel
   expect_problem(get("/v1/members/" + colleague, ""), 401);
 }
 
-TEST_F(ApiTest, a_member_changes_only_their_own_notifications_time_zone_and_key) {
+TEST_F(DelegationsApiTest, a_member_changes_only_their_own_notifications_time_zone_and_key) {
   auto d = new_delegation("KG");
   auto me = new_member(d, member_body("Me", "expert"));
   auto colleague = new_member(d, member_body("Colleague", "expert"));
@@ -370,7 +370,7 @@ TEST_F(ApiTest, a_member_changes_only_their_own_notifications_time_zone_and_key)
 
 // --- If-Match, Idempotency-Key ---
 
-TEST_F(ApiTest, a_stale_if_match_is_412_and_changes_nothing) {
+TEST_F(DelegationsApiTest, a_stale_if_match_is_412_and_changes_nothing) {
   auto d = new_delegation("KG");
   auto m = new_member(d, member_body("A", "expert"));
   ASSERT_EQ(patch("/v1/members/" + m, {{"rank", "adviser"}}, "officer", with("If-Match", "\"1\"")).status, 200);
@@ -383,7 +383,7 @@ TEST_F(ApiTest, a_stale_if_match_is_412_and_changes_nothing) {
       post("/v1/members/" + m + "/accreditation", {{"action", "request"}}, "officer", with("If-Match", "\"1\"")), 412);
 }
 
-TEST_F(ApiTest, an_idempotency_key_replays_the_first_response) {
+TEST_F(DelegationsApiTest, an_idempotency_key_replays_the_first_response) {
   json body = {{"visit_id", kVisit}, {"country", "KG"}, {"side", "guest"}, {"name", {{"en", "Kyrgyzstan"}}}};
   auto first = post("/v1/delegations", body, "officer", with("Idempotency-Key", "register-kg-1"));
   ASSERT_EQ(first.status, 201) << first.text;
@@ -400,7 +400,7 @@ TEST_F(ApiTest, an_idempotency_key_replays_the_first_response) {
 
 // --- the roster in the cache ---
 
-TEST_F(ApiTest, the_roster_is_kept_in_the_cache_and_rebuilt_when_missing) {
+TEST_F(DelegationsApiTest, the_roster_is_kept_in_the_cache_and_rebuilt_when_missing) {
   auto d = new_delegation("KG");
   auto body = member_body("Head", "minister");
   body["is_head"] = true;
@@ -442,7 +442,7 @@ class DownCache final : public cache::Cache {
 };
 }  // namespace
 
-TEST_F(ApiTest, the_service_works_without_its_cache) {
+TEST_F(DelegationsApiTest, the_service_works_without_its_cache) {
   stop();
   DownCache down;
   start(&down);
@@ -454,7 +454,7 @@ TEST_F(ApiTest, the_service_works_without_its_cache) {
 
 // --- restart and the public topic ---
 
-TEST_F(ApiTest, a_restart_rebuilds_everything_from_the_log_including_contact_and_travel) {
+TEST_F(DelegationsApiTest, a_restart_rebuilds_everything_from_the_log_including_contact_and_travel) {
   auto d = new_delegation("KG");
   auto body = member_body("Head", "minister");
   body["is_head"] = true;
@@ -484,7 +484,7 @@ TEST_F(ApiTest, a_restart_rebuilds_everything_from_the_log_including_contact_and
                  "/badge_number");
 }
 
-TEST_F(ApiTest, the_public_topic_tells_every_change_in_order_without_personal_data) {
+TEST_F(DelegationsApiTest, the_public_topic_tells_every_change_in_order_without_personal_data) {
   auto d = new_delegation("KG");
   auto body = member_body("Head", "minister");
   body["contact"] = {{"email", "head@mfa.kg"}, {"phone", "+996555000111"}};
@@ -552,7 +552,7 @@ class FlakyLog final : public events::EventLog {
 };
 }  // namespace
 
-TEST_F(ApiTest, a_change_whose_public_event_fails_is_not_applied_now_or_after_a_restart) {
+TEST_F(DelegationsApiTest, a_change_whose_public_event_fails_is_not_applied_now_or_after_a_restart) {
   stop();
   std::shared_ptr<FlakyLog> flaky;
   start(nullptr, [&](std::shared_ptr<events::EventLog> inner) {

@@ -25,7 +25,7 @@ std::vector<std::string> types_of(const Decision& d) {
 
 // --- delegations ---
 
-TEST_F(DomainTest, registers_a_delegation_with_a_public_snapshot) {
+TEST_F(DelegationsDomainTest, registers_a_delegation_with_a_public_snapshot) {
   auto d = must(parse_register_delegation({{"visit_id", kVisit},
                                            {"country", "BY"},
                                            {"side", "host"},
@@ -47,7 +47,7 @@ TEST_F(DomainTest, registers_a_delegation_with_a_public_snapshot) {
   EXPECT_EQ(state.delegation(d.target_id)->country, "BY");
 }
 
-TEST_F(DomainTest, only_officers_register_or_change_delegations) {
+TEST_F(DelegationsDomainTest, only_officers_register_or_change_delegations) {
   auto c =
       parse_register_delegation({{"visit_id", kVisit}, {"country", "BY"}, {"side", "host"}, {"name", {{"en", "B"}}}});
   EXPECT_EQ(run(*c, member("m")).error().code, ErrorCode::forbidden);
@@ -57,7 +57,7 @@ TEST_F(DomainTest, only_officers_register_or_change_delegations) {
   EXPECT_EQ(run(*patch, member("m")).error().code, ErrorCode::forbidden);
 }
 
-TEST_F(DomainTest, a_visit_has_one_delegation_per_country_and_one_host) {
+TEST_F(DelegationsDomainTest, a_visit_has_one_delegation_per_country_and_one_host) {
   delegation("BY", "host");
   auto same_country = run(
       *parse_register_delegation({{"visit_id", kVisit}, {"country", "BY"}, {"side", "guest"}, {"name", {{"en", "x"}}}}),
@@ -73,7 +73,7 @@ TEST_F(DomainTest, a_visit_has_one_delegation_per_country_and_one_host) {
   delegation("BY", "host", kOtherVisit);  // another visit is another matter
 }
 
-TEST_F(DomainTest, updating_a_delegation_names_what_changed_and_bumps_its_version) {
+TEST_F(DelegationsDomainTest, updating_a_delegation_names_what_changed_and_bumps_its_version) {
   auto id = delegation("KG");
   auto d = must(parse_update_delegation(id, {{"name", {{"en", "Kyrgyz Republic"}}}, {"side", "guest"}}), officer);
   ASSERT_EQ(d.events.size(), 1u);
@@ -84,7 +84,7 @@ TEST_F(DomainTest, updating_a_delegation_names_what_changed_and_bumps_its_versio
   EXPECT_TRUE(must(parse_update_delegation(id, {{"name", {{"en", "Kyrgyz Republic"}}}}), officer).events.empty());
 }
 
-TEST_F(DomainTest, head_of_delegation_must_be_an_active_member_of_it) {
+TEST_F(DelegationsDomainTest, head_of_delegation_must_be_an_active_member_of_it) {
   auto by = delegation("BY", "host");
   auto kg = delegation("KG");
   auto stranger = add_member(kg, member_body("Stranger", "minister"));
@@ -95,7 +95,7 @@ TEST_F(DomainTest, head_of_delegation_must_be_an_active_member_of_it) {
 
 // --- members and precedence ---
 
-TEST_F(DomainTest, adding_a_member_copies_the_visit_and_defaults_the_notification_settings) {
+TEST_F(DelegationsDomainTest, adding_a_member_copies_the_visit_and_defaults_the_notification_settings) {
   auto d = delegation("KG");
   auto decision = must(parse_add_member(d, member_body("Aibek", "minister")), officer);
   ASSERT_EQ(decision.events.size(), 1u);
@@ -111,12 +111,12 @@ TEST_F(DomainTest, adding_a_member_copies_the_visit_and_defaults_the_notificatio
   EXPECT_EQ(decision.key, d);
 }
 
-TEST_F(DomainTest, adding_to_an_unknown_delegation_is_not_found) {
+TEST_F(DelegationsDomainTest, adding_to_an_unknown_delegation_is_not_found) {
   auto r = run(*parse_add_member("01900000-0000-7000-8000-00000000dead", member_body("A", "expert")), officer);
   EXPECT_EQ(r.error().code, ErrorCode::not_found);
 }
 
-TEST_F(DomainTest, a_new_head_takes_over_from_the_previous_one) {
+TEST_F(DelegationsDomainTest, a_new_head_takes_over_from_the_previous_one) {
   auto d = delegation("KG");
   auto first = member_body("First", "minister");
   first["is_head"] = true;
@@ -134,7 +134,7 @@ TEST_F(DomainTest, a_new_head_takes_over_from_the_previous_one) {
   EXPECT_TRUE(state.member(decision.target_id)->is_head);
 }
 
-TEST_F(DomainTest, a_roster_entered_in_random_order_comes_back_in_protocol_order_head_first) {
+TEST_F(DelegationsDomainTest, a_roster_entered_in_random_order_comes_back_in_protocol_order_head_first) {
   auto d = delegation("BY", "host");
   struct Entry {
     std::string name, rank;
@@ -171,7 +171,7 @@ TEST_F(DomainTest, a_roster_entered_in_random_order_comes_back_in_protocol_order
   EXPECT_EQ(again, expected);
 }
 
-TEST_F(DomainTest, precedence_order_breaks_ties_within_a_rank_and_then_the_name) {
+TEST_F(DelegationsDomainTest, precedence_order_breaks_ties_within_a_rank_and_then_the_name) {
   auto d = delegation("KG");
   auto b = member_body("Bolot", "expert");
   auto a = member_body("Asel", "expert");
@@ -183,7 +183,7 @@ TEST_F(DomainTest, precedence_order_breaks_ties_within_a_rank_and_then_the_name)
   EXPECT_THAT(roster_names(d), ElementsAre("Chynara", "Asel", "Bolot"));
 }
 
-TEST_F(DomainTest, officer_updates_a_member_and_the_event_names_the_changes) {
+TEST_F(DelegationsDomainTest, officer_updates_a_member_and_the_event_names_the_changes) {
   auto d = delegation("KG");
   auto m = add_member(d, member_body("Aibek", "minister"));
   auto decision =
@@ -196,7 +196,7 @@ TEST_F(DomainTest, officer_updates_a_member_and_the_event_names_the_changes) {
   EXPECT_EQ(state.member(m)->rank, Rank::deputy_minister);
 }
 
-TEST_F(DomainTest, a_member_changes_only_their_own_notifications_time_zone_and_key) {
+TEST_F(DelegationsDomainTest, a_member_changes_only_their_own_notifications_time_zone_and_key) {
   auto d = delegation("KG");
   auto me = add_member(d, member_body("Me", "expert"));
   auto other = add_member(d, member_body("Other", "expert"));
@@ -218,7 +218,7 @@ TEST_F(DomainTest, a_member_changes_only_their_own_notifications_time_zone_and_k
   EXPECT_EQ(run(*parse_update_member(me, {{"time_zone", "UTC"}}), integrator).error().code, ErrorCode::forbidden);
 }
 
-TEST_F(DomainTest, email_and_sms_channels_need_the_contact_to_send_to) {
+TEST_F(DelegationsDomainTest, email_and_sms_channels_need_the_contact_to_send_to) {
   auto d = delegation("KG");
   auto body = member_body("A", "expert");
   body["notifications"] = {{"channels", {"inbox", "email"}}};
@@ -235,7 +235,7 @@ TEST_F(DomainTest, email_and_sms_channels_need_the_contact_to_send_to) {
 
 // --- personal data ---
 
-TEST_F(DomainTest, contact_goes_only_to_the_private_topic_first_then_a_public_event_without_it) {
+TEST_F(DelegationsDomainTest, contact_goes_only_to_the_private_topic_first_then_a_public_event_without_it) {
   auto d = delegation("KG");
   auto body = member_body("Aibek", "minister");
   body["contact"] = {{"email", "a.ismailov@mfa.kg"}, {"phone", "+996312620545"}};
@@ -252,7 +252,7 @@ TEST_F(DomainTest, contact_goes_only_to_the_private_topic_first_then_a_public_ev
   EXPECT_EQ(state.contact_of(decision.target_id)->email, "a.ismailov@mfa.kg");
 }
 
-TEST_F(DomainTest, travel_is_private_and_the_public_event_only_says_it_changed) {
+TEST_F(DelegationsDomainTest, travel_is_private_and_the_public_event_only_says_it_changed) {
   auto d = delegation("KG");
   auto m = add_member(d, member_body("Aibek", "minister"));
   json travel = {{"arrival", {{"time", "2025-09-28T10:00:00+03:00"}, {"flight", "KC 123"}, {"airport", "MSQ"}}},
@@ -269,7 +269,7 @@ TEST_F(DomainTest, travel_is_private_and_the_public_event_only_says_it_changed) 
   EXPECT_EQ(run(*parse_travel(m, travel), member(m)).error().code, ErrorCode::forbidden);
 }
 
-TEST_F(DomainTest, a_private_event_whose_public_event_never_landed_is_ignored) {
+TEST_F(DelegationsDomainTest, a_private_event_whose_public_event_never_landed_is_ignored) {
   auto d = delegation("KG");
   auto body = member_body("Aibek", "minister");
   body["contact"] = {{"email", "old@mfa.kg"}};
@@ -292,7 +292,7 @@ TEST_F(DomainTest, a_private_event_whose_public_event_never_landed_is_ignored) {
 
 // --- withdrawal ---
 
-TEST_F(DomainTest, withdrawing_the_head_clears_the_head_and_revokes_the_badge) {
+TEST_F(DelegationsDomainTest, withdrawing_the_head_clears_the_head_and_revokes_the_badge) {
   auto d = delegation("KG");
   auto body = member_body("Head", "minister");
   body["is_head"] = true;
@@ -317,7 +317,7 @@ TEST_F(DomainTest, withdrawing_the_head_clears_the_head_and_revokes_the_badge) {
 
 // --- accreditation ---
 
-TEST_F(DomainTest, accreditation_goes_request_approve_revoke_with_actor_and_reason) {
+TEST_F(DelegationsDomainTest, accreditation_goes_request_approve_revoke_with_actor_and_reason) {
   auto d = delegation("KG");
   auto m = add_member(d, member_body("A", "expert"));
   auto r1 = must(parse_accreditation(m, {{"action", "request"}, {"reason", "arrives 28 Sept"}}), officer);
@@ -340,7 +340,7 @@ TEST_F(DomainTest, accreditation_goes_request_approve_revoke_with_actor_and_reas
   EXPECT_EQ(replayed().member(m)->accreditation.history.size(), 3u);
 }
 
-TEST_F(DomainTest, an_illegal_accreditation_step_is_409_listing_the_allowed_actions) {
+TEST_F(DelegationsDomainTest, an_illegal_accreditation_step_is_409_listing_the_allowed_actions) {
   auto d = delegation("KG");
   auto m = add_member(d, member_body("A", "expert"));
   auto approve_first = run(*parse_accreditation(m, {{"action", "approve"}, {"badge_number", "B1"}}), officer);
@@ -358,7 +358,7 @@ TEST_F(DomainTest, an_illegal_accreditation_step_is_409_listing_the_allowed_acti
   EXPECT_EQ(state.member(m)->accreditation.status, AccreditationStatus::requested);
 }
 
-TEST_F(DomainTest, badge_numbers_are_unique_within_a_visit) {
+TEST_F(DelegationsDomainTest, badge_numbers_are_unique_within_a_visit) {
   auto kg = delegation("KG");
   auto by = delegation("BY", "host");
   auto other_visit = delegation("KG", "guest", kOtherVisit);
@@ -380,7 +380,7 @@ TEST_F(DomainTest, badge_numbers_are_unique_within_a_visit) {
   must(parse_accreditation(a, {{"action", "approve"}, {"badge_number", "0042"}}), officer);
 }
 
-TEST_F(DomainTest, only_officers_decide_accreditation) {
+TEST_F(DelegationsDomainTest, only_officers_decide_accreditation) {
   auto d = delegation("KG");
   auto m = add_member(d, member_body("A", "expert"));
   EXPECT_EQ(run(*parse_accreditation(m, {{"action", "request"}}), member(m)).error().code, ErrorCode::forbidden);
@@ -388,7 +388,7 @@ TEST_F(DomainTest, only_officers_decide_accreditation) {
 
 // --- reads ---
 
-TEST_F(DomainTest, a_member_reads_their_roster_without_the_others_personal_data) {
+TEST_F(DelegationsDomainTest, a_member_reads_their_roster_without_the_others_personal_data) {
   auto d = delegation("KG");
   auto other_delegation = delegation("BY", "host");
   auto body = member_body("Me", "minister");
@@ -422,7 +422,7 @@ TEST_F(DomainTest, a_member_reads_their_roster_without_the_others_personal_data)
   EXPECT_EQ(read_travel(state, integrator, colleague).error().code, ErrorCode::forbidden);
 }
 
-TEST_F(DomainTest, the_state_rebuilt_from_the_events_equals_the_live_one) {
+TEST_F(DelegationsDomainTest, the_state_rebuilt_from_the_events_equals_the_live_one) {
   auto d = delegation("KG");
   auto body = member_body("Aibek", "minister");
   body["contact"] = {{"email", "a@mfa.kg"}};
@@ -440,7 +440,7 @@ TEST_F(DomainTest, the_state_rebuilt_from_the_events_equals_the_live_one) {
   EXPECT_EQ(fresh.delegation(d)->head_member_id, n);
 }
 
-TEST_F(DomainTest, public_events_never_carry_contact_or_travel) {
+TEST_F(DelegationsDomainTest, public_events_never_carry_contact_or_travel) {
   auto d = delegation("KG");
   auto body = member_body("Aibek", "minister");
   body["contact"] = {{"email", "secret@mfa.kg"}, {"phone", "+996555000111"}};

@@ -24,7 +24,7 @@ struct Written {
   Timestamp time;
 };
 
-class DomainTest : public ::testing::Test {
+class DelegationsDomainTest : public ::testing::Test {
  protected:
   Actor officer{"officer-1", true, false, std::nullopt};
   Actor integrator{"erp", false, true, std::nullopt};
