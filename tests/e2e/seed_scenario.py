@@ -774,7 +774,8 @@ class WebhookReceiver:
                     mac = base64.b64encode(hmac.new(key, f"{wid}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
                     ok = any(part.split(",", 1) == ["v1", mac] for part in sig.split())
                     ok = ok and abs(time.time() - int(ts)) < 600
-                (receiver.deliveries if ok else receiver.bad).append({"id": wid, "body": body.decode("utf-8", "replace")})
+                (receiver.deliveries if ok else receiver.bad).append(
+                    {"id": wid, "body": body.decode("utf-8", "replace"), "headers": dict(self.headers)})
                 self.send_response(204 if ok else 401)
                 self.end_headers()
 
@@ -829,7 +830,8 @@ def check_webhooks(label, receiver, lines, names, timeout=120):
             break
         time.sleep(0.5)
     if receiver.bad:
-        fail(f"{label}: {len(receiver.bad)} webhook deliveries failed Standard Webhooks signature verification")
+        fail(f"{label}: {len(receiver.bad)} webhook deliveries failed Standard Webhooks signature verification, e.g. "
+             f"{json.dumps(receiver.bad[0], ensure_ascii=False)[:600]} (secret {receiver.secret})")
     if missing:
         fail(f"{label}: {len(missing)} of {len(wanted)} events never reached the webhook, e.g. "
              f"{sorted(collections.Counter(wanted[i] for i in missing).items())[:5]}")
