@@ -947,8 +947,8 @@ def main():
             total_steps = run_a.step_no
             steps = rng.sample(range(3, total_steps - 2), len(SERVICES))
             kills = dict(zip(steps, rng.sample(SERVICES, len(SERVICES))))
-        if os.environ.get("CONCORD_E2E_KILL_ONLY"):  # e.g. documents: one service's kill alone, to diagnose
-            kills = {k: v for k, v in kills.items() if v in os.environ["CONCORD_E2E_KILL_ONLY"].split(",")}
+            if os.environ.get("CONCORD_E2E_KILL_ONLY"):  # e.g. documents: one service's kill alone, to diagnose
+                kills = {k: v for k, v in kills.items() if v in os.environ["CONCORD_E2E_KILL_ONLY"].split(",")}
             say(f"B: kill plan (step → service), seed {SEED}, {total_steps} steps: {dict(sorted(kills.items()))}")
             b_sys = System(stack, workdir, "run-b")
             systems.append(b_sys)
@@ -975,7 +975,6 @@ def main():
                     f"{len(state_a)} resources and inboxes)")
             if run_a.conflicts != run_b.conflicts:
                 fail(f"the refused booking's conflicts differ: A {run_a.conflicts} B {run_b.conflicts}")
-
         else:
             pending("run B (SIGKILL and restart) left out: CONCORD_E2E_KILL_RUN=0")
         # The integrator: the whole history of both runs.
