@@ -3,7 +3,9 @@
 namespace concord::documents {
 
 namespace {
-nlohmann::json day_or_null(const std::optional<Days>& d) { return d ? nlohmann::json(format_date(*d)) : nlohmann::json(nullptr); }
+nlohmann::json day_or_null(const std::optional<Days>& d) {
+  return d ? nlohmann::json(format_date(*d)) : nlohmann::json(nullptr);
+}
 
 nlohmann::json refs(const std::map<std::string, VersionRef>& m) {
   nlohmann::json out = nlohmann::json::object();
@@ -65,12 +67,9 @@ nlohmann::json render_document(const Document& doc) {
 }
 
 nlohmann::json render_version(const Version& v, bool with_content) {
-  nlohmann::json out = {{"number", v.number},
-                        {"language", v.language},
-                        {"sha256", v.sha256},
-                        {"size", v.size},
-                        {"intact", v.intact},
-                        {"created_at", format_rfc3339_utc(v.created_at)},
+  nlohmann::json out = {{"number", v.number},        {"language", v.language},
+                        {"sha256", v.sha256},        {"size", v.size},
+                        {"intact", v.intact},        {"created_at", format_rfc3339_utc(v.created_at)},
                         {"created_by", v.created_by}};
   if (with_content) out["content"] = v.content ? *v.content : std::string();
   return out;
@@ -100,8 +99,9 @@ nlohmann::json render_audit(const Document& doc) {
           {"broken_at", std::move(broken)},
           {"length", doc.audit.size()},
           {"head", doc.head_hash},
-          {"algorithm", "SHA-256 over the canonical JSON {id, type, subject, sequence, time, actor, data without hash}: "
-                        "keys sorted, no whitespace; the first event's previous_hash is 64 zeros"},
+          {"algorithm",
+           "SHA-256 over the canonical JSON {id, type, subject, sequence, time, actor, data without hash}: "
+           "keys sorted, no whitespace; the first event's previous_hash is 64 zeros"},
           {"events", std::move(events)}};
 }
 

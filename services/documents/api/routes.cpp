@@ -32,7 +32,9 @@ Actor actor_of(const http::Request& req) {
   return a;
 }
 
-Result<nlohmann::json> body_of(const http::Request& req) { return api::body_object(req); }
+Result<nlohmann::json> body_of(const http::Request& req) {
+  return api::body_object(req);
+}
 
 Result<long long> number_param(std::string_view text, const std::string& pointer) {
   long long n = 0;
@@ -52,7 +54,8 @@ void DocumentsService::mount(http::Router& r) {
   r.get("/v1/documents", h(&DocumentsService::list));
   r.get("/v1/documents/{id}", h(&DocumentsService::get));
   r.patch("/v1/documents/{id}", h(&DocumentsService::update));
-  r.post("/v1/documents/{id}/versions", h(&DocumentsService::add_version), http::RouteOptions{.body_limit = kVersionBodyLimit});
+  r.post("/v1/documents/{id}/versions", h(&DocumentsService::add_version),
+         http::RouteOptions{.body_limit = kVersionBodyLimit});
   r.get("/v1/documents/{id}/versions", h(&DocumentsService::list_versions));
   r.get("/v1/documents/{id}/versions/{n}", h(&DocumentsService::get_version));
   r.get("/v1/documents/{id}/diff", h(&DocumentsService::diff));
@@ -176,8 +179,9 @@ Result<http::Response> DocumentsService::list(http::Request& req) {
   auto status = req.query_param("status");
   if (visit && !is_uuid(*visit)) return fail(Error::validation("/visit_id", "must be a UUID"));
   if (status && !parse_status(*status))
-    return fail(Error::validation("/status", "must be one of: draft, under_approval, rejected, agreed, signing_scheduled, "
-                                             "partially_signed, signed, in_force, withdrawn"));
+    return fail(Error::validation("/status",
+                                  "must be one of: draft, under_approval, rejected, agreed, signing_scheduled, "
+                                  "partially_signed, signed, in_force, withdrawn"));
   if (auto st = settle(); !st) return fail(st.error());
   auto actor = actor_of(req);
   return store_.read([&](const State& s) -> Result<http::Response> {
@@ -222,7 +226,8 @@ Result<http::Response> DocumentsService::add_version(http::Request& req) {
   if (!response) return response;
   auto doc = nlohmann::json::parse(response->body);
   long long number = doc["versions"].back()["number"].get<long long>();
-  response->headers.set("Location", "/v1/documents/" + std::string(req.param("id")) + "/versions/" + std::to_string(number));
+  response->headers.set("Location",
+                        "/v1/documents/" + std::string(req.param("id")) + "/versions/" + std::to_string(number));
   response->body = doc["versions"].back().dump();
   return response;
 }
@@ -255,7 +260,8 @@ Result<http::Response> DocumentsService::diff(http::Request& req) {
   auto from_text = req.query_param("from");
   auto to_text = req.query_param("to");
   std::vector<FieldError> errors;
-  Result<long long> from = fail(Error::validation("/from", "required")), to = fail(Error::validation("/to", "required"));
+  Result<long long> from = fail(Error::validation("/from", "required")),
+                    to = fail(Error::validation("/to", "required"));
   if (from_text) from = number_param(*from_text, "/from");
   if (to_text) to = number_param(*to_text, "/to");
   if (!from) errors.push_back({"/from", from_text ? "must be a version number (1, 2, ...)" : "is required"});
@@ -281,8 +287,12 @@ Result<http::Response> DocumentsService::diff(http::Request& req) {
   });
 }
 
-Result<http::Response> DocumentsService::submit(http::Request& req) { return run(req, Submit{}); }
-Result<http::Response> DocumentsService::agree(http::Request& req) { return run(req, Agree{}); }
+Result<http::Response> DocumentsService::submit(http::Request& req) {
+  return run(req, Submit{});
+}
+Result<http::Response> DocumentsService::agree(http::Request& req) {
+  return run(req, Agree{});
+}
 
 Result<http::Response> DocumentsService::approve(http::Request& req) {
   auto body = body_of(req);
@@ -320,8 +330,9 @@ Result<http::Response> DocumentsService::sign(http::Request& req) {
   auto signed_at = r.time("signed_at", digital ? Need::required : Need::optional);
   auto place = r.string("place", Need::optional, 200);
   if (auto st = r.finish(); !st) return fail(st.error());
-  return run(req, RecordSignature{*member, *method, signature.value_or(""), signed_at.value_or(context_.clock.now()),
-                                  place.value_or("")},
+  return run(req,
+             RecordSignature{*member, *method, signature.value_or(""), signed_at.value_or(context_.clock.now()),
+                             place.value_or("")},
              201);
 }
 
@@ -332,7 +343,8 @@ Result<http::Response> DocumentsService::signing_payload(http::Request& req) {
   if (!member || !is_uuid(*member)) errors.push_back({"/member_id", member ? "must be a UUID" : "is required"});
   std::optional<Timestamp> signed_at;
   if (!signed_at_text) {
-    errors.push_back({"/signed_at", "is required (RFC 3339 with an offset): the time you will submit with the signature"});
+    errors.push_back(
+        {"/signed_at", "is required (RFC 3339 with an offset): the time you will submit with the signature"});
   } else if (auto t = parse_rfc3339(*signed_at_text); !t) {
     errors.push_back({"/signed_at", "must be an RFC 3339 time with an offset"});
   } else {
@@ -371,10 +383,13 @@ Result<http::Response> DocumentsService::entry_into_force(http::Request& req) {
   auto date = r.date("date", rule && *rule == "on_date" ? Need::required : Need::optional);
   auto days = r.integer("days", 0, 3650, rule && *rule == "after_notifications" ? Need::required : Need::optional);
   if (rule && *rule != "on_date" && r.has("date")) r.add_error("date", "only the on_date rule takes a date");
-  if (rule && *rule != "after_notifications" && r.has("days")) r.add_error("days", "only the after_notifications rule takes days");
+  if (rule && *rule != "after_notifications" && r.has("days"))
+    r.add_error("days", "only the after_notifications rule takes days");
   if (auto st = r.finish(); !st) return fail(st.error());
   SetEntryIntoForce c;
-  c.rule = *rule == "on_date" ? Rule::on_date : *rule == "after_notifications" ? Rule::after_notifications : Rule::on_signature;
+  c.rule = *rule == "on_date"               ? Rule::on_date
+           : *rule == "after_notifications" ? Rule::after_notifications
+                                            : Rule::on_signature;
   c.date = date;
   c.days = static_cast<int>(days.value_or(0));
   return run(req, c);
@@ -410,9 +425,10 @@ Result<http::Response> DocumentsService::audit(http::Request& req) {
 Result<http::Response> DocumentsService::certificate(http::Request& req) {
   return read_document(req, [this](const Document& doc, const State&) -> Result<http::Response> {
     if (doc.status != DocStatus::signed_ && doc.status != DocStatus::in_force)
-      return fail(Error::conflict("a certificate of completion exists once every signatory has signed; the document is " +
-                                      to_string(doc.status),
-                                  {{"document_status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}}));
+      return fail(
+          Error::conflict("a certificate of completion exists once every signatory has signed; the document is " +
+                              to_string(doc.status),
+                          {{"document_status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}}));
     return api::json(200, render_certificate(doc, context_.clock.now()), doc.version);
   });
 }

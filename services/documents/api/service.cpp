@@ -10,9 +10,12 @@ namespace concord::documents {
 namespace {
 
 void apply_record(State& state, const std::string& topic, const events::Event& e) {
-  if (topic == kTopic) evolve(state, to_fact(e));
-  else if (topic == kDelegationsTopic) apply_delegations_event(state, e.type, e.data);
-  else if (topic == kSchedulingTopic) apply_scheduling_event(state, e.type, e.data);
+  if (topic == kTopic)
+    evolve(state, to_fact(e));
+  else if (topic == kDelegationsTopic)
+    apply_delegations_event(state, e.type, e.data);
+  else if (topic == kSchedulingTopic)
+    apply_scheduling_event(state, e.type, e.data);
 }
 
 }  // namespace
@@ -33,12 +36,16 @@ events::Event to_event(const Fact& f, const std::string& correlation_id, const s
   return e;
 }
 
-Fact to_fact(const events::Event& e) { return Fact{e.id, e.type, e.subject, e.sequence, e.time, e.actor, e.data}; }
+Fact to_fact(const events::Event& e) {
+  return Fact{e.id, e.type, e.subject, e.sequence, e.time, e.actor, e.data};
+}
 
 DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono::milliseconds tick)
     : context_(context), store_(context.log, apply_record), tick_(tick) {}
 
-DocumentsService::~DocumentsService() { stop(); }
+DocumentsService::~DocumentsService() {
+  stop();
+}
 
 Status DocumentsService::recover() {
   // The views first, then the documents (evolve of a document does not depend on the views,
@@ -121,8 +128,10 @@ void DocumentsService::loop() {
       last_tick = now;
     }
     if (dirty) {
-      if (auto st = settle(); !st) log::warn("documents: settling failed; will retry", {{"error", st.error().detail}});
-      else dirty = false;
+      if (auto st = settle(); !st)
+        log::warn("documents: settling failed; will retry", {{"error", st.error().detail}});
+      else
+        dirty = false;
     }
   }
 }

@@ -7,9 +7,12 @@ namespace concord::documents {
 std::string chain_hash(const Fact& fact) {
   nlohmann::json data = fact.data;
   if (data.is_object()) data.erase("hash");
-  nlohmann::json canonical = {{"id", fact.id},         {"type", fact.type},
-                              {"subject", fact.subject}, {"sequence", fact.sequence},
-                              {"time", format_rfc3339_utc(fact.time)}, {"actor", fact.actor},
+  nlohmann::json canonical = {{"id", fact.id},
+                              {"type", fact.type},
+                              {"subject", fact.subject},
+                              {"sequence", fact.sequence},
+                              {"time", format_rfc3339_utc(fact.time)},
+                              {"actor", fact.actor},
                               {"data", std::move(data)}};
   // nlohmann's objects keep keys sorted, and dump() without indent writes no whitespace.
   return crypto::sha256_hex(canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -25,8 +28,9 @@ ChainVerdict verify_chain(const Document& doc) {
     if (entry.computed_hash != entry.hash)
       return broken("the event's content does not match its hash: it was altered after it was written");
     if (entry.previous_hash != previous)
-      return broken("previous_hash does not match the hash of the event before it: an event before this one was "
-                    "removed, inserted or altered");
+      return broken(
+          "previous_hash does not match the hash of the event before it: an event before this one was "
+          "removed, inserted or altered");
     if (entry.sequence != expected_sequence)
       return broken("sequence " + std::to_string(entry.sequence) + " follows " + std::to_string(expected_sequence - 1) +
                     ": an event is missing");

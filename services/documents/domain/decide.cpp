@@ -83,16 +83,21 @@ Outcome require_officer(const Context& ctx, std::string_view what) {
   return fail(Error::forbidden("only a protocol officer may " + std::string(what)));
 }
 
-bool contains(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
-Days today(Timestamp now) { return std::chrono::floor<std::chrono::days>(now); }
+Days today(Timestamp now) {
+  return std::chrono::floor<std::chrono::days>(now);
+}
 
 // After the facts of a command: signed when every signatory has signed, in force when due.
 void complete(Draft& draft, Timestamp now) {
   const Document& doc = draft.doc();
-  if ((doc.status == DocStatus::signing_scheduled || doc.status == DocStatus::partially_signed) && !doc.signatories.empty() &&
-      std::all_of(doc.signatories.begin(), doc.signatories.end(),
-                  [&](const Signatory& s) { return doc.signature_of(s.member_id) != nullptr; })) {
+  if ((doc.status == DocStatus::signing_scheduled || doc.status == DocStatus::partially_signed) &&
+      !doc.signatories.empty() && std::all_of(doc.signatories.begin(), doc.signatories.end(), [&](const Signatory& s) {
+        return doc.signature_of(s.member_id) != nullptr;
+      })) {
     Timestamp last{};
     for (const auto& s : doc.signatures) last = std::max(last, s.signed_at);
     draft.add("document.signed", {{"signed_on", format_date(today(last))}});
@@ -100,11 +105,14 @@ void complete(Draft& draft, Timestamp now) {
   if (in_force_due(draft.doc(), now)) {
     Days date = *entry_into_force_date(draft.doc());
     if (draft.doc().signed_on) date = std::max(date, *draft.doc().signed_on);
-    draft.add("document.in_force", {{"date", format_date(date)}, {"rule", to_string(draft.doc().entry_into_force->rule)}});
+    draft.add("document.in_force",
+              {{"date", format_date(date)}, {"rule", to_string(draft.doc().entry_into_force->rule)}});
   }
 }
 
-std::string approve_or_reject(const RecordApproval& c) { return c.decision == "reject" ? "reject" : "approve"; }
+std::string approve_or_reject(const RecordApproval& c) {
+  return c.decision == "reject" ? "reject" : "approve";
+}
 
 // --- one function per command ---
 
@@ -119,7 +127,8 @@ Outcome add_version(Draft& d, const AddVersion& c, const Context& ctx) {
   if (auto st = require_officer(ctx, "add a version"); !st) return st;
   if (!allows(d.doc(), "add_version")) return fail(illegal(d.doc(), "add a version to"));
   if (!contains(d.doc().languages, c.language))
-    return fail(Error::validation("/language", "the document's languages are " + nlohmann::json(d.doc().languages).dump()));
+    return fail(
+        Error::validation("/language", "the document's languages are " + nlohmann::json(d.doc().languages).dump()));
   if (c.content.empty()) return fail(Error::validation("/content", "the content is empty"));
   if (c.content.size() > kMaxContentBytes)
     return fail(Error::validation("/content", "the content is larger than 2 MiB"));
@@ -135,11 +144,18 @@ Outcome add_version(Draft& d, const AddVersion& c, const Context& ctx) {
   }
   for (size_t i = 0; i < chunks.size(); ++i)
     d.add("version.content_added",
-          {{"document_id", d.doc().id}, {"language", c.language}, {"number", number}, {"chunk", i},
-           {"chunks", chunks.size()}, {"content", std::string(chunks[i])}},
+          {{"document_id", d.doc().id},
+           {"language", c.language},
+           {"number", number},
+           {"chunk", i},
+           {"chunks", chunks.size()},
+           {"content", std::string(chunks[i])}},
           false);
-  d.add("version.added", {{"language", c.language}, {"number", number}, {"sha256", crypto::sha256_hex(c.content)},
-                          {"size", c.content.size()}, {"chunks", chunks.size()}});
+  d.add("version.added", {{"language", c.language},
+                          {"number", number},
+                          {"sha256", crypto::sha256_hex(c.content)},
+                          {"size", c.content.size()},
+                          {"chunks", chunks.size()}});
   return {};
 }
 
@@ -150,7 +166,8 @@ Outcome submit(Draft& d, const Context& ctx) {
   for (const auto& language : d.doc().languages)
     if (!d.doc().latest.contains(language)) missing.push_back(language);
   if (!missing.empty())
-    return fail(unmet(d.doc(), "every authentic language needs a version before submission", {{"missing_languages", missing}}));
+    return fail(
+        unmet(d.doc(), "every authentic language needs a version before submission", {{"missing_languages", missing}}));
   d.add("document.submitted", nlohmann::json::object());
   return {};
 }
@@ -177,7 +194,8 @@ bool approves_latest(const Document& doc, const std::string& party) {
   for (const auto& language : doc.languages) {
     auto latest = doc.latest.find(language);
     auto approved = it->second.versions.find(language);
-    if (latest == doc.latest.end() || approved == it->second.versions.end() || approved->second != latest->second.number)
+    if (latest == doc.latest.end() || approved == it->second.versions.end() ||
+        approved->second != latest->second.number)
       return false;
   }
   return true;
@@ -193,7 +211,8 @@ Outcome agree(Draft& d, const Context& ctx) {
     return fail(unmet(d.doc(), "every party must approve the latest version of every language first",
                       {{"missing_approvals", missing}}));
   nlohmann::json agreed = nlohmann::json::object();
-  for (const auto& [language, ref] : d.doc().latest) agreed[language] = {{"number", ref.number}, {"sha256", ref.sha256}};
+  for (const auto& [language, ref] : d.doc().latest)
+    agreed[language] = {{"number", ref.number}, {"sha256", ref.sha256}};
   d.add("document.agreed", {{"agreed_versions", agreed}});
   return {};
 }
@@ -290,10 +309,14 @@ Outcome change_signatories(Draft& d, const ChangeSignatories& c, const State& st
     const auto& m = c.member_ids[i];
     auto pointer = "/member_ids/" + std::to_string(i);
     auto it = state.members.find(m);
-    if (!wanted.insert(m).second) errors.push_back({pointer, "listed twice"});
-    else if (it == state.members.end()) errors.push_back({pointer, "no such member is known from delegations"});
-    else if (it->second.delegation_id != c.delegation_id) errors.push_back({pointer, "the member belongs to another delegation"});
-    else if (it->second.status == "withdrawn") errors.push_back({pointer, "the member has withdrawn"});
+    if (!wanted.insert(m).second)
+      errors.push_back({pointer, "listed twice"});
+    else if (it == state.members.end())
+      errors.push_back({pointer, "no such member is known from delegations"});
+    else if (it->second.delegation_id != c.delegation_id)
+      errors.push_back({pointer, "the member belongs to another delegation"});
+    else if (it->second.status == "withdrawn")
+      errors.push_back({pointer, "the member has withdrawn"});
   }
   if (wanted.empty()) errors.push_back({"/member_ids", "a party needs at least one signatory"});
   if (!errors.empty()) return fail(Error::validation(std::move(errors)));
@@ -339,7 +362,8 @@ Outcome record_notification(Draft& d, const RecordNotification& c, const Context
     return fail(Error::validation("/notified_on", "the date is before the document was signed"));
   if (doc.notifications.contains(c.delegation_id))
     return fail(unmet(doc, "the party's notification is already recorded", {{"delegation_id", c.delegation_id}}));
-  d.add("party_notification.recorded", {{"delegation_id", c.delegation_id}, {"notified_on", format_date(c.notified_on)}});
+  d.add("party_notification.recorded",
+        {{"delegation_id", c.delegation_id}, {"notified_on", format_date(c.notified_on)}});
   return {};
 }
 
@@ -360,9 +384,12 @@ Result<std::vector<Fact>> decide_create(const State& state, const CreateDocument
   for (size_t i = 0; i < c.parties.size(); ++i) {
     auto pointer = "/parties/" + std::to_string(i);
     auto it = state.delegations.find(c.parties[i]);
-    if (!parties.insert(c.parties[i]).second) errors.push_back({pointer, "listed twice"});
-    else if (it == state.delegations.end()) errors.push_back({pointer, "no such delegation is known from delegations"});
-    else if (it->second.visit_id != c.visit_id) errors.push_back({pointer, "the delegation belongs to another visit"});
+    if (!parties.insert(c.parties[i]).second)
+      errors.push_back({pointer, "listed twice"});
+    else if (it == state.delegations.end())
+      errors.push_back({pointer, "no such delegation is known from delegations"});
+    else if (it->second.visit_id != c.visit_id)
+      errors.push_back({pointer, "the delegation belongs to another visit"});
   }
   if (parties.empty()) errors.push_back({"/parties", "a document needs at least one party"});
   std::set<std::string> members, with_signatory;
@@ -370,13 +397,18 @@ Result<std::vector<Fact>> decide_create(const State& state, const CreateDocument
     const auto& s = c.signatories[i];
     auto pointer = "/signatories/" + std::to_string(i);
     auto it = state.members.find(s.member_id);
-    if (!parties.contains(s.delegation_id)) errors.push_back({pointer + "/delegation_id", "not one of the parties"});
-    else if (!members.insert(s.member_id).second) errors.push_back({pointer + "/member_id", "listed twice"});
-    else if (it == state.members.end()) errors.push_back({pointer + "/member_id", "no such member is known from delegations"});
+    if (!parties.contains(s.delegation_id))
+      errors.push_back({pointer + "/delegation_id", "not one of the parties"});
+    else if (!members.insert(s.member_id).second)
+      errors.push_back({pointer + "/member_id", "listed twice"});
+    else if (it == state.members.end())
+      errors.push_back({pointer + "/member_id", "no such member is known from delegations"});
     else if (it->second.delegation_id != s.delegation_id)
       errors.push_back({pointer + "/member_id", "the member belongs to another delegation"});
-    else if (it->second.status == "withdrawn") errors.push_back({pointer + "/member_id", "the member has withdrawn"});
-    else with_signatory.insert(s.delegation_id);
+    else if (it->second.status == "withdrawn")
+      errors.push_back({pointer + "/member_id", "the member has withdrawn"});
+    else
+      with_signatory.insert(s.delegation_id);
   }
   if (errors.empty())
     for (const auto& p : c.parties)
@@ -391,15 +423,17 @@ Result<std::vector<Fact>> decide_create(const State& state, const CreateDocument
   doc.id = ctx.new_id();
   Draft draft(doc, ctx);
   nlohmann::json signatories = nlohmann::json::array();
-  for (const auto& s : c.signatories) signatories.push_back({{"delegation_id", s.delegation_id}, {"member_id", s.member_id}});
+  for (const auto& s : c.signatories)
+    signatories.push_back({{"delegation_id", s.delegation_id}, {"member_id", s.member_id}});
   // evolve reads a creation from its snapshot; Draft::add fills it from the post-state, so the
   // initial fields travel as the event's own data too.
-  draft.add("document.created", {{"document", {{"visit_id", c.visit_id},
-                                               {"kind", c.kind},
-                                               {"title", c.title},
-                                               {"parties", c.parties},
-                                               {"signatories", signatories},
-                                               {"languages", c.languages}}}});
+  draft.add("document.created", {{"document",
+                                  {{"visit_id", c.visit_id},
+                                   {"kind", c.kind},
+                                   {"title", c.title},
+                                   {"parties", c.parties},
+                                   {"signatories", signatories},
+                                   {"languages", c.languages}}}});
   return draft.take();
 }
 
@@ -411,17 +445,28 @@ Result<std::vector<Fact>> decide(const State& state, const std::string& document
   Outcome st = std::visit(
       [&](const auto& c) -> Outcome {
         using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, UpdateDocument>) return update(draft, c, ctx);
-        else if constexpr (std::is_same_v<C, AddVersion>) return add_version(draft, c, ctx);
-        else if constexpr (std::is_same_v<C, Submit>) return submit(draft, ctx);
-        else if constexpr (std::is_same_v<C, RecordApproval>) return record_approval(draft, c, ctx);
-        else if constexpr (std::is_same_v<C, Agree>) return agree(draft, ctx);
-        else if constexpr (std::is_same_v<C, LinkSigning>) return link_signing(draft, c, state, ctx);
-        else if constexpr (std::is_same_v<C, RecordSignature>) return record_signature(draft, c, state, ctx);
-        else if constexpr (std::is_same_v<C, ChangeSignatories>) return change_signatories(draft, c, state, ctx);
-        else if constexpr (std::is_same_v<C, SetEntryIntoForce>) return set_entry_into_force(draft, c, ctx);
-        else if constexpr (std::is_same_v<C, RecordNotification>) return record_notification(draft, c, ctx);
-        else return withdraw(draft, c, ctx);
+        if constexpr (std::is_same_v<C, UpdateDocument>)
+          return update(draft, c, ctx);
+        else if constexpr (std::is_same_v<C, AddVersion>)
+          return add_version(draft, c, ctx);
+        else if constexpr (std::is_same_v<C, Submit>)
+          return submit(draft, ctx);
+        else if constexpr (std::is_same_v<C, RecordApproval>)
+          return record_approval(draft, c, ctx);
+        else if constexpr (std::is_same_v<C, Agree>)
+          return agree(draft, ctx);
+        else if constexpr (std::is_same_v<C, LinkSigning>)
+          return link_signing(draft, c, state, ctx);
+        else if constexpr (std::is_same_v<C, RecordSignature>)
+          return record_signature(draft, c, state, ctx);
+        else if constexpr (std::is_same_v<C, ChangeSignatories>)
+          return change_signatories(draft, c, state, ctx);
+        else if constexpr (std::is_same_v<C, SetEntryIntoForce>)
+          return set_entry_into_force(draft, c, ctx);
+        else if constexpr (std::is_same_v<C, RecordNotification>)
+          return record_notification(draft, c, ctx);
+        else
+          return withdraw(draft, c, ctx);
       },
       command);
   if (!st) return fail(st.error());
@@ -432,12 +477,14 @@ Result<std::vector<Fact>> decide(const State& state, const std::string& document
 std::map<std::string, std::vector<Fact>> follow_ceremonies(const State& state, const Context& ctx) {
   std::map<std::string, std::vector<Fact>> out;
   for (const auto& [id, doc] : state.documents) {
-    if (!doc.signing || (doc.status != DocStatus::signing_scheduled && doc.status != DocStatus::partially_signed)) continue;
+    if (!doc.signing || (doc.status != DocStatus::signing_scheduled && doc.status != DocStatus::partially_signed))
+      continue;
     auto it = state.meetings.find(doc.signing->meeting_id);
     if (it == state.meetings.end()) continue;
     const auto& m = it->second;
     Draft draft(doc, ctx);
-    nlohmann::json data = {{"meeting_id", m.id}, {"start", format_rfc3339_utc(m.start)}, {"end", format_rfc3339_utc(m.end)}};
+    nlohmann::json data = {
+        {"meeting_id", m.id}, {"start", format_rfc3339_utc(m.start)}, {"end", format_rfc3339_utc(m.end)}};
     if (m.status == "cancelled") {
       data["reason"] = m.cancel_reason.empty() ? "the signing ceremony was cancelled" : m.cancel_reason;
       draft.add("signing.cancelled", std::move(data));

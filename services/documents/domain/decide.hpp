@@ -32,7 +32,7 @@ inline constexpr std::chrono::hours kSigningMaxAge{24};
 // One event of a document.
 struct Fact {
   std::string id;
-  std::string type;  // concord.documents.<aggregate>.<verb>
+  std::string type;     // concord.documents.<aggregate>.<verb>
   std::string subject;  // document/<id>
   long long sequence = 0;
   Timestamp time{};

@@ -34,8 +34,8 @@ bool myers(const Lines& a, size_t a0, size_t a1, const Lines& b, size_t b0, size
   for (long long d = 0; d <= max_d; ++d) {
     trace.emplace_back(v.begin() + (offset - d), v.begin() + (offset + d + 1));
     for (long long k = -d; k <= d; k += 2) {
-      long long x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1]
-                                                                                  : v[offset + k - 1] + 1;
+      long long x =
+          (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1] : v[offset + k - 1] + 1;
       long long y = x - k;
       while (x < n && y < m && a[a0 + x] == b[b0 + y]) {
         ++x;
@@ -109,9 +109,12 @@ LineDiff diff_lines(std::string_view old_text, std::string_view new_text, long l
   for (size_t i = 0; i < suffix; ++i)
     diff.lines.push_back({' ', a[a1 + i], static_cast<long long>(a1 + i) + 1, static_cast<long long>(b1 + i) + 1});
   for (const auto& l : diff.lines) {
-    if (l.op == '+') ++diff.added;
-    else if (l.op == '-') ++diff.removed;
-    else ++diff.unchanged;
+    if (l.op == '+')
+      ++diff.added;
+    else if (l.op == '-')
+      ++diff.removed;
+    else
+      ++diff.unchanged;
   }
   return diff;
 }
@@ -159,13 +162,16 @@ nlohmann::json diff_json(const LineDiff& diff, size_t context) {
       body.append(l.text);
       body += '\n';
     }
-    hunks.push_back({{"old_start", old_start}, {"old_lines", old_count}, {"new_start", new_start},
-                     {"new_lines", new_count}, {"lines", std::move(lines)}});
+    hunks.push_back({{"old_start", old_start},
+                     {"old_lines", old_count},
+                     {"new_start", new_start},
+                     {"new_lines", new_count},
+                     {"lines", std::move(lines)}});
     unified += "@@ -" + std::to_string(old_start) + "," + std::to_string(old_count) + " +" + std::to_string(new_start) +
                "," + std::to_string(new_count) + " @@\n" + body;
     i = end;
   }
-  return {{"added", diff.added}, {"removed", diff.removed}, {"unchanged", diff.unchanged},
+  return {{"added", diff.added}, {"removed", diff.removed},   {"unchanged", diff.unchanged},
           {"exact", diff.exact}, {"hunks", std::move(hunks)}, {"unified", std::move(unified)}};
 }
 

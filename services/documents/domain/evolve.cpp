@@ -80,7 +80,9 @@ void apply_signatories(Document& doc, const nlohmann::json& d) {
 void apply_entry_into_force(Document& doc, const nlohmann::json& d) {
   EntryIntoForce eif;
   auto rule = str(d, "rule");
-  eif.rule = rule == "on_date" ? Rule::on_date : rule == "after_notifications" ? Rule::after_notifications : Rule::on_signature;
+  eif.rule = rule == "on_date"               ? Rule::on_date
+             : rule == "after_notifications" ? Rule::after_notifications
+                                             : Rule::on_signature;
   if (eif.rule == Rule::on_date) eif.date = date(d, "date");
   eif.days = static_cast<int>(num(d, "days"));
   doc.entry_into_force = eif;
@@ -148,14 +150,16 @@ void evolve_document(Document& doc, const Fact& fact) {
       doc.agreed[language] = {num(ref, "number"), str(ref, "sha256")};
     doc.agreed_at = fact.time;
   } else if (t == "concord.documents.signing.scheduled" || t == "concord.documents.signing.rescheduled") {
-    doc.signing = Signing{str(d, "meeting_id"), time(d, "start").value_or(Timestamp{}), time(d, "end").value_or(Timestamp{})};
+    doc.signing =
+        Signing{str(d, "meeting_id"), time(d, "start").value_or(Timestamp{}), time(d, "end").value_or(Timestamp{})};
     doc.signing_cancel_reason.clear();
     if (t == "concord.documents.signing.scheduled")
       doc.status = doc.signatures.empty() ? DocStatus::signing_scheduled : DocStatus::partially_signed;
   } else if (t == "concord.documents.signing.cancelled") {
     doc.signing.reset();
     doc.signing_cancel_reason = str(d, "reason");
-    if (doc.status == DocStatus::signing_scheduled || doc.status == DocStatus::partially_signed) doc.status = DocStatus::agreed;
+    if (doc.status == DocStatus::signing_scheduled || doc.status == DocStatus::partially_signed)
+      doc.status = DocStatus::agreed;
   } else if (t == "concord.documents.signature.recorded") {
     apply_signature(doc, fact);
   } else if (t == "concord.documents.signatory.changed") {

@@ -33,9 +33,12 @@ std::optional<DocStatus> parse_status(std::string_view text) {
 
 std::string to_string(Rule r) {
   switch (r) {
-    case Rule::on_signature: return "on_signature";
-    case Rule::on_date: return "on_date";
-    case Rule::after_notifications: return "after_notifications";
+    case Rule::on_signature:
+      return "on_signature";
+    case Rule::on_date:
+      return "on_date";
+    case Rule::after_notifications:
+      return "after_notifications";
   }
   return "on_signature";
 }
@@ -46,12 +49,14 @@ const Version* Document::find_version(long long number) const {
 }
 
 const Signature* Document::signature_of(const std::string& member_id) const {
-  auto it = std::find_if(signatures.begin(), signatures.end(), [&](const Signature& s) { return s.member_id == member_id; });
+  auto it =
+      std::find_if(signatures.begin(), signatures.end(), [&](const Signature& s) { return s.member_id == member_id; });
   return it == signatures.end() ? nullptr : &*it;
 }
 
 bool Document::is_signatory(const std::string& member_id) const {
-  return std::any_of(signatories.begin(), signatories.end(), [&](const Signatory& s) { return s.member_id == member_id; });
+  return std::any_of(signatories.begin(), signatories.end(),
+                     [&](const Signatory& s) { return s.member_id == member_id; });
 }
 
 const Document* State::find(const std::string& id) const {

@@ -14,12 +14,22 @@
 
 namespace concord::documents {
 
-enum class DocStatus { draft, under_approval, rejected, agreed, signing_scheduled, partially_signed, signed_, in_force, withdrawn };
+enum class DocStatus {
+  draft,
+  under_approval,
+  rejected,
+  agreed,
+  signing_scheduled,
+  partially_signed,
+  signed_,
+  in_force,
+  withdrawn
+};
 // (signed_: `signed` is a keyword.)
 std::string to_string(DocStatus s);
 std::optional<DocStatus> parse_status(std::string_view text);
 
-inline const std::vector<std::string_view> kKinds = {"agreement", "memorandum", "roadmap",
+inline const std::vector<std::string_view> kKinds = {"agreement", "memorandum",      "roadmap",
                                                      "protocol",  "joint_statement", "minutes"};
 
 struct Signatory {
@@ -34,7 +44,7 @@ struct Version {
   std::string sha256;
   size_t size = 0;
   std::shared_ptr<const std::string> content;  // shared: copies of a document stay cheap
-  bool intact = true;  // the content's digest matched the recorded one when it was rebuilt
+  bool intact = true;                          // the content's digest matched the recorded one when it was rebuilt
   Timestamp created_at{};
   std::string created_by;
 };
@@ -98,24 +108,24 @@ struct Document {
   std::vector<std::string> parties;
   std::vector<Signatory> signatories;
   std::vector<std::string> languages;
-  std::vector<Version> versions;                       // in number order
-  std::map<std::string, VersionRef> latest;            // language → latest version
-  std::map<std::string, Approval> approvals;           // delegation id → its latest decision
-  std::map<std::string, VersionRef> agreed;            // frozen at agreement
+  std::vector<Version> versions;              // in number order
+  std::map<std::string, VersionRef> latest;   // language → latest version
+  std::map<std::string, Approval> approvals;  // delegation id → its latest decision
+  std::map<std::string, VersionRef> agreed;   // frozen at agreement
   std::optional<Timestamp> agreed_at;
   std::optional<Signing> signing;
   std::string signing_cancel_reason;
   std::vector<Signature> signatures;
-  std::optional<Days> signed_on;                       // day of the last signature
+  std::optional<Days> signed_on;  // day of the last signature
   std::optional<EntryIntoForce> entry_into_force;
-  std::map<std::string, Days> notifications;           // delegation id → notified_on
+  std::map<std::string, Days> notifications;  // delegation id → notified_on
   std::optional<Days> in_force_on;
   std::string withdraw_reason;
   std::string reject_comment;
   Timestamp created_at{};
   Timestamp updated_at{};
-  long long version = 0;                               // events applied: the ETag
-  std::string head_hash;                               // hash of the last event, "" before any
+  long long version = 0;  // events applied: the ETag
+  std::string head_hash;  // hash of the last event, "" before any
   std::vector<AuditEntry> audit;
   // Chunks of contents not yet closed by their version.added (number → chunks so far).
   std::map<long long, std::string> pending_content;

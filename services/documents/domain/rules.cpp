@@ -65,8 +65,9 @@ bool in_force_due(const Document& doc, Timestamp now) {
 
 Result<std::string> signing_payload(const Document& doc, const std::string& member_id, Timestamp signed_at) {
   if (doc.agreed.empty())
-    return fail(Error::conflict("the document has no agreed text to sign yet",
-                                {{"document_status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}}));
+    return fail(
+        Error::conflict("the document has no agreed text to sign yet",
+                        {{"document_status", to_string(doc.status)}, {"allowed_actions", allowed_actions(doc)}}));
   auto it = std::find_if(doc.signatories.begin(), doc.signatories.end(),
                          [&](const Signatory& s) { return s.member_id == member_id; });
   if (it == doc.signatories.end())
@@ -90,7 +91,8 @@ nlohmann::json time_or_null(const std::optional<Days>& d) {
 
 nlohmann::json snapshot(const Document& doc) {
   nlohmann::json signatories = nlohmann::json::array();
-  for (const auto& s : doc.signatories) signatories.push_back({{"delegation_id", s.delegation_id}, {"member_id", s.member_id}});
+  for (const auto& s : doc.signatories)
+    signatories.push_back({{"delegation_id", s.delegation_id}, {"member_id", s.member_id}});
   nlohmann::json latest = nlohmann::json::object();
   for (const auto& [language, ref] : doc.latest) latest[language] = {{"number", ref.number}, {"sha256", ref.sha256}};
   nlohmann::json signing = nullptr;
@@ -100,7 +102,8 @@ nlohmann::json snapshot(const Document& doc) {
                {"end", format_rfc3339_utc(doc.signing->end)}};
   nlohmann::json signatures = nlohmann::json::array();
   for (const auto& s : doc.signatures)
-    signatures.push_back({{"member_id", s.member_id}, {"method", s.method}, {"signed_at", format_rfc3339_utc(s.signed_at)}});
+    signatures.push_back(
+        {{"member_id", s.member_id}, {"method", s.method}, {"signed_at", format_rfc3339_utc(s.signed_at)}});
   nlohmann::json eif = nullptr;
   if (doc.entry_into_force) {
     eif = {{"rule", to_string(doc.entry_into_force->rule)}, {"date", time_or_null(entry_into_force_date(doc))}};

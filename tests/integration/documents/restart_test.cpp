@@ -43,20 +43,39 @@ class DocumentsRestart : public ::testing::TestWithParam<LogKind> {
     {
       auto log = open_log("seed");
       ASSERT_TRUE(log);
-      ASSERT_TRUE(log->ensure_topics({{"concord.delegations.v1"}, {"concord.scheduling.v1"}, {"concord.documents.v1"}}));
+      ASSERT_TRUE(
+          log->ensure_topics({{"concord.delegations.v1"}, {"concord.scheduling.v1"}, {"concord.documents.v1"}}));
       for (const auto& [d, m, key] : {std::tuple{kg_, kg_head_, &kg_key_}, std::tuple{by_, by_head_, &by_key_}}) {
         append(*log, "concord.delegations.v1", d, "concord.delegations.delegation.registered",
-               {{"delegation", {{"id", d}, {"visit_id", visit_}, {"country", "KG"}, {"side", "host"},
-                                {"name", {{"en", "Delegation"}}}, {"head_member_id", nullptr}, {"version", 1}}}});
+               {{"delegation",
+                 {{"id", d},
+                  {"visit_id", visit_},
+                  {"country", "KG"},
+                  {"side", "host"},
+                  {"name", {{"en", "Delegation"}}},
+                  {"head_member_id", nullptr},
+                  {"version", 1}}}});
         append(*log, "concord.delegations.v1", d, "concord.delegations.member.added",
-               {{"member", {{"id", m}, {"delegation_id", d}, {"visit_id", visit_}, {"full_name", {{"en", "Head"}}},
-                            {"rank", "minister"}, {"status", "active"},
-                            {"public_key", documents::crypto::base64_encode(key->public_raw())}, {"version", 1}}}});
+               {{"member",
+                 {{"id", m},
+                  {"delegation_id", d},
+                  {"visit_id", visit_},
+                  {"full_name", {{"en", "Head"}}},
+                  {"rank", "minister"},
+                  {"status", "active"},
+                  {"public_key", documents::crypto::base64_encode(key->public_raw())},
+                  {"version", 1}}}});
       }
       append(*log, "concord.scheduling.v1", visit_, "concord.scheduling.meeting.scheduled",
-             {{"meeting", {{"id", meeting_}, {"visit_id", visit_}, {"title", {{"en", "Signing"}}},
-                           {"kind", "signing_ceremony"}, {"start", "2030-05-01T09:00:00Z"}, {"end", "2030-05-01T10:00:00Z"},
-                           {"status", "scheduled"}, {"version", 1}}}});
+             {{"meeting",
+               {{"id", meeting_},
+                {"visit_id", visit_},
+                {"title", {{"en", "Signing"}}},
+                {"kind", "signing_ceremony"},
+                {"start", "2030-05-01T09:00:00Z"},
+                {"end", "2030-05-01T10:00:00Z"},
+                {"status", "scheduled"},
+                {"version", 1}}}});
     }
     process_ = std::make_unique<ServiceProcess>("concord-documents", "CONCORD_DOCUMENTS_ADDR",
                                                 process_env(data_.path(), GetParam() == LogKind::kafka));
@@ -75,7 +94,8 @@ class DocumentsRestart : public ::testing::TestWithParam<LogKind> {
     return opened ? std::move(*opened) : nullptr;
   }
 
-  void append(events::EventLog& log, const std::string& topic, const std::string& key, const std::string& type, json data) {
+  void append(events::EventLog& log, const std::string& topic, const std::string& key, const std::string& type,
+              json data) {
     events::Event e;
     e.id = new_uuid_v7();
     e.source = "/concord/test";
@@ -101,14 +121,15 @@ class DocumentsRestart : public ::testing::TestWithParam<LogKind> {
 };
 
 TEST_P(DocumentsRestart, killed_and_restarted_it_serves_the_same_documents_and_audit_chain) {
-  auto created = call(Method::post, "/v1/documents",
-                      {{"title", {{"en", "Memorandum on trade"}, {"ru", "Меморандум о торговле"}}},
-                       {"kind", "memorandum"},
-                       {"visit_id", visit_},
-                       {"parties", {kg_, by_}},
-                       {"signatories", {{{"delegation_id", kg_}, {"member_id", kg_head_}},
-                                        {{"delegation_id", by_}, {"member_id", by_head_}}}},
-                       {"languages", {"ru", "ky"}}});
+  auto created =
+      call(Method::post, "/v1/documents",
+           {{"title", {{"en", "Memorandum on trade"}, {"ru", "Меморандум о торговле"}}},
+            {"kind", "memorandum"},
+            {"visit_id", visit_},
+            {"parties", {kg_, by_}},
+            {"signatories",
+             {{{"delegation_id", kg_}, {"member_id", kg_head_}}, {{"delegation_id", by_}, {"member_id", by_head_}}}},
+            {"languages", {"ru", "ky"}}});
   ASSERT_EQ(created.status, 201) << created.body;
   std::string id = created.json["id"];
   std::string p = "/v1/documents/" + id;
@@ -126,14 +147,18 @@ TEST_P(DocumentsRestart, killed_and_restarted_it_serves_the_same_documents_and_a
   // kg's head signs digitally.
   auto member = token_for("member-kg", {auth::Role::delegation_member}, kg_head_, kg_);
   std::string signed_at = format_rfc3339_utc(std::chrono::floor<std::chrono::seconds>(SystemClock().now()));
-  auto payload = process_->call(Method::get, p + "/signing-payload?member_id=" + kg_head_ + "&signed_at=" + signed_at, member);
+  auto payload =
+      process_->call(Method::get, p + "/signing-payload?member_id=" + kg_head_ + "&signed_at=" + signed_at, member);
   ASSERT_EQ(payload.status, 200) << payload.body;
   auto sig = documents::crypto::base64_encode(kg_key_.sign(payload.body));
-  auto signature = call(Method::post, p + "/signatures",
-                        {{"member_id", kg_head_}, {"method", "ed25519"}, {"signature", sig}, {"signed_at", signed_at}}, member);
+  auto signature =
+      call(Method::post, p + "/signatures",
+           {{"member_id", kg_head_}, {"method", "ed25519"}, {"signature", sig}, {"signed_at", signed_at}}, member);
   ASSERT_EQ(signature.status, 201) << signature.body;
-  ASSERT_EQ(call(Method::post, p + "/signatures", {{"member_id", by_head_}, {"method", "wet_ink"}, {"place", "Bishkek"}}).status,
-            201);
+  ASSERT_EQ(
+      call(Method::post, p + "/signatures", {{"member_id", by_head_}, {"method", "wet_ink"}, {"place", "Bishkek"}})
+          .status,
+      201);
   ASSERT_EQ(call(Method::post, p + "/entry-into-force", {{"rule", "after_notifications"}, {"days", 30}}).status, 200);
   std::string today = format_date(std::chrono::floor<std::chrono::days>(SystemClock().now()));
   ASSERT_EQ(call(Method::post, p + "/notifications", {{"delegation_id", by_}, {"notified_on", today}}).status, 201);

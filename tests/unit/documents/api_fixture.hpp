@@ -35,7 +35,8 @@ class DocumentsApi : public ::testing::Test {
             {"kind", "agreement"},
             {"visit_id", visit},
             {"parties", {kg, by}},
-            {"signatories", {{{"delegation_id", kg}, {"member_id", kg_head}}, {{"delegation_id", by}, {"member_id", by_head}}}},
+            {"signatories",
+             {{{"delegation_id", kg}, {"member_id", kg_head}}, {{"delegation_id", by}, {"member_id", by_head}}}},
             {"languages", {"ru", "ky"}}};
   }
   std::string member_token(const std::string& member, const std::string& delegation) const {
@@ -50,8 +51,12 @@ class DocumentsApi : public ::testing::Test {
   }
   std::string draft() {
     auto id = create();
-    EXPECT_EQ(h->post(path(id, "/versions"), {{"language", "ru"}, {"content", "Статья 1.\nСтороны сотрудничают.\n"}}).status, 201);
-    EXPECT_EQ(h->post(path(id, "/versions"), {{"language", "ky"}, {"content", "1-берене.\nТараптар кызматташат.\n"}}).status, 201);
+    EXPECT_EQ(
+        h->post(path(id, "/versions"), {{"language", "ru"}, {"content", "Статья 1.\nСтороны сотрудничают.\n"}}).status,
+        201);
+    EXPECT_EQ(
+        h->post(path(id, "/versions"), {{"language", "ky"}, {"content", "1-берене.\nТараптар кызматташат.\n"}}).status,
+        201);
     return id;
   }
   std::string agreed() {

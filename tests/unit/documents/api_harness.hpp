@@ -31,8 +31,11 @@ inline Result<auth::Principal> fake_auth(std::optional<std::string_view> header)
   if (h.starts_with("member:")) {
     auto rest = std::string(h.substr(7));
     auto colon = rest.find(':');
-    return auth::Principal{"member-" + rest.substr(0, colon), {auth::Role::delegation_member}, rest.substr(0, colon),
-                           rest.substr(colon + 1), {}};
+    return auth::Principal{"member-" + rest.substr(0, colon),
+                           {auth::Role::delegation_member},
+                           rest.substr(0, colon),
+                           rest.substr(colon + 1),
+                           {}};
   }
   return fail(Error::unauthorized("the token is not valid"));
 }
@@ -60,7 +63,8 @@ class TempDirectory {
  public:
   TempDirectory() {
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("concord-documents-test-" + std::to_string(rd()) + std::to_string(rd()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("concord-documents-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~TempDirectory() {
@@ -112,7 +116,8 @@ class Harness {
   Reply call(http::Method m, const std::string& path, const std::string& who, const nlohmann::json& body = nullptr,
              http::Headers headers = {}) {
     if (!who.empty()) headers.set("Authorization", "Bearer " + who);
-    http::ClientRequest req{.method = m, .url = "http://127.0.0.1:" + std::to_string(server_->port()) + path,
+    http::ClientRequest req{.method = m,
+                            .url = "http://127.0.0.1:" + std::to_string(server_->port()) + path,
                             .headers = std::move(headers)};
     if (!body.is_null()) {
       req.body = body.dump();
@@ -150,23 +155,44 @@ class Harness {
   }
   void delegation(const std::string& id, const std::string& visit) {
     append("concord.delegations.v1", id, "concord.delegations.delegation.registered",
-           {{"delegation", {{"id", id}, {"visit_id", visit}, {"country", "KG"}, {"side", "host"},
-                            {"name", {{"en", "Delegation"}}}, {"head_member_id", nullptr}, {"version", 1}}}});
+           {{"delegation",
+             {{"id", id},
+              {"visit_id", visit},
+              {"country", "KG"},
+              {"side", "host"},
+              {"name", {{"en", "Delegation"}}},
+              {"head_member_id", nullptr},
+              {"version", 1}}}});
   }
   void member(const std::string& id, const std::string& delegation, const std::string& visit, const Ed25519Key& key,
               long long version = 1) {
-    append("concord.delegations.v1", delegation, version == 1 ? "concord.delegations.member.added" : "concord.delegations.member.updated",
-           {{"member", {{"id", id}, {"delegation_id", delegation}, {"visit_id", visit}, {"full_name", {{"en", "M"}}},
-                        {"rank", "minister"}, {"status", "active"},
-                        {"public_key", crypto::base64_encode(key.public_raw())}, {"version", version}}}});
+    append("concord.delegations.v1", delegation,
+           version == 1 ? "concord.delegations.member.added" : "concord.delegations.member.updated",
+           {{"member",
+             {{"id", id},
+              {"delegation_id", delegation},
+              {"visit_id", visit},
+              {"full_name", {{"en", "M"}}},
+              {"rank", "minister"},
+              {"status", "active"},
+              {"public_key", crypto::base64_encode(key.public_raw())},
+              {"version", version}}}});
   }
   void meeting(const std::string& type, const std::string& id, const std::string& visit, const std::string& start,
-               const std::string& end, const std::string& status, long long version, nlohmann::json extra = nlohmann::json::object()) {
-    nlohmann::json data = {{"meeting", {{"id", id}, {"visit_id", visit}, {"title", {{"en", "Signing"}}},
-                                        {"kind", "signing_ceremony"}, {"start", start}, {"end", end},
-                                        {"venue_id", nullptr}, {"time_zone", "Asia/Bishkek"},
-                                        {"participants", nlohmann::json::array()}, {"status", status},
-                                        {"version", version}}}};
+               const std::string& end, const std::string& status, long long version,
+               nlohmann::json extra = nlohmann::json::object()) {
+    nlohmann::json data = {{"meeting",
+                            {{"id", id},
+                             {"visit_id", visit},
+                             {"title", {{"en", "Signing"}}},
+                             {"kind", "signing_ceremony"},
+                             {"start", start},
+                             {"end", end},
+                             {"venue_id", nullptr},
+                             {"time_zone", "Asia/Bishkek"},
+                             {"participants", nlohmann::json::array()},
+                             {"status", status},
+                             {"version", version}}}};
     data.update(extra);
     append("concord.scheduling.v1", visit, type, data);
   }

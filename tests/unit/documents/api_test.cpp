@@ -20,9 +20,9 @@ TEST_F(DocumentsApi, creates_a_document_and_reads_it_back) {
   std::string id = r.json["id"];
   EXPECT_EQ(r.headers.get("Location").value_or(""), "/v1/documents/" + id);
   EXPECT_EQ(r.headers.get("ETag").value_or(""), "\"1\"");
-  EXPECT_EQ(r.json["document_status"], "draft");
-  EXPECT_EQ(r.json["allowed_actions"], json({"update", "add_version", "submit", "change_signatories",
-                                             "set_entry_into_force", "withdraw"}));
+  EXPECT_EQ(r.json["status"], "draft");
+  EXPECT_EQ(r.json["allowed_actions"],
+            json({"update", "add_version", "submit", "change_signatories", "set_entry_into_force", "withdraw"}));
   auto got = h->get(path(id));
   EXPECT_EQ(got.status, 200);
   EXPECT_EQ(got.json["title"]["ru"], "Соглашение о культурном сотрудничестве");
@@ -67,8 +67,8 @@ TEST_F(DocumentsApi, a_bad_document_is_400_naming_every_field) {
   ASSERT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "application/problem+json");
   auto p = pointers(r.json);
-  for (std::string expected : {"/title", "/kind", "/parties/0", "/signatories/0", "/signatories/1/member_id",
-                               "/languages/1", "/colour"})
+  for (std::string expected :
+       {"/title", "/kind", "/parties/0", "/signatories/0", "/signatories/1/member_id", "/languages/1", "/colour"})
     EXPECT_NE(std::find(p.begin(), p.end(), expected), p.end()) << expected << " in " << r.body;
   // Not JSON at all.
   auto broken = h->call_raw(Method::post, "/v1/documents", "officer", "{\"title\": ");
@@ -105,7 +105,10 @@ TEST_F(DocumentsApi, versions_are_stored_with_their_sha256_and_diffed_within_one
   EXPECT_EQ(v1.headers.get("Location").value_or(""), path(id, "/versions/1"));
   EXPECT_EQ(v1.json["sha256"], crypto::sha256_hex("Статья 1.\nСтатья 2.\nСтатья 3.\n"));
   ASSERT_EQ(h->post(path(id, "/versions"), {{"language", "ky"}, {"content", "1-берене."}}).status, 201);
-  ASSERT_EQ(h->post(path(id, "/versions"), {{"language", "ru"}, {"content", "Статья 1.\nСтатья 2 (новая).\nСтатья 3.\n"}}).status, 201);
+  ASSERT_EQ(
+      h->post(path(id, "/versions"), {{"language", "ru"}, {"content", "Статья 1.\nСтатья 2 (новая).\nСтатья 3.\n"}})
+          .status,
+      201);
   auto got = h->get(path(id, "/versions/1"), member_token(kg_head, kg));
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(got.json["content"], "Статья 1.\nСтатья 2.\nСтатья 3.\n");
@@ -155,7 +158,8 @@ TEST_F(DocumentsApi, a_version_of_2_mib_is_kept_and_anything_larger_refused) {
 
 TEST_F(DocumentsApi, an_illegal_step_is_409_problem_json_naming_the_allowed_steps) {
   auto id = draft();
-  const json draft_allowed = {"update", "add_version", "submit", "change_signatories", "set_entry_into_force", "withdraw"};
+  const json draft_allowed = {"update",  "add_version", "submit", "change_signatories", "set_entry_into_force",
+                              "withdraw"};
   std::vector<std::pair<std::string, json>> steps = {
       {"/agree", json::object()},
       {"/approvals", {{"delegation_id", kg}, {"decision", "approve"}}},

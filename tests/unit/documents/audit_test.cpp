@@ -17,13 +17,14 @@ struct Recorder {
   std::string id;
   Recorder() {
     // Re-run the workflow, keeping the facts.
-    CreateDocument c{{{"en", "Memorandum"}}, "memorandum", w.visit, {w.kg, w.by}, {{w.kg, w.kg_head}, {w.by, w.by_head}}, {"ru"}};
+    CreateDocument c{
+        {{"en", "Memorandum"}}, "memorandum", w.visit, {w.kg, w.by}, {{w.kg, w.kg_head}, {w.by, w.by_head}}, {"ru"}};
     auto created = decide_create(w.state, c, w.officer());
     keep(*created);
     id = created->front().subject.substr(9);
-    for (Command cmd : std::vector<Command>{AddVersion{"ru", "Текст меморандума"}, Submit{},
-                                            RecordApproval{w.kg, "approve", ""}, RecordApproval{w.by, "approve", ""},
-                                            Agree{}, LinkSigning{w.meeting}}) {
+    for (Command cmd :
+         std::vector<Command>{AddVersion{"ru", "Текст меморандума"}, Submit{}, RecordApproval{w.kg, "approve", ""},
+                              RecordApproval{w.by, "approve", ""}, Agree{}, LinkSigning{w.meeting}}) {
       auto facts = decide(w.state, id, cmd, w.officer());
       EXPECT_TRUE(facts) << facts.error().detail;
       keep(*facts);

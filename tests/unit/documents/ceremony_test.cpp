@@ -56,9 +56,14 @@ TEST(SigningCeremony, only_a_scheduled_signing_ceremony_of_the_same_visit_can_be
   EXPECT_EQ(r.error().errors.at(0).pointer, "/meeting_id");
   std::string talks = "00000000-0000-7000-8000-0000000000d3";
   apply_scheduling_event(w.state, "concord.scheduling.meeting.scheduled",
-                         {{"meeting", {{"id", talks}, {"visit_id", w.visit}, {"kind", "tete_a_tete"},
-                                       {"status", "scheduled"}, {"start", "2026-11-30T09:00:00Z"},
-                                       {"end", "2026-11-30T10:00:00Z"}, {"version", 1}}}});
+                         {{"meeting",
+                           {{"id", talks},
+                            {"visit_id", w.visit},
+                            {"kind", "tete_a_tete"},
+                            {"status", "scheduled"},
+                            {"start", "2026-11-30T09:00:00Z"},
+                            {"end", "2026-11-30T10:00:00Z"},
+                            {"version", 1}}}});
   r = w.step(id, LinkSigning{talks});
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().errors.at(0).message.find("signing_ceremony"), std::string::npos);

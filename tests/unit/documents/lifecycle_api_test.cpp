@@ -28,7 +28,8 @@ TEST_F(DocumentsApi, a_ceremony_cancelled_in_scheduling_returns_the_document_to_
   auto doc = h->get(path(id));
   EXPECT_TRUE(doc.json["signing"].is_null());
   EXPECT_EQ(doc.json["signing_cancelled_reason"], "the delegation's flight was cancelled");
-  EXPECT_EQ(doc.json["allowed_actions"], json({"schedule_signing", "change_signatories", "set_entry_into_force", "withdraw"}));
+  EXPECT_EQ(doc.json["allowed_actions"],
+            json({"schedule_signing", "change_signatories", "set_entry_into_force", "withdraw"}));
   // A cancelled ceremony cannot be linked again.
   auto r = h->post(path(id, "/signing"), {{"meeting_id", meeting}});
   EXPECT_EQ(r.status, 400);

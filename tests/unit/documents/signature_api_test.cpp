@@ -10,8 +10,9 @@ TEST_F(DocumentsApi, a_signatory_signs_the_exact_payload_bytes_with_ed25519) {
   auto id = signing_scheduled();
   h->clock.advance(std::chrono::minutes(30));
   std::string signed_at = "2026-11-28T13:25:00+03:00";  // 10:25Z, five minutes ago
-  auto payload = h->get(path(id, "/signing-payload?member_id=" + kg_head + "&signed_at=" + "2026-11-28T13:25:00%2B03:00"),
-                        member_token(kg_head, kg));
+  auto payload =
+      h->get(path(id, "/signing-payload?member_id=" + kg_head + "&signed_at=" + "2026-11-28T13:25:00%2B03:00"),
+             member_token(kg_head, kg));
   ASSERT_EQ(payload.status, 200) << payload.body;
   EXPECT_EQ(payload.headers.get("Content-Type").value_or(""), "application/octet-stream");
   auto j = json::parse(payload.body);
@@ -59,7 +60,9 @@ TEST_F(DocumentsApi, signatures_that_do_not_verify_are_refused) {
   // A signing time in the future.
   std::string future = "2026-11-28T11:00:00Z";
   r = h->post(path(id, "/signatures"),
-              {{"member_id", kg_head}, {"method", "ed25519"}, {"signature", sign_payload(id, kg_head, future, kg_head_key)},
+              {{"member_id", kg_head},
+               {"method", "ed25519"},
+               {"signature", sign_payload(id, kg_head, future, kg_head_key)},
                {"signed_at", future}},
               as_kg);
   EXPECT_EQ(r.status, 400);
@@ -82,7 +85,8 @@ TEST_F(DocumentsApi, a_member_fetches_only_their_own_signing_payload) {
   auto bad = h->get(path(id, "/signing-payload?member_id=x"), "officer");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.json["errors"].size(), 2u);
-  auto not_signatory = h->get(path(id, "/signing-payload?member_id=" + kg_minister + "&signed_at=2026-11-28T10:00:00Z"));
+  auto not_signatory =
+      h->get(path(id, "/signing-payload?member_id=" + kg_minister + "&signed_at=2026-11-28T10:00:00Z"));
   EXPECT_EQ(not_signatory.status, 400);
   auto draft_doc = draft();
   EXPECT_EQ(h->get(path(draft_doc, q)).status, 409);

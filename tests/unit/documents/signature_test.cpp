@@ -84,9 +84,9 @@ TEST(DigitalSignature, a_signature_made_for_another_document_cannot_be_replayed)
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().errors.at(0).pointer, "/signature");
   // Nor at another signing time than the one signed.
-  auto moved = w.step(first, digital(w.by_head, w.signature(w.by_head_key, first, w.by_head, w.now),
-                                     w.now - std::chrono::seconds(1)),
-                      w.as_member(w.by_head, w.by));
+  auto moved = w.step(
+      first, digital(w.by_head, w.signature(w.by_head_key, first, w.by_head, w.now), w.now - std::chrono::seconds(1)),
+      w.as_member(w.by_head, w.by));
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.error().errors.at(0).pointer, "/signature");
 }
@@ -156,8 +156,13 @@ TEST(DigitalSignature, a_member_without_a_registered_key_cannot_sign_digitally) 
   World w;
   auto id = w.reach(DocStatus::signing_scheduled);
   apply_delegations_event(w.state, "concord.delegations.member.updated",
-                          {{"member", {{"id", w.kg_head}, {"delegation_id", w.kg}, {"visit_id", w.visit},
-                                       {"status", "active"}, {"public_key", nullptr}, {"version", 2}}}});
+                          {{"member",
+                            {{"id", w.kg_head},
+                             {"delegation_id", w.kg},
+                             {"visit_id", w.visit},
+                             {"status", "active"},
+                             {"public_key", nullptr},
+                             {"version", 2}}}});
   auto r = w.step(id, digital(w.kg_head, w.signature(w.kg_head_key, id, w.kg_head, w.now), w.now),
                   w.as_member(w.kg_head, w.kg));
   ASSERT_FALSE(r);
@@ -174,12 +179,13 @@ TEST(DigitalSignature, a_key_change_in_delegations_is_what_verifies) {
   auto old = w.step(id, digital(w.kg_head, w.signature(w.kg_head_key, id, w.kg_head, w.now), w.now),
                     w.as_member(w.kg_head, w.kg));
   EXPECT_FALSE(old);
-  EXPECT_TRUE(w.step(id, digital(w.kg_head, w.signature(rotated, id, w.kg_head, w.now), w.now),
-                     w.as_member(w.kg_head, w.kg)));
+  EXPECT_TRUE(
+      w.step(id, digital(w.kg_head, w.signature(rotated, id, w.kg_head, w.now), w.now), w.as_member(w.kg_head, w.kg)));
 }
 
 TEST(Base64, round_trips_and_refuses_what_is_not_standard_base64) {
-  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)})
+  for (const std::string& s :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)})
     EXPECT_EQ(crypto::base64_decode(crypto::base64_encode(s)), s);
   EXPECT_FALSE(crypto::base64_decode("Zm9v YmFy"));
   EXPECT_FALSE(crypto::base64_decode("Zm9=YmFy"));

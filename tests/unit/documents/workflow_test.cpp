@@ -10,13 +10,23 @@ using namespace concord::documents::testing;
 
 namespace {
 
-const std::vector<DocStatus> kAllStatuses = {DocStatus::draft,          DocStatus::under_approval,    DocStatus::rejected,
-                                          DocStatus::agreed,         DocStatus::signing_scheduled, DocStatus::partially_signed,
-                                          DocStatus::signed_,        DocStatus::in_force,          DocStatus::withdrawn};
+const std::vector<DocStatus> kAllStatuses = {
+    DocStatus::draft,   DocStatus::under_approval,    DocStatus::rejected,
+    DocStatus::agreed,  DocStatus::signing_scheduled, DocStatus::partially_signed,
+    DocStatus::signed_, DocStatus::in_force,          DocStatus::withdrawn};
 
-const std::vector<std::string> kAllActions = {"update", "add_version", "submit", "approve", "reject", "agree",
-                                              "schedule_signing", "sign", "change_signatories",
-                                              "set_entry_into_force", "record_notification", "withdraw"};
+const std::vector<std::string> kAllActions = {"update",
+                                              "add_version",
+                                              "submit",
+                                              "approve",
+                                              "reject",
+                                              "agree",
+                                              "schedule_signing",
+                                              "sign",
+                                              "change_signatories",
+                                              "set_entry_into_force",
+                                              "record_notification",
+                                              "withdraw"};
 
 const std::map<DocStatus, std::vector<std::string>> kExpectedAllowed = {
     {DocStatus::draft, {"update", "add_version", "submit", "change_signatories", "set_entry_into_force", "withdraw"}},
@@ -154,13 +164,14 @@ TEST(DocumentWorkflow, only_officers_drive_the_workflow) {
   World w;
   auto id = w.reach(DocStatus::draft);
   auto member = w.as_member(w.kg_head, w.kg);
-  for (Command c : std::vector<Command>{Submit{}, AddVersion{"ru", "x"}, Withdraw{"x"}, UpdateDocument{{{"en", "x"}}}}) {
+  for (Command c :
+       std::vector<Command>{Submit{}, AddVersion{"ru", "x"}, Withdraw{"x"}, UpdateDocument{{{"en", "x"}}}}) {
     auto r = w.step(id, c, member);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::forbidden);
   }
-  auto created = decide_create(w.state, CreateDocument{{{"en", "x"}}, "memorandum", w.visit, {w.kg}, {{w.kg, w.kg_head}}, {"ru"}},
-                               member);
+  auto created = decide_create(
+      w.state, CreateDocument{{{"en", "x"}}, "memorandum", w.visit, {w.kg}, {{w.kg, w.kg_head}}, {"ru"}}, member);
   ASSERT_FALSE(created);
   EXPECT_EQ(created.error().code, ErrorCode::forbidden);
 }
@@ -193,7 +204,8 @@ TEST(DocumentWorkflow, creation_checks_parties_signatories_and_languages_against
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().errors.at(0).pointer, "/signatories");
   // A signatory of the wrong delegation.
-  CreateDocument e{{{"en", "x"}}, "agreement", w.visit, {w.kg, w.by}, {{w.kg, w.kg_head}, {w.by, w.kg_minister}}, {"ru"}};
+  CreateDocument e{{{"en", "x"}}, "agreement", w.visit, {w.kg, w.by}, {{w.kg, w.kg_head}, {w.by, w.kg_minister}},
+                   {"ru"}};
   r = decide_create(w.state, e, w.officer());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().errors.at(0).pointer, "/signatories/1/member_id");

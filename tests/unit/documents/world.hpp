@@ -10,8 +10,12 @@
 
 namespace concord::documents::testing {
 
-inline Timestamp at(std::string_view text) { return *parse_rfc3339(text); }
-inline Days day(std::string_view text) { return *parse_date(text); }
+inline Timestamp at(std::string_view text) {
+  return *parse_rfc3339(text);
+}
+inline Days day(std::string_view text) {
+  return *parse_date(text);
+}
 
 struct World {
   State state;
@@ -42,15 +46,24 @@ struct World {
   void member(const std::string& id, const std::string& delegation, const Ed25519Key& key, long long version = 1) {
     apply_delegations_event(state, "concord.delegations.member.added",
                             {{"member",
-                              {{"id", id}, {"delegation_id", delegation}, {"visit_id", visit}, {"status", "active"},
-                               {"public_key", crypto::base64_encode(key.public_raw())}, {"version", version}}}});
+                              {{"id", id},
+                               {"delegation_id", delegation},
+                               {"visit_id", visit},
+                               {"status", "active"},
+                               {"public_key", crypto::base64_encode(key.public_raw())},
+                               {"version", version}}}});
   }
   void ceremony(const std::string& id, std::string_view start, std::string_view end,
                 std::string type = "concord.scheduling.meeting.scheduled", std::string status = "scheduled",
                 long long version = 1, std::string reason = {}) {
     nlohmann::json data = {{"meeting",
-                            {{"id", id}, {"visit_id", visit}, {"kind", "signing_ceremony"}, {"status", status},
-                             {"start", start}, {"end", end}, {"version", version}}}};
+                            {{"id", id},
+                             {"visit_id", visit},
+                             {"kind", "signing_ceremony"},
+                             {"status", status},
+                             {"start", start},
+                             {"end", end},
+                             {"version", version}}}};
     if (!reason.empty()) data["reason"] = reason;
     apply_scheduling_event(state, type, data);
   }
@@ -59,9 +72,12 @@ struct World {
     return Context{now, Actor{"officer-1", true, false, std::nullopt, std::nullopt}, [this] { return ids.next(); }};
   }
   Context as_member(const std::string& member_id, const std::string& delegation_id) {
-    return Context{now, Actor{"member:" + member_id, false, false, member_id, delegation_id}, [this] { return ids.next(); }};
+    return Context{now, Actor{"member:" + member_id, false, false, member_id, delegation_id},
+                   [this] { return ids.next(); }};
   }
-  Context system() { return Context{now, Actor{}, [this] { return ids.next(); }}; }
+  Context system() {
+    return Context{now, Actor{}, [this] { return ids.next(); }};
+  }
 
   void apply(const std::vector<Fact>& facts) {
     for (const auto& f : facts) evolve(state, f);
@@ -92,7 +108,8 @@ struct World {
 
   const Document& doc(const std::string& id) { return state.documents.at(id); }
 
-  std::string signature(const Ed25519Key& key, const std::string& doc_id, const std::string& member_id, Timestamp signed_at) {
+  std::string signature(const Ed25519Key& key, const std::string& doc_id, const std::string& member_id,
+                        Timestamp signed_at) {
     return crypto::base64_encode(key.sign(*signing_payload(doc(doc_id), member_id, signed_at)));
   }
 
