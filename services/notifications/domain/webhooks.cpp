@@ -70,13 +70,14 @@ void evolve(Webhooks& state, const Incoming& e) {
     if (!e.data.contains("delivery")) return;
     auto d = delivery_of(e.data["delivery"]);
     if (!d) return;
+    auto it = state.deliveries.find(d->id);
+    if (it != state.deliveries.end() && d->attempts < it->second.attempts) return;  // an older attempt
     if (d->status == "pending") state.pending.insert(d->id);
     else state.pending.erase(d->id);
-    auto it = state.deliveries.find(d->id);
     if (it == state.deliveries.end()) {
       state.by_webhook[d->webhook_id].push_back(d->id);
       state.deliveries.emplace(d->id, std::move(*d));
-    } else if (d->attempts >= it->second.attempts) {
+    } else {
       if (d->payload.empty()) d->payload = std::move(it->second.payload);  // later attempts omit it
       it->second = std::move(*d);
     }

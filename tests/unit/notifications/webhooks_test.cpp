@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include "webhooks.hpp"
+
+using namespace concord;
+using namespace concord::notifications;
+using namespace std::chrono_literals;
+
+namespace {
+Timestamp t(const char* s) { return *parse_rfc3339(s); }
+}  // namespace
+
+TEST(WebhookRules, exact_types_and_prefixes_match_and_nothing_else) {
+  EXPECT_TRUE(type_matches("concord.scheduling.*", "concord.scheduling.meeting.rescheduled"));
+  EXPECT_TRUE(type_matches("concord.scheduling.meeting.*", "concord.scheduling.meeting.rescheduled"));
+  EXPECT_TRUE(type_matches("concord.documents.document.signed", "concord.documents.document.signed"));
+  EXPECT_FALSE(type_matches("concord.documents.document.signed", "concord.documents.document.signed.extra"));
+  EXPECT_FALSE(type_matches("concord.scheduling.*", "concord.schedulingx.meeting.scheduled"));
+  EXPECT_FALSE(type_matches("concord.scheduling.*", "concord.delegations.member.added"));
+  Webhook w;
+  w.event_types = {"concord.scheduling.*"};
+  EXPECT_TRUE(wants(w, "concord.scheduling.venue.created"));
+  w.status = "deleted";
+  EXPECT_FALSE(wants(w, "concord.scheduling.venue.created"));
+}
+
+TEST(WebhookRules, event_type_filters_are_checked_with_pointers) {
+  EXPECT_TRUE(check_event_types({"concord.scheduling.*", "concord.documents.document.signed"}).empty());
+  auto errors = check_event_types({"concord.scheduling.*", "*", "concord.scheduling", "concord..x.*", "Concord.A.b.c"});
+  ASSERT_EQ(errors.size(), 4u);
+  EXPECT_EQ(errors[0].pointer, "/event_types/1");
+  EXPECT_EQ(errors[3].pointer, "/event_types/4");
+  EXPECT_EQ(check_event_types({})[0].pointer, "/event_types");
+}
+
+TEST(WebhookRules, retries_follow_the_schedule_and_then_stop) {
+  std::vector<std::chrono::milliseconds> schedule{5s, 30s, 2min};
+  auto now = t("2025-09-20T09:00:00Z");
+  EXPECT_EQ(next_attempt(1, schedule, now), now + 5s);
+  EXPECT_EQ(next_attempt(2, schedule, now), now + 30s);
+  EXPECT_EQ(next_attempt(3, schedule, now), now + 2min);
+  EXPECT_FALSE(next_attempt(4, schedule, now));  // four attempts made: dead letter
+  EXPECT_FALSE(next_attempt(1, {}, now));
+}
+
+TEST(WebhookRules, only_integrators_and_admins_manage_and_integrators_see_their_own) {
+  Webhooks state;
+  Webhook w;
+  w.id = "w1";
+  w.owner = "erp-a";
+  state.by_id["w1"] = w;
+  EXPECT_TRUE(visible_webhook(state, {"erp-a", true, false}, "w1"));
+  EXPECT_EQ(visible_webhook(state, {"erp-b", true, false}, "w1").error().code, ErrorCode::not_found);
+  EXPECT_TRUE(visible_webhook(state, {"root", false, true}, "w1"));
+  EXPECT_EQ(visible_webhook(state, {"officer", false, false}, "w1").error().code, ErrorCode::forbidden);
+  state.by_id["w1"].status = "deleted";
+  EXPECT_EQ(visible_webhook(state, {"erp-a", true, false}, "w1").error().code, ErrorCode::not_found);
+}
+
+TEST(WebhookRules, deliveries_fold_by_attempt_and_keep_the_first_payload) {
+  Webhooks state;
+  Delivery d;
+  d.id = "msg_1";
+  d.webhook_id = "w1";
+  d.payload = "{\"id\":\"e\"}";
+  d.attempts = 1;
+  d.next_attempt_at = t("2025-09-20T09:00:05Z");
+  evolve(state, Incoming{"a", kDeliveryAttempted, {}, {{"delivery", to_json(d, true)}}});
+  EXPECT_TRUE(state.pending.contains("msg_1"));
+  d.attempts = 2;
+  d.status = "succeeded";
+  d.next_attempt_at.reset();
+  evolve(state, Incoming{"b", kDeliveryAttempted, {}, {{"delivery", to_json(d, false)}}});
+  evolve(state, Incoming{"a", kDeliveryAttempted, {}, {{"delivery", to_json(Delivery{d.id, "w1", "", "", "", 1}, false)}}});
+  EXPECT_FALSE(state.pending.contains("msg_1"));
+  EXPECT_EQ(state.deliveries.at("msg_1").status, "succeeded");
+  EXPECT_EQ(state.deliveries.at("msg_1").attempts, 2);
+  EXPECT_EQ(state.deliveries.at("msg_1").payload, "{\"id\":\"e\"}");
+  EXPECT_EQ(state.by_webhook["w1"].size(), 1u);
+}
