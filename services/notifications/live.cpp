@@ -20,6 +20,7 @@ nlohmann::json item_json(const Notification& n) {
 // Live pushes wait until the backlog has gone out, so the stream stays in inbox order.
 struct Live::Stream {
   std::shared_ptr<http::EventStream> out;
+  Timestamp expires_at{};
   std::mutex mutex;
   std::set<std::string> sent;
   bool ready = false;
@@ -135,9 +136,10 @@ void Live::push_local(const std::string& member, const std::string& id, const st
 }
 
 void Live::attach(const std::string& member, const std::string& last_event_id,
-                  std::shared_ptr<http::EventStream> out) {
+                  std::shared_ptr<http::EventStream> out, Timestamp expires_at) {
   auto stream = std::make_shared<Stream>();
   stream->out = out;
+  stream->expires_at = expires_at;
   std::vector<std::pair<std::string, std::string>> backlog;
   {
     // Registered first and then the backlog read: a notification committed in between reaches
@@ -176,6 +178,22 @@ void Live::attach(const std::string& member, const std::string& last_event_id,
       }
     }
   });
+}
+
+void Live::expire(Timestamp now) {
+  std::vector<std::shared_ptr<Stream>> expired;
+  {
+    std::lock_guard lock(registry_->mutex);
+    for (auto it = registry_->streams.begin(); it != registry_->streams.end();) {
+      if (it->second->expires_at != Timestamp{} && it->second->expires_at <= now) {
+        expired.push_back(it->second);
+        it = registry_->streams.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& s : expired) s->out->close();  // the client reconnects with a fresh token
 }
 
 size_t Live::streams() const {

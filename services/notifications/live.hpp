@@ -31,7 +31,11 @@ class Live {
 
   // Attaches a stream for `member`, after sending the member's notifications that follow
   // `last_event_id` in their inbox (none when it is empty or unknown).
-  void attach(const std::string& member, const std::string& last_event_id, std::shared_ptr<http::EventStream> stream);
+  // `expires_at` (the token's exp; the epoch for none) ends the stream when it passes.
+  void attach(const std::string& member, const std::string& last_event_id, std::shared_ptr<http::EventStream> stream,
+              Timestamp expires_at = {});
+  // Closes the streams whose token has expired.
+  void expire(Timestamp now);
   size_t streams() const;
 
  private:

@@ -129,7 +129,10 @@ void Processor::run() {
       else if (*fired > 0)
         log::info("reminders fired", {{"count", *fired}});
     }
-    if (shared_.live) shared_.live->release_held(shared_.clock.now());
+    if (shared_.live) {
+      shared_.live->release_held(shared_.clock.now());
+      shared_.live->expire(shared_.clock.now());
+    }
   }
 }
 

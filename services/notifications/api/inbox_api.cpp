@@ -78,8 +78,10 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
     if (!last.empty() && !is_uuid(last))
       return fail(Error::validation("/last_event_id", "Last-Event-ID must be a notification id this stream sent"));
     (void)shared;
-    return http::Response::event_stream(
-        [&live, member = *owner, last](std::shared_ptr<http::EventStream> stream) { live.attach(member, last, stream); });
+    Timestamp expires = req.who().expires_at;
+    return http::Response::event_stream([&live, member = *owner, last, expires](std::shared_ptr<http::EventStream> stream) {
+      live.attach(member, last, stream, expires);
+    });
   });
 
   router.get("/v1/inbox/{id}", [&shared](http::Request& req) -> Result<http::Response> {

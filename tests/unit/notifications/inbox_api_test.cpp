@@ -249,3 +249,15 @@ TEST_F(InboxApi, a_restart_serves_the_same_inbox_and_resumes_without_duplicates)
   EXPECT_FALSE(items[1]["read_at"].is_null());
   EXPECT_EQ(h.inbox("m-bishkek").size(), 2u);
 }
+
+TEST_F(InboxApi, a_stream_ends_when_the_token_it_was_opened_with_expires) {
+  Sse sse(h.port());
+  ASSERT_TRUE(sse.open("expiring:m-minsk"));
+  schedule("mt-1");
+  ASSERT_TRUE(sse.wait_for("event: notification"));
+  h.clock().set(*parse_rfc3339("2025-09-20T10:00:01Z"));
+  ASSERT_TRUE(wait_until([&] {
+    sse.text += sse.client.read(50ms);
+    return sse.client.closed_by_peer();
+  }, 5s));
+}

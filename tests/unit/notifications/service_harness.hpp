@@ -30,6 +30,11 @@ inline Result<auth::Principal> fake_auth(std::optional<std::string_view> header)
   if (h == "Bearer integrator") return auth::Principal{"erp", {auth::Role::integrator}, {}, {}, {}};
   if (h.rfind("Bearer integrator:", 0) == 0)
     return auth::Principal{std::string(h.substr(18)), {auth::Role::integrator}, {}, {}, {}};
+  if (h.rfind("Bearer expiring:", 0) == 0) {  // a member whose token expires at 2025-09-20T10:00:00Z
+    std::string id(h.substr(16));
+    return auth::Principal{"user-" + id, {auth::Role::delegation_member}, id, "d-" + id,
+                           *parse_rfc3339("2025-09-20T10:00:00Z")};
+  }
   if (h.rfind("Bearer member:", 0) == 0) {
     std::string id(h.substr(14));
     return auth::Principal{"user-" + id, {auth::Role::delegation_member}, id, "d-" + id, {}};
