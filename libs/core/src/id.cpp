@@ -1,6 +1,9 @@
 #include "concord/core/id.hpp"
 
 #include <array>
+#include <chrono>
+#include <cstdint>
+#include <random>
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
@@ -77,6 +80,25 @@ std::string SequentialIdGenerator::next() {
   char out[40];
   std::snprintf(out, sizeof out, "00000000-0000-7000-8000-%012llx", n_);
   return out;
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 engine = [] {
+    std::uint64_t seed = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed) != 1) throw std::runtime_error("RAND_bytes failed");
+    return std::mt19937_64(seed);
+  }();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::array<unsigned char, 16> b{};
+  std::uint64_t r1 = engine(), r2 = engine();
+  for (int i = 0; i < 8; ++i) {
+    b[static_cast<size_t>(8 + i)] = static_cast<unsigned char>(r2 >> (8 * i));
+  }
+  for (int i = 0; i < 6; ++i) b[static_cast<size_t>(i)] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  b[6] = static_cast<unsigned char>(0x70 | (r1 & 0x0F));
+  b[7] = static_cast<unsigned char>(r1 >> 8);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  return hex_uuid(b);
 }
 
 std::string new_uuid_v7() {

@@ -24,7 +24,7 @@ bool printable(std::string_view s) {
 
 std::string valid_correlation_id(std::optional<std::string_view> header) {
   if (header && !header->empty() && header->size() <= 128 && printable(*header)) return std::string(*header);
-  return new_uuid_v7();
+  return new_request_id();
 }
 
 Pipeline::Pipeline(ServerOptions options, Router router) : options_(std::move(options)), router_(std::move(router)) {}

@@ -47,3 +47,14 @@ TEST(Uuid, sequential_generator_is_repeatable) {
   b.next();
   EXPECT_EQ(a.next(), b.next());
 }
+
+TEST(Uuid, request_ids_are_v7_shaped_and_distinct) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    auto id = new_request_id();
+    ASSERT_TRUE(is_uuid(id));
+    EXPECT_EQ(id[14], '7');
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 10000u);
+}
