@@ -104,6 +104,13 @@ class Harness {
     service_->start();
   }
 
+  // The log alone, with the service stopped: what another service writes meanwhile.
+  void open_log_only() {
+    auto opened = events::open_file_log({.directory = dir_});
+    ASSERT_TRUE(opened) << opened.error().detail;
+    log = std::move(*opened);
+  }
+
   void stop() {
     if (server_) server_->stop();
     if (service_) service_->stop();
@@ -206,6 +213,8 @@ class Harness {
     }
     return pred();
   }
+
+  unsigned short port() const { return server_->port(); }
 
   std::shared_ptr<events::EventLog> log;
   ManualClock clock;

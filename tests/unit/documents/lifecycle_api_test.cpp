@@ -80,3 +80,17 @@ TEST_F(DocumentsApi, after_notifications_counts_from_the_last_of_two_parties_and
   }));
   EXPECT_EQ(h->get(path(id)).json["in_force_on"], "2027-02-18");
 }
+
+TEST_F(DocumentsApi, a_ceremony_moved_while_documents_was_down_is_followed_when_it_starts) {
+  auto id = signing_scheduled();
+  h->stop();
+  h->open_log_only();
+  h->meeting("concord.scheduling.meeting.rescheduled", meeting, visit, "2026-12-03T08:00:00Z", "2026-12-03T09:00:00Z",
+             "scheduled", 2);
+  h->log.reset();
+  h->start();
+  ASSERT_TRUE(h->eventually([&] { return h->get(path(id)).json["signing"]["start"] == "2026-12-03T08:00:00Z"; }));
+  auto audit = h->get(path(id, "/audit"));
+  EXPECT_EQ(audit.json["events"].back()["type"], "concord.documents.signing.rescheduled");
+  EXPECT_EQ(audit.json["events"].back()["actor"], "system");
+}
