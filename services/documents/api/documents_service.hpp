@@ -63,6 +63,7 @@ class DocumentsService final : public service::Service {
   Result<http::Response> read_document(http::Request& req, F&& render);
   // Appends the steps the service takes on its own (ceremonies followed, entry into force).
   Status settle();
+  void settle_for_read();
   void loop();
 
   service::ServiceContext& context_;

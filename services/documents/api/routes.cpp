@@ -4,6 +4,7 @@
 #include "api/documents_service.hpp"
 #include "api/render.hpp"
 #include "concord/core/json_input.hpp"
+#include "concord/core/log.hpp"
 #include "concord/service/api.hpp"
 #include "domain/diff.hpp"
 
@@ -73,6 +74,13 @@ void DocumentsService::mount(http::Router& r) {
   r.get("/v1/documents/{id}/certificate", h(&DocumentsService::certificate));
 }
 
+void DocumentsService::settle_for_read() {
+  // A read still answers when the log cannot take the step now (the timer retries it); the
+  // document then shows the date it is due to enter into force.
+  if (auto st = settle(); !st)
+    log::warn("documents: a due step could not be appended on read", {{"error", st.error().detail}});
+}
+
 Context DocumentsService::context_of(const http::Request& req) {
   return Context{context_.clock.now(), actor_of(req), [this] { return context_.ids.next(); }};
 }
@@ -80,7 +88,7 @@ Context DocumentsService::context_of(const http::Request& req) {
 template <class F>
 Result<http::Response> DocumentsService::read_document(http::Request& req, F&& render) {
   // Entry into force is judged on read too: a document whose date has come is moved first.
-  if (auto st = settle(); !st) return fail(st.error());
+  settle_for_read();
   auto actor = actor_of(req);
   std::string id(req.param("id"));
   return store_.read([&](const State& s) -> Result<http::Response> {
@@ -182,7 +190,7 @@ Result<http::Response> DocumentsService::list(http::Request& req) {
     return fail(Error::validation("/status",
                                   "must be one of: draft, under_approval, rejected, agreed, signing_scheduled, "
                                   "partially_signed, signed, in_force, withdrawn"));
-  if (auto st = settle(); !st) return fail(st.error());
+  settle_for_read();
   auto actor = actor_of(req);
   return store_.read([&](const State& s) -> Result<http::Response> {
     std::vector<nlohmann::json> items;
