@@ -76,9 +76,11 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
   }
   service::api::Cause cause{"system", "", d.event_id};
   bool first = d.attempts == 1;
+  // A delivery is its own aggregate: its attempts number its events, so the sequence rises per
+  // subject as integrators expect (the webhook itself carries its version on its own events).
   auto record = [&](const char* type) {
     auto data = nlohmann::json{{"delivery", to_json(d, first)}};
-    out.outputs.push_back({kTopic, w.id, shared_.events.make(type, "webhook/" + w.id, d.attempts, data, cause)});
+    out.outputs.push_back({kTopic, w.id, shared_.events.make(type, "webhook_delivery/" + d.id, d.attempts, data, cause)});
   };
   if (delivered) {
     record(kDeliveryAttempted);
@@ -100,7 +102,7 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
                            {"last_error", d.last_error},
                            {"event", nlohmann::json::parse(d.payload, nullptr, false)}};
   out.outputs.push_back({kDeadLetterTopic, w.id,
-                         shared_.events.make(kDeadLettered, "webhook/" + w.id, d.attempts, letter, cause)});
+                         shared_.events.make(kDeadLettered, "webhook_delivery/" + d.id, d.attempts, letter, cause)});
   record(kDeadLettered);
   if (w.status == "active") {
     Webhook failing = w;
