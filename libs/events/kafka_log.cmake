@@ -7,6 +7,7 @@ add_library(concord_events_kafka
   ${_kafka_src}/kafka_producer.cpp
   ${_kafka_src}/kafka_replay.cpp
   ${_kafka_src}/kafka_subscription.cpp
+  ${_kafka_src}/kafka_tail.cpp
   ${_kafka_src}/kafka_log.cpp
 )
 add_library(concord::events_kafka ALIAS concord_events_kafka)

@@ -62,7 +62,10 @@ class FileSubscription final : public Subscription {
       : core_(std::move(core)), topics_(std::move(topics)), group_(std::move(group)) {
     for (const auto& t : topics_) cursors_[t].next = start.contains(t) ? start.at(t) : 0;
   }
-  ~FileSubscription() override { core_->leave(group_); }
+  // An empty group reads without one (a Tail): nothing joined, nothing committed.
+  ~FileSubscription() override {
+    if (!group_.empty()) core_->leave(group_);
+  }
 
   Result<std::vector<Record>> poll(std::chrono::milliseconds wait, size_t max) override {
     auto deadline = std::chrono::steady_clock::now() + wait;
@@ -177,6 +180,26 @@ class FileSubscription final : public Subscription {
   size_t turn_ = 0;
 };
 
+class FileTail final : public Tail {
+ public:
+  FileTail(std::shared_ptr<Core> core, std::vector<std::string> topics, const std::map<std::string, long long>& start)
+      : reader_(std::move(core), std::move(topics), "", start) {}
+  Result<std::vector<Record>> poll(std::chrono::milliseconds wait, size_t max) override { return reader_.poll(wait, max); }
+
+ private:
+  FileSubscription reader_;
+};
+
+Status check_topics(const std::vector<std::string>& topics) {
+  if (topics.empty()) return fail(rejected("a subscription needs at least one topic"));
+  std::set<std::string> seen;
+  for (const auto& t : topics) {
+    if (!valid_topic_name(t)) return fail(rejected("'" + t + "' is not a valid topic name"));
+    if (!seen.insert(t).second) return fail(rejected("topic '" + t + "' is listed twice"));
+  }
+  return {};
+}
+
 class FileLog final : public EventLog {
  public:
   explicit FileLog(std::shared_ptr<Core> core) : core_(std::move(core)) {}
@@ -192,15 +215,18 @@ class FileLog final : public EventLog {
   Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
                                                   const std::string& group) override {
     if (group.empty()) return fail(rejected("a consumer group needs a name"));
-    if (topics.empty()) return fail(rejected("a subscription needs at least one topic"));
-    std::set<std::string> seen;
-    for (const auto& t : topics) {
-      if (!valid_topic_name(t)) return fail(rejected("'" + t + "' is not a valid topic name"));
-      if (!seen.insert(t).second) return fail(rejected("topic '" + t + "' is listed twice"));
-    }
+    if (auto st = check_topics(topics); !st) return fail(st.error());
     auto start = core_->join(group);
     if (!start) return fail(start.error());
     return std::unique_ptr<Subscription>(std::make_unique<FileSubscription>(core_, topics, group, *start));
+  }
+  Result<std::unique_ptr<Tail>> tail(const std::vector<std::string>& topics, const Positions& from) override {
+    if (auto st = check_topics(topics); !st) return fail(st.error());
+    std::map<std::string, long long> start;  // one partition per topic here: 0
+    for (const auto& [topic, partitions] : from) {
+      if (auto p = partitions.find(0); p != partitions.end()) start[topic] = p->second;
+    }
+    return std::unique_ptr<Tail>(std::make_unique<FileTail>(core_, topics, start));
   }
   bool healthy() override { return core_->healthy(); }
 

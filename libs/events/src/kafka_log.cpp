@@ -7,6 +7,7 @@
 #include "kafka_producer.hpp"
 #include "kafka_replay.hpp"
 #include "kafka_subscription.hpp"
+#include "kafka_tail.hpp"
 
 namespace concord::events {
 namespace {
@@ -51,6 +52,10 @@ class KafkaEventLog final : public EventLog {
   Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
                                                   const std::string& group) override {
     return KafkaSubscription::open(options_, producer_, topics, group);
+  }
+
+  Result<std::unique_ptr<Tail>> tail(const std::vector<std::string>& topics, const Positions& from) override {
+    return open_tail(options_, topics, from);
   }
 
   bool healthy() override {

@@ -61,31 +61,32 @@ KafkaSubscription::~KafkaSubscription() {
   rd_kafka_consumer_close(rk_.get());
 }
 
-Result<std::vector<Record>> KafkaSubscription::poll(std::chrono::milliseconds wait, size_t max) {
+Result<std::vector<Record>> consume_batch(rd_kafka_t* rk, const std::string& reader, std::chrono::milliseconds wait,
+                                          size_t max) {
   std::vector<Record> out;
   std::map<std::string, size_t> per_topic;
   auto deadline = Clock::now() + wait;
   while (out.size() < max) {
-    MessagePtr m(rd_kafka_consumer_poll(rk_.get(), out.empty() ? remaining_ms(deadline) : 0));
+    MessagePtr m(rd_kafka_consumer_poll(rk, out.empty() ? remaining_ms(deadline) : 0));
     if (!m) break;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       char reason[512];
-      if (rd_kafka_fatal_error(rk_.get(), reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return fail(unavailable(std::string("the Kafka consumer of group ") + group_ + " failed: " + reason, m->err));
+      if (rd_kafka_fatal_error(rk, reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return fail(unavailable("the Kafka consumer " + reader + " failed: " + reason, m->err));
       }
       if (m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && out.empty()) {
-        return fail(unavailable("the Kafka consumer of group " + group_ + " reaches no broker", m->err));
+        return fail(unavailable("the Kafka consumer " + reader + " reaches no broker", m->err));
       }
       // Informational (a topic not created yet, a broker connection lost): librdkafka retries.
-      log::debug("Kafka consumer notice", {{"group", group_}, {"error", rd_kafka_message_errstr(m.get())}});
+      log::debug("Kafka consumer notice", {{"reader", reader}, {"error", rd_kafka_message_errstr(m.get())}});
       continue;
     }
     std::string topic = rd_kafka_topic_name(m->rkt);
     auto event = parse_event(std::string_view(static_cast<const char*>(m->payload), m->len));
     if (!event) {
       // A record no Concord writer made: skip it rather than stop the consumer forever.
-      log::error("skipping a Kafka record that is not a CloudEvent", {{"group", group_},
+      log::error("skipping a Kafka record that is not a CloudEvent", {{"reader", reader},
                                                                       {"topic", topic},
                                                                       {"partition", m->partition},
                                                                       {"offset", m->offset},
@@ -98,6 +99,11 @@ Result<std::vector<Record>> KafkaSubscription::poll(std::chrono::milliseconds wa
                          std::move(*event)});
   }
   for (const auto& [topic, n] : per_topic) metrics::consumed(topic, n);
+  return out;
+}
+
+Result<std::vector<Record>> KafkaSubscription::poll(std::chrono::milliseconds wait, size_t max) {
+  auto out = consume_batch(rk_.get(), "of group " + group_, wait, max);
   report_lag();
   return out;
 }

@@ -13,6 +13,11 @@
 
 namespace concord::events::kafka {
 
+// Polls up to `max` records from a consumer (waiting at most `wait` for the first), skipping
+// notices and records that are not CloudEvents; `reader` names the consumer in errors and logs.
+Result<std::vector<Record>> consume_batch(rd_kafka_t* rk, const std::string& reader, std::chrono::milliseconds wait,
+                                          size_t max);
+
 class KafkaSubscription final : public Subscription {
  public:
   static Result<std::unique_ptr<Subscription>> open(const KafkaOptions& options, std::shared_ptr<TxnProducer> producer,

@@ -18,7 +18,6 @@ namespace concord::documents {
 
 inline constexpr std::string_view kDelegationsTopic = "concord.delegations.v1";
 inline constexpr std::string_view kSchedulingTopic = "concord.scheduling.v1";
-inline constexpr std::string_view kViewsGroup = "concord-documents-views";
 
 class DocumentsService final : public service::Service {
  public:

@@ -94,13 +94,15 @@ Status DocumentsService::settle() {
 }
 
 void DocumentsService::loop() {
-  std::unique_ptr<events::Subscription> subscription;
+  // From where recover() ended, without a consumer group: a restart never waits for a dead
+  // member's partitions to be released.
+  auto from = store_.replayed();
+  std::unique_ptr<events::Tail> subscription;
   auto last_tick = std::chrono::steady_clock::now() - tick_;
   bool dirty = true;  // settle once after recovery
   while (!stopping_) {
     if (!subscription) {
-      auto s = context_.log->subscribe({std::string(kDelegationsTopic), std::string(kSchedulingTopic)},
-                                       std::string(kViewsGroup));
+      auto s = context_.log->tail({std::string(kDelegationsTopic), std::string(kSchedulingTopic)}, from);
       if (s) {
         subscription = std::move(*s);
       } else {
@@ -116,12 +118,11 @@ void DocumentsService::loop() {
       subscription.reset();
       continue;
     }
-    for (const auto& r : *records) store_.apply(r.topic, r.event);
-    if (!records->empty()) {
-      dirty = true;
-      if (auto st = subscription->commit(*records); !st)
-        log::warn("documents: committing the views' position failed", {{"error", st.error().detail}});
+    for (const auto& r : *records) {
+      store_.apply(r.topic, r.event);
+      events::advance(from, r);
     }
+    if (!records->empty()) dirty = true;
     auto now = std::chrono::steady_clock::now();
     if (now - last_tick >= tick_) {
       dirty = true;

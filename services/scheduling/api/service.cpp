@@ -9,7 +9,6 @@ namespace concord::scheduling {
 
 namespace {
 
-constexpr const char* kViewGroup = "concord-scheduling-delegations-view";
 
 // "09:00-19:00" → minutes since midnight; a bad value stops the service with the variable named.
 WorkingHours working_hours(const Env& env) {
@@ -64,15 +63,15 @@ void SchedulingService::stop() {
   if (follower_.joinable()) follower_.join();
 }
 
-// The live half of the delegations view. The group starts where it last committed (the
-// beginning, the first time): events replayed in recover() come again and are ignored by the
-// version guard in evolve().
+// The live half of the delegations view: from where recover() ended, without a consumer group,
+// so a restart never waits for a dead member's partitions to be released.
 void SchedulingService::follow_delegations() {
-  std::unique_ptr<events::Subscription> subscription;
+  auto from = store_.replayed();
+  std::unique_ptr<events::Tail> subscription;
   auto backoff = std::chrono::milliseconds(200);
   while (!stopping_) {
     if (!subscription) {
-      auto s = context_.log->subscribe({std::string(kDelegationsTopic)}, kViewGroup);
+      auto s = context_.log->tail({std::string(kDelegationsTopic)}, from);
       if (!s) {
         log::warn("cannot follow the delegations topic yet; retrying", {{"error", s.error().detail}});
         std::this_thread::sleep_for(backoff);
@@ -88,10 +87,10 @@ void SchedulingService::follow_delegations() {
       std::this_thread::sleep_for(backoff);
       continue;
     }
-    if (records->empty()) continue;
-    for (const auto& r : *records) store_.apply(r.topic, r.event);
-    if (auto committed = subscription->commit(*records); !committed)
-      log::warn("committing the delegations view position failed", {{"error", committed.error().detail}});
+    for (const auto& r : *records) {
+      store_.apply(r.topic, r.event);
+      events::advance(from, r);
+    }
   }
 }
 

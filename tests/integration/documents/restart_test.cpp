@@ -5,6 +5,9 @@
 // and no record above Kafka's default 1 MB.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <thread>
+
 #include "concord/core/id.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/events/kafka_log.hpp"
@@ -212,5 +215,83 @@ TEST_P(DocumentsRestart, killed_and_restarted_it_serves_the_same_documents_and_a
 }
 
 INSTANTIATE_TEST_SUITE_P(Logs, DocumentsRestart, ::testing::Values(LogKind::file, LogKind::kafka), kind_name);
+
+// While the service runs, scheduling moves and then cancels the ceremony. Kafka only: the file
+// log belongs to one process at a time, so nobody else can write scheduling's events into it
+// while documents runs (the embedded mode's following is shown by tests/e2e/documents_signing.sh).
+class DocumentsFollowing : public DocumentsRestart {
+ protected:
+  // GET the document until `done` holds for it, for at most 30 s.
+  json wait_for(const std::string& path, const std::function<bool(const json&)>& done) {
+    json last;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto got = call(Method::get, path);
+      last = got.json;
+      if (got.status == 200 && done(last)) return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "not reached within 30 s; last seen: " << last.dump();
+    return last;
+  }
+
+  void meeting_event(const std::string& type, long long version, const std::string& start, const std::string& end,
+                     const std::string& status, json extra = json::object()) {
+    auto log = open_log("scheduler");
+    ASSERT_TRUE(log);
+    json data = {{"meeting",
+                  {{"id", meeting_},
+                   {"visit_id", visit_},
+                   {"title", {{"en", "Signing"}}},
+                   {"kind", "signing_ceremony"},
+                   {"start", start},
+                   {"end", end},
+                   {"status", status},
+                   {"version", version}}}};
+    data.update(extra);
+    append(*log, "concord.scheduling.v1", visit_, type, data);
+  }
+};
+
+TEST_P(DocumentsFollowing, after_a_kill_it_still_follows_its_ceremony_moved_and_then_cancelled) {
+  auto created = call(Method::post, "/v1/documents",
+                      {{"title", {{"en", "Roadmap 2030"}}},
+                       {"kind", "roadmap"},
+                       {"visit_id", visit_},
+                       {"parties", {kg_, by_}},
+                       {"signatories", {{{"delegation_id", kg_}, {"member_id", kg_head_}},
+                                        {{"delegation_id", by_}, {"member_id", by_head_}}}},
+                       {"languages", {"ru"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string p = "/v1/documents/" + created.json["id"].get<std::string>();
+  ASSERT_EQ(call(Method::post, p + "/versions", {{"language", "ru"}, {"content", "Дорожная карта."}}).status, 201);
+  ASSERT_EQ(call(Method::post, p + "/submit", json::object()).status, 200);
+  for (const auto& d : {kg_, by_})
+    ASSERT_EQ(call(Method::post, p + "/approvals", {{"delegation_id", d}, {"decision", "approve"}}).status, 200);
+  ASSERT_EQ(call(Method::post, p + "/agree", json::object()).status, 200);
+  auto linked = call(Method::post, p + "/signing", {{"meeting_id", meeting_}});
+  ASSERT_EQ(linked.status, 200) << linked.body;
+  ASSERT_EQ(linked.json["signing"]["start"], "2030-05-01T09:00:00Z") << linked.body;
+
+  // Killed twice in a row: a consumer group would now hold the partitions for a dead member.
+  process_->kill9();
+  ASSERT_TRUE(process_->start()) << process_->last_error();
+  process_->kill9();
+  ASSERT_TRUE(process_->start()) << process_->last_error();
+
+  meeting_event("concord.scheduling.meeting.rescheduled", 2, "2030-05-01T09:30:00Z", "2030-05-01T10:30:00Z",
+                "scheduled");
+  auto moved = wait_for(p, [](const json& d) { return d["signing"]["start"] == "2030-05-01T09:30:00Z"; });
+  EXPECT_EQ(moved["status"], "signing_scheduled");
+  EXPECT_EQ(moved["signing"]["end"], "2030-05-01T10:30:00Z");
+
+  meeting_event("concord.scheduling.meeting.cancelled", 3, "2030-05-01T09:30:00Z", "2030-05-01T10:30:00Z",
+                "cancelled", {{"reason", "postponed by the parties"}});
+  auto back = wait_for(p, [](const json& d) { return d["status"] == "agreed"; });
+  EXPECT_EQ(back["signing_cancelled_reason"], "postponed by the parties");
+  EXPECT_TRUE(back["signing"].is_null()) << back.dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Logs, DocumentsFollowing, ::testing::Values(LogKind::kafka), kind_name);
 
 }  // namespace

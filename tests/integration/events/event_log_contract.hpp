@@ -109,7 +109,8 @@ class EventLogContract : public ::testing::TestWithParam<EventLogContractParam> 
   }
 
   // Polls until `n` records have arrived (never asking for more than that) or patience runs out.
-  std::vector<Record> poll_n(Subscription& sub, size_t n) {
+  template <class Reader>  // a Subscription or a Tail
+  std::vector<Record> poll_n(Reader& sub, size_t n) {
     std::vector<Record> out;
     auto deadline = std::chrono::steady_clock::now() + GetParam().patience;
     while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
@@ -362,6 +363,58 @@ TEST_P(EventLogContract, a_subscription_reads_several_topics) {
   for (const auto& r : records) (r.topic == a ? from_a : from_b).push_back(r.event.sequence);
   EXPECT_EQ(from_a, iota(2));
   EXPECT_EQ(from_b, iota(1));
+}
+
+TEST_P(EventLogContract, a_tail_starts_where_a_replay_ended) {
+  auto t = make_topic("tail-from");
+  for (const auto* k : {"alpha", "bravo", "charlie"})
+    ASSERT_TRUE(append_ok(*log_, t, k, {make_event(k, 0), make_event(k, 1)}));
+  Positions replayed;
+  for (const auto& r : replay_all(t)) advance(replayed, r);
+  ASSERT_TRUE(append_ok(*log_, t, "alpha", {make_event("alpha", 2)}));
+  ASSERT_TRUE(append_ok(*log_, t, "delta", {make_event("delta", 0)}));
+
+  auto tail = log_->tail({t}, replayed);
+  ASSERT_TRUE(tail) << tail.error().detail;
+  auto records = poll_n(**tail, 2);
+  EXPECT_EQ(numbers_of(records, "alpha"), std::vector<long long>{2});
+  EXPECT_EQ(numbers_of(records, "delta"), iota(1));
+  EXPECT_TRUE(numbers_of(records, "bravo").empty());
+}
+
+TEST_P(EventLogContract, tails_share_nothing_and_pick_up_topics_created_later) {
+  auto a = make_topic("tail-a");
+  auto b = topic("tail-b");  // not created yet
+  ASSERT_TRUE(append_ok(*log_, a, "k", {make_event("k", 0), make_event("k", 1)}));
+  auto first = log_->tail({a, b}, {});
+  auto second = log_->tail({a, b}, {});
+  ASSERT_TRUE(first) << first.error().detail;
+  ASSERT_TRUE(second) << second.error().detail;
+  EXPECT_EQ(numbers_of(poll_n(**first, 2), "k"), iota(2));
+
+  ASSERT_TRUE(log_->ensure_topics({TopicSpec{.name = b, .partitions = 2, .replication_factor = 1}}));
+  ASSERT_TRUE(append_ok(*log_, b, "k", {make_event("k", 0)}));
+  auto later = poll_n(**first, 1);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].topic, b);
+  // Unlike two members of one group, each tail reads everything.
+  auto all = poll_n(**second, 3);
+  std::vector<long long> from_a, from_b;
+  for (const auto& r : all) (r.topic == a ? from_a : from_b).push_back(r.event.sequence);
+  EXPECT_EQ(from_a, iota(2));
+  EXPECT_EQ(from_b, iota(1));
+}
+
+TEST_P(EventLogContract, a_tail_refuses_bad_topic_lists) {
+  auto empty = log_->tail({}, {});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(failure_of(empty.error()), LogFailure::rejected);
+  auto twice = log_->tail({topic("x"), topic("x")}, {});
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(failure_of(twice.error()), LogFailure::rejected);
+  auto bad = log_->tail({"no spaces allowed"}, {});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(failure_of(bad.error()), LogFailure::rejected);
 }
 
 TEST_P(EventLogContract, poll_returns_nothing_when_nothing_arrives) {

@@ -544,6 +544,10 @@ class FlakyLog final : public events::EventLog {
                                                           const std::string& group) override {
     return inner_->subscribe(topics, group);
   }
+  Result<std::unique_ptr<events::Tail>> tail(const std::vector<std::string>& topics,
+                                             const events::Positions& from) override {
+    return inner_->tail(topics, from);
+  }
   bool healthy() override { return inner_->healthy(); }
   bool fail_public = false;
 

@@ -2,8 +2,10 @@
 // The system of record. Each service appends its events to its own topic and rebuilds its
 // state by replaying topics from the beginning. Two implementations: Kafka (distributed) and
 // one file per topic (the embedded default); one behavioural test suite runs against both.
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,6 +62,24 @@ class Subscription {
   virtual Status commit_with(const std::vector<Output>& outputs, const std::vector<Record>& consumed) = 0;
 };
 
+// Where a reader stands: for each topic, the next offset to read in each partition.
+using Positions = std::map<std::string, std::map<int, long long>>;
+// Moves `positions` just past `record`.
+inline void advance(Positions& positions, const Record& record) {
+  auto& next = positions[record.topic][record.partition];
+  next = std::max(next, record.offset + 1);
+}
+
+// Live reading of topics by one process for its own use (a view of another service's topic):
+// no consumer group and nothing committed, so a process that dies leaves nothing behind that a
+// restarted one must wait for. Not thread-safe: one thread polls.
+class Tail {
+ public:
+  virtual ~Tail() = default;
+  // Up to `max` records, waiting at most `wait` for the first. Records of one key come in order.
+  virtual Result<std::vector<Record>> poll(std::chrono::milliseconds wait, size_t max) = 0;
+};
+
 struct TopicSpec {
   std::string name;
   int partitions = 3;
@@ -79,6 +99,10 @@ class EventLog {
   virtual Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) = 0;
   virtual Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
                                                           const std::string& group) = 0;
+  // Every partition of `topics` from its position in `from` (typically where a replay ended),
+  // or from its beginning when `from` names none; topics and partitions that appear later are
+  // read from their beginning.
+  virtual Result<std::unique_ptr<Tail>> tail(const std::vector<std::string>& topics, const Positions& from) = 0;
   // Whether the log can take appends now (for /readyz).
   virtual bool healthy() = 0;
 };

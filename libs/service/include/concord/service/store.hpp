@@ -37,11 +37,18 @@ class Store {
     for (const auto& topic : topics) {
       auto status = log_->replay(topic, [&](const events::Record& r) -> Status {
         evolve_(state_, r.topic, r.event);
+        events::advance(replayed_, r);
         return {};
       });
       if (!status) return status;
     }
     return {};
+  }
+
+  // Where the replay ended: the positions to follow other services' topics from.
+  events::Positions replayed() const {
+    std::shared_lock lock(mutex_);
+    return replayed_;
   }
 
   template <class F>
@@ -78,6 +85,7 @@ class Store {
   Evolve evolve_;
   mutable std::shared_mutex mutex_;
   State state_;
+  events::Positions replayed_;
 };
 
 }  // namespace concord::service
