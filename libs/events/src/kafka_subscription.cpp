@@ -25,10 +25,10 @@ Settings subscription_settings(const KafkaOptions& o, const std::string& group) 
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };
+  if (o.static_membership) settings.emplace_back("group.instance.id", o.transactional_id + "." + group);
   // Security and site settings (SASL, TLS) from the deployment, applied to every client.
   settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
   return settings;
-
 }
 
 }  // namespace

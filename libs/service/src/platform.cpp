@@ -83,6 +83,9 @@ Result<std::shared_ptr<events::EventLog>> Platform::event_log(const std::string&
     options.client_settings = kafka_client_settings_;
     options.default_partitions = kafka_partitions_;
     options.replication_factor = kafka_replication_;
+    // One writer per service, always under the same transactional id: a restarted (or killed
+    // and restarted) process takes its group membership over at once.
+    options.static_membership = true;
     auto log = events::open_kafka_log(options);
     if (!log) return fail(log.error());
     slot = std::move(*log);

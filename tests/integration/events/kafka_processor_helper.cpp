@@ -1,5 +1,5 @@
 // A consume → produce → commit processor for kafka_processor_test, run as a child process:
-//   kafka_processor_helper <in-topic> <out-topic> <group> <transactional-id> <die-at> <max-per-poll>
+//   kafka_processor_helper <in-topic> <out-topic> <group> <transactional-id> <die-at> <max-per-poll> <static|dynamic>
 // For every polled batch it appends one output per input (causationid = the input's id) and
 // commits the batch's positions with it (commit_with). Its die-at'th transaction SIGKILLs the
 // process after everything was produced and the offsets sent, right before commit_transaction.
@@ -16,8 +16,9 @@ using namespace concord;
 using namespace concord::events;
 
 int main(int argc, char** argv) {
-  if (argc != 7 || std::getenv("KAFKA_BROKERS") == nullptr) {
-    std::fprintf(stderr, "usage: KAFKA_BROKERS=... %s in out group txn-id die-at max-per-poll\n", argv[0]);
+  if (argc != 8 || std::getenv("KAFKA_BROKERS") == nullptr) {
+    std::fprintf(stderr, "usage: KAFKA_BROKERS=... %s in out group txn-id die-at max-per-poll static|dynamic\n",
+                 argv[0]);
     return 2;
   }
   std::string in = argv[1], out = argv[2], group = argv[3];
@@ -28,6 +29,10 @@ int main(int argc, char** argv) {
   o.brokers = std::getenv("KAFKA_BROKERS");
   o.transactional_id = argv[4];
   o.session_timeout = std::chrono::milliseconds(6000);
+  if (std::string(argv[7]) == "static") {
+    o.static_membership = true;
+    o.session_timeout = std::chrono::milliseconds(45000);  // as kStaticSession in the test
+  }
   int transactions = 0;
   o.before_commit_for_testing = [&] {
     if (++transactions == die_at) {

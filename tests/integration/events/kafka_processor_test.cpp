@@ -23,6 +23,9 @@ using namespace std::chrono_literals;
 using kafka_test::make_event;
 using kafka_test::unique;
 
+// Long enough that waiting it out would show.
+constexpr std::chrono::milliseconds kStaticSession{45000};
+
 struct ChildResult {
   bool exited = false;  // within the time given
   int status = 0;
@@ -70,13 +73,17 @@ ChildResult run_helper(const std::vector<std::string>& args, std::chrono::second
   return result;
 }
 
-TEST(KafkaProcessor, a_processor_killed_between_produce_and_commit_neither_loses_nor_duplicates_output) {
+// Kills the processor inside its second transaction, restarts it, and checks every input has
+// exactly one output. `took`: the seconds from the restart to all processed.
+void kill_and_restart(bool static_membership, double& took) {
   std::string brokers = kafka_test::brokers();
   ASSERT_FALSE(brokers.empty()) << kafka_test::kNoBroker;
-  std::string in = unique("proc-in"), out = unique("proc-out"), group = unique("processor");
-  std::string processor_id = unique("processor-writer");
+  // Names of this test's own: both tests run in one process, under one run tag.
+  std::string mode = static_membership ? "static" : "dynamic";
+  std::string in = unique("proc-in-" + mode), out = unique("proc-out-" + mode), group = unique("processor-" + mode);
+  std::string processor_id = unique("processor-writer-" + mode);
 
-  auto o = kafka_test::options(unique("proc-input-writer"));
+  auto o = kafka_test::options(unique("proc-input-writer-" + mode));
   o.append_timeout = 3s;
   o.abort_grace = 1s;
   auto setup = open_kafka_log(o);
@@ -93,7 +100,7 @@ TEST(KafkaProcessor, a_processor_killed_between_produce_and_commit_neither_loses
   }
 
   // The first transaction commits, the second is killed right before commit_transaction.
-  auto child = run_helper({in, out, group, processor_id, "2", "5"}, 60s);
+  auto child = run_helper({in, out, group, processor_id, "2", "5", mode}, 60s);
   ASSERT_TRUE(child.exited) << "the processor did not die in time; it printed:\n" << child.output;
   ASSERT_TRUE(WIFSIGNALED(child.status) && WTERMSIG(child.status) == SIGKILL)
       << "status " << child.status << "; it printed:\n"
@@ -126,7 +133,12 @@ TEST(KafkaProcessor, a_processor_killed_between_produce_and_commit_neither_loses
   // Restart: the same transactional id (init_transactions aborts the zombie's transaction) and
   // the same group (it resumes from the positions the first transaction committed).
   auto t0 = std::chrono::steady_clock::now();
-  auto restarted = open_kafka_log(kafka_test::options(processor_id));
+  auto restart_options = kafka_test::options(processor_id);
+  if (static_membership) {
+    restart_options.static_membership = true;
+    restart_options.session_timeout = kStaticSession;
+  }
+  auto restarted = open_kafka_log(restart_options);
   ASSERT_TRUE(restarted) << restarted.error().detail;
   EXPECT_EQ(outputs_now().size(), committed_by_child) << "the zombie's transaction was aborted, not committed";
   {
@@ -155,13 +167,29 @@ TEST(KafkaProcessor, a_processor_killed_between_produce_and_commit_neither_loses
     ASSERT_TRUE(extra);
     EXPECT_TRUE(extra->empty()) << "nothing is left to process twice";
   }
-  std::cout << "[ figures  ] restart to all processed: " << kafka_test::seconds_since(t0) << " s\n";
+  took = kafka_test::seconds_since(t0);
+  std::cout << "[ figures  ] restart to all processed: " << took << " s\n";
 
   std::map<std::string, int> outputs_per_input;
   auto outputs = outputs_now();
   for (const auto& r : outputs) ++outputs_per_input[r.event.causationid];
   EXPECT_EQ(outputs.size(), inputs.size());
   for (const auto& id : inputs) EXPECT_EQ(outputs_per_input[id], 1) << "input " << id;
+}
+
+TEST(KafkaProcessor, a_processor_killed_between_produce_and_commit_neither_loses_nor_duplicates_output) {
+  double took = 0;
+  kill_and_restart(false, took);
+}
+
+// The services' mode: group.instance.id fixed by the transactional id. The restarted member is
+// the killed one, so it gets its partitions back without waiting for the old session to end.
+TEST(KafkaProcessor, a_static_member_restarted_after_a_kill_takes_over_before_its_session_expires) {
+  double took = 0;
+  kill_and_restart(true, took);
+  if (HasFatalFailure()) return;
+  EXPECT_LT(took, std::chrono::duration<double>(kStaticSession).count())
+      << "the restart waited out the killed member's session";
 }
 
 }  // namespace

@@ -47,6 +47,12 @@ struct KafkaOptions {
   // Consumer group session timeout of subscriptions: how long a dead member keeps its
   // partitions before the group reassigns them (the broker allows 6 s to 5 min by default).
   std::chrono::milliseconds session_timeout{45000};
+  // Static group membership (group.instance.id = "<transactional id>.<group>"): a member that
+  // comes back under the same id takes its partitions over at once, without a rebalance and
+  // without waiting out the session of its killed predecessor. Only for a writer whose
+  // transactional id is stable across restarts and held by one process at a time; a member that
+  // stops for good keeps its partitions until the session times out (it sends no LeaveGroup).
+  bool static_membership = false;
   // At most this many events go into one transaction when concurrent appends are grouped.
   size_t max_group_events = 10000;
   // Testing only: runs inside a transaction after everything was produced (and the offsets
