@@ -157,7 +157,7 @@ void conflict_check_figures() {
   }
   std::printf(
       "free check, 1k -> 100k meetings (100x more): %.1fx the time; goal: sub-linear, < 10 µs at 100k.\n"
-      "A clashing check also builds the 409 body's conflict objects (JSON), which is most of its cost.\n\n",
+      "A clashing check collects its conflicts as plain data; only a 409 renders them as JSON.\n\n",
       last / first);
 }
 

@@ -6,6 +6,67 @@ namespace concord::scheduling {
 
 using nlohmann::json;
 
+namespace {
+
+std::string default_message(const Conflict& c) {
+  const auto& k = c.kind;
+  if (k == conflict_kind::venue_booked)
+    return "the venue is booked by another meeting (buffer of " + std::to_string(c.buffer_minutes.value_or(0)) +
+           " minutes included)";
+  if (k == conflict_kind::participant_double_booked) return "the participant is in another meeting at that time";
+  if (k == conflict_kind::outside_visit_dates)
+    return "the meeting is not within the visit's dates in the visit's time zone";
+  if (k == conflict_kind::venue_over_capacity) return "more participants than the venue holds";
+  if (k == conflict_kind::unknown_participant) return "no member with this id is known from the delegations service";
+  if (k == conflict_kind::withdrawn_participant) return "the member has been withdrawn from their delegation";
+  if (k == conflict_kind::participant_not_in_visit) return "the member's delegation does not attend this visit";
+  if (c.rule == "head_of_delegation_required")
+    return "a " + c.format + " meeting needs the head of the " + std::string(c.side) + " delegation";
+  if (c.rule == "heads_and_interpreters_only")
+    return "a tete_a_tete admits only the two heads of delegation and interpreters";
+  if (c.rule == "too_many_per_side")
+    return "a narrow_format meeting admits at most " + std::to_string(c.max.value_or(0)) +
+           " members per side (interpreters not counted)";
+  return std::string(k);
+}
+
+}  // namespace
+
+json to_json(const Conflict& c) {
+  json out = {{"kind", c.kind}, {"message", c.message.empty() ? default_message(c) : std::string(c.message)}};
+  auto text = [&](const char* name, const std::string& value) {
+    if (!value.empty()) out[name] = value;
+  };
+  auto instant = [&](const char* name, const std::optional<Timestamp>& t) {
+    if (t) out[name] = format_rfc3339_utc(*t);
+  };
+  text("meeting_id", c.meeting_id);
+  text("venue_id", c.venue_id);
+  text("delegation_id", c.delegation_id);
+  text("visit_id", c.visit_id);
+  text("time_zone", c.time_zone);
+  text("format", c.format);
+  text("rank", c.rank);
+  if (c.member_unknown)
+    out["member_id"] = nullptr;
+  else
+    text("member_id", c.member_id);
+  instant("start", c.start);
+  instant("end", c.end);
+  instant("window_start", c.window_start);
+  instant("window_end", c.window_end);
+  if (c.starts_on) out["starts_on"] = format_date(*c.starts_on);
+  if (c.ends_on) out["ends_on"] = format_date(*c.ends_on);
+  if (c.buffer_minutes) out["buffer_minutes"] = *c.buffer_minutes;
+  if (c.capacity) out["capacity"] = *c.capacity;
+  if (c.participants) out["participants"] = *c.participants;
+  if (!c.rule.empty()) out["rule"] = c.rule;
+  if (!c.side.empty()) out["side"] = c.side;
+  if (c.count) out["count"] = *c.count;
+  if (c.max) out["max"] = *c.max;
+  return out;
+}
+
 std::optional<Window> visit_window(const Visit& visit) {
   if (visit.window) return Window{visit.window->first, visit.window->second};
   auto from = from_local(visit.starts_on, std::chrono::minutes(0), visit.time_zone);
@@ -24,14 +85,12 @@ std::vector<Conflict> find_clashes(const State& state, const Draft& d, std::stri
       index->second.overlapping(
           d.start - buffer, d.end + buffer, [&](const std::string& id, Timestamp start, Timestamp end) {
             if (id == self) return;
-            out.push_back({{"kind", conflict_kind::venue_booked},
-                           {"message", "the venue is booked by another meeting (buffer of " +
-                                           std::to_string(venue->buffer_minutes) + " minutes included)"},
-                           {"venue_id", *d.venue_id},
-                           {"meeting_id", id},
-                           {"start", format_rfc3339_utc(start)},
-                           {"end", format_rfc3339_utc(end)},
-                           {"buffer_minutes", venue->buffer_minutes}});
+            out.push_back(Conflict{.kind = conflict_kind::venue_booked,
+                                   .meeting_id = id,
+                                   .venue_id = *d.venue_id,
+                                   .start = start,
+                                   .end = end,
+                                   .buffer_minutes = venue->buffer_minutes});
           });
     }
   }
@@ -44,12 +103,11 @@ std::vector<Conflict> find_clashes(const State& state, const Draft& d, std::stri
     if (index == state.by_participant.end()) continue;
     index->second.overlapping(d.start, d.end, [&](const std::string& id, Timestamp start, Timestamp end) {
       if (id == self) return;
-      out.push_back({{"kind", conflict_kind::participant_double_booked},
-                     {"message", "the participant is in another meeting at that time"},
-                     {"member_id", p},
-                     {"meeting_id", id},
-                     {"start", format_rfc3339_utc(start)},
-                     {"end", format_rfc3339_utc(end)}});
+      out.push_back(Conflict{.kind = conflict_kind::participant_double_booked,
+                             .meeting_id = id,
+                             .member_id = p,
+                             .start = start,
+                             .end = end});
     });
   }
   return out;
@@ -88,23 +146,22 @@ void format_rules(const State& state, const Draft& d, const Rules& rules, const 
       if (is_head(state, *m) && side_of(state, *m) == side) present = true;
     if (!present) {
       auto head = head_of_side(state, d.visit_id, side);
-      out.push_back({{"kind", conflict_kind::format_violation},
-                     {"format", d.kind},
-                     {"rule", "head_of_delegation_required"},
-                     {"side", side},
-                     {"member_id", head ? json(*head) : json(nullptr)},
-                     {"message", "a " + d.kind + " meeting needs the head of the " + side + " delegation"}});
+      out.push_back(Conflict{.kind = conflict_kind::format_violation,
+                             .member_id = head.value_or(""),
+                             .format = d.kind,
+                             .rule = "head_of_delegation_required",
+                             .side = side,
+                             .member_unknown = !head});
     }
   }
   if (d.kind == "tete_a_tete") {
     for (const Member* m : known) {
       if (is_head(state, *m) || m->rank == "interpreter") continue;
-      out.push_back({{"kind", conflict_kind::format_violation},
-                     {"format", d.kind},
-                     {"rule", "heads_and_interpreters_only"},
-                     {"member_id", m->id},
-                     {"rank", m->rank},
-                     {"message", "a tete_a_tete admits only the two heads of delegation and interpreters"}});
+      out.push_back(Conflict{.kind = conflict_kind::format_violation,
+                             .member_id = m->id,
+                             .format = d.kind,
+                             .rule = "heads_and_interpreters_only",
+                             .rank = m->rank});
     }
     return;
   }
@@ -114,15 +171,12 @@ void format_rules(const State& state, const Draft& d, const Rules& rules, const 
     for (const Member* m : known)
       if (side_of(state, *m) == side && m->rank != "interpreter") ++count;
     if (count > rules.narrow_format_max_per_side)
-      out.push_back(
-          {{"kind", conflict_kind::format_violation},
-           {"format", d.kind},
-           {"rule", "too_many_per_side"},
-           {"side", side},
-           {"count", count},
-           {"max", rules.narrow_format_max_per_side},
-           {"message", "a narrow_format meeting admits at most " + std::to_string(rules.narrow_format_max_per_side) +
-                           " members per side (interpreters not counted)"}});
+      out.push_back(Conflict{.kind = conflict_kind::format_violation,
+                             .format = d.kind,
+                             .rule = "too_many_per_side",
+                             .side = side,
+                             .count = count,
+                             .max = rules.narrow_format_max_per_side});
   }
 }
 
@@ -134,48 +188,41 @@ std::vector<Conflict> find_conflicts(const State& state, const Draft& d, const R
   if (visit) {
     auto w = visit_window(*visit);
     if (w && (d.start < w->start || d.end > w->end))
-      out.push_back({{"kind", conflict_kind::outside_visit_dates},
-                     {"message", "the meeting is not within the visit's dates in the visit's time zone"},
-                     {"visit_id", visit->id},
-                     {"starts_on", format_date(visit->starts_on)},
-                     {"ends_on", format_date(visit->ends_on)},
-                     {"time_zone", visit->time_zone},
-                     {"window_start", format_rfc3339_utc(w->start)},
-                     {"window_end", format_rfc3339_utc(w->end)}});
+      out.push_back(Conflict{.kind = conflict_kind::outside_visit_dates,
+                             .visit_id = visit->id,
+                             .window_start = w->start,
+                             .window_end = w->end,
+                             .starts_on = visit->starts_on,
+                             .ends_on = visit->ends_on,
+                             .time_zone = visit->time_zone});
   }
   auto clashes = find_clashes(state, d, self);
   out.insert(out.end(), clashes.begin(), clashes.end());
   if (d.venue_id) {
     if (const Venue* venue = state.venue(*d.venue_id);
         venue && static_cast<long long>(d.participants.size()) > venue->capacity)
-      out.push_back({{"kind", conflict_kind::venue_over_capacity},
-                     {"message", "more participants than the venue holds"},
-                     {"venue_id", venue->id},
-                     {"capacity", venue->capacity},
-                     {"participants", d.participants.size()}});
+      out.push_back(Conflict{.kind = conflict_kind::venue_over_capacity,
+                             .venue_id = venue->id,
+                             .capacity = venue->capacity,
+                             .participants = static_cast<long long>(d.participants.size())});
   }
   std::vector<const Member*> known;
   for (const auto& p : d.participants) {
     const Member* m = state.member(p);
     if (!m) {
-      out.push_back({{"kind", conflict_kind::unknown_participant},
-                     {"message", "no member with this id is known from the delegations service"},
-                     {"member_id", p}});
+      out.push_back(Conflict{.kind = conflict_kind::unknown_participant, .member_id = p});
       continue;
     }
     if (m->status == "withdrawn") {
-      out.push_back({{"kind", conflict_kind::withdrawn_participant},
-                     {"message", "the member has been withdrawn from their delegation"},
-                     {"member_id", p},
-                     {"delegation_id", m->delegation_id}});
+      out.push_back(
+          Conflict{.kind = conflict_kind::withdrawn_participant, .member_id = p, .delegation_id = m->delegation_id});
       continue;
     }
     if (m->visit_id != d.visit_id) {
-      out.push_back({{"kind", conflict_kind::participant_not_in_visit},
-                     {"message", "the member's delegation does not attend this visit"},
-                     {"member_id", p},
-                     {"delegation_id", m->delegation_id},
-                     {"visit_id", m->visit_id}});
+      out.push_back(Conflict{.kind = conflict_kind::participant_not_in_visit,
+                             .member_id = p,
+                             .delegation_id = m->delegation_id,
+                             .visit_id = m->visit_id});
       continue;
     }
     known.push_back(m);

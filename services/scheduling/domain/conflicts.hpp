@@ -39,9 +39,32 @@ inline constexpr std::string_view participant_not_in_visit = "participant_not_in
 inline constexpr std::string_view format_violation = "format_violation";
 }  // namespace conflict_kind
 
-// {"kind": ..., "message": ..., and what it collides with: meeting_id, venue_id, member_id,
-// start, end, ...}
-using Conflict = nlohmann::json;
+// One reason a draft cannot be booked: its kind and what it collides with. Plain data, so that
+// finding conflicts costs no JSON; to_json() renders it (with a message) for the 409 body as
+// {"kind", "message", and the fields set here: meeting_id, venue_id, member_id, start, end, ...}.
+struct Conflict {
+  std::string_view kind;  // conflict_kind::*
+  std::string meeting_id;
+  std::string venue_id;
+  std::string member_id;
+  std::string delegation_id;
+  std::string visit_id;
+  std::optional<Timestamp> start, end;                // of the meeting collided with
+  std::optional<Timestamp> window_start, window_end;  // outside_visit_dates: the visit's window
+  std::optional<Days> starts_on, ends_on;
+  std::string time_zone;
+  std::optional<int> buffer_minutes;                  // venue_booked
+  std::optional<long long> capacity, participants;    // venue_over_capacity
+  // format_violation
+  std::string format;
+  std::string_view rule;
+  std::string side;
+  std::string rank;
+  std::optional<int> count, max;
+  bool member_unknown = false;  // head_of_delegation_required with no head known: member_id null
+  std::string_view message;     // set where the default message of the kind does not fit
+};
+nlohmann::json to_json(const Conflict& conflict);
 
 // `self` is the meeting being changed (it never collides with itself).
 std::vector<Conflict> find_conflicts(const State& state, const Draft& draft, const Rules& rules,

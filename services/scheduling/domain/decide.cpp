@@ -94,17 +94,21 @@ bool allowed_transition(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-Error conflicts_error(std::vector<Conflict> conflicts) {
+Error conflicts_error(const std::vector<Conflict>& conflicts) {
   std::string detail = std::to_string(conflicts.size()) +
                        (conflicts.size() == 1 ? " scheduling conflict" : " scheduling conflicts") + ": ";
   std::set<std::string> kinds;
-  for (const auto& c : conflicts) kinds.insert(c.value("kind", ""));
+  json rendered = json::array();
+  for (const auto& c : conflicts) {
+    kinds.insert(std::string(c.kind));
+    rendered.push_back(to_json(c));
+  }
   bool first = true;
   for (const auto& k : kinds) {
     detail += (first ? "" : ", ") + k;
     first = false;
   }
-  return Error::conflict(detail, {{"conflicts", json(std::move(conflicts))}});
+  return Error::conflict(detail, {{"conflicts", std::move(rendered)}});
 }
 
 Decision decide(const State&, const CreateVenue& c, const Context& ctx) {
@@ -165,14 +169,14 @@ Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
   if (c.status && *c.status != current->status) {
     if (!allowed_transition(current->status, *c.status))
       return fail(Error::conflict("a visit cannot go from " + current->status + " to " + *c.status,
-                                  {{"status", current->status}, {"requested_status", *c.status}}));
+                                  {{"visit_status", current->status}, {"requested_status", *c.status}}));
     v.status = *c.status;
     changed.push_back("status");
   }
   if (changed.empty()) return std::vector<NewEvent>{};
   if (current->status == "completed" || current->status == "cancelled")
     return fail(Error::conflict("the visit is " + current->status + " and can no longer change",
-                                {{"status", current->status}}));
+                                {{"visit_status", current->status}}));
   if (auto ok = check_visit(v); !ok) return fail(ok.error());
   v.window.reset();  // dates or zone may have changed
   // New dates or a new zone must still hold every scheduled meeting.
@@ -182,15 +186,15 @@ Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
       for (const auto& id : it->second) {
         const Meeting& m = s.meetings.at(id);
         if (m.status == "scheduled" && (m.start < w->start || m.end > w->end))
-          conflicts.push_back({{"kind", conflict_kind::outside_visit_dates},
-                               {"message", "a scheduled meeting would fall outside the visit's new dates"},
-                               {"meeting_id", m.id},
-                               {"start", format_rfc3339_utc(m.start)},
-                               {"end", format_rfc3339_utc(m.end)},
-                               {"window_start", format_rfc3339_utc(w->start)},
-                               {"window_end", format_rfc3339_utc(w->end)}});
+          conflicts.push_back(Conflict{.kind = conflict_kind::outside_visit_dates,
+                                       .meeting_id = m.id,
+                                       .start = m.start,
+                                       .end = m.end,
+                                       .window_start = w->start,
+                                       .window_end = w->end,
+                                       .message = "a scheduled meeting would fall outside the visit's new dates"});
       }
-    if (!conflicts.empty()) return fail(conflicts_error(std::move(conflicts)));
+    if (!conflicts.empty()) return fail(conflicts_error(conflicts));
   }
   ++v.version;
   return std::vector<NewEvent>{{"concord.scheduling.visit.updated",
@@ -221,7 +225,7 @@ Decision decide(const State& s, const ScheduleMeeting& c, const Context& ctx) {
   if (auto ok = check_meeting_fields(m, s); !ok) return fail(ok.error());
   m.time_zone = zone_of(s, m, *visit);
   if (auto conflicts = find_conflicts(s, draft_of(m), ctx.rules); !conflicts.empty())
-    return fail(conflicts_error(std::move(conflicts)));
+    return fail(conflicts_error(conflicts));
   sort_by_precedence(s, m.participants);
   return std::vector<NewEvent>{meeting_event("scheduled", m)};
 }
@@ -231,7 +235,8 @@ Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx) {
   const Meeting* current = s.meeting(c.meeting_id);
   if (!current) return fail(Error::not_found("no meeting with this id"));
   if (current->status != "scheduled")
-    return fail(Error::conflict("the meeting is cancelled and can no longer change", {{"status", current->status}}));
+    return fail(Error::conflict("the meeting is cancelled and can no longer change",
+                                {{"meeting_status", current->status}}));
   const Visit* visit = s.visit(current->visit_id);
   if (!visit) return fail(Error::internal("the meeting's visit is missing from the state"));
   if (auto ok = visit_open(*visit); !ok) return fail(ok.error());
@@ -265,7 +270,7 @@ Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx) {
   // The rules look at time, place, people and format: any change to those is checked again.
   if (moved || venue_changed || !added.empty() || !removed.empty() || next.kind != current->kind)
     if (auto conflicts = find_conflicts(s, draft_of(next), ctx.rules, current->id); !conflicts.empty())
-      return fail(conflicts_error(std::move(conflicts)));
+      return fail(conflicts_error(conflicts));
 
   // One event per kind of change, each with the snapshot as of that step.
   std::vector<NewEvent> out;
@@ -308,7 +313,7 @@ Decision decide(const State& s, const CancelMeeting& c, const Context& ctx) {
   const Meeting* current = s.meeting(c.meeting_id);
   if (!current) return fail(Error::not_found("no meeting with this id"));
   if (current->status == "cancelled")
-    return fail(Error::conflict("the meeting is already cancelled", {{"status", current->status}}));
+    return fail(Error::conflict("the meeting is already cancelled", {{"meeting_status", current->status}}));
   if (c.reason.empty()) return fail(Error::validation("/reason", "say why the meeting is cancelled"));
   Meeting m = *current;
   m.status = "cancelled";

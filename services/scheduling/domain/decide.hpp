@@ -95,7 +95,7 @@ Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx);
 Decision decide(const State& s, const CancelMeeting& c, const Context& ctx);
 
 // The 409 every conflicting booking gets: all the conflicts at once, under "conflicts".
-Error conflicts_error(std::vector<Conflict> conflicts);
+Error conflicts_error(const std::vector<Conflict>& conflicts);
 
 // Read rules. Officers, admins and integrators read everything; a delegation member reads the
 // visits their delegation attends (and their meetings and programme), and a personal programme

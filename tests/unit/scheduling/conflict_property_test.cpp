@@ -20,7 +20,7 @@ using Clash = std::tuple<std::string, std::string, std::string>;  // kind, meeti
 std::set<Clash> indexed(const State& s, const Draft& d, const std::string& self) {
   std::set<Clash> out;
   for (const auto& c : find_clashes(s, d, self))
-    out.emplace(c["kind"], c["meeting_id"], c["kind"] == "venue_booked" ? c["venue_id"] : c["member_id"]);
+    out.emplace(c.kind, c.meeting_id, c.kind == conflict_kind::venue_booked ? c.venue_id : c.member_id);
   return out;
 }
 

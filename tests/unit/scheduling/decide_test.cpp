@@ -218,7 +218,12 @@ TEST_F(Decide, cancelling_frees_the_slot_and_needs_a_reason) {
   EXPECT_EQ(events[0].type, "concord.scheduling.meeting.cancelled");
   EXPECT_EQ(events[0].data["reason"], "the guest's flight is delayed");
   EXPECT_EQ(events[0].data["meeting"]["status"], "cancelled");
-  EXPECT_EQ(refused(CancelMeeting{id, "again"}).code, ErrorCode::conflict);
+  auto again = refused(CancelMeeting{id, "again"});
+  EXPECT_EQ(again.code, ErrorCode::conflict);
+  // Named after the meeting: problem+json's own "status" is the HTTP code and would hide it.
+  auto problem = nlohmann::json::parse(to_problem(again, "/v1/meetings/x/cancel").body);
+  EXPECT_EQ(problem["meeting_status"], "cancelled");
+  EXPECT_EQ(problem["status"], 409);
   ChangeMeeting c{id};
   c.notes = "x";
   EXPECT_EQ(refused(c).code, ErrorCode::conflict);
