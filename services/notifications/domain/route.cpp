@@ -45,16 +45,17 @@ class Router {
  public:
   Router(const Incoming& e, const Views& views, const RouteContext& ctx) : e_(e), views_(views), ctx_(ctx) {}
 
-  // One notification for `member`; `values` fills the message in the member's language.
+  // One notification for `member`; `values` fills the message in the member's language. The
+  // message is the kind's, or `message` when one kind reads differently in some cases.
   template <class ValuesOf>
   void emit(const std::string& member, const std::string& kind, const std::string& subject,
-            const std::string& fallback_zone, bool urgent, ValuesOf values_of) {
+            const std::string& fallback_zone, bool urgent, ValuesOf values_of, const std::string& message = {}) {
     if (member.empty() || is_withdrawn(views_, member)) return;
     for (const auto& n : out_)
       if (n.member_id == member && n.kind == kind) return;  // listed twice in a snapshot: once
     Audience a = audience_of(member, views_, ctx_, fallback_zone);
     Values values = values_of(a);
-    Message m = ctx_.messages.render(a.language, kind, values);
+    Message m = ctx_.messages.render(a.language, message.empty() ? kind : message, values);
     Notification n;
     n.id = ctx_.ids.next();
     n.member_id = member;
@@ -113,7 +114,10 @@ class Router {
         });
     } else if (verb == "venue_changed") {
       bool urgent = within_a_day(ctx_.now, {m->start});
-      for (const auto& p : m->participants) emit(p, "meeting.venue_changed", subject, m->time_zone, urgent, base);
+      // No venue any more: "will take place at ." would say nothing.
+      std::string message = m->venue_id.empty() ? "meeting.venue_removed" : "";
+      for (const auto& p : m->participants)
+        emit(p, "meeting.venue_changed", subject, m->time_zone, urgent, base, message);
     } else if (verb == "participants_changed") {
       auto added = strings(e_.data, "added");
       auto removed = strings(e_.data, "removed");

@@ -58,6 +58,20 @@ TEST_F(Routing, a_rescheduling_says_from_when_to_when_in_the_members_zone) {
       << ru->body;
 }
 
+TEST_F(Routing, a_venue_taken_away_says_so_instead_of_naming_an_empty_place) {
+  feed("concord.scheduling.meeting.scheduled", {{"meeting", the_meeting()}});
+  auto moved = the_meeting(2);
+  const std::string hall = moved["venue_id"];
+  moved["venue_id"] = nullptr;
+  auto out = feed("concord.scheduling.meeting.venue_changed", {{"meeting", moved}, {"previous_venue_id", hall}});
+  ASSERT_EQ(out.size(), 2u);
+  const auto* en = for_member(out, "m-bishkek");
+  EXPECT_EQ(en->kind, "meeting.venue_changed");
+  EXPECT_EQ(en->body, "Expanded talks on 2025-09-28 13:00 (Asia/Bishkek, UTC+06:00) no longer has a venue; a new one "
+                      "will be announced.");
+  EXPECT_NE(for_member(out, "m-minsk")->body.find("место пока не назначено"), std::string::npos);
+}
+
 TEST_F(Routing, a_cancellation_gives_the_reason_and_is_urgent) {
   feed("concord.scheduling.meeting.scheduled", {{"meeting", the_meeting()}});
   auto out = feed("concord.scheduling.meeting.cancelled",
