@@ -890,7 +890,11 @@ def run_schemathesis(system, officer):
                "--hypothesis-max-examples", os.environ.get("CONCORD_E2E_SCHEMATHESIS_EXAMPLES", "8"),
                "--hypothesis-derandomize", "--checks", "not_a_server_error,response_schema_conformance,ignored_auth",
                "--validate-schema", "true", "-H", f"Authorization: Bearer {officer}", "--workers", "1",
-               "--request-timeout", "10000", "--no-color"]
+               "--request-timeout", "10000", "--no-color",
+               # A Server-Sent Events stream's 200 never ends, and schemathesis reads every body
+               # to its end. It is checked as a stream by the notifications tests instead (its
+               # 401 without a token is checked above).
+               "--exclude-path", "/v1/inbox/stream"]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
                            env=dict(os.environ, SCHEMATHESIS_TELEMETRY="false", SCHEMATHESIS_HOOKS=""))
         summary = [l for l in r.stdout.splitlines() if re.search(r"passed|failed|errored|Error", l)]

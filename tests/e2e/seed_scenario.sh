@@ -8,12 +8,4 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tools_env="$("$here/lib/tools.sh")" && eval "$tools_env"
 export CONCORD_E2E_NODE_PATH PYTHONDONTWRITEBYTECODE=1
-# Known defect: a documents service restarted after SIGKILL stops following scheduling on Kafka
-# (issue 9's note). Its kill is left out of run B until that is fixed; the run says so.
-export CONCORD_E2E_KILL_EXCLUDE="${CONCORD_E2E_KILL_EXCLUDE-documents}"
-# Known defect: scheduling's and notifications' OpenAPI documents do not yet match their
-# responses (allOf over schemas closed with additionalProperties: false; the SSE stream times
-# schemathesis out). Reported loudly on every run; the run fails once they pass, so the list
-# cannot go stale.
-export CONCORD_E2E_SCHEMATHESIS_KNOWN_FAILING="${CONCORD_E2E_SCHEMATHESIS_KNOWN_FAILING-scheduling,notifications}"
 exec "$CONCORD_E2E_PYTHON" "$here/seed_scenario.py" "$@"
