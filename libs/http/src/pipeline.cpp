@@ -159,12 +159,12 @@ void Pipeline::record(const Request& request, int status, std::chrono::steady_cl
   it->second.latency->observe(seconds);
   if (options_.access_log && log::level() <= log::Level::info) {
     log::CorrelationScope scope(request.correlation_id);
-    log::info("request", {{"method", to_string(request.method)},
-                          {"path", request.path},
-                          {"route", route},
-                          {"status", status},
-                          {"duration_ms", seconds * 1000.0},
-                          {"remote", request.remote_address}});
+    log::access({.method = to_string(request.method),
+                 .path = request.path,
+                 .route = route,
+                 .status = status,
+                 .duration_ms = seconds * 1000.0,
+                 .remote = request.remote_address});
   }
 }
 

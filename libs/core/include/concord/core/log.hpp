@@ -26,6 +26,23 @@ inline void error(std::string_view m, const nlohmann::json& f = nlohmann::json::
 
 const std::string& correlation_id();
 
+// One line of the HTTP access log: the object info("request", {method, path, route, status,
+// duration_ms, remote}) would write, formatted by hand because it is written for every request
+// (building it as a JSON document cost about a fifth of the server's throughput).
+struct AccessEntry {
+  std::string_view method;
+  std::string_view path;
+  std::string_view route;
+  int status = 0;
+  double duration_ms = 0;
+  std::string_view remote;
+};
+void access(const AccessEntry& entry);
+
+// `text` as a JSON string, quotes included, appended to `out`: control characters escaped and
+// ill-formed UTF-8 replaced by U+FFFD, as the JSON logs write every string.
+void append_json_string(std::string& out, std::string_view text);
+
 class CorrelationScope {
  public:
   explicit CorrelationScope(std::string id);
