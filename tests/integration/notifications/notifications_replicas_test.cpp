@@ -1,0 +1,94 @@
+// Live delivery across processes: a member's stream is open on one notifications process while
+// another one (the current writer) creates the notification; it reaches the member through
+// Redis pub/sub, once. Two real processes, the real broker and the real redis-server.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "../../unit/http/raw_client.hpp"
+#include "../../unit/notifications/contract_events.hpp"
+#include "concord/core/id.hpp"
+#include "concord/events/kafka_log.hpp"
+#include "service_process.hpp"
+
+using namespace concord;
+using namespace concord::testing;
+using namespace std::chrono_literals;
+namespace contract = concord::notifications::contract;
+
+namespace {
+
+std::optional<std::string> redis_url() {
+  const char* url = std::getenv("REDIS_URL");
+  return url && *url ? std::optional<std::string>(url) : std::nullopt;
+}
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_another_process_through_redis) {
+  auto brokers = kafka_brokers();
+  auto redis = redis_url();
+  ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
+                                   "deploy/local/stack.sh start and export what it prints)";
+  TempDir dir_a, dir_b;
+  auto env_a = process_env(dir_a.path(), true);
+  auto env_b = process_env(dir_b.path(), true);
+  env_a["REDIS_URL"] = env_b["REDIS_URL"] = *redis;
+  // The stream's process starts first; the second takes the writer's role over from it (the
+  // same transactional id fences the first's producer), so every notification from now on is
+  // created by the second process only.
+  ServiceProcess streams("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_a);
+  ASSERT_TRUE(streams.start()) << streams.last_error();
+  ServiceProcess writer("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_b);
+  ASSERT_TRUE(writer.start()) << writer.last_error();
+
+  std::string member = new_uuid_v7();
+  std::string token = token_for("user-" + member, {auth::Role::delegation_member}, member, new_uuid_v7());
+  RawClient stream(streams.port());
+  ASSERT_TRUE(stream.send("GET /v1/inbox/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n"));
+  std::string text = stream.read(5s, "\r\n\r\n");
+  ASSERT_EQ(status_of(text), 200) << text;
+
+  auto opened = events::open_kafka_log({.brokers = *brokers, .transactional_id = "replicas-test-" + new_uuid_v7()});
+  ASSERT_TRUE(opened) << opened.error().detail;
+  auto& log = **opened;
+  ASSERT_TRUE(log.ensure_topics({{"concord.scheduling.v1"}, {"concord.delegations.v1"}, {"concord.documents.v1"}}));
+  events::Event e;
+  e.id = new_uuid_v7();
+  e.source = "/concord/scheduling";
+  e.type = "concord.scheduling.meeting.scheduled";
+  e.subject = "meeting/" + e.id;
+  e.time = SystemClock().now();
+  e.sequence = 1;
+  std::string meeting_id = new_uuid_v7();
+  e.data = {{"meeting", contract::meeting(meeting_id, "2031-05-01T09:00:00Z", "2031-05-01T10:00:00Z", {member})}};
+  ASSERT_TRUE(log.append("concord.scheduling.v1", "visit-" + meeting_id, {e}));
+
+  // The writer has it in its inbox; the other process's stream gets it live.
+  nlohmann::json items;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    items = writer.call(http::Method::get, "/v1/inbox", token).json["items"];
+    if (items.is_array() && !items.empty()) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(items.is_array() && items.size() == 1) << items.dump();
+  std::string id = items[0]["id"];
+  EXPECT_EQ(items[0]["cause_event_id"], e.id);
+  deadline = std::chrono::steady_clock::now() + 10s;
+  while (text.find(id) == std::string::npos && std::chrono::steady_clock::now() < deadline)
+    text += stream.read(100ms, id);
+  ASSERT_NE(text.find("id: " + id), std::string::npos) << "the stream on the other process got:\n" << text;
+  // Nothing more comes for it (a duplicate would follow at once).
+  text += stream.read(1s);
+  EXPECT_EQ(occurrences(text, "id: " + id), 1u) << text;
+  // The stream's own process did not make it (it is no longer the writer): it came over Redis.
+  auto own = streams.call(http::Method::get, "/v1/inbox", token);
+  EXPECT_EQ(own.json["items"].size(), 0u) << own.body;
+}
