@@ -60,9 +60,20 @@ void append_json_string(std::string& out, std::string_view text) {
       out += static_cast<char>(c);
       ++p;
     } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
+      // As nlohmann::json::dump() writes them, so either may write a line or an event.
+      switch (c) {
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        }
+      }
       ++p;
     } else if (size_t n = utf8_length(p, end); n > 0) {
       out.append(reinterpret_cast<const char*>(p), n);

@@ -81,6 +81,18 @@ Result<Timestamp> parse_rfc3339(std::string_view s) {
   return t;
 }
 
+namespace {
+// `width` decimal digits of a non-negative `value`, zero-padded (formatting runs for every
+// event and notification written; snprintf was a visible part of that).
+char* put_digits(char* at, int value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    at[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return at + width;
+}
+}  // namespace
+
 std::string format_rfc3339_utc(Timestamp t) {
   auto day = std::chrono::floor<std::chrono::days>(t);
   date::year_month_day ymd{date::sys_days{day.time_since_epoch()}};
@@ -91,17 +103,36 @@ std::string format_rfc3339_utc(Timestamp t) {
   rest -= m;
   auto s = std::chrono::duration_cast<std::chrono::seconds>(rest);
   rest -= s;
+  int year = static_cast<int>(ymd.year());
   char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                        static_cast<int>(h.count()), static_cast<int>(m.count()), static_cast<int>(s.count()));
-  std::string out(buf, static_cast<size_t>(n));
-  if (rest.count() != 0) {
-    std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(rest.count()));
-    out += buf;
+  if (year < 0 || year > 9999) {
+    int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", year, static_cast<unsigned>(ymd.month()),
+                          static_cast<unsigned>(ymd.day()), static_cast<int>(h.count()), static_cast<int>(m.count()),
+                          static_cast<int>(s.count()));
+    std::string out(buf, static_cast<size_t>(n));
+    if (rest.count() != 0) {
+      std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(rest.count()));
+      out += buf;
+    }
+    return out + 'Z';
   }
-  out += 'Z';
-  return out;
+  char* at = put_digits(buf, year, 4);
+  *at++ = '-';
+  at = put_digits(at, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+  *at++ = '-';
+  at = put_digits(at, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+  *at++ = 'T';
+  at = put_digits(at, static_cast<int>(h.count()), 2);
+  *at++ = ':';
+  at = put_digits(at, static_cast<int>(m.count()), 2);
+  *at++ = ':';
+  at = put_digits(at, static_cast<int>(s.count()), 2);
+  if (rest.count() != 0) {
+    *at++ = '.';
+    at = put_digits(at, static_cast<int>(rest.count()), 3);
+  }
+  *at++ = 'Z';
+  return std::string(buf, static_cast<size_t>(at - buf));
 }
 
 Result<Days> parse_date(std::string_view s) {
@@ -117,9 +148,18 @@ Result<Days> parse_date(std::string_view s) {
 std::string format_date(Days d) {
   date::year_month_day ymd{date::sys_days{d.time_since_epoch()}};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return buf;
+  }
+  char* at = put_digits(buf, year, 4);
+  *at++ = '-';
+  at = put_digits(at, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+  *at++ = '-';
+  at = put_digits(at, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+  return std::string(buf, static_cast<size_t>(at - buf));
 }
 
 Result<std::chrono::seconds> parse_iso_duration(std::string_view s) {

@@ -1,6 +1,7 @@
 // CloudEvents 1.0, structured JSON mode (https://github.com/cloudevents/spec, json-format.md).
 #include "concord/events/event.hpp"
 
+#include "concord/core/log.hpp"
 #include "fast_json.hpp"
 
 #include <array>
@@ -351,7 +352,45 @@ json to_json(const Event& e) {
   return j;
 }
 
-std::string serialize(const Event& e) { return to_json(e).dump(-1, ' ', false, json::error_handler_t::replace); }
+// What to_json(e).dump() writes, byte for byte (keys in nlohmann's sorted order), without
+// copying `data` into a second document first: every appended event goes through here.
+std::string serialize(const Event& e) {
+  std::string out;
+  out.reserve(512);
+  char sep = '{';
+  auto key = [&](std::string_view name) {
+    out += sep;
+    sep = ',';
+    out += '"';
+    out += name;
+    out += "\":";
+  };
+  auto text = [&](std::string_view name, const std::string& value, bool always = false) {
+    if (value.empty() && !always) return;
+    key(name);
+    log::append_json_string(out, value);
+  };
+  text("actor", e.actor);
+  text("causationid", e.causationid);
+  text("correlationid", e.correlationid);
+  key("data");
+  out += e.data.dump(-1, ' ', false, json::error_handler_t::replace);
+  text("datacontenttype", e.datacontenttype);
+  text("dataschema", e.dataschema);
+  text("id", e.id, true);
+  key("sequence");
+  out += std::to_string(e.sequence);
+  text("source", e.source, true);
+  key("specversion");
+  out += "\"1.0\"";
+  text("subject", e.subject);
+  key("time");
+  log::append_json_string(out, format_rfc3339_utc(e.time));
+  text("traceparent", e.traceparent);
+  text("type", e.type, true);
+  out += '}';
+  return out;
+}
 
 Result<Event> parse_event(std::string_view text) {
   if (auto simple = parse_simple(text)) return std::move(*simple);

@@ -21,6 +21,16 @@ TEST(Rfc3339, keeps_milliseconds_and_negative_offsets) {
   EXPECT_EQ(format_rfc3339_utc(*t), "2025-01-01T05:30:00.250Z");
 }
 
+TEST(Rfc3339, formats_every_field_zero_padded_at_the_edges_of_the_range) {
+  for (const char* text : {"0000-01-01T00:00:00Z", "0001-02-03T04:05:06.007Z", "1970-01-01T00:00:00Z",
+                           "2024-02-29T23:59:59.999Z", "9999-12-31T23:59:59.999Z", "2025-09-28T07:00:00.100Z"}) {
+    auto t = parse_rfc3339(text);
+    ASSERT_TRUE(t) << text;
+    EXPECT_EQ(format_rfc3339_utc(*t), text);
+    EXPECT_EQ(format_date(std::chrono::floor<std::chrono::days>(*t)), std::string(text).substr(0, 10));
+  }
+}
+
 TEST(Rfc3339, refuses_a_time_without_offset) {
   auto t = parse_rfc3339("2025-09-28T10:00:00");
   ASSERT_FALSE(t);

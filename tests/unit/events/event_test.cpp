@@ -61,6 +61,22 @@ TEST(Envelope, survives_serialize_and_parse_unchanged) {
   EXPECT_EQ(serialize(*back), serialize(e));
 }
 
+TEST(Envelope, serialize_writes_what_the_json_document_would_byte_for_byte) {
+  Event full = full_event();
+  Event minimal;
+  minimal.id = "1";
+  minimal.source = "/s";
+  minimal.type = "t";
+  minimal.datacontenttype.clear();
+  Event awkward = full_event();
+  awkward.subject = "meeting/\"quoted\" \\ back\tslash\nnew line \x01\x1f \x7f Минск 🇧🇾";
+  awkward.actor = "\b\f\r";
+  awkward.data = {{"text", "line\nbreak \"q\" \x02"}, {"n", -3}, {"f", 0.5}, {"null", nullptr}, {"list", {1, "two"}}};
+  awkward.sequence = 0;
+  for (const auto& e : {full, minimal, awkward})
+    EXPECT_EQ(serialize(e), to_json(e).dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
 TEST(Envelope, a_minimal_event_survives_the_round_trip) {
   Event e;
   e.id = "1";

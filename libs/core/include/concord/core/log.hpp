@@ -39,8 +39,9 @@ struct AccessEntry {
 };
 void access(const AccessEntry& entry);
 
-// `text` as a JSON string, quotes included, appended to `out`: control characters escaped and
-// ill-formed UTF-8 replaced by U+FFFD, as the JSON logs write every string.
+// `text` as a JSON string, quotes included, appended to `out`, byte for byte as
+// nlohmann::json::dump(-1, ' ', false, error_handler_t::replace) writes it: control characters
+// escaped, ill-formed UTF-8 replaced by U+FFFD.
 void append_json_string(std::string& out, std::string_view text);
 
 class CorrelationScope {
