@@ -52,7 +52,7 @@ if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
   # hide. (The API tests run in the normal build; building everything twice would double CI.)
   step "unit tests under AddressSanitizer + UBSan ($asan_build)"
   cmake -S . -B "$asan_build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCONCORD_SANITIZE=ON -DCONCORD_BENCHMARKS=OFF >/dev/null
-  asan_targets=(core_unit_tests auth_unit_tests http_unit_tests events_unit_tests cache_unit_tests)
+  asan_targets=(core_unit_tests auth_unit_tests http_unit_tests events_unit_tests cache_unit_tests service_unit_tests)
   for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^[a-z]+_domain_tests?:' | tr -d ':' | sort -u); do
     asan_targets+=("$t")
   done

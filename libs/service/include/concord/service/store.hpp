@@ -34,15 +34,8 @@ class Store {
   // matter for correctness, but the order is kept for repeatability).
   Status replay(const std::vector<std::string>& topics) {
     std::unique_lock lock(mutex_);
-    for (const auto& topic : topics) {
-      auto status = log_->replay(topic, [&](const events::Record& r) -> Status {
-        evolve_(state_, r.topic, r.event);
-        events::advance(replayed_, r);
-        return {};
-      });
-      if (!status) return status;
-    }
-    return {};
+    topics_ = topics;
+    return rebuild_locked();
   }
 
   // Where the replay ended: the positions to follow other services' topics from.
@@ -61,14 +54,27 @@ class Store {
   // several (a private topic and a public one), put first what is harmless alone: if a later
   // one fails, replay must still make sense of the earlier ones (evolve ignores orphans).
   // Returns the appended events, already applied to the state.
+  //
+  // An append whose outcome is unknown (Kafka: the commit was sent and no answer came) may or
+  // may not be in the log, so the state may be behind it: the next write first rebuilds the
+  // state from the log, and until that succeeds writes fail as unavailable.
   template <class Decide>
   Result<std::vector<Append>> write(Decide&& decide) {
     std::unique_lock lock(mutex_);
+    if (stale_) {
+      if (auto rebuilt = rebuild_locked(); !rebuilt)
+        return fail(events::log_error(events::LogFailure::unavailable,
+                                      "the state is being rebuilt after an append of unknown outcome: " +
+                                          rebuilt.error().detail));
+    }
     Result<std::vector<Append>> decided = decide(static_cast<const State&>(state_));
     if (!decided) return decided;
     for (const auto& append : *decided) {
       if (append.events.empty()) continue;
-      if (auto status = log_->append(append.topic, append.key, append.events); !status) return fail(status.error());
+      if (auto status = log_->append(append.topic, append.key, append.events); !status) {
+        if (outcome_unknown(status.error())) stale_ = true;
+        return fail(status.error());
+      }
       for (const auto& e : append.events) evolve_(state_, append.topic, e);
     }
     return decided;
@@ -81,11 +87,37 @@ class Store {
   }
 
  private:
+  static bool outcome_unknown(const Error& error) {
+    auto it = error.extensions.find("commit_outcome");
+    return it != error.extensions.end() && *it == "unknown";
+  }
+
+  // The state as the log has it: every topic of replay() into a fresh state, which replaces
+  // the current one only when all of it was read.
+  Status rebuild_locked() {
+    State fresh;
+    events::Positions positions;
+    for (const auto& topic : topics_) {
+      auto status = log_->replay(topic, [&](const events::Record& r) -> Status {
+        evolve_(fresh, r.topic, r.event);
+        events::advance(positions, r);
+        return {};
+      });
+      if (!status) return status;
+    }
+    state_ = std::move(fresh);
+    replayed_ = std::move(positions);
+    stale_ = false;
+    return {};
+  }
+
   std::shared_ptr<events::EventLog> log_;
   Evolve evolve_;
   mutable std::shared_mutex mutex_;
   State state_;
+  std::vector<std::string> topics_;
   events::Positions replayed_;
+  bool stale_ = false;
 };
 
 }  // namespace concord::service
