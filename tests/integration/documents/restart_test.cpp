@@ -116,6 +116,16 @@ class DocumentsRestart : public ::testing::TestWithParam<LogKind> {
     return process_->call(m, path, token, body);
   }
 
+  // Submits the draft, approves it for both parties, agrees it and links the ceremony; returns
+  // the answer to the link.
+  ServiceProcess::Reply agree_and_link(const std::string& p) {
+    EXPECT_EQ(call(Method::post, p + "/submit", json::object()).status, 200);
+    for (const auto& d : {kg_, by_})
+      EXPECT_EQ(call(Method::post, p + "/approvals", {{"delegation_id", d}, {"decision", "approve"}}).status, 200);
+    EXPECT_EQ(call(Method::post, p + "/agree", json::object()).status, 200);
+    return call(Method::post, p + "/signing", {{"meeting_id", meeting_}});
+  }
+
   TempDir data_;
   std::unique_ptr<ServiceProcess> process_;
   std::string visit_, kg_, by_, kg_head_, by_head_, meeting_;
@@ -141,11 +151,7 @@ TEST_P(DocumentsRestart, killed_and_restarted_it_serves_the_same_documents_and_a
   while (big.size() + 2 <= 2 * 1024 * 1024) big += big.size() % 160 == 158 ? "\n" : "ж";
   ASSERT_EQ(call(Method::post, p + "/versions", {{"language", "ru"}, {"content", big}}).status, 201);
   ASSERT_EQ(call(Method::post, p + "/versions", {{"language", "ky"}, {"content", "Меморандум."}}).status, 201);
-  ASSERT_EQ(call(Method::post, p + "/submit", json::object()).status, 200);
-  for (const auto& d : {kg_, by_})
-    ASSERT_EQ(call(Method::post, p + "/approvals", {{"delegation_id", d}, {"decision", "approve"}}).status, 200);
-  ASSERT_EQ(call(Method::post, p + "/agree", json::object()).status, 200);
-  auto linked = call(Method::post, p + "/signing", {{"meeting_id", meeting_}});
+  auto linked = agree_and_link(p);
   ASSERT_EQ(linked.status, 200) << linked.body;
   // kg's head signs digitally.
   auto member = token_for("member-kg", {auth::Role::delegation_member}, kg_head_, kg_);
@@ -265,11 +271,7 @@ TEST_P(DocumentsFollowing, after_a_kill_it_still_follows_its_ceremony_moved_and_
   ASSERT_EQ(created.status, 201) << created.body;
   std::string p = "/v1/documents/" + created.json["id"].get<std::string>();
   ASSERT_EQ(call(Method::post, p + "/versions", {{"language", "ru"}, {"content", "Дорожная карта."}}).status, 201);
-  ASSERT_EQ(call(Method::post, p + "/submit", json::object()).status, 200);
-  for (const auto& d : {kg_, by_})
-    ASSERT_EQ(call(Method::post, p + "/approvals", {{"delegation_id", d}, {"decision", "approve"}}).status, 200);
-  ASSERT_EQ(call(Method::post, p + "/agree", json::object()).status, 200);
-  auto linked = call(Method::post, p + "/signing", {{"meeting_id", meeting_}});
+  auto linked = agree_and_link(p);
   ASSERT_EQ(linked.status, 200) << linked.body;
   ASSERT_EQ(linked.json["signing"]["start"], "2030-05-01T09:00:00Z") << linked.body;
 
