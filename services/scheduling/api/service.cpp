@@ -83,7 +83,9 @@ void SchedulingService::follow_delegations() {
     }
     auto records = subscription->poll(std::chrono::milliseconds(250), 500);
     if (!records) {
-      log::warn("polling the delegations topic failed", {{"error", records.error().detail}});
+      // A new reader from where this one stood: a consumer that failed fatally never recovers.
+      log::warn("polling the delegations topic failed; reopening", {{"error", records.error().detail}});
+      subscription.reset();
       std::this_thread::sleep_for(backoff);
       continue;
     }
