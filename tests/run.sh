@@ -48,12 +48,13 @@ export KAFKA_BROKERS REDIS_URL
 ctest --test-dir "$build" -L e2e --output-on-failure -j 1
 
 if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
-  # The platform's unit tests and every service's pure domain tests: where memory errors would
-  # hide. (The API tests run in the normal build; building everything twice would double CI.)
+  # The platform's unit tests and every service's domain and API tests (handlers over the
+  # file log and the memory cache, in process): where memory errors would hide. The process,
+  # integration and e2e tiers run in the normal build only; building them twice would double CI.
   step "unit tests under AddressSanitizer + UBSan ($asan_build)"
   cmake -S . -B "$asan_build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCONCORD_SANITIZE=ON -DCONCORD_BENCHMARKS=OFF >/dev/null
   asan_targets=(core_unit_tests auth_unit_tests http_unit_tests events_unit_tests cache_unit_tests service_unit_tests)
-  for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^[a-z]+_domain_tests?:' | tr -d ':' | sort -u); do
+  for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^[a-z]+_(domain|api)_tests?:' | tr -d ':' | sort -u); do
     asan_targets+=("$t")
   done
   cmake --build "$asan_build" -j "$jobs" --target "${asan_targets[@]}"
