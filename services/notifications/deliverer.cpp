@@ -104,16 +104,26 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
   out.outputs.push_back({kDeadLetterTopic, w.id,
                          shared_.events.make(kDeadLettered, "webhook_delivery/" + d.id, d.attempts, letter, cause)});
   record(kDeadLettered);
-  if (w.status == "active") {
-    Webhook failing = w;
+  out.failing.push_back({w.id, d.id, d.last_error, d.event_id});
+}
+
+void Deliverer::mark_failing_locked(Outcome& out) {
+  std::set<std::string> marked;
+  for (const auto& f : out.failing) {
+    auto it = shared_.state.webhooks.by_id.find(f.webhook_id);
+    if (it == shared_.state.webhooks.by_id.end() || it->second.status != "active") continue;
+    if (!marked.insert(f.webhook_id).second) continue;
+    Webhook failing = it->second;
     failing.status = "failing";
-    failing.version = w.version + 1;
-    out.outputs.push_back({kTopic, w.id,
-                           shared_.events.make(kWebhookFailing, "webhook/" + w.id, failing.version,
-                                               {{"webhook", to_json(failing)}, {"delivery_id", d.id},
-                                                {"reason", d.last_error}},
+    failing.version = it->second.version + 1;
+    service::api::Cause cause{"system", "", f.cause_event_id};
+    out.outputs.push_back({kTopic, f.webhook_id,
+                           shared_.events.make(kWebhookFailing, "webhook/" + f.webhook_id, failing.version,
+                                               {{"webhook", to_json(failing)}, {"delivery_id", f.delivery_id},
+                                                {"reason", f.reason}},
                                                cause)});
   }
+  out.failing.clear();
 }
 
 Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
@@ -152,8 +162,11 @@ Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
       attempt(d, w, out);
     }
   }
-  if (auto s = subscription_->commit_with(out.outputs, *batch); !s) return fail(s.error());
+  // Held across the commit, as the API holds it across its appends: webhook versions are
+  // decided and written by one writer at a time.
   std::unique_lock lock(shared_.mutex);
+  mark_failing_locked(out);
+  if (auto s = subscription_->commit_with(out.outputs, *batch); !s) return fail(s.error());
   for (const auto& o : out.outputs)
     if (o.topic == kTopic) evolve_own(shared_.state, incoming_of(o.event));
   return batch->size();
@@ -181,11 +194,12 @@ Result<size_t> Deliverer::retry_due() {
       if (o.topic != kDeadLetterTopic) continue;
       if (auto s = shared_.log->append(o.topic, o.key, {o.event}); !s) return fail(s.error());
     }
+    std::unique_lock lock(shared_.mutex);
+    mark_failing_locked(out);
     std::vector<events::Event> own;
     for (const auto& o : out.outputs)
       if (o.topic == kTopic) own.push_back(o.event);
     if (auto s = shared_.log->append(kTopic, w.id, own); !s) return fail(s.error());
-    std::unique_lock lock(shared_.mutex);
     for (const auto& e : own) evolve_own(shared_.state, incoming_of(e));
   }
   return due.size();

@@ -28,8 +28,19 @@ class Deliverer {
  private:
   struct Outcome {
     std::vector<events::Output> outputs;
+    // Dead letters whose webhook is to be marked failing: decided against the current state
+    // under the unique lock, so several deliveries dying together (or an API change of the
+    // webhook at the same time) never give it two events with one version.
+    struct Failing {
+      std::string webhook_id;
+      std::string delivery_id;
+      std::string reason;
+      std::string cause_event_id;
+    };
+    std::vector<Failing> failing;
   };
   void attempt(Delivery& d, const Webhook& w, Outcome& out);
+  void mark_failing_locked(Outcome& out);
   void run();
 
   Shared& shared_;

@@ -50,6 +50,9 @@ import check_events  # noqa: E402
 
 BIN = os.environ.get("CONCORD_BIN") or os.path.join(REPO, "build", "bin")
 SEED = int(os.environ.get("CONCORD_E2E_SEED", "20250928"))
+# Idempotency keys that must hold across the retries of one run but never meet a key of an
+# earlier run on the same Redis (it remembers keys for a day).
+INVOCATION = uuid.uuid4().hex[:12]
 # How long a request refused because a view lags ("... is known from ...") is retried.
 LAG_TIMEOUT = float(os.environ.get("CONCORD_E2E_LAG_TIMEOUT", "150"))
 JWT_SECRET = "concord-e2e-secret-0123456789abcdef0123456789abcdef"
@@ -802,7 +805,7 @@ WEBHOOK_TYPES = ["concord.scheduling.*", "concord.delegations.*", "concord.docum
 def register_webhook(run, receiver):
     body = {"url": receiver.url, "event_types": WEBHOOK_TYPES}
     r = request("POST", run.sys.url("notifications") + "/v1/webhooks", token("integrator", "webhook-receiver"), body,
-                {"Idempotency-Key": f"{run.label}-webhook"})
+                {"Idempotency-Key": f"{INVOCATION}-{run.label}-webhook"})
     if r.status in (404, 405):
         pending("notifications: webhook subscriptions (POST /v1/webhooks) and signed deliveries — not landed; "
                 "the Standard Webhooks receiver in this test is ready for them")

@@ -186,6 +186,31 @@ TEST_F(Webhooks, a_failing_receiver_gets_retries_with_the_same_id_and_then_a_dea
   EXPECT_EQ(receiver.count(), 4u);
 }
 
+TEST_F(Webhooks, deliveries_dying_together_mark_their_webhook_failing_once) {
+  receiver.answer(500);
+  auto created = create("integrator");
+  ASSERT_EQ(created.status, 201);
+  std::string id = created.json["id"];
+  // Three deliveries on one schedule: their last attempts fall due at the same moment.
+  for (const auto* meeting : {"mt-1", "mt-2", "mt-3"}) schedule(meeting);
+  ASSERT_TRUE(advance_until([&] {
+    auto d = deliveries(id);
+    return d.size() == 3 && d[0]["status"] == "dead_lettered" && d[1]["status"] == "dead_lettered" &&
+           d[2]["status"] == "dead_lettered";
+  })) << deliveries(id);
+  std::vector<long long> sequences;
+  int failing = 0;
+  ASSERT_TRUE(h.log().replay("concord.notifications.v1", [&](const events::Record& r) -> Status {
+    if (r.event.subject != "webhook/" + id) return {};
+    sequences.push_back(r.event.sequence);
+    failing += r.event.type == "concord.notifications.webhook.failing";
+    return {};
+  }));
+  EXPECT_EQ(failing, 1);
+  EXPECT_EQ(sequences, (std::vector<long long>{1, 2})) << "registered, then failing: the sequence rises per subject";
+  EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["version"], 2);
+}
+
 TEST_F(Webhooks, a_receiver_that_comes_back_gets_the_delivery_and_no_more) {
   receiver.answer(500);
   auto created = create("integrator");
