@@ -902,16 +902,9 @@ def run_schemathesis(system, officer):
                            env=dict(os.environ, SCHEMATHESIS_TELEMETRY="false", SCHEMATHESIS_HOOKS=""))
         summary = [l for l in r.stdout.splitlines() if re.search(r"passed|failed|errored|Error", l)]
         say(f"schemathesis {name}: exit {r.returncode}: " + " | ".join(summary[-3:]))
-        known = [x for x in os.environ.get("CONCORD_E2E_SCHEMATHESIS_KNOWN_FAILING", "").split(",") if x]
         if r.returncode != 0:
             sys.stderr.write(r.stdout[-6000:] + r.stderr[-2000:])
-            if name in known:
-                say(f"KNOWN DEFECT, NOT GATING: schemathesis finds {name}'s responses off its OpenAPI document "
-                    f"(see the open issue 9); fix the document and drop {name} from CONCORD_E2E_SCHEMATHESIS_KNOWN_FAILING")
-            else:
-                fail(f"schemathesis found problems in {name} (see above)")
-        elif name in known:
-            fail(f"schemathesis passes for {name} now: take it off CONCORD_E2E_SCHEMATHESIS_KNOWN_FAILING")
+            fail(f"schemathesis found problems in {name} (see above)")
 
 
 # --- the whole ---------------------------------------------------------------------------------
@@ -969,13 +962,6 @@ def main():
             kills = dict(zip(steps, rng.sample(SERVICES, len(SERVICES))))
             if os.environ.get("CONCORD_E2E_KILL_ONLY"):  # e.g. documents: one service's kill alone, to diagnose
                 kills = {k: v for k, v in kills.items() if v in os.environ["CONCORD_E2E_KILL_ONLY"].split(",")}
-            # A service with a known defect under SIGKILL, left out of run B on purpose and said
-            # out loud on every run, so the exclusion cannot be forgotten (seed_scenario.sh sets it).
-            excluded = [x for x in os.environ.get("CONCORD_E2E_KILL_EXCLUDE", "").split(",") if x]
-            if excluded:
-                say(f"KNOWN DEFECT, NOT TESTED: run B does not kill {', '.join(excluded)} "
-                    f"(a restarted documents service stops following scheduling; see the open issue 9)")
-                kills = {k: v for k, v in kills.items() if v not in excluded}
             # A failure of run B is reported, and the checks after it (the topics, the contracts)
             # still run.
             try:
@@ -992,7 +978,7 @@ def main():
                 if run_b.kills:
                     fail(f"B: planned kills never happened: {run_b.kills}")
                 restarts = {n: s.starts - 1 for n, s in b_sys.services.items()}
-                if any(v != 1 for n, v in restarts.items() if n not in excluded) and not os.environ.get("CONCORD_E2E_KILL_ONLY"):
+                if any(v != 1 for v in restarts.values()) and not os.environ.get("CONCORD_E2E_KILL_ONLY"):
                     fail(f"B: every service should have been restarted once: {restarts}")
                 inbox_b = run_b.wait_inboxes()
                 run_b.check_inboxes(inbox_b)
