@@ -7,6 +7,7 @@ add_library(concord_events
   ${CMAKE_CURRENT_SOURCE_DIR}/src/crc32c.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/posix_file.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/record_format.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/topic_names.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log_open.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log_write.cpp

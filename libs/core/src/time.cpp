@@ -91,11 +91,23 @@ char* put_digits(char* at, int value, int width) {
   }
   return at + width;
 }
+
+// YYYY-MM-DD at `at` (room for 16 characters); years outside 0000-9999 take snprintf's form.
+char* put_date(char* at, date::year_month_day ymd) {
+  int year = static_cast<int>(ymd.year());
+  int month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  int day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  if (year < 0 || year > 9999) return at + std::snprintf(at, 16, "%04d-%02d-%02d", year, month, day);
+  at = put_digits(at, year, 4);
+  *at++ = '-';
+  at = put_digits(at, month, 2);
+  *at++ = '-';
+  return put_digits(at, day, 2);
+}
 }  // namespace
 
 std::string format_rfc3339_utc(Timestamp t) {
   auto day = std::chrono::floor<std::chrono::days>(t);
-  date::year_month_day ymd{date::sys_days{day.time_since_epoch()}};
   auto rest = t - day;
   auto h = std::chrono::duration_cast<std::chrono::hours>(rest);
   rest -= h;
@@ -103,24 +115,8 @@ std::string format_rfc3339_utc(Timestamp t) {
   rest -= m;
   auto s = std::chrono::duration_cast<std::chrono::seconds>(rest);
   rest -= s;
-  int year = static_cast<int>(ymd.year());
   char buf[40];
-  if (year < 0 || year > 9999) {
-    int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", year, static_cast<unsigned>(ymd.month()),
-                          static_cast<unsigned>(ymd.day()), static_cast<int>(h.count()), static_cast<int>(m.count()),
-                          static_cast<int>(s.count()));
-    std::string out(buf, static_cast<size_t>(n));
-    if (rest.count() != 0) {
-      std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(rest.count()));
-      out += buf;
-    }
-    return out + 'Z';
-  }
-  char* at = put_digits(buf, year, 4);
-  *at++ = '-';
-  at = put_digits(at, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
-  *at++ = '-';
-  at = put_digits(at, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+  char* at = put_date(buf, date::year_month_day{date::sys_days{day.time_since_epoch()}});
   *at++ = 'T';
   at = put_digits(at, static_cast<int>(h.count()), 2);
   *at++ = ':';
@@ -146,20 +142,9 @@ Result<Days> parse_date(std::string_view s) {
 }
 
 std::string format_date(Days d) {
-  date::year_month_day ymd{date::sys_days{d.time_since_epoch()}};
   char buf[16];
-  int year = static_cast<int>(ymd.year());
-  if (year < 0 || year > 9999) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()));
-    return buf;
-  }
-  char* at = put_digits(buf, year, 4);
-  *at++ = '-';
-  at = put_digits(at, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
-  *at++ = '-';
-  at = put_digits(at, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
-  return std::string(buf, static_cast<size_t>(at - buf));
+  char* end = put_date(buf, date::year_month_day{date::sys_days{d.time_since_epoch()}});
+  return std::string(buf, static_cast<size_t>(end - buf));
 }
 
 Result<std::chrono::seconds> parse_iso_duration(std::string_view s) {

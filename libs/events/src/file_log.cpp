@@ -43,7 +43,6 @@
 #include "concord/events/file_log.hpp"
 
 #include <algorithm>
-#include <set>
 #include <tuple>
 
 #include "file_log_core.hpp"
@@ -190,16 +189,6 @@ class FileTail final : public Tail {
   FileSubscription reader_;
 };
 
-Status check_topics(const std::vector<std::string>& topics) {
-  if (topics.empty()) return fail(rejected("a subscription needs at least one topic"));
-  std::set<std::string> seen;
-  for (const auto& t : topics) {
-    if (!valid_topic_name(t)) return fail(rejected("'" + t + "' is not a valid topic name"));
-    if (!seen.insert(t).second) return fail(rejected("topic '" + t + "' is listed twice"));
-  }
-  return {};
-}
-
 class FileLog final : public EventLog {
  public:
   explicit FileLog(std::shared_ptr<Core> core) : core_(std::move(core)) {}
@@ -215,13 +204,13 @@ class FileLog final : public EventLog {
   Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
                                                   const std::string& group) override {
     if (group.empty()) return fail(rejected("a consumer group needs a name"));
-    if (auto st = check_topics(topics); !st) return fail(st.error());
+    if (auto st = check_topic_list(topics); !st) return fail(st.error());
     auto start = core_->join(group);
     if (!start) return fail(start.error());
     return std::unique_ptr<Subscription>(std::make_unique<FileSubscription>(core_, topics, group, *start));
   }
   Result<std::unique_ptr<Tail>> tail(const std::vector<std::string>& topics, const Positions& from) override {
-    if (auto st = check_topics(topics); !st) return fail(st.error());
+    if (auto st = check_topic_list(topics); !st) return fail(st.error());
     std::map<std::string, long long> start;  // one partition per topic here: 0
     for (const auto& [topic, partitions] : from) {
       if (auto p = partitions.find(0); p != partitions.end()) start[topic] = p->second;

@@ -21,6 +21,7 @@
 #include "concord/events/file_log.hpp"
 #include "posix_file.hpp"
 #include "record_format.hpp"
+#include "topic_names.hpp"
 
 namespace concord::events::detail {
 
@@ -33,8 +34,6 @@ inline constexpr std::string_view kGroupSuffix = ".json";
 inline Error rejected(std::string detail) { return log_error(LogFailure::rejected, std::move(detail)); }
 inline Error unavailable(std::string detail) { return log_error(LogFailure::unavailable, std::move(detail)); }
 
-// Kafka's rule, so a name that works here works there: 1–249 of [A-Za-z0-9._-], not "." or "..".
-bool valid_topic_name(std::string_view name);
 // A group name as a file name: safe characters kept, everything else (and a leading dot) %XX.
 std::string group_file_name(std::string_view group);
 

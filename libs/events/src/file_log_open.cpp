@@ -16,14 +16,6 @@
 namespace concord::events::detail {
 
 // Kafka's rule, so a name that works here works there: 1–249 of [A-Za-z0-9._-], not "." or "..".
-bool valid_topic_name(std::string_view name) {
-  if (name.empty() || name.size() > 249 || name == "." || name == "..") return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-';
-  });
-}
-
 // A group name as a file name: safe characters kept, everything else (and a leading dot) %XX.
 std::string group_file_name(std::string_view group) {
   static constexpr char kHex[] = "0123456789ABCDEF";

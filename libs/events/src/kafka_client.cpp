@@ -1,5 +1,7 @@
 #include "kafka_client.hpp"
 
+#include "topic_names.hpp"
+
 #include <algorithm>
 #include <map>
 #include <thread>
@@ -117,12 +119,7 @@ rd_kafka_resp_err_t query_watermarks(rd_kafka_t* rk, const std::string& topic, i
 }
 
 Status check_topic_name(std::string_view topic) {
-  bool ok = !topic.empty() && topic.size() <= 249 && topic != "." && topic != "..";
-  for (char c : topic) {
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                c == '-');
-  }
-  if (ok) return {};
+  if (detail::valid_topic_name(topic)) return {};
   return fail(log_error(LogFailure::rejected, "\"" + std::string(topic) + "\" is not a valid Kafka topic name"));
 }
 

@@ -4,6 +4,7 @@
 
 #include "concord/core/log.hpp"
 #include "kafka_metrics.hpp"
+#include "topic_names.hpp"
 
 namespace concord::events::kafka {
 namespace {
@@ -38,10 +39,7 @@ Result<std::unique_ptr<Subscription>> KafkaSubscription::open(const KafkaOptions
                                                               const std::vector<std::string>& topics,
                                                               const std::string& group) {
   if (group.empty()) return fail(log_error(LogFailure::rejected, "a subscription needs a consumer group"));
-  if (topics.empty()) return fail(log_error(LogFailure::rejected, "a subscription needs at least one topic"));
-  for (const auto& t : topics) {
-    if (auto s = check_topic_name(t); !s) return fail(s.error());
-  }
+  if (auto s = detail::check_topic_list(topics); !s) return fail(s.error());
   auto client = make_client(RD_KAFKA_CONSUMER, subscription_settings(options, group));
   if (!client) return fail(client.error());
   rd_kafka_poll_set_consumer(client->get());

@@ -6,6 +6,7 @@
 #include "concord/core/log.hpp"
 #include "kafka_client.hpp"
 #include "kafka_subscription.hpp"
+#include "topic_names.hpp"
 
 namespace concord::events::kafka {
 namespace {
@@ -104,12 +105,7 @@ class KafkaTail final : public Tail {
 
 Result<std::unique_ptr<Tail>> open_tail(const KafkaOptions& options, const std::vector<std::string>& topics,
                                         const Positions& from) {
-  if (topics.empty()) return fail(log_error(LogFailure::rejected, "a tail needs at least one topic"));
-  std::set<std::string> seen;
-  for (const auto& t : topics) {
-    if (auto s = check_topic_name(t); !s) return fail(s.error());
-    if (!seen.insert(t).second) return fail(log_error(LogFailure::rejected, "topic '" + t + "' is listed twice"));
-  }
+  if (auto s = detail::check_topic_list(topics); !s) return fail(s.error());
   auto client = make_client(RD_KAFKA_CONSUMER, tail_settings(options));
   if (!client) return fail(client.error());
   rd_kafka_poll_set_consumer(client->get());

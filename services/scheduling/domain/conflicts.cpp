@@ -21,7 +21,7 @@ std::string default_message(const Conflict& c) {
   if (k == conflict_kind::withdrawn_participant) return "the member has been withdrawn from their delegation";
   if (k == conflict_kind::participant_not_in_visit) return "the member's delegation does not attend this visit";
   if (c.rule == "head_of_delegation_required")
-    return "a " + c.format + " meeting needs the head of the " + std::string(c.side) + " delegation";
+    return "a " + c.format + " meeting needs the head of the " + c.side + " delegation";
   if (c.rule == "heads_and_interpreters_only")
     return "a tete_a_tete admits only the two heads of delegation and interpreters";
   if (c.rule == "too_many_per_side")
