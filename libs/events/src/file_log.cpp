@@ -195,9 +195,7 @@ class FileLog final : public EventLog {
   ~FileLog() override { core_->close(); }
 
   Status ensure_topics(const std::vector<TopicSpec>& topics) override { return core_->ensure_topics(topics); }
-  Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) override {
-    return core_->append(topic, key, events);
-  }
+  Status append_all(const std::vector<Append>& appends) override { return core_->append_all(appends); }
   Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) override {
     return core_->replay(topic, visit);
   }

@@ -95,7 +95,7 @@ class Core {
 
   Status open();
   Status ensure_topics(const std::vector<TopicSpec>& topics);
-  Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events);
+  Status append_all(const std::vector<Append>& appends);
   Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit);
   bool healthy() {
     std::lock_guard lk(mu_);

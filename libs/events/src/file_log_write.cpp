@@ -35,24 +35,40 @@ Result<Topic*> Core::topic_for_write_locked(std::string_view name) {
   return it->second.get();
 }
 
-Status Core::append(std::string_view topic, std::string_view key, const std::vector<Event>& events) {
-  if (events.empty()) return {};
-  RecordBuilder builder;
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (auto st = validate(events[i]); !st)
-      return fail(rejected("event " + std::to_string(i) + " of the append to " + std::string(topic) +
-                           " is invalid: " + st.error().detail));
-    builder.add(key, serialize(events[i]));
+Status Core::append_all(const std::vector<Append>& appends) {
+  // One record per topic, in the order topics first appear: each is all-or-nothing on its own,
+  // and the round cuts every one of them off again if any fails.
+  std::vector<std::pair<std::string_view, RecordBuilder>> records;
+  std::vector<std::uint32_t> counts;
+  for (const auto& a : appends) {
+    if (a.events.empty()) continue;
+    auto it = std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.first == a.topic; });
+    if (it == records.end()) {
+      records.emplace_back(a.topic, RecordBuilder{});
+      counts.push_back(0);
+      it = records.end() - 1;
+    }
+    auto& count = counts[static_cast<size_t>(it - records.begin())];
+    for (size_t i = 0; i < a.events.size(); ++i) {
+      if (auto st = validate(a.events[i]); !st)
+        return fail(rejected("event " + std::to_string(i) + " of the append to " + a.topic + " is invalid: " +
+                             st.error().detail));
+      it->second.add(a.key, serialize(a.events[i]));
+      ++count;
+    }
+    if (it->second.body_size() > kMaxBody)
+      return fail(rejected("the append to " + a.topic + " is " + std::to_string(it->second.body_size()) +
+                           " bytes, more than the " + std::to_string(kMaxBody) + " one append may hold"));
   }
-  if (builder.body_size() > kMaxBody)
-    return fail(rejected("the append to " + std::string(topic) + " is " + std::to_string(builder.body_size()) +
-                         " bytes, more than the " + std::to_string(kMaxBody) + " one append may hold"));
+  if (records.empty()) return {};
   Step step;
   {
     std::lock_guard lk(mu_);
-    auto t = topic_for_write_locked(topic);
-    if (!t) return fail(t.error());
-    step.writes.push_back(Write{*t, std::move(builder).finish(), static_cast<std::uint32_t>(events.size())});
+    for (size_t i = 0; i < records.size(); ++i) {
+      auto t = topic_for_write_locked(records[i].first);
+      if (!t) return fail(t.error());
+      step.writes.push_back(Write{*t, std::move(records[i].second).finish(), counts[i]});
+    }
   }
   return submit(step);
 }

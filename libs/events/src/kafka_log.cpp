@@ -1,6 +1,7 @@
 #include "concord/events/kafka_log.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "concord/core/log.hpp"
 #include "kafka_client.hpp"
@@ -36,12 +37,16 @@ class KafkaEventLog final : public EventLog {
 
   Status ensure_topics(const std::vector<TopicSpec>& topics) override;
 
-  Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) override {
-    if (auto s = check_topic_name(topic); !s) return s;
-    if (events.empty()) return {};
-    auto messages = to_messages(topic, key, events);
-    if (!messages) return fail(messages.error());
-    return producer_->append(std::move(*messages));
+  Status append_all(const std::vector<Append>& appends) override {
+    std::vector<OutMessage> all;
+    for (const auto& a : appends) {
+      if (auto s = check_topic_name(a.topic); !s) return s;
+      auto messages = to_messages(a.topic, a.key, a.events);
+      if (!messages) return fail(messages.error());
+      std::move(messages->begin(), messages->end(), std::back_inserter(all));
+    }
+    if (all.empty()) return {};
+    return producer_->append(std::move(all));
   }
 
   Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) override {

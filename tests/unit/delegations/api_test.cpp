@@ -532,10 +532,11 @@ class FlakyLog final : public events::EventLog {
  public:
   explicit FlakyLog(std::shared_ptr<events::EventLog> inner) : inner_(std::move(inner)) {}
   Status ensure_topics(const std::vector<events::TopicSpec>& topics) override { return inner_->ensure_topics(topics); }
-  Status append(std::string_view topic, std::string_view key, const std::vector<events::Event>& events) override {
-    if (fail_public && topic == "concord.delegations.v1")
-      return fail(events::log_error(events::LogFailure::unavailable, "broker unreachable"));
-    return inner_->append(topic, key, events);
+  Status append_all(const std::vector<events::Append>& appends) override {
+    for (const auto& a : appends)
+      if (fail_public && a.topic == "concord.delegations.v1")
+        return fail(events::log_error(events::LogFailure::unavailable, "broker unreachable"));
+    return inner_->append_all(appends);
   }
   Status replay(std::string_view topic, const std::function<Status(const events::Record&)>& visit) override {
     return inner_->replay(topic, visit);

@@ -31,6 +31,13 @@ struct Output {
   Event event;
 };
 
+// Events for one key of one topic, in order.
+struct Append {
+  std::string topic;
+  std::string key;
+  std::vector<Event> events;
+};
+
 // Why an append failed, beyond the Error's message: `unavailable` is worth retrying later
 // (the HTTP layer answers 503); `fenced` means another writer with the same transactional id
 // took over and this process must stop writing; `rejected` means the request itself is wrong
@@ -91,8 +98,14 @@ class EventLog {
   virtual ~EventLog() = default;
   // Creates the topics that do not exist yet (never compacted, retained forever).
   virtual Status ensure_topics(const std::vector<TopicSpec>& topics) = 0;
-  // All events of one call are committed together or not at all; returns once durable.
-  virtual Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) = 0;
+  // Every event of every append in one commit, all or nothing; returns once durable. Kafka: one
+  // transaction. The file log: one write round, cut off again if any part fails; a crash during
+  // the round may keep an earlier topic's part without a later one's, so put first what is
+  // harmless alone. Order within a key is the order given.
+  virtual Status append_all(const std::vector<Append>& appends) = 0;
+  Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) {
+    return append_all({Append{std::string(topic), std::string(key), events}});
+  }
   // Every committed event from the beginning to the end of the log as of the call, in order
   // per key; a topic that does not exist replays as empty. Stops early and returns the error if
   // `visit` returns one. `visit` may append (what it appends is past the end of this replay).
