@@ -18,6 +18,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -186,7 +187,10 @@ Request to_request(const bhttp::request_parser<bhttp::string_body>& parser, cons
 class Server::Impl {
  public:
   Impl(ServerOptions options, Router router)
-      : options_(options), pipeline_(std::move(options), std::move(router)), ioc_(std::max(1, options_.threads)) {}
+      : options_(options),
+        pipeline_(std::move(options), std::move(router)),
+        ioc_(std::max(1, options_.threads)),
+        blocking_(static_cast<std::size_t>(std::max(1, options_.blocking_threads))) {}
 
   ~Impl() { stop(); }
 
@@ -236,6 +240,7 @@ class Server::Impl {
     }
     ioc_.stop();
     join();
+    blocking_.join();
     log::info("stopped", {{"service", options_.service}});
   }
 
@@ -243,6 +248,15 @@ class Server::Impl {
   void join() {
     for (auto& t : threads_)
       if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
+  }
+
+  static bool may_block(Method m) { return m != Method::get && m != Method::head && m != Method::options; }
+
+  // Runs the handler on the blocking pool; the session resumes on its own strand afterwards.
+  asio::awaitable<Response> handle_blocking(Request& req, Prepared& prepared) {
+    co_return co_await asio::co_spawn(
+        blocking_, [this, &req, &prepared]() -> asio::awaitable<Response> { co_return pipeline_.handle(req, prepared); },
+        asio::use_awaitable);
   }
 
   void close_if_idle(const std::weak_ptr<Connection>& weak) {
@@ -401,7 +415,12 @@ class Server::Impl {
       unsigned version = header.version();
       bool keep_alive = header.keep_alive();
       bool head = req.method == Method::head;
-      Response res = pipeline_.handle(req, *prepared);
+      // Not a conditional expression: g++ 12 miscompiles co_await inside one.
+      Response res;
+      if (may_block(req.method))
+        res = co_await handle_blocking(req, *prepared);
+      else
+        res = pipeline_.handle(req, *prepared);
       if (res.on_stream) {
         co_await serve_stream(conn, res);
         break;
@@ -453,6 +472,7 @@ class Server::Impl {
   ServerOptions options_;
   Pipeline pipeline_;
   asio::io_context ioc_;
+  asio::thread_pool blocking_;
   std::optional<tcp::acceptor> acceptor_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};

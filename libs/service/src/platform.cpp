@@ -58,6 +58,7 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
 
   auto& d = p->server_defaults_;
   d.threads = static_cast<int>(env.integer("CONCORD_HTTP_THREADS", d.threads, 1, 256));
+  d.blocking_threads = static_cast<int>(env.integer("CONCORD_HTTP_WRITE_THREADS", d.blocking_threads, 1, 1024));
   d.idle_timeout = env.duration("CONCORD_HTTP_IDLE_TIMEOUT", d.idle_timeout);
   d.request_timeout = env.duration("CONCORD_HTTP_REQUEST_TIMEOUT", d.request_timeout);
   d.max_connections = static_cast<size_t>(env.integer("CONCORD_HTTP_MAX_CONNECTIONS", static_cast<long long>(d.max_connections), 1, 1'000'000));

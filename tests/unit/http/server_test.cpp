@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <future>
 #include <latch>
 #include <thread>
@@ -51,6 +53,16 @@ class ServerTest : public ::testing::Test {
       std::this_thread::sleep_for(slow_for_);
       return Response::json(201, {{"n", ++slow_calls_}});
     });
+    router_.post("/v1/held", [this](Request&) -> Result<Response> {
+      {
+        std::lock_guard lock(held_mutex_);
+        ++held_inside_;
+      }
+      held_cv_.notify_all();
+      std::unique_lock lock(held_mutex_);
+      held_cv_.wait(lock, [this] { return held_open_; });
+      return Response::no_content();
+    });
     router_.get("/v1/stream", [this](Request&) -> Result<Response> {
       return Response::event_stream([this](std::shared_ptr<EventStream> s) { stream_promise_.set_value(s); });
     });
@@ -85,6 +97,11 @@ class ServerTest : public ::testing::Test {
   std::chrono::milliseconds slow_for_{300ms};
   std::atomic<int> slow_calls_{0};
   std::promise<std::shared_ptr<EventStream>> stream_promise_;
+  // /v1/held: a write stuck on its append until held_open_ (a broker that stalls).
+  std::mutex held_mutex_;
+  std::condition_variable held_cv_;
+  int held_inside_ = 0;
+  bool held_open_ = false;
 };
 
 }  // namespace
@@ -334,4 +351,39 @@ TEST(HttpClient, a_silent_server_times_out_as_unavailable) {
 TEST(HttpClient, refuses_urls_it_cannot_serve) {
   EXPECT_EQ(fetch({.url = "https://example.invalid/"}).error().code, ErrorCode::validation_failed);
   EXPECT_EQ(fetch({.url = "not a url"}).error().code, ErrorCode::validation_failed);
+}
+
+TEST_F(ServerTest, reads_and_health_answer_while_every_io_thread_worth_of_writes_is_held_up) {
+  start(ServerOptions{.threads = 2, .blocking_threads = 16});
+  // More stuck writes than there are I/O threads: before writes had a pool of their own, these
+  // would have taken every thread and /healthz would have waited with them.
+  constexpr int kStuck = 6;
+  std::vector<std::future<ClientResponse>> stuck;
+  for (int i = 0; i < kStuck; ++i)
+    stuck.push_back(std::async(std::launch::async, [this] {
+      ClientRequest req{.method = Method::post, .url = url("/v1/held"), .headers = officer(), .body = "{}"};
+      req.timeout = 30s;
+      auto r = fetch(req);
+      return r ? *r : ClientResponse{};
+    }));
+  {
+    std::unique_lock lock(held_mutex_);
+    held_cv_.wait(lock, [this] { return held_inside_ == kStuck; });
+  }
+  ClientRequest health{.url = url("/healthz")};
+  health.timeout = 2s;
+  auto h = fetch(health);
+  ASSERT_TRUE(h) << h.error().detail;
+  EXPECT_EQ(h->status, 200);
+  ClientRequest read{.url = url("/v1/things/t1"), .headers = officer()};
+  read.timeout = 2s;
+  auto r = fetch(read);
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(r->status, 200);
+  {
+    std::lock_guard lock(held_mutex_);
+    held_open_ = true;
+  }
+  held_cv_.notify_all();
+  for (auto& f : stuck) EXPECT_EQ(f.get().status, 204);
 }

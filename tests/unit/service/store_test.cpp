@@ -1,9 +1,15 @@
-// Store: decide → append → evolve under one lock, and what it does when an append's outcome is
-// unknown (the commit was sent, no answer came): the state may be behind the log, so the next
-// write rebuilds it from the log first.
+// Store: decide against the draft, append in groups, evolve the committed state; reads that never
+// wait for an append; and what it does when an append fails or its outcome is unknown (the
+// commit was sent, no answer came): the state may be behind the log, so it is rebuilt from the
+// log first.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "concord/events/file_log.hpp"
@@ -40,11 +46,21 @@ class UncertainLog final : public events::EventLog {
   bool replay_fails = false;
 
   Status ensure_topics(const std::vector<events::TopicSpec>& t) override { return inner_->ensure_topics(t); }
-  Status append(std::string_view topic, std::string_view key, const std::vector<events::Event>& evs) override {
+  Status append_all(const std::vector<events::Append>& appends) override {
+    {
+      std::unique_lock lock(gate_mutex_);
+      ++batches_;
+      gate_cv_.notify_all();
+      gate_cv_.wait(lock, [&] { return open_; });
+      if (fail_next_ > 0) {
+        --fail_next_;
+        return fail(events::log_error(events::LogFailure::unavailable, "the broker is away"));
+      }
+    }
     auto mode = std::exchange(next, Next::normal);
-    if (mode == Next::normal) return inner_->append(topic, key, evs);
+    if (mode == Next::normal) return inner_->append_all(appends);
     if (mode == Next::written_but_unknown) {
-      if (auto s = inner_->append(topic, key, evs); !s) return s;
+      if (auto s = inner_->append_all(appends); !s) return s;
     }
     auto error = events::log_error(events::LogFailure::unavailable, "no answer to the commit");
     error.extensions["commit_outcome"] = "unknown";
@@ -63,8 +79,36 @@ class UncertainLog final : public events::EventLog {
   }
   bool healthy() override { return inner_->healthy(); }
 
+  // Holds every append until open() (a broker that stalls), counting batches as they arrive.
+  void hold() {
+    std::lock_guard lock(gate_mutex_);
+    open_ = false;
+  }
+  void open() {
+    std::lock_guard lock(gate_mutex_);
+    open_ = true;
+    gate_cv_.notify_all();
+  }
+  void fail_next(int n) {
+    std::lock_guard lock(gate_mutex_);
+    fail_next_ = n;
+  }
+  void wait_for_batches(int n) {
+    std::unique_lock lock(gate_mutex_);
+    gate_cv_.wait(lock, [&] { return batches_ >= n; });
+  }
+  int batches() {
+    std::lock_guard lock(gate_mutex_);
+    return batches_;
+  }
+
  private:
   std::unique_ptr<events::EventLog> inner_;
+  std::mutex gate_mutex_;
+  std::condition_variable gate_cv_;
+  bool open_ = true;
+  int fail_next_ = 0;
+  int batches_ = 0;
 };
 
 class StoreTest : public ::testing::Test {
@@ -138,4 +182,77 @@ TEST_F(StoreTest, while_the_log_cannot_be_read_back_writes_are_unavailable_and_a
   log_->replay_fails = false;
   ASSERT_TRUE(book("10:00"));
   EXPECT_EQ(slots(), (std::vector<std::string>{"08:00", "09:00", "10:00"}));
+}
+
+TEST_F(StoreTest, reads_answer_while_an_append_is_held_up) {
+  ASSERT_TRUE(book("08:00"));
+  log_->hold();
+  auto pending = std::async(std::launch::async, [&] { return book("09:00"); });
+  log_->wait_for_batches(2);
+  // The broker stalls with the 09:00 append in flight: a read must not wait for it, and sees
+  // only what is committed.
+  EXPECT_EQ(slots(), std::vector<std::string>{"08:00"});
+  log_->open();
+  ASSERT_TRUE(pending.get());
+  EXPECT_EQ(slots(), (std::vector<std::string>{"08:00", "09:00"}));
+}
+
+TEST_F(StoreTest, writes_that_arrive_during_a_commit_are_decided_against_it_and_grouped_into_the_next) {
+  log_->hold();
+  auto first = std::async(std::launch::async, [&] { return book("09:00"); });
+  log_->wait_for_batches(1);
+  // While 09:00 is being committed, 31 more writers arrive: each is decided against the state
+  // including 09:00 (a second 09:00 is refused at once) and all go out in one next batch.
+  auto again = book("09:00");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+  std::vector<std::future<Result<std::vector<service::Append>>>> rest;
+  for (int i = 0; i < 31; ++i)
+    rest.push_back(std::async(std::launch::async, [&, i] { return book("slot-" + std::to_string(i)); }));
+  // Give them time to queue behind the held batch (if one slipped through, the count shows it).
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  log_->open();
+  ASSERT_TRUE(first.get());
+  for (auto& f : rest) ASSERT_TRUE(f.get());
+  EXPECT_EQ(slots().size(), 32u);
+  EXPECT_LE(log_->batches(), 3) << "31 writers queued behind one commit should need one or two more";
+}
+
+TEST_F(StoreTest, a_failed_batch_fails_its_own_writes_and_the_ones_behind_it_are_decided_again) {
+  log_->hold();
+  auto doomed = std::async(std::launch::async, [&] { return book("09:00"); });
+  log_->wait_for_batches(1);
+  // Decided on a draft that assumes 09:00 is booked: 10:00 passes, a second 09:00 is refused.
+  auto behind = std::async(std::launch::async, [&] { return book("10:00"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  log_->fail_next(1);
+  log_->open();
+  auto failed = doomed.get();
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(events::failure_of(failed.error()), events::LogFailure::unavailable);
+  ASSERT_TRUE(behind.get()) << "a write behind a failed batch is decided again, not failed with it";
+  EXPECT_EQ(slots(), std::vector<std::string>{"10:00"});
+  // 09:00 is free again: the failed write left nothing behind, in memory or in the log.
+  ASSERT_TRUE(book("09:00"));
+  store_ = std::make_unique<service::Store<Booked>>(
+      log_, [](Booked& st, const std::string&, const events::Event& e) { st.slots.push_back(e.data["slot"]); });
+  ASSERT_TRUE(store_->replay({"concord.test.v1"}));
+  EXPECT_EQ(slots(), (std::vector<std::string>{"10:00", "09:00"}));
+}
+
+TEST_F(StoreTest, many_concurrent_writers_of_distinct_slots_all_land_exactly_once) {
+  std::vector<std::thread> writers;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 16; ++t)
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i)
+        if (book(std::to_string(t) + "/" + std::to_string(i))) ++ok;
+    });
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(ok.load(), 320);
+  auto in_memory = slots();
+  store_ = std::make_unique<service::Store<Booked>>(
+      log_, [](Booked& st, const std::string&, const events::Event& e) { st.slots.push_back(e.data["slot"]); });
+  ASSERT_TRUE(store_->replay({"concord.test.v1"}));
+  EXPECT_EQ(slots(), in_memory) << "memory holds what the log holds, in the log's order";
 }

@@ -29,7 +29,11 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};  // reading a request's body
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
   size_t max_connections = 1024;       // beyond it: 429 and close
-  int threads = 4;                     // handlers run on these threads; a blocking append occupies one
+  int threads = 4;                     // I/O threads; GET and HEAD handlers run on them
+  // Other methods' handlers may wait for the event log: they run on a pool of their own, so
+  // reads, /healthz and /readyz keep answering while appends are held up. Concurrent writes
+  // beyond it wait for a thread (their appends are grouped into one commit anyway).
+  int blocking_threads = 64;
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   std::chrono::milliseconds sse_heartbeat{std::chrono::seconds(15)};
   bool access_log = true;

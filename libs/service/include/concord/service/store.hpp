@@ -1,13 +1,32 @@
 #pragma once
-// The write path of an event-sourced service, in one place: decide against the current state,
-// append what was decided, and only once it is durable evolve the state. Writers are
-// serialized, so two requests can never both pass a check against the same state (two
-// officers booking one slot); readers share the state between writes.
+// The write path of an event-sourced service, in one place: decide against the state, append
+// what was decided, and only once it is durable apply it to the state that readers see.
+//
+// Two copies of the state:
+//   - the committed state: what the log holds; readers share it, and its lock is held only
+//     while committed events are applied, never across an append;
+//   - the draft: the committed state plus what is decided and not yet committed. Writers are
+//     serialized on it, so two requests can never both pass a check against the same state (two
+//     officers booking one slot), yet a writer never waits for another's commit to decide.
+// Group commit: while one batch is being appended, the commands that arrive are decided against
+// the draft and queued; when the batch is done, the first waiting writer takes everything
+// queued and appends it as the next batch (one Kafka transaction, one fsync).
+// A batch that fails fails exactly the commands it carried. The commands queued behind it were
+// decided on a draft that assumed it, so the draft is reset to the committed state and they are
+// decided again, in order; a command that no longer passes gets its error.
+// An append whose outcome is unknown (Kafka: the commit was sent and no answer came) may or may
+// not be in the log: the state is rebuilt from the log before anything else is decided, and
+// until that succeeds writes fail as unavailable.
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "concord/core/error.hpp"
@@ -16,84 +35,164 @@
 namespace concord::service {
 
 // One atomic append: events for one key of one topic.
-struct Append {
-  std::string topic;
-  std::string key;
-  std::vector<events::Event> events;
-};
+using Append = events::Append;
 
 template <class State>
 class Store {
  public:
   // evolve(state, topic, event) applies one committed event; the same function runs on replay.
   using Evolve = std::function<void(State&, const std::string& topic, const events::Event&)>;
+  using Decide = std::function<Result<std::vector<Append>>(const State&)>;
 
   Store(std::shared_ptr<events::EventLog> log, Evolve evolve) : log_(std::move(log)), evolve_(std::move(evolve)) {}
 
-  // Replays topics in the given order (e.g. the private topic before the public one does not
-  // matter for correctness, but the order is kept for repeatability).
+  // Replays topics in the given order into a fresh state.
   Status replay(const std::vector<std::string>& topics) {
-    std::unique_lock lock(mutex_);
+    std::unique_lock lock(writer_mutex_);
     topics_ = topics;
     return rebuild_locked();
   }
 
   // Where the replay ended: the positions to follow other services' topics from.
   events::Positions replayed() const {
-    std::shared_lock lock(mutex_);
+    std::shared_lock lock(committed_mutex_);
     return replayed_;
   }
 
+  // f(const State&) on the committed state. Never waits for an append.
   template <class F>
   auto read(F&& f) const {
-    std::shared_lock lock(mutex_);
-    return f(static_cast<const State&>(state_));
+    std::shared_lock lock(committed_mutex_);
+    return f(static_cast<const State&>(committed_));
   }
 
-  // decide(state) → Result<std::vector<Append>>. Appends go out in order; when there are
-  // several (a private topic and a public one), put first what is harmless alone: if a later
-  // one fails, replay must still make sense of the earlier ones (evolve ignores orphans).
-  // Returns the appended events, already applied to the state.
-  //
-  // An append whose outcome is unknown (Kafka: the commit was sent and no answer came) may or
-  // may not be in the log, so the state may be behind it: the next write first rebuilds the
-  // state from the log, and until that succeeds writes fail as unavailable.
-  template <class Decide>
-  Result<std::vector<Append>> write(Decide&& decide) {
-    std::unique_lock lock(mutex_);
+  // decide(state) → Result<std::vector<Append>>, against the committed state plus whatever is
+  // decided ahead of it. It may run more than once (again when a batch ahead of it failed), so
+  // it must only decide: what it captures is overwritten by its last run. Appends go out in
+  // order, in one commit with the other commands of the batch. Returns the appended events,
+  // already applied to the committed state.
+  template <class DecideFn>
+  Result<std::vector<Append>> write(DecideFn&& decide) {
+    Command command{Decide(std::ref(decide))};
+    std::unique_lock lock(writer_mutex_);
     if (stale_) {
-      if (auto rebuilt = rebuild_locked(); !rebuilt)
-        return fail(events::log_error(events::LogFailure::unavailable,
-                                      "the state is being rebuilt after an append of unknown outcome: " +
-                                          rebuilt.error().detail));
+      if (auto rebuilt = rebuild_locked(); !rebuilt) return fail(rebuilding_error(rebuilt.error()));
     }
-    Result<std::vector<Append>> decided = decide(static_cast<const State&>(state_));
-    if (!decided) return decided;
-    for (const auto& append : *decided) {
-      if (append.events.empty()) continue;
-      if (auto status = log_->append(append.topic, append.key, append.events); !status) {
-        if (outcome_unknown(status.error())) stale_ = true;
-        return fail(status.error());
+    if (auto decided = decide_on_draft(command); !decided) return fail(decided.error());
+    queue_.push_back(&command);
+    while (!command.outcome) {
+      if (committing_) {
+        committed_cv_.wait(lock);
+        continue;
       }
-      for (const auto& e : append.events) evolve_(state_, append.topic, e);
+      commit_next_batch(lock);
     }
-    return decided;
+    if (!*command.outcome) return fail(command.outcome->error());
+    return std::move(command.appends);
   }
 
-  // Applies events written elsewhere (a consumed topic of another service).
+  // Applies an event written elsewhere (another service's topic that this one follows).
   void apply(const std::string& topic, const events::Event& event) {
-    std::unique_lock lock(mutex_);
-    evolve_(state_, topic, event);
+    std::unique_lock lock(writer_mutex_);
+    evolve_(draft_, topic, event);
+    std::unique_lock committed(committed_mutex_);
+    evolve_(committed_, topic, event);
   }
 
  private:
+  struct Command {
+    Decide decide;
+    std::vector<Append> appends;
+    std::optional<Status> outcome;  // set once its batch is done, or it no longer passes
+  };
+
   static bool outcome_unknown(const Error& error) {
     auto it = error.extensions.find("commit_outcome");
     return it != error.extensions.end() && *it == "unknown";
   }
+  static Error rebuilding_error(const Error& cause) {
+    return events::log_error(events::LogFailure::unavailable,
+                             "the state is being rebuilt after an append of unknown outcome: " + cause.detail);
+  }
+
+  // With writer_mutex_ held.
+  Status decide_on_draft(Command& command) {
+    auto decided = command.decide(static_cast<const State&>(draft_));
+    if (!decided) return fail(decided.error());
+    command.appends = std::move(*decided);
+    for (const auto& append : command.appends)
+      for (const auto& e : append.events) evolve_(draft_, append.topic, e);
+    return {};
+  }
+
+  // With writer_mutex_ held by `lock`; releases it only while the batch is appended.
+  void commit_next_batch(std::unique_lock<std::mutex>& lock) {
+    committing_ = true;
+    std::vector<Command*> batch(queue_.begin(), queue_.end());
+    queue_.clear();
+    std::vector<Append> appends;
+    for (Command* c : batch) appends.insert(appends.end(), c->appends.begin(), c->appends.end());
+    lock.unlock();
+    Status appended = append_all(appends);
+    lock.lock();
+    if (appended) {
+      std::unique_lock committed(committed_mutex_);
+      for (const auto& append : appends)
+        for (const auto& e : append.events) evolve_(committed_, append.topic, e);
+      committed.unlock();
+      for (Command* c : batch) c->outcome = Status{};
+    } else {
+      for (Command* c : batch) c->outcome = fail(appended.error());
+      if (outcome_unknown(appended.error())) stale_ = true;
+      redecide_queue_locked();
+    }
+    committing_ = false;
+    committed_cv_.notify_all();
+  }
+
+  Status append_all(const std::vector<Append>& appends) {
+    if (appends.empty()) return {};
+    try {
+      return log_->append_all(appends);
+    } catch (const std::exception& e) {  // a bug below; the writers waiting must still be answered
+      return fail(Error::internal(std::string("the append threw: ") + e.what()));
+    }
+  }
+
+  // The draft assumed a batch that failed: start again from the committed state and decide the
+  // queued commands again, in order. After an unknown outcome the committed state itself may be
+  // behind the log: it is rebuilt first — now if commands are waiting, else by the next write,
+  // so the request that failed is answered without waiting for a replay.
+  void redecide_queue_locked() {
+    if (queue_.empty()) {
+      if (!stale_) reset_draft_locked();
+      return;
+    }
+    Status base;
+    if (stale_)
+      base = rebuild_locked();
+    else
+      reset_draft_locked();
+    std::deque<Command*> still;
+    for (Command* c : queue_) {
+      if (!base) {
+        c->outcome = fail(rebuilding_error(base.error()));
+      } else if (auto decided = decide_on_draft(*c); !decided) {
+        c->outcome = std::move(decided);
+      } else {
+        still.push_back(c);
+      }
+    }
+    queue_ = std::move(still);
+  }
+
+  void reset_draft_locked() {
+    std::shared_lock committed(committed_mutex_);
+    draft_ = committed_;
+  }
 
   // The state as the log has it: every topic of replay() into a fresh state, which replaces
-  // the current one only when all of it was read.
+  // both copies only when all of it was read. With writer_mutex_ held and nothing in flight.
   Status rebuild_locked() {
     State fresh;
     events::Positions positions;
@@ -105,19 +204,32 @@ class Store {
       });
       if (!status) return status;
     }
-    state_ = std::move(fresh);
-    replayed_ = std::move(positions);
+    draft_ = fresh;
+    {
+      std::unique_lock committed(committed_mutex_);
+      committed_ = std::move(fresh);
+      replayed_ = std::move(positions);
+    }
     stale_ = false;
     return {};
   }
 
   std::shared_ptr<events::EventLog> log_;
   Evolve evolve_;
-  mutable std::shared_mutex mutex_;
-  State state_;
-  std::vector<std::string> topics_;
-  events::Positions replayed_;
+
+  // Writers: the draft, the queue, the batch in flight.
+  std::mutex writer_mutex_;
+  std::condition_variable committed_cv_;
+  State draft_;
+  std::deque<Command*> queue_;
+  bool committing_ = false;
   bool stale_ = false;
+  std::vector<std::string> topics_;
+
+  // Readers: the committed state.
+  mutable std::shared_mutex committed_mutex_;
+  State committed_;
+  events::Positions replayed_;
 };
 
 }  // namespace concord::service
