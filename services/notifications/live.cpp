@@ -152,14 +152,14 @@ void Live::attach(const std::string& member, const std::string& last_event_id,
     Timestamp now = shared_.clock.now();
     const auto& inbox = shared_.state.inbox;
     auto ids = inbox.by_member.find(member);
-    if (ids != inbox.by_member.end()) {
+    auto last = inbox.notifications.find(last_event_id);
+    if (ids != inbox.by_member.end() && last != inbox.notifications.end() && last->second.member_id == member) {
+      // Newest first in the index: what came after the last one sent sorts before it.
       const auto& list = ids->second;
-      auto at = std::find(list.begin(), list.end(), last_event_id);
-      if (at != list.end()) {
-        for (++at; at != list.end(); ++at) {
-          const auto& n = inbox.notifications.at(*at);
-          if (n.deliver_after <= now) backlog.emplace_back(n.id, item_json(n).dump());
-        }
+      auto end = list.find(last->second.inbox_key);
+      for (auto it = std::make_reverse_iterator(end); it != list.rend(); ++it) {
+        const auto& n = inbox.notifications.at(it->second);
+        if (n.deliver_after <= now) backlog.emplace_back(n.id, item_json(n).dump());
       }
     }
   }

@@ -19,33 +19,38 @@ Status require_any(const http::Request& request, std::initializer_list<auth::Rol
 
 namespace {
 
-// Cursors are opaque to clients; inside they are "o<offset>", hex-encoded so nobody is
-// tempted to build one by hand.
-std::string encode_cursor(size_t offset) {
-  std::string plain = "o" + std::to_string(offset);
-  static const char* hex = "0123456789abcdef";
+constexpr size_t kMaxCursor = 4096;  // hex characters: sort keys of up to 2 KiB
+
+}  // namespace
+
+// Cursors are opaque to clients; inside they are "k" and the sort key, hex-encoded so nobody
+// is tempted to build one by hand.
+std::string cursor_for(std::string_view sort_key) {
+  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  for (unsigned char c : plain) {
+  out.reserve(2 + 2 * sort_key.size());
+  out += "6b";  // "k"
+  for (unsigned char c : sort_key) {
     out += hex[c >> 4];
     out += hex[c & 0xF];
   }
   return out;
 }
 
-std::optional<size_t> decode_cursor(std::string_view cursor) {
-  if (cursor.empty() || cursor.size() % 2 || cursor.size() > 40) return std::nullopt;
+namespace {
+
+std::optional<std::string> decode_cursor(std::string_view cursor) {
+  if (cursor.size() < 2 || cursor.size() % 2 || cursor.size() > kMaxCursor) return std::nullopt;
   std::string plain;
+  plain.reserve(cursor.size() / 2);
   for (size_t i = 0; i < cursor.size(); i += 2) {
     unsigned v = 0;
     auto [p, ec] = std::from_chars(cursor.data() + i, cursor.data() + i + 2, v, 16);
     if (ec != std::errc{} || p != cursor.data() + i + 2) return std::nullopt;
     plain += static_cast<char>(v);
   }
-  if (plain.size() < 2 || plain[0] != 'o') return std::nullopt;
-  size_t offset = 0;
-  auto [p, ec] = std::from_chars(plain.data() + 1, plain.data() + plain.size(), offset);
-  if (ec != std::errc{} || p != plain.data() + plain.size()) return std::nullopt;
-  return offset;
+  if (plain[0] != 'k') return std::nullopt;
+  return plain.substr(1);
 }
 
 }  // namespace
@@ -60,19 +65,11 @@ Result<Page> page_of(const http::Request& request) {
     page.limit = n;
   }
   if (auto cursor = request.query_param("cursor")) {
-    auto offset = decode_cursor(*cursor);
-    if (!offset) return fail(Error::validation("/cursor", "cursor is not one this service gave out"));
-    page.offset = *offset;
+    auto after = decode_cursor(*cursor);
+    if (!after) return fail(Error::validation("/cursor", "cursor is not one this service gave out"));
+    page.after = std::move(*after);
   }
   return page;
-}
-
-nlohmann::json page_json(const std::vector<nlohmann::json>& all, const Page& page) {
-  nlohmann::json items = nlohmann::json::array();
-  size_t end = std::min(all.size(), page.offset + page.limit);
-  for (size_t i = page.offset; i < end; ++i) items.push_back(all[i]);
-  nlohmann::json next = end < all.size() ? nlohmann::json(encode_cursor(end)) : nlohmann::json(nullptr);
-  return {{"items", std::move(items)}, {"next_cursor", std::move(next)}};
 }
 
 std::string etag(long long version) { return "\"" + std::to_string(version) + "\""; }

@@ -1,4 +1,7 @@
 // HTTP handlers: parse → decide (authorization included) → append → evolve → render.
+#include <map>
+#include <set>
+
 #include "concord/core/json_input.hpp"
 #include "delegations/domain/codec.hpp"
 #include "delegations/domain/parse.hpp"
@@ -76,9 +79,18 @@ Result<Response> DelegationsService::list_delegations(Request& request) {
   if (!page) return fail(page.error());
   auto visit = request.query_param("visit_id");
   if (visit && !is_uuid(*visit)) return fail(Error::validation("/visit_id", "visit_id must be a UUID"));
-  Actor actor = actor_of(request);
-  auto all = store_.read([&](const State& s) { return delegations::list_delegations(s, actor, visit); });
-  return api::json(200, api::page_json(all, *page));
+  // Delegations are public data: every authenticated caller reads them. By id: UUIDv7, so in
+  // order of registration.
+  auto body = store_.read([&](const State& s) {
+    auto render = [&](const std::string& id) { return delegation_snapshot(s.delegations.at(id)); };
+    if (!visit)
+      return api::keyset_page(s.delegations, *page, api::keep_all,
+                              [&](const auto& entry) { return delegation_snapshot(entry.second); });
+    static const std::set<std::string> none;
+    auto it = s.delegations_of_visit.find(*visit);
+    return api::keyset_page(it == s.delegations_of_visit.end() ? none : it->second, *page, api::keep_all, render);
+  });
+  return api::json(200, body);
 }
 
 Result<Response> DelegationsService::get_delegation(Request& request) {
@@ -117,10 +129,19 @@ Result<Response> DelegationsService::list_members(Request& request) {
   if (status != "active" && status != "all") return fail(Error::validation("/status", "status must be active or all"));
   std::string id(request.param("id"));
   Actor actor = actor_of(request);
-  auto all = store_.read([&](const State& s) { return read_roster(s, actor, id, status == "all"); });
-  if (!all) return fail(all.error());
+  bool withdrawn_too = status == "all";
+  auto body = store_.read([&](const State& s) -> Result<nlohmann::json> {
+    if (auto ok = may_read_roster(s, actor, id); !ok) return fail(ok.error());
+    static const std::map<std::string, std::string> none;
+    auto order = s.roster_order.find(id);
+    return api::keyset_page(
+        order == s.roster_order.end() ? none : order->second, *page,
+        [&](const auto& entry) { return withdrawn_too || !s.members.at(entry.second).withdrawn; },
+        [&](const auto& entry) { return roster_entry(s, actor, s.members.at(entry.second)); });
+  });
+  if (!body) return fail(body.error());
   ensure_roster(id);
-  return api::json(200, api::page_json(*all, *page));
+  return api::json(200, *body);
 }
 
 Result<Response> DelegationsService::member_response(Request& request, const std::string& id, int status,

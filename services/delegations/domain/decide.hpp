@@ -42,12 +42,13 @@ void evolve(State& state, const Recorded& event);
 
 // Reads, with the caller's rights applied.
 Result<nlohmann::json> read_delegation(const State& state, const Actor& actor, const std::string& id);
-std::vector<nlohmann::json> list_delegations(const State& state, const Actor& actor,
-                                             const std::optional<std::string>& visit_id);
 // The members of a delegation in protocol order (head first). Officers see everything; a
 // delegation member only their own delegation, with personal data only on their own entry.
+// Paged by the API over State::roster_order: may_read_roster once, roster_entry per member.
 Result<std::vector<nlohmann::json>> read_roster(const State& state, const Actor& actor,
                                                 const std::string& delegation_id, bool include_withdrawn);
+Status may_read_roster(const State& state, const Actor& actor, const std::string& delegation_id);
+nlohmann::json roster_entry(const State& state, const Actor& actor, const Member& member);
 Result<nlohmann::json> read_member(const State& state, const Actor& actor, const std::string& id);
 Result<nlohmann::json> read_travel(const State& state, const Actor& actor, const std::string& member_id);
 

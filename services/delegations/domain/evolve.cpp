@@ -30,11 +30,17 @@ void apply_pending(State& s, const std::string& public_event_id) {
 }
 
 void upsert_member(State& s, Member m) {
+  auto& order = s.roster_order[m.delegation_id];
   auto it = s.members.find(m.id);
   if (it == s.members.end()) {
     s.members_of[m.delegation_id].push_back(m.id);
+    order.emplace(precedence_key(m), m.id);
     s.members.emplace(m.id, std::move(m));
     return;
+  }
+  if (auto was = precedence_key(it->second), now = precedence_key(m); was != now) {
+    order.erase(was);
+    order.emplace(std::move(now), m.id);
   }
   // What the snapshot does not carry stays as the earlier events left it.
   m.accreditation.history = std::move(it->second.accreditation.history);
@@ -68,6 +74,7 @@ void apply(State& s, const Recorded& e) {
 
   if (kind.starts_with("delegation.")) {
     Delegation d = delegation_from_snapshot(e.data.at("delegation"));
+    s.delegations_of_visit[d.visit_id].insert(d.id);
     s.delegations[d.id] = std::move(d);
   } else if (kind.starts_with("member.") || kind.starts_with("accreditation.")) {
     Member m = member_from_snapshot(e.data.at("member"));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "concord/core/sort_key.hpp"
+
 namespace concord::delegations {
 
 namespace {
@@ -89,6 +91,18 @@ bool precedes(const Member& a, const Member& b) {
   const auto& nb = display_name(b.full_name);
   if (na != nb) return na < nb;
   return a.id < b.id;
+}
+
+std::string precedence_key(const Member& m) {
+  // The order of precedes(), as bytes.
+  return SortKey()
+      .add(m.is_head ? 0 : 1)
+      .add(static_cast<int>(m.rank))
+      .add(m.precedence_order ? 0 : 1)
+      .add(m.precedence_order.value_or(0))
+      .add(display_name(m.full_name))
+      .add(m.id)
+      .str();
 }
 
 std::vector<const Member*> roster(const State& state, const std::string& delegation_id, bool include_withdrawn) {

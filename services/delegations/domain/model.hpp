@@ -3,6 +3,7 @@
 // data (contact, travel) that lives only on the private topic. State is the fold of both topics.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -133,6 +134,9 @@ struct State {
   std::map<std::string, Delegation> delegations;
   std::map<std::string, Member> members;
   std::map<std::string, std::vector<std::string>> members_of;  // delegation id → member ids, as added
+  // Delegation id → precedence_key(member) → member id: the roster in protocol order.
+  std::map<std::string, std::map<std::string, std::string>> roster_order;
+  std::map<std::string, std::set<std::string>> delegations_of_visit;  // visit id → delegation ids
   std::map<std::string, std::string> badges;                   // visit id + "/" + badge number → member id
   std::map<std::string, Contact> contacts;                     // member id →
   std::map<std::string, Travel> travel;                        // member id →
@@ -147,6 +151,8 @@ struct State {
 // Protocol order within a delegation: the head first, then by rank, then precedence_order
 // (absent last), then full name, then id (so the order is total and repeatable).
 bool precedes(const Member& a, const Member& b);
+// precedes() as a sort key: the roster index's order.
+std::string precedence_key(const Member& m);
 // The delegation's members in protocol order; withdrawn ones only when asked.
 std::vector<const Member*> roster(const State& state, const std::string& delegation_id, bool include_withdrawn);
 

@@ -34,26 +34,26 @@ Result<json> read_delegation(const State& state, const Actor&, const std::string
   return delegation_snapshot(*d);
 }
 
-std::vector<json> list_delegations(const State& state, const Actor&, const std::optional<std::string>& visit_id) {
-  std::vector<json> out;
-  for (const auto& [id, d] : state.delegations)  // ids are UUIDv7: registration order
-    if (!visit_id || d.visit_id == *visit_id) out.push_back(delegation_snapshot(d));
-  return out;
-}
-
-Result<std::vector<json>> read_roster(const State& state, const Actor& actor, const std::string& delegation_id,
-                                      bool include_withdrawn) {
+Status may_read_roster(const State& state, const Actor& actor, const std::string& delegation_id) {
   if (!state.delegation(delegation_id)) return fail(Error::not_found("no delegation " + delegation_id));
   if (!actor.officer && !actor.integrator) {
     auto own = own_delegation(state, actor);
     if (!own || *own != delegation_id)
       return fail(Error::forbidden("a delegation member reads only their own delegation's roster"));
   }
+  return {};
+}
+
+json roster_entry(const State& state, const Actor& actor, const Member& m) {
+  bool personal = actor.officer || is_self(actor, m.id);
+  return personal ? full_view(state, m) : member_view(m, nullptr, nullptr, false);
+}
+
+Result<std::vector<json>> read_roster(const State& state, const Actor& actor, const std::string& delegation_id,
+                                      bool include_withdrawn) {
+  if (auto ok = may_read_roster(state, actor, delegation_id); !ok) return fail(ok.error());
   std::vector<json> out;
-  for (const Member* m : roster(state, delegation_id, include_withdrawn)) {
-    bool personal = actor.officer || is_self(actor, m->id);
-    out.push_back(personal ? full_view(state, *m) : member_view(*m, nullptr, nullptr, false));
-  }
+  for (const Member* m : roster(state, delegation_id, include_withdrawn)) out.push_back(roster_entry(state, actor, *m));
   return out;
 }
 

@@ -101,7 +101,16 @@ void evolve(State& state, const Fact& fact) {
     state.order.push_back(id);
   }
   if (found == state.documents.end()) return;  // an event of a document never created: an orphan
+  auto status_before = found->second.status;
   evolve_document(found->second, fact);
+  const Document& doc = found->second;
+  if (fact.type == "concord.documents.document.created") {
+    state.by_visit[doc.visit_id].insert(id);
+    state.by_status[doc.status].insert(id);
+  } else if (doc.status != status_before) {
+    state.by_status[status_before].erase(id);
+    state.by_status[doc.status].insert(id);
+  }
 }
 
 void evolve_document(Document& doc, const Fact& fact) {

@@ -3,6 +3,7 @@
 // entry-into-force rule, plus the views of other contexts it needs (members and their public
 // keys from concord.delegations.v1, meetings from concord.scheduling.v1). Plain values.
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -166,6 +167,9 @@ struct MeetingView {
 struct State {
   std::map<std::string, Document> documents;
   std::vector<std::string> order;  // document ids in creation order
+  // Ids (UUIDv7: creation order) by the filters lists offer.
+  std::map<std::string, std::set<std::string>> by_visit;
+  std::map<DocStatus, std::set<std::string>> by_status;
   std::map<std::string, MemberView> members;
   std::map<std::string, DelegationView> delegations;
   std::map<std::string, MeetingView> meetings;

@@ -1,4 +1,7 @@
+#include <map>
+
 #include "concord/core/json_input.hpp"
+#include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
 #include "routes.hpp"
 
@@ -50,23 +53,17 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
     if (!unread) return fail(unread.error());
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
-    std::vector<nlohmann::json> items;
-    {
-      std::shared_lock lock(shared.mutex);
-      Timestamp now = shared.clock.now();
-      const auto& inbox = shared.state.inbox;
-      if (auto ids = inbox.by_member.find(*owner); ids != inbox.by_member.end()) {
-        for (auto it = ids->second.rbegin(); it != ids->second.rend(); ++it) {
-          const auto& n = inbox.notifications.at(*it);
-          if (n.deliver_after > now || (*unread && n.read_at)) continue;
-          items.push_back(item_json(n));
-        }
-      }
-    }
-    auto body = svc::page_json(items, *page);
-    long long unread_count = 0;
-    for (const auto& i : items) unread_count += i["read_at"].is_null() ? 1 : 0;
-    body["unread_count"] = unread_count;
+    std::shared_lock lock(shared.mutex);
+    Timestamp now = shared.clock.now();
+    const auto& inbox = shared.state.inbox;
+    const auto& index = *unread ? inbox.unread_by_member : inbox.by_member;
+    static const std::map<std::string, std::string> none;
+    auto ids = index.find(*owner);
+    auto body = svc::keyset_page(
+        ids == index.end() ? none : ids->second, *page,
+        [&](const auto& entry) { return inbox.notifications.at(entry.second).deliver_after <= now; },
+        [&](const auto& entry) { return item_json(inbox.notifications.at(entry.second)); });
+    body["unread_count"] = unread_count(inbox, *owner, now);
     return json(200, body);
   });
 
@@ -123,18 +120,20 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
     if (!owner) return fail(owner.error());
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
-    std::vector<nlohmann::json> items;
+    // Derived from the meetings this member attends (a few dozen), in the order they fire.
+    std::map<std::string, nlohmann::json> items;
     {
       std::shared_lock lock(shared.mutex);
       for (const auto& r : pending_reminders(shared.state.views, shared.settings.reminder_offsets,
                                              shared.state.inbox.fired_reminders, shared.clock.now(), *owner))
-        items.push_back({{"meeting_id", r.meeting_id},
-                         {"member_id", r.member_id},
-                         {"at", format_rfc3339_utc(r.at)},
-                         {"offset_minutes", r.offset.count()},
-                         {"meeting_start", format_rfc3339_utc(r.meeting_start)}});
+        items.emplace(SortKey().add(r.at.time_since_epoch().count()).add(r.meeting_id).add(r.offset.count()).str(),
+                      nlohmann::json{{"meeting_id", r.meeting_id},
+                                     {"member_id", r.member_id},
+                                     {"at", format_rfc3339_utc(r.at)},
+                                     {"offset_minutes", r.offset.count()},
+                                     {"meeting_start", format_rfc3339_utc(r.meeting_start)}});
     }
-    return json(200, svc::page_json(items, *page));
+    return json(200, svc::keyset_page(items, *page, svc::keep_all, [](const auto& entry) { return entry.second; }));
   });
 }
 

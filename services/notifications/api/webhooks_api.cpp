@@ -1,4 +1,7 @@
+#include <map>
+
 #include "concord/core/json_input.hpp"
+#include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
 #include "routes.hpp"
 #include "webhook_signing.hpp"
@@ -62,11 +65,14 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     if (auto s = may_manage_webhooks(who); !s) return fail(s.error());
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
-    std::vector<nlohmann::json> items;
     std::shared_lock lock(shared.mutex);
-    for (const auto& [id, w] : shared.state.webhooks.by_id)
-      if (w.status != "deleted" && (who.admin || w.owner == who.subject)) items.push_back(public_json(w));
-    return svc::json(200, svc::page_json(items, *page));
+    return svc::json(200, svc::keyset_page(
+                              shared.state.webhooks.by_id, *page,
+                              [&](const auto& entry) {
+                                const auto& w = entry.second;
+                                return w.status != "deleted" && (who.admin || w.owner == who.subject);
+                              },
+                              [](const auto& entry) { return public_json(entry.second); }));
   });
 
   router.get("/v1/webhooks/{id}", [&shared](http::Request& req) -> Result<http::Response> {
@@ -97,11 +103,11 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     std::shared_lock lock(shared.mutex);
     auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
     if (!w) return fail(w.error());
-    std::vector<nlohmann::json> items;
-    if (auto ids = shared.state.webhooks.by_webhook.find((*w)->id); ids != shared.state.webhooks.by_webhook.end())
-      for (auto it = ids->second.rbegin(); it != ids->second.rend(); ++it)
-        items.push_back(to_json(shared.state.webhooks.deliveries.at(*it), false));
-    return svc::json(200, svc::page_json(items, *page));
+    const auto& state = shared.state.webhooks;
+    static const std::map<std::string, std::string> none;
+    auto ids = state.by_webhook.find((*w)->id);
+    return svc::json(200, svc::keyset_page(ids == state.by_webhook.end() ? none : ids->second, *page, svc::keep_all,
+                                           [&](const auto& entry) { return to_json(state.deliveries.at(entry.second), false); }));
   });
 }
 

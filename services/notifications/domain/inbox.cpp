@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "concord/core/sort_key.hpp"
+
 namespace concord::notifications {
 
 using namespace json_read;
@@ -114,7 +116,12 @@ void evolve(Inbox& inbox, const Incoming& e) {
   } else if (e.type == kRead) {
     auto it = inbox.notifications.find(str(e.data, "notification_id"));
     auto at = time(e.data, "read_at");
-    if (it != inbox.notifications.end() && at && !it->second.read_at) it->second.read_at = *at;
+    if (it != inbox.notifications.end() && at && !it->second.read_at) {
+      auto& n = it->second;
+      n.read_at = *at;
+      inbox.unread_by_member[n.member_id].erase(n.inbox_key);
+      if (auto held = inbox.held_unread.find(n.member_id); held != inbox.held_unread.end()) held->second.erase(n.id);
+    }
   } else if (e.type == kPreferencesSet) {
     auto member = str(e.data, "member_id");
     if (member.empty() || !e.data.contains("preferences")) return;
@@ -125,9 +132,25 @@ void evolve(Inbox& inbox, const Incoming& e) {
 void add(Inbox& inbox, Notification n) {
   if (inbox.notifications.contains(n.id)) return;
   if (!n.reminder.empty()) inbox.fired_reminders.insert(n.reminder);
-  inbox.by_member[n.member_id].push_back(n.id);
+  auto& all = inbox.by_member[n.member_id];
+  n.inbox_key = SortKey().add(-static_cast<std::int64_t>(all.size())).str();
+  all.emplace(n.inbox_key, n.id);
+  if (!n.read_at) {
+    inbox.unread_by_member[n.member_id].emplace(n.inbox_key, n.id);
+    if (n.deliver_after > n.created_at) inbox.held_unread[n.member_id].insert(n.id);
+  }
   std::string id = n.id;
   inbox.notifications.emplace(std::move(id), std::move(n));
+}
+
+long long unread_count(const Inbox& inbox, const std::string& member_id, Timestamp now) {
+  auto unread = inbox.unread_by_member.find(member_id);
+  if (unread == inbox.unread_by_member.end()) return 0;
+  auto count = static_cast<long long>(unread->second.size());
+  if (auto held = inbox.held_unread.find(member_id); held != inbox.held_unread.end())
+    for (const auto& id : held->second)
+      if (inbox.notifications.at(id).deliver_after > now) --count;
+  return count;
 }
 
 Result<std::string> inbox_owner(const Caller& caller, const std::optional<std::string>& member_id) {

@@ -36,6 +36,7 @@ struct Notification {
   Timestamp deliver_after{};  // later than created_at when quiet hours hold it back
   std::string reminder;       // for reminders: the reminder's key (see reminders.hpp)
   std::optional<Timestamp> read_at;
+  std::string inbox_key;  // its place in the member's inbox (Inbox::by_member), set by add()
 };
 
 nlohmann::json to_json(const Notification& n);               // the event's "notification" and the API item
@@ -62,7 +63,14 @@ std::optional<Timestamp> quiet_until(const QuietHours& q, Timestamp t, const std
 
 struct Inbox {
   std::map<std::string, Notification> notifications;           // by id
-  std::map<std::string, std::vector<std::string>> by_member;    // ids in the order created
+  // Member id → inbox_key → notification id, newest first: the member's inbox, whole and
+  // unread only. A key is the notification's ordinal in its member's inbox, so every replica
+  // replaying the member's partition gives it the same key, and a cursor means the same there.
+  std::map<std::string, std::map<std::string, std::string>> by_member;
+  std::map<std::string, std::map<std::string, std::string>> unread_by_member;
+  // Unread notifications quiet hours held back, per member: the few the unread count must
+  // check against the clock.
+  std::map<std::string, std::set<std::string>> held_unread;
   std::set<std::string> fired_reminders;                         // reminder keys already notified
   std::map<std::string, Preferences> preferences;                // by member id
 };
@@ -70,6 +78,8 @@ struct Inbox {
 // Applies one event of concord.notifications.v1 (the same function on replay and after each
 // commit). Idempotent: a notification id already present is not added again.
 void evolve(Inbox& inbox, const Incoming& event);
+// Unread notifications of a member that are delivered by `now` (quiet hours no longer hold them).
+long long unread_count(const Inbox& inbox, const std::string& member_id, Timestamp now);
 // What evolve does for a notification.created event, from the notification itself (the
 // processor applies what it has just committed without parsing it back).
 void add(Inbox& inbox, Notification n);

@@ -1,5 +1,7 @@
 #include "webhooks.hpp"
 
+#include "concord/core/sort_key.hpp"
+
 namespace concord::notifications {
 
 using namespace json_read;
@@ -75,7 +77,8 @@ void evolve(Webhooks& state, const Incoming& e) {
     if (d->status == "pending") state.pending.insert(d->id);
     else state.pending.erase(d->id);
     if (it == state.deliveries.end()) {
-      state.by_webhook[d->webhook_id].push_back(d->id);
+      auto& deliveries = state.by_webhook[d->webhook_id];
+      deliveries.emplace(SortKey().add(-static_cast<std::int64_t>(deliveries.size())).str(), d->id);
       state.deliveries.emplace(d->id, std::move(*d));
     } else {
       if (d->payload.empty()) d->payload = std::move(it->second.payload);  // later attempts omit it

@@ -56,7 +56,8 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j);
 struct Webhooks {
   std::map<std::string, Webhook> by_id;
   std::map<std::string, Delivery> deliveries;                   // by delivery id
-  std::map<std::string, std::vector<std::string>> by_webhook;  // delivery ids in order
+  // Webhook id → ordinal key → delivery id, newest first.
+  std::map<std::string, std::map<std::string, std::string>> by_webhook;
   std::set<std::string> pending;                                // deliveries waiting for a retry
 };
 

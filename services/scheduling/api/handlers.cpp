@@ -110,12 +110,12 @@ SchedulingService::Response SchedulingService::create_venue(http::Request& r) {
 SchedulingService::Response SchedulingService::list_venues(http::Request& r) {
   auto page = api::page_of(r);
   if (!page) return fail(page.error());
-  auto items = store_.read([](const State& s) {
-    std::vector<json> out;
-    for (const auto& [id, v] : s.venues) out.push_back(to_json(v));
-    return out;
+  // Venues by id: UUIDv7, so creation order.
+  auto body = store_.read([&](const State& s) {
+    return api::keyset_page(
+        s.venues, *page, [](const auto&) { return true; }, [](const auto& entry) { return to_json(entry.second); });
   });
-  return api::json(200, api::page_json(items, *page));
+  return api::json(200, body);
 }
 
 SchedulingService::Response SchedulingService::get_venue(http::Request& r) {
@@ -176,13 +176,12 @@ SchedulingService::Response SchedulingService::list_visits(http::Request& r) {
   auto page = api::page_of(r);
   if (!page) return fail(page.error());
   auto actor = context_for(r).actor;
-  auto items = store_.read([&](const State& s) {
-    std::vector<json> out;
-    for (const auto& [id, v] : s.visits)
-      if (may_read_visit(s, actor, id)) out.push_back(to_json(v));
-    return out;
+  auto body = store_.read([&](const State& s) {
+    return api::keyset_page(
+        s.visits, *page, [&](const auto& entry) { return static_cast<bool>(may_read_visit(s, actor, entry.first)); },
+        [](const auto& entry) { return to_json(entry.second); });
   });
-  return api::json(200, api::page_json(items, *page));
+  return api::json(200, body);
 }
 
 SchedulingService::Response SchedulingService::get_visit(http::Request& r) {
@@ -273,21 +272,18 @@ SchedulingService::Response SchedulingService::list_meetings(http::Request& r) {
   auto page = api::page_of(r);
   if (!page) return fail(page.error());
   auto actor = context_for(r).actor;
-  auto items = store_.read([&](const State& s) -> Result<std::vector<json>> {
+  auto body = store_.read([&](const State& s) -> Result<json> {
     const Visit* visit = s.visit(r.param("id"));
     if (!visit) return fail(Error::not_found("no visit with this id"));
     if (auto ok = may_read_visit(s, actor, visit->id); !ok) return fail(ok.error());
-    std::vector<const Meeting*> meetings;
-    if (auto it = s.meetings_of_visit.find(visit->id); it != s.meetings_of_visit.end())
-      for (const auto& id : it->second) meetings.push_back(&s.meetings.at(id));
-    std::stable_sort(meetings.begin(), meetings.end(),
-                     [](const Meeting* a, const Meeting* b) { return a->start < b->start; });
-    std::vector<json> out;
-    for (const Meeting* m : meetings) out.push_back(meeting_view(s, *m));
-    return out;
+    static const std::map<std::string, std::string> none;
+    auto it = s.meetings_by_start.find(visit->id);
+    return api::keyset_page(
+        it == s.meetings_by_start.end() ? none : it->second, *page, [](const auto&) { return true; },
+        [&](const auto& entry) { return meeting_view(s, s.meetings.at(entry.second)); });
   });
-  if (!items) return fail(items.error());
-  return api::json(200, api::page_json(*items, *page));
+  if (!body) return fail(body.error());
+  return api::json(200, *body);
 }
 
 SchedulingService::Response SchedulingService::get_meeting(http::Request& r) {

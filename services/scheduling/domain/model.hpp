@@ -97,6 +97,8 @@ struct State {
   std::map<std::string, Visit> visits;
   std::unordered_map<std::string, Meeting> meetings;
   std::unordered_map<std::string, std::vector<std::string>> meetings_of_visit;  // creation order
+  // Visit id → start_key(meeting) → meeting id: the visit's meetings by start (then creation).
+  std::unordered_map<std::string, std::map<std::string, std::string>> meetings_by_start;
   std::map<std::string, Delegation> delegations;
   std::unordered_map<std::string, Member> members;
   // Scheduled (not cancelled) meetings, by venue and by participant.
@@ -111,6 +113,9 @@ struct State {
   const Member* member(std::string_view id) const;
   const Delegation* delegation(std::string_view id) const;
 };
+
+// A meeting's place in its visit's programme: by start, then id (UUIDv7: creation order).
+std::string start_key(const Meeting& m);
 
 // Ranks of docs/event-contract.md, highest first; an unknown rank sorts last.
 int rank_order(std::string_view rank);

@@ -2,6 +2,7 @@
 #include <array>
 #include <tuple>
 
+#include "concord/core/sort_key.hpp"
 #include "domain/codec.hpp"
 #include "domain/conflicts.hpp"
 #include "domain/evolve.hpp"
@@ -63,6 +64,10 @@ void sort_by_precedence(const State& state, std::vector<std::string>& ids) {
   std::stable_sort(ids.begin(), ids.end(), [&](const std::string& a, const std::string& b) { return key(a) < key(b); });
 }
 
+std::string start_key(const Meeting& m) {
+  return SortKey().add(m.start.time_since_epoch().count()).add(m.id).str();
+}
+
 namespace {
 
 void unindex(State& s, const Meeting& m) {
@@ -89,16 +94,19 @@ void apply_meeting(State& s, const nlohmann::json& data, Timestamp time) {
   auto m = meeting_from_json(*it);
   if (!m) return;
   auto existing = s.meetings.find(m->id);
+  auto& by_start = s.meetings_by_start[m->visit_id];
   if (existing != s.meetings.end()) {
     if (existing->second.version >= m->version) return;
     m->created_at = existing->second.created_at;
     unindex(s, existing->second);
+    by_start.erase(start_key(existing->second));
   } else {
     m->created_at = time;
     s.meetings_of_visit[m->visit_id].push_back(m->id);
   }
   m->updated_at = time;
   index(s, *m);
+  by_start.emplace(start_key(*m), m->id);
   s.meetings[m->id] = std::move(*m);
 }
 

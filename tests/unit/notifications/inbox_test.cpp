@@ -34,11 +34,29 @@ TEST(Inbox, created_notifications_fold_into_their_members_inbox_once) {
   evolve(inbox, created(note("n2", "m1")));
   evolve(inbox, created(note("n1", "m1")));  // the same event again
   evolve(inbox, created(note("n3", "m2")));
-  EXPECT_EQ(inbox.by_member["m1"], (std::vector<std::string>{"n1", "n2"}));
+  std::vector<std::string> newest_first;
+  for (const auto& [key, id] : inbox.by_member["m1"]) newest_first.push_back(id);
+  EXPECT_EQ(newest_first, (std::vector<std::string>{"n2", "n1"}));
   EXPECT_EQ(inbox.by_member["m2"].size(), 1u);
+  EXPECT_EQ(unread_count(inbox, "m1", Timestamp::max()), 2);
   auto back = inbox.notifications.at("n1");
   EXPECT_EQ(back.cause_event_id, "ev-1");
   EXPECT_FALSE(back.read_at);
+}
+
+TEST(Inbox, a_read_notification_leaves_the_unread_index_and_held_ones_count_once_delivered) {
+  Inbox inbox;
+  Notification held = note("n1", "m1");
+  held.deliver_after = held.created_at + std::chrono::hours(8);  // quiet hours
+  evolve(inbox, created(held));
+  evolve(inbox, created(note("n2", "m1")));
+  EXPECT_EQ(unread_count(inbox, "m1", held.created_at), 1) << "the held one is not delivered yet";
+  EXPECT_EQ(unread_count(inbox, "m1", held.deliver_after), 2);
+  evolve(inbox, Incoming{"e-r", kRead, held.created_at,
+                         {{"notification_id", "n1"}, {"member_id", "m1"}, {"read_at", "2026-06-01T10:00:00Z"}}});
+  EXPECT_EQ(unread_count(inbox, "m1", held.deliver_after), 1);
+  ASSERT_EQ(inbox.unread_by_member["m1"].size(), 1u);
+  EXPECT_EQ(inbox.unread_by_member["m1"].begin()->second, "n2");
 }
 
 TEST(Inbox, a_fired_reminder_is_remembered) {

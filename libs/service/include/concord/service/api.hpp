@@ -2,6 +2,9 @@
 // What every service's HTTP handlers share: body parsing, role checks, pagination, ETags and
 // If-Match, responses, and the event envelope a request produces.
 #include <initializer_list>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -23,13 +26,53 @@ Status require_any(const http::Request& request, std::initializer_list<auth::Rol
 bool is_officer(const auth::Principal& p);  // protocol_officer or admin
 
 // ?limit= (1..200, default 50) and ?cursor= (opaque, from a previous page's next_cursor).
+// Pages come from ordered indexes (keyset pagination): a cursor carries the sort key of the
+// last item it followed, so the next page starts just after that key. A page costs
+// O(log n + page), and a cursor stays right while items are added or removed.
 struct Page {
-  size_t offset = 0;
   size_t limit = 50;
+  std::optional<std::string> after;  // the sort key the page starts after; none: the start
 };
 Result<Page> page_of(const http::Request& request);
-// {"items": [...the page...], "next_cursor": "..." | null}
-nlohmann::json page_json(const std::vector<nlohmann::json>& all_items, const Page& page);
+std::string cursor_for(std::string_view sort_key);
+
+// One page from an ordered range already positioned just after page.after (e.g. an index's
+// upper_bound). Items `keep` refuses are skipped (filters not indexed: rights); `render` makes
+// an item's JSON; `key_of` gives its sort key for the next cursor, which is set only when
+// another kept item follows.
+template <class It, class KeyOf, class Keep, class Render>
+nlohmann::json keyset_page(It first, It last, const Page& page, KeyOf&& key_of, Keep&& keep, Render&& render) {
+  nlohmann::json items = nlohmann::json::array();
+  std::string last_key;
+  bool more = false;
+  for (; first != last; ++first) {
+    if (!keep(*first)) continue;
+    if (items.size() == page.limit) {
+      more = true;
+      break;
+    }
+    items.push_back(render(*first));
+    last_key = key_of(*first);
+  }
+  nlohmann::json next = more ? nlohmann::json(cursor_for(last_key)) : nlohmann::json(nullptr);
+  return {{"items", std::move(items)}, {"next_cursor", std::move(next)}};
+}
+
+// The same over an index ordered by sort key (a std::map keyed by it, or a std::set of them),
+// positioned by the page's cursor.
+template <class Index, class Keep, class Render>
+nlohmann::json keyset_page(const Index& index, const Page& page, Keep&& keep, Render&& render) {
+  auto first = page.after ? index.upper_bound(*page.after) : index.begin();
+  auto key_of = [](const auto& entry) -> const std::string& {
+    if constexpr (requires { entry.first; })
+      return entry.first;
+    else
+      return entry;
+  };
+  return keyset_page(first, index.end(), page, key_of, std::forward<Keep>(keep), std::forward<Render>(render));
+}
+
+inline constexpr auto keep_all = [](const auto&) { return true; };
 
 // Strong ETag of an aggregate's version: "\"7\"".
 std::string etag(long long version);
