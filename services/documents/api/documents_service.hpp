@@ -4,12 +4,12 @@
 // ceremonies) and enters documents into force when their date comes.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
+#include <optional>
 
 #include "concord/events/event_log.hpp"
 #include "concord/http/message.hpp"
+#include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
 #include "domain/decide.hpp"
@@ -62,16 +62,19 @@ class DocumentsService final : public service::Service {
   Result<http::Response> read_document(http::Request& req, F&& render);
   // Appends the steps the service takes on its own (ceremonies followed, entry into force).
   Status settle();
-  void settle_for_read();
-  void loop();
+  // A read never appends: it shows `doc` with the steps it is owed applied (in `scratch`), and
+  // asks the background loop to append them.
+  const Document& as_read(const State& s, const Document& doc, std::optional<Document>& scratch);
+  void after_poll(bool got_records);
 
   service::ServiceContext& context_;
   Store store_;
   std::chrono::milliseconds tick_;
-  std::atomic<bool> stopping_{false};
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  std::thread worker_;
+  // The views of delegations and scheduling, followed live; settling runs after each poll.
+  service::Follower views_;
+  std::atomic<bool> settle_requested_{false};
+  bool dirty_ = true;  // on the follower's thread only
+  std::chrono::steady_clock::time_point last_tick_;
 };
 
 // Between the log's CloudEvents and the domain's facts.

@@ -1,10 +1,13 @@
 // The HTTP handlers: parse (pointing at fields) → decide (through the store) → render.
 #include <charconv>
+#include <map>
+#include <set>
 
 #include "api/documents_service.hpp"
 #include "api/render.hpp"
 #include "concord/core/json_input.hpp"
 #include "concord/core/log.hpp"
+#include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
 #include "domain/diff.hpp"
 
@@ -74,11 +77,14 @@ void DocumentsService::mount(http::Router& r) {
   r.get("/v1/documents/{id}/certificate", h(&DocumentsService::certificate));
 }
 
-void DocumentsService::settle_for_read() {
-  // A read still answers when the log cannot take the step now (the timer retries it); the
-  // document then shows the date it is due to enter into force.
-  if (auto st = settle(); !st)
-    log::warn("documents: a due step could not be appended on read", {{"error", st.error().detail}});
+const Document& DocumentsService::as_read(const State& s, const Document& doc, std::optional<Document>& scratch) {
+  Context ctx{context_.clock.now(), Actor{}, [this] { return context_.ids.next(); }};
+  auto facts = due_steps(s, doc, ctx);
+  if (facts.empty()) return doc;
+  scratch = doc;
+  for (const auto& f : facts) evolve_document(*scratch, f);
+  settle_requested_ = true;
+  return *scratch;
 }
 
 Context DocumentsService::context_of(const http::Request& req) {
@@ -87,14 +93,13 @@ Context DocumentsService::context_of(const http::Request& req) {
 
 template <class F>
 Result<http::Response> DocumentsService::read_document(http::Request& req, F&& render) {
-  // Entry into force is judged on read too: a document whose date has come is moved first.
-  settle_for_read();
   auto actor = actor_of(req);
   std::string id(req.param("id"));
   return store_.read([&](const State& s) -> Result<http::Response> {
     const Document* doc = s.find(id);
     if (!doc || !may_read(*doc, actor)) return fail(Error::not_found("no document " + id));
-    return render(*doc, s);
+    std::optional<Document> scratch;
+    return render(as_read(s, *doc, scratch), s);
   });
 }
 
@@ -190,18 +195,30 @@ Result<http::Response> DocumentsService::list(http::Request& req) {
     return fail(Error::validation("/status",
                                   "must be one of: draft, under_approval, rejected, agreed, signing_scheduled, "
                                   "partially_signed, signed, in_force, withdrawn"));
-  settle_for_read();
   auto actor = actor_of(req);
+  auto wanted = status ? parse_status(*status) : std::nullopt;
   return store_.read([&](const State& s) -> Result<http::Response> {
-    std::vector<nlohmann::json> items;
-    for (const auto& id : s.order) {
-      const Document& doc = s.documents.at(id);
-      if (!may_read(doc, actor)) continue;
-      if (visit && doc.visit_id != *visit) continue;
-      if (status && to_string(doc.status) != *status) continue;
-      items.push_back(snapshot(doc));
-    }
-    return api::json(200, api::page_json(items, *page));
+    // The narrowest index the filters allow; the other filter and the caller's rights are
+    // checked per item. A document owed a step is listed as it will be once the step is in.
+    static const std::set<std::string> none;
+    auto in = [&](const auto& index, const auto& key) -> const std::set<std::string>& {
+      auto it = index.find(key);
+      return it == index.end() ? none : it->second;
+    };
+    auto keep = [&](const std::string& id) {
+      std::optional<Document> scratch;
+      const Document& doc = as_read(s, s.documents.at(id), scratch);
+      return may_read(doc, actor) && (!visit || doc.visit_id == *visit) && (!wanted || doc.status == *wanted);
+    };
+    auto render = [&](const std::string& id) {
+      std::optional<Document> scratch;
+      return snapshot(as_read(s, s.documents.at(id), scratch));
+    };
+    if (visit) return api::json(200, api::keyset_page(in(s.by_visit, *visit), *page, keep, render));
+    if (wanted) return api::json(200, api::keyset_page(in(s.by_status, *wanted), *page, keep, render));
+    return api::json(200, api::keyset_page(
+                              s.documents, *page, [&](const auto& entry) { return keep(entry.first); },
+                              [&](const auto& entry) { return render(entry.first); }));
   });
 }
 
@@ -245,10 +262,12 @@ Result<http::Response> DocumentsService::list_versions(http::Request& req) {
   if (!page) return fail(page.error());
   auto language = req.query_param("language");
   return read_document(req, [&](const Document& doc, const State&) -> Result<http::Response> {
-    std::vector<nlohmann::json> items;
+    // A document's versions are few and numbered: the cursor is the last number given.
+    std::map<std::string, const Version*> by_number;
     for (const auto& v : doc.versions)
-      if (!language || v.language == *language) items.push_back(render_version(v, false));
-    return api::json(200, api::page_json(items, *page));
+      if (!language || v.language == *language) by_number.emplace(SortKey().add(v.number).str(), &v);
+    return api::json(200, api::keyset_page(by_number, *page, api::keep_all,
+                                           [](const auto& entry) { return render_version(*entry.second, false); }));
   });
 }
 

@@ -41,7 +41,11 @@ Fact to_fact(const events::Event& e) {
 }
 
 DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono::milliseconds tick)
-    : context_(context), store_(context.log, apply_record), tick_(tick) {}
+    : context_(context),
+      store_(context.log, apply_record),
+      tick_(tick),
+      views_("the delegations and scheduling topics", context.log,
+             {std::string(kDelegationsTopic), std::string(kSchedulingTopic)}) {}
 
 DocumentsService::~DocumentsService() {
   stop();
@@ -54,18 +58,14 @@ Status DocumentsService::recover() {
 }
 
 void DocumentsService::start() {
-  stopping_ = false;
-  worker_ = std::thread([this] { loop(); });
+  dirty_ = true;  // settle once after recovery
+  last_tick_ = std::chrono::steady_clock::now();
+  views_.start(
+      store_.replayed(), [this](const events::Record& r) { store_.apply(r.topic, r.event); },
+      [this](bool got_records) { after_poll(got_records); });
 }
 
-void DocumentsService::stop() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (worker_.joinable()) worker_.join();
-}
+void DocumentsService::stop() { views_.stop(); }
 
 Status DocumentsService::settle() {
   // Each round appends what the state calls for; the next round sees its effect. A few rounds
@@ -93,48 +93,20 @@ Status DocumentsService::settle() {
   return {};
 }
 
-void DocumentsService::loop() {
-  // From where recover() ended, without a consumer group: a restart never waits for a dead
-  // member's partitions to be released.
-  auto from = store_.replayed();
-  std::unique_ptr<events::Tail> subscription;
-  auto last_tick = std::chrono::steady_clock::now() - tick_;
-  bool dirty = true;  // settle once after recovery
-  while (!stopping_) {
-    if (!subscription) {
-      auto s = context_.log->tail({std::string(kDelegationsTopic), std::string(kSchedulingTopic)}, from);
-      if (s) {
-        subscription = std::move(*s);
-      } else {
-        log::warn("documents: cannot follow delegations and scheduling yet", {{"error", s.error().detail}});
-        std::unique_lock lock(wake_mutex_);
-        wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
-        continue;
-      }
-    }
-    auto records = subscription->poll(std::chrono::milliseconds(200), 500);
-    if (!records) {
-      log::warn("documents: polling delegations and scheduling failed", {{"error", records.error().detail}});
-      subscription.reset();
-      continue;
-    }
-    for (const auto& r : *records) {
-      store_.apply(r.topic, r.event);
-      events::advance(from, r);
-    }
-    if (!records->empty()) dirty = true;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_tick >= tick_) {
-      dirty = true;
-      last_tick = now;
-    }
-    if (dirty) {
-      if (auto st = settle(); !st)
-        log::warn("documents: settling failed; will retry", {{"error", st.error().detail}});
-      else
-        dirty = false;
-    }
+void DocumentsService::after_poll(bool got_records) {
+  // Settles when the views changed, when a read found a step owed, and at every tick (dates of
+  // entry into force come with time alone); a failed settle is tried again next time.
+  auto now = std::chrono::steady_clock::now();
+  if (got_records || settle_requested_.exchange(false)) dirty_ = true;
+  if (now - last_tick_ >= tick_) {
+    dirty_ = true;
+    last_tick_ = now;
   }
+  if (!dirty_) return;
+  if (auto st = settle(); !st)
+    log::warn("documents: settling failed; will retry", {{"error", st.error().detail}});
+  else
+    dirty_ = false;
 }
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {

@@ -474,41 +474,57 @@ Result<std::vector<Fact>> decide(const State& state, const std::string& document
   return draft.take();
 }
 
+namespace {
+
+// The step a moved or cancelled signing ceremony calls for, if any.
+std::vector<Fact> ceremony_step(const State& state, const Document& doc, const Context& ctx) {
+  if (!doc.signing || (doc.status != DocStatus::signing_scheduled && doc.status != DocStatus::partially_signed))
+    return {};
+  auto it = state.meetings.find(doc.signing->meeting_id);
+  if (it == state.meetings.end()) return {};
+  const auto& m = it->second;
+  Draft draft(doc, ctx);
+  nlohmann::json data = {
+      {"meeting_id", m.id}, {"start", format_rfc3339_utc(m.start)}, {"end", format_rfc3339_utc(m.end)}};
+  if (m.status == "cancelled") {
+    data["reason"] = m.cancel_reason.empty() ? "the signing ceremony was cancelled" : m.cancel_reason;
+    draft.add("signing.cancelled", std::move(data));
+  } else if (m.start != doc.signing->start || m.end != doc.signing->end) {
+    data["previous_start"] = format_rfc3339_utc(doc.signing->start);
+    data["previous_end"] = format_rfc3339_utc(doc.signing->end);
+    draft.add("signing.rescheduled", std::move(data));
+  } else {
+    return {};
+  }
+  return draft.take();
+}
+
+std::vector<Fact> in_force_step(const Document& doc, const Context& ctx) {
+  if (!in_force_due(doc, ctx.now)) return {};
+  Draft draft(doc, ctx);
+  complete(draft, ctx.now);
+  return draft.take();
+}
+
+}  // namespace
+
 std::map<std::string, std::vector<Fact>> follow_ceremonies(const State& state, const Context& ctx) {
   std::map<std::string, std::vector<Fact>> out;
-  for (const auto& [id, doc] : state.documents) {
-    if (!doc.signing || (doc.status != DocStatus::signing_scheduled && doc.status != DocStatus::partially_signed))
-      continue;
-    auto it = state.meetings.find(doc.signing->meeting_id);
-    if (it == state.meetings.end()) continue;
-    const auto& m = it->second;
-    Draft draft(doc, ctx);
-    nlohmann::json data = {
-        {"meeting_id", m.id}, {"start", format_rfc3339_utc(m.start)}, {"end", format_rfc3339_utc(m.end)}};
-    if (m.status == "cancelled") {
-      data["reason"] = m.cancel_reason.empty() ? "the signing ceremony was cancelled" : m.cancel_reason;
-      draft.add("signing.cancelled", std::move(data));
-    } else if (m.start != doc.signing->start || m.end != doc.signing->end) {
-      data["previous_start"] = format_rfc3339_utc(doc.signing->start);
-      data["previous_end"] = format_rfc3339_utc(doc.signing->end);
-      draft.add("signing.rescheduled", std::move(data));
-    } else {
-      continue;
-    }
-    out[id] = draft.take();
-  }
+  for (const auto& [id, doc] : state.documents)
+    if (auto facts = ceremony_step(state, doc, ctx); !facts.empty()) out[id] = std::move(facts);
   return out;
 }
 
 std::map<std::string, std::vector<Fact>> enter_into_force_when_due(const State& state, const Context& ctx) {
   std::map<std::string, std::vector<Fact>> out;
-  for (const auto& [id, doc] : state.documents) {
-    if (!in_force_due(doc, ctx.now)) continue;
-    Draft draft(doc, ctx);
-    complete(draft, ctx.now);
-    out[id] = draft.take();
-  }
+  for (const auto& [id, doc] : state.documents)
+    if (auto facts = in_force_step(doc, ctx); !facts.empty()) out[id] = std::move(facts);
   return out;
+}
+
+std::vector<Fact> due_steps(const State& state, const Document& doc, const Context& ctx) {
+  auto facts = ceremony_step(state, doc, ctx);
+  return facts.empty() ? in_force_step(doc, ctx) : facts;
 }
 
 }  // namespace concord::documents

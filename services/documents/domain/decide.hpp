@@ -120,6 +120,9 @@ Result<std::vector<Fact>> decide(const State& state, const std::string& document
 std::map<std::string, std::vector<Fact>> follow_ceremonies(const State& state, const Context& ctx);
 // ... and entering into force the documents whose date has come.
 std::map<std::string, std::vector<Fact>> enter_into_force_when_due(const State& state, const Context& ctx);
+// What the service owes one document now (its ceremony moved or cancelled, or its date come),
+// which the background loop has not appended yet. Reads show the document with these applied.
+std::vector<Fact> due_steps(const State& state, const Document& doc, const Context& ctx);
 bool in_force_due(const Document& doc, Timestamp now);
 
 void evolve(State& state, const Fact& fact);

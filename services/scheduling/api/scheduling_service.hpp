@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "concord/service/api.hpp"
+#include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
 #include "domain/decide.hpp"
@@ -51,15 +52,13 @@ class SchedulingService final : public service::Service {
   Response programme(http::Request& r, bool ics);
   Response free_slots_of(http::Request& r);
 
-  void follow_delegations();
-
   service::ServiceContext& context_;
   service::Store<State> store_;
   service::api::EventFactory events_;
   Rules rules_;
   WorkingHours hours_;
-  std::atomic<bool> stopping_{false};
-  std::thread follower_;
+  // The live half of the delegations view, from where recover() ended.
+  service::Follower delegations_;
   // Rendered programmes, valid while the state's revision is unchanged.
   std::mutex render_mutex_;
   std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> rendered_;

@@ -39,7 +39,8 @@ SchedulingService::SchedulingService(service::ServiceContext& context)
     : context_(context),
       store_(context.log, [](State& s, const std::string& topic,
                              const events::Event& e) { evolve(s, topic, e.type, e.data, e.time); }),
-      events_(context.name, context.clock, context.ids) {
+      events_(context.name, context.clock, context.ids),
+      delegations_("the delegations topic", context.log, {std::string(kDelegationsTopic)}) {
   rules_.narrow_format_max_per_side =
       static_cast<int>(context.env.integer("CONCORD_NARROW_FORMAT_MAX_PER_SIDE", 4, 1, 100));
   hours_ = working_hours(context.env);
@@ -55,46 +56,10 @@ Status SchedulingService::recover() {
 }
 
 void SchedulingService::start() {
-  follower_ = std::thread([this] { follow_delegations(); });
+  delegations_.start(store_.replayed(), [this](const events::Record& r) { store_.apply(r.topic, r.event); });
 }
 
-void SchedulingService::stop() {
-  stopping_ = true;
-  if (follower_.joinable()) follower_.join();
-}
-
-// The live half of the delegations view: from where recover() ended, without a consumer group,
-// so a restart never waits for a dead member's partitions to be released.
-void SchedulingService::follow_delegations() {
-  auto from = store_.replayed();
-  std::unique_ptr<events::Tail> subscription;
-  auto backoff = std::chrono::milliseconds(200);
-  while (!stopping_) {
-    if (!subscription) {
-      auto s = context_.log->tail({std::string(kDelegationsTopic)}, from);
-      if (!s) {
-        log::warn("cannot follow the delegations topic yet; retrying", {{"error", s.error().detail}});
-        std::this_thread::sleep_for(backoff);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
-        continue;
-      }
-      subscription = std::move(*s);
-      backoff = std::chrono::milliseconds(200);
-    }
-    auto records = subscription->poll(std::chrono::milliseconds(250), 500);
-    if (!records) {
-      // A new reader from where this one stood: a consumer that failed fatally never recovers.
-      log::warn("polling the delegations topic failed; reopening", {{"error", records.error().detail}});
-      subscription.reset();
-      std::this_thread::sleep_for(backoff);
-      continue;
-    }
-    for (const auto& r : *records) {
-      store_.apply(r.topic, r.event);
-      events::advance(from, r);
-    }
-  }
-}
+void SchedulingService::stop() { delegations_.stop(); }
 
 Context SchedulingService::context_for(const http::Request& request) const {
   Context c;
