@@ -10,7 +10,7 @@ build_packages=(
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev tzdata
 )
 test_packages=(
-  redis-server redis-tools openjdk-17-jre-headless maven wrk curl python3 python3-venv jq
+  redis-server redis-tools openjdk-17-jre-headless maven wrk curl python3 python3-venv jq openssl
 )
 
 wanted=("${build_packages[@]}")

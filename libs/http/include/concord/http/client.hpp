@@ -1,7 +1,12 @@
 #pragma once
-// A small blocking HTTP/1.1 client for service-to-service calls and webhook deliveries: one
-// request per connection, every phase bounded by the timeout.
+// Concord's one HTTP/1.1 client, for service-to-service calls, webhook deliveries and fetching
+// an identity provider's keys: one request per connection, every phase bounded by the timeout,
+// redirects never followed (a 3xx is returned as it is).
+// https:// is TLS 1.2 or later through OpenSSL: the server's chain is verified against the
+// system's CAs plus `ca_file`, its certificate must name the URL's host, and the host is sent
+// as SNI.
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "concord/core/error.hpp"
@@ -16,6 +21,11 @@ struct ClientRequest {
   std::string body;
   std::chrono::milliseconds timeout{std::chrono::seconds(5)};
   size_t max_response_body = 4 * 1024 * 1024;
+  std::string ca_file;  // https://: a PEM file of CAs trusted beside the system's (a private CA)
+  // Each address the host resolves to is offered to this first; only those it accepts are
+  // connected to. A guard against server-side request forgery must look here, at the address
+  // actually used, not at an earlier lookup of the name.
+  std::function<bool(const std::string& address)> allow_address;
 };
 
 struct ClientResponse {
@@ -24,8 +34,9 @@ struct ClientResponse {
   std::string body;
 };
 
-// An Error (unavailable) when the target cannot be reached, times out or answers garbage;
-// a response with any status otherwise. Only http:// URLs are supported.
+// An Error (unavailable) when the target cannot be reached, is refused by allow_address, fails
+// TLS verification (the reason in the detail), times out or answers garbage; a response with
+// any status otherwise. A URL that is not http:// or https:// is a validation error.
 Result<ClientResponse> fetch(const ClientRequest& request);
 
 }  // namespace concord::http
