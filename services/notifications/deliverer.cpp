@@ -54,6 +54,10 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
       long long ts = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
       http::ClientRequest req{.method = http::Method::post, .url = w.url, .body = d.payload,
                               .timeout = shared_.settings.delivery_timeout};
+      req.ca_file = shared_.settings.webhook_ca_file;
+      // The guard again, on the address actually connected to: a name that resolved to a
+      // public address when checked may not resolve to a private one now.
+      if (!shared_.settings.allow_private_targets) req.allow_address = public_address;
       req.headers.set("Content-Type", std::string(events::kContentType));
       req.headers.set("webhook-id", d.id);
       req.headers.set("webhook-timestamp", std::to_string(ts));

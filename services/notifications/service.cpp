@@ -78,6 +78,7 @@ Settings settings_of(const Env& env) {
   s.batch = static_cast<size_t>(env.integer("CONCORD_NOTIFICATIONS_BATCH", 1000, 1, 100000));
   s.retry_schedule = env.durations("CONCORD_WEBHOOK_RETRY_SCHEDULE", s.retry_schedule);
   s.allow_private_targets = env.boolean("CONCORD_WEBHOOK_ALLOW_PRIVATE", false);
+  s.webhook_ca_file = env.string("CONCORD_WEBHOOK_CA_FILE", "");
   s.delivery_timeout = env.duration("CONCORD_WEBHOOK_TIMEOUT", s.delivery_timeout);
   s.webhook_key = webhook_key(env);
   return s;

@@ -37,6 +37,7 @@ struct Settings {
                                                         std::chrono::minutes(2), std::chrono::minutes(10),
                                                         std::chrono::hours(1)};
   bool allow_private_targets = false;
+  std::string webhook_ca_file;  // CAs trusted for https:// receivers beside the system's
   std::string webhook_key;  // derives each subscription's secret
   std::chrono::milliseconds delivery_timeout{5000};
 };

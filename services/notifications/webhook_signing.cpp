@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <boost/url/parse.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -103,35 +104,25 @@ bool public_v6(const in6_addr& a) {
 
 Status check_webhook_target(const std::string& url, bool allow_private) {
   auto bad = [](std::string message) { return fail(Error::validation("/url", std::move(message))); };
-  if (url.rfind("https://", 0) == 0)
-    return bad("only http:// targets are supported: deliveries use the platform's HTTP client, which has no TLS");
-  if (url.rfind("http://", 0) != 0) return bad("must be an absolute http:// URL");
-  std::string rest = url.substr(7);
-  std::string authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.find('@') != std::string::npos) return bad("must not carry user information");
-  std::string host = authority, port = "80";
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string::npos) return bad("has a malformed IPv6 host");
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return bad("has a malformed port");
-      port = authority.substr(close + 2);
-    }
-  } else if (auto colon = authority.rfind(':'); colon != std::string::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return bad("must be an absolute https:// or http:// URL");
+  if (parsed->scheme() != "https" && parsed->scheme() != "http") return bad("must be an absolute https:// or http:// URL");
+  if (parsed->has_userinfo()) return bad("must not carry user information");
+  if (parsed->has_fragment()) return bad("must not carry a fragment");
+  std::string host = parsed->host_address();
   if (host.empty()) return bad("has no host");
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) < 1 || std::stoi(port) > 65535)
-    return bad("has a port outside 1-65535");
+  if (parsed->has_port()) {
+    auto port = parsed->port_number();
+    if (port < 1 || std::string(parsed->port()).size() > 5) return bad("has a port outside 1-65535");
+  }
   if (allow_private) return {};
+  // A first check when the subscription is made, so a mistake is a 422 at once; every delivery
+  // checks again the address it actually connects to (public_address).
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
-  if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0 || !found)
+  if (int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found)
     return bad("host '" + host + "' does not resolve");
   bool ok = true;
   for (auto* a = found; a; a = a->ai_next) {
@@ -143,6 +134,14 @@ Status check_webhook_target(const std::string& url, bool allow_private) {
     return bad("host '" + host + "' resolves to a loopback, private or link-local address; such targets are refused "
                "(server-side request forgery)");
   return {};
+}
+
+bool public_address(const std::string& address) {
+  in_addr v4{};
+  if (::inet_pton(AF_INET, address.c_str(), &v4) == 1) return public_v4(v4);
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, address.c_str(), &v6) == 1) return public_v6(v6);
+  return false;
 }
 
 }  // namespace concord::notifications

@@ -19,10 +19,12 @@ std::string webhook_secret(std::string_view service_key, std::string_view webhoo
 // "v1,<base64>" for the given secret ("whsec_..." form).
 std::string webhook_signature(std::string_view secret, std::string_view id, long long timestamp, std::string_view body);
 
-// Whether `url` may be delivered to: http:// only (the platform client has no TLS); the host is
-// resolved and refused when any address is loopback, private, link-local, unspecified,
-// multicast or otherwise not public, unless private targets are allowed. The error is a
-// validation error at /url.
+// Whether `url` may be delivered to: an absolute https:// (or http://) URL without user
+// information; unless private targets are allowed, the host is resolved and refused when any
+// address is loopback, private, link-local, unspecified, multicast or otherwise not public.
+// The error is a validation error at /url.
 Status check_webhook_target(const std::string& url, bool allow_private);
+// The same rule for one address (text form), as the client is about to connect to it.
+bool public_address(const std::string& address);
 
 }  // namespace concord::notifications

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "service_harness.hpp"
+#include "tls_peer.hpp"
 
 using namespace concord;
 using namespace concord::notifications;
@@ -260,10 +261,12 @@ TEST_F(Webhooks, bad_subscriptions_are_refused_with_pointers) {
   EXPECT_TRUE(pointers.contains("/event_types/0"));
   EXPECT_TRUE(pointers.contains("/x"));
   EXPECT_EQ(h.call(http::Method::post, "/v1/webhooks", "integrator", {{"url", receiver.url()}, {"event_types", nlohmann::json::array()}}).status, 400);
-  auto https = h.call(http::Method::post, "/v1/webhooks", "integrator",
-                      {{"url", "https://example.org/hook"}, {"event_types", {"concord.scheduling.*"}}});
-  EXPECT_EQ(https.status, 400);
-  EXPECT_NE(https.body.find("http://"), std::string::npos);
+  for (const char* url : {"https://user:pw@example.org/hook", "https://example.org/hook#part", "https:///hook",
+                          "https://example.org:0/hook"}) {
+    auto r2 = h.call(http::Method::post, "/v1/webhooks", "integrator",
+                     {{"url", url}, {"event_types", {"concord.scheduling.*"}}});
+    EXPECT_EQ(r2.status, 400) << url;
+  }
 }
 
 TEST(WebhookTargets, loopback_private_and_link_local_targets_are_refused_unless_allowed) {
@@ -278,4 +281,88 @@ TEST(WebhookTargets, loopback_private_and_link_local_targets_are_refused_unless_
       EXPECT_EQ(r.json["errors"][0]["pointer"], "/url") << url;
     }
   }
+}
+
+namespace {
+
+// Webhooks to https:// receivers: the chain and host name verified, with the CA given in
+// CONCORD_WEBHOOK_CA_FILE; what fails verification is a failed delivery with the reason.
+class HttpsWebhooks : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { pki_ = new concord::testing::TestPki(); }
+  static void TearDownTestSuite() { delete pki_; }
+  static std::map<std::string, std::string> env(bool with_ca) {
+    auto e = webhook_env(true);
+    if (with_ca) e["CONCORD_WEBHOOK_CA_FILE"] = pki_->ca();
+    return e;
+  }
+  static std::string subscribe(Harness& h, const std::string& url) {
+    auto r = h.call(http::Method::post, "/v1/webhooks", "integrator",
+                    {{"url", url}, {"event_types", {"concord.scheduling.*"}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json.value("id", "") + "\n" + r.json.value("secret", "");
+  }
+  static void schedule(Harness& h) {
+    h.append("concord.scheduling.v1", "visit-1", "concord.scheduling.meeting.scheduled",
+             {{"meeting", contract::meeting("mt-1", contract::at("2025-09-28T07:00:00Z"),
+                                            contract::at("2025-09-28T08:00:00Z"), {"m-1"}, 1)}});
+  }
+  static nlohmann::json delivery(Harness& h, const std::string& webhook) {
+    auto items = h.get("/v1/webhooks/" + webhook + "/deliveries", "integrator").json["items"];
+    return items.empty() ? nlohmann::json::object() : items[0];
+  }
+  static concord::testing::TestPki* pki_;
+};
+concord::testing::TestPki* HttpsWebhooks::pki_ = nullptr;
+
+}  // namespace
+
+TEST_F(HttpsWebhooks, a_receiver_whose_certificate_verifies_gets_the_signed_delivery) {
+  ASSERT_TRUE(pki_->ok());
+  concord::testing::TlsReceiver receiver(*pki_, "good");
+  Harness h{env(true)};
+  auto created = subscribe(h, receiver.url("localhost", "/hooks/concord"));
+  std::string id = created.substr(0, created.find('\n')), secret = created.substr(created.find('\n') + 1);
+  schedule(h);
+  ASSERT_TRUE(wait_until([&] { return delivery(h, id).value("status", "") == "succeeded"; })) << delivery(h, id);
+  auto seen = receiver.requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0]["path"], "/hooks/concord");
+  EXPECT_EQ(seen[0]["sni"], "localhost");
+  const auto& headers = seen[0]["headers"];
+  EXPECT_TRUE(signature_valid(secret, headers["webhook-id"], headers["webhook-timestamp"], seen[0]["body"],
+                              headers["webhook-signature"]));
+  EXPECT_EQ(delivery(h, id)["last_status_code"], 200);
+}
+
+TEST_F(HttpsWebhooks, an_untrusted_or_misnamed_certificate_is_a_failed_delivery_with_the_reason_then_a_dead_letter) {
+  ASSERT_TRUE(pki_->ok());
+  concord::testing::TlsReceiver trusted_ca_wrong_name(*pki_, "other");
+  concord::testing::TlsReceiver good(*pki_, "good");
+  Harness h{env(true)};
+  auto misnamed = subscribe(h, trusted_ca_wrong_name.url("localhost"));
+  misnamed = misnamed.substr(0, misnamed.find('\n'));
+  Harness untrusting{env(false)};
+  auto untrusted = subscribe(untrusting, good.url("localhost"));
+  untrusted = untrusted.substr(0, untrusted.find('\n'));
+  schedule(h);
+  schedule(untrusting);
+  auto dead = [&](Harness& harness, const std::string& id) {
+    return wait_until([&] {
+      if (delivery(harness, id).value("status", "") == "dead_lettered") return true;
+      harness.clock().advance(500ms);
+      return false;
+    }, 30s);
+  };
+  ASSERT_TRUE(dead(h, misnamed)) << delivery(h, misnamed);
+  ASSERT_TRUE(dead(untrusting, untrusted)) << delivery(untrusting, untrusted);
+  auto d1 = delivery(h, misnamed);
+  EXPECT_EQ(d1["attempts"], 4);
+  EXPECT_TRUE(d1["last_status_code"].is_null()) << "no HTTP answer: TLS failed first";
+  EXPECT_NE(d1["last_error"].get<std::string>().find("mismatch"), std::string::npos) << d1;
+  auto d2 = delivery(untrusting, untrusted);
+  EXPECT_NE(d2["last_error"].get<std::string>().find("unable to get local issuer certificate"), std::string::npos)
+      << d2;
+  EXPECT_TRUE(trusted_ca_wrong_name.requests().empty()) << "nothing is sent before the peer is verified";
+  EXPECT_TRUE(good.requests().empty());
 }
