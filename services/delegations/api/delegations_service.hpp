@@ -1,9 +1,14 @@
 #pragma once
 // The delegations service's shell: the Store over both topics, the write path every handler
 // shares (decide → If-Match → append private, then public → evolve), the roster in the cache.
+#include <chrono>
+#include <condition_variable>
+#include <map>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 
 #include "concord/service/api.hpp"
 #include "concord/service/service.hpp"
@@ -15,6 +20,7 @@ namespace concord::delegations {
 class DelegationsService final : public service::Service {
  public:
   explicit DelegationsService(service::ServiceContext& context);
+  ~DelegationsService() override;
 
   void mount(http::Router& router) override;  // routes.cpp
   Status recover() override;
@@ -32,6 +38,11 @@ class DelegationsService final : public service::Service {
   std::vector<service::Append> appends_of(const Decision& decision, const service::api::Cause& cause) const;
   // Writes the delegation's roster to the cache (best effort: the cache is never required).
   void publish_roster(const std::string& delegation_id);
+  // Asks the publisher thread to write the roster soon. Requests for one delegation coalesce:
+  // a burst of writes to a roster of thousands renders it a few times, not once per write,
+  // and no request waits for it.
+  void request_roster(const std::string& delegation_id);
+  void publish_requested_rosters();
   // Rebuilds the roster in the cache when it is missing there.
   void ensure_roster(const std::string& delegation_id);
 
@@ -55,6 +66,13 @@ class DelegationsService final : public service::Service {
   service::Store<State> store_;
   service::api::EventFactory factory_;
   std::mutex cache_mutex_;  // roster writes, so a newer roster is never overwritten by an older one
+  std::mutex requested_mutex_;
+  std::condition_variable requested_cv_;
+  std::set<std::string> requested_;  // rosters to write
+  std::set<std::string> to_check_;   // rosters to write if missing from the cache
+  std::map<std::string, std::chrono::steady_clock::time_point> last_checked_;
+  bool stopping_ = false;
+  std::thread publisher_;  // last: started once everything it uses exists
 };
 
 Actor actor_of(const http::Request& request);

@@ -1,5 +1,7 @@
 #include "delegations_service.hpp"
 
+#include <utility>
+
 #include "concord/core/log.hpp"
 #include "delegations/domain/codec.hpp"
 
@@ -28,7 +30,45 @@ Actor actor_of(const http::Request& request) {
 }
 
 DelegationsService::DelegationsService(service::ServiceContext& context)
-    : context_(context), store_(context.log, evolve_record), factory_(context.name, context.clock, context.ids) {}
+    : context_(context),
+      store_(context.log, evolve_record),
+      factory_(context.name, context.clock, context.ids),
+      publisher_([this] { publish_requested_rosters(); }) {}
+
+DelegationsService::~DelegationsService() {
+  {
+    std::lock_guard lock(requested_mutex_);
+    stopping_ = true;
+  }
+  requested_cv_.notify_all();
+  publisher_.join();
+}
+
+void DelegationsService::request_roster(const std::string& delegation_id) {
+  {
+    std::lock_guard lock(requested_mutex_);
+    requested_.insert(delegation_id);
+  }
+  requested_cv_.notify_all();
+}
+
+void DelegationsService::publish_requested_rosters() {
+  std::unique_lock lock(requested_mutex_);
+  for (;;) {
+    requested_cv_.wait(lock, [this] { return stopping_ || !requested_.empty() || !to_check_.empty(); });
+    if (requested_.empty() && to_check_.empty()) return;  // stopping, and nothing left to write
+    auto ids = std::exchange(requested_, {});
+    auto checks = std::exchange(to_check_, {});
+    lock.unlock();
+    for (const auto& id : ids) publish_roster(id);
+    for (const auto& id : checks) {
+      if (ids.contains(id)) continue;
+      auto cached = context_.cache.get(roster_cache_key(id));
+      if (cached && !*cached) publish_roster(id);
+    }
+    lock.lock();
+  }
+}
 
 Status DelegationsService::recover() {
   // The private topic first: its events wait (pending) for the public events they belong to.
@@ -79,7 +119,7 @@ Result<Decision> DelegationsService::write(http::Request& request, const Command
     return appends_of(decision, cause);
   });
   if (!written) return fail(written.error());
-  if (!decision.events.empty()) publish_roster(decision.key);
+  if (!decision.events.empty()) request_roster(decision.key);
   return decision;
 }
 
@@ -92,8 +132,17 @@ void DelegationsService::publish_roster(const std::string& delegation_id) {
 }
 
 void DelegationsService::ensure_roster(const std::string& delegation_id) {
-  auto cached = context_.cache.get(roster_cache_key(delegation_id));
-  if (cached && !*cached) publish_roster(delegation_id);
+  // Reads only ask; the publisher thread looks (a roster of thousands is megabytes to fetch),
+  // at most once a second per delegation.
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(requested_mutex_);
+    auto& last = last_checked_[delegation_id];
+    if (now - last < std::chrono::seconds(1)) return;
+    last = now;
+    to_check_.insert(delegation_id);
+  }
+  requested_cv_.notify_all();
 }
 
 // The commands handlers write (routes.cpp).

@@ -107,13 +107,12 @@ std::string precedence_key(const Member& m) {
 
 std::vector<const Member*> roster(const State& state, const std::string& delegation_id, bool include_withdrawn) {
   std::vector<const Member*> out;
-  auto it = state.members_of.find(delegation_id);
-  if (it == state.members_of.end()) return out;
-  for (const auto& id : it->second) {
+  auto it = state.roster_order.find(delegation_id);
+  if (it == state.roster_order.end()) return out;
+  for (const auto& [key, id] : it->second) {
     const Member* m = state.member(id);
     if (m && (include_withdrawn || !m->withdrawn)) out.push_back(m);
   }
-  std::sort(out.begin(), out.end(), [](const Member* a, const Member* b) { return precedes(*a, *b); });
   return out;
 }
 

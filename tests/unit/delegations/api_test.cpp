@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <random>
+#include <thread>
 
 #include "api_fixture.hpp"
 
@@ -407,6 +408,12 @@ TEST_F(DelegationsApiTest, the_roster_is_kept_in_the_cache_and_rebuilt_when_miss
   body["contact"] = {{"email", "head@mfa.kg"}};
   new_member(d, body);
   new_member(d, member_body("Expert", "expert"));
+  // Written by the service's publisher thread, soon after the change.
+  auto roster_of_two = [&] {
+    auto c = cache_->get("roster:" + d);
+    return c && *c && json::parse(**c)["members"].size() == 2u;
+  };
+  for (int i = 0; i < 500 && !roster_of_two(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   auto cached = cache_->get("roster:" + d);
   ASSERT_TRUE(cached && *cached);
   auto doc = json::parse(**cached);
@@ -417,6 +424,7 @@ TEST_F(DelegationsApiTest, the_roster_is_kept_in_the_cache_and_rebuilt_when_miss
 
   ASSERT_TRUE(cache_->del("roster:" + d));
   EXPECT_EQ(get("/v1/delegations/" + d + "/members").status, 200);
+  for (int i = 0; i < 500 && !roster_of_two(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   cached = cache_->get("roster:" + d);
   ASSERT_TRUE(cached && *cached);
   EXPECT_EQ(json::parse(**cached), doc);
