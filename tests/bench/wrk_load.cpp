@@ -18,6 +18,7 @@ std::optional<LoadFigures> run_wrk(const LoadSpec& spec) {
   std::string cmd = "wrk --latency -t" + std::to_string(spec.threads) + " -c" + std::to_string(spec.connections) +
                     " -d" + std::to_string(spec.seconds) + "s";
   for (const auto& h : spec.headers) cmd += " -H '" + h + "'";
+  if (!spec.script.empty()) cmd += " -s '" + spec.script + "'";
   cmd += " '" + spec.url + "' 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return std::nullopt;

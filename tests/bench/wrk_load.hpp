@@ -20,6 +20,7 @@ struct LoadSpec {
   int connections = 16;
   int threads = 1;
   int seconds = 5;
+  std::string script;  // a wrk Lua script (e.g. setting method and body); none: GET
 };
 
 std::optional<LoadFigures> run_wrk(const LoadSpec& spec);

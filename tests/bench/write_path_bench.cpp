@@ -1,0 +1,143 @@
+// The write path's figures, printed, never judged. Scheduling runs in this process exactly as
+// `concord serve` runs it (Platform, Host, the whole HTTP stack), on the file log and, when
+// KAFKA_BROKERS is set, on that broker; wrk on loopback drives it:
+//   - accepted writes/s (POST /v1/venues) with 1 and with 32 concurrent clients;
+//   - GET /v1/venues/{id} p50/p99 idle, and while the 32 writers run.
+// Goals (issue 13): on Kafka at least 2,000 accepted writes/s with 32 clients; GET p99 under
+// that load at most 2× its idle value.
+//
+//   KAFKA_BROKERS=… build/bench/write_path_bench [seconds per run, default 5]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "concord/auth/jwt.hpp"
+#include "concord/core/log.hpp"
+#include "concord/http/client.hpp"
+#include "concord/scheduling/service.hpp"
+#include "concord/service/host.hpp"
+#include "concord/service/platform.hpp"
+#include "wrk_load.hpp"
+
+using namespace concord;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kSecret = "write-path-bench-secret-0123456789abcdef";
+
+struct Row {
+  std::string backend;
+  bench::LoadFigures writes_1, writes_32, get_idle, get_loaded;
+};
+
+std::string post_script(const fs::path& dir) {
+  auto path = dir / "post_venue.lua";
+  std::ofstream(path) << "wrk.method = \"POST\"\n"
+                         "wrk.body = '{\"name\": \"Hall of the Republic\", \"capacity\": 200, "
+                         "\"time_zone\": \"Europe/Minsk\"}'\n"
+                         "wrk.headers[\"Content-Type\"] = \"application/json\"\n";
+  return path.string();
+}
+
+std::optional<Row> measure(const std::string& backend, const std::string& kafka_brokers, int seconds) {
+  auto dir = fs::temp_directory_path() / ("concord-write-path-" + std::to_string(::getpid()) + "-" + backend);
+  fs::create_directories(dir);
+  std::map<std::string, std::string> vars = {{"CONCORD_DATA_DIR", dir.string()},
+                                             {"CONCORD_JWT_SECRET", kSecret},
+                                             {"CONCORD_ACCESS_LOG", "false"},
+                                             {"CONCORD_SCHEDULING_ADDR", "127.0.0.1:0"}};
+  if (!kafka_brokers.empty()) vars["KAFKA_BROKERS"] = kafka_brokers;
+  Env env = Env::from_map(vars);
+  auto platform = service::Platform::from_env(env);
+  if (!platform) {
+    std::fprintf(stderr, "%s: %s\n", backend.c_str(), platform.error().detail.c_str());
+    return std::nullopt;
+  }
+  auto spec = *service::find_service("scheduling");
+  spec.factory = scheduling::make_service;
+  auto host = service::Host::create(**platform, spec, env);
+  if (!host) {
+    std::fprintf(stderr, "%s: %s\n", backend.c_str(), host.error().detail.c_str());
+    return std::nullopt;
+  }
+  std::string base = "http://127.0.0.1:" + std::to_string((*host)->port());
+  for (int i = 0; i < 600; ++i) {
+    auto ready = http::fetch({.url = base + "/readyz"});
+    if (ready && ready->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto jwt = auth::jwt_config_from_env(env, dir.string());
+  auto token = auth::mint(*jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer},
+                                 .issued_at = (*platform)->clock().now()});
+  std::string authorization = "Authorization: Bearer " + *token;
+  http::ClientRequest create{.method = http::Method::post, .url = base + "/v1/venues"};
+  create.headers.set("Authorization", "Bearer " + *token);
+  create.headers.set("Content-Type", "application/json");
+  create.body = R"({"name": "Palace of Independence", "capacity": 300, "time_zone": "Europe/Minsk"})";
+  auto created = http::fetch(create);
+  if (!created || created->status != 201) {
+    std::fprintf(stderr, "%s: creating a venue failed\n", backend.c_str());
+    return std::nullopt;
+  }
+  std::string venue = nlohmann::json::parse(created->body)["id"];
+
+  std::string script = post_script(dir);
+  auto writes = [&](int clients) {
+    return bench::run_wrk({.url = base + "/v1/venues", .headers = {authorization}, .connections = clients,
+                           .threads = clients > 1 ? 2 : 1, .seconds = seconds, .script = script});
+  };
+  auto reads = [&] {
+    return bench::run_wrk({.url = base + "/v1/venues/" + venue, .headers = {authorization}, .connections = 4,
+                           .threads = 1, .seconds = seconds});
+  };
+  Row row{backend, {}, {}, {}, {}};
+  auto w1 = writes(1);
+  auto idle = reads();
+  std::optional<bench::LoadFigures> w32, loaded;
+  std::thread writers([&] { w32 = writes(32); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the writers under way first
+  loaded = reads();
+  writers.join();
+  (*host)->stop();
+  host->reset();
+  platform->reset();
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  if (!w1 || !idle || !w32 || !loaded) return std::nullopt;
+  row.writes_1 = *w1;
+  row.get_idle = *idle;
+  row.writes_32 = *w32;
+  row.get_loaded = *loaded;
+  return row;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int seconds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
+  log::set_level(log::Level::warn);
+  std::vector<Row> rows;
+  if (auto r = measure("file log", "", seconds)) rows.push_back(*r);
+  const char* brokers = std::getenv("KAFKA_BROKERS");
+  if (brokers && *brokers) {
+    if (auto r = measure("kafka", brokers, seconds)) rows.push_back(*r);
+  } else {
+    std::printf("(KAFKA_BROKERS unset: the Kafka row is skipped; deploy/local/stack.sh start prints one)\n");
+  }
+  std::printf("\nScheduling write path through the whole HTTP stack, wrk on loopback, %d s per run\n", seconds);
+  std::printf("%-10s %12s %12s %22s %22s %10s %8s\n", "log", "writes/s c1", "writes/s c32", "GET idle p50/p99 ms",
+              "GET loaded p50/p99 ms", "p99 ratio", "non-2xx");
+  for (const auto& r : rows) {
+    std::printf("%-10s %12.0f %12.0f %10.3f / %8.3f %10.3f / %8.3f %9.2fx %8lld\n", r.backend.c_str(),
+                r.writes_1.requests_per_second, r.writes_32.requests_per_second, r.get_idle.p50_ms, r.get_idle.p99_ms,
+                r.get_loaded.p50_ms, r.get_loaded.p99_ms,
+                r.get_idle.p99_ms > 0 ? r.get_loaded.p99_ms / r.get_idle.p99_ms : 0.0,
+                r.writes_1.non_2xx + r.writes_32.non_2xx + r.get_idle.non_2xx + r.get_loaded.non_2xx);
+  }
+  std::printf("goals: kafka writes/s c32 >= 2000; GET p99 loaded/idle <= 2x\n");
+  return rows.empty() ? 1 : 0;
+}
