@@ -16,6 +16,9 @@ export default defineConfig({
   },
   server: {
     // `npm run dev` against a running `concord serve`.
-    proxy: { '/api': 'http://127.0.0.1:8080', '/console/v1': 'http://127.0.0.1:8080' },
+    proxy: {
+      '/api': process.env.CONSOLE_PROXY ?? 'http://127.0.0.1:8080',
+      '/console/v1': process.env.CONSOLE_PROXY ?? 'http://127.0.0.1:8080',
+    },
   },
 });

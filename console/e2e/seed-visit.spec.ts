@@ -69,6 +69,7 @@ async function axe(page: Page, screen: string): Promise<void> {
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const minor = result.violations.filter((v) => !bad.includes(v));
   console.log(`axe ${screen}: ${bad.length} serious/critical, ${minor.length} other (${minor.map((v) => v.id).join(', ') || 'none'})`);
+  for (const v of bad) for (const n of v.nodes) console.log(`  ${v.id} at ${n.target.join(' ')}: ${n.failureSummary}`);
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`)).toEqual([]);
 }
 
@@ -79,12 +80,12 @@ async function shot(page: Page, name: string): Promise<void> {
 async function book(page: Page, m: { kind: string; en: string; ru: string; start: string; end: string; venue: string; who: string[] }) {
   await page.getByRole('button', { name: 'Book a meeting' }).first().click();
   const form = page.locator('form.meeting-form');
-  await form.getByLabel('Kind').selectOption({ label: m.kind });
-  await form.getByLabel('Title (English)').fill(m.en);
-  await form.getByLabel('Title (Russian)').fill(m.ru);
+  await form.getByLabel('Kind', { exact: true }).selectOption({ label: m.kind });
+  await form.getByLabel('Title (English)', { exact: true }).fill(m.en);
+  await form.getByLabel('Title (Russian)', { exact: true }).fill(m.ru);
   await form.getByLabel(/^Start/).fill(m.start);
   await form.getByLabel(/^End/).fill(m.end);
-  await form.getByLabel('Venue').selectOption({ label: m.venue });
+  await form.getByLabel('Venue', { exact: true }).selectOption({ label: m.venue });
   for (const who of m.who) await form.getByRole('checkbox', { name: new RegExp(who) }).check();
   for (const lang of ['ru', 'ky', 'en']) await form.getByRole('checkbox', { name: lang, exact: true }).check();
   return form;
@@ -111,24 +112,24 @@ test('the seed visit, played through the console', async ({ browser }) => {
   for (const v of venues) {
     await page.getByRole('button', { name: 'New venue' }).click();
     const f = page.getByRole('form', { name: 'New venue' });
-    await f.getByLabel('Name').fill(v.name);
-    await f.getByLabel('City').fill(v.city);
-    await f.getByLabel('Address').fill(v.address);
-    await f.getByLabel('Capacity').fill(v.capacity);
-    await f.getByLabel('Buffer (minutes)').fill(v.buffer);
+    await f.getByLabel('Name', { exact: true }).fill(v.name);
+    await f.getByLabel('City', { exact: true }).fill(v.city);
+    await f.getByLabel('Address', { exact: true }).fill(v.address);
+    await f.getByLabel('Capacity', { exact: true }).fill(v.capacity);
+    await f.getByLabel('Buffer (minutes)', { exact: true }).fill(v.buffer);
     await f.getByRole('button', { name: 'Create' }).click();
     await expect(page.getByRole('cell', { name: v.name })).toBeVisible();
   }
   await page.getByRole('button', { name: 'New visit' }).click();
   const vf = page.getByRole('form', { name: 'New visit' });
-  await vf.getByLabel('Title (English)').fill('Official visit of the Chairman of the Cabinet of Ministers of Kyrgyzstan to Belarus');
-  await vf.getByLabel('Title (Russian)').fill('Официальный визит Председателя Кабинета Министров Кыргызской Республики в Республику Беларусь');
-  await vf.getByLabel('Kind').selectOption('official_visit');
-  await vf.getByLabel('Host country').fill('BY');
-  await vf.getByLabel('Guest country').fill('KG');
-  await vf.getByLabel('First day').fill('2025-09-28');
-  await vf.getByLabel('Last day').fill('2025-09-29');
-  await vf.getByLabel('Time zone').fill('Europe/Minsk');
+  await vf.getByLabel('Title (English)', { exact: true }).fill('Official visit of the Chairman of the Cabinet of Ministers of Kyrgyzstan to Belarus');
+  await vf.getByLabel('Title (Russian)', { exact: true }).fill('Официальный визит Председателя Кабинета Министров Кыргызской Республики в Республику Беларусь');
+  await vf.getByLabel('Kind', { exact: true }).selectOption('official_visit');
+  await vf.getByLabel('Host country', { exact: true }).fill('BY');
+  await vf.getByLabel('Guest country', { exact: true }).fill('KG');
+  await vf.getByLabel('First day', { exact: true }).fill('2025-09-28');
+  await vf.getByLabel('Last day', { exact: true }).fill('2025-09-29');
+  await vf.getByLabel('Time zone', { exact: true }).fill('Europe/Minsk');
   await vf.getByRole('button', { name: 'Create' }).click();
   const visitLink = page.getByRole('link', { name: /Official visit of the Chairman/ });
   await expect(visitLink).toBeVisible();
@@ -143,25 +144,25 @@ test('the seed visit, played through the console', async ({ browser }) => {
   for (const d of delegations) {
     await page.getByRole('button', { name: 'New delegation' }).click();
     const f = page.getByRole('form', { name: 'New delegation' });
-    await f.getByLabel('Country (ISO code)').fill(d.country);
-    await f.getByLabel('Side').selectOption(d.side);
-    await f.getByLabel('Name (English)').fill(d.en);
-    await f.getByLabel('Name (Russian)').fill(d.ru);
+    await f.getByLabel('Country (ISO code)', { exact: true }).fill(d.country);
+    await f.getByLabel('Side', { exact: true }).selectOption(d.side);
+    await f.getByLabel('Name (English)', { exact: true }).fill(d.en);
+    await f.getByLabel('Name (Russian)', { exact: true }).fill(d.ru);
     await f.getByRole('button', { name: 'Create' }).click();
     await expect(page.getByRole('heading', { name: new RegExp(d.en) })).toBeVisible();
     for (const m of d.members) {
       await page.getByRole('button', { name: `Add member: ${d.en}` }).click();
       const mf = page.getByRole('form', { name: 'Add member' });
-      await mf.getByLabel('Full name (English)').fill(m.en);
-      await mf.getByLabel('Full name (Russian)').fill(m.ru);
-      await mf.getByLabel('Position (English)').fill(m.posEn);
-      await mf.getByLabel('Position (Russian)').fill(m.posRu);
-      await mf.getByLabel('Rank').selectOption(m.rank);
-      if (m.order) await mf.getByLabel('Precedence order').fill(m.order);
-      await mf.getByLabel('Languages (comma-separated)').fill(m.langs);
-      await mf.getByLabel('Time zone').fill(m.zone);
-      await mf.getByLabel('E-mail').fill(m.email);
-      if (m.head) await mf.getByLabel('Head of delegation').check();
+      await mf.getByLabel('Full name (English)', { exact: true }).fill(m.en);
+      await mf.getByLabel('Full name (Russian)', { exact: true }).fill(m.ru);
+      await mf.getByLabel('Position (English)', { exact: true }).fill(m.posEn);
+      await mf.getByLabel('Position (Russian)', { exact: true }).fill(m.posRu);
+      await mf.getByLabel('Rank', { exact: true }).selectOption(m.rank);
+      if (m.order) await mf.getByLabel('Precedence order', { exact: true }).fill(m.order);
+      await mf.getByLabel('Languages (comma-separated)', { exact: true }).fill(m.langs);
+      await mf.getByLabel('Time zone', { exact: true }).fill(m.zone);
+      await mf.getByLabel('E-mail', { exact: true }).fill(m.email);
+      if (m.head) await mf.getByLabel('Head of delegation', { exact: true }).check();
       await mf.getByRole('button', { name: 'Add member' }).click();
       await expect(page.getByRole('cell', { name: new RegExp(m.en) }).first()).toBeVisible();
     }
@@ -228,7 +229,7 @@ test('the seed visit, played through the console', async ({ browser }) => {
   expect(reached).toBe(true);
   await page.keyboard.press('Enter');
   await expect(page.locator('form.meeting-form')).toBeVisible();
-  expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe('kind');
+  await expect(page.locator('form.meeting-form select[name=kind]')).toBeFocused();
   await page.locator('form.meeting-form').getByRole('button', { name: 'Close' }).click();
 
   // A second officer's screen on the same programme follows a move made by dragging.
@@ -255,8 +256,8 @@ test('the seed visit, played through the console', async ({ browser }) => {
   await expect(ceremony).toContainText('10:30–11:00');
 
   // The programme in the guest's time (Bishkek, three hours ahead of Minsk).
-  await page.getByLabel('Show times in').selectOption('Asia/Bishkek');
-  await expect(page.locator('.ec-event', { hasText: 'Talks in narrow format' })).toContainText('13:00–14:00');
+  await page.getByLabel(/^Show times in/).selectOption('Asia/Bishkek');
+  await expect(page.locator('.ec-event', { hasText: 'Talks in narrow format' })).toContainText('14:00–15:00');
   await expect(ceremony).toContainText('13:30–14:00');
   await shot(page, 'programme');
   await axe(page, 'programme');
@@ -265,13 +266,13 @@ test('the seed visit, played through the console', async ({ browser }) => {
   await page.getByRole('link', { name: 'Documents' }).click();
   await page.getByRole('button', { name: 'New document' }).click();
   const df = page.getByRole('form', { name: 'New document' });
-  await df.getByLabel('Title (English)').fill('Memorandum on cooperation in agriculture');
-  await df.getByLabel('Title (Russian)').fill('Меморандум о сотрудничестве в области сельского хозяйства');
-  await df.getByLabel('Kind').selectOption('memorandum');
-  await df.getByLabel('Authentic languages (comma-separated)').fill('ru, ky');
+  await df.getByLabel('Title (English)', { exact: true }).fill('Memorandum on cooperation in agriculture');
+  await df.getByLabel('Title (Russian)', { exact: true }).fill('Меморандум о сотрудничестве в области сельского хозяйства');
+  await df.getByLabel('Kind', { exact: true }).selectOption('memorandum');
+  await df.getByLabel('Authentic languages (comma-separated)', { exact: true }).fill('ru, ky');
   await df.getByRole('button', { name: 'Create' }).click();
   const card = page.locator('.doc-card', { hasText: 'Memorandum on cooperation in agriculture' });
-  await expect(page.locator('section.column', { hasText: 'Draft' }).locator('.doc-card')).toHaveCount(1);
+  await expect(page.locator('.column', { hasText: 'Draft' }).locator('.doc-card')).toHaveCount(1);
   await card.click();
   const panel = page.locator('section.document');
   for (const [lang, text] of [
@@ -279,17 +280,17 @@ test('the seed visit, played through the console', async ({ browser }) => {
     ['ky', 'Айыл чарба жаатындагы кызматташтык жөнүндө меморандум\n\n1-берене. Тараптар кызматташат.'],
     ['ru', 'Меморандум о сотрудничестве\n\nСтатья 1. Стороны развивают сотрудничество.\nСтатья 2. Вступление в силу.'],
   ] as const) {
-    await panel.getByLabel('Language').selectOption(lang);
-    await panel.getByLabel('Text').fill(text);
+    await panel.getByLabel('Language', { exact: true }).selectOption(lang);
+    await panel.getByLabel('Text', { exact: true }).fill(text);
     await panel.getByRole('button', { name: 'Add a version' }).click();
-    await expect(panel.getByLabel('Text')).toHaveValue('');
+    await expect(panel.getByLabel('Text', { exact: true })).toHaveValue('');
   }
   await panel.getByRole('button', { name: 'Changes from the previous version' }).first().click();
   await expect(panel.locator('.diff .add')).toContainText(['Статья 2. Вступление в силу.']);
   await panel.getByRole('button', { name: 'Submit for approval' }).click();
   await expect(panel.locator('.pill')).toHaveText('Under approval');
   for (const party of ['Delegation of Belarus', 'Delegation of Kyrgyzstan']) {
-    await panel.getByLabel('Party').selectOption({ label: party });
+    await panel.getByLabel('Party', { exact: true }).selectOption({ label: party });
     await panel.getByRole('button', { name: 'Record approval' }).click();
     await expect(panel.locator('ul.approvals li', { hasText: party })).toContainText('✓');
   }
@@ -298,19 +299,19 @@ test('the seed visit, played through the console', async ({ browser }) => {
   await expect(panel.getByRole('button', { name: 'Submit for approval' })).toHaveCount(0);
   await panel.getByRole('button', { name: 'Schedule signing' }).click();
   await expect(panel.locator('.pill')).toHaveText('Signing scheduled');
-  await expect(page.locator('section.column', { hasText: 'Signing scheduled' }).locator('.doc-card')).toHaveCount(1);
+  await expect(page.locator('.column', { hasText: 'Signing scheduled' }).locator('.doc-card')).toHaveCount(1);
   await expect(panel).toContainText('Signing ceremony');
   await expect(panel).toContainText('intact');
   await shot(page, 'documents');
   await axe(page, 'documents');
 
   // The interface in Russian, dates in Russian.
-  await page.getByLabel('Language').first().selectOption('ru');
+  await page.getByLabel(/^Language/).first().selectOption('ru');
   await expect(page.getByRole('heading', { name: /Документы/ })).toBeVisible();
   await page.getByRole('link', { name: 'Программа' }).click();
   await expect(page.locator('.ec-event', { hasText: 'Переговоры в узком составе' })).toBeVisible();
   await shot(page, 'programme-ru');
-  await page.getByLabel('Язык').selectOption('en');
+  await page.getByLabel(/^Язык/).first().selectOption('en');
 
   expect(problems).toEqual([]);
   await context.close();

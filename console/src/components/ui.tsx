@@ -1,7 +1,7 @@
 // Small pieces every screen uses: a problem shown where it happened, labelled fields, a
 // status line read out by screen readers.
 import type { ComponentChildren } from 'preact';
-import { useId } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import type { Problem } from '../api/types';
 
@@ -29,8 +29,11 @@ export function ProblemView({ problem }: { problem: Problem | null }) {
   );
 }
 
+// A unique id per field, fixed for its lifetime (Preact's useId repeats ids in fields mounted
+// after the first render).
+let fields = 0;
 export function Field(props: { label: string; children: (id: string) => ComponentChildren }) {
-  const id = useId();
+  const id = useRef(`field-${++fields}`).current;
   return (
     <div class="field">
       <label for={id}>{props.label}</label>

@@ -35,7 +35,7 @@ export function pick(text: Record<string, string> | undefined, lang: string): st
 }
 
 export function formatTime(iso: string, lang: string, zone: string): string {
-  return new Intl.DateTimeFormat(lang, { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang, { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
 }
 
 export function formatDateTime(iso: string, lang: string, zone: string): string {
@@ -45,6 +45,7 @@ export function formatDateTime(iso: string, lang: string, zone: string): string 
     month: 'short',
     hour: '2-digit',
     minute: '2-digit',
+    hourCycle: 'h23',
   }).format(new Date(iso));
 }
 

@@ -330,7 +330,7 @@ export function DocumentsView({ visitId }: { visitId: string }) {
         {board.map((s) => {
           const column = docs.filter((d) => d.status === s);
           return (
-            <section key={s} class="column" role="listitem" aria-labelledby={`col-${s}`}>
+            <div key={s} class="column" role="listitem" aria-labelledby={`col-${s}`}>
               <h2 id={`col-${s}`}>
                 {t(`status.${s}`)} <span class="count">{column.length}</span>
               </h2>
@@ -340,7 +340,7 @@ export function DocumentsView({ visitId }: { visitId: string }) {
                   <span>{pick(d.title, lang)}</span>
                 </button>
               ))}
-            </section>
+            </div>
           );
         })}
       </div>

@@ -14,6 +14,9 @@ import { MeetingForm, type Draft } from './MeetingForm';
 const escape = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+// Table-only ARIA attributes the calendar sets, meaningless once it is no longer a table.
+const tableAttributes = ['aria-colindex', 'aria-colspan', 'aria-rowindex', 'aria-rowspan', 'aria-colcount', 'aria-rowcount'];
+
 function days(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000) + 1;
 }
@@ -76,12 +79,15 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
       datesAboveResources: true,
       editable: true,
       selectable: true,
-      slotMinTime: '06:00',
-      slotMaxTime: '24:00',
+      slotMinTime: '07:00',
+      slotMaxTime: '23:00',
       slotDuration: '00:30',
+      slotHeight: 34,
       snapDuration: '00:05',
       height: 'auto',
       nowIndicator: false,
+      slotLabelFormat: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+      eventTimeFormat: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
       select: (info) => {
         const z = latest.current.zone;
         setNotice(null);
@@ -113,7 +119,29 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
         };
       },
     });
+    // The calendar marks itself up as a table whose rows hold meetings as buttons, which no
+    // table may contain: to assistive technology it is a region of buttons instead, each
+    // meeting's button naming its kind, title, time, venue and people (and "Meetings as a
+    // list" below is the same programme as a list).
+    const tidy = () => {
+      const root = host.current?.querySelector('.ec');
+      if (!root) return;
+      if (root.getAttribute('role') !== 'region') {
+        root.setAttribute('role', 'region');
+        root.setAttribute('aria-label', latest.current.t('programme.title'));
+      }
+      root
+        .querySelectorAll('[role=row],[role=rowgroup],[role=columnheader],[role=rowheader],[role=cell],[role=table]')
+        .forEach((e) => e.setAttribute('role', 'presentation'));
+      root.querySelectorAll('aside:not([aria-hidden])').forEach((a) => a.setAttribute('aria-hidden', 'true'));
+      for (const attr of tableAttributes)
+        root.querySelectorAll(`[${attr}]`).forEach((e) => e.removeAttribute(attr));
+    };
+    const observer = new MutationObserver(tidy);
+    observer.observe(host.current, { subtree: true, childList: true, attributes: true, attributeFilter: ['role', ...tableAttributes] });
+    tidy();
     return () => {
+      observer.disconnect();
       if (calendar.current) void destroyCalendar(calendar.current);
       calendar.current = null;
     };
