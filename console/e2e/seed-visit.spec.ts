@@ -210,8 +210,7 @@ test('the seed visit, played through the console', async ({ browser }) => {
   console.log(`conflicts listed before booking: ${(await listed.allInnerTexts()).join(' | ')}`);
   // Free slots for the two ministers and the Palace on that day.
   await expect(clash.locator('.suggestions button.slot').first()).toBeVisible();
-  await clash.scrollIntoViewIfNeeded();
-  await shot(page, 'conflict');
+  await clash.screenshot({ path: `${shots}/conflict.png` });
   await axe(page, 'booking form with conflicts');
   await clash.getByRole('button', { name: 'Book', exact: true }).click();
   await expect(clash.getByText('The booking was refused:')).toBeVisible();
