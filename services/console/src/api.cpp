@@ -46,6 +46,7 @@ void mount_forward(http::Router& router, const std::string& name, const std::str
     for (const auto& [k, v] : req.headers.fields())
       if (!hop_by_hop(k)) out.headers.add(k, v);
     if (!req.remote_address.empty()) out.headers.add("X-Forwarded-For", req.remote_address);
+    out.headers.set("X-Request-Id", req.correlation_id);  // one correlation id across both hops
     out.body = req.body;
     out.timeout = std::chrono::seconds(30);
     auto answer = http::fetch(out);

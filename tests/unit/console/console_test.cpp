@@ -246,3 +246,34 @@ TEST(ConsoleChanges, each_event_is_told_to_its_visit) {
   agreed.event.type = "concord.documents.document.agreed";
   EXPECT_EQ(visit_of(agreed, visits), "visit-2");  // named by the document's creation
 }
+
+TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credentials) {
+  http::Router upstream_routes;
+  upstream_routes.get("/v1/echo", [](http::Request& req) -> Result<http::Response> {
+    return http::Response::json(201, {{"target", req.target},
+                                      {"authorization", std::string(req.headers.get("Authorization").value_or(""))}});
+  }, http::RouteOptions{.public_route = true});
+  http::ServerOptions o;
+  o.access_log = false;
+  http::Server upstream(o, std::move(upstream_routes));
+  ASSERT_TRUE(upstream.start());
+  http::Router routes;
+  mount_forward(routes, "scheduling", "http://127.0.0.1:" + std::to_string(upstream.port()));
+  mount_api_not_found(routes);
+  http::Server console(o, with_security_headers(routes));
+  ASSERT_TRUE(console.start());
+
+  concord::testing::RawClient c(console.port());
+  c.send("GET /api/scheduling/v1/echo?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer abc\r\nConnection: close\r\n\r\n");
+  auto r = c.read(5s);
+  EXPECT_EQ(concord::testing::status_of(r), 201);
+  EXPECT_NE(r.find(R"("target":"/v1/echo?limit=5")"), std::string::npos) << r;
+  EXPECT_NE(r.find(R"("authorization":"Bearer abc")"), std::string::npos) << r;
+  EXPECT_NE(r.find("X-Content-Type-Options: nosniff"), std::string::npos);
+
+  upstream.stop();  // the service is gone: 503 problem, never a hang or a 500
+  concord::testing::RawClient d(console.port());
+  d.send("GET /api/scheduling/v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(concord::testing::status_of(d.read(10s)), 503);
+  console.stop();
+}
