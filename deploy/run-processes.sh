@@ -77,8 +77,10 @@ for s in "${services[@]}"; do
 done
 mkdir -p "$CONCORD_DATA_DIR/console"
 env "${console_env[@]}" CONCORD_DATA_DIR="$CONCORD_DATA_DIR/console" "$build/bin/concord-console" \
-  2>>"$CONCORD_DATA_DIR/logs/console.log" | sed -u 's/^/  /' &
+  >"$CONCORD_DATA_DIR/logs/console.out" 2>>"$CONCORD_DATA_DIR/logs/console.log" &
 pids+=($!)
+for _ in $(seq 100); do grep -q '^console' "$CONCORD_DATA_DIR/logs/console.out" 2>/dev/null && break; sleep 0.1; done
+sed 's/^/  /' "$CONCORD_DATA_DIR/logs/console.out"
 token="$("$build/bin/concord" token --role protocol_officer --sub protocol-officer --ttl 8h)"
 echo "A protocol officer's token (8 h):"
 echo "  export TOKEN=$token"
