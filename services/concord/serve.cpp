@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli.hpp"
+#include "concord/console/server.hpp"
 #include "concord/service/host.hpp"
 #include "registry.hpp"
 
@@ -11,7 +12,8 @@ int serve(const std::vector<std::string>& args) {
     std::fprintf(stderr, "concord serve: takes no arguments; configure it with environment variables\n");
     return 2;
   }
-  return service::serve(all_services_with_domains());
+  // The console beside the four services, reaching them in process (DESIGN §7).
+  return service::serve(all_services_with_domains(), console::in_process_console());
 }
 
 }  // namespace concord::cli

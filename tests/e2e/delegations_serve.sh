@@ -17,7 +17,7 @@ start() {
   env -u KAFKA_BROKERS -u REDIS_URL CONCORD_DATA_DIR="$data" CONCORD_ACCESS_LOG=false \
     CONCORD_SCHEDULING_ADDR="127.0.0.1:$p_sched" CONCORD_DELEGATIONS_ADDR="127.0.0.1:$p_deleg" \
     CONCORD_DOCUMENTS_ADDR="127.0.0.1:$p_docs" CONCORD_NOTIFICATIONS_ADDR="127.0.0.1:$p_notif" \
-    "$bin/concord" serve >>"$data/stdout" 2>>"$data/stderr" &
+    CONCORD_CONSOLE_ADDR=127.0.0.1:0 "$bin/concord" serve >>"$data/stdout" 2>>"$data/stderr" &
   pid=$!
   for _ in $(seq 1 600); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ] && return 0

@@ -22,7 +22,7 @@ for s in SCHEDULING DELEGATIONS DOCUMENTS NOTIFICATIONS; do port[$s]="$(free_por
 env -u KAFKA_BROKERS -u REDIS_URL CONCORD_DATA_DIR="$data" CONCORD_ACCESS_LOG=false \
   CONCORD_SCHEDULING_ADDR="127.0.0.1:${port[SCHEDULING]}" CONCORD_DELEGATIONS_ADDR="127.0.0.1:${port[DELEGATIONS]}" \
   CONCORD_DOCUMENTS_ADDR="127.0.0.1:${port[DOCUMENTS]}" CONCORD_NOTIFICATIONS_ADDR="127.0.0.1:${port[NOTIFICATIONS]}" \
-  "$bin/concord" serve >"$data/stdout" 2>"$data/stderr" &
+  CONCORD_CONSOLE_ADDR=127.0.0.1:0 "$bin/concord" serve >"$data/stdout" 2>"$data/stderr" &
 pid=$!
 
 fail() { echo "documents_signing: $*" >&2; echo "--- stderr" >&2; tail -20 "$data/stderr" >&2; exit 1; }

@@ -149,6 +149,58 @@ def check_kafka_users(repo, where, users, host):
             fail(f"{ctx}: may read {PRIVATE_TOPIC}, the personal data")
 
 
+def check_console(repo, where, by_kind, configmaps, notes, common, dockerfile):
+    """concord-console (DESIGN §7): port 8080 from CONCORD_CONSOLE_ADDR, its variables set or
+    written down, its probes, Service and Ingress route, and an autoscaler (it holds no state)."""
+    ctx = f"{where}: Deployment concord-console"
+    deployment = by_kind.get("Deployment", {}).get("concord-console")
+    if deployment is None:
+        fail(f"{where}: no Deployment concord-console")
+        return
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    values, documented = {}, set()
+    for source in container.get("envFrom", []):
+        ref = source.get("configMapRef", {}).get("name")
+        if ref in configmaps:
+            values.update(configmaps[ref].get("data", {}))
+            documented |= notes.get(ref, set())
+    for env in container.get("env", []):
+        values[env["name"]] = env.get("value", "<from a secret>")
+    reads = dict(common)
+    reads.update(variables_in(sources(repo / "services" / "console"), repo))
+    for name in ("CONCORD_SCHEDULING_ADDR", "CONCORD_DELEGATIONS_ADDR", "CONCORD_DOCUMENTS_ADDR",
+                 "CONCORD_NOTIFICATIONS_ADDR"):
+        reads.pop(name, None)  # host.cpp's per-service addresses; the console has its own
+    for variable, source in sorted(reads.items()):
+        if variable not in values and variable not in documented:
+            fail(f"{ctx}: {variable} (read in {source}) is neither set nor written down as '# unset: {variable}'")
+    for variable in sorted(set(values) - set(reads) - set(NOT_READ_BY_CODE)):
+        fail(f"{ctx}: {variable} is set but no source in libs/ or services/console/ reads it")
+    if values.get("CONCORD_CONSOLE_ADDR") != "0.0.0.0:8080":
+        fail(f"{ctx}: CONCORD_CONSOLE_ADDR is {values.get('CONCORD_CONSOLE_ADDR')}, expected 0.0.0.0:8080")
+    if "CONCORD_CONSOLE_ADDR=0.0.0.0:8080" not in dockerfile or "concord-console" not in dockerfile:
+        fail("deploy/docker/Dockerfile does not build concord-console or set CONCORD_CONSOLE_ADDR=0.0.0.0:8080")
+    if container.get("command") != ["concord-console"]:
+        fail(f"{ctx}: command {container.get('command')}, expected [concord-console]")
+    ports = {p.get("name"): p["containerPort"] for p in container.get("ports", [])}
+    if ports.get("http") != 8080:
+        fail(f"{ctx}: containerPort 'http' is {ports.get('http')}, the binary serves 8080")
+    for probe, path in {"startupProbe": "/readyz", "readinessProbe": "/readyz", "livenessProbe": "/healthz"}.items():
+        if container.get(probe, {}).get("httpGet", {}).get("path") != path:
+            fail(f"{ctx}: {probe} is not httpGet {path}")
+    service = by_kind.get("Service", {}).get("concord-console")
+    if not service or {p.get("name"): p.get("port") for p in service["spec"]["ports"]}.get("http") != 8080:
+        fail(f"{where}: Service concord-console does not serve 8080 as 'http'")
+    hpa = [h for h in by_kind.get("HorizontalPodAutoscaler", {}).values()
+           if h["spec"]["scaleTargetRef"]["name"] == "concord-console"]
+    if not hpa:
+        fail(f"{where}: no HorizontalPodAutoscaler for concord-console (it holds no state)")
+    routed = [p for i in by_kind.get("Ingress", {}).values() for r in i["spec"]["rules"] for p in r["http"]["paths"]
+              if p["backend"]["service"]["name"] == "concord-console"]
+    if not any(p["path"] == "/" and p["backend"]["service"]["port"].get("name") == "http" for p in routed):
+        fail(f"{where}: no Ingress route / to concord-console's http port")
+
+
 def main():
     repo = pathlib.Path(sys.argv[1]).resolve()
     rendered = [pathlib.Path(p) for p in sys.argv[2:]]
@@ -265,11 +317,16 @@ def main():
                 if endpoint.get("path") not in served or endpoint.get("port") != "http":
                     fail(f"{where}: ServiceMonitor {monitor['metadata']['name']} scrapes "
                          f"{endpoint.get('port')}{endpoint.get('path')}, expected http/metrics")
+        check_console(repo, where, by_kind, configmaps, notes, common, dockerfile)
+
         # The Ingress sends each /api/<service>/ to that service's http port.
         for ingress in by_kind.get("Ingress", {}).values():
             for rule in ingress["spec"]["rules"]:
                 for p in rule["http"]["paths"]:
                     backend = p["backend"]["service"]
+                    if backend["name"] == "concord-console":
+                        # Everything else is the console's (checked in check_console).
+                        continue
                     target = backend["name"].removeprefix("concord-")
                     if not p["path"].startswith(f"/api/{target}/") or target not in specs:
                         fail(f"{where}: Ingress path {p['path']} goes to {backend['name']}")

@@ -36,6 +36,8 @@ Router& Router::add(Method method, std::string pattern, Handler handler, RouteOp
   return *this;
 }
 
+// A last segment "{name...}" takes the rest of the path: "/api/{rest...}" matches "/api/a/b"
+// with rest = "a/b".
 MatchResult Router::match(Method method, std::string_view path) const {
   auto parts = split_path(path);
   std::vector<std::string> allowed;
@@ -45,15 +47,22 @@ MatchResult Router::match(Method method, std::string_view path) const {
   int best_literals = -1;
   std::map<std::string, std::string> best_params;
   for (const auto& c : compiled_) {
-    if (c.segments.size() != parts.size()) continue;
+    // A last segment "{name...}" takes the rest of the path (one segment or more).
+    bool rest = !c.segments.empty() && c.segments.back().param.ends_with("...");
+    if (rest ? parts.size() < c.segments.size() : c.segments.size() != parts.size()) continue;
     std::map<std::string, std::string> params;
     int literals = 0;
     bool ok = true;
-    for (size_t i = 0; i < parts.size() && ok; ++i) {
+    for (size_t i = 0; i < c.segments.size() && ok; ++i) {
       const auto& seg = c.segments[i];
       if (seg.param.empty()) {
         ok = seg.literal == parts[i];
         ++literals;
+      } else if (rest && i + 1 == c.segments.size()) {
+        std::string tail(parts[i]);
+        for (size_t j = i + 1; j < parts.size(); ++j) tail += "/" + std::string(parts[j]);
+        ok = !tail.empty();
+        params[seg.param.substr(0, seg.param.size() - 3)] = std::move(tail);
       } else {
         ok = !parts[i].empty();
         params[seg.param] = std::string(parts[i]);

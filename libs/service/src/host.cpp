@@ -63,6 +63,7 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
                  route.options);
     }
   }
+  host->routes_ = router;
   host->server_ = std::make_unique<http::Server>(platform.server_options(spec.name, address), std::move(router));
   auto verifier = std::make_shared<auth::CachedVerifier>(platform.verifier());
   const Clock& clock = platform.clock();
@@ -108,7 +109,7 @@ void Host::stop() {
   if (service_) service_->stop();
 }
 
-int serve(const std::vector<ServiceSpec>& services) {
+int serve(const std::vector<ServiceSpec>& services, CompanionFactory companion_factory) {
   Env env;
   auto platform = Platform::from_env(env);
   if (!platform) {
@@ -127,8 +128,21 @@ int serve(const std::vector<ServiceSpec>& services) {
   }
   for (const auto& h : hosts)
     std::printf("%-14s http://%s:%u\n", h->name().c_str(), h->host().c_str(), static_cast<unsigned>(h->port()));
+  std::unique_ptr<Companion> companion;
+  if (companion_factory) {
+    std::vector<const Host*> started;
+    for (const auto& h : hosts) started.push_back(h.get());
+    auto made = companion_factory(**platform, started, env);
+    if (!made) {
+      std::fprintf(stderr, "concord: %s\n", made.error().detail.c_str());
+      for (auto& h : hosts) h->stop();
+      return 1;
+    }
+    companion = std::move(*made);
+  }
   std::fflush(stdout);
   http::wait_for_shutdown_signal();
+  if (companion) companion->stop();
   for (auto& h : hosts) h->stop();
   return 0;
 }

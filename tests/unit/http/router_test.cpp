@@ -55,3 +55,16 @@ TEST(Router, registering_a_route_twice_is_a_bug) {
   r.get("/a", ok());
   EXPECT_THROW(r.get("/a", ok()), std::logic_error);
 }
+
+TEST(Router, a_rest_parameter_takes_the_remaining_segments) {
+  Router r;
+  r.get("/api/{rest...}", ok()).get("/api/scheduling/v1/visits", ok());
+  auto m = r.match(Method::get, "/api/documents/v1/documents/x");
+  ASSERT_TRUE(std::holds_alternative<RouteMatch>(m));
+  EXPECT_EQ(std::get<RouteMatch>(m).params.at("rest"), "documents/v1/documents/x");
+  auto literal = r.match(Method::get, "/api/scheduling/v1/visits");
+  ASSERT_TRUE(std::holds_alternative<RouteMatch>(literal));
+  EXPECT_EQ(std::get<RouteMatch>(literal).route->pattern, "/api/scheduling/v1/visits");
+  EXPECT_TRUE(std::holds_alternative<NoSuchPath>(r.match(Method::get, "/api")));
+  EXPECT_TRUE(std::holds_alternative<NoSuchPath>(r.match(Method::get, "/other/x")));
+}

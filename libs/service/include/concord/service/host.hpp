@@ -26,9 +26,21 @@ struct ServiceSpec {
 const std::vector<ServiceSpec>& all_services();
 const ServiceSpec* find_service(const std::string& name);
 
+class Host;
+
+// Something a process runs beside its services once they listen (the console in `concord
+// serve`): it may mount their routes under its own server. Stopped before the services.
+class Companion {
+ public:
+  virtual ~Companion() = default;
+  virtual void stop() = 0;
+};
+using CompanionFactory =
+    std::function<Result<std::unique_ptr<Companion>>(Platform&, const std::vector<const Host*>&, const Env&)>;
+
 // Runs the given services in this process until SIGTERM or SIGINT; what `concord serve` and
 // each single-service binary's main() call. Returns the process exit code.
-int serve(const std::vector<ServiceSpec>& services);
+int serve(const std::vector<ServiceSpec>& services, CompanionFactory companion = {});
 
 class Host {
  public:
@@ -38,6 +50,8 @@ class Host {
   const std::string& name() const { return spec_.name; }
   const std::string& host() const { return address_host_; }
   unsigned short port() const { return server_->port(); }
+  // The service's routes as its server has them (answering 503 until the state is rebuilt).
+  const http::Router& routes() const { return routes_; }
   void stop();
 
  private:
@@ -51,6 +65,7 @@ class Host {
   std::unique_ptr<Service> service_;
   std::shared_ptr<std::atomic<int>> phase_;  // 0 recovering, 1 ready, 2 failed
   std::thread recovery_;
+  http::Router routes_;
   std::unique_ptr<http::Server> server_;
 };
 

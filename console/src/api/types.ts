@@ -1,0 +1,238 @@
+// The services' API types, written once from docs/openapi/*.yaml (only what the console uses).
+
+export type LocalizedText = Record<string, string>;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: { pointer: string; message: string }[];
+  conflicts?: Conflict[];
+  allowed_actions?: string[];
+}
+
+export type ConflictKind =
+  | 'venue_booked'
+  | 'participant_double_booked'
+  | 'outside_visit_dates'
+  | 'venue_over_capacity'
+  | 'unknown_participant'
+  | 'withdrawn_participant'
+  | 'participant_not_in_visit'
+  | 'format_violation';
+
+export interface Conflict {
+  kind: ConflictKind;
+  message: string;
+  meeting_id?: string;
+  venue_id?: string;
+  member_id?: string | null;
+  start?: string;
+  end?: string;
+  buffer_minutes?: number;
+  capacity?: number;
+  participants?: number;
+  starts_on?: string;
+  ends_on?: string;
+  format?: string;
+  rule?: 'head_of_delegation_required' | 'heads_and_interpreters_only' | 'too_many_per_side';
+  side?: 'host' | 'guest';
+  count?: number;
+  max?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface Venue {
+  id: string;
+  name: string;
+  city: string;
+  address: string;
+  time_zone: string;
+  capacity: number;
+  buffer_minutes: number;
+  version: number;
+}
+
+export const visitKinds = ['official_visit', 'working_visit', 'commission_session'] as const;
+export type VisitKind = (typeof visitKinds)[number];
+export const visitStatuses = ['planned', 'confirmed', 'completed', 'cancelled'] as const;
+export type VisitStatus = (typeof visitStatuses)[number];
+
+export interface Visit {
+  id: string;
+  title: LocalizedText;
+  kind: VisitKind;
+  host_country: string;
+  guest_country: string;
+  starts_on: string;
+  ends_on: string;
+  time_zone: string;
+  status: VisitStatus;
+  version: number;
+}
+
+export const meetingKinds = [
+  'tete_a_tete',
+  'narrow_format',
+  'expanded_format',
+  'plenary_session',
+  'signing_ceremony',
+  'press_statement',
+  'working_lunch',
+  'site_visit',
+  'cultural_programme',
+  'transfer',
+] as const;
+export type MeetingKind = (typeof meetingKinds)[number];
+
+export interface Meeting {
+  id: string;
+  visit_id: string;
+  title: LocalizedText;
+  kind: MeetingKind;
+  start: string;
+  end: string;
+  venue_id: string | null;
+  time_zone: string;
+  participants: string[];
+  interpretation: string[];
+  notes: string;
+  status: 'scheduled' | 'cancelled';
+  version: number;
+}
+
+export interface MeetingInput {
+  title: LocalizedText;
+  kind: MeetingKind;
+  start: string;
+  end: string;
+  venue_id: string | null;
+  participants: string[];
+  interpretation: string[];
+}
+
+export interface FreeSlots {
+  slots: { start: string; end: string; start_local: string; end_local: string }[];
+}
+
+export const ranks = [
+  'head_of_state',
+  'head_of_government',
+  'deputy_head_of_government',
+  'minister',
+  'ambassador',
+  'deputy_minister',
+  'head_of_agency',
+  'official',
+  'adviser',
+  'expert',
+  'interpreter',
+  'support_staff',
+] as const;
+export type Rank = (typeof ranks)[number];
+
+export interface Delegation {
+  id: string;
+  visit_id: string;
+  country: string;
+  side: 'host' | 'guest';
+  name: LocalizedText;
+  head_member_id: string | null;
+  version: number;
+}
+
+export type AccreditationStatus = 'none' | 'requested' | 'approved' | 'rejected' | 'revoked';
+
+export interface Member {
+  id: string;
+  delegation_id: string;
+  visit_id: string;
+  full_name: LocalizedText;
+  position: LocalizedText;
+  rank: Rank;
+  precedence_order: number | null;
+  is_head: boolean;
+  languages: string[];
+  time_zone: string;
+  status: 'active' | 'withdrawn';
+  accreditation: { status: AccreditationStatus; badge_number: string | null };
+  contact?: { email?: string | null; phone?: string | null } | null;
+  version: number;
+}
+
+export const documentStatuses = [
+  'draft',
+  'under_approval',
+  'rejected',
+  'agreed',
+  'signing_scheduled',
+  'partially_signed',
+  'signed',
+  'in_force',
+  'withdrawn',
+] as const;
+export type DocumentStatus = (typeof documentStatuses)[number];
+
+export interface DocumentVersion {
+  number: number;
+  language: string;
+  sha256: string;
+  size: number;
+  intact?: boolean;
+  created_at: string;
+}
+
+export interface Signatory {
+  delegation_id: string;
+  member_id: string;
+}
+
+export const documentKinds = ['agreement', 'memorandum', 'roadmap', 'protocol', 'joint_statement', 'minutes'] as const;
+
+export interface DocumentSummary {
+  id: string;
+  visit_id: string;
+  title: LocalizedText;
+  kind: string;
+  status: DocumentStatus;
+  parties: string[];
+  languages: string[];
+  signing?: { meeting_id: string; start?: string; end?: string } | null;
+  version: number;
+}
+
+export interface DocumentDetail extends DocumentSummary {
+  allowed_actions: string[];
+  versions: DocumentVersion[];
+  approvals: { delegation_id: string; decision: 'approve' | 'reject'; comment?: string; at: string }[];
+  signatories: Signatory[];
+  signatures?: { member_id: string; delegation_id: string; method: string; signed_at: string; place?: string | null }[];
+  agreed_at?: string | null;
+  in_force_on?: string | null;
+}
+
+export interface Diff {
+  language: string;
+  added: number;
+  removed: number;
+  hunks: { lines: { op: ' ' | '-' | '+'; text: string }[] }[];
+}
+
+export interface Audit {
+  valid: boolean;
+  length?: number;
+  broken_at?: { sequence: number; reason: string } | null;
+}
+
+export interface Certificate {
+  signed_on?: string;
+  in_force_on?: string | null;
+  agreed_at?: string;
+  audit?: { head: string; length: number; valid: boolean };
+}

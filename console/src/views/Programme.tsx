@@ -1,0 +1,263 @@
+// The programme: the visit's days, one column per venue, in the visit's zone or any other
+// (the guest's first); select a slot to book, drag to move or resize — with the same check.
+import { createCalendar, destroyCalendar, Interaction, ResourceTimeGrid, type Calendar } from '@event-calendar/core';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, call } from '../api/client';
+import type { Conflict, Meeting } from '../api/types';
+import { ProblemView, Status, problemOf } from '../components/ui';
+import { useUi } from '../context';
+import { formatDateTime, formatTime, pick } from '../i18n';
+import { allZones, fromWall, toWall, wallDate } from '../tz';
+import { describeConflict, memberName, useVisitData, type VisitData } from './data';
+import { MeetingForm, type Draft } from './MeetingForm';
+
+const escape = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+// Table-only ARIA attributes the calendar sets, meaningless once it is no longer a table.
+const tableAttributes = ['aria-colindex', 'aria-colspan', 'aria-rowindex', 'aria-rowspan', 'aria-colcount', 'aria-rowcount'];
+
+function days(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000) + 1;
+}
+
+// The guest delegation's head's zone, else any guest member's.
+function guestZone(data: VisitData): string | null {
+  const guest = data.delegations.find((d) => d.side === 'guest');
+  if (!guest) return null;
+  const roster = data.rosters.get(guest.id) ?? [];
+  return (roster.find((m) => m.is_head) ?? roster[0])?.time_zone ?? null;
+}
+
+interface Notice {
+  text: string;
+  conflicts?: Conflict[];
+  problem?: ReturnType<typeof problemOf>;
+}
+
+export function ProgrammeView({ visitId }: { visitId: string }) {
+  const { t, lang } = useUi();
+  const { data, problem, reload, live } = useVisitData(visitId);
+  const [zone, setZone] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ meeting: Meeting | null; draft: Draft } | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const host = useRef<HTMLDivElement>(null);
+  const calendar = useRef<Calendar | null>(null);
+  // The calendar's callbacks are made once; they read the latest state through this.
+  const latest = useRef({ data, zone: zone ?? 'UTC', lang, t });
+  const shownZone = zone ?? data?.visit.time_zone ?? 'UTC';
+  latest.current = { data, zone: shownZone, lang, t };
+
+  const move = async (meeting: Meeting, start: Date, end: Date, venueId: string | undefined, revert: () => void) => {
+    const { zone: z, data: d } = latest.current;
+    const body: Record<string, unknown> = { start: fromWall(start, z), end: fromWall(end, z) };
+    if (venueId !== undefined) body.venue_id = venueId === 'none' ? null : venueId;
+    const title = pick(meeting.title, latest.current.lang);
+    try {
+      // The same check as the form: a dry run first, so nothing moves if anything conflicts.
+      await call('scheduling', `/v1/meetings/${meeting.id}`, { method: 'PATCH', body, version: meeting.version, query: { dry_run: 'true' } });
+      await call('scheduling', `/v1/meetings/${meeting.id}`, { method: 'PATCH', body, version: meeting.version });
+      setNotice({ text: t('programme.moved', { title }) });
+      await reload();
+    } catch (e) {
+      revert();
+      if (e instanceof ApiError && e.status === 409 && e.problem.conflicts?.length && d)
+        setNotice({ text: t('programme.moveRefused', { title }), conflicts: e.problem.conflicts });
+      else if (e instanceof ApiError && e.status === 412) {
+        await reload();
+        setNotice({ text: t('common.stale') });
+      } else setNotice({ text: t('programme.moveRefused', { title }), problem: problemOf(e) });
+    }
+  };
+
+  useEffect(() => {
+    if (!host.current) return;
+    calendar.current = createCalendar(host.current, [ResourceTimeGrid, Interaction], {
+      view: 'resourceTimeGridDay',
+      headerToolbar: { start: '', center: '', end: '' },
+      allDaySlot: false,
+      datesAboveResources: true,
+      editable: true,
+      selectable: true,
+      slotMinTime: '07:00',
+      slotMaxTime: '23:00',
+      slotDuration: '00:30',
+      slotHeight: 34,
+      snapDuration: '00:05',
+      height: 'auto',
+      nowIndicator: false,
+      slotLabelFormat: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+      eventTimeFormat: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+      select: (info) => {
+        const z = latest.current.zone;
+        setNotice(null);
+        setEditing({
+          meeting: null,
+          draft: { start: fromWall(info.start, z), end: fromWall(info.end, z), venue_id: info.resource?.id === 'none' ? null : String(info.resource?.id ?? '') || null },
+        });
+        calendar.current?.unselect();
+      },
+      eventClick: (info) => {
+        const meeting = info.event.extendedProps.meeting as Meeting;
+        setNotice(null);
+        setEditing({ meeting, draft: { start: meeting.start, end: meeting.end, venue_id: meeting.venue_id } });
+      },
+      eventDrop: (info) =>
+        void move(info.event.extendedProps.meeting as Meeting, info.event.start, info.event.end, info.newResource ? String(info.newResource.id) : undefined, info.revert),
+      eventResize: (info) => void move(info.event.extendedProps.meeting as Meeting, info.event.start, info.event.end, undefined, info.revert),
+      eventContent: (info) => {
+        const m = info.event.extendedProps.meeting as Meeting;
+        const { data: d, lang: l, zone: z, t: tr } = latest.current;
+        const people = m.participants.map((id) => escape(memberName(d?.members.get(id), l))).join(', ');
+        const venue = d?.venues.find((v) => v.id === m.venue_id)?.name ?? '';
+        return {
+          html:
+            `<div class="ev-kind">${escape(tr(`kind.${m.kind}`))}${m.status === 'cancelled' ? ` · ${escape(tr('programme.cancelled'))}` : ''}</div>` +
+            `<div class="ev-title">${escape(pick(m.title, l))}</div>` +
+            `<div class="ev-time">${escape(formatTime(m.start, l, z))}–${escape(formatTime(m.end, l, z))} · ${escape(venue)}</div>` +
+            `<div class="ev-people">${people}</div>`,
+        };
+      },
+    });
+    // The calendar marks itself up as a table whose rows hold meetings as buttons, which no
+    // table may contain: to assistive technology it is a region of buttons instead, each
+    // meeting's button naming its kind, title, time, venue and people (and "Meetings as a
+    // list" below is the same programme as a list).
+    const tidy = () => {
+      const root = host.current?.querySelector('.ec');
+      if (!root) return;
+      if (root.getAttribute('role') !== 'region') {
+        root.setAttribute('role', 'region');
+        root.setAttribute('aria-label', latest.current.t('programme.title'));
+      }
+      root
+        .querySelectorAll('[role=row],[role=rowgroup],[role=columnheader],[role=rowheader],[role=cell],[role=table]')
+        .forEach((e) => e.setAttribute('role', 'presentation'));
+      root.querySelectorAll('aside:not([aria-hidden])').forEach((a) => a.setAttribute('aria-hidden', 'true'));
+      for (const attr of tableAttributes)
+        root.querySelectorAll(`[${attr}]`).forEach((e) => e.removeAttribute(attr));
+    };
+    const observer = new MutationObserver(tidy);
+    observer.observe(host.current, { subtree: true, childList: true, attributes: true, attributeFilter: ['role', ...tableAttributes] });
+    tidy();
+    return () => {
+      observer.disconnect();
+      if (calendar.current) void destroyCalendar(calendar.current);
+      calendar.current = null;
+    };
+  }, [host.current]);
+
+  useEffect(() => {
+    const c = calendar.current;
+    if (!c || !data) return;
+    const z = shownZone;
+    const used = new Set(data.meetings.map((m) => m.venue_id ?? 'none'));
+    const resources = data.venues.map((v) => ({ id: v.id, title: v.name }));
+    if (used.has('none') || data.venues.length === 0) resources.push({ id: 'none', title: t('venues.none') });
+    const firstDay = toWall(`${data.visit.starts_on}T12:00:00Z`, 'UTC');
+    const count = days(data.visit.starts_on, data.visit.ends_on) + (z === data.visit.time_zone ? 0 : 1);
+    c.setOption('locale', lang);
+    c.setOption('resources', resources);
+    c.setOption('date', wallDate(firstDay));
+    c.setOption('duration', { days: count });
+    c.setOption(
+      'events',
+      data.meetings.map((m) => ({
+        id: m.id,
+        resourceIds: [m.venue_id ?? 'none'],
+        start: toWall(m.start, z),
+        end: toWall(m.end, z),
+        title: pick(m.title, lang),
+        editable: m.status === 'scheduled',
+        classNames: [`kind-${m.kind}`, m.status === 'cancelled' ? 'cancelled' : 'scheduled'],
+        extendedProps: { meeting: m },
+      })),
+    );
+  }, [data, shownZone, lang, calendar.current]);
+
+  if (problem && !data) return <ProblemView problem={problem} />;
+  const gz = data ? guestZone(data) : null;
+  const zones = data ? [...new Set([data.visit.time_zone, ...(gz ? [gz] : []), ...allZones()])] : [];
+  return (
+    <div class="page programme">
+      <div class="page-head">
+        <h1>
+          {t('programme.title')}
+          {data && <span class="subtitle">{pick(data.visit.title, lang)}</span>}
+        </h1>
+        <span class={`live ${live ? 'on' : 'off'}`} aria-label={t('programme.live')} title={t('programme.live')}>
+          ● {t('programme.live')}
+        </span>
+      </div>
+      {data && (
+        <div class="toolbar">
+          <label>
+            {t('programme.zone')}{' '}
+            <select name="zone" value={shownZone} onChange={(e) => setZone((e.target as HTMLSelectElement).value)}>
+              {zones.map((z) => (
+                <option key={z} value={z}>
+                  {z === data.visit.time_zone ? t('programme.zoneVisit', { zone: z }) : z === gz ? t('programme.zoneGuest', { zone: z }) : z}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => setEditing({ meeting: null, draft: { start: `${data.visit.starts_on}T07:00:00Z`, end: `${data.visit.starts_on}T08:00:00Z`, venue_id: data.venues[0]?.id ?? null } })}
+          >
+            {t('meeting.new')}
+          </button>
+          <span class="muted hint">{t('programme.hint')}</span>
+        </div>
+      )}
+      <ProblemView problem={problem} />
+      {notice && (
+        <div class={notice.conflicts || notice.problem ? 'conflicts' : 'notice'} role={notice.conflicts || notice.problem ? 'alert' : 'status'}>
+          <p>
+            <strong>{notice.text}</strong>
+          </p>
+          {notice.conflicts && data && (
+            <ul>
+              {notice.conflicts.map((c, i) => (
+                <li key={i}>{describeConflict(c, data, t, lang, shownZone)}</li>
+              ))}
+            </ul>
+          )}
+          {notice.problem && <ProblemView problem={notice.problem} />}
+        </div>
+      )}
+      {editing && data && (
+        <MeetingForm
+          key={editing.meeting?.id ?? `${editing.draft.start}|${editing.draft.venue_id}`}
+          data={data}
+          zone={shownZone}
+          meeting={editing.meeting}
+          draft={editing.draft}
+          onStale={reload}
+          onDone={(message) => {
+            setEditing(null);
+            if (message) setNotice({ text: message });
+            void reload();
+          }}
+        />
+      )}
+      <div class="calendar" ref={host} data-testid="calendar" />
+      {data && (
+        <details class="meeting-list">
+          <summary>{t('programme.list')}</summary>
+          <ul>
+            {data.meetings.map((m) => (
+              <li key={m.id} class={m.status}>
+                <button type="button" class="link" onClick={() => setEditing({ meeting: m, draft: { start: m.start, end: m.end, venue_id: m.venue_id } })}>
+                  {formatDateTime(m.start, lang, shownZone)} · {t(`kind.${m.kind}`)} · {pick(m.title, lang)}
+                  {m.status === 'cancelled' ? ` (${t('programme.cancelled')})` : ''}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <Status text="" />
+    </div>
+  );
+}

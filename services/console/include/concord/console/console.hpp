@@ -1,0 +1,72 @@
+#pragma once
+// concord-console: the protocol officer's web console. Stateless: it serves the application
+// compiled into the binary and gives the browser one origin for every service's API:
+//   GET /, /index.html, /assets/...         the application (hashed assets cached for a year)
+//   POST /console/v1/sign-in                 a one-time sign-in code → a session token
+//   GET /console/v1/visits/{id}/changes      Server-Sent Events: the visit's programme or
+//                                            documents changed (read from the log)
+//   /api/<service>/v1/...                    the service's own /v1/... (in process in
+//                                            `concord serve`, forwarded by concord-console)
+// Every response carries the security headers below.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "concord/auth/jwt.hpp"
+#include "concord/console/assets.hpp"
+#include "concord/core/time.hpp"
+#include "concord/http/router.hpp"
+
+namespace concord::console {
+
+// Content-Security-Policy (no inline script, no framing), X-Content-Type-Options,
+// Referrer-Policy, X-Frame-Options, Cross-Origin-Opener-Policy, Permissions-Policy.
+void add_security_headers(http::Headers& headers);
+// The same router with the security headers added to every route's response.
+http::Router with_security_headers(const http::Router& router);
+
+// Which stored variant answers an Accept-Encoding: "br", "gzip" or "" (identity). Honours q=0.
+std::string_view choose_encoding(std::optional<std::string_view> accept_encoding, bool has_brotli, bool has_gzip);
+
+// GET / and every asset; any other GET path is 404.
+void mount_assets(http::Router& router, std::span<const Asset> assets);
+
+// One-time sign-in codes, as Jupyter prints its token link: the code travels in the link's
+// fragment (never sent to a server by the browser on its own), the application exchanges it
+// once for a protocol officer's session token and drops it from the address bar.
+class SignIn {
+ public:
+  struct Options {
+    std::chrono::seconds session_ttl{std::chrono::hours(8)};
+    std::chrono::seconds code_ttl{std::chrono::hours(12)};
+    std::string subject = "protocol-officer";
+  };
+  SignIn(auth::JwtConfig jwt, const Clock& clock, Options options);
+  std::string issue();  // a new one-time code
+  // {"token", "expires_at", "roles"}; 401 for a code that is unknown, used or expired.
+  Result<nlohmann::json> exchange(std::string_view code);
+  void mount(http::Router& router);
+
+ private:
+  auth::JwtConfig jwt_;
+  const Clock& clock_;
+  Options options_;
+  std::mutex mutex_;
+  std::map<std::string, Timestamp> codes_;  // SHA-256 of the code (hex) → when it expires
+};
+
+// /api/<name>/<path> → the service's own route /<path>, in this process.
+void mount_in_process(http::Router& router, const std::string& name, const http::Router& service_routes);
+// /api/<name>/<path> → forwarded to base_url (http://host:port) + /<path>, headers and body as
+// they came; Server-Sent Events are not forwarded (the service's own address serves them).
+void mount_forward(http::Router& router, const std::string& name, const std::string& base_url);
+// /api/<anything else> → 404 as problem+json (rather than the application).
+void mount_api_not_found(http::Router& router);
+
+}  // namespace concord::console

@@ -1,0 +1,75 @@
+#include <array>
+#include <cctype>
+
+#include "concord/console/console.hpp"
+#include "concord/http/client.hpp"
+
+namespace concord::console {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// Headers that belong to one connection, not to the message (RFC 9110 §7.6.1), and the
+// length, which the client and the server set themselves.
+bool hop_by_hop(std::string_view name) {
+  static constexpr std::array<std::string_view, 10> kNames = {
+      "connection", "keep-alive", "proxy-connection", "te",     "trailer",
+      "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding"};
+  for (auto n : kNames)
+    if (iequals(name, n)) return true;
+  return false;
+}
+
+}  // namespace
+
+void mount_in_process(http::Router& router, const std::string& name, const http::Router& service_routes) {
+  for (const auto& route : service_routes.routes())
+    router.add(route.method, "/api/" + name + route.pattern, route.handler, route.options);
+}
+
+void mount_forward(http::Router& router, const std::string& name, const std::string& base_url) {
+  const std::string prefix = "/api/" + name;
+  auto forward = [prefix, name, base_url](http::Request& req) -> Result<http::Response> {
+    if (auto accept = req.headers.get("Accept"); accept && accept->find("text/event-stream") != std::string_view::npos)
+      return fail(Error::not_found("live streams are not forwarded by concord-console; use the " + name +
+                                   " service's own address"));
+    if (!req.target.starts_with(prefix + "/"))
+      return fail(Error::bad_request("the path must name the service as it is spelled: " + prefix + "/"));
+    http::ClientRequest out;
+    out.method = req.method;
+    out.url = base_url + req.target.substr(prefix.size());
+    for (const auto& [k, v] : req.headers.fields())
+      if (!hop_by_hop(k)) out.headers.add(k, v);
+    if (!req.remote_address.empty()) out.headers.add("X-Forwarded-For", req.remote_address);
+    out.headers.set("X-Request-Id", req.correlation_id);  // one correlation id across both hops
+    out.body = req.body;
+    out.timeout = std::chrono::seconds(30);
+    auto answer = http::fetch(out);
+    if (!answer) return fail(Error::unavailable("the " + name + " service cannot be reached: " + answer.error().detail));
+    http::Response r;
+    r.status = answer->status;
+    for (const auto& [k, v] : answer->headers.fields())
+      if (!hop_by_hop(k) && !iequals(k, "server")) r.headers.add(k, v);
+    r.body = std::move(answer->body);
+    return r;
+  };
+  http::RouteOptions options{.public_route = true, .body_limit = 2 * 1024 * 1024, .idempotent = false};
+  for (auto method : {http::Method::get, http::Method::post, http::Method::put, http::Method::patch, http::Method::del})
+    router.add(method, prefix + "/{rest...}", forward, options);
+}
+
+void mount_api_not_found(http::Router& router) {
+  auto none = [](http::Request& req) -> Result<http::Response> {
+    return fail(Error::not_found("no service API at " + req.path + "; the services are under /api/<service>/v1/"));
+  };
+  http::RouteOptions options{.public_route = true, .body_limit = 0, .idempotent = false};
+  for (auto method : {http::Method::get, http::Method::post, http::Method::put, http::Method::patch, http::Method::del})
+    router.add(method, "/api/{rest...}", none, options);
+}
+
+}  // namespace concord::console

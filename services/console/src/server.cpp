@@ -1,0 +1,75 @@
+#include "concord/console/server.hpp"
+
+#include <cstdio>
+
+#include "concord/auth/cached_verifier.hpp"
+#include "concord/core/log.hpp"
+
+namespace concord::console {
+
+Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& platform, const Env& env,
+                                                            const std::string& log_owner,
+                                                            const std::function<void(http::Router&)>& mount_api) {
+  std::unique_ptr<ConsoleServer> console(new ConsoleServer());
+  std::string address = env.address("CONCORD_CONSOLE_ADDR", "127.0.0.1:8080");
+
+  http::Router routes;
+  mount_api(routes);
+  mount_api_not_found(routes);
+  mount_assets(routes, embedded_assets());
+
+  auto jwt = auth::jwt_config_from_env(env, platform.data_dir());
+  if (!jwt) return fail(jwt.error());
+  bool can_mint = jwt->algorithm == auth::Algorithm::hs256 || !jwt->ed25519_private_key_pem.empty();
+  if (can_mint) {
+    console->sign_in_ = std::make_unique<SignIn>(*jwt, platform.clock(), SignIn::Options{});
+    console->sign_in_->mount(routes);
+  }
+
+  auto log = platform.event_log(log_owner);
+  if (!log) return fail(log.error());
+  console->changes_ = std::make_unique<ChangeFeed>(*log);
+  if (auto started = console->changes_->start(); !started) return fail(started.error());
+  console->changes_->mount(routes);
+
+  console->server_ =
+      std::make_unique<http::Server>(platform.server_options("console", address), with_security_headers(routes));
+  auto verifier = std::make_shared<auth::CachedVerifier>(platform.verifier());
+  const Clock& clock = platform.clock();
+  console->server_->set_authenticator(
+      [verifier, &clock](std::optional<std::string_view> header) { return verifier->authenticate(header, clock.now()); });
+  console->server_->set_idempotency_store(&platform.cache());
+  if (auto started = console->server_->start(); !started) return fail(started.error());
+
+  auto hp = parse_host_port(address);
+  std::string host = hp && hp->host != "0.0.0.0" && hp->host != "::" ? hp->host : "127.0.0.1";
+  std::string url = "http://" + host + ":" + std::to_string(console->server_->port()) + "/";
+  if (console->sign_in_)
+    std::printf("%-14s %s#signin=%s\n", "console", url.c_str(), console->sign_in_->issue().c_str());
+  else
+    std::printf("%-14s %s\n", "console", url.c_str());
+  std::fflush(stdout);
+  return console;
+}
+
+ConsoleServer::~ConsoleServer() { stop(); }
+
+void ConsoleServer::stop() {
+  if (server_) server_->stop();
+  if (changes_) changes_->stop();
+}
+
+service::CompanionFactory in_process_console() {
+  return [](service::Platform& platform, const std::vector<const service::Host*>& hosts,
+            const Env& env) -> Result<std::unique_ptr<service::Companion>> {
+    // In process, the scheduling service's log is already open (with Kafka: its own writer,
+    // which the console only reads through).
+    auto console = ConsoleServer::start(platform, env, "scheduling", [&](http::Router& router) {
+      for (const auto* h : hosts) mount_in_process(router, h->name(), h->routes());
+    });
+    if (!console) return fail(console.error());
+    return std::unique_ptr<service::Companion>(std::move(*console));
+  };
+}
+
+}  // namespace concord::console

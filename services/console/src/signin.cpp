@@ -1,0 +1,105 @@
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+#include "concord/console/console.hpp"
+#include "concord/core/log.hpp"
+
+namespace concord::console {
+namespace {
+
+std::string base64url(const unsigned char* data, size_t size) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  for (size_t i = 0; i < size; i += 3) {
+    unsigned v = data[i] << 16;
+    if (i + 1 < size) v |= data[i + 1] << 8;
+    if (i + 2 < size) v |= data[i + 2];
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    if (i + 1 < size) out += kAlphabet[(v >> 6) & 63];
+    if (i + 2 < size) out += kAlphabet[v & 63];
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+SignIn::SignIn(auth::JwtConfig jwt, const Clock& clock, Options options)
+    : jwt_(std::move(jwt)), clock_(clock), options_(std::move(options)) {}
+
+std::string SignIn::issue() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for a sign-in code");
+  std::string code = base64url(bytes, sizeof bytes);
+  std::lock_guard lock(mutex_);
+  auto now = clock_.now();
+  std::erase_if(codes_, [&](const auto& entry) { return entry.second <= now; });
+  codes_[sha256_hex(code)] = now + options_.code_ttl;
+  return code;
+}
+
+Result<nlohmann::json> SignIn::exchange(std::string_view code) {
+  auto refused = Error::unauthorized("this sign-in link is unknown, already used or expired; ask for a new one");
+  if (code.empty() || code.size() > 128) return fail(refused);
+  auto now = clock_.now();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = codes_.find(sha256_hex(code));
+    if (it == codes_.end()) return fail(refused);
+    bool expired = it->second <= now;
+    codes_.erase(it);  // used once, whatever happens next
+    if (expired) return fail(refused);
+  }
+  auth::TokenRequest request;
+  request.subject = options_.subject;
+  request.roles = {auth::Role::protocol_officer};
+  request.ttl = options_.session_ttl;
+  request.issued_at = now;
+  auto token = auth::mint(jwt_, request);
+  if (!token) return fail(token.error());
+  log::info("console sign-in link used", {{"subject", options_.subject}});
+  return nlohmann::json{{"token", *token},
+                        {"expires_at", format_rfc3339_utc(now + options_.session_ttl)},
+                        {"subject", options_.subject},
+                        {"roles", {"protocol_officer"}}};
+}
+
+void SignIn::mount(http::Router& router) {
+  router.post(
+      "/console/v1/sign-in",
+      [this](http::Request& req) -> Result<http::Response> {
+        nlohmann::json body;
+        try {
+          body = nlohmann::json::parse(req.body);
+        } catch (const nlohmann::json::exception&) {
+          return fail(Error::bad_request("the body is not JSON"));
+        }
+        if (!body.is_object() || !body.contains("code") || !body["code"].is_string())
+          return fail(Error::validation("/code", "the sign-in code from the link is required"));
+        auto session = exchange(body["code"].get<std::string>());
+        if (!session) return fail(session.error());
+        auto r = http::Response::json(200, *session);
+        r.headers.set("Cache-Control", "no-store");
+        return r;
+      },
+      // Public (the code is the credential) and never replayed by an Idempotency-Key.
+      http::RouteOptions{.public_route = true, .body_limit = 4096, .idempotent = false});
+}
+
+}  // namespace concord::console

@@ -1,0 +1,279 @@
+// concord-console's own behaviour: assets with their headers, caching and compression, the
+// one-time sign-in codes, the /api/ prefix, and bad input answered 4xx on the wire.
+#include <gtest/gtest.h>
+
+#include "concord/auth/jwt.hpp"
+#include "concord/console/changes.hpp"
+#include "concord/console/console.hpp"
+#include "concord/http/server.hpp"
+#include "raw_client.hpp"
+
+using namespace concord;
+using namespace concord::console;
+using namespace std::chrono_literals;
+
+namespace {
+
+const Asset kAssets[] = {
+    {"/index.html", "text/html; charset=utf-8", "<!doctype html><script type=module src=/assets/app-1a2b.js></script>", "GZIP-INDEX", "BR-INDEX"},
+    {"/assets/app-1a2b.js", "text/javascript; charset=utf-8", "console.log(1)", "GZIP-JS", ""},
+    {"/favicon.svg", "image/svg+xml", "<svg/>", "", ""},
+};
+
+http::Router console_router() {
+  http::Router r;
+  mount_api_not_found(r);
+  mount_assets(r, kAssets);
+  return with_security_headers(r);
+}
+
+http::Response get(const http::Router& router, std::string path, http::Headers headers = {}) {
+  http::Request req;
+  req.method = http::Method::get;
+  req.path = path;
+  req.target = path;
+  req.headers = std::move(headers);
+  auto m = router.match(http::Method::get, path);
+  auto* route = std::get_if<http::RouteMatch>(&m);
+  if (!route) return http::Response::problem(Error::not_found("unmatched"));
+  auto res = route->route->handler(req);
+  return res ? *res : http::Response::problem(res.error());
+}
+
+http::Headers accepting(std::string encodings) {
+  http::Headers h;
+  h.set("Accept-Encoding", std::move(encodings));
+  return h;
+}
+
+auth::JwtConfig dev_jwt() {
+  auth::JwtConfig c;
+  c.hs256_secret = "console-test-secret-0123456789abcdef-0123456789";
+  return c;
+}
+
+}  // namespace
+
+TEST(ConsoleAssets, every_response_carries_the_security_headers) {
+  auto router = console_router();
+  for (std::string path : {"/", "/assets/app-1a2b.js", "/no-such-page", "/api/nothing/v1/x"}) {
+    auto r = get(router, path);
+    auto csp = r.headers.get("Content-Security-Policy");
+    ASSERT_TRUE(csp) << path;
+    EXPECT_NE(csp->find("script-src 'self'"), std::string_view::npos);
+    EXPECT_EQ(csp->find("unsafe-inline'; connect"), std::string_view::npos);  // never for scripts
+    EXPECT_NE(csp->find("frame-ancestors 'none'"), std::string_view::npos);
+    EXPECT_EQ(r.headers.get("X-Content-Type-Options"), "nosniff") << path;
+    EXPECT_EQ(r.headers.get("Referrer-Policy"), "no-referrer") << path;
+  }
+}
+
+TEST(ConsoleAssets, the_root_is_the_application_revalidated_on_every_load) {
+  auto r = get(console_router(), "/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers.get("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r.headers.get("Cache-Control"), "no-cache");
+  EXPECT_EQ(r.body, std::string(kAssets[0].identity));
+}
+
+TEST(ConsoleAssets, hashed_assets_are_cached_for_a_year_as_immutable) {
+  auto r = get(console_router(), "/assets/app-1a2b.js");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers.get("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(r.headers.get("Content-Type"), "text/javascript; charset=utf-8");
+}
+
+TEST(ConsoleAssets, brotli_is_preferred_then_gzip_then_identity) {
+  auto router = console_router();
+  auto br = get(router, "/", accepting("gzip, deflate, br"));
+  EXPECT_EQ(br.headers.get("Content-Encoding"), "br");
+  EXPECT_EQ(br.body, "BR-INDEX");
+  EXPECT_EQ(br.headers.get("Vary"), "Accept-Encoding");
+  auto gz = get(router, "/assets/app-1a2b.js", accepting("gzip, br"));  // no br variant stored
+  EXPECT_EQ(gz.headers.get("Content-Encoding"), "gzip");
+  EXPECT_EQ(gz.body, "GZIP-JS");
+  auto plain = get(router, "/");
+  EXPECT_FALSE(plain.headers.get("Content-Encoding"));
+  EXPECT_EQ(plain.body, std::string(kAssets[0].identity));
+}
+
+TEST(ConsoleAssets, an_encoding_refused_with_q_zero_is_never_sent) {
+  EXPECT_EQ(choose_encoding("br;q=0, gzip", true, true), "gzip");
+  EXPECT_EQ(choose_encoding("*;q=0", true, true), "");
+  EXPECT_EQ(choose_encoding("*", true, true), "br");
+  EXPECT_EQ(choose_encoding("gzip;q=0.5, br;q=0.1", true, true), "gzip");
+  EXPECT_EQ(choose_encoding("identity", true, true), "");
+  EXPECT_EQ(choose_encoding("gzip;q=nonsense", true, true), "");
+  EXPECT_EQ(choose_encoding(std::nullopt, true, true), "");
+}
+
+TEST(ConsoleAssets, a_matching_etag_is_304_per_encoding) {
+  auto router = console_router();
+  auto first = get(router, "/", accepting("br"));
+  auto etag = std::string(*first.headers.get("ETag"));
+  http::Headers again = accepting("br");
+  again.set("If-None-Match", etag);
+  EXPECT_EQ(get(router, "/", again).status, 304);
+  http::Headers other = accepting("gzip");
+  other.set("If-None-Match", etag);  // the brotli ETag does not match the gzip variant
+  EXPECT_EQ(get(router, "/", other).status, 200);
+}
+
+TEST(ConsoleAssets, unknown_pages_and_apis_are_404_problems) {
+  auto router = console_router();
+  EXPECT_EQ(get(router, "/assets/missing-0000.js").status, 404);
+  auto api = get(router, "/api/nothing/v1/visits");
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(api.headers.get("Content-Type"), "application/problem+json");
+}
+
+TEST(ConsoleApi, a_service_route_is_served_under_its_api_prefix) {
+  http::Router service;
+  service.get("/v1/visits/{id}", [](http::Request& req) -> Result<http::Response> {
+    return http::Response::json(200, {{"id", std::string(req.param("id"))}});
+  });
+  http::Router console;
+  mount_in_process(console, "scheduling", service);
+  mount_api_not_found(console);
+  auto m = console.match(http::Method::get, "/api/scheduling/v1/visits/abc");
+  ASSERT_TRUE(std::holds_alternative<http::RouteMatch>(m));
+  EXPECT_EQ(std::get<http::RouteMatch>(m).route->pattern, "/api/scheduling/v1/visits/{id}");
+  EXPECT_EQ(std::get<http::RouteMatch>(m).params.at("id"), "abc");
+}
+
+TEST(ConsoleSignIn, a_code_signs_in_once) {
+  ManualClock clock(Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1)));
+  SignIn sign_in(dev_jwt(), clock, SignIn::Options{});
+  auto code = sign_in.issue();
+  EXPECT_GE(code.size(), 43u);
+  auto session = sign_in.exchange(code);
+  ASSERT_TRUE(session) << session.error().detail;
+  auto verifier = auth::Verifier::create(dev_jwt());
+  ASSERT_TRUE(verifier);
+  auto principal = verifier->verify((*session)["token"].get<std::string>(), clock.now());
+  ASSERT_TRUE(principal) << principal.error().detail;
+  EXPECT_EQ((*session)["roles"], nlohmann::json::array({"protocol_officer"}));
+  auto again = sign_in.exchange(code);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::unauthorized);
+}
+
+TEST(ConsoleSignIn, unknown_and_expired_codes_are_refused) {
+  ManualClock clock(Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1)));
+  SignIn sign_in(dev_jwt(), clock, SignIn::Options{.code_ttl = std::chrono::minutes(10)});
+  EXPECT_FALSE(sign_in.exchange("not-a-code"));
+  EXPECT_FALSE(sign_in.exchange(""));
+  EXPECT_FALSE(sign_in.exchange(std::string(10000, 'a')));
+  auto code = sign_in.issue();
+  clock.advance(11min);
+  EXPECT_FALSE(sign_in.exchange(code));
+}
+
+class ConsoleServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ManualClock* clock = &clock_;
+    sign_in_ = std::make_unique<SignIn>(dev_jwt(), *clock, SignIn::Options{});
+    http::Router r;
+    sign_in_->mount(r);
+    mount_api_not_found(r);
+    mount_assets(r, kAssets);
+    http::ServerOptions o;
+    o.access_log = false;
+    server_ = std::make_unique<http::Server>(o, with_security_headers(r));
+    ASSERT_TRUE(server_->start());
+  }
+  std::string exchange(const std::string& body) {
+    concord::testing::RawClient c(server_->port());
+    c.send("POST /console/v1/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    return c.read(5s);
+  }
+  ManualClock clock_{Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1))};
+  std::unique_ptr<SignIn> sign_in_;
+  std::unique_ptr<http::Server> server_;
+};
+
+TEST_F(ConsoleServerTest, the_sign_in_exchange_is_single_use_and_never_cached) {
+  auto code = sign_in_->issue();
+  auto first = exchange(R"({"code":")" + code + R"("})");
+  EXPECT_EQ(concord::testing::status_of(first), 200);
+  EXPECT_NE(first.find("Cache-Control: no-store"), std::string::npos);
+  EXPECT_NE(first.find("\"token\""), std::string::npos);
+  auto second = exchange(R"({"code":")" + code + R"("})");
+  EXPECT_EQ(concord::testing::status_of(second), 401);
+}
+
+TEST_F(ConsoleServerTest, bad_input_is_4xx_never_500) {
+  EXPECT_EQ(concord::testing::status_of(exchange("not json")), 400);
+  EXPECT_EQ(concord::testing::status_of(exchange(R"({"code": 7})")), 400);
+  EXPECT_EQ(concord::testing::status_of(exchange(R"([])")), 400);
+  EXPECT_EQ(concord::testing::status_of(exchange(std::string(5000, 'x'))), 413);
+  for (std::string raw : {"GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                          "DELETE /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                          "GET /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+                          "BREW /assets/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"}) {
+    concord::testing::RawClient c(server_->port());
+    c.send(raw);
+    int status = concord::testing::status_of(c.read(5s));
+    EXPECT_GE(status, 400) << raw;
+    EXPECT_LT(status, 500) << raw;
+  }
+}
+
+TEST_F(ConsoleServerTest, head_answers_like_get_without_a_body) {
+  concord::testing::RawClient c(server_->port());
+  c.send("HEAD /assets/app-1a2b.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto r = c.read(5s);
+  EXPECT_EQ(concord::testing::status_of(r), 200);
+  EXPECT_NE(r.find("immutable"), std::string::npos);
+  EXPECT_EQ(r.find("console.log"), std::string::npos);
+}
+
+TEST(ConsoleChanges, each_event_is_told_to_its_visit) {
+  std::map<std::string, std::string> visits;
+  events::Record meeting{.topic = "concord.scheduling.v1", .partition = 0, .offset = 1, .key = "visit-1", .event = {}};
+  meeting.event.type = "concord.scheduling.meeting.rescheduled";
+  EXPECT_EQ(visit_of(meeting, visits), "visit-1");
+  events::Record venue{.topic = "concord.scheduling.v1", .partition = 0, .offset = 2, .key = "venue-1", .event = {}};
+  venue.event.type = "concord.scheduling.venue.created";
+  EXPECT_EQ(visit_of(venue, visits), "");
+  events::Record created{.topic = "concord.documents.v1", .partition = 0, .offset = 1, .key = "doc-1", .event = {}};
+  created.event.type = "concord.documents.document.created";
+  created.event.data = {{"visit_id", "visit-2"}};
+  EXPECT_EQ(visit_of(created, visits), "visit-2");
+  events::Record agreed{.topic = "concord.documents.v1", .partition = 0, .offset = 2, .key = "doc-1", .event = {}};
+  agreed.event.type = "concord.documents.document.agreed";
+  EXPECT_EQ(visit_of(agreed, visits), "visit-2");  // named by the document's creation
+}
+
+TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credentials) {
+  http::Router upstream_routes;
+  upstream_routes.get("/v1/echo", [](http::Request& req) -> Result<http::Response> {
+    return http::Response::json(201, {{"target", req.target},
+                                      {"authorization", std::string(req.headers.get("Authorization").value_or(""))}});
+  }, http::RouteOptions{.public_route = true});
+  http::ServerOptions o;
+  o.access_log = false;
+  http::Server upstream(o, std::move(upstream_routes));
+  ASSERT_TRUE(upstream.start());
+  http::Router routes;
+  mount_forward(routes, "scheduling", "http://127.0.0.1:" + std::to_string(upstream.port()));
+  mount_api_not_found(routes);
+  http::Server console(o, with_security_headers(routes));
+  ASSERT_TRUE(console.start());
+
+  concord::testing::RawClient c(console.port());
+  c.send("GET /api/scheduling/v1/echo?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer abc\r\nConnection: close\r\n\r\n");
+  auto r = c.read(5s);
+  EXPECT_EQ(concord::testing::status_of(r), 201);
+  EXPECT_NE(r.find(R"("target":"/v1/echo?limit=5")"), std::string::npos) << r;
+  EXPECT_NE(r.find(R"("authorization":"Bearer abc")"), std::string::npos) << r;
+  EXPECT_NE(r.find("X-Content-Type-Options: nosniff"), std::string::npos);
+
+  upstream.stop();  // the service is gone: 503 problem, never a hang or a 500
+  concord::testing::RawClient d(console.port());
+  d.send("GET /api/scheduling/v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(concord::testing::status_of(d.read(10s)), 503);
+  console.stop();
+}
