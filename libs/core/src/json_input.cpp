@@ -293,7 +293,14 @@ void Reader::refuse_unknown(const std::vector<std::string_view>& known) {
 
 Status Reader::finish() const {
   if (errors_->empty()) return {};
-  return fail(Error::validation(*errors_));
+  // A body of a mebibyte can hold ~100,000 unknown members: the answer lists the first ones and
+  // counts the rest, so it never grows past the request that caused it.
+  constexpr size_t kMaxListed = 100;
+  if (errors_->size() <= kMaxListed) return fail(Error::validation(*errors_));
+  Error e = Error::validation(std::vector<FieldError>(errors_->begin(), errors_->begin() + kMaxListed));
+  e.detail = std::to_string(errors_->size()) + " fields are invalid; the first " + std::to_string(kMaxListed) +
+             " are listed";
+  return fail(std::move(e));
 }
 
 }  // namespace concord::json_input

@@ -36,6 +36,11 @@ void Pipeline::set_idempotency_store(cache::Cache* cache, std::chrono::seconds t
 
 Result<Prepared> Pipeline::prepare(Request& request) const {
   request.correlation_id = valid_correlation_id(request.headers.get("X-Request-Id"));
+  // Bodies are taken as sent: a compressed one would only fail later as JSON that does not
+  // parse, and inflating it would make the body limit meaningless (a zip bomb).
+  if (auto encoding = request.headers.get("Content-Encoding"); encoding && !encoding->empty() && *encoding != "identity")
+    return fail(Error::of(ErrorCode::unsupported_media,
+                          "Content-Encoding '" + std::string(encoding->substr(0, 40)) + "' is not accepted; send the body uncompressed"));
   auto url = boost::urls::parse_origin_form(request.target);
   if (!url) return fail(Error::bad_request("the request target is not a valid origin-form URI"));
   request.path = std::string(url->path());
