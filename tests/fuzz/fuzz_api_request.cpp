@@ -58,8 +58,8 @@ concord::http::Request to_request(std::string_view input, concord::fuzzing::Worl
   return request;
 }
 
-// One structural edit somewhere in the document.
-void mutate_json(json& doc, std::minstd_rand& rng) {
+// One structural edit somewhere in the document (used by the libFuzzer build's mutator).
+[[maybe_unused]] void mutate_json(json& doc, std::minstd_rand& rng) {
   // Pick a node by walking down a random path.
   json* node = &doc;
   for (int depth = 0; depth < 8 && (node->is_object() || node->is_array()) && !node->empty(); ++depth) {
