@@ -150,6 +150,14 @@ def main():
             i += 1
         if refused == 0:
             fail("no write was refused on a full disk")
+        # Nothing already written is damaged: each refused write was cut back off its topic file.
+        topics = os.path.join(mnt, "data", "log", "topics")
+        after = {p: os.path.getsize(os.path.join(topics, p)) for p in os.listdir(topics)}
+        grown = {p: (log_sizes.get(p), n) for p, n in after.items() if n != log_sizes.get(p)}
+        if grown and refused == 10:
+            fail(f"topic files changed while every write was refused: {grown}")
+        print(f"full_disk: a refused write answers {s}: {doc.get('detail') if isinstance(doc, dict) else doc}",
+              file=sys.stderr)
         # Reads keep answering from memory.
         for did in list(acked)[:5]:
             s, _, doc = concord.call("GET", f"/v1/delegations/{did}")
