@@ -12,6 +12,9 @@ build_packages=(
 test_packages=(
   redis-server redis-tools openjdk-17-jre-headless maven wrk curl python3 python3-venv jq openssl
   chromium fonts-liberation
+  # The sanitizer and fuzzing build: clang with libFuzzer and the sanitizer runtimes, and
+  # llvm-symbolizer for readable reports.
+  clang-16 libclang-rt-16-dev llvm-16
 )
 
 # The console (console/) is built by Vite into concord-console's binary: Node.js 20.19 or later

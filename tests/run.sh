@@ -4,9 +4,11 @@
 # non-zero on any failure.
 #
 #   tests/run.sh            everything: unit, integration (real Kafka and Redis), e2e, the
-#                           console in a browser, and the unit tier again under AddressSanitizer
-#                           + UBSan
-#   CONCORD_TEST_QUICK=1    skip the sanitizer build (for a fast local loop)
+#                           console in a browser, faults, and the unit tier again under
+#                           AddressSanitizer + UBSan (clang), with every libFuzzer target run for
+#                           a bounded time
+#   CONCORD_TEST_QUICK=1    skip the sanitizer and fuzzing build (for a fast local loop)
+#   CONCORD_FUZZ_SECONDS=N  seconds per fuzz target (15)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +16,7 @@ cd "$repo"
 build="${CONCORD_BUILD_DIR:-$repo/build}"
 asan_build="${CONCORD_ASAN_BUILD_DIR:-$repo/build-asan}"
 jobs="$(nproc)"
+fuzz_targets=()
 step() { printf '\n==> %s\n' "$*" >&2; }
 
 step "dependencies"
@@ -51,22 +54,38 @@ ctest --test-dir "$build" -L e2e --output-on-failure -j 1
 step "browser: the console in Chromium (Playwright, axe-core) on concord serve"
 CONCORD_BUILD_DIR="$build" tests/browser/run.sh
 
+step "faults (a full disk under the file log)"
+ctest --test-dir "$build" -L faults --output-on-failure -j 1
+
 if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
   # The platform's unit tests and every service's domain and API tests (handlers over the
   # file log and the memory cache, in process): where memory errors would hide. The process,
   # integration and e2e tiers run in the normal build only; building them twice would double CI.
-  step "unit tests under AddressSanitizer + UBSan ($asan_build)"
-  cmake -S . -B "$asan_build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCONCORD_SANITIZE=ON -DCONCORD_BENCHMARKS=OFF >/dev/null
-  asan_targets=(core_unit_tests auth_unit_tests http_unit_tests events_unit_tests cache_unit_tests service_unit_tests)
+  # One build serves the fuzzers too: clang with ASan, UBSan and libFuzzer's coverage hooks
+  # (-fsanitize=fuzzer-no-link) on every object, at -O1 so that fuzzing is not crawling.
+  step "unit tests under AddressSanitizer + UBSan, and the fuzz targets ($asan_build, clang)"
+  # The compiler is named on the command line, so a build directory configured with g++ before
+  # is reconfigured for clang (CMake starts its cache afresh when the compiler changes).
+  cmake -S . -B "$asan_build" -G Ninja -DCMAKE_CXX_COMPILER="$(command -v clang++-16)" -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCONCORD_SANITIZE=ON -DCONCORD_FUZZERS=ON \
+    -DCONCORD_BENCHMARKS=OFF >/dev/null
+  asan_targets=(core_unit_tests auth_unit_tests http_unit_tests events_unit_tests cache_unit_tests service_unit_tests
+                limits_tests)
+  for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^fuzz_[a-z_]+:' | tr -d ':' | sort -u); do
+    fuzz_targets+=("$t")
+  done
   for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^[a-z]+_(domain|api)_tests?:' | tr -d ':' | sort -u); do
     asan_targets+=("$t")
   done
-  cmake --build "$asan_build" -j "$jobs" --target "${asan_targets[@]}"
+  cmake --build "$asan_build" -j "$jobs" --target "${asan_targets[@]}" "${fuzz_targets[@]}"
   for t in "${asan_targets[@]}"; do
     echo "--- $t (ASan+UBSan)" >&2
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       "$asan_build/tests/$t" --gtest_brief=1
   done
+
+  step "fuzzing: every libFuzzer target for ${CONCORD_FUZZ_SECONDS:-15} s from its seeds and regressions"
+  tests/fuzz/run.sh "$asan_build"
 fi
 
 step "container image and Kubernetes manifests (offline: schemas, policy, config against code)"

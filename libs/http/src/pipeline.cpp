@@ -8,6 +8,7 @@
 #include "concord/core/log.hpp"
 #include "concord/core/metrics.hpp"
 #include "idempotency.hpp"
+#include "rate_limit.hpp"
 
 namespace concord::http {
 namespace {
@@ -34,8 +35,19 @@ void Pipeline::set_idempotency_store(cache::Cache* cache, std::chrono::seconds t
   idempotency_ = cache ? std::make_unique<IdempotencyGuard>(*cache, options_.service, ttl) : nullptr;
 }
 
+void Pipeline::set_rate_limit_store(cache::Cache* cache) {
+  rate_limiter_ = cache && options_.rate_limit > 0
+                      ? std::make_unique<RateLimiter>(*cache, options_.service, options_.rate_limit, options_.rate_window)
+                      : nullptr;
+}
+
 Result<Prepared> Pipeline::prepare(Request& request) const {
   request.correlation_id = valid_correlation_id(request.headers.get("X-Request-Id"));
+  // Bodies are taken as sent: a compressed one would only fail later as JSON that does not
+  // parse, and inflating it would make the body limit meaningless (a zip bomb).
+  if (auto encoding = request.headers.get("Content-Encoding"); encoding && !encoding->empty() && *encoding != "identity")
+    return fail(Error::of(ErrorCode::unsupported_media, "Content-Encoding '" + std::string(encoding->substr(0, 40)) +
+                                                            "' is not accepted; send the body uncompressed"));
   auto url = boost::urls::parse_origin_form(request.target);
   if (!url) return fail(Error::bad_request("the request target is not a valid origin-form URI"));
   request.path = std::string(url->path());
@@ -96,6 +108,8 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
       return Response::problem(e, request.path);
     }
     request.principal = std::move(*principal);
+    if (rate_limiter_)
+      if (auto refused = rate_limiter_->check(request)) return std::move(*refused);
   }
 
   IdempotencyGuard::Decision claim;

@@ -9,6 +9,7 @@
 namespace concord::http {
 
 class IdempotencyGuard;
+class RateLimiter;
 
 struct Prepared {
   size_t body_limit;  // the matched route's limit, or the default for unmatched paths
@@ -23,6 +24,8 @@ class Pipeline {
   void set_authenticator(Authenticator a) { authenticator_ = std::move(a); }
   void set_readiness(std::function<Readiness()> r) { readiness_ = std::move(r); }
   void set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl);
+  // Per-principal limits (options().rate_limit per options().rate_window); off when the limit is 0.
+  void set_rate_limit_store(cache::Cache* cache);
 
   // Splits the target into path and query and picks the body limit, once the headers are in.
   // An Error here (a target that does not parse) is answered before the body is read.
@@ -43,6 +46,7 @@ class Pipeline {
   Authenticator authenticator_;
   std::function<Readiness()> readiness_;
   std::unique_ptr<IdempotencyGuard> idempotency_;
+  std::unique_ptr<RateLimiter> rate_limiter_;
 };
 
 std::string valid_correlation_id(std::optional<std::string_view> header);

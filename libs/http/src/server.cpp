@@ -141,13 +141,18 @@ struct Connection {
     deadline = std::chrono::steady_clock::now() + timeout;
     guarding = true;
     timed_out = false;
-    if (!watchdog_running) watch();
+    // A deadline earlier than the one the timer sleeps to (the body's request timeout after the
+    // headers' idle timeout) re-arms it: the pending wait ends aborted and touches nothing.
+    if (!watchdog_running || deadline < armed_for) watch();
   }
   void unguard() { guarding = false; }
 
  private:
+  std::chrono::steady_clock::time_point armed_for{};
+
   void watch() {
     watchdog_running = true;
+    armed_for = deadline;
     watchdog.expires_at(deadline);
     watchdog.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;  // the connection is going away: touch nothing
@@ -491,6 +496,7 @@ void Server::set_readiness(std::function<Readiness()> readiness) { impl_->pipeli
 void Server::set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl) {
   impl_->pipeline().set_idempotency_store(cache, ttl);
 }
+void Server::set_rate_limit_store(cache::Cache* cache) { impl_->pipeline().set_rate_limit_store(cache); }
 Status Server::start() { return impl_->start(); }
 unsigned short Server::port() const { return impl_->port(); }
 void Server::stop() { impl_->stop(); }

@@ -70,6 +70,7 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
   host->server_->set_authenticator(
       [verifier, &clock](std::optional<std::string_view> header) { return verifier->authenticate(header, clock.now()); });
   host->server_->set_idempotency_store(&platform.cache());
+  host->server_->set_rate_limit_store(&platform.cache());
   cache::Cache* cache = &platform.cache();
   host->server_->set_readiness([log = host->log_, cache, phase = host->phase_] {
     bool log_ok = log->healthy();

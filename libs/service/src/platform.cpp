@@ -63,6 +63,9 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
   d.request_timeout = env.duration("CONCORD_HTTP_REQUEST_TIMEOUT", d.request_timeout);
   d.max_connections = static_cast<size_t>(env.integer("CONCORD_HTTP_MAX_CONNECTIONS", static_cast<long long>(d.max_connections), 1, 1'000'000));
   d.shutdown_grace = env.duration("CONCORD_SHUTDOWN_GRACE", d.shutdown_grace);
+  d.rate_limit = static_cast<size_t>(env.integer("CONCORD_RATE_LIMIT", static_cast<long long>(d.rate_limit), 0, 1'000'000'000));
+  d.rate_window = std::chrono::duration_cast<std::chrono::seconds>(
+      env.duration("CONCORD_RATE_WINDOW", std::chrono::duration_cast<std::chrono::milliseconds>(d.rate_window)));
   d.access_log = env.boolean("CONCORD_ACCESS_LOG", d.access_log);
   return p;
 }

@@ -68,3 +68,11 @@ TEST(JsonInput, bcp47_tags) {
   for (auto t : {"en", "ru", "ky", "be", "en-GB", "zh-Hant-TW"}) EXPECT_TRUE(is_bcp47(t)) << t;
   for (auto t : {"", "e", "english", "en_GB", "en-", "-en"}) EXPECT_FALSE(is_bcp47(t)) << t;
 }
+
+TEST(JsonInput, a_number_beyond_a_double_is_a_bad_request_not_an_exception) {
+  for (const char* body : {R"({"capacity": 1e999})", R"([1e308, 1e+616])", R"({"a": -1e400})"}) {
+    auto doc = json_input::parse(body);
+    ASSERT_FALSE(doc) << body;
+    EXPECT_EQ(doc.error().code, ErrorCode::bad_request);
+  }
+}

@@ -56,7 +56,7 @@ TEST(AuditChain, every_event_carries_the_hash_of_the_one_before) {
   }
   auto verdict = verify_chain(r.w.doc(r.id));
   EXPECT_TRUE(verdict.valid);
-  EXPECT_EQ(r.w.doc(r.id).head_hash, r.all.back().data["hash"]);
+  EXPECT_EQ(r.w.doc(r.id).head_hash, r.all.back().data["hash"].get<std::string>());
 }
 
 TEST(AuditChain, an_altered_event_breaks_the_chain_at_that_event) {

@@ -29,6 +29,8 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};  // reading a request's body
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
   size_t max_connections = 1024;       // beyond it: 429 and close
+  size_t rate_limit = 0;               // authenticated requests per caller per window; 0: no limit
+  std::chrono::seconds rate_window{60};
   int threads = 4;                     // I/O threads; GET and HEAD handlers run on them
   // Other methods' handlers may wait for the event log: they run on a pool of their own, so
   // reads, /healthz and /readyz keep answering while appends are held up. Concurrent writes
@@ -58,6 +60,9 @@ class Server {
   void set_readiness(std::function<Readiness()> readiness);
   // Idempotency-Key records live here (DESIGN §4); without a cache the header is ignored.
   void set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl = std::chrono::hours(24));
+  // Counters for ServerOptions::rate_limit (shared by every replica through the cache); without
+  // a cache, or with a limit of 0, there are no rate limits.
+  void set_rate_limit_store(cache::Cache* cache);
 
   Status start();  // binds and starts serving; an Error when the address cannot be bound
   unsigned short port() const;
