@@ -349,8 +349,10 @@ TEST(HttpClient, a_silent_server_times_out_as_unavailable) {
 }
 
 TEST(HttpClient, refuses_urls_it_cannot_serve) {
-  EXPECT_EQ(fetch({.url = "https://example.invalid/"}).error().code, ErrorCode::validation_failed);
+  EXPECT_EQ(fetch({.url = "ftp://example.invalid/"}).error().code, ErrorCode::validation_failed);
   EXPECT_EQ(fetch({.url = "not a url"}).error().code, ErrorCode::validation_failed);
+  // https:// is served (tests/integration/http); a name that does not resolve is unavailable.
+  EXPECT_EQ(fetch({.url = "https://example.invalid/"}).error().code, ErrorCode::unavailable);
 }
 
 TEST_F(ServerTest, reads_and_health_answer_while_every_io_thread_worth_of_writes_is_held_up) {
