@@ -254,6 +254,43 @@ test('the seed visit, played through the console', async ({ browser }) => {
   console.log(`live update: the second page showed the move ${Date.now() - movedAt} ms after the drop (goal < 1000 ms)`);
   await expect(ceremony).toContainText('10:30–11:00');
 
+  // A stale copy: the first officer has the ceremony open while the second moves it; saving
+  // the old copy is refused (412), reloads and says so.
+  await ceremony.click();
+  const editor = page.locator('form.meeting-form');
+  await expect(editor.getByLabel('Title (English)', { exact: true })).toHaveValue('Signing ceremony');
+  const there = (await ceremonyThere.boundingBox())!;
+  await second.mouse.move(there.x + there.width / 2, there.y + 8);
+  await second.mouse.down();
+  for (let i = 1; i <= 10; i++) await second.mouse.move(there.x + there.width / 2, there.y + 8 + (there.height * i) / 10);
+  await second.mouse.up();
+  await expect(second.getByText('Moved “Signing ceremony”.')).toBeVisible();
+  await editor.getByLabel('Title (English)', { exact: true }).fill('Signing ceremony of the agreements');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toContainText('Someone else changed this in the meantime');
+  await editor.getByRole('button', { name: 'Close' }).click();
+  await expect(ceremony).toContainText('11:00–11:30');
+  // Back where it was, by dragging up.
+  const back = (await ceremony.boundingBox())!;
+  await page.mouse.move(back.x + back.width / 2, back.y + 8);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(back.x + back.width / 2, back.y + 8 - (back.height * i) / 10);
+  await page.mouse.up();
+  await expect(ceremony).toContainText('10:30–11:00');
+  await expect(ceremonyThere).toContainText('10:30–11:00');
+
+  // The broker down: every call answers 503; a banner says so and clears by itself, and the
+  // screen reloads, once calls go through again.
+  await page.route('**/api/**', (r) =>
+    r.fulfill({ status: 503, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'urn:concord:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'the event log is unavailable' }) }));
+  await page.getByLabel(/^Show times in/).selectOption('Europe/Minsk');
+  await page.getByRole('button', { name: 'Book a meeting' }).click();
+  await expect(page.locator('.banner')).toContainText('cannot reach the scheduling service');
+  await page.locator('form.meeting-form').getByRole('button', { name: 'Close' }).click();
+  await page.unroute('**/api/**');
+  await expect(page.locator('.banner')).toHaveCount(0, { timeout: 10_000 });
+
   // The programme in the guest's time (Bishkek, three hours ahead of Minsk).
   await page.getByLabel(/^Show times in/).selectOption('Asia/Bishkek');
   await expect(page.locator('.ec-event', { hasText: 'Talks in narrow format' })).toContainText('14:00–15:00');
