@@ -3,7 +3,7 @@
 // Saves a screenshot of each main screen, checks each with axe-core, and prints (does not
 // assert) the measurements the issue asks for.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import { mkdirSync } from 'node:fs';
 
@@ -75,6 +75,24 @@ async function axe(page: Page, screen: string): Promise<void> {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+// Drags a meeting vertically by `slots` times its own height (a 30-minute meeting: 30 minutes
+// a step). The calendar redraws on live updates, so the box is read again until it holds still.
+async function drag(page: Page, meeting: Locator, slots: number): Promise<void> {
+  let box = null;
+  for (let i = 0; i < 20 && !box; i++) {
+    await expect(meeting).toBeVisible();
+    box = await meeting.boundingBox();
+    if (!box) await page.waitForTimeout(100);
+  }
+  if (!box) throw new Error('the meeting has no box to drag');
+  const x = box.x + box.width / 2;
+  const y = box.y + 8;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(x, y + (box.height * slots * i) / 10);
+  await page.mouse.up();
 }
 
 async function book(page: Page, m: { kind: string; en: string; ru: string; start: string; end: string; venue: string; who: string[] }) {
@@ -241,18 +259,41 @@ test('the seed visit, played through the console', async ({ browser }) => {
   await expect(ceremonyThere).toContainText('10:00–10:30');
   await expect(second.locator('.live.on')).toBeVisible();
   const ceremony = page.locator('.ec-event', { hasText: 'Signing ceremony' });
-  const box = (await ceremony.boundingBox())!;
-  const x = box.x + box.width / 2;
-  const y = box.y + 8;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  for (let i = 1; i <= 10; i++) await page.mouse.move(x, y + (box.height * i) / 10);
-  await page.mouse.up();
+  await drag(page, ceremony, 1);
   const movedAt = Date.now();
   await expect(page.getByText('Moved “Signing ceremony”.')).toBeVisible();
   await expect(ceremonyThere).toContainText('10:30–11:00', { timeout: 5000 });
   console.log(`live update: the second page showed the move ${Date.now() - movedAt} ms after the drop (goal < 1000 ms)`);
   await expect(ceremony).toContainText('10:30–11:00');
+
+  // A stale copy: the first officer has the ceremony open while the second moves it; saving
+  // the old copy is refused (412), reloads and says so.
+  await ceremony.click();
+  const editor = page.locator('form.meeting-form');
+  await expect(editor.getByLabel('Title (English)', { exact: true })).toHaveValue('Signing ceremony');
+  await drag(second, ceremonyThere, 1);
+  await expect(second.getByText('Moved “Signing ceremony”.')).toBeVisible();
+  await editor.getByLabel('Title (English)', { exact: true }).fill('Signing ceremony of the agreements');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toContainText('Someone else changed this in the meantime');
+  await editor.getByRole('button', { name: 'Close' }).click();
+  await expect(ceremony).toContainText('11:00–11:30');
+  // Back where it was, by dragging up.
+  await drag(page, ceremony, -1);
+  await expect(ceremony).toContainText('10:30–11:00');
+  await expect(ceremonyThere).toContainText('10:30–11:00');
+
+  // The broker down: every call answers 503; a banner says so and clears by itself, and the
+  // screen reloads, once calls go through again.
+  await page.route('**/api/**', (r) =>
+    r.fulfill({ status: 503, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'urn:concord:problem:unavailable', title: 'Service unavailable', status: 503, detail: 'the event log is unavailable' }) }));
+  await page.getByLabel(/^Show times in/).selectOption('Europe/Minsk');
+  await page.getByRole('button', { name: 'Book a meeting' }).click();
+  await expect(page.locator('.banner')).toContainText('cannot reach the scheduling service');
+  await page.locator('form.meeting-form').getByRole('button', { name: 'Close' }).click();
+  await page.unroute('**/api/**');
+  await expect(page.locator('.banner')).toHaveCount(0, { timeout: 10_000 });
 
   // The programme in the guest's time (Bishkek, three hours ahead of Minsk).
   await page.getByLabel(/^Show times in/).selectOption('Asia/Bishkek');
@@ -366,9 +407,17 @@ test('measurements (printed, not asserted)', async ({ browser }) => {
   await page.addInitScript((s) => sessionStorage.setItem('concord.session', s), JSON.stringify({ token, expires_at: '2999-01-01T00:00:00Z', subject: 'load' }));
   await page.goto(`${base}/#/visits`);
   await expect(page.getByRole('heading', { name: 'Visits' })).toBeVisible();
+  let loaded = 0;
+  page.on('response', (r) => {
+    if (r.url().includes(`/v1/visits/${visit.id}/meetings`)) loaded = Date.now();
+  });
   const started = Date.now();
   await page.goto(`${base}/#/visits/${visit.id}/programme`);
-  await expect(page.locator('.ec-event')).toHaveCount(200, { timeout: 30_000 });
-  console.log(`200-meeting programme shown in ${Date.now() - started} ms (goal < 1000 ms)`);
+  // Checked on every animation frame (expect's polling would add up to a second).
+  await page.waitForFunction(() => document.querySelectorAll('.ec-event').length >= 200, null, { polling: 'raf', timeout: 30_000 });
+  const shown = Date.now();
+  await expect(page.locator('.ec-event')).toHaveCount(200);
+  console.log(`200-meeting programme shown in ${shown - started} ms (goal < 1000 ms): ` +
+    `meetings fetched after ${loaded - started} ms, drawn ${shown - loaded} ms later`);
   await context.close();
 });

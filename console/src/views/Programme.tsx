@@ -70,9 +70,38 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
     }
   };
 
+  // What the calendar shows, from the data, the zone and the language.
+  const view = (d: VisitData) => {
+    const z = shownZone;
+    const used = new Set(d.meetings.map((m) => m.venue_id ?? 'none'));
+    const resources = d.venues.map((v) => ({ id: v.id, title: v.name }));
+    if (used.has('none') || d.venues.length === 0) resources.push({ id: 'none', title: t('venues.none') });
+    return {
+      locale: lang,
+      resources,
+      date: wallDate(toWall(`${d.visit.starts_on}T12:00:00Z`, 'UTC')),
+      duration: { days: days(d.visit.starts_on, d.visit.ends_on) + (z === d.visit.time_zone ? 0 : 1) },
+      events: d.meetings.map((m) => ({
+        id: m.id,
+        resourceIds: [m.venue_id ?? 'none'],
+        start: toWall(m.start, z),
+        end: toWall(m.end, z),
+        title: pick(m.title, lang),
+        editable: m.status === 'scheduled',
+        classNames: [`kind-${m.kind}`, m.status === 'cancelled' ? 'cancelled' : 'scheduled'],
+        extendedProps: { meeting: m },
+      })),
+    };
+  };
+  // Which (data, zone, language) the calendar shows, so that it is drawn once for each.
+  const shown = useRef<unknown[]>([]);
+
+  // Made once the data is there, with all of it: one drawing instead of an empty grid redrawn.
   useEffect(() => {
-    if (!host.current) return;
+    if (!host.current || !data) return;
+    shown.current = [data, shownZone, lang];
     calendar.current = createCalendar(host.current, [ResourceTimeGrid, Interaction], {
+      ...view(data),
       view: 'resourceTimeGridDay',
       headerToolbar: { start: '', center: '', end: '' },
       allDaySlot: false,
@@ -145,34 +174,20 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
       if (calendar.current) void destroyCalendar(calendar.current);
       calendar.current = null;
     };
-  }, [host.current]);
+  }, [host.current, data === null]);
 
   useEffect(() => {
     const c = calendar.current;
     if (!c || !data) return;
-    const z = shownZone;
-    const used = new Set(data.meetings.map((m) => m.venue_id ?? 'none'));
-    const resources = data.venues.map((v) => ({ id: v.id, title: v.name }));
-    if (used.has('none') || data.venues.length === 0) resources.push({ id: 'none', title: t('venues.none') });
-    const firstDay = toWall(`${data.visit.starts_on}T12:00:00Z`, 'UTC');
-    const count = days(data.visit.starts_on, data.visit.ends_on) + (z === data.visit.time_zone ? 0 : 1);
-    c.setOption('locale', lang);
-    c.setOption('resources', resources);
-    c.setOption('date', wallDate(firstDay));
-    c.setOption('duration', { days: count });
-    c.setOption(
-      'events',
-      data.meetings.map((m) => ({
-        id: m.id,
-        resourceIds: [m.venue_id ?? 'none'],
-        start: toWall(m.start, z),
-        end: toWall(m.end, z),
-        title: pick(m.title, lang),
-        editable: m.status === 'scheduled',
-        classNames: [`kind-${m.kind}`, m.status === 'cancelled' ? 'cancelled' : 'scheduled'],
-        extendedProps: { meeting: m },
-      })),
-    );
+    const key = [data, shownZone, lang];
+    if (key.every((k, i) => k === shown.current[i])) return;
+    shown.current = key;
+    const v = view(data);
+    c.setOption('locale', v.locale);
+    c.setOption('resources', v.resources);
+    c.setOption('date', v.date);
+    c.setOption('duration', v.duration);
+    c.setOption('events', v.events);
   }, [data, shownZone, lang, calendar.current]);
 
   if (problem && !data) return <ProblemView problem={problem} />;

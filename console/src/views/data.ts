@@ -1,6 +1,6 @@
 // What the visit's screens load together, and the words for scheduling conflicts.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { all, get } from '../api/client';
+import { all, get, onConnection } from '../api/client';
 import type { Conflict, Delegation, Meeting, Member, Problem, Venue, Visit } from '../api/types';
 import { problemOf } from '../components/ui';
 import { formatDateTime, formatDay, formatTime, pick, type Translate } from '../i18n';
@@ -55,6 +55,17 @@ export function useVisitData(visitId: string): {
       setProblem(problemOf(e));
     }
   };
+  // Back from an outage (the banner clears): reload what the screen shows.
+  useEffect(() => {
+    let down = false;
+    return onConnection((service) => {
+      if (service) down = true;
+      else if (down) {
+        down = false;
+        void reload();
+      }
+    });
+  }, [visitId]);
   useEffect(() => {
     void reload();
     return followVisit(

@@ -255,10 +255,10 @@ TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credential
   }, http::RouteOptions{.public_route = true});
   http::ServerOptions o;
   o.access_log = false;
-  http::Server upstream(o, std::move(upstream_routes));
-  ASSERT_TRUE(upstream.start());
+  auto upstream = std::make_unique<http::Server>(o, std::move(upstream_routes));
+  ASSERT_TRUE(upstream->start());
   http::Router routes;
-  mount_forward(routes, "scheduling", "http://127.0.0.1:" + std::to_string(upstream.port()));
+  mount_forward(routes, "scheduling", "http://127.0.0.1:" + std::to_string(upstream->port()));
   mount_api_not_found(routes);
   http::Server console(o, with_security_headers(routes));
   ASSERT_TRUE(console.start());
@@ -271,7 +271,7 @@ TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credential
   EXPECT_NE(r.find(R"("authorization":"Bearer abc")"), std::string::npos) << r;
   EXPECT_NE(r.find("X-Content-Type-Options: nosniff"), std::string::npos);
 
-  upstream.stop();  // the service is gone: 503 problem, never a hang or a 500
+  upstream.reset();  // the service is gone (its socket closed): 503 problem, never a hang or a 500
   concord::testing::RawClient d(console.port());
   d.send("GET /api/scheduling/v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(concord::testing::status_of(d.read(10s)), 503);
