@@ -50,7 +50,7 @@ stack_env="$(deploy/local/stack.sh start)" && eval "$stack_env"
 export KAFKA_BROKERS REDIS_URL
 ctest --test-dir "$build" -L e2e --output-on-failure -j 1
 
-step "faults (a full disk under the file log)"
+step "faults (a full disk under the file log; Redis behind Toxiproxy)"
 ctest --test-dir "$build" -L faults --output-on-failure -j 1
 
 if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
