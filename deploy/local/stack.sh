@@ -23,7 +23,8 @@
 # CONCORD_STACK_DIR (<repo>/.stack): data dirs, pid files, logs (kafka/kafka.log,
 # redis/redis.log); CONCORD_KAFKA_LIBS (${XDG_CACHE_HOME:-$HOME/.cache}/concord/kafka-<version>):
 # the broker's jars, fetched once with Maven from deploy/local/kafka/pom.xml;
-# CONCORD_STACK_TIMEOUT (90): seconds a server gets to come up.
+# CONCORD_STACK_TIMEOUT (90): seconds a server gets to come up; KAFKA_ADVERTISED_PORT
+# (KAFKA_PORT): the port the broker tells clients to use (a proxy's, for fault tests).
 # All progress goes to stderr. deploy/local/free-port.sh picks free ports for a test run.
 #
 # Measured on the 2-core machine: a cold `start` (empty Maven repository and jar cache, 43 MB
@@ -366,7 +367,7 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
 listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_ADVERTISED_PORT:-$KAFKA_PORT}
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT

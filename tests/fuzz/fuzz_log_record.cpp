@@ -25,19 +25,24 @@ namespace fs = std::filesystem;
 using namespace concord::events;
 
 const fs::path& directory() {
-  static const fs::path dir = [] {
+  // Never destroyed, so the exit handler that removes it still has it.
+  static const fs::path* dir = [] {
     fs::path base = fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
     std::random_device rd;
-    auto d = base / ("concord-fuzz-log-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    fs::create_directories(d / "topics");
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(directory(), ec);
-    });
+    auto* d = new fs::path(base / ("concord-fuzz-log-" + std::to_string(::getpid()) + "-" + std::to_string(rd())));
+    fs::create_directories(*d / "topics");
     concord::log::set_level(concord::log::Level::error);
     return d;
   }();
-  return dir;
+  static const bool cleanup = [] {
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(*dir, ec);
+    });
+    return true;
+  }();
+  (void)cleanup;
+  return *dir;
 }
 
 void check_framing(std::string_view bytes) {

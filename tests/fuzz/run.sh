@@ -53,8 +53,11 @@ for t in "${targets[@]}"; do
     failed=1
     tail -40 "$log" >&2
   fi
-  execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)"
-  rate="$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)"
+  execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)"
+  rate="$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)"
+  # -fork prints no final stats: its last progress line ("#538136: cov: ...") counts them.
+  [ -n "$execs" ] || execs="$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)"
+  [ -n "$rate" ] || rate=$(( ${execs:-0} / seconds ))
   size="$(find "$corpus" -type f | wc -l)"
   total_execs=$((total_execs + ${execs:-0}))
   printf '%-12s %10s %8s %8s %s\n' "$t" "${execs:-?}" "${rate:-?}" "$size" "$result" >&2

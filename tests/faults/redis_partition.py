@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Redis behind Toxiproxy while `concord serve` takes a steady write load: 500 ms of latency,
+a bandwidth limit, 20% of connections blackholed, a full partition (blackhole), a refused
+connection (proxy disabled), then heal. Redis holds caches only (DESIGN §1), so through all of
+it writes keep succeeding within the configured Redis timeout (no 5xx), reads keep answering,
+nothing acknowledged is lost or duplicated, and the service reports its cache healthy again
+after each heal without a restart. Prints each phase's answers and the recovery times.
+
+Usage: redis_partition.py BIN_DIR
+Needs redis-server and Toxiproxy's server (github.com/Shopify/toxiproxy/v2/cmd/server v2.5.0,
+`go install`ed once into ~/.cache/concord/tools; TOXIPROXY_SERVER names another). Loopback only."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else ""
+TOOLS = os.path.expanduser("~/.cache/concord/tools")
+REDIS_TIMEOUT_MS = 500
+
+
+def free_ports(n):
+    socks = [socket.socket() for _ in range(n)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def fail(msg):
+    print(f"redis_partition: FAIL: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def http(method, url, body=None, headers=None, timeout=10):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}, **{"Content-Type": "application/json"}))
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            raw = r.read()
+            try:
+                return r.status, json.loads(raw) if raw else None
+            except ValueError:
+                return r.status, raw.decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        try:
+            return e.code, json.loads(raw)
+        except ValueError:
+            return e.code, raw.decode(errors="replace")
+
+
+def toxiproxy_server():
+    exe = os.environ.get("TOXIPROXY_SERVER") or os.path.join(TOOLS, "server")
+    if not os.path.exists(exe):
+        if not shutil.which("go"):
+            print("redis_partition: SKIPPED: no Toxiproxy server and no Go toolchain to build it", file=sys.stderr)
+            sys.exit(77)
+        os.makedirs(TOOLS, exist_ok=True)
+        print("redis_partition: installing Toxiproxy v2.5.0 (once)", file=sys.stderr)
+        subprocess.check_call(["go", "install", "github.com/Shopify/toxiproxy/v2/cmd/server@v2.5.0"],
+                              env=dict(os.environ, GOBIN=TOOLS))
+    return exe
+
+
+def wait_for(check, what, limit=30):
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    fail(f"{what} not up within {limit} s")
+
+
+class Load(threading.Thread):
+    """Writes delegations one after another, each with its own Idempotency-Key."""
+
+    def __init__(self, url, token):
+        super().__init__(daemon=True)
+        self.url, self.token = url, token
+        self.phase = "baseline"
+        self.results = []  # (phase, status, seconds, id or None)
+        self.stop = threading.Event()
+        self.n = 0
+
+    def run(self):
+        while not self.stop.is_set() and self.n < 5000:
+            self.n += 1
+            body = {"visit_id": f"0190a1b2-0000-7000-8000-{self.n:012d}", "country": "KG", "side": "guest",
+                    "name": {"en": f"Delegation {self.n}"}}
+            t0 = time.time()
+            phase = self.phase
+            try:
+                s, doc = http("POST", self.url + "/v1/delegations", body,
+                              {"Authorization": f"Bearer {self.token}", "Idempotency-Key": f"load-{self.n}"}, timeout=15)
+            except (urllib.error.URLError, OSError) as e:
+                s, doc = 0, str(e)
+            self.results.append((phase, s, time.time() - t0, doc.get("id") if s == 201 and isinstance(doc, dict) else None))
+            time.sleep(0.02)
+
+
+def main():
+    if not BIN or not os.path.exists(os.path.join(BIN, "concord")):
+        fail("usage: redis_partition.py BIN_DIR")
+    if not shutil.which("redis-server"):
+        fail("redis-server is missing (deploy/install-deps.sh installs it)")
+    work = tempfile.mkdtemp(prefix="concord-redis-partition-")
+    redis_port, proxy_port, api_port, *svc = free_ports(7)
+    procs = []
+    try:
+        procs.append(subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                                       "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(subprocess.Popen([toxiproxy_server(), "-host", "127.0.0.1", "-port", str(api_port)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        api = f"http://127.0.0.1:{api_port}"
+        wait_for(lambda: http("GET", api + "/version")[0] == 200, "toxiproxy")
+        s, doc = http("POST", api + "/proxies", {"name": "redis", "listen": f"127.0.0.1:{proxy_port}",
+                                                  "upstream": f"127.0.0.1:{redis_port}", "enabled": True})
+        if s not in (200, 201):
+            fail(f"creating the proxy: {s} {doc}")
+        env = {k: v for k, v in os.environ.items() if k != "KAFKA_BROKERS"}
+        env.update(CONCORD_DATA_DIR=os.path.join(work, "data"), CONCORD_ACCESS_LOG="false", CONCORD_LOG_LEVEL="error",
+                   REDIS_URL=f"redis://127.0.0.1:{proxy_port}", CONCORD_REDIS_TIMEOUT=f"{REDIS_TIMEOUT_MS}ms",
+                   CONCORD_JWT_SECRET="redis-partition-secret-redis-partition-secret",
+                   CONCORD_SCHEDULING_ADDR=f"127.0.0.1:{svc[0]}", CONCORD_DELEGATIONS_ADDR=f"127.0.0.1:{svc[1]}",
+                   CONCORD_DOCUMENTS_ADDR=f"127.0.0.1:{svc[2]}", CONCORD_NOTIFICATIONS_ADDR=f"127.0.0.1:{svc[3]}")
+        log = open(os.path.join(work, "concord.log"), "wb")
+        concord = subprocess.Popen([os.path.join(BIN, "concord"), "serve"], env=env, stdout=log, stderr=log)
+        procs.append(concord)
+        url = f"http://127.0.0.1:{svc[1]}"
+        wait_for(lambda: http("GET", url + "/readyz", timeout=2)[0] == 200, "delegations")
+        token = subprocess.check_output([os.path.join(BIN, "concord"), "token", "--role", "protocol_officer", "--sub",
+                                         "officer-partition"], env=env, text=True).strip()
+
+        def cache_state():
+            s, doc = http("GET", url + "/readyz", timeout=5)
+            return (doc or {}).get("checks", {}).get("cache") if isinstance(doc, dict) else None
+
+        load = Load(url, token)
+        load.start()
+        recoveries = {}
+        reads_failed = 0
+
+        def phase(name, seconds, apply=None, heal=None):
+            nonlocal reads_failed
+            load.phase = name
+            if apply:
+                apply()
+            end = time.time() + seconds
+            while time.time() < end:
+                s, _ = http("GET", url + "/v1/delegations?limit=5", headers={"Authorization": f"Bearer {token}"})
+                reads_failed += s != 200
+                time.sleep(0.2)
+            if heal:
+                heal()
+                t0 = time.time()
+                while cache_state() != "ok" and time.time() - t0 < 30:
+                    time.sleep(0.05)
+                recoveries[name] = time.time() - t0 if cache_state() == "ok" else None
+
+        def toxic(name, kind, attributes, toxicity=1.0):
+            return lambda: http("POST", api + "/proxies/redis/toxics", {"name": name, "type": kind, "stream": "downstream",
+                                                                       "toxicity": toxicity, "attributes": attributes})
+
+        def untoxic(name):
+            return lambda: http("DELETE", api + f"/proxies/redis/toxics/{name}")
+
+        phase("baseline", 2)
+        phase("latency 500 ms", 3, toxic("latency", "latency", {"latency": 500, "jitter": 0}), untoxic("latency"))
+        phase("bandwidth 1 KB/s", 3, toxic("bandwidth", "bandwidth", {"rate": 1}), untoxic("bandwidth"))
+        phase("20% of connections blackholed", 3, toxic("loss", "timeout", {"timeout": 0}, 0.2), untoxic("loss"))
+        phase("partition (blackhole)", 4, toxic("partition", "timeout", {"timeout": 0}), untoxic("partition"))
+        phase("partition (refused)", 4, lambda: http("POST", api + "/proxies/redis", {"enabled": False}),
+              lambda: http("POST", api + "/proxies/redis", {"enabled": True}))
+        phase("healed", 2)
+        load.stop.set()
+        load.join(30)
+
+        # Nothing acknowledged lost or duplicated: the file log is the truth, read after a restart.
+        concord.terminate()
+        concord.wait(20)
+        procs.remove(concord)
+        concord = subprocess.Popen([os.path.join(BIN, "concord"), "serve"], env=env, stdout=log, stderr=log)
+        procs.append(concord)
+        wait_for(lambda: http("GET", url + "/readyz", timeout=2)[0] == 200, "delegations after a restart")
+        seen, cursor = [], None
+        while True:
+            q = "/v1/delegations?limit=200" + (f"&cursor={cursor}" if cursor else "")
+            s, doc = http("GET", url + q, headers={"Authorization": f"Bearer {token}"})
+            if s != 200:
+                fail(f"listing after the restart: {s} {doc}")
+            seen += [d["id"] for d in doc["items"]]
+            cursor = doc.get("next_cursor")
+            if not cursor:
+                break
+        acked = [r[3] for r in load.results if r[3]]
+        lost = set(acked) - set(seen)
+        dupes = len(seen) - len(set(seen))
+
+        bad = False
+        by_phase = {}
+        for name, s, secs, _ in load.results:
+            p = by_phase.setdefault(name, {"writes": 0, "statuses": {}, "slowest": 0.0})
+            p["writes"] += 1
+            p["statuses"][s] = p["statuses"].get(s, 0) + 1
+            p["slowest"] = max(p["slowest"], secs)
+        for name, p in by_phase.items():
+            rec = recoveries.get(name)
+            rec_text = "" if name not in recoveries else (f", cache healthy {rec * 1000:.0f} ms after the heal" if rec is not None
+                                                           else ", cache NOT healthy 30 s after the heal")
+            print(f"redis_partition: {name}: {p['writes']} writes {p['statuses']}, slowest {p['slowest'] * 1000:.0f} ms{rec_text}",
+                  file=sys.stderr)
+            if any(s >= 500 or s == 0 for s in p["statuses"]):
+                bad = True
+            if name in recoveries and rec is None:
+                bad = True
+        print(f"redis_partition: {len(acked)} writes acknowledged, {len(lost)} lost, {dupes} duplicated, "
+              f"{reads_failed} reads failed; partitions survived: {sum(1 for r in recoveries.values() if r is not None)}",
+              file=sys.stderr)
+        if lost or dupes or reads_failed or bad:
+            fail("see above")
+        print("redis_partition: passed", file=sys.stderr)
+    finally:
+        for p in reversed(procs):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
