@@ -26,7 +26,7 @@ declare -A port=([scheduling]=$p1 [delegations]=$p2 [documents]=$p3 [notificatio
 export CONCORD_DATA_DIR="$data" CONCORD_ACCESS_LOG=false CONCORD_LOG_LEVEL=error \
   CONCORD_WEBHOOK_ALLOW_PRIVATE=true \
   CONCORD_SCHEDULING_ADDR="127.0.0.1:$p1" CONCORD_DELEGATIONS_ADDR="127.0.0.1:$p2" \
-  CONCORD_DOCUMENTS_ADDR="127.0.0.1:$p3" CONCORD_NOTIFICATIONS_ADDR="127.0.0.1:$p4"
+  CONCORD_DOCUMENTS_ADDR="127.0.0.1:$p3" CONCORD_NOTIFICATIONS_ADDR="127.0.0.1:$p4" CONCORD_CONSOLE_ADDR="127.0.0.1:0"
 env -u KAFKA_BROKERS -u REDIS_URL "$bin/concord" serve >"$data/stdout" 2>"$data/stderr" &
 pid=$!
 for s in scheduling delegations documents notifications; do

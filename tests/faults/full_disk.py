@@ -16,23 +16,10 @@ import time
 import urllib.error
 import urllib.request
 
+from harness import fail, free_ports
+
 BIN = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CONCORD_BIN", "")
 SKIP = 77
-
-
-def free_ports(n):
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
-
-
-def fail(msg):
-    print(f"full_disk: FAIL: {msg}", file=sys.stderr)
-    sys.exit(1)
 
 
 class Concord:
@@ -49,7 +36,8 @@ class Concord:
                    CONCORD_SCHEDULING_ADDR=f"127.0.0.1:{self.ports[0]}",
                    CONCORD_DELEGATIONS_ADDR=f"127.0.0.1:{self.ports[1]}",
                    CONCORD_DOCUMENTS_ADDR=f"127.0.0.1:{self.ports[2]}",
-                   CONCORD_NOTIFICATIONS_ADDR=f"127.0.0.1:{self.ports[3]}")
+                   CONCORD_NOTIFICATIONS_ADDR=f"127.0.0.1:{self.ports[3]}",
+                   CONCORD_CONSOLE_ADDR="127.0.0.1:0")  # a console on 8080 elsewhere must not stop this one
         self.env = env
         self.stderr = open(os.path.join(tempfile.gettempdir(), f"concord-full-disk-{os.getpid()}.log"), "ab")
         self.proc = subprocess.Popen([os.path.join(BIN, "concord"), "serve"], env=env, stdout=self.stderr,
