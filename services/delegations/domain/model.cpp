@@ -1,7 +1,6 @@
 #include "delegations/domain/model.hpp"
 
 #include <algorithm>
-#include <tuple>
 
 #include "concord/core/sort_key.hpp"
 
@@ -79,22 +78,7 @@ const std::string& display_name(const Texts& texts) {
   return texts.empty() ? none : texts.begin()->second;
 }
 
-bool precedes(const Member& a, const Member& b) {
-  // The head first; then rank (lower enumerator is higher); then precedence_order, absent last.
-  auto key = [](const Member& m) {
-    return std::make_tuple(!m.is_head, static_cast<int>(m.rank), !m.precedence_order.has_value(),
-                           m.precedence_order.value_or(0));
-  };
-  auto ka = key(a), kb = key(b);
-  if (ka != kb) return ka < kb;
-  const auto& na = display_name(a.full_name);
-  const auto& nb = display_name(b.full_name);
-  if (na != nb) return na < nb;
-  return a.id < b.id;
-}
-
 std::string precedence_key(const Member& m) {
-  // The order of precedes(), as bytes.
   return SortKey()
       .add(m.is_head ? 0 : 1)
       .add(static_cast<int>(m.rank))

@@ -148,10 +148,9 @@ struct State {
   const Travel* travel_of(const std::string& member_id) const;
 };
 
-// Protocol order within a delegation: the head first, then by rank, then precedence_order
-// (absent last), then full name, then id (so the order is total and repeatable).
-bool precedes(const Member& a, const Member& b);
-// precedes() as a sort key: the roster index's order.
+// Protocol order within a delegation, as a sort key (the roster index's order): the head first,
+// then by rank, then precedence_order (absent last), then full name, then id (so the order is
+// total and repeatable).
 std::string precedence_key(const Member& m);
 // The delegation's members in protocol order; withdrawn ones only when asked.
 std::vector<const Member*> roster(const State& state, const std::string& delegation_id, bool include_withdrawn);
