@@ -136,6 +136,7 @@ export const ranks = [
   'support_staff',
 ] as const;
 export type Rank = (typeof ranks)[number];
+export const sides = ['host', 'guest'] as const;
 
 export interface Delegation {
   id: string;

@@ -42,6 +42,30 @@ export function Field(props: { label: string; children: (id: string) => Componen
   );
 }
 
+// A labelled choice among fixed values, each shown by its translated label.
+export function SelectField<Option extends string>(props: {
+  label: string;
+  name: string;
+  value: string;
+  options: readonly Option[];
+  labelOf: (option: Option) => string;
+  onChange: (e: Event) => void;
+}) {
+  return (
+    <Field label={props.label}>
+      {(id) => (
+        <select id={id} name={props.name} value={props.value} onChange={props.onChange}>
+          {props.options.map((o) => (
+            <option key={o} value={o}>
+              {props.labelOf(o)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 export function Status({ text }: { text: string }) {
   return (
     <p class="status" role="status" aria-live="polite">

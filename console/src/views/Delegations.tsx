@@ -2,8 +2,8 @@
 // where the officer may see it); accreditation steps with badge numbers, only the legal ones.
 import { useState } from 'preact/hooks';
 import { ApiError, call } from '../api/client';
-import { ranks, type AccreditationStatus, type Delegation, type Member, type Problem } from '../api/types';
-import { Field, ProblemView, Status, problemOf } from '../components/ui';
+import { ranks, sides, type AccreditationStatus, type Delegation, type Member, type Problem } from '../api/types';
+import { Field, ProblemView, SelectField, Status, problemOf } from '../components/ui';
 import { useUi } from '../context';
 import { pick } from '../i18n';
 import { memberName, useVisitData } from './data';
@@ -124,17 +124,7 @@ function MemberForm({ delegation, member, onDone }: { delegation: Delegation; me
         <Field label={t('members.nameRu')}>{(id) => <input id={id} name="name_ru" value={f.nameRu} onInput={set('nameRu')} />}</Field>
         <Field label={t('members.positionEn')}>{(id) => <input id={id} name="position_en" value={f.positionEn} onInput={set('positionEn')} />}</Field>
         <Field label={t('members.positionRu')}>{(id) => <input id={id} name="position_ru" value={f.positionRu} onInput={set('positionRu')} />}</Field>
-        <Field label={t('members.rank')}>
-          {(id) => (
-            <select id={id} name="rank" value={f.rank} onChange={set('rank')}>
-              {ranks.map((r) => (
-                <option key={r} value={r}>
-                  {t(`rank.${r}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label={t('members.rank')} name="rank" value={f.rank} options={ranks} labelOf={(r) => t(`rank.${r}`)} onChange={set('rank')} />
         <Field label={t('members.order')}>{(id) => <input id={id} name="precedence_order" type="number" min={1} value={f.order} onInput={set('order')} />}</Field>
         <Field label={t('members.languages')}>{(id) => <input id={id} name="languages" value={f.languages} onInput={set('languages')} />}</Field>
         <Field label={t('members.zone')}>{(id) => <input id={id} name="member_zone" value={f.zone} onInput={set('zone')} />}</Field>
@@ -176,14 +166,7 @@ function NewDelegation({ visitId, onDone }: { visitId: string; onDone: (changed:
     <form class="card form" onSubmit={submit} aria-label={t('delegations.new')}>
       <div class="grid">
         <Field label={t('delegations.country')}>{(id) => <input id={id} name="country" maxLength={2} value={f.country} onInput={set('country')} />}</Field>
-        <Field label={t('delegations.side')}>
-          {(id) => (
-            <select id={id} name="side" value={f.side} onChange={set('side')}>
-              <option value="host">{t('side.host')}</option>
-              <option value="guest">{t('side.guest')}</option>
-            </select>
-          )}
-        </Field>
+        <SelectField label={t('delegations.side')} name="side" value={f.side} options={sides} labelOf={(s) => t(`side.${s}`)} onChange={set('side')} />
         <Field label={t('delegations.nameEn')}>{(id) => <input id={id} name="delegation_name_en" value={f.nameEn} onInput={set('nameEn')} />}</Field>
         <Field label={t('delegations.nameRu')}>{(id) => <input id={id} name="delegation_name_ru" value={f.nameRu} onInput={set('nameRu')} />}</Field>
       </div>

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, call, get } from '../api/client';
 import { documentKinds, documentStatuses, type Audit, type Certificate, type Diff, type DocumentDetail, type DocumentSummary, type Problem } from '../api/types';
 import { all } from '../api/client';
-import { Field, ProblemView, Status, problemOf } from '../components/ui';
+import { Field, ProblemView, SelectField, Status, problemOf } from '../components/ui';
 import { useUi } from '../context';
 import { formatDateTime, formatDay, pick } from '../i18n';
 import { memberName, useVisitData, type VisitData } from './data';
@@ -284,17 +284,7 @@ function NewDocument({ data, onDone }: { data: VisitData; onDone: (changed: bool
       <div class="grid">
         <Field label={t('common.titleEn')}>{(id) => <input id={id} name="doc_title_en" value={f.titleEn} onInput={set('titleEn')} />}</Field>
         <Field label={t('common.titleRu')}>{(id) => <input id={id} name="doc_title_ru" value={f.titleRu} onInput={set('titleRu')} />}</Field>
-        <Field label={t('documents.kind')}>
-          {(id) => (
-            <select id={id} name="doc_kind" value={f.kind} onChange={set('kind')}>
-              {documentKinds.map((k) => (
-                <option key={k} value={k}>
-                  {t(`kind.${k}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label={t('documents.kind')} name="doc_kind" value={f.kind} options={documentKinds} labelOf={(k) => t(`kind.${k}`)} onChange={set('kind')} />
         <Field label={t('documents.languages')}>{(id) => <input id={id} name="doc_languages" value={f.languages} onInput={set('languages')} />}</Field>
       </div>
       <ProblemView problem={problem} />

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { all, call } from '../api/client';
 import { visitKinds, visitStatuses, type Problem, type Venue, type Visit } from '../api/types';
-import { Field, ProblemView, Status, problemOf } from '../components/ui';
+import { Field, ProblemView, SelectField, Status, problemOf } from '../components/ui';
 import { useUi } from '../context';
 import { formatDay, pick } from '../i18n';
 
@@ -83,34 +83,14 @@ function VisitEditor({ visit, onDone }: { visit: Visit | null; onDone: (v: Visit
       <div class="grid">
         <Field label={t('common.titleEn')}>{(id) => <input id={id} name="title_en" value={form.titleEn} onInput={set('titleEn')} />}</Field>
         <Field label={t('common.titleRu')}>{(id) => <input id={id} name="title_ru" value={form.titleRu} onInput={set('titleRu')} />}</Field>
-        <Field label={t('visits.kind')}>
-          {(id) => (
-            <select id={id} name="kind" value={form.kind} onChange={set('kind')}>
-              {visitKinds.map((k) => (
-                <option key={k} value={k}>
-                  {t(`kind.${k}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label={t('visits.kind')} name="kind" value={form.kind} options={visitKinds} labelOf={(k) => t(`kind.${k}`)} onChange={set('kind')} />
         <Field label={t('visits.host')}>{(id) => <input id={id} name="host_country" maxLength={2} value={form.host_country} onInput={set('host_country')} />}</Field>
         <Field label={t('visits.guest')}>{(id) => <input id={id} name="guest_country" maxLength={2} value={form.guest_country} onInput={set('guest_country')} />}</Field>
         <Field label={t('visits.startsOn')}>{(id) => <input id={id} name="starts_on" type="date" value={form.starts_on} onInput={set('starts_on')} />}</Field>
         <Field label={t('visits.endsOn')}>{(id) => <input id={id} name="ends_on" type="date" value={form.ends_on} onInput={set('ends_on')} />}</Field>
         <Field label={t('visits.zone')}>{(id) => <input id={id} name="time_zone" value={form.time_zone} onInput={set('time_zone')} />}</Field>
         {visit && (
-          <Field label={t('visits.status')}>
-            {(id) => (
-              <select id={id} name="status" value={form.status} onChange={set('status')}>
-                {visitStatuses.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`status.${s}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label={t('visits.status')} name="status" value={form.status} options={visitStatuses} labelOf={(s) => t(`status.${s}`)} onChange={set('status')} />
         )}
       </div>
       <ProblemView problem={problem} />
