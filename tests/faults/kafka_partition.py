@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Kafka broker behind Toxiproxy (the broker advertises the proxy's port) while `concord
-serve` takes a steady write load: 500 ms of latency, a partition (blackhole), refused
-connections, each healed. Expected: writes during a partition fail with 503 problem+json within
+serve` takes a steady write load: 500 ms of latency, 20% of connections lost, a partition
+(blackhole), refused connections, each healed. Expected: writes during a partition fail with 503 problem+json within
 the event log's append timeout (10 s), reads keep answering from memory, every service writes
 again after the heal without a restart, and after a restart every acknowledged write is in the
 log exactly once. Prints each phase's answers and the recovery times.
@@ -103,15 +103,18 @@ def main():
                 ok = any(r[1] == 201 for r in load.results[mark:])
                 recoveries[name] = time.time() - t0 if ok else None
 
-        def toxic(name, kind, attributes):
+        def toxic(name, kind, attributes, toxicity=1.0):
             return lambda: http("POST", api + "/proxies/kafka/toxics", {"name": name, "type": kind, "stream": "downstream",
-                                                                       "toxicity": 1.0, "attributes": attributes})
+                                                                       "toxicity": toxicity, "attributes": attributes})
 
         def untoxic(name):
             return lambda: http("DELETE", api + f"/proxies/kafka/toxics/{name}")
 
         phase("baseline", 3)
         phase("latency 500 ms", 4, toxic("latency", "latency", {"latency": 500, "jitter": 0}), untoxic("latency"))
+        # Toxiproxy loses connections, not packets (the kernel here has no netem): each link to
+        # the broker has a one-in-five chance of going silent.
+        phase("20% of connections lost", 8, toxic("loss", "timeout", {"timeout": 0}, 0.2), untoxic("loss"))
         phase("partition (blackhole)", 15, toxic("partition", "timeout", {"timeout": 0}), untoxic("partition"))
         phase("partition (refused)", 15, lambda: http("POST", api + "/proxies/kafka", {"enabled": False}),
               lambda: http("POST", api + "/proxies/kafka", {"enabled": True}))
