@@ -6,6 +6,11 @@
 #
 #   tests/contract/schemathesis.sh BIN_DIR                         25 examples per operation
 #   CONCORD_CONTRACT_EXAMPLES=200 tests/contract/schemathesis.sh BIN_DIR    the long run
+#   CONCORD_CONTRACT_STATEFUL=none                                 without the stateful phase
+#
+# The stateful phase follows the documents' OpenAPI links: what a create answers (its id) feeds
+# the reads and changes of the same resource (create → read → change → read), so those calls
+# reach resources that exist instead of 404s.
 #
 # The seed scenario (tests/e2e) runs the same checks with 8 examples per operation on every
 # test run; this is the deeper run. The tools are the e2e tier's (tests/e2e/lib/tools.sh).
@@ -50,6 +55,7 @@ for s in scheduling delegations documents notifications; do
       --base-url "http://127.0.0.1:${port[$s]}" -H "Authorization: Bearer $token" \
       --checks "$checks" \
       --hypothesis-max-examples "$examples" --hypothesis-seed "$seed" --hypothesis-derandomize \
+      --stateful "${CONCORD_CONTRACT_STATEFUL:-links}" \
       --exclude-path /v1/inbox/stream --workers 1 --request-timeout 10000 --no-color >"$out" 2>&1); then
     result=passed
   else
@@ -60,6 +66,7 @@ for s in scheduling delegations documents notifications; do
   # Every call is checked for a 5xx once: that check's count is the number of calls.
   calls=$(grep -oE 'not_a_server_error +[0-9]+ / [0-9]+' "$out" | grep -oE '[0-9]+$' || echo 0)
   total=$((total + calls))
+  grep -aiE "stateful|link" "$out" | head -8 >&2 || true
   echo "contract: $s: $result, $calls calls ($examples examples per operation) in $(( $(date +%s) - started )) s" >&2
 done
 kill -0 "$pid" 2>/dev/null || { echo "contract: concord serve died" >&2; tail -20 "$data/stderr" >&2; failed=1; }
