@@ -928,6 +928,8 @@ def run_schemathesis(system, officer):
                "--hypothesis-derandomize", "--checks", "not_a_server_error,response_schema_conformance,ignored_auth",
                "--validate-schema", "true", "-H", f"Authorization: Bearer {officer}", "--workers", "1",
                "--request-timeout", "10000", "--no-color",
+               # create → read → change → read along the documents' OpenAPI links
+               "--stateful", "links",
                # A Server-Sent Events stream's 200 never ends, and schemathesis reads every body
                # to its end. It is checked as a stream by the notifications tests instead (its
                # 401 without a token is checked above).
