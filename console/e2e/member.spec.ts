@@ -281,6 +281,29 @@ test('a Kyrgyz minister on a phone: programme in Bishkek time and Russian, a liv
   }, s.visit);
   expect(refused).toEqual([403, 403]);
 
+  // Settings: quiet hours (the notifications service), then the interface in English and back
+  // (the language of his record, which his notifications follow too).
+  await page.getByRole('link', { name: 'Настройки' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Сразу в этом приложении' })).toBeChecked();
+  await page.getByRole('checkbox', { name: 'В тихие часы придерживать несрочное' }).check();
+  await page.getByLabel('С', { exact: true }).fill('22:30');
+  await page.getByLabel('До', { exact: true }).fill('07:00');
+  await page.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Сохранено.' })).toBeVisible();
+  const prefs = await api('GET', `/api/notifications/v1/preferences?member_id=${s.members.kg_min_economy}`);
+  expect(prefs.json.quiet_hours).toEqual({ start: '22:30', end: '07:00' });
+  await page.getByLabel('Язык', { exact: true }).selectOption('en');
+  await page.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  const record = await api('GET', `/api/delegations/v1/members/${s.members.kg_min_economy}`);
+  expect((record.json.notifications as { language: string }).language).toBe('en');
+  await page.getByRole('link', { name: 'Programme' }).click();
+  await expect(page.locator('.meeting-card', { hasText: 'Talks in expanded format' }).locator('.visit-time')).toHaveText('Minsk 12:15–13:30');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Language', { exact: true }).selectOption('ru');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Настройки' })).toBeVisible();
+
   // The installable app: its manifest and icons.
   const manifest = await fetch(`${base}/manifest.webmanifest`);
   expect(manifest.headers.get('content-type')).toBe('application/manifest+json');

@@ -272,6 +272,8 @@ export const en = {
   'member.cert.auditBad': "Audit chain broken ({n} events), head",
   'member.cert.issued': "Issued {at}",
   'signin.member': "Ask your protocol officer for a new sign-in link.",
+  'members.signInLink': 'Sign-in link',
+  'members.signInLinkHelp': 'Works once, until {until}; hand it to the member.',
 };
 
 export type MessageKey = keyof typeof en;

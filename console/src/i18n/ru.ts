@@ -272,4 +272,6 @@ export const ru: Messages = {
   'member.cert.auditBad': "Цепочка аудита нарушена (событий: {n}), вершина",
   'member.cert.issued': "Выдано {at}",
   'signin.member': "Попросите у сотрудника протокола новую ссылку для входа.",
+  'members.signInLink': 'Ссылка для входа',
+  'members.signInLinkHelp': 'Действует один раз, до {until}; передайте её участнику.',
 };

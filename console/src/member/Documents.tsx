@@ -7,7 +7,7 @@ import { call, get, getBytes } from '../api/client';
 import type { FullCertificate, MemberDocument, Page, Problem, VersionWithContent } from '../api/types';
 import { ProblemView, Status, problemOf } from '../components/ui';
 import { useUi } from '../context';
-import { formatDateTime, pick } from '../i18n';
+import { formatDateTime, formatDay, pick } from '../i18n';
 import { useMember } from './context';
 import { deviceKey, sha256Hex, signWith } from './device-key';
 import { DeviceKeyCard, useKeyState } from './DeviceKey';
@@ -178,7 +178,7 @@ function DocumentToSign({ id }: { id: string }) {
       {certificate && (
         <section class="card certificate" aria-labelledby="cert-title">
           <h2 id="cert-title">{t('member.cert.title')}</h2>
-          <p>{t('member.cert.signedOn', { date: certificate.signed_on ?? '' })}</p>
+          <p>{t('member.cert.signedOn', { date: certificate.signed_on ? formatDay(certificate.signed_on, lang) : '' })}</p>
           <ul>
             {Object.entries(certificate.agreed_text).map(([l, ref]) => (
               <li key={l}>

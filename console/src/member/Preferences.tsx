@@ -36,7 +36,10 @@ export function MemberPreferences() {
           setStart(p.quiet_hours.start);
           setEnd(p.quiet_hours.end);
         }
-        if (p.channels && !me.notifications?.channels) setChosen(p.channels);
+        // Live delivery is the notifications service's to decide: on unless its channels leave
+        // `stream` out.
+        const live = !p.channels || p.channels.includes('stream');
+        setChosen((old) => [...old.filter((c) => c !== 'stream'), ...(live ? (['stream'] as Channel[]) : [])]);
       })
       .catch((e: unknown) => setProblem(problemOf(e)));
   }, [me.id]);
