@@ -281,9 +281,13 @@ MEMBERS = [
     ("kg_interpreter", KG, "interpreter", {"ky": "Айгүл Токтосунова", "ru": "Айгуль Токтосунова", "en": "Aigul Toktosunova"},
      {"ky": "Котормочу", "ru": "Переводчик", "en": "Interpreter"}, ["ky", "ru", "en"], "Asia/Bishkek", False, None),
 ]
-# Notification languages: mostly the first language; one Kyrgyz minister prefers English.
-NOTIFY_LANG = {"kg_min_agriculture": "en", "by_ambassador": "en"}
-CATALOGUES = {"en", "ru"}  # the languages the notifications service has catalogues for
+# Notification languages: mostly the first language; one Kyrgyz minister prefers English, one
+# Belarusian minister Belarusian (the meetings' titles, given in ru/ky/en, reach him in Russian).
+NOTIFY_LANG = {"kg_min_agriculture": "en", "by_ambassador": "en", "by_min_agriculture": "be"}
+CATALOGUES = {"en", "ru", "ky", "be"}  # the languages the notifications service has catalogues for
+# What only the language's own text has: Kyrgyz ү ө ң and its words for meeting, signing, reason, you;
+# Belarusian ў і and its spellings of meeting, document, accreditation.
+OWN_LETTERS = {"ky": "(?i)[үөң]|жолугушуу|кол ко|себеби|сиз", "be": "(?i)[ўі]|сустрэч|дакумент|акрэдытац"}
 WITHDRAWS = "kg_min_agriculture"
 
 HEADS = ["by_head", "kg_head"]
@@ -628,6 +632,8 @@ class Run:
                     fail(f"{self.label}: {key} reads {lang} but got a notification in {n.get('language')}: {n.get('title')}")
                 if lang == "ru" and not re.search("[А-Яа-я]", n.get("title", "") + n.get("body", "")):
                     fail(f"{self.label}: {key}'s notification is not in Russian: {n.get('title')}")
+                if lang in OWN_LETTERS and not re.search(OWN_LETTERS[lang], n.get("title", "") + n.get("body", "")):
+                    fail(f"{self.label}: {key}'s notification is not in {lang}: {n.get('body')}")
                 if n["kind"].startswith("meeting.") and f"({zone}," not in n.get("body", ""):
                     fail(f"{self.label}: {key} lives in {zone} but the notification says: {n.get('body')}")
                 if n["kind"].startswith("meeting.") and n["subject"] == "meeting/" + self.id("meeting:tete"):
