@@ -391,11 +391,12 @@ test('the heads of both delegations register device keys and sign in the browser
   expect(forged.status).toBeGreaterThanOrEqual(400);
   expect(forged.status).toBeLessThan(500);
   await expect(kg.page.getByTestId('doc-status')).toHaveText('Подписание назначено');
+  await screen(kg.page, 'signing');
   await kg.page.getByRole('button', { name: 'Подписать на этом устройстве' }).click();
   await expect(kg.page.getByRole('status').filter({ hasText: 'Подписано. Подпись проверена и записана.' })).toBeVisible();
   await expect(kg.page.getByTestId('doc-status')).toHaveText('Подписан частично');
   await expect(kg.page.locator('.certificate')).toHaveCount(0);
-  await screen(kg.page, 'signing');
+  await screen(kg.page, 'signed');
 
   // The Belarusian head: a key on a first device, then a second device whose key replaces it;
   // the first device's key is no longer accepted, the second one signs.

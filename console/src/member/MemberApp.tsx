@@ -10,7 +10,7 @@ import { languages, translator } from '../i18n';
 import { ProblemView, problemOf } from '../components/ui';
 import type { Problem } from '../api/types';
 import { MemberContext } from './context';
-import { load, save } from './store';
+import { forget, load, save } from './store';
 import { useInbox } from './inbox-state';
 import { MemberProgramme } from './Programme';
 import { MemberInbox } from './Inbox';
@@ -51,6 +51,13 @@ function useMemberRoute(): MemberRoute {
 export function memberLanguage(me: MemberSelf | null): string {
   const wanted = [me?.notifications?.language ?? '', ...(me?.languages ?? [])];
   return wanted.find((l) => l in languages) ?? 'en';
+}
+
+// Signing out leaves nothing of the member's programme on this device; the device's signing
+// key stays (it is this device's, and registering a new one would replace it everywhere).
+async function forgetKept(memberId: string): Promise<void> {
+  for (const key of [`me:${memberId}`, `programme:${memberId}:mine`, `programme:${memberId}:all`])
+    await forget('programmes', key).catch(() => undefined);
 }
 
 export function MemberApp({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
@@ -110,7 +117,7 @@ export function MemberApp({ session, onSignOut }: { session: Session; onSignOut:
         </a>
         <strong class="brand">{t('app.title')}</strong>
         <span class="who">{me ? (me.full_name[lang] ?? me.full_name.en ?? '') : ''}</span>
-        <button type="button" class="link" onClick={onSignOut}>
+        <button type="button" class="link" onClick={() => void forgetKept(memberId).then(onSignOut)}>
           {t('nav.signOut')}
         </button>
         <nav aria-label={t('member.nav')} class="tabs">

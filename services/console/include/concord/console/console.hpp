@@ -1,8 +1,10 @@
 #pragma once
-// concord-console: the protocol officer's web console. Stateless: it serves the application
-// compiled into the binary and gives the browser one origin for every service's API:
+// concord-console: the web console of protocol officers and delegation members. Stateless: it
+// serves the application compiled into the binary and gives the browser one origin for every
+// service's API:
 //   GET /, /index.html, /assets/...         the application (hashed assets cached for a year)
 //   POST /console/v1/sign-in                 a one-time sign-in code → a session token
+//   POST /console/v1/members/{id}/sign-in-link   an officer issues a member's one-time code
 //   GET /console/v1/visits/{id}/changes      Server-Sent Events: the visit's programme or
 //                                            documents changed (read from the log)
 //   /api/<service>/v1/...                    the service's own /v1/... (in process in
