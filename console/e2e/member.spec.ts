@@ -5,6 +5,7 @@
 // (POST /console/v1/members/{id}/sign-in-link).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
 const base = process.env.CONSOLE_URL ?? 'http://127.0.0.1:8080';
@@ -126,16 +127,26 @@ function seed(): Promise<Seed> {
   return seeded;
 }
 
+// A member's sign-in link from `concord member-link` (the operator's command), as the
+// browser tier's script passes the binary; else from the officers' endpoint directly.
+function linkFromCli(memberId: string): string | null {
+  const bin = process.env.CONCORD_BIN;
+  if (!bin) return null;
+  return execFileSync(bin, ['member-link', '--member', memberId, '--console', base], { encoding: 'utf8' }).trim();
+}
+
 // A member's phone: a fresh browser context signed in with a link the officer issued.
-async function signInAs(browser: Browser, memberId: string): Promise<{ context: BrowserContext; page: Page; token: string }> {
-  const link = await ok('POST', `/console/v1/members/${memberId}/sign-in-link`);
+async function signInAs(browser: Browser, memberId: string, via: 'cli' | 'endpoint' = 'endpoint'): Promise<{ context: BrowserContext; page: Page; token: string }> {
+  const fromCli = via === 'cli' ? linkFromCli(memberId) : null;
+  const link = fromCli ?? `${base}${(await ok('POST', `/console/v1/members/${memberId}/sign-in-link`)).path as string}`;
+  expect(link).toMatch(/^http:\/\/[^#]+\/#signin=[A-Za-z0-9_-]{43}$/);
   const context = await browser.newContext(phone);
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`${memberId}: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`${memberId}: ${m.text()}`);
   });
-  await page.goto(`${base}${link.path as string}`);
+  await page.goto(link);
   await expect(page.locator('nav.tabs')).toBeVisible();
   expect(page.url()).not.toContain('signin');
   const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('concord.session') ?? '{}') as { token: string }).token);
@@ -169,7 +180,17 @@ test.beforeAll(() => {
 
 test('a Kyrgyz minister on a phone: programme in Bishkek time and Russian, a live inbox, offline and back', async ({ browser }) => {
   const s = await seed();
-  const { context, page } = await signInAs(browser, s.members.kg_min_economy!);
+  const { context, page } = await signInAs(browser, s.members.kg_min_economy!, 'cli');
+  if (process.env.CONCORD_BIN) {
+    // No link for a member the delegations service does not know.
+    let refusal = '';
+    try {
+      execFileSync(process.env.CONCORD_BIN, ['member-link', '--member', '0190a1b2-0000-7000-8000-0000000000ff', '--console', base], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      refusal = String((e as { stderr?: string }).stderr ?? e);
+    }
+    expect(refusal).toContain('404');
+  }
 
   // The programme: his meetings only, in Russian (his chosen language), in Bishkek time with
   // Minsk time beside it; venue and fellow participants.
