@@ -196,6 +196,16 @@ test('the seed visit, played through the console', async ({ browser }) => {
   // Only the legal step is offered for an approved badge.
   await expect(page.getByRole('button', { name: 'Approve: Aleksandr Turchin' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Revoke: Aleksandr Turchin' })).toBeVisible();
+  // A sign-in link for a member, handed over by the officer: it opens the member's own screens.
+  await page.getByRole('button', { name: 'Sign-in link: Adylbek Kasymaliev' }).click();
+  const memberLink = page.getByRole('textbox', { name: 'Sign-in link: Adylbek Kasymaliev' });
+  await expect(memberLink).toHaveValue(/#signin=[A-Za-z0-9_-]{43}$/);
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const minister = await phone.newPage();
+  await minister.goto(await memberLink.inputValue());
+  await expect(minister.getByRole('heading', { name: /Моя программа/ })).toBeVisible();
+  await expect(minister.getByRole('link', { name: 'Visits' })).toHaveCount(0);
+  await phone.close();
   await shot(page, 'delegations');
   await axe(page, 'delegations');
 

@@ -3,7 +3,9 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import '@event-calendar/core/index.css';
 import './style.css';
 import { onConnection, probe, whenSignedOut } from './api/client';
-import { currentSession, endSession, exchangeCode, takeSignInCode, type Session } from './api/session';
+import { currentSession, endSession, exchangeCode, memberOf, takeSignInCode, type Session } from './api/session';
+import { MemberApp } from './member/MemberApp';
+import { registerServiceWorker } from './sw-register';
 import { UiContext, useUi } from './context';
 import { initialLanguage, languages, saveLanguage, translator } from './i18n';
 import { DelegationsView } from './views/Delegations';
@@ -70,6 +72,7 @@ function SignInScreen({ onSession }: { onSession: (s: Session) => void }) {
             </p>
           )}
           <p>{t('signin.help')}</p>
+          <p>{t('signin.member')}</p>
         </>
       )}
     </main>
@@ -135,6 +138,17 @@ function App() {
         <SignInScreen onSession={setSession} />
       </UiContext.Provider>
     );
+  // A delegation member's session has the member's screens only.
+  if (memberOf(session))
+    return (
+      <MemberApp
+        session={session}
+        onSignOut={() => {
+          endSession();
+          setSession(null);
+        }}
+      />
+    );
   return (
     <UiContext.Provider value={ui}>
       <Nav
@@ -157,3 +171,4 @@ function App() {
 }
 
 render(<App />, document.getElementById('app')!);
+registerServiceWorker();

@@ -7,5 +7,6 @@ namespace concord::cli {
 
 int serve(const std::vector<std::string>& args);
 int token(const std::vector<std::string>& args);
+int member_link(const std::vector<std::string>& args);
 
 }  // namespace concord::cli

@@ -16,6 +16,10 @@ commands:
   token    print a JWT the services accept:
              concord token --role ROLE --sub SUBJECT [--member-id ID] [--delegation-id ID] [--ttl 8h]
            ROLE is protocol_officer, delegation_member, integrator or admin (repeat --role for more)
+  member-link
+           print a one-time console sign-in link for a delegation member, from the running
+           console (CONCORD_CONSOLE_ADDR, or --console http://host:port):
+             concord member-link --member MEMBER_ID [--console URL]
   help     print this text
 
 Configuration comes from environment variables; see the README.
@@ -34,6 +38,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "serve") return concord::cli::serve(args);
     if (command == "token") return concord::cli::token(args);
+    if (command == "member-link") return concord::cli::member_link(args);
   } catch (const concord::ConfigError& e) {
     std::fprintf(stderr, "concord: configuration error: %s\n", e.what());
     return 2;

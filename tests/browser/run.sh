@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The browser tier: the console in Debian's Chromium, driven by Playwright, on `concord serve`
 # with a fresh data dir (embedded default). Plays the seed visit through the console, checks
-# every main screen with axe-core, saves screenshots and prints the measurements.
+# every main screen with axe-core, saves screenshots and prints the measurements; then the
+# delegation members' screens at phone size (console/e2e/member.spec.ts), whose sign-in links
+# come from `concord member-link` and from the officers' endpoint.
 #
 #   tests/browser/run.sh       (tests/run.sh runs it; CONCORD_BUILD_DIR picks the build)
 # Output: $CONCORD_BUILD_DIR/browser/{screenshots,results,serve.out,serve.log}
@@ -59,7 +61,7 @@ echo "console: $console_url (sign-in link printed)" >&2
 
 status=0
 (cd "$repo/console" &&
-  CONSOLE_URL="${console_url%/}" CONSOLE_SIGNIN_LINK="$link" CONSOLE_TEST_OUTPUT="$out" \
+  CONSOLE_URL="${console_url%/}" CONSOLE_SIGNIN_LINK="$link" CONSOLE_TEST_OUTPUT="$out" CONCORD_BIN="$bin/concord" \
   CONSOLE_TOKEN="$("$bin/concord" token --role protocol_officer --sub browser-load --ttl 1h)" \
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test) || status=$?
 cleanup

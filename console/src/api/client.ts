@@ -128,3 +128,26 @@ export async function probe(): Promise<boolean> {
     return false;
   }
 }
+
+// The exact bytes of a response (a signing payload), or its problem.
+export async function getBytes(service: ServiceName, path: string, query?: Record<string, string | undefined>): Promise<ArrayBuffer> {
+  let res: Response;
+  try {
+    res = await fetch(url(service, path, query), {
+      headers: { Accept: 'application/octet-stream', Authorization: `Bearer ${currentSession()?.token ?? ''}` },
+    });
+  } catch {
+    setDown(service);
+    throw new ApiError({ type: 'about:blank', title: 'Network', status: 0, detail: 'Concord cannot be reached.' });
+  }
+  if (res.ok) return res.arrayBuffer();
+  const text = await res.text();
+  let problem: Problem = { type: 'about:blank', title: res.statusText || 'Error', status: res.status, detail: text.slice(0, 300) };
+  try {
+    const body = JSON.parse(text) as Problem;
+    if (body && typeof body === 'object' && 'status' in body) problem = body;
+  } catch {
+    // not JSON: keep the text
+  }
+  throw new ApiError(problem);
+}

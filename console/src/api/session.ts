@@ -2,10 +2,22 @@
 // localStorage and never in the address bar after sign-in.
 const key = 'concord.session';
 
+export type Role = 'protocol_officer' | 'delegation_member' | 'integrator' | 'admin';
+
 export interface Session {
   token: string;
   expires_at: string;
   subject: string;
+  roles?: Role[]; // absent in sessions stored before members could sign in: an officer's
+  member_id?: string;
+  delegation_id?: string;
+}
+
+// A delegation member's session: the member's screens only, never an officer's.
+export function memberOf(session: Session): string | null {
+  return session.roles?.includes('delegation_member') && !session.roles.includes('protocol_officer') && session.member_id
+    ? session.member_id
+    : null;
 }
 
 export function currentSession(): Session | null {
@@ -28,7 +40,7 @@ export function endSession(): void {
 export function takeSignInCode(): string | null {
   const match = /^#signin=([A-Za-z0-9_-]{16,128})$/.exec(location.hash);
   if (!match) return null;
-  history.replaceState(null, '', location.pathname + '#/visits');
+  history.replaceState(null, '', location.pathname + '#/');
   return match[1] ?? null;
 }
 
@@ -40,7 +52,14 @@ export async function exchangeCode(code: string): Promise<Session | string> {
   });
   const body = (await res.json().catch(() => ({}))) as Partial<Session> & { detail?: string };
   if (!res.ok || !body.token) return body.detail ?? `HTTP ${res.status}`;
-  const session: Session = { token: body.token, expires_at: body.expires_at ?? '', subject: body.subject ?? '' };
+  const session: Session = {
+    token: body.token,
+    expires_at: body.expires_at ?? '',
+    subject: body.subject ?? '',
+    roles: body.roles ?? ['protocol_officer'],
+    ...(body.member_id ? { member_id: body.member_id } : {}),
+    ...(body.delegation_id ? { delegation_id: body.delegation_id } : {}),
+  };
   sessionStorage.setItem(key, JSON.stringify(session));
   return session;
 }

@@ -237,3 +237,115 @@ export interface Certificate {
   agreed_at?: string;
   audit?: { head: string; length: number; valid: boolean };
 }
+
+// --- What a delegation member's screens read ---
+
+// delegations: GET /v1/members/{id} (the member themself reads all of their own record).
+export interface MemberSelf extends Member {
+  notifications?: { language?: string | null; channels?: string[] | null } | null;
+  public_key?: string | null;
+}
+
+// scheduling: GET /v1/visits/{id}/programme
+export interface ProgrammeParticipant {
+  id: string;
+  known?: false;
+  full_name?: Record<string, string>;
+  position?: Record<string, string>;
+  rank?: string;
+  is_head?: boolean;
+  delegation_id?: string;
+  side?: 'host' | 'guest' | null;
+}
+
+export interface ProgrammeItem {
+  meeting_id: string;
+  title: LocalizedText;
+  kind: MeetingKind;
+  status: 'scheduled';
+  start: string;
+  end: string;
+  start_local: string;
+  end_local: string;
+  venue: { id: string; name?: string; city?: string; address?: string; time_zone?: string } | null;
+  venue_time_zone: string;
+  participants: ProgrammeParticipant[];
+  interpretation: string[];
+  version: number;
+}
+
+export interface Programme {
+  visit: Visit;
+  time_zone: string;
+  member_id: string | null;
+  days: { date: string; items: ProgrammeItem[] }[];
+}
+
+// notifications: GET /v1/inbox, /v1/inbox/stream, /v1/preferences
+export interface Notification {
+  id: string;
+  member_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  language: string;
+  created_at: string;
+  read_at: string | null;
+  cause_event_id: string;
+  cause_event_type: string;
+  subject: string;
+  urgent: boolean;
+  deliver_after: string;
+  reminder?: string;
+}
+
+export interface NotificationList extends Page<Notification> {
+  unread_count: number;
+}
+
+export interface QuietHours {
+  start: string;
+  end: string;
+}
+
+export interface Preferences {
+  member_id: string;
+  language: string | null;
+  time_zone: string | null;
+  channels: ('inbox' | 'stream')[] | null;
+  quiet_hours: QuietHours | null;
+  version: number;
+}
+
+// documents: what a signatory reads and signs
+export interface VersionRef {
+  number: number;
+  sha256: string;
+}
+
+export interface VersionWithContent extends DocumentVersion {
+  content: string;
+}
+
+export interface Signature {
+  member_id: string;
+  delegation_id: string;
+  method: 'wet_ink' | 'ed25519';
+  signed_at: string;
+  place?: string | null;
+  signature?: string | null;
+}
+
+export interface MemberDocument extends DocumentDetail {
+  agreed_versions?: Record<string, VersionRef> | null;
+  signed_on?: string | null;
+}
+
+export interface FullCertificate extends Certificate {
+  document_id: string;
+  title: LocalizedText;
+  status: DocumentStatus;
+  agreed_text: Record<string, VersionRef>;
+  signatures: Signature[];
+  issued_at: string;
+}

@@ -2,6 +2,7 @@
 // where the officer may see it); accreditation steps with badge numbers, only the legal ones.
 import { useState } from 'preact/hooks';
 import { ApiError, call } from '../api/client';
+import { SignInLink } from './SignInLink';
 import { ranks, sides, type AccreditationStatus, type Delegation, type Member, type Problem } from '../api/types';
 import { Field, ProblemView, SelectField, Status, problemOf } from '../components/ui';
 import { useUi } from '../context';
@@ -238,6 +239,7 @@ export function DelegationsView({ visitId }: { visitId: string }) {
                     <button type="button" class="secondary small" aria-label={`${t('common.edit')}: ${memberName(m, lang)}`} onClick={() => setForm({ delegation: d, member: m })}>
                       {t('common.edit')}
                     </button>
+                    <SignInLink member={m} name={memberName(m, lang)} />
                   </td>
                 </tr>
               ))}

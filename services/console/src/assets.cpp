@@ -106,7 +106,7 @@ void mount_assets(http::Router& router, std::span<const Asset> assets) {
     http::Response r;
     r.headers.set("Content-Type", std::string(a.content_type));
     r.headers.set("Cache-Control", is_hashed(a.path) ? std::string(kImmutable)
-                                  : path == "/index.html" ? "no-cache" : "public, max-age=3600");
+                                  : path == "/index.html" || path == "/sw.js" ? "no-cache" : "public, max-age=3600");
     bool variants = !a.gzip.empty() || !a.brotli.empty();
     if (variants) r.headers.set("Vary", "Accept-Encoding");
     // Each encoding is its own representation, with its own strong ETag.

@@ -13,8 +13,10 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& p
   std::unique_ptr<ConsoleServer> console(new ConsoleServer());
   std::string address = env.address("CONCORD_CONSOLE_ADDR", "127.0.0.1:8080");
 
+  auto api = std::make_shared<http::Router>();
+  mount_api(*api);
   http::Router routes;
-  mount_api(routes);
+  for (const auto& route : api->routes()) routes.add(route.method, route.pattern, route.handler, route.options);
   mount_api_not_found(routes);
   mount_assets(routes, embedded_assets());
 
@@ -24,6 +26,7 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& p
   if (can_mint) {
     console->sign_in_ = std::make_unique<SignIn>(*jwt, platform.clock(), SignIn::Options{});
     console->sign_in_->mount(routes);
+    mount_member_links(routes, *console->sign_in_, api);
   }
 
   auto log = platform.event_log(log_owner);

@@ -44,13 +44,17 @@ SignIn::SignIn(auth::JwtConfig jwt, const Clock& clock, Options options)
     : jwt_(std::move(jwt)), clock_(clock), options_(std::move(options)) {}
 
 std::string SignIn::issue() {
+  return issue(Grant{.subject = options_.subject, .roles = {auth::Role::protocol_officer}, .member_id = {}, .delegation_id = {}});
+}
+
+std::string SignIn::issue(Grant grant) {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for a sign-in code");
   std::string code = base64url(bytes, sizeof bytes);
   std::lock_guard lock(mutex_);
   auto now = clock_.now();
-  std::erase_if(codes_, [&](const auto& entry) { return entry.second <= now; });
-  codes_[sha256_hex(code)] = now + options_.code_ttl;
+  std::erase_if(codes_, [&](const auto& entry) { return entry.second.expires <= now; });
+  codes_[sha256_hex(code)] = Pending{now + options_.code_ttl, std::move(grant)};
   return code;
 }
 
@@ -58,26 +62,35 @@ Result<nlohmann::json> SignIn::exchange(std::string_view code) {
   auto refused = Error::unauthorized("this sign-in link is unknown, already used or expired; ask for a new one");
   if (code.empty() || code.size() > 128) return fail(refused);
   auto now = clock_.now();
+  Grant grant;
   {
     std::lock_guard lock(mutex_);
     auto it = codes_.find(sha256_hex(code));
     if (it == codes_.end()) return fail(refused);
-    bool expired = it->second <= now;
+    bool expired = it->second.expires <= now;
+    grant = std::move(it->second.grant);
     codes_.erase(it);  // used once, whatever happens next
     if (expired) return fail(refused);
   }
   auth::TokenRequest request;
-  request.subject = options_.subject;
-  request.roles = {auth::Role::protocol_officer};
+  request.subject = grant.subject;
+  request.roles = grant.roles;
+  request.member_id = grant.member_id;
+  request.delegation_id = grant.delegation_id;
   request.ttl = options_.session_ttl;
   request.issued_at = now;
   auto token = auth::mint(jwt_, request);
   if (!token) return fail(token.error());
-  log::info("console sign-in link used", {{"subject", options_.subject}});
-  return nlohmann::json{{"token", *token},
-                        {"expires_at", format_rfc3339_utc(now + options_.session_ttl)},
-                        {"subject", options_.subject},
-                        {"roles", {"protocol_officer"}}};
+  log::info("console sign-in link used", {{"subject", grant.subject}});
+  nlohmann::json roles = nlohmann::json::array();
+  for (auto role : grant.roles) roles.push_back(std::string(auth::to_string(role)));
+  nlohmann::json session{{"token", *token},
+                         {"expires_at", format_rfc3339_utc(now + options_.session_ttl)},
+                         {"subject", grant.subject},
+                         {"roles", roles}};
+  if (grant.member_id) session["member_id"] = *grant.member_id;
+  if (grant.delegation_id) session["delegation_id"] = *grant.delegation_id;
+  return session;
 }
 
 void SignIn::mount(http::Router& router) {

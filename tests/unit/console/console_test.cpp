@@ -169,6 +169,101 @@ TEST(ConsoleSignIn, unknown_and_expired_codes_are_refused) {
   EXPECT_FALSE(sign_in.exchange(code));
 }
 
+TEST(ConsoleSignIn, a_member_code_signs_in_as_that_member) {
+  ManualClock clock(Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1)));
+  SignIn sign_in(dev_jwt(), clock, SignIn::Options{});
+  auto code = sign_in.issue(SignIn::Grant{.subject = "member:m-1",
+                                          .roles = {auth::Role::delegation_member},
+                                          .member_id = "m-1",
+                                          .delegation_id = "d-1"});
+  auto session = sign_in.exchange(code);
+  ASSERT_TRUE(session) << session.error().detail;
+  EXPECT_EQ((*session)["roles"], nlohmann::json::array({"delegation_member"}));
+  EXPECT_EQ((*session)["member_id"], "m-1");
+  auto verifier = auth::Verifier::create(dev_jwt());
+  ASSERT_TRUE(verifier);
+  auto principal = verifier->verify((*session)["token"].get<std::string>(), clock.now());
+  ASSERT_TRUE(principal) << principal.error().detail;
+  EXPECT_TRUE(principal->has(auth::Role::delegation_member));
+  EXPECT_FALSE(principal->has(auth::Role::protocol_officer));
+  EXPECT_EQ(principal->member_id, "m-1");
+  EXPECT_EQ(principal->delegation_id, "d-1");
+}
+
+namespace {
+
+// The console's routes with a delegations API that knows two members, one withdrawn.
+struct MemberLinks {
+  ManualClock clock{Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1))};
+  SignIn sign_in{dev_jwt(), clock, SignIn::Options{}};
+  http::Router router;
+  MemberLinks() {
+    auto api = std::make_shared<http::Router>();
+    api->get("/api/delegations/v1/members/{id}", [](http::Request& req) -> Result<http::Response> {
+      std::string id(req.param("id"));
+      if (id == "0190a1b2-0000-7000-8000-0000000000c1")
+        return http::Response::json(200, {{"id", id}, {"delegation_id", "d-kg"}, {"status", "active"}});
+      if (id == "0190a1b2-0000-7000-8000-0000000000c2")
+        return http::Response::json(200, {{"id", id}, {"delegation_id", "d-kg"}, {"status", "withdrawn"}});
+      return http::Response::problem(Error::not_found("no member"));
+    });
+    mount_member_links(router, sign_in, api);
+  }
+  Result<http::Response> post(const std::string& id, auth::Role role) {
+    std::string path = "/console/v1/members/" + id + "/sign-in-link";
+    http::Request req;
+    req.method = http::Method::post;
+    req.path = path;
+    req.target = path;
+    auth::Principal who;
+    who.subject = "someone";
+    who.roles = {role};
+    req.principal = who;
+    if (role == auth::Role::delegation_member) {
+      req.principal->member_id = "0190a1b2-0000-7000-8000-0000000000c1";
+      req.principal->delegation_id = "d-kg";
+    }
+    auto m = router.match(http::Method::post, path);
+    auto* route = std::get_if<http::RouteMatch>(&m);
+    if (!route) return fail(Error::not_found("unmatched"));
+    req.path_params = route->params;
+    return route->route->handler(req);
+  }
+};
+
+}  // namespace
+
+TEST(ConsoleMemberLinks, an_officer_gets_a_link_that_signs_the_member_in_with_their_delegation_from_state) {
+  MemberLinks links;
+  auto res = links.post("0190a1b2-0000-7000-8000-0000000000c1", auth::Role::protocol_officer);
+  ASSERT_TRUE(res) << res.error().detail;
+  EXPECT_EQ(res->status, 201);
+  EXPECT_EQ(res->headers.get("Cache-Control").value_or(""), "no-store");
+  auto body = nlohmann::json::parse(res->body);
+  EXPECT_EQ(body["path"], "/#signin=" + body["code"].get<std::string>());
+  auto session = links.sign_in.exchange(body["code"].get<std::string>());
+  ASSERT_TRUE(session) << session.error().detail;
+  EXPECT_EQ((*session)["member_id"], "0190a1b2-0000-7000-8000-0000000000c1");
+  EXPECT_EQ((*session)["delegation_id"], "d-kg");
+  EXPECT_EQ((*session)["roles"], nlohmann::json::array({"delegation_member"}));
+}
+
+TEST(ConsoleMemberLinks, members_unknown_withdrawn_or_malformed_get_no_link) {
+  MemberLinks links;
+  auto by_member = links.post("0190a1b2-0000-7000-8000-0000000000c1", auth::Role::delegation_member);
+  ASSERT_FALSE(by_member);
+  EXPECT_EQ(by_member.error().code, ErrorCode::forbidden);
+  auto withdrawn = links.post("0190a1b2-0000-7000-8000-0000000000c2", auth::Role::protocol_officer);
+  ASSERT_FALSE(withdrawn);
+  EXPECT_EQ(withdrawn.error().code, ErrorCode::conflict);
+  auto unknown = links.post("0190a1b2-0000-7000-8000-0000000000c9", auth::Role::admin);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::not_found);
+  auto malformed = links.post("not-a-uuid!", auth::Role::protocol_officer);
+  ASSERT_FALSE(malformed);
+  EXPECT_EQ(malformed.error().code, ErrorCode::validation_failed);
+}
+
 class ConsoleServerTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -1,8 +1,10 @@
 #pragma once
-// concord-console: the protocol officer's web console. Stateless: it serves the application
-// compiled into the binary and gives the browser one origin for every service's API:
+// concord-console: the web console of protocol officers and delegation members. Stateless: it
+// serves the application compiled into the binary and gives the browser one origin for every
+// service's API:
 //   GET /, /index.html, /assets/...         the application (hashed assets cached for a year)
 //   POST /console/v1/sign-in                 a one-time sign-in code → a session token
+//   POST /console/v1/members/{id}/sign-in-link   an officer issues a member's one-time code
 //   GET /console/v1/visits/{id}/changes      Server-Sent Events: the visit's programme or
 //                                            documents changed (read from the log)
 //   /api/<service>/v1/...                    the service's own /v1/... (in process in
@@ -15,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,7 +42,9 @@ void mount_assets(http::Router& router, std::span<const Asset> assets);
 
 // One-time sign-in codes, as Jupyter prints its token link: the code travels in the link's
 // fragment (never sent to a server by the browser on its own), the application exchanges it
-// once for a protocol officer's session token and drops it from the address bar.
+// once for a session token and drops it from the address bar. A code is for a protocol officer
+// (the printed link) or for one delegation member (issued by an officer, see
+// mount_member_links).
 class SignIn {
  public:
   struct Options {
@@ -47,19 +52,41 @@ class SignIn {
     std::chrono::seconds code_ttl{std::chrono::hours(12)};
     std::string subject = "protocol-officer";
   };
+  // Whom a code signs in.
+  struct Grant {
+    std::string subject;
+    std::vector<auth::Role> roles;
+    std::optional<std::string> member_id;
+    std::optional<std::string> delegation_id;
+  };
   SignIn(auth::JwtConfig jwt, const Clock& clock, Options options);
-  std::string issue();  // a new one-time code
-  // {"token", "expires_at", "roles"}; 401 for a code that is unknown, used or expired.
+  std::string issue();              // a new one-time code for a protocol officer
+  std::string issue(Grant grant);   // a new one-time code for anyone
+  Timestamp code_expiry() const { return clock_.now() + options_.code_ttl; }
+  // {"token", "expires_at", "subject", "roles"[, "member_id", "delegation_id"]}; 401 for a code
+  // that is unknown, used or expired.
   Result<nlohmann::json> exchange(std::string_view code);
   void mount(http::Router& router);
 
  private:
+  struct Pending {
+    Timestamp expires;
+    Grant grant;
+  };
   auth::JwtConfig jwt_;
   const Clock& clock_;
   Options options_;
   std::mutex mutex_;
-  std::map<std::string, Timestamp> codes_;  // SHA-256 of the code (hex) → when it expires
+  std::map<std::string, Pending> codes_;  // SHA-256 of the code (hex) → when it expires, whom for
 };
+
+// POST /console/v1/members/{id}/sign-in-link (protocol officers and admins): a one-time
+// sign-in code for that delegation member, {"code", "path": "/#signin=<code>", "expires_at",
+// "member_id", "delegation_id"}. The member is read through `api` (the console's own
+// /api/delegations/ route, in process or forwarded, with the officer's own credentials), so
+// their delegation comes from the delegations service's state, and a withdrawn or unknown
+// member gets no link (409, 404).
+void mount_member_links(http::Router& router, SignIn& sign_in, std::shared_ptr<const http::Router> api);
 
 // /api/<name>/<path> → the service's own route /<path>, in this process.
 void mount_in_process(http::Router& router, const std::string& name, const http::Router& service_routes);
