@@ -89,7 +89,6 @@ Result<size_t> Mailer::send_due() {
     std::string digest = address.empty() ? std::string{} : address_digest(address);
     service::api::Cause cause{"system", "", e.id};
     nlohmann::json data = {{"id", e.id},
-                           {"message_id", e.message_id},
                            {"member_id", e.member_id},
                            {"attempts", e.attempts},
                            {"last_code", outcome.code == 0 ? nlohmann::json(nullptr) : nlohmann::json(outcome.code)},
@@ -109,13 +108,13 @@ Result<size_t> Mailer::send_due() {
                 {{"message_id", e.message_id}, {"error", outcome.error}, {"next_attempt_at", format_rfc3339_utc(*next)}});
     } else {
       nlohmann::json dead = data;
-      dead["email"] = to_json(e);
+      dead["message"] = to_json(e);
       letter = shared_.events.make(kEmailDeadLettered, "email/" + e.id, sequence, dead, cause);
       own.push_back(*letter);
       nlohmann::json failing = {{"member_id", e.member_id},
                                 {"address_digest", digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(digest)},
                                 {"reason", outcome.error},
-                                {"message_id", e.message_id}};
+                                {"email_id", e.id}};
       own.push_back(shared_.events.make(kEmailAddressFailing, "email_address/" + e.member_id, sequence, failing, cause));
       log::error("e-mail dead-lettered; the member's address is marked failing",
                  {{"message_id", e.message_id}, {"error", outcome.error}, {"attempts", e.attempts}});

@@ -13,7 +13,7 @@ events::Event created_event(const Shared& shared, const Notification& n, const e
 
 events::Event queued_event(const Shared& shared, const Email& e, const events::Event* cause) {
   service::api::Cause c{"system", cause ? cause->correlationid : std::string{}, cause ? cause->id : e.id};
-  return shared.events.make(kEmailQueued, "email/" + e.id, 1, {{"email", to_json(e)}}, c);
+  return shared.events.make(kEmailQueued, "email/" + e.id, 1, {{"message", to_json(e)}}, c);
 }
 
 namespace {

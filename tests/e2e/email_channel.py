@@ -387,11 +387,21 @@ try:
             pos += 12 + length
         return events
     letters = [e for e in topic_events("concord.webhooks.dlq.v1")
-               if e["type"] == "concord.notifications.email.dead_lettered" and e["data"]["message_id"] == dead[0]["message_id"]]
+               if e["type"] == "concord.notifications.email.dead_lettered" and e["data"]["id"] == dead[0]["id"]]
     if not letters:
         fail("the refused e-mail is not on the dead-letter topic")
     if address["by_refused"] in json.dumps(letters[0]):
         fail("the dead letter carries the address (personal data)")
+    public = topic_events("concord.notifications.v1")
+    kinds = {e["type"] for e in public}
+    for t in ("concord.notifications.email.queued", "concord.notifications.email.sent",
+              "concord.notifications.email.dead_lettered", "concord.notifications.email.address_failing"):
+        if t not in kinds:
+            fail(f"no {t} on concord.notifications.v1")
+    shaped = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+    for e in public + letters:
+        if shaped.search(json.dumps(e["data"], ensure_ascii=False)):
+            fail(f"{e['type']} publishes something shaped like an address: {e['data']}")
     say(f"the refused recipient (550) was dead-lettered to concord.webhooks.dlq.v1 and its address listed as failing")
 
     # --- 4. the server stopped mid-burst, Concord killed and restarted: all arrive, one id each

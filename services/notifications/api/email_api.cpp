@@ -50,7 +50,7 @@ void mount_email(http::Router& router, Shared& shared) {
                             {"address", address},
                             {"address_digest", f.address_digest},
                             {"reason", f.reason},
-                            {"message_id", f.message_id},
+                            {"email_id", f.email_id},
                             {"since", format_rfc3339_utc(f.since)}};
     }));
   });

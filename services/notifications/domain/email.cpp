@@ -87,7 +87,7 @@ std::string meeting_id_of(const std::string& subject) {
 
 json to_json(const Email& e) {
   json j = {{"id", e.id},
-            {"message_id", e.message_id},
+            {"message_id_domain", e.message_id.substr(e.message_id.find('@') + 1)},
             {"member_id", e.member_id},
             {"kind", e.kind},
             {"language", e.language},
@@ -114,10 +114,11 @@ json to_json(const Email& e) {
 std::optional<Email> email_of(const json& j) {
   Email e;
   e.id = str(j, "id");
-  e.message_id = str(j, "message_id");
+  std::string domain = str(j, "message_id_domain");
   e.member_id = str(j, "member_id");
   auto queued = time(j, "queued_at");
-  if (e.id.empty() || e.message_id.empty() || e.member_id.empty() || !queued) return std::nullopt;
+  if (e.id.empty() || domain.empty() || e.member_id.empty() || !queued) return std::nullopt;
+  e.message_id = e.id + "@" + domain;
   e.queued_at = *queued;
   e.not_before = time(j, "not_before").value_or(e.queued_at);
   e.kind = str(j, "kind");
@@ -158,8 +159,8 @@ void evolve(Emails& s, const Incoming& ev) {
   if (ev.type.rfind("concord.notifications.email.", 0) != 0 || !ev.data.is_object()) return;
   const auto& d = ev.data;
   if (ev.type == kEmailQueued) {
-    if (!d.contains("email")) return;
-    auto e = email_of(d["email"]);
+    if (!d.contains("message")) return;
+    auto e = email_of(d["message"]);
     if (!e || s.by_id.contains(e->id)) return;
     SortKey key;
     key.add(-static_cast<std::int64_t>(e->queued_at.time_since_epoch().count())).add(e->id);  // newest first
@@ -169,7 +170,7 @@ void evolve(Emails& s, const Incoming& ev) {
     return;
   }
   if (ev.type == kEmailAddressFailing) {
-    FailingAddress f{str(d, "member_id"), str(d, "address_digest"), str(d, "reason"), str(d, "message_id"), ev.time};
+    FailingAddress f{str(d, "member_id"), str(d, "address_digest"), str(d, "reason"), str(d, "email_id"), ev.time};
     if (!f.member_id.empty()) s.failing[f.member_id] = std::move(f);
     return;
   }

@@ -44,7 +44,9 @@ struct Invitation {
 
 struct Email {
   std::string id;  // the notification's id: one e-mail per notification
-  std::string message_id;  // "<notification id>@<domain>", without angle brackets
+  // "<notification id>@<domain>", without angle brackets. Events carry the domain alone
+  // (message_id_domain): nothing shaped like an address is published.
+  std::string message_id;
   std::string member_id;
   std::string kind;
   std::string language;
@@ -62,7 +64,7 @@ struct Email {
   std::optional<Timestamp> next_attempt_at;
   Timestamp updated_at{};
 };
-nlohmann::json to_json(const Email& e);  // the queued event's "email" (no delivery fields)
+nlohmann::json to_json(const Email& e);  // the queued event's "message" (no delivery fields)
 std::optional<Email> email_of(const nlohmann::json& j);
 nlohmann::json delivery_json(const Email& e);  // {id, message_id, member_id, status, attempts, ...}
 
@@ -73,7 +75,7 @@ struct FailingAddress {
   std::string member_id;
   std::string address_digest;
   std::string reason;
-  std::string message_id;
+  std::string email_id;
   Timestamp since{};
 };
 

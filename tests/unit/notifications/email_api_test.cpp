@@ -120,7 +120,7 @@ TEST(EmailApi, an_unreachable_server_is_retried_on_the_schedule_then_dead_letter
   bool lettered = false;
   auto replayed = h.log().replay("concord.webhooks.dlq.v1", [&](const events::Record& r) -> Status {
     if (r.event.type == "concord.notifications.email.dead_lettered") {
-      lettered = r.event.data["message_id"] == first["message_id"];
+      lettered = r.event.data["id"] == first["id"];
       EXPECT_EQ(r.event.data.dump().find("m1@gov.example.org"), std::string::npos);
     }
     return {};

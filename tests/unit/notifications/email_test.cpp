@@ -176,8 +176,8 @@ TEST(EmailDelivery, the_state_follows_queued_failed_sent_and_dead_lettered_and_a
   e.member_id = "m-1";
   e.queued_at = *parse_rfc3339("2025-09-28T07:00:00Z");
   auto at = e.queued_at;
-  evolve(s, Incoming{"1", kEmailQueued, at, {{"email", to_json(e)}}});
-  evolve(s, Incoming{"1", kEmailQueued, at, {{"email", to_json(e)}}});  // seen twice: once
+  evolve(s, Incoming{"1", kEmailQueued, at, {{"message", to_json(e)}}});
+  evolve(s, Incoming{"1", kEmailQueued, at, {{"message", to_json(e)}}});  // seen twice: once
   ASSERT_EQ(s.by_member["m-1"].size(), 1u);
   EXPECT_TRUE(s.pending.contains("n-1"));
   evolve(s, Incoming{"2", kEmailAttemptFailed, at, {{"id", "n-1"}, {"attempts", 1}, {"last_code", 451},
