@@ -115,7 +115,14 @@ Result<size_t> Mailer::send_due() {
                                 {"address_digest", digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(digest)},
                                 {"reason", outcome.error},
                                 {"email_id", e.id}};
-      own.push_back(shared_.events.make(kEmailAddressFailing, "email_address/" + e.member_id, sequence, failing, cause));
+      long long address_version = 1;
+      {
+        std::shared_lock lock(shared_.mutex);
+        if (auto v = shared_.state.emails.address_versions.find(e.member_id); v != shared_.state.emails.address_versions.end())
+          address_version = v->second + 1;
+      }
+      // Its own aggregate per member: the sequence counts the member's failing marks.
+      own.push_back(shared_.events.make(kEmailAddressFailing, "email_address/" + e.member_id, address_version, failing, cause));
       log::error("e-mail dead-lettered; the member's address is marked failing",
                  {{"message_id", e.message_id}, {"error", outcome.error}, {"attempts", e.attempts}});
     }

@@ -451,6 +451,23 @@ try:
     total = sum(1 for _, _, to, msg in arrived() if parts(msg)[2] and str(event_of(parts(msg)[2][1])["UID"]) in burst_uids)
     say(f"all {len(got)} e-mails of the burst arrived once the server was back ({retried} after failed attempts), one Message-ID each "
         f"({total - len(got)} sent twice under the same id: at least once)")
+    # Every event on the public topics against docs/asyncapi.yaml (schemas, order per subject, no
+    # personal data), with the checker the seed scenario uses on its integrator's output.
+    jsonl = os.path.join(work, "events.jsonl")
+    private = os.path.join(work, "private.jsonl")
+    for path, topics in ((jsonl, ["concord.scheduling.v1", "concord.delegations.v1", "concord.documents.v1",
+                                  "concord.notifications.v1"]), (private, ["concord.delegations.private.v1"])):
+        with open(path, "w") as out:
+            for topic in topics:
+                for offset, ev in enumerate(topic_events(topic)):
+                    out.write(json.dumps({"topic": topic, "partition": 0, "offset": offset, "key": ev.get("subject"),
+                                          "headers": {}, "event": ev}, ensure_ascii=False) + "\n")
+    checked = subprocess.run([sys.executable, os.path.join(REPO, "tests/e2e/lib/check_events.py"), "--asyncapi",
+                              os.path.join(REPO, "docs/asyncapi.yaml"), "--events", jsonl, "--private", private],
+                             capture_output=True, text=True)
+    if checked.returncode != 0:
+        fail("the events do not keep the published contract:\n" + checked.stdout[-3000:] + checked.stderr[-3000:])
+    say(checked.stderr.strip().splitlines()[-1] if checked.stderr.strip() else checked.stdout.strip().splitlines()[-1])
     say("passed")
 finally:
     cleanup()

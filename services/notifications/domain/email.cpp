@@ -171,7 +171,9 @@ void evolve(Emails& s, const Incoming& ev) {
   }
   if (ev.type == kEmailAddressFailing) {
     FailingAddress f{str(d, "member_id"), str(d, "address_digest"), str(d, "reason"), str(d, "email_id"), ev.time};
-    if (!f.member_id.empty()) s.failing[f.member_id] = std::move(f);
+    if (f.member_id.empty()) return;
+    s.address_versions[f.member_id] += 1;
+    s.failing[f.member_id] = std::move(f);
     return;
   }
   auto it = s.by_id.find(str(d, "id"));

@@ -84,6 +84,7 @@ struct Emails {
   std::set<std::string> pending;  // queued, not yet sent or dead-lettered
   std::map<std::string, std::map<std::string, std::string>> by_member;  // member → queued_at|id → id
   std::map<std::string, FailingAddress> failing;  // by member id
+  std::map<std::string, long long> address_versions;  // member id → address_failing events so far
 };
 
 // Applies concord.notifications.email.*; others are ignored. Idempotent.
