@@ -61,8 +61,14 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
       req.headers.set("Content-Type", std::string(events::kContentType));
       req.headers.set("webhook-id", d.id);
       req.headers.set("webhook-timestamp", std::to_string(ts));
-      req.headers.set("webhook-signature",
-                      webhook_signature(webhook_secret(shared_.settings.webhook_key, w.id), d.id, ts, d.payload));
+      // During a rotation's grace period both secrets sign (space-separated, as Standard
+      // Webhooks allows), so a receiver verifying with either accepts the delivery.
+      std::string signatures;
+      for (int generation : signing_generations(w, now)) {
+        if (!signatures.empty()) signatures += ' ';
+        signatures += webhook_signature(webhook_secret(shared_.settings.webhook_key, w.id, generation), d.id, ts, d.payload);
+      }
+      req.headers.set("webhook-signature", signatures);
       auto res = http::fetch(req);
       if (res && res->status >= 200 && res->status < 300) {
         d.status = "succeeded";
@@ -84,13 +90,13 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
   // subject as integrators expect (the webhook itself carries its version on its own events).
   auto record = [&](const char* type) {
     auto data = nlohmann::json{{"delivery", to_json(d, first)}};
-    out.outputs.push_back({kTopic, w.id, shared_.events.make(type, "webhook_delivery/" + d.id, d.attempts, data, cause)});
+    out.outputs.push_back({kTopic, w.id, shared_.events.make(type, "webhook_delivery/" + d.id, d.sequence(), data, cause)});
   };
   if (delivered) {
     record(kDeliveryAttempted);
     return;
   }
-  if (auto next = next_attempt(d.attempts, shared_.settings.retry_schedule, now)) {
+  if (auto next = next_attempt(d.attempts - d.replayed_after, shared_.settings.retry_schedule, now)) {
     d.status = "pending";
     d.next_attempt_at = *next;
     record(kDeliveryAttempted);
@@ -106,7 +112,7 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
                            {"last_error", d.last_error},
                            {"event", nlohmann::json::parse(d.payload, nullptr, false)}};
   out.outputs.push_back({kDeadLetterTopic, w.id,
-                         shared_.events.make(kDeadLettered, "webhook_delivery/" + d.id, d.attempts, letter, cause)});
+                         shared_.events.make(kDeadLettered, "webhook_delivery/" + d.id, d.sequence(), letter, cause)});
   record(kDeadLettered);
   out.failing.push_back({w.id, d.id, d.last_error, d.event_id});
 }

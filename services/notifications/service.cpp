@@ -36,7 +36,9 @@ Catalogues load_catalogues(const Env& env) {
     }
     if (ec) throw ConfigError("CONCORD_NOTIFICATIONS_MESSAGES_DIR: cannot read " + *dir + ": " + ec.message());
   }
-  auto catalogues = Catalogues::load(files);
+  // Those who read none of the catalogued languages: English by default; Russian where it is
+  // the common language of the parties.
+  auto catalogues = Catalogues::load(files, env.string("CONCORD_NOTIFICATIONS_FALLBACK_LANGUAGE", "en"));
   if (!catalogues) throw ConfigError("notification message catalogues: " + catalogues.error().detail);
   return std::move(*catalogues);
 }

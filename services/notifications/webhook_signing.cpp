@@ -60,8 +60,10 @@ std::string sha256_hex(std::string_view text) {
   return out;
 }
 
-std::string webhook_secret(std::string_view service_key, std::string_view webhook_id) {
-  return "whsec_" + base64_encode(hmac_sha256(service_key, "whsec:" + std::string(webhook_id)));
+std::string webhook_secret(std::string_view service_key, std::string_view webhook_id, int generation) {
+  std::string what = "whsec:" + std::string(webhook_id);
+  if (generation > 0) what += ":" + std::to_string(generation);  // generation 0 keeps wave 1's secrets
+  return "whsec_" + base64_encode(hmac_sha256(service_key, what));
 }
 
 std::string webhook_signature(std::string_view secret, std::string_view id, long long timestamp, std::string_view body) {

@@ -14,8 +14,9 @@ std::string base64_encode(std::string_view bytes);
 std::string hmac_sha256(std::string_view key, std::string_view message);  // raw 32 bytes
 std::string sha256_hex(std::string_view text);
 
-// "whsec_" + base64(HMAC-SHA256(service key, "whsec:" + webhook id)).
-std::string webhook_secret(std::string_view service_key, std::string_view webhook_id);
+// "whsec_" + base64(HMAC-SHA256(service key, "whsec:<webhook id>[:<generation>]")): rotating a
+// secret raises its generation, so nothing about a secret is ever stored or written.
+std::string webhook_secret(std::string_view service_key, std::string_view webhook_id, int generation = 0);
 // "v1,<base64>" for the given secret ("whsec_..." form).
 std::string webhook_signature(std::string_view secret, std::string_view id, long long timestamp, std::string_view body);
 

@@ -32,6 +32,7 @@ import json
 import os
 import random
 import re
+import ssl
 import shlex
 import shutil
 import signal
@@ -300,7 +301,10 @@ class System:
                         # One key for every notifications process of the test (as one deployment
                         # has): subscription secrets derive from it.
                         "CONCORD_WEBHOOK_KEY": "concord-e2e-webhook-key-0123456789abcdef",
-                        "CONCORD_WEBHOOK_RETRY_SCHEDULE": "1s,2s,5s"})
+                        "CONCORD_WEBHOOK_RETRY_SCHEDULE": "1s,2s,5s",
+                        # The integrator's receiver speaks HTTPS with a certificate of the
+                        # test's own CA, which notifications trusts beside the system's.
+                        "CONCORD_WEBHOOK_CA_FILE": TLS["ca"]})
             if mail and name == "notifications":
                 env.update(mail.env())
             self.services[name] = Service(name, port, env, self.workdir)
@@ -354,9 +358,13 @@ MEMBERS = [
     ("kg_interpreter", KG, "interpreter", {"ky": "Айгүл Токтосунова", "ru": "Айгуль Токтосунова", "en": "Aigul Toktosunova"},
      {"ky": "Котормочу", "ru": "Переводчик", "en": "Interpreter"}, ["ky", "ru", "en"], "Asia/Bishkek", False, None),
 ]
-# Notification languages: mostly the first language; one Kyrgyz minister prefers English.
-NOTIFY_LANG = {"kg_min_agriculture": "en", "by_ambassador": "en"}
-CATALOGUES = {"en", "ru"}  # the languages the notifications service has catalogues for
+# Notification languages: mostly the first language; one Kyrgyz minister prefers English, one
+# Belarusian minister Belarusian (the meetings' titles, given in ru/ky/en, reach him in Russian).
+NOTIFY_LANG = {"kg_min_agriculture": "en", "by_ambassador": "en", "by_min_agriculture": "be"}
+CATALOGUES = {"en", "ru", "ky", "be"}  # the languages the notifications service has catalogues for
+# What only the language's own text has: Kyrgyz ү ө ң and its words for meeting, signing, reason, you;
+# Belarusian ў і and its spellings of meeting, document, accreditation.
+OWN_LETTERS = {"ky": "(?i)[үөң]|жолугушуу|кол ко|себеби|сиз", "be": "(?i)[ўі]|сустрэч|дакумент|акрэдытац"}
 WITHDRAWS = "kg_min_agriculture"
 
 HEADS = ["by_head", "kg_head"]
@@ -701,6 +709,8 @@ class Run:
                     fail(f"{self.label}: {key} reads {lang} but got a notification in {n.get('language')}: {n.get('title')}")
                 if lang == "ru" and not re.search("[А-Яа-я]", n.get("title", "") + n.get("body", "")):
                     fail(f"{self.label}: {key}'s notification is not in Russian: {n.get('title')}")
+                if lang in OWN_LETTERS and not re.search(OWN_LETTERS[lang], n.get("title", "") + n.get("body", "")):
+                    fail(f"{self.label}: {key}'s notification is not in {lang}: {n.get('body')}")
                 if n["kind"].startswith("meeting.") and f"({zone}," not in n.get("body", ""):
                     fail(f"{self.label}: {key} lives in {zone} but the notification says: {n.get('body')}")
                 if n["kind"].startswith("meeting.") and n["subject"] == "meeting/" + self.id("meeting:tete"):
@@ -861,9 +871,31 @@ def run_integrator(root, line, brokers, extra=""):
 
 # --- webhooks --------------------------------------------------------------------------------
 
+TLS = {}  # the test's CA and the receiver's certificate, made by make_test_ca
+
+
+def make_test_ca(workdir):
+    """A CA made by the test, and a certificate for 127.0.0.1 that it signs."""
+    d = os.path.join(workdir, "tls")
+    os.makedirs(d, exist_ok=True)
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=d)
+
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Concord seed test CA")
+    openssl("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    with open(os.path.join(d, "server.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "server.pem", "-days", "2", "-extfile", "server.ext")
+    TLS.update(ca=os.path.join(d, "ca.pem"), cert=os.path.join(d, "server.pem"), key=os.path.join(d, "server.key"))
+
+
 class WebhookReceiver:
-    """A Standard Webhooks receiver: verifies webhook-id/-timestamp/-signature (v1, HMAC-SHA256
-    over "<id>.<timestamp>.<body>" with the base64 secret after "whsec_") and records deliveries."""
+    """A Standard Webhooks receiver over HTTPS: verifies webhook-id/-timestamp/-signature (v1,
+    HMAC-SHA256 over "<id>.<timestamp>.<body>" with the base64 secret after "whsec_") and records
+    deliveries."""
 
     def __init__(self):
         self.secret = None  # the subscription's, as notifications answers it
@@ -890,7 +922,11 @@ class WebhookReceiver:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/concord"
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.minimum_version = ssl.TLSVersion.TLSv1_2
+        tls.load_cert_chain(TLS["cert"], TLS["key"])
+        self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"https://127.0.0.1:{self.server.server_address[1]}/hooks/concord"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
@@ -1032,6 +1068,7 @@ def main():
             if not os.access(os.path.join(BIN, b), os.X_OK):
                 raise Abort(f"{BIN}/{b} is missing: build it first")
         contract = validate_asyncapi()
+        make_test_ca(workdir)
         root, run_line = build_integrator(workdir)
         stack = Stack(workdir)
         if os.environ.get("CONCORD_E2E_MAIL", "1") != "0":

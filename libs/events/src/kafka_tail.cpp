@@ -29,6 +29,10 @@ Settings tail_settings(const KafkaOptions& o) {
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
+      // A partition assigned while its topic was new (the owning service starting beside this
+      // one) may wait for the client's next metadata refresh to find its leader: the default
+      // five minutes left a follower blind that long on a fresh broker.
+      {"topic.metadata.refresh.interval.ms", "5000"},
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };

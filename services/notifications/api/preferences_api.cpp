@@ -37,7 +37,7 @@ Result<Preferences> parse(const nlohmann::json& body, const Catalogues& messages
     if (auto lang = r.string("language", json_input::Need::optional, 35)) {
       if (!json_input::is_bcp47(*lang)) {
         r.add_error("language", "must be a BCP 47 language tag such as \"ru\"");
-      } else if (messages.choose({*lang}) == "en" && lang->substr(0, 2) != "en") {
+      } else if (!messages.has(*lang) && !messages.has(lang->substr(0, lang->find('-')))) {
         std::string available;
         for (const auto& l : messages.languages()) available += (available.empty() ? "" : ", ") + l;
         r.add_error("language", "there are no messages in '" + *lang + "' yet; available: " + available);

@@ -1,5 +1,6 @@
 #include "catalogue.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -28,15 +29,51 @@ std::string fill(std::string_view text, const Values& values) {
   return out;
 }
 
-Result<Catalogues> Catalogues::load(const std::map<std::string, std::string>& files) {
+std::string plural_category(const std::string& language, long long n) {
+  long long i = n < 0 ? -n : n;
+  if (language == "ru" || language == "be" || language == "uk") {
+    if (i % 10 == 1 && i % 100 != 11) return "one";
+    if (i % 10 >= 2 && i % 10 <= 4 && (i % 100 < 12 || i % 100 > 14)) return "few";
+    return "many";
+  }
+  return i == 1 ? "one" : "other";
+}
+
+namespace {
+
+const char* const kPluralCategories[] = {"one", "few", "many", "other"};
+
+// The categories a language's counted texts must have.
+std::vector<std::string> categories_of(const std::string& language) {
+  std::vector<std::string> out;
+  for (long long n : {1, 2, 5, 0})
+    if (auto c = plural_category(language, n); std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  return out;
+}
+
+}  // namespace
+
+Result<Catalogues> Catalogues::load(const std::map<std::string, std::string>& files, const std::string& fallback) {
   Catalogues c;
+  c.fallback_ = fallback;
   for (const auto& [lang, text] : files) {
     auto doc = nlohmann::json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object())
       return fail(Error::internal("message catalogue '" + lang + "' is not a JSON object"));
     Language l;
     for (const auto& [key, value] : doc.items()) {
-      if (value.is_string()) l.texts[key] = value.get<std::string>();
+      if (value.is_string()) {
+        l.texts[key] = value.get<std::string>();
+      } else if (key != "messages" && value.is_object()) {
+        for (const auto& category : categories_of(lang)) {
+          if (!value.contains(category) || !value[category].is_string())
+            return fail(Error::internal("message catalogue '" + lang + "': \"" + key + "\" needs its \"" + category +
+                                        "\" plural form"));
+        }
+        for (const char* category : kPluralCategories)
+          if (value.contains(category) && value[category].is_string())
+            l.plurals[key][category] = value[category].get<std::string>();
+      }
     }
     if (!doc.contains("messages") || !doc["messages"].is_object())
       return fail(Error::internal("message catalogue '" + lang + "' has no \"messages\" object"));
@@ -48,7 +85,20 @@ Result<Catalogues> Catalogues::load(const std::map<std::string, std::string>& fi
     }
     c.languages_[lang] = std::move(l);
   }
-  if (!c.languages_.contains("en")) return fail(Error::internal("the English message catalogue (en) is missing"));
+  auto en = c.languages_.find("en");
+  if (en == c.languages_.end()) return fail(Error::internal("the English message catalogue (en) is missing"));
+  if (!c.languages_.contains(fallback))
+    return fail(Error::internal("the fallback language '" + fallback + "' has no message catalogue"));
+  // A member reads one language: a catalogue that lacks what English has would mix in English.
+  for (const auto& [lang, l] : c.languages_) {
+    for (const auto& [key, _] : en->second.texts)
+      if (!l.texts.contains(key)) return fail(Error::internal("message catalogue '" + lang + "' lacks \"" + key + "\""));
+    for (const auto& [key, _] : en->second.plurals)
+      if (!l.plurals.contains(key)) return fail(Error::internal("message catalogue '" + lang + "' lacks \"" + key + "\""));
+    for (const auto& [key, _] : en->second.messages)
+      if (!l.messages.contains(key))
+        return fail(Error::internal("message catalogue '" + lang + "' lacks the message \"" + key + "\""));
+  }
   return c;
 }
 
@@ -65,30 +115,38 @@ std::string Catalogues::choose(const std::vector<std::string>& wanted) const {
     auto primary = w.substr(0, w.find('-'));
     if (languages_.contains(primary)) return primary;
   }
-  return "en";
+  return fallback_;
 }
 
 const Catalogues::Language& Catalogues::of(const std::string& language) const {
   auto it = languages_.find(language);
-  return it != languages_.end() ? it->second : languages_.at("en");
+  return it != languages_.end() ? it->second : languages_.at(fallback_);
 }
 
 std::string Catalogues::text(const std::string& language, const std::string& key) const {
   const auto& l = of(language);
-  if (auto it = l.texts.find(key); it != l.texts.end()) return it->second;
-  const auto& en = languages_.at("en");
-  if (auto it = en.texts.find(key); it != en.texts.end()) return it->second;
-  return {};
+  auto it = l.texts.find(key);
+  return it != l.texts.end() ? it->second : std::string{};
+}
+
+std::string Catalogues::counted(const std::string& language, const std::string& key, long long n) const {
+  const std::string& lang = languages_.contains(language) ? language : fallback_;
+  const auto& l = of(lang);
+  std::string form;
+  if (auto p = l.plurals.find(key); p != l.plurals.end()) {
+    auto f = p->second.find(plural_category(lang, n));
+    if (f == p->second.end()) f = p->second.find("other");
+    if (f != p->second.end()) form = f->second;
+  } else {
+    form = text(lang, key);
+  }
+  return fill(form, {{"n", std::to_string(n)}});
 }
 
 Message Catalogues::render(const std::string& language, const std::string& key, const Values& values) const {
   const auto& l = of(language);
   auto it = l.messages.find(key);
-  if (it == l.messages.end()) {
-    const auto& en = languages_.at("en");
-    it = en.messages.find(key);
-    if (it == en.messages.end()) return Message{key, {}};
-  }
+  if (it == l.messages.end()) return Message{key, {}};  // every catalogue has English's messages; unknown keys name themselves
   return Message{fill(it->second.title, values), fill(it->second.body, values)};
 }
 
@@ -106,8 +164,8 @@ std::string Catalogues::datetime(const std::string& language, Timestamp t, const
 }
 
 std::string Catalogues::lead(const std::string& language, std::chrono::minutes lead) const {
-  if (lead.count() % 60 == 0) return fill(text(language, "hours"), {{"n", std::to_string(lead.count() / 60)}});
-  return fill(text(language, "minutes"), {{"n", std::to_string(lead.count())}});
+  if (lead.count() % 60 == 0) return counted(language, "hours", lead.count() / 60);
+  return counted(language, "minutes", lead.count());
 }
 
 }  // namespace concord::notifications

@@ -11,9 +11,11 @@ using std::chrono::minutes;
 
 namespace {
 
-std::string pick(const Localized& texts, const std::string& language) {
-  if (auto it = texts.find(language); it != texts.end()) return it->second;
-  if (auto it = texts.find("en"); it != texts.end()) return it->second;
+// An officer's text (a title, a venue's name) in the first language the member reads that it
+// has, so a Kyrgyz reader of a title given only in Russian and English gets the Russian one.
+std::string pick(const Localized& texts, const Audience& a) {
+  for (const auto& language : a.reads)
+    if (auto it = texts.find(language); it != texts.end()) return it->second;
   return texts.empty() ? std::string{} : texts.begin()->second;
 }
 
@@ -22,10 +24,10 @@ bool is_withdrawn(const Views& views, const std::string& member_id) {
   return it != views.members.end() && it->second.status == "withdrawn";
 }
 
-std::string venue_text(const Views& views, const std::string& venue_id, const std::string& language) {
+std::string venue_text(const Views& views, const std::string& venue_id, const Audience& a) {
   auto it = views.venues.find(venue_id);
   if (it == views.venues.end()) return {};
-  std::string name = pick(it->second.name, language);
+  std::string name = pick(it->second.name, a);
   if (!it->second.city.empty()) name += name.empty() ? it->second.city : ", " + it->second.city;
   return name;
 }
@@ -81,7 +83,7 @@ class Router {
     return r.empty() ? ctx_.messages.text(a.language, "no_reason") : r;
   }
   std::string venue_part(const Audience& a, const std::string& venue_id) const {
-    auto v = venue_text(views_, venue_id, a.language);
+    auto v = venue_text(views_, venue_id, a);
     return v.empty() ? std::string{} : fill(ctx_.messages.text(a.language, "venue_part"), {{"venue", v}});
   }
 
@@ -92,10 +94,10 @@ class Router {
     if (auto it = views_.meetings.find(m->id); it != views_.meetings.end()) before = &it->second;
     std::string subject = "meeting/" + m->id;
     auto base = [&](const Audience& a) {
-      return Values{{"meeting", pick(m->title, a.language)},
+      return Values{{"meeting", pick(m->title, a)},
                     {"start", when(a, m->start)},
                     {"end", when(a, m->end)},
-                    {"venue", venue_text(views_, m->venue_id, a.language)},
+                    {"venue", venue_text(views_, m->venue_id, a)},
                     {"venue_part", venue_part(a, m->venue_id)}};
     };
     if (verb == "scheduled") {
@@ -178,7 +180,7 @@ class Router {
                   (kind.starts_with("document.signing") && within_a_day(ctx_.now, {start, previous}));
     for (const auto& s : d->signatories)
       emit(s, kind, "document/" + d->id, zone, urgent, [&](const Audience& a) {
-        Values v{{"document", pick(d->title, a.language)}, {"reason", reason(a)}};
+        Values v{{"document", pick(d->title, a)}, {"reason", reason(a)}};
         if (start) v["start"] = v["to"] = when(a, *start);
         v["from"] = previous ? when(a, *previous) : "?";
         return v;
@@ -221,6 +223,10 @@ Audience audience_of(const std::string& member_id, const Views& views, const Rou
   if (zone.empty() || !is_known_time_zone(zone)) zone = fallback_zone;
   if (zone.empty() || !is_known_time_zone(zone)) zone = "UTC";
   a.language = ctx.messages.choose(wanted);
+  a.reads.push_back(a.language);
+  for (const auto& l : wanted) a.reads.push_back(l.substr(0, l.find('-')));
+  a.reads.push_back(ctx.messages.fallback());
+  a.reads.push_back("en");
   a.time_zone = zone;
   return a;
 }
@@ -284,8 +290,8 @@ std::vector<Reminder> due_reminders(const Views& views, const std::vector<minute
 Notification render_reminder(const Reminder& r, const Views& views, const RouteContext& ctx) {
   const Meeting& m = views.meetings.at(r.meeting_id);
   Audience a = audience_of(r.member_id, views, ctx, m.time_zone);
-  auto v = venue_text(views, m.venue_id, a.language);
-  Values values{{"meeting", pick(m.title, a.language)},
+  auto v = venue_text(views, m.venue_id, a);
+  Values values{{"meeting", pick(m.title, a)},
                 {"start", ctx.messages.datetime(a.language, m.start, a.time_zone)},
                 {"lead", ctx.messages.lead(a.language, r.offset)},
                 {"venue", v},

@@ -25,6 +25,7 @@ struct RouteContext {
 struct Audience {
   std::string member_id;
   std::string language;   // one with a catalogue
+  std::vector<std::string> reads;  // every language they read, best first (`language` first)
   std::string time_zone;  // IANA
   const Preferences* preferences = nullptr;
 };

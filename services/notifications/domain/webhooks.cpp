@@ -13,7 +13,10 @@ nlohmann::json to_json(const Webhook& w) {
           {"event_types", w.event_types},
           {"status", w.status},
           {"created_at", format_rfc3339_utc(w.created_at)},
-          {"version", w.version}};
+          {"version", w.version},
+          {"secret_generation", w.secret_generation},
+          {"previous_secret_until", w.previous_secret_until ? nlohmann::json(format_rfc3339_utc(*w.previous_secret_until))
+                                                            : nlohmann::json(nullptr)}};
 }
 
 std::optional<Webhook> webhook_of(const nlohmann::json& j) {
@@ -26,6 +29,8 @@ std::optional<Webhook> webhook_of(const nlohmann::json& j) {
   if (auto s = str(j, "status"); !s.empty()) w.status = s;
   w.created_at = time(j, "created_at").value_or(Timestamp{});
   w.version = integer(j, "version", 1);
+  w.secret_generation = static_cast<int>(integer(j, "secret_generation", 0));
+  w.previous_secret_until = time(j, "previous_secret_until");
   return w;
 }
 
@@ -41,6 +46,10 @@ nlohmann::json to_json(const Delivery& d, bool with_payload) {
                       {"next_attempt_at", d.next_attempt_at ? nlohmann::json(format_rfc3339_utc(*d.next_attempt_at))
                                                             : nlohmann::json(nullptr)},
                       {"updated_at", format_rfc3339_utc(d.updated_at)}};
+  if (d.replays > 0) {
+    j["replays"] = d.replays;
+    j["replayed_after"] = d.replayed_after;
+  }
   if (with_payload) j["payload"] = d.payload;
   return j;
 }
@@ -59,21 +68,24 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j) {
   d.last_error = str(j, "last_error");
   d.next_attempt_at = time(j, "next_attempt_at");
   d.updated_at = time(j, "updated_at").value_or(Timestamp{});
+  d.replayed_after = static_cast<int>(integer(j, "replayed_after", 0));
+  d.replays = static_cast<int>(integer(j, "replays", 0));
   return d;
 }
 
 void evolve(Webhooks& state, const Incoming& e) {
   if (!e.data.is_object()) return;
-  if (e.type == kWebhookCreated || e.type == kWebhookDeleted || e.type == kWebhookFailing) {
+  if (e.type == kWebhookCreated || e.type == kWebhookDeleted || e.type == kWebhookFailing || e.type == kWebhookUpdated ||
+      e.type == kWebhookSecretRotated) {
     if (!e.data.contains("webhook")) return;
     auto w = webhook_of(e.data["webhook"]);
     if (w) state.by_id[w->id] = std::move(*w);
-  } else if (e.type == kDeliveryAttempted || e.type == kDeadLettered) {
+  } else if (e.type == kDeliveryAttempted || e.type == kDeadLettered || e.type == kDeliveryReplayed) {
     if (!e.data.contains("delivery")) return;
     auto d = delivery_of(e.data["delivery"]);
     if (!d) return;
     auto it = state.deliveries.find(d->id);
-    if (it != state.deliveries.end() && d->attempts < it->second.attempts) return;  // an older attempt
+    if (it != state.deliveries.end() && d->sequence() < it->second.sequence()) return;  // an older attempt
     if (d->status == "pending") state.pending.insert(d->id);
     else state.pending.erase(d->id);
     if (it == state.deliveries.end()) {
@@ -138,6 +150,47 @@ std::vector<FieldError> check_event_types(const std::vector<std::string>& types)
                         "such as concord.scheduling.*"});
   }
   return errors;
+}
+
+Result<Webhook> change_webhook(const Webhook& w, const WebhookChange& change) {
+  Webhook out = w;
+  if (change.url) out.url = *change.url;
+  if (change.event_types) out.event_types = *change.event_types;
+  if (change.reenable) {
+    if (w.status != "failing") return fail(Error::conflict("the webhook is " + w.status + ", not failing: nothing to re-enable"));
+    out.status = "active";
+  }
+  if (out.url == w.url && out.event_types == w.event_types && out.status == w.status)
+    return fail(Error::validation("", "the change changes nothing; give a new url, event_types, or status \"active\""));
+  out.version = w.version + 1;
+  return out;
+}
+
+Webhook rotate_secret(const Webhook& w, Timestamp now, std::chrono::seconds grace) {
+  Webhook out = w;
+  out.secret_generation = w.secret_generation + 1;
+  out.previous_secret_until = grace.count() > 0 ? std::optional<Timestamp>(now + grace) : std::nullopt;
+  out.version = w.version + 1;
+  return out;
+}
+
+std::vector<int> signing_generations(const Webhook& w, Timestamp now) {
+  std::vector<int> out{w.secret_generation};
+  if (w.secret_generation > 0 && w.previous_secret_until && now < *w.previous_secret_until)
+    out.push_back(w.secret_generation - 1);
+  return out;
+}
+
+Result<Delivery> replay_delivery(const Delivery& d, Timestamp now) {
+  if (d.status != "dead_lettered")
+    return fail(Error::conflict("delivery " + d.id + " is " + d.status + "; only a dead letter is replayed"));
+  Delivery out = d;
+  out.status = "pending";
+  out.next_attempt_at = now;
+  out.updated_at = now;
+  out.replayed_after = d.attempts;
+  out.replays = d.replays + 1;
+  return out;
 }
 
 std::optional<Timestamp> next_attempt(int attempts_made, const std::vector<std::chrono::milliseconds>& schedule,

@@ -21,6 +21,9 @@ namespace concord::notifications {
 inline constexpr const char* kWebhookCreated = "concord.notifications.webhook.created";
 inline constexpr const char* kWebhookDeleted = "concord.notifications.webhook.deleted";
 inline constexpr const char* kWebhookFailing = "concord.notifications.webhook.failing";
+inline constexpr const char* kWebhookUpdated = "concord.notifications.webhook.updated";
+inline constexpr const char* kWebhookSecretRotated = "concord.notifications.webhook.secret_rotated";
+inline constexpr const char* kDeliveryReplayed = "concord.notifications.webhook.delivery_replayed";
 inline constexpr const char* kDeliveryAttempted = "concord.notifications.webhook.delivery_attempted";
 inline constexpr const char* kDeadLettered = "concord.notifications.webhook.dead_lettered";
 
@@ -32,6 +35,10 @@ struct Webhook {
   std::string status = "active";          // "active" | "failing" | "deleted"
   Timestamp created_at{};
   long long version = 1;
+  // Rotation: the secret of generation n is derived from the service key, the id and n; the one
+  // before stays valid (deliveries are signed with both) until `previous_secret_until`.
+  int secret_generation = 0;
+  std::optional<Timestamp> previous_secret_until;
 };
 nlohmann::json to_json(const Webhook& w);
 std::optional<Webhook> webhook_of(const nlohmann::json& j);
@@ -49,6 +56,10 @@ struct Delivery {
   std::string last_error;
   std::optional<Timestamp> next_attempt_at;
   Timestamp updated_at{};
+  int replayed_after = 0;  // attempts made before the last replay: the schedule restarts there
+  int replays = 0;
+  // The sequence of the delivery's events: attempts and replays each raise it.
+  long long sequence() const { return attempts + replays; }
 };
 nlohmann::json to_json(const Delivery& d, bool with_payload);
 std::optional<Delivery> delivery_of(const nlohmann::json& j);
@@ -80,8 +91,26 @@ Result<const Webhook*> visible_webhook(const Webhooks& state, const Integrator& 
 // /event_types/<i>.
 std::vector<FieldError> check_event_types(const std::vector<std::string>& types);
 
+// An integrator's change to a subscription (absent: left alone). `reenable` turns a failing
+// subscription active again; a change that changes nothing is refused, so every event says
+// something.
+struct WebhookChange {
+  std::optional<std::string> url;
+  std::optional<std::vector<std::string>> event_types;
+  bool reenable = false;
+};
+Result<Webhook> change_webhook(const Webhook& w, const WebhookChange& change);
+// A new secret generation; the current one stays valid for `grace` (zero: revoked at once).
+Webhook rotate_secret(const Webhook& w, Timestamp now, std::chrono::seconds grace);
+// The secret generations a delivery at `now` is signed with: the current first.
+std::vector<int> signing_generations(const Webhook& w, Timestamp now);
+// A dead letter sent again, due at `now`, with the whole retry schedule before it dies again.
+// Only a dead-lettered delivery is replayed (409 otherwise).
+Result<Delivery> replay_delivery(const Delivery& d, Timestamp now);
+
 // Attempt n (1-based) failed at `now`: when the next one is due, or nullopt when the schedule
 // is spent (dead letter). The schedule's k-th entry is the wait before attempt k+1.
+// For a replayed delivery n counts the attempts since the replay.
 std::optional<Timestamp> next_attempt(int attempts_made, const std::vector<std::chrono::milliseconds>& schedule,
                                       Timestamp now);
 

@@ -62,6 +62,15 @@ TEST_F(PreferencesApi, every_bad_field_is_named_in_one_answer) {
   EXPECT_EQ(h.get("/v1/preferences", "member:m-minsk").json["version"], 0);  // nothing written
 }
 
+TEST_F(PreferencesApi, kyrgyz_and_belarusian_are_languages_a_member_can_choose) {
+  auto ky = put({{"language", "ky-KG"}});
+  ASSERT_EQ(ky.status, 200) << ky.body;
+  EXPECT_EQ(ky.json["language"], "ky-KG");
+  auto uz = put({{"language", "uz"}});
+  ASSERT_EQ(uz.status, 400) << uz.body;
+  EXPECT_NE(uz.body.find("available: be, en, ky, ru"), std::string::npos) << uz.body;
+}
+
 TEST_F(PreferencesApi, a_stale_if_match_is_412_and_only_the_member_writes_their_own) {
   ASSERT_EQ(put({{"language", "en"}}).status, 200);
   http::Headers stale;

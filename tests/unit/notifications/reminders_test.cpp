@@ -51,7 +51,7 @@ TEST_F(Reminders, a_day_ahead_and_an_hour_ahead_each_participant_is_reminded_onc
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].kind, "meeting.reminder");
   const auto& ru = first[0].member_id == "m-minsk" ? first[0] : first[1];
-  EXPECT_EQ(ru.title, "Через 24 ч: Переговоры в расширенном составе");
+  EXPECT_EQ(ru.title, "Через 24 часа: Переговоры в расширенном составе");
   EXPECT_NE(ru.body.find("2025-09-28 10:00 (Europe/Minsk, UTC+03:00)"), std::string::npos);
   EXPECT_TRUE(fire(t("2025-09-27T08:00:00Z")).empty());
   auto second = fire(t("2025-09-28T06:00:00Z"));

@@ -162,13 +162,28 @@ TEST_F(Routing, preferences_override_the_members_language_and_zone) {
   EXPECT_NE(n->body.find("2025-09-28 16:00 (Asia/Tokyo, UTC+09:00)"), std::string::npos) << n->body;
 }
 
-TEST_F(Routing, a_language_without_a_catalogue_falls_back_to_english) {
-  add_member("m-ky", "ky", "Asia/Bishkek");
+TEST_F(Routing, a_kyrgyz_reader_reads_kyrgyz_with_an_officers_title_in_the_next_language_they_read) {
+  auto member = contract::member("m-ky", "d-m-ky", "ky", "Asia/Bishkek");
+  member["languages"] = {"ky", "ru"};
+  feed("concord.delegations.member.added", {{"member", member}});
   auto m = the_meeting();
   m["participants"] = {"m-ky"};
   auto out = feed("concord.scheduling.meeting.scheduled", {{"meeting", m}});
   ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].language, "ky");
+  // The meeting has no Kyrgyz title: the Russian one, which the member reads, not the English.
+  EXPECT_EQ(out[0].title, "Жолугушуу белгиленди: Переговоры в расширенном составе");
+  EXPECT_NE(out[0].body.find("(Asia/Bishkek, UTC+06:00) убагына белгиленди"), std::string::npos) << out[0].body;
+}
+
+TEST_F(Routing, a_language_without_a_catalogue_falls_back_to_english) {
+  add_member("m-uz", "uz", "Asia/Tashkent");
+  auto m = the_meeting();
+  m["participants"] = {"m-uz"};
+  auto out = feed("concord.scheduling.meeting.scheduled", {{"meeting", m}});
+  ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].language, "en");
+  EXPECT_EQ(out[0].title, "Meeting scheduled: Expanded talks");
 }
 
 TEST_F(Routing, an_unknown_member_gets_english_in_the_meetings_zone) {

@@ -3,6 +3,7 @@
 #include <openssl/hmac.h>
 
 #include <mutex>
+#include <sstream>
 
 #include "service_harness.hpp"
 #include "tls_peer.hpp"
@@ -267,6 +268,148 @@ TEST_F(Webhooks, bad_subscriptions_are_refused_with_pointers) {
                      {{"url", url}, {"event_types", {"concord.scheduling.*"}}});
     EXPECT_EQ(r2.status, 400) << url;
   }
+}
+
+// A receiver holding `secret` accepts the call: one of the header's space-separated
+// signatures is its own (Standard Webhooks sends several while a secret is being rotated).
+bool signed_by(const std::string& secret, const Receiver::Call& c) {
+  std::stringstream all(c.signature);
+  for (std::string one; all >> one;)
+    if (signature_valid(secret, c.id, c.timestamp, c.body, one)) return true;
+  return false;
+}
+
+TEST_F(Webhooks, an_integrator_moves_a_webhook_to_a_new_url_and_new_types) {
+  Receiver moved;
+  auto created = create("integrator");
+  ASSERT_EQ(created.status, 201);
+  std::string id = created.json["id"];
+  auto patch = [&](const nlohmann::json& body, const std::string& token = "integrator", http::Headers hd = {}) {
+    return h.call(http::Method::patch, "/v1/webhooks/" + id, token, body, std::move(hd));
+  };
+  http::Headers stale;
+  stale.set("If-Match", "\"7\"");
+  EXPECT_EQ(patch({{"url", moved.url()}}, "integrator", stale).status, 412);
+  EXPECT_EQ(patch({{"url", moved.url()}}, "integrator:someone-else").status, 404);
+  EXPECT_EQ(patch({{"url", moved.url()}}, "member:m-1").status, 403);
+  auto bad = patch({{"url", "ftp://example.org/x"}, {"event_types", {"nonsense"}}, {"status", "failing"}, {"x", 1}});
+  ASSERT_EQ(bad.status, 400) << bad.body;
+  std::set<std::string> pointers;
+  for (const auto& e : bad.json["errors"]) pointers.insert(e["pointer"]);
+  EXPECT_EQ(pointers, (std::set<std::string>{"/url", "/event_types/0", "/status", "/x"})) << bad.body;
+  EXPECT_EQ(patch({{"url", receiver.url()}}).status, 400);  // changes nothing
+  EXPECT_EQ(patch({{"status", "active"}}).status, 409);     // not failing: nothing to re-enable
+  EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["version"], 1);  // nothing written
+
+  http::Headers fresh;
+  fresh.set("If-Match", "\"1\"");
+  auto changed = patch({{"url", moved.url()}, {"event_types", {"concord.delegations.member.added"}}}, "integrator", fresh);
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.json["url"], moved.url());
+  EXPECT_EQ(changed.json["version"], 2);
+  EXPECT_FALSE(changed.json.contains("secret"));
+  schedule("mt-1");  // no longer subscribed
+  h.append("concord.delegations.v1", "d-1", "concord.delegations.member.added",
+           {{"member", contract::member("m-1", "d-1", "en", "Asia/Bishkek")}});
+  ASSERT_TRUE(wait_until([&] { return moved.count() >= 1; }));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(moved.count(), 1u);
+  EXPECT_EQ(receiver.count(), 0u);
+  EXPECT_NE(moved.calls()[0].body.find("concord.delegations.member.added"), std::string::npos);
+}
+
+TEST_F(Webhooks, a_rotated_secret_signs_beside_the_old_one_for_its_grace_then_alone) {
+  auto created = create("integrator");
+  std::string id = created.json["id"], old_secret = created.json["secret"];
+  auto rotate = [&](const nlohmann::json& body) {
+    return h.call(http::Method::post, "/v1/webhooks/" + id + "/rotate-secret", "integrator", body);
+  };
+  EXPECT_EQ(rotate({{"grace_seconds", -1}}).status, 400);
+  EXPECT_EQ(rotate({{"grace_seconds", 31 * 24 * 3600}}).status, 400);
+  EXPECT_EQ(h.call(http::Method::post, "/v1/webhooks/" + id + "/rotate-secret", "integrator:someone-else",
+                   nlohmann::json::object()).status, 404);
+  auto rotated = rotate({{"grace_seconds", 3600}});
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  std::string new_secret = rotated.json["secret"];
+  EXPECT_NE(new_secret, old_secret);
+  EXPECT_EQ(rotated.json["secret_generation"], 1);
+  EXPECT_FALSE(h.get("/v1/webhooks/" + id, "integrator").json.contains("secret"));
+
+  schedule("mt-1");
+  ASSERT_TRUE(wait_until([&] { return receiver.count() == 1; }));
+  auto during = receiver.calls()[0];
+  EXPECT_TRUE(signed_by(old_secret, during)) << during.signature;
+  EXPECT_TRUE(signed_by(new_secret, during)) << during.signature;
+
+  h.clock().advance(2h);  // the grace is over
+  schedule("mt-2");
+  ASSERT_TRUE(wait_until([&] { return receiver.count() == 2; }));
+  auto after = receiver.calls()[1];
+  EXPECT_TRUE(signed_by(new_secret, after));
+  EXPECT_FALSE(signed_by(old_secret, after)) << "the old secret no longer signs";
+  // No secret is written anywhere: the events carry the generation only.
+  ASSERT_TRUE(h.log().replay("concord.notifications.v1", [&](const events::Record& r) -> Status {
+    auto text = r.event.data.dump();
+    EXPECT_EQ(text.find(old_secret.substr(6)), std::string::npos);
+    EXPECT_EQ(text.find(new_secret.substr(6)), std::string::npos);
+    return {};
+  }));
+}
+
+TEST_F(Webhooks, a_failing_webhook_is_re_enabled_and_its_dead_letters_replayed_each_with_a_whole_schedule) {
+  receiver.answer(500);
+  auto created = create("integrator");
+  std::string id = created.json["id"];
+  schedule("mt-1");
+  ASSERT_TRUE(advance_until([&] {
+    auto d = deliveries(id);
+    return !d.empty() && d[0]["status"] == "dead_lettered";
+  }));
+  std::string delivery = deliveries(id)[0]["id"];
+  EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["status"], "failing");
+  auto path = "/v1/webhooks/" + id;
+  EXPECT_EQ(h.call(http::Method::post, path + "/deliveries/msg_nope/replay", "integrator", nlohmann::json::object()).status, 404);
+  EXPECT_EQ(h.call(http::Method::post, path + "/replay-dead-letters", "integrator:someone-else", nlohmann::json::object()).status, 404);
+
+  // Replayed while the receiver still fails: the whole schedule again, then a second dead letter.
+  auto again = h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator", nlohmann::json::object());
+  ASSERT_EQ(again.status, 202) << again.body;
+  EXPECT_EQ(again.json["status"], "pending");
+  EXPECT_EQ(h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator",
+                   nlohmann::json::object()).status, 409);  // pending: not a dead letter
+  ASSERT_TRUE(advance_until([&] { return deliveries(id)[0]["status"] == "dead_lettered"; }));
+  EXPECT_EQ(deliveries(id)[0]["attempts"], 8);
+  EXPECT_EQ(receiver.count(), 8u);
+
+  auto reenabled = h.call(http::Method::patch, path, "integrator", {{"status", "active"}});
+  ASSERT_EQ(reenabled.status, 200) << reenabled.body;
+  EXPECT_EQ(reenabled.json["status"], "active");
+  receiver.answer(204);
+  auto all = h.call(http::Method::post, path + "/replay-dead-letters", "integrator", nlohmann::json::object());
+  ASSERT_EQ(all.status, 202) << all.body;
+  EXPECT_EQ(all.json["replayed"], nlohmann::json::array({delivery}));
+  EXPECT_EQ(all.json["remaining"], 0);
+  ASSERT_TRUE(advance_until([&] { return deliveries(id)[0]["status"] == "succeeded"; }));
+  auto calls = receiver.calls();
+  ASSERT_EQ(calls.size(), 9u);
+  EXPECT_EQ(calls.back().id, calls.front().id);  // the same webhook-id: receivers deduplicate on it
+  EXPECT_EQ(calls.back().body, calls.front().body);
+  EXPECT_EQ(h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator",
+                   nlohmann::json::object()).status, 409);  // delivered: nothing to replay
+  std::vector<long long> sequences;
+  int letters = 0;
+  ASSERT_TRUE(h.log().replay("concord.notifications.v1", [&](const events::Record& r) -> Status {
+    if (r.event.subject == "webhook_delivery/" + delivery) sequences.push_back(r.event.sequence);
+    return {};
+  }));
+  ASSERT_TRUE(h.log().replay("concord.webhooks.dlq.v1", [&](const events::Record&) -> Status {
+    ++letters;
+    return {};
+  }));
+  EXPECT_EQ(letters, 2);
+  ASSERT_EQ(sequences.size(), 11u);  // 9 attempts and 2 replays
+  for (size_t i = 1; i < sequences.size(); ++i) EXPECT_LT(sequences[i - 1], sequences[i]) << i;
+  EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["status"], "active");
 }
 
 TEST(WebhookTargets, loopback_private_and_link_local_targets_are_refused_unless_allowed) {
