@@ -9,7 +9,8 @@ words it)
 with times in Minsk and Bishkek time and the zone named, as multipart text + HTML + an iTIP
 invitation that Python's icalendar parses; a reschedule sends REQUEST with the same UID and a
 higher SEQUENCE, a cancellation METHOD:CANCEL; a recipient the server refuses (550) is
-dead-lettered (the dead-letter topic holds it) and its address is listed as failing; with the
+dead-lettered (the dead-letter topic holds it) and its address is listed as failing; quiet hours
+hold a non-urgent e-mail while an urgent one goes at once; with the
 SMTP server stopped during a burst, and Concord SIGKILLed and restarted meanwhile, every e-mail
 arrives once the server is back, each notification under one Message-ID only."""
 import email
@@ -248,8 +249,10 @@ try:
         "kg_minister": ("KG", ["ky", "en"], "en", "Asia/Bishkek", "kg.minister@gov.example.org", ["inbox", "email"], False),
         "by_refused": ("BY", ["ru", "en"], "en", "Europe/Minsk", "adviser@refused.example.net", ["inbox", "email"], False),
         "by_inbox_only": ("BY", ["ru"], "ru", "Europe/Minsk", "inbox.only@gov.example.org", ["inbox"], False),
+        "by_quiet": ("BY", ["ru"], "ru", "Europe/Minsk", "by.quiet@gov.example.org", ["inbox", "email"], False),
     }
-    expected_lang = {"by_head": "ru", "kg_head": KY_LANG, "kg_minister": "en", "by_refused": "en", "by_inbox_only": "ru"}
+    expected_lang = {"by_head": "ru", "kg_head": KY_LANG, "kg_minister": "en", "by_refused": "en", "by_inbox_only": "ru",
+                     "by_quiet": "ru"}
     members = {}
     for key, (country, langs, lang, zone, address, channels, head) in people.items():
         _, m, _ = call("POST", url("delegations", f"/v1/delegations/{delegations[country]}/members"), officer, {
@@ -405,6 +408,33 @@ try:
         if shaped.search(json.dumps(e["data"], ensure_ascii=False)):
             fail(f"{e['type']} publishes something shaped like an address: {e['data']}")
     say(f"the refused recipient (550) was dead-lettered to concord.webhooks.dlq.v1 and its address listed as failing")
+
+    # --- quiet hours hold a non-urgent e-mail; an urgent one (a cancellation) goes at once ----
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+    minsk_now = datetime.now(ZoneInfo("Europe/Minsk"))
+    quiet = {"start": (minsk_now - timedelta(hours=1)).strftime("%H:%M"), "end": (minsk_now + timedelta(hours=2)).strftime("%H:%M")}
+    quiet_token = token("delegation_member", "by_quiet", members["by_quiet"], delegations["BY"])
+    call("PUT", url("notifications", "/v1/preferences"), quiet_token, {"quiet_hours": quiet})
+    held = book({"en": "Consultations", "ru": "Консультации"}, "2025-09-29T16:00:00+03:00", "2025-09-29T17:00:00+03:00",
+                ["by_quiet", "kg_minister"])
+    held_uid = f"{held['id']}@concord"
+    wait_for(lambda: len(messages_to("kg_minister", held_uid)) >= 1, "the e-mail to a member without quiet hours")
+    time.sleep(2)
+    if messages_to("by_quiet", held_uid):
+        fail("quiet hours did not hold a non-urgent e-mail")
+    _, doc, _ = call("GET", url("notifications", "/v1/emails"), quiet_token)
+    (q,) = [e for e in doc["items"] if e["invitation"] == "REQUEST"]
+    if q["status"] != "queued" or q["attempts"] != 0 or q["not_before"] <= q["queued_at"]:
+        fail(f"the held e-mail should wait, unattempted, until after quiet hours: {q}")
+    _, _, h = call("GET", url("scheduling", f"/v1/meetings/{held['id']}"), officer)
+    call("POST", url("scheduling", f"/v1/meetings/{held['id']}/cancel"), officer, {"reason": "—"}, {"If-Match": h["ETag"]})
+    wait_for(lambda: [m for _, m in messages_to("by_quiet", held_uid) if parts(m)[2][0] == "CANCEL"],
+             "the urgent cancellation despite quiet hours")
+    if any(parts(m)[2][0] == "REQUEST" for _, m in messages_to("by_quiet", held_uid)):
+        fail("the held invitation went out during quiet hours")
+    say(f"quiet hours ({quiet['start']}-{quiet['end']} Minsk) held the invitation (not before {q['not_before']}); "
+        "the cancellation, urgent, went at once")
 
     # --- 4. the server stopped mid-burst, Concord killed and restarted: all arrive, one id each
     stop_mailpit()
