@@ -12,7 +12,9 @@ higher SEQUENCE, a cancellation METHOD:CANCEL; a recipient the server refuses (5
 dead-lettered (the dead-letter topic holds it) and its address is listed as failing; quiet hours
 hold a non-urgent e-mail while an urgent one goes at once; with the
 SMTP server stopped during a burst, and Concord SIGKILLed and restarted meanwhile, every e-mail
-arrives once the server is back, each notification under one Message-ID only."""
+arrives once the server is back, each notification under one Message-ID only; implicit TLS
+(smtps://) with the credentials in the URL works too and the password is never logged; every
+event caused keeps docs/asyncapi.yaml."""
 import email
 import email.policy
 import json
@@ -483,6 +485,31 @@ try:
     total = sum(1 for _, _, to, msg in arrived() if parts(msg)[2] and str(event_of(parts(msg)[2][1])["UID"]) in burst_uids)
     say(f"all {len(got)} e-mails of the burst arrived once the server was back ({retried} after failed attempts), one Message-ID each "
         f"({total - len(got)} sent twice under the same id: at least once)")
+    # --- implicit TLS (smtps://) with the credentials in the URL; the password never logged ---
+    tls_smtp, tls_http = free_ports(2)
+    log = open(os.path.join(work, "mailpit-tls.log"), "a")
+    procs["mailpit-tls"] = subprocess.Popen(
+        [MAILPIT, "--smtp", f"127.0.0.1:{tls_smtp}", "--listen", f"127.0.0.1:{tls_http}",
+         "--database", os.path.join(work, "mailpit-tls.db"), "--smtp-tls-cert", os.path.join(work, "smtp.pem"),
+         "--smtp-tls-key", os.path.join(work, "smtp.key"), "--smtp-require-tls",
+         "--smtp-auth-file", os.path.join(work, "smtp-auth"), "--smtp-disable-rdns"], stdout=log, stderr=subprocess.STDOUT)
+    tls_api = f"http://127.0.0.1:{tls_http}/api/v1"
+    wait_for(lambda: call("GET", tls_api + "/info", expect=None)[0] == 200, "Mailpit with implicit TLS")
+    procs["concord"].terminate()
+    procs["concord"].wait()
+    for k in ("CONCORD_SMTP_USER", "CONCORD_SMTP_PASSWORD"):
+        env.pop(k)
+    env["CONCORD_SMTP_URL"] = f"smtps://concord:{smtp_password}@127.0.0.1:{tls_smtp}"
+    start_concord()
+    book({"en": "Closing talks", "ru": "Заключительные переговоры"}, "2025-09-29T18:00:00+03:00",
+                       "2025-09-29T18:30:00+03:00", ["kg_minister"])
+    wait_for(lambda: any(m["Subject"] == "Meeting scheduled: Closing talks"
+                         for m in call("GET", tls_api + "/messages")[1]["messages"]), "the e-mail over implicit TLS")
+    with open(os.path.join(work, "concord.log"), encoding="utf-8", errors="replace") as f:
+        if smtp_password in f.read():
+            fail("the SMTP password appears in the service's log")
+    say("smtps:// (implicit TLS) with the credentials in the URL delivered too; the password is in no log line")
+
     # Every event on the public topics against docs/asyncapi.yaml (schemas, order per subject, no
     # personal data), with the checker the seed scenario uses on its integrator's output.
     jsonl = os.path.join(work, "events.jsonl")
