@@ -85,6 +85,10 @@ Status without_value(const Result<long long>& r) {
   return {};
 }
 
+// A subscriber idle this long proves its link with a SUBSCRIBE to a channel nobody publishes to.
+constexpr auto kPubsubHeartbeat = std::chrono::seconds(5);
+constexpr const char* kHeartbeatChannel = "concord:cache:heartbeat";
+
 // Sets the ttl only when the key has no expiry after the increment: see Cache::increment.
 constexpr std::string_view kIncrementScript =
     "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
@@ -105,7 +109,13 @@ struct RedisCache::Impl : std::enable_shared_from_this<RedisCache::Impl> {
   ~Impl() { shutdown(); }
 
   detail::RedisConnection::Settings settings(const RedisEndpoint& endpoint, std::string role) const {
-    return {endpoint, options.connect_timeout, options.command_timeout, options.reconnect_backoff_max, std::move(role)};
+    detail::RedisConnection::Settings s{endpoint, options.connect_timeout, options.command_timeout,
+                                        options.reconnect_backoff_max, role};
+    if (role == "pubsub") {
+      s.heartbeat = kPubsubHeartbeat;
+      s.heartbeat_channel = kHeartbeatChannel;
+    }
+    return s;
   }
 
   void start() {
@@ -271,6 +281,7 @@ struct RedisCache::Impl : std::enable_shared_from_this<RedisCache::Impl> {
     if (k == "message" && r.element[2]->type == REDIS_REPLY_STRING) {
       dispatcher.post(std::string(channel->str, channel->len), std::string(r.element[2]->str, r.element[2]->len));
     } else if (k == "subscribe") {
+      if (std::string_view(channel->str, channel->len) == kHeartbeatChannel) return;  // the link's, not a caller's
       if (resubscribing > 0) {
         if (--resubscribing == 0) became_subscribed();
         return;

@@ -117,6 +117,7 @@ void RedisConnection::connect_now() {
   ac->data = this;
   want_read_ = want_write_ = read_armed_ = write_armed_ = false;
   in_flight_ = 0;
+  awaiting_push_ = false;
   socket_ = std::make_unique<asio::posix::stream_descriptor>(io_, ac->c.fd);
   // The hooks first: redisAsyncSetConnectCallback itself calls addWrite.
   ac->ev.data = this;
@@ -195,8 +196,13 @@ void RedisConnection::enqueue(std::string_view formatted, std::unique_ptr<Comple
 
 bool RedisConnection::send_subscription(std::string_view formatted) {
   if (ac_ == nullptr || !ready()) return false;
-  return redisAsyncFormattedCommand(ac_, &RedisConnection::on_push, nullptr, formatted.data(), formatted.size()) ==
-         REDIS_OK;
+  if (redisAsyncFormattedCommand(ac_, &RedisConnection::on_push, nullptr, formatted.data(), formatted.size()) != REDIS_OK)
+    return false;
+  // Watched like a command: a SUBSCRIBE whose confirmation never comes (a link that swallows
+  // bytes) must not leave the subscriber waiting forever.
+  if (!awaiting_push_ && in_flight_ == 0) last_progress_ = Clock::now();
+  awaiting_push_ = true;
+  return true;
 }
 
 // Frees the context ourselves (a timeout, a refusal, shutting down). Inside a hiredis callback
@@ -255,8 +261,13 @@ void RedisConnection::watch() {
   watchdog_.expires_after(period);
   watchdog_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped_) return;
-    if (ac_ != nullptr && ready() && in_flight_ > 0 && Clock::now() - last_progress_ > settings_.command_timeout) {
+    bool waiting = in_flight_ > 0 || awaiting_push_;
+    if (ac_ != nullptr && ready() && waiting && Clock::now() - last_progress_ > settings_.command_timeout) {
       teardown("no reply within " + std::to_string(settings_.command_timeout.count()) + " ms");
+    } else if (ac_ != nullptr && ready() && !waiting && settings_.heartbeat.count() > 0 &&
+               Clock::now() - last_progress_ > settings_.heartbeat) {
+      std::string_view heartbeat[] = {"SUBSCRIBE", settings_.heartbeat_channel};
+      send_subscription(format_command(heartbeat));
     }
     watch();
   });
@@ -343,8 +354,10 @@ void RedisConnection::on_push(redisAsyncContext* ac, void* reply, void*) {
   auto* self = static_cast<RedisConnection*>(ac->data);
   // nullptr: the context is being freed (hiredis calls every channel's callback then).
   if (reply == nullptr && ac == self->ac_) self->lost(ac, self->reason(ac));
-  if (reply == nullptr || ac != self->ac_ || !self->events_.push) return;
-  self->events_.push(*static_cast<const redisReply*>(reply));
+  if (reply == nullptr || ac != self->ac_) return;
+  self->awaiting_push_ = false;
+  self->last_progress_ = Clock::now();
+  if (self->events_.push) self->events_.push(*static_cast<const redisReply*>(reply));
 }
 
 }  // namespace concord::cache::detail

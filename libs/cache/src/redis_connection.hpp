@@ -40,6 +40,12 @@ class RedisConnection {
     RedisEndpoint endpoint;
     std::chrono::milliseconds connect_timeout{500}, command_timeout{500}, backoff_max{2000};
     std::string role;  // for logs: "commands" or "pubsub"
+    // A subscriber can sit silent for hours, so a dead link would never be noticed: after this
+    // long without a byte from the server, SUBSCRIBE `heartbeat_channel` (confirmed at once by
+    // a live server); no confirmation within the command timeout replaces the connection.
+    // Zero: no heartbeat.
+    std::chrono::milliseconds heartbeat{0};
+    std::string heartbeat_channel;
   };
   struct Events {
     std::function<void()> ready;                       // the handshake finished
@@ -97,6 +103,7 @@ class RedisConnection {
   bool want_read_ = false, want_write_ = false, read_armed_ = false, write_armed_ = false;
   bool stopped_ = true;
   std::size_t in_flight_ = 0;
+  bool awaiting_push_ = false;  // a subscription command sent, no push seen since
   std::chrono::steady_clock::time_point last_progress_;
   std::chrono::milliseconds backoff_{0};
   boost::asio::steady_timer connect_timer_, retry_timer_, watchdog_;

@@ -117,6 +117,28 @@ TEST(RedisFaults, a_frozen_server_times_commands_out_and_then_calls_fail_fast) {
   EXPECT_EQ(cache.get("k").value(), "v");
 }
 
+// A subscriber with nothing to say sends nothing: without its heartbeat, a link that went
+// silent (a frozen server, a network that swallows bytes) was never noticed, and the cache
+// stayed "healthy" on a subscription that could no longer deliver.
+TEST(RedisFaults, an_idle_subscriber_notices_a_silent_server_by_itself_and_resubscribes) {
+  RedisServer server;
+  auto made = RedisCache::connect(options(server, 300ms));
+  ASSERT_TRUE(made) << made.error().detail;
+  auto& cache = **made;
+  Inbox inbox;
+  auto sub = cache.subscribe("faults.idle", inbox.handler());
+  ASSERT_TRUE(sub) << sub.error().detail;
+  ASSERT_TRUE(cache.healthy());
+
+  server.freeze();  // and no call at all from here on
+  ASSERT_TRUE(eventually([&] { return !cache.healthy(); }, 10s)) << "the silent link went unnoticed";
+  server.thaw();
+  ASSERT_TRUE(eventually([&] { return cache.healthy(); }, 5s)) << "no recovery";
+  ASSERT_TRUE(cache.publish("faults.idle", "still subscribed"));
+  ASSERT_TRUE(eventually([&] { return inbox.size() == 1; }, 2s));
+  EXPECT_EQ(inbox.snapshot()[0].second, "still subscribed");
+}
+
 TEST(RedisFaults, a_cache_made_while_the_server_is_down_works_once_it_is_up) {
   RedisServer server({}, /*start_now=*/false);
   auto made = RedisCache::connect(options(server));
