@@ -8,6 +8,8 @@ build_packages=(
   libboost1.81-dev libboost-url1.81-dev
   librdkafka-dev libhiredis-dev nlohmann-json3-dev libhowardhinnant-date-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev tzdata
+  # libcurl (OpenSSL flavour): the e-mail channel sends SMTP submission through it.
+  libcurl4-openssl-dev
 )
 test_packages=(
   redis-server redis-tools openjdk-17-jre-headless maven wrk curl python3 python3-venv jq openssl

@@ -11,11 +11,29 @@ events::Event created_event(const Shared& shared, const Notification& n, const e
   return shared.events.make(kCreated, "notification/" + n.id, 1, {{"notification", to_json(n)}}, c);
 }
 
+events::Event queued_event(const Shared& shared, const Email& e, const events::Event* cause) {
+  service::api::Cause c{"system", cause ? cause->correlationid : std::string{}, cause ? cause->id : e.id};
+  return shared.events.make(kEmailQueued, "email/" + e.id, 1, {{"message", to_json(e)}}, c);
+}
+
+namespace {
+
+// The e-mail a notification becomes, when the channel is on and the member wants it.
+std::optional<Email> email_of_notification(const Shared& shared, const Notification& n) {
+  if (!shared.settings.email.enabled) return std::nullopt;
+  return email_for(n, shared.state.views, shared.state.inbox.preferences, shared.messages,
+                   shared.settings.email.domain);
+}
+
+}  // namespace
+
 Processor::Processor(Shared& shared) : shared_(shared) {}
 
 Status Processor::open() {
   if (subscription_) return {};
-  auto sub = shared_.log->subscribe(kConsumedTopics, kGroup);
+  std::vector<std::string> topics = kConsumedTopics;
+  topics.push_back(kPrivateTopic);  // e-mail addresses
+  auto sub = shared_.log->subscribe(topics, kGroup);
   if (!sub) return fail(sub.error());
   subscription_ = std::move(*sub);
   return {};
@@ -52,17 +70,29 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
       if (record.topic == "concord.delegations.v1") evolve(shared_.state.views, incoming_of(record.event));
     for (const auto& record : *batch) {
       Incoming in = incoming_of(record.event);
-      for (auto& n : route(in, shared_.state.views, ctx)) {
+      if (record.topic == kPrivateTopic) {  // addresses only: nothing to tell anyone
+        evolve(shared_.state.views, in);
+        continue;
+      }
+      auto routed = route(in, shared_.state.views, ctx);
+      evolve(shared_.state.views, in);
+      // E-mails are decided on the views after the event: an invitation carries the meeting's
+      // new time and version (its SEQUENCE).
+      for (auto& n : routed) {
         outputs.push_back({kTopic, n.member_id, created_event(shared_, n, &record.event)});
+        if (auto e = email_of_notification(shared_, n)) {
+          outputs.push_back({kTopic, n.member_id, queued_event(shared_, *e, &record.event)});
+        }
         created.push_back(std::move(n));
       }
-      evolve(shared_.state.views, in);
     }
   }
   if (auto s = subscription_->commit_with(outputs, *batch); !s) return fail(s.error());
   {
     std::unique_lock lock(shared_.mutex);
     for (const auto& n : created) add(shared_.state.inbox, n);
+    for (const auto& o : outputs)
+      if (o.event.type == kEmailQueued) evolve(shared_.state.emails, incoming_of(o.event));
   }
   if (shared_.live) shared_.live->deliver(created);
   return batch->size();
@@ -81,6 +111,7 @@ Result<size_t> Processor::fire_reminders() {
     for (const auto& r : due) {
       auto n = render_reminder(r, shared_.state.views, ctx);
       by_member[n.member_id].push_back(created_event(shared_, n, nullptr));
+      if (auto e = email_of_notification(shared_, n)) by_member[n.member_id].push_back(queued_event(shared_, *e, nullptr));
       created.push_back(std::move(n));
     }
   }
@@ -91,7 +122,7 @@ Result<size_t> Processor::fire_reminders() {
     // inbox after a restart, so a reminder is never fired twice.
     if (auto s = shared_.log->append(kTopic, member, evs); !s) return fail(s.error());
     std::unique_lock lock(shared_.mutex);
-    for (const auto& e : evs) evolve(shared_.state.inbox, incoming_of(e));
+    for (const auto& e : evs) evolve_own(shared_.state, incoming_of(e));
     fired += evs.size();
     for (const auto& n : created)
       if (n.member_id == member) delivered.push_back(n);

@@ -9,9 +9,12 @@
 #include "embedded_messages.hpp"
 #include "live.hpp"
 #include "deliverer.hpp"
+#include "mailer.hpp"
 #include "processor.hpp"
 #include "webhook_signing.hpp"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 #include <openssl/rand.h>
 
 namespace concord::notifications {
@@ -69,6 +72,38 @@ std::string webhook_key(const Env& env) {
   return key;
 }
 
+// CONCORD_SMTP_URL: smtp://host[:port] (STARTTLS required) or smtps://host[:port] (implicit
+// TLS), user:password in it or in CONCORD_SMTP_USER/CONCORD_SMTP_PASSWORD. Unset: no e-mail.
+void email_settings(const Env& env, Settings::Email& e) {
+  auto url = env.get("CONCORD_SMTP_URL");
+  if (!url || url->empty()) return;
+  auto parsed = boost::urls::parse_uri(*url);
+  if (!parsed || (parsed->scheme() != "smtp" && parsed->scheme() != "smtps") || parsed->host().empty())
+    throw ConfigError("CONCORD_SMTP_URL: expected smtp://host[:port] or smtps://host[:port]");
+  e.enabled = true;
+  e.url = *url;
+  if (parsed->has_userinfo()) {
+    e.user = parsed->user();
+    e.password = parsed->password();
+    boost::urls::url stripped(*parsed);
+    stripped.remove_userinfo();
+    e.url = std::string(stripped.buffer());
+  }
+  if (auto user = env.get("CONCORD_SMTP_USER")) e.user = *user;
+  if (auto password = env.get("CONCORD_SMTP_PASSWORD")) e.password = *password;
+  e.from = env.string("CONCORD_SMTP_FROM", "");
+  auto at = e.from.find('@');
+  if (e.from.empty() || at == std::string::npos || at == 0 || at + 1 == e.from.size() ||
+      e.from.find_first_of(" <>\r\n,;") != std::string::npos)
+    throw ConfigError("CONCORD_SMTP_FROM: the sender's address (such as concord@example.org) is required with CONCORD_SMTP_URL");
+  e.domain = e.from.substr(at + 1);
+  e.ca_file = env.string("CONCORD_SMTP_CA_FILE", "");
+  if (!e.ca_file.empty() && !std::filesystem::exists(e.ca_file))
+    throw ConfigError("CONCORD_SMTP_CA_FILE: no file " + e.ca_file);
+  e.retry_schedule = env.durations("CONCORD_SMTP_RETRY_SCHEDULE", e.retry_schedule);
+  e.timeout = env.duration("CONCORD_SMTP_TIMEOUT", e.timeout);
+}
+
 Settings settings_of(const Env& env) {
   Settings s;
   auto text = env.string("CONCORD_REMINDER_OFFSETS", "24h,1h");
@@ -83,6 +118,7 @@ Settings settings_of(const Env& env) {
   s.webhook_ca_file = env.string("CONCORD_WEBHOOK_CA_FILE", "");
   s.delivery_timeout = env.duration("CONCORD_WEBHOOK_TIMEOUT", s.delivery_timeout);
   s.webhook_key = webhook_key(env);
+  email_settings(env, s.email);
   return s;
 }
 
@@ -99,6 +135,7 @@ class NotificationsService final : public service::Service {
     api::mount_inbox(router, shared_, live_);
     api::mount_preferences(router, shared_);
     api::mount_webhooks(router, shared_);
+    api::mount_email(router, shared_);
   }
 
   // The inbox from our own topic (only committed events: the log replays nothing else), then
@@ -112,7 +149,9 @@ class NotificationsService final : public service::Service {
       return {};
     });
     if (!own) return own;
-    for (const auto& topic : kConsumedTopics) {
+    std::vector<std::string> consumed = kConsumedTopics;
+    consumed.push_back(kPrivateTopic);
+    for (const auto& topic : consumed) {
       auto s = shared_.log->replay(topic, [&](const events::Record& r) -> Status {
         evolve(shared_.state.views, incoming_of(r.event));
         return {};
@@ -131,11 +170,21 @@ class NotificationsService final : public service::Service {
     processor_->start();
     deliverer_ = std::make_unique<Deliverer>(shared_);
     deliverer_->start();
+    const auto& mail = shared_.settings.email;
+    if (mail.enabled) {
+      log::info("e-mail channel on", {{"smtp", mail.url}, {"from", mail.from}, {"auth", !mail.user.empty()}});
+      mailer_ = std::make_unique<Mailer>(shared_);
+      mailer_->start();
+    } else {
+      log::info("e-mail channel off: CONCORD_SMTP_URL is not set (members who chose e-mail get their inbox only)");
+    }
   }
 
   void stop() override {
     if (processor_) processor_->stop();
     if (deliverer_) deliverer_->stop();
+    if (mailer_) mailer_->stop();
+    mailer_.reset();
     processor_.reset();
     deliverer_.reset();
   }
@@ -145,6 +194,7 @@ class NotificationsService final : public service::Service {
   Live live_;
   std::unique_ptr<Processor> processor_;
   std::unique_ptr<Deliverer> deliverer_;
+  std::unique_ptr<Mailer> mailer_;
 };
 
 }  // namespace

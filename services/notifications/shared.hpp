@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "catalogue.hpp"
+#include "email.hpp"
 #include "concord/cache/cache.hpp"
 #include "concord/core/id.hpp"
 #include "concord/core/time.hpp"
@@ -40,18 +41,34 @@ struct Settings {
   std::string webhook_ca_file;  // CAs trusted for https:// receivers beside the system's
   std::string webhook_key;  // derives each subscription's secret
   std::chrono::milliseconds delivery_timeout{5000};
+  // E-mail (off unless CONCORD_SMTP_URL is set)
+  struct Email {
+    bool enabled = false;
+    std::string url;  // smtp://host:587 (STARTTLS required) or smtps://host:465
+    std::string user;
+    std::string password;
+    std::string from;         // the sender's address
+    std::string domain;       // of Message-IDs: the sender's domain
+    std::string ca_file;      // CAs trusted for the server beside the system's
+    std::vector<std::chrono::milliseconds> retry_schedule{std::chrono::seconds(30), std::chrono::minutes(2),
+                                                          std::chrono::minutes(10), std::chrono::minutes(30),
+                                                          std::chrono::hours(2), std::chrono::hours(6)};
+    std::chrono::milliseconds timeout{30000};
+  } email;
 };
 
 struct State {
   Views views;
   Inbox inbox;
   Webhooks webhooks;
+  Emails emails;
 };
 
 // One event of our own topic, applied to whatever part of the state it concerns.
 inline void evolve_own(State& state, const Incoming& e) {
   evolve(state.inbox, e);
   evolve(state.webhooks, e);
+  evolve(state.emails, e);
 }
 
 struct Shared {
@@ -78,5 +95,7 @@ inline Incoming incoming_of(const events::Event& e) { return Incoming{e.id, e.ty
 // The notification.created event for `n`, caused by `cause` (a consumed event), or by nothing
 // when a reminder fires.
 events::Event created_event(const Shared& shared, const Notification& n, const events::Event* cause);
+// The email.queued event for `e` (same cause as its notification's).
+events::Event queued_event(const Shared& shared, const Email& e, const events::Event* cause);
 
 }  // namespace concord::notifications

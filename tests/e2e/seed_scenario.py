@@ -8,7 +8,9 @@ their venv's python). Steps:
   1. the contracts: docs/asyncapi.yaml through @asyncapi/parser;
   2. the integrator example built exactly as the README's "For integrators" block says;
   3. run A (clean): the story, every member's inbox checked against what was meant for them
-     (kinds and subjects, language, time zone), the webhook receiver, the final state captured;
+     (kinds and subjects, language, time zone), every notification arrived as an e-mail at the
+     member's address (Mailpit, STARTTLS and AUTH required; one Message-ID per notification, its
+     subject the notification's title), the webhook receiver, the final state captured;
   4. run B: the same story with each service SIGKILLed once at a step chosen by a fixed seed
      and restarted; its final state, normalized, must equal run A's;
   5. the integrator reads all four public topics (and, for the personal-data check, the
@@ -209,10 +211,79 @@ class Stack:
                            capture_output=True)
 
 
+class MailServer:
+    """Mailpit (tests/e2e/lib/mailpit.sh, CONCORD_E2E_MAILPIT) requiring STARTTLS with a
+    certificate from a CA made here, and AUTH; both runs send to it. CONCORD_E2E_MAIL=0: none."""
+
+    DOMAIN = "commission.example.org"
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "mail")
+        os.makedirs(self.dir)
+
+        def openssl(*args):
+            subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=self.dir)
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                "-subj", "/CN=Concord seed mail CA", "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "smtp.key", "-out", "smtp.csr", "-subj", "/CN=127.0.0.1")
+        with open(os.path.join(self.dir, "san.ext"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+        openssl("x509", "-req", "-in", "smtp.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "smtp.pem", "-days", "2", "-extfile", "san.ext")
+        self.password = "seed-mail-password"
+        hashed = subprocess.run(["openssl", "passwd", "-apr1", self.password], check=True, capture_output=True,
+                                text=True).stdout.strip()
+        with open(os.path.join(self.dir, "auth"), "w") as f:
+            f.write(f"concord:{hashed}\n")
+        self.smtp_port, http_port = free_ports(2)
+        self.api = f"http://127.0.0.1:{http_port}/api/v1"
+        self.log = open(os.path.join(self.dir, "mailpit.log"), "w")
+        self.proc = subprocess.Popen(
+            [os.environ["CONCORD_E2E_MAILPIT"], "--smtp", f"127.0.0.1:{self.smtp_port}", "--listen",
+             f"127.0.0.1:{http_port}", "--database", os.path.join(self.dir, "mailpit.db"),
+             "--smtp-tls-cert", os.path.join(self.dir, "smtp.pem"), "--smtp-tls-key", os.path.join(self.dir, "smtp.key"),
+             "--smtp-require-starttls", "--smtp-auth-file", os.path.join(self.dir, "auth"), "--smtp-disable-rdns",
+             "--max", "10000"], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while True:
+            try:
+                if request("GET", self.api + "/info", timeout=2).status == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise Abort("Mailpit did not start")
+            time.sleep(0.2)
+        say(f"Mailpit on {self.smtp_port} (STARTTLS and AUTH required)")
+
+    def env(self):
+        return {"CONCORD_SMTP_URL": f"smtp://127.0.0.1:{self.smtp_port}", "CONCORD_SMTP_USER": "concord",
+                "CONCORD_SMTP_PASSWORD": self.password, "CONCORD_SMTP_FROM": f"concord@{self.DOMAIN}",
+                "CONCORD_SMTP_CA_FILE": os.path.join(self.dir, "ca.pem"), "CONCORD_SMTP_RETRY_SCHEDULE": "1s,2s,5s,10s"}
+
+    def messages(self):
+        """(Message-ID, recipient, subject) of everything that arrived."""
+        out, start = [], 0
+        while True:
+            r = request("GET", f"{self.api}/messages?start={start}&limit=1000")
+            page = r.json["messages"]
+            out += [(m["MessageID"], (m["To"] or [{}])[0].get("Address"), m["Subject"]) for m in page]
+            start += len(page)
+            if not page or start >= r.json["messages_count"]:
+                return out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
 class System:
     """The four services as four processes of one run."""
 
-    def __init__(self, stack, workdir, label):
+    def __init__(self, stack, workdir, label, mail=None):
         self.workdir = os.path.join(workdir, label)
         os.makedirs(self.workdir, exist_ok=True)
         ports = free_ports(len(SERVICES))
@@ -234,6 +305,8 @@ class System:
                         # The integrator's receiver speaks HTTPS with a certificate of the
                         # test's own CA, which notifications trusts beside the system's.
                         "CONCORD_WEBHOOK_CA_FILE": TLS["ca"]})
+            if mail and name == "notifications":
+                env.update(mail.env())
             self.services[name] = Service(name, port, env, self.workdir)
 
     def start(self):
@@ -645,6 +718,33 @@ class Run:
                     if local not in n["body"]:
                         fail(f"{self.label}: {key}: the tête-à-tête (10:00 in Minsk) is not at {local} in {zone}: {n['body']}")
 
+    def check_mail(self, inboxes, mail, timeout=120):
+        """Every notification in an inbox arrived as one e-mail at the member's address, under the
+        Message-ID <notification id>@<domain>, with the notification's title as its subject."""
+        want = {}
+        for key, items in inboxes.items():
+            address = f"{key.replace('_', '.')}@gov.example.org"
+            for n in items:
+                want[f"{n['id']}@{mail.DOMAIN}"] = (key, address, n["title"])
+        deadline = time.time() + timeout
+        while True:
+            got = collections.defaultdict(set)
+            for message_id, to, subject in mail.messages():
+                got[message_id.strip("<>")].add((to, subject))
+            missing = [m for m in want if m not in got]
+            if not missing or time.time() > deadline:
+                break
+            time.sleep(1)
+        for m in missing[:10]:
+            fail(f"{self.label}: no e-mail for {want[m][0]}'s notification {want[m][2]!r} ({m})")
+        for m, (key, address, title) in want.items():
+            for to, subject in got.get(m, ()):
+                if to != address:
+                    fail(f"{self.label}: {key}'s e-mail {m} went to {to}")
+                if subject != title:
+                    fail(f"{self.label}: {key}'s e-mail {m} is titled {subject!r}, the notification {title!r}")
+        say(f"{self.label}: {len(want) - len(missing)} of {len(want)} notifications arrived as e-mails, one Message-ID each")
+
     def name_of_subject(self, subject):
         return self.names.get(subject.split("/", 1)[-1], subject)
 
@@ -961,6 +1061,7 @@ def events_by_run(lines, names):
 def main():
     workdir = tempfile.mkdtemp(prefix="concord-seed.")
     stack = None
+    mail = None
     root = run_line = None
     systems = []
     receivers = []
@@ -972,9 +1073,11 @@ def main():
         make_test_ca(workdir)
         root, run_line = build_integrator(workdir)
         stack = Stack(workdir)
+        if os.environ.get("CONCORD_E2E_MAIL", "1") != "0":
+            mail = MailServer(workdir)
 
         # Run A: clean.
-        a_sys = System(stack, workdir, "run-a")
+        a_sys = System(stack, workdir, "run-a", mail)
         systems.append(a_sys)
         a_sys.start()
         run_a = Run(a_sys, "A")
@@ -984,6 +1087,8 @@ def main():
         run_a.play()
         inbox_a = run_a.wait_inboxes()
         run_a.check_inboxes(inbox_a)
+        if mail:
+            run_a.check_mail(inbox_a, mail)
         state_a = run_a.final_state(inbox_a)
         say(f"A: {sum(len(v) for v in inbox_a.values())} notifications in {len(inbox_a)} inboxes")
         a_sys.stop()
@@ -1003,7 +1108,7 @@ def main():
             # still run.
             try:
                 say(f"B: kill plan (step → service), seed {SEED}, {total_steps} steps: {dict(sorted(kills.items()))}")
-                b_sys = System(stack, workdir, "run-b")
+                b_sys = System(stack, workdir, "run-b", mail)
                 systems.append(b_sys)
                 b_sys.start()
                 run_b = Run(b_sys, "B", kills)
@@ -1019,6 +1124,8 @@ def main():
                     fail(f"B: every service should have been restarted once: {restarts}")
                 inbox_b = run_b.wait_inboxes()
                 run_b.check_inboxes(inbox_b)
+                if mail:
+                    run_b.check_mail(inbox_b, mail)
                 state_b = run_b.final_state(inbox_b)
                 differences = diff(state_a, state_b)
                 for d in differences[:40]:
@@ -1112,6 +1219,8 @@ def main():
             r.close()
         if stack:
             stack.stop()
+        if mail:
+            mail.stop()
     say(f"done in {time.time() - T0:.0f}s")
     if FAILURES:
         print(f"seed_scenario: FAILED ({len(FAILURES)} problems; logs kept in {workdir})", file=sys.stderr)

@@ -8,4 +8,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tools_env="$("$here/lib/tools.sh")" && eval "$tools_env"
 export CONCORD_E2E_NODE_PATH PYTHONDONTWRITEBYTECODE=1
+# The members' e-mails go to Mailpit (CONCORD_E2E_MAIL=0 leaves e-mail out).
+if [ "${CONCORD_E2E_MAIL:-1}" != 0 ]; then
+  CONCORD_E2E_MAILPIT="$("$here/lib/mailpit.sh")"
+  export CONCORD_E2E_MAILPIT
+fi
 exec "$CONCORD_E2E_PYTHON" "$here/seed_scenario.py" "$@"

@@ -53,7 +53,7 @@ Result<Preferences> parse(const nlohmann::json& body, const Catalogues& messages
     if (auto channels = r.string_list("channels", json_input::Need::optional, 10, 20)) {
       for (const auto& c : *channels) {
         if (std::find(kChannels.begin(), kChannels.end(), c) == kChannels.end())
-          r.add_error("channels", "'" + c + "' is not a channel; the channels are inbox and stream");
+          r.add_error("channels", "'" + c + "' is not a channel; the channels are inbox, stream and email");
       }
       p.channels = *channels;
     }

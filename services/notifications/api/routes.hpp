@@ -12,5 +12,7 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live);
 void mount_preferences(http::Router& router, Shared& shared);
 // POST|GET /v1/webhooks, GET|DELETE /v1/webhooks/{id}, GET /v1/webhooks/{id}/deliveries.
 void mount_webhooks(http::Router& router, Shared& shared);
+// GET /v1/emails, GET /v1/email-addresses/failing.
+void mount_email(http::Router& router, Shared& shared);
 
 }  // namespace concord::notifications::api

@@ -105,8 +105,9 @@ Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Calle
                                                   Timestamp now);
 nlohmann::json to_json(const ReadMark& r);
 
-// Channels a member may choose: "inbox" (always kept: it is the record) and "stream" (live push).
-inline const std::vector<std::string_view> kChannels = {"inbox", "stream"};
+// Channels a member may choose: "inbox" (always kept: it is the record), "stream" (live push) and
+// "email" (sent when the service has a mail server, CONCORD_SMTP_URL).
+inline const std::vector<std::string_view> kChannels = {"inbox", "stream", "email"};
 bool wants_stream(const Inbox& inbox, const std::string& member_id);
 
 // Replacing a member's preferences: only the member themself; the result carries the next

@@ -144,8 +144,27 @@ bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind
 void evolve(Views& views, const Incoming& e) {
   if (!e.data.is_object()) return;
   const auto& d = e.data;
-  if (starts_with(e.type, "concord.delegations.")) {
-    if (d.contains("member")) upsert(views.members, member_of(d["member"]));
+  if (e.type == kContactSet) {
+    std::string member = str(d, "member_id");
+    std::string public_id = str(d, "public_event_id");
+    if (member.empty() || public_id.empty()) return;
+    std::string address = d.contains("contact") ? str(d["contact"], "email") : std::string{};
+    if (!views.contacts.member_events.contains(public_id)) {
+      views.contacts.waiting[public_id] = {member, address};
+      return;
+    }
+    if (address.empty()) views.contacts.email.erase(member);
+    else views.contacts.email[member] = address;
+  } else if (starts_with(e.type, "concord.delegations.")) {
+    if (d.contains("member")) {
+      upsert(views.members, member_of(d["member"]));
+      views.contacts.member_events.insert(e.id);
+      if (auto w = views.contacts.waiting.find(e.id); w != views.contacts.waiting.end()) {
+        if (w->second.second.empty()) views.contacts.email.erase(w->second.first);
+        else views.contacts.email[w->second.first] = w->second.second;
+        views.contacts.waiting.erase(w);
+      }
+    }
   } else if (starts_with(e.type, "concord.scheduling.")) {
     if (d.contains("meeting")) upsert(views.meetings, meeting_of(d["meeting"]));
     if (d.contains("venue")) upsert(views.venues, venue_of(d["venue"]));

@@ -4,6 +4,7 @@
 // (concord.scheduling.v1) and documents (concord.documents.v1). Pure: no I/O, no clock.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,8 +76,19 @@ struct Document {
   long long version = 0;
 };
 
+// E-mail addresses, from concord.delegations.private.v1 (personal data: never on our topic).
+// A private event counts only once the public event written with it (its public_event_id) is
+// in the log, as delegations itself decides: the two topics are read in any order, so whichever
+// comes second applies the address.
+struct Contacts {
+  std::map<std::string, std::string> email;  // member id → address
+  std::map<std::string, std::pair<std::string, std::string>> waiting;  // public event id → (member, address)
+  std::set<std::string> member_events;  // ids of public member events seen
+};
+
 struct Views {
   std::map<std::string, Member> members;
+  Contacts contacts;
   std::map<std::string, Venue> venues;
   std::map<std::string, Meeting> meetings;
   std::map<std::string, Document> documents;
@@ -94,6 +106,8 @@ std::optional<Document> document_of(const nlohmann::json& snapshot);
 // one, so applying an event twice (a rewound batch, a replay that ran ahead of the consumer
 // group) changes nothing. Unknown types and malformed data are ignored.
 void evolve(Views& views, const Incoming& event);
+inline constexpr const char* kPrivateTopic = "concord.delegations.private.v1";
+inline constexpr const char* kContactSet = "concord.delegations.member_contact.set";
 
 // Helpers shared by the codecs.
 namespace json_read {

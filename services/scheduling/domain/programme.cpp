@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "concord/core/ics.hpp"
 #include "domain/codec.hpp"
 #include "domain/conflicts.hpp"
 
@@ -56,14 +57,6 @@ std::vector<const Meeting*> selected(const State& s, const Visit& visit, const P
   return out;
 }
 
-std::string ics_time(Timestamp t) {
-  std::string s = format_rfc3339_utc(std::chrono::floor<std::chrono::seconds>(t));  // YYYY-MM-DDTHH:MM:SSZ
-  std::string out;
-  for (char c : s)
-    if (c != '-' && c != ':') out += c;
-  return out;  // YYYYMMDDTHHMMSSZ
-}
-
 }  // namespace
 
 json programme_json(const State& s, const Visit& visit, const ProgrammeQuery& q) {
@@ -103,87 +96,34 @@ json programme_json(const State& s, const Visit& visit, const ProgrammeQuery& q)
           {"days", std::move(out_days)}};
 }
 
-std::string ics_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case ';':
-        out += "\\;";
-        break;
-      case ',':
-        out += "\\,";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        if (i + 1 < text.size() && text[i + 1] == '\n') break;
-        out += "\\n";
-        break;
-      default:
-        // Other control characters are not allowed in TEXT.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t') break;
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string ics_fold(std::string_view line) {
-  std::string out;
-  size_t limit = 75;  // octets on the first line; continuation lines carry a space plus 74
-  while (line.size() > limit) {
-    size_t cut = limit;
-    // Never split a UTF-8 sequence: back up to the start of a character.
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-    out.append(line.substr(0, cut));
-    out += "\r\n ";
-    line.remove_prefix(cut);
-    limit = 74;
-  }
-  out.append(line);
-  out += "\r\n";
-  return out;
-}
-
 std::string programme_ics(const State& s, const Visit& visit, const ProgrammeQuery& q) {
-  std::string out;
-  auto line = [&](std::string_view name, std::string_view value) {
-    std::string l(name);
-    l += ':';
-    l += value;
-    out += ics_fold(l);
-  };
+  ics::Writer w;
+  auto line = [&](std::string_view name, std::string_view value) { w.line(name, value); };
   line("BEGIN", "VCALENDAR");
   line("VERSION", "2.0");
   line("PRODID", "-//Concord//Scheduling//EN");
   line("CALSCALE", "GREGORIAN");
   line("METHOD", "PUBLISH");
-  line("X-WR-CALNAME", ics_escape(text_in(visit.title, q.language)));
+  line("X-WR-CALNAME", ics::escape(text_in(visit.title, q.language)));
   line("X-WR-TIMEZONE", visit.time_zone);
   for (const Meeting* m : selected(s, visit, q, true)) {
     line("BEGIN", "VEVENT");
     line("UID", m->id + "@concord");
-    line("DTSTAMP", ics_time(m->updated_at));
-    line("CREATED", ics_time(m->created_at));
-    line("LAST-MODIFIED", ics_time(m->updated_at));
-    line("DTSTART", ics_time(m->start));
-    line("DTEND", ics_time(m->end));
+    line("DTSTAMP", ics::utc(m->updated_at));
+    line("CREATED", ics::utc(m->created_at));
+    line("LAST-MODIFIED", ics::utc(m->updated_at));
+    line("DTSTART", ics::utc(m->start));
+    line("DTEND", ics::utc(m->end));
     line("SEQUENCE", std::to_string(std::max(0LL, m->version - 1)));
     line("STATUS", m->status == "cancelled" ? "CANCELLED" : "CONFIRMED");
-    line("SUMMARY", ics_escape(text_in(m->title, q.language)));
-    line("CATEGORIES", ics_escape(m->kind));
+    line("SUMMARY", ics::escape(text_in(m->title, q.language)));
+    line("CATEGORIES", ics::escape(m->kind));
     if (m->venue_id)
       if (const Venue* v = s.venue(*m->venue_id)) {
         std::string where = v->name;
         if (!v->address.empty()) where += ", " + v->address;
         if (!v->city.empty()) where += ", " + v->city;
-        line("LOCATION", ics_escape(where));
+        line("LOCATION", ics::escape(where));
       }
     std::string description;
     std::vector<std::string> ordered = m->participants;
@@ -196,11 +136,11 @@ std::string programme_ics(const State& s, const Visit& visit, const ProgrammeQue
       description += "\n";
     }
     if (!m->notes.empty()) description += m->notes;
-    if (!description.empty()) line("DESCRIPTION", ics_escape(description));
+    if (!description.empty()) line("DESCRIPTION", ics::escape(description));
     line("END", "VEVENT");
   }
   line("END", "VCALENDAR");
-  return out;
+  return w.take();
 }
 
 Result<json> free_slots(const State& s, const Visit& visit, const std::vector<std::string>& participants,

@@ -29,9 +29,7 @@ nlohmann::json programme_json(const State& s, const Visit& visit, const Programm
 // change), cancelled meetings as STATUS:CANCELLED.
 std::string programme_ics(const State& s, const Visit& visit, const ProgrammeQuery& q);
 
-// Pieces of the calendar, exposed for tests.
-std::string ics_escape(std::string_view text);
-std::string ics_fold(std::string_view line);  // one content line → folded, with its CRLF
+// Content lines are written by concord/core/ics.hpp (shared with notifications' invitations).
 
 struct WorkingHours {
   std::chrono::minutes start{9 * 60};

@@ -74,7 +74,7 @@ class Harness {
     log_ = std::shared_ptr<events::EventLog>(std::move(*log));
     auto ensured = log_->ensure_topics({{"concord.notifications.v1"}, {"concord.webhooks.dlq.v1"},
                                          {"concord.delegations.v1"}, {"concord.scheduling.v1"},
-                                         {"concord.documents.v1"}});
+                                         {"concord.documents.v1"}, {"concord.delegations.private.v1"}});
     if (!ensured) throw std::runtime_error(ensured.error().detail);
   }
   void start_service() {

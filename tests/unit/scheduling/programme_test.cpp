@@ -1,3 +1,4 @@
+#include "concord/core/ics.hpp"
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -124,10 +125,10 @@ TEST_F(Programme, personal_programme_holds_only_the_members_meetings_and_no_canc
 }
 
 TEST_F(Programme, ics_escapes_text_and_folds_long_lines_at_75_octets) {
-  EXPECT_EQ(ics_escape("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+  EXPECT_EQ(ics::escape("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
   std::string cyrillic;
   for (int i = 0; i < 60; ++i) cyrillic += "Ж";  // two octets each
-  auto folded = ics_fold("SUMMARY:" + cyrillic);
+  auto folded = ics::fold("SUMMARY:" + cyrillic);
   size_t pos = 0;
   int lines = 0;
   while (pos < folded.size()) {
