@@ -1,6 +1,7 @@
 """What the fault scripts share: free loopback ports, failing with the script's name, a JSON
 HTTP call, the Toxiproxy server (go-installed once into ~/.cache/concord/tools, or
-TOXIPROXY_SERVER), waiting for a condition, and a steady write load of delegations."""
+TOXIPROXY_SERVER), waiting for a condition, a steady write load of delegations, reading every
+delegation back, and stopping what a script started."""
 import json
 import os
 import shutil
@@ -100,3 +101,28 @@ class Load(threading.Thread):
                 s, doc = 0, str(e)
             self.results.append((phase, s, time.time() - t0, doc.get("id") if s == 201 and isinstance(doc, dict) else None))
             time.sleep(0.02)
+
+
+def all_delegation_ids(url, token):
+    """Every delegation id the service lists, page by page (the truth after a restart)."""
+    seen, cursor = [], None
+    while True:
+        s, doc = http("GET", url + "/v1/delegations?limit=200" + (f"&cursor={cursor}" if cursor else ""),
+                      headers={"Authorization": f"Bearer {token}"})
+        if s != 200:
+            fail(f"listing after the restart: {s} {doc}")
+        seen += [d["id"] for d in doc["items"]]
+        cursor = doc.get("next_cursor")
+        if not cursor:
+            return seen
+
+
+def stop_processes(procs, wait=20):
+    """SIGTERM, newest first; SIGKILL what has not ended after `wait` seconds."""
+    for p in reversed(procs):
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(wait)
+            except subprocess.TimeoutExpired:
+                p.kill()

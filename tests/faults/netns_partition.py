@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from harness import Load, fail, free_ports, http, wait_for
+from harness import Load, all_delegation_ids, fail, free_ports, http, stop_processes, wait_for
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ""
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -123,15 +123,7 @@ def main():
         procs.remove(concord)
         serve()
         wait_for(lambda: http("GET", url + "/readyz", timeout=2)[0] == 200, "delegations after a restart", limit=90)
-        seen, cursor = [], None
-        while True:
-            s, doc = http("GET", url + "/v1/delegations?limit=200" + (f"&cursor={cursor}" if cursor else ""), headers=auth)
-            if s != 200:
-                fail(f"listing after the restart: {s} {doc}")
-            seen += [d["id"] for d in doc["items"]]
-            cursor = doc.get("next_cursor")
-            if not cursor:
-                break
+        seen = all_delegation_ids(url, token)
         acked = [r[3] for r in load.results if r[3]]
         lost, dupes = set(acked) - set(seen), len(seen) - len(set(seen))
 
@@ -164,13 +156,7 @@ def main():
             fail("; ".join(bad) or "see above")
         print("netns_partition: passed", file=sys.stderr)
     finally:
-        for p in reversed(procs):
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(15)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        stop_processes(procs, 15)
         subprocess.run(["ip", "netns", "exec", ns, os.path.join(REPO, "deploy", "local", "stack.sh"), "stop"],
                        env=stack_env, capture_output=True)
         subprocess.run(["ip", "link", "del", host_if], capture_output=True)

@@ -21,7 +21,7 @@ import time
 import urllib.error
 import urllib.request
 
-from harness import Load, fail, free_ports, http, toxiproxy_server, wait_for
+from harness import Load, all_delegation_ids, fail, free_ports, http, stop_processes, toxiproxy_server, wait_for
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ""
 REDIS_TIMEOUT_MS = 500
@@ -112,16 +112,7 @@ def main():
         concord = subprocess.Popen([os.path.join(BIN, "concord"), "serve"], env=env, stdout=log, stderr=log)
         procs.append(concord)
         wait_for(lambda: http("GET", url + "/readyz", timeout=2)[0] == 200, "delegations after a restart")
-        seen, cursor = [], None
-        while True:
-            q = "/v1/delegations?limit=200" + (f"&cursor={cursor}" if cursor else "")
-            s, doc = http("GET", url + q, headers={"Authorization": f"Bearer {token}"})
-            if s != 200:
-                fail(f"listing after the restart: {s} {doc}")
-            seen += [d["id"] for d in doc["items"]]
-            cursor = doc.get("next_cursor")
-            if not cursor:
-                break
+        seen = all_delegation_ids(url, token)
         acked = [r[3] for r in load.results if r[3]]
         lost = set(acked) - set(seen)
         dupes = len(seen) - len(set(seen))
@@ -150,13 +141,7 @@ def main():
             fail("see above")
         print("redis_partition: passed", file=sys.stderr)
     finally:
-        for p in reversed(procs):
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        stop_processes(procs, 10)
         shutil.rmtree(work, ignore_errors=True)
 
 
