@@ -54,7 +54,7 @@ ctest --test-dir "$build" -L e2e --output-on-failure -j 1
 step "browser: the console in Chromium (Playwright, axe-core) on concord serve"
 CONCORD_BUILD_DIR="$build" tests/browser/run.sh
 
-step "faults (a full disk under the file log)"
+step "faults: a full disk under the file log; Redis and Kafka behind Toxiproxy; a network-namespace partition"
 ctest --test-dir "$build" -L '^faults$' --output-on-failure -j 1
 
 if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
