@@ -63,6 +63,9 @@ class ServerTest : public ::testing::Test {
       held_cv_.wait(lock, [this] { return held_open_; });
       return Response::no_content();
     });
+    router_.get("/v1/large", [](Request&) -> Result<Response> {
+      return Response::text(200, std::string(32 << 20, 'x'));  // far more than the socket buffers hold
+    }, RouteOptions{.public_route = true});
     router_.get("/v1/stream", [this](Request&) -> Result<Response> {
       return Response::event_stream([this](std::shared_ptr<EventStream> s) { stream_promise_.set_value(s); });
     });
@@ -246,6 +249,21 @@ TEST_F(ServerTest, an_idle_connection_is_closed_after_the_idle_timeout) {
   auto out = c.read(2s);
   EXPECT_TRUE(out.empty());
   EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST_F(ServerTest, a_client_that_stops_reading_its_answer_is_cut_off_after_the_write_timeout) {
+  start(ServerOptions{.write_timeout = 300ms});
+  RawClient slow(server_->port());
+  ASSERT_TRUE(slow.send("GET /v1/large HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::this_thread::sleep_for(1500ms);  // reads nothing while the server writes
+  auto got = slow.read(5s);
+  EXPECT_TRUE(slow.closed_by_peer());
+  EXPECT_EQ(status_of(got), 200);
+  EXPECT_LT(got.size(), size_t{32} << 20) << "the whole answer arrived: the server waited for the reader";
+  // The stalled connection held nothing up for anyone else.
+  RawClient next(server_->port());
+  ASSERT_TRUE(next.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(status_of(next.read(1s, "}")), 200);
 }
 
 TEST_F(ServerTest, connections_beyond_the_cap_get_429) {
