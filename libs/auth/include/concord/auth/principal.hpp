@@ -19,10 +19,12 @@ std::optional<Role> parse_role(std::string_view text);
 std::string_view to_string(Role role);
 
 struct Principal {
+  std::string issuer;                        // the token's iss: Concord's own, or the OpenID Connect issuer
   std::string subject;
   std::vector<Role> roles;                   // never empty, no duplicates
   std::optional<std::string> member_id;      // present whenever roles include delegation_member
   std::optional<std::string> delegation_id;  // likewise
+  std::optional<std::string> country;        // ISO 3166-1 alpha-2, from the issuer's country claim
   Timestamp expires_at{};                    // the token's exp, e.g. to end a long-lived stream
 
   bool has(Role role) const;
