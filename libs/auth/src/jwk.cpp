@@ -158,6 +158,7 @@ constexpr std::array<std::pair<JwsAlg, std::string_view>, 4> kAlgs{{
 }  // namespace
 
 std::optional<JwsAlg> parse_jws_alg(std::string_view name) {
+  if (name == "Ed25519") return JwsAlg::eddsa;  // RFC 9864's fully specified name for EdDSA over Ed25519
   for (const auto& [alg, text] : kAlgs)
     if (text == name) return alg;
   return std::nullopt;

@@ -14,7 +14,7 @@
 namespace concord::auth::detail {
 
 enum class JwsAlg { rs256, ps256, es256, eddsa };
-std::optional<JwsAlg> parse_jws_alg(std::string_view name);  // exact, case-sensitive names
+std::optional<JwsAlg> parse_jws_alg(std::string_view name);  // exact, case-sensitive; "Ed25519" is EdDSA
 std::string_view to_string(JwsAlg alg);
 
 enum class KeyType { rsa, ec_p256, ed25519 };

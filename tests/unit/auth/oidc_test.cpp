@@ -56,6 +56,13 @@ TEST_F(Oidc, accepts_rs256_ps256_es256_and_eddsa_tokens_with_roles_and_country_m
   EXPECT_EQ(issuer.jwks_fetches, 1);  // one fetch served all four
 }
 
+TEST_F(Oidc, the_fully_specified_name_ed25519_is_eddsa) {
+  auto p = verifier.verify(oidc_token(ed25519_key(), "EdDSA", oidc_claims(), {{"alg", "Ed25519"}}), kNow);
+  EXPECT_TRUE(p) << p.error().detail;
+  expect_refused(verifier.verify(oidc_token(rsa_key(), "RS256", oidc_claims(), {{"alg", "Ed25519"}}), kNow),
+                 "is not for that algorithm");
+}
+
 TEST_F(Oidc, concord_tokens_without_kid_still_verify_beside_the_issuer) {
   auto local = sign_claims(standard_claims(), config_for(Algorithm::hs256));
   auto p = verifier.verify(local, kNow);
