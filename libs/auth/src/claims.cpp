@@ -176,11 +176,13 @@ Result<Principal> read_claims(const nlohmann::json& claims, const Expectations& 
   auto roles = expected.mapping ? mapped_roles(claims, *expected.mapping) : read_roles(claims);
   if (!roles) return fail(roles.error());
   p.roles = std::move(*roles);
-  if (expected.mapping) {
-    auto country = mapped_country(claims, *expected.mapping);
-    if (!country) return fail(country.error());
-    p.country = std::move(*country);
-  }
+  static const ClaimMapping kOwn{"roles", "country", {}};
+  auto country = mapped_country(claims, expected.mapping ? *expected.mapping : kOwn);
+  if (!country) return fail(country.error());
+  p.country = std::move(*country);
+  if (p.has(Role::delegation_officer) && !p.country)
+    return fail(unauthorized("a delegation_officer token must carry the officer's country (" +
+                             (expected.mapping ? expected.mapping->country_claim : std::string("country")) + ")"));
 
   auto member_id = optional_id(claims, "member_id");
   if (!member_id) return fail(member_id.error());

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kPemStart = "-----BEGIN";
 constexpr std::size_t kMaxPemFileBytes = 64 * 1024;
-constexpr std::string_view kRoleNames = "protocol_officer, delegation_member, integrator, admin";
+constexpr std::string_view kRoleNames = "host_officer, delegation_officer, delegation_member, integrator, admin";
 
 // The message format of ConfigError, so main() can report either the same way.
 Error bad(const std::string& name, const std::string& expected, const std::string& got) {

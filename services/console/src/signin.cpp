@@ -68,7 +68,7 @@ Result<nlohmann::json> SignIn::exchange(std::string_view code) {
   }
   auth::TokenRequest request;
   request.subject = options_.subject;
-  request.roles = {auth::Role::protocol_officer};
+  request.roles = {auth::Role::host_officer};
   request.ttl = options_.session_ttl;
   request.issued_at = now;
   auto token = auth::mint(jwt_, request);
@@ -77,7 +77,7 @@ Result<nlohmann::json> SignIn::exchange(std::string_view code) {
   return nlohmann::json{{"token", *token},
                         {"expires_at", format_rfc3339_utc(now + options_.session_ttl)},
                         {"subject", options_.subject},
-                        {"roles", {"protocol_officer"}}};
+                        {"roles", {"host_officer"}}};
 }
 
 void SignIn::mount(http::Router& router) {

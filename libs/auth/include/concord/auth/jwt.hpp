@@ -74,6 +74,7 @@ struct TokenRequest {
   std::vector<Role> roles;
   std::optional<std::string> member_id;
   std::optional<std::string> delegation_id;
+  std::optional<std::string> country;  // ISO 3166-1 alpha-2; required for a delegation_officer
   std::chrono::seconds ttl{std::chrono::hours{8}};
   Timestamp issued_at{};
 };
@@ -81,7 +82,7 @@ struct TokenRequest {
 // A token the Verifier built from the same configuration accepts: HS256 with the secret,
 // EdDSA with the private key. Refuses (Error::bad_request) a request that the verifier would
 // refuse: no subject, no roles, a delegation_member without member_id and delegation_id, a
-// ttl that is not positive.
+// delegation_officer without a two-letter country, a ttl that is not positive.
 Result<std::string> mint(const JwtConfig& config, const TokenRequest& request);
 
 // Reads CONCORD_JWT_ALG (HS256 | EdDSA, default HS256), CONCORD_JWT_SECRET,
