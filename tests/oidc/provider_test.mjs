@@ -57,6 +57,8 @@ const clients = {
   'officer-ps': { alg: 'PS256', roles: ['concord-officer'], country: 'by' },
   'integrator-es': { alg: 'ES256', roles: ['concord-integrator'] },
   'admin-ed': { alg: 'EdDSA', roles: ['concord-admin'] },
+  'kg-officer-es': { alg: 'ES256', roles: ['concord-delegation-officer'], country: 'kg' },
+  'countryless-officer-ed': { alg: 'EdDSA', roles: ['concord-delegation-officer'] },
   'nobody-es': { alg: 'ES256', roles: ['uma_authorization'] },
   'bad-country-rs': { alg: 'RS256', roles: ['concord-officer'], country: 'KGZ' },
   'other-audience-rs': { alg: 'RS256', roles: ['concord-officer'], audience: 'another-api' },
@@ -141,7 +143,7 @@ let service;
 before(async () => {
   const env = { ...process.env, CONCORD_DATA_DIR: path.join(work, 'data'), CONCORD_HTTP_ADDR: `127.0.0.1:${concordPort}`,
                 CONCORD_OIDC_ISSUER: issuer, CONCORD_OIDC_AUDIENCE: AUDIENCE, CONCORD_OIDC_ROLES_CLAIM: 'realm_access.roles',
-                CONCORD_OIDC_ROLE_MAP: 'concord-officer=protocol_officer,concord-integrator=integrator,concord-admin=admin',
+                CONCORD_OIDC_ROLE_MAP: 'concord-officer=host_officer,concord-delegation-officer=delegation_officer,concord-integrator=integrator,concord-admin=admin',
                 CONCORD_OIDC_CA_FILE: tls.ca, CONCORD_OIDC_REFETCH_INTERVAL: `${REFETCH_SECONDS}s`,
                 CONCORD_JWT_LEEWAY: '0' };
   delete env.KAFKA_BROKERS;
@@ -190,6 +192,14 @@ test('tokens of every algorithm are accepted, roles mapped from realm_access.rol
 test('a token naming no Concord role, or a malformed country, is refused 401', async () => {
   await expectProblem(await call('GET', '/v1/venues', await token('nobody-es')), 401, 'names no role');
   await expectProblem(await call('GET', '/v1/venues', await token('bad-country-rs')), 401, 'two-letter country code');
+});
+
+test("a delegation officer's country claim is mapped and required", async () => {
+  const kg = await token('kg-officer-es');
+  assert.equal(decode(kg)[1].country, 'kg');
+  assert.equal((await call('GET', '/v1/venues', kg)).status, 200, 'reads the programme');
+  await expectProblem(await call('POST', '/v1/venues', kg, venue('kg')), 403, '');
+  await expectProblem(await call('GET', '/v1/venues', await token('countryless-officer-ed')), 401, "officer's country");
 });
 
 test('Concord\'s own development tokens keep working beside the issuer', async () => {
