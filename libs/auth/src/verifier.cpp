@@ -60,9 +60,9 @@ Result<nlohmann::json> parse_header(std::string_view encoded) {
   return std::move(*header);
 }
 
-Status check_pinned_alg(const nlohmann::json* header, Algorithm pinned) {
-  auto alg = header->find("alg");
-  if (alg == header->end() || !alg->is_string()) return fail(unauthorized("the token header has no algorithm (alg)"));
+Status check_pinned_alg(const nlohmann::json& header, Algorithm pinned) {
+  auto alg = header.find("alg");
+  if (alg == header.end() || !alg->is_string()) return fail(unauthorized("the token header has no algorithm (alg)"));
   const auto& name = alg->get_ref<const std::string&>();
   if (name != to_string(pinned))
     return fail(unauthorized("the token is signed with " + detail::quote_untrusted(name) + " but this service accepts only " +
@@ -169,7 +169,7 @@ struct Verifier::Impl {
     // A key id means the OpenID Connect issuer's key; Concord's own tokens carry none. The
     // payload is never looked at to choose: only the header, then the signature, then claims.
     if (oidc && header->contains("kid")) return oidc->verify(*segments, *header, leeway, now);
-    if (auto ok = check_pinned_alg(&*header, algorithm); !ok) return fail(ok.error());
+    if (auto ok = check_pinned_alg(*header, algorithm); !ok) return fail(ok.error());
 
     std::string signature_bytes;
     auto signature = signature_of(*segments, signature_bytes);
