@@ -134,7 +134,7 @@ const TestKey& ed25519_key() {
 
 FakeIssuer::FakeIssuer() {
   discovery = {{"issuer", kIssuer}, {"jwks_uri", kIssuer + "/protocol/openid-connect/certs"}};
-  jwks["keys"] = {rsa_key().jwk(), ec_key().jwk(), ed25519_key().jwk()};
+  jwks["keys"] = nlohmann::json::array({rsa_key().jwk(), ec_key().jwk(), ed25519_key().jwk()});
 }
 
 HttpsGet FakeIssuer::fetcher() {

@@ -114,7 +114,7 @@ TEST_F(Oidc, refuses_an_algorithm_that_does_not_match_its_keys_type) {
 }
 
 TEST_F(Oidc, refuses_an_algorithm_other_than_the_one_its_key_states) {
-  issuer.jwks["keys"] = {rsa_key().jwk("PS256")};
+  issuer.jwks["keys"] = nlohmann::json::array({rsa_key().jwk("PS256")});
   auto v = make();
   expect_refused(v.verify(oidc_token(rsa_key(), "RS256"), kNow), "is not for that algorithm");
   EXPECT_TRUE(v.verify(oidc_token(rsa_key(), "PS256"), kNow));
@@ -204,7 +204,7 @@ TEST_F(Oidc, an_unknown_kid_refetches_and_a_rotated_key_is_accepted_without_a_ne
   ASSERT_TRUE(verifier.verify(oidc_token(rsa_key(), "RS256"), kNow));
   EXPECT_EQ(issuer.jwks_fetches, 1);
   TestKey rotated(KeyKind::ec, "ec-2");
-  issuer.jwks["keys"] = {rotated.jwk("ES256")};  // the old keys withdrawn
+  issuer.jwks["keys"] = nlohmann::json::array({rotated.jwk("ES256")});  // the old keys withdrawn
   auto later = kNow + std::chrono::seconds(61);
   auto p = verifier.verify(oidc_token(rotated, "ES256"), later);
   ASSERT_TRUE(p) << p.error().detail;
@@ -263,7 +263,7 @@ TEST_F(Oidc, keys_that_are_weak_malformed_or_not_for_signing_are_left_out) {
   off_curve["y"] = off_curve["x"];
   auto contradictory = ed25519_key().jwk("RS256");
   contradictory["kid"] = "contradictory";
-  issuer.jwks["keys"] = {weak.jwk(), enc, off_curve, contradictory, "not an object", rsa_key().jwk()};
+  issuer.jwks["keys"] = nlohmann::json::array({weak.jwk(), enc, off_curve, contradictory, "not an object", rsa_key().jwk()});
   auto v = make();
   expect_refused(v.verify(oidc_token(weak, "RS256"), kNow), "does not publish");
   expect_refused(v.verify(oidc_token(ec_key(), "ES256", oidc_claims(), {{"kid", "enc-1"}}), kNow), "does not publish");
