@@ -4,7 +4,7 @@
 # non-zero on any failure.
 #
 #   tests/run.sh            everything: unit, integration (real Kafka and Redis), e2e, the
-#                           console in a browser, faults, and the unit tier again under
+#                           console in a browser, a real OpenID Provider, faults, and the unit tier again under
 #                           AddressSanitizer + UBSan (clang), with every libFuzzer target run for
 #                           a bounded time
 #   CONCORD_TEST_QUICK=1    skip the sanitizer and fuzzing build (for a fast local loop)
@@ -53,6 +53,9 @@ ctest --test-dir "$build" -L e2e --output-on-failure -j 1
 
 step "browser: the console in Chromium (Playwright, axe-core) on concord serve"
 CONCORD_BUILD_DIR="$build" tests/browser/run.sh
+
+step "oidc: tokens of a real OpenID Provider (oidc-provider over HTTPS) on concord-scheduling"
+CONCORD_BUILD_DIR="$build" tests/oidc/run.sh
 
 step "faults: a full disk under the file log; Redis and Kafka behind Toxiproxy; a network-namespace partition"
 ctest --test-dir "$build" -L '^faults$' --output-on-failure -j 1

@@ -14,8 +14,9 @@ constexpr const char* kUsage = R"(usage: concord <command> [options]
 commands:
   serve    run every Concord service in this process, each on its own port
   token    print a JWT the services accept:
-             concord token --role ROLE --sub SUBJECT [--member-id ID] [--delegation-id ID] [--ttl 8h]
-           ROLE is protocol_officer, delegation_member, integrator or admin (repeat --role for more)
+             concord token --role ROLE --sub SUBJECT [--member-id ID] [--delegation-id ID] [--country CC] [--ttl 8h]
+           ROLE is host_officer (alias protocol_officer), delegation_officer (needs --country),
+           delegation_member, integrator or admin (repeat --role for more)
   member-link
            print a one-time console sign-in link for a delegation member, from the running
            console (CONCORD_CONSOLE_ADDR, or --console http://host:port):

@@ -19,7 +19,8 @@ int token(const std::vector<std::string>& args) {
       auto role = auth::parse_role(value);
       if (!role) {
         std::fprintf(stderr,
-                     "concord token: unknown role '%s' (protocol_officer, delegation_member, integrator, admin)\n",
+                     "concord token: unknown role '%s' (host_officer or its alias protocol_officer, delegation_officer, "
+                     "delegation_member, integrator, admin)\n",
                      value.c_str());
         return 2;
       }
@@ -28,6 +29,8 @@ int token(const std::vector<std::string>& args) {
       request.subject = value;
     } else if (flag == "--member-id") {
       request.member_id = value;
+    } else if (flag == "--country") {
+      request.country = value;
     } else if (flag == "--delegation-id") {
       request.delegation_id = value;
     } else if (flag == "--ttl") {

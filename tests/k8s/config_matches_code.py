@@ -32,9 +32,9 @@ NOT_READ_BY_CODE = {
     # Kubernetes itself reads it: REDIS_URL is composed from it ($(REDIS_PASSWORD)).
     "REDIS_PASSWORD": "composes REDIS_URL",
 }
-# The Kafka client settings of Strimzi's authenticated listener (SASL SCRAM over TLS). The event
-# log reads only KAFKA_BROKERS today; these are the names the manifests pass for it to read.
-# When the code reads one, this test fails until it is taken off this list.
+# Variables the manifests pass ahead of the code that will read them. When the code reads one,
+# this test fails until it is taken off this list. (The Kafka client settings once were here;
+# libs/service/src/platform.cpp reads them all.)
 PENDING_IN_CODE = set()
 
 failures = []

@@ -2,7 +2,9 @@
 // localStorage and never in the address bar after sign-in.
 const key = 'concord.session';
 
-export type Role = 'protocol_officer' | 'delegation_member' | 'integrator' | 'admin';
+// protocol_officer: the name sessions made before host_officer carried.
+export type Role = 'host_officer' | 'delegation_officer' | 'protocol_officer' | 'delegation_member' | 'integrator' | 'admin';
+const officerRoles: Role[] = ['host_officer', 'delegation_officer', 'protocol_officer', 'admin'];
 
 export interface Session {
   token: string;
@@ -15,7 +17,9 @@ export interface Session {
 
 // A delegation member's session: the member's screens only, never an officer's.
 export function memberOf(session: Session): string | null {
-  return session.roles?.includes('delegation_member') && !session.roles.includes('protocol_officer') && session.member_id
+  return session.roles?.includes('delegation_member') &&
+    !session.roles.some((role) => officerRoles.includes(role)) &&
+    session.member_id
     ? session.member_id
     : null;
 }
@@ -56,7 +60,7 @@ export async function exchangeCode(code: string): Promise<Session | string> {
     token: body.token,
     expires_at: body.expires_at ?? '',
     subject: body.subject ?? '',
-    roles: body.roles ?? ['protocol_officer'],
+    roles: body.roles ?? ['host_officer'],
     ...(body.member_id ? { member_id: body.member_id } : {}),
     ...(body.delegation_id ? { delegation_id: body.delegation_id } : {}),
   };

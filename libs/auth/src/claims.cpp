@@ -1,6 +1,7 @@
 #include "claims.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -90,6 +91,62 @@ Result<std::vector<Role>> read_roles(const nlohmann::json& claims) {
   return roles;
 }
 
+// A dotted path into nested objects ("realm_access.roles"); a member whose own name holds a dot
+// is found too when it is at the top level (Entra ID and Auth0 use URLs as claim names).
+const nlohmann::json* at_path(const nlohmann::json& claims, const std::string& path) {
+  if (auto whole = claims.find(path); whole != claims.end()) return &*whole;
+  const nlohmann::json* node = &claims;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto dot = path.find('.', start);
+    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object()) return nullptr;
+    auto it = node->find(part);
+    if (it == node->end()) return nullptr;
+    node = &*it;
+    if (dot == std::string::npos) return node;
+    start = dot + 1;
+  }
+  return nullptr;
+}
+
+Result<std::vector<Role>> mapped_roles(const nlohmann::json& claims, const ClaimMapping& mapping) {
+  const nlohmann::json* value = at_path(claims, mapping.roles_claim);
+  std::vector<std::string> names;
+  if (value && value->is_string()) names.push_back(value->get<std::string>());
+  else if (value && value->is_array())
+    for (const auto& item : *value)
+      if (item.is_string()) names.push_back(item.get<std::string>());
+  std::vector<Role> roles;
+  auto add = [&](Role role) {
+    if (std::find(roles.begin(), roles.end(), role) == roles.end()) roles.push_back(role);
+  };
+  for (const auto& name : names) {
+    if (mapping.role_map.empty()) {
+      if (auto role = parse_role(name)) add(*role);
+      continue;
+    }
+    for (const auto& [from, role] : mapping.role_map)
+      if (from == name) add(role);
+  }
+  if (roles.empty())
+    return fail(unauthorized("the token's " + mapping.roles_claim + " claim names no role this service maps to a Concord role"));
+  return roles;
+}
+
+Result<std::optional<std::string>> mapped_country(const nlohmann::json& claims, const ClaimMapping& mapping) {
+  const nlohmann::json* value = at_path(claims, mapping.country_claim);
+  if (!value) return std::optional<std::string>{};
+  if (!value->is_string() || value->get_ref<const std::string&>().size() != 2 ||
+      !std::all_of(value->get_ref<const std::string&>().begin(), value->get_ref<const std::string&>().end(),
+                   [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+    return fail(unauthorized("the token's " + mapping.country_claim +
+                             " claim must be a two-letter country code (ISO 3166-1 alpha-2)"));
+  std::string code = value->get<std::string>();
+  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return std::optional<std::string>{code};
+}
+
 }  // namespace
 
 std::string quote_untrusted(std::string_view untrusted) {
@@ -114,10 +171,18 @@ Result<Principal> read_claims(const nlohmann::json& claims, const Expectations& 
   if (sub == claims.end() || !sub->is_string() || sub->get_ref<const std::string&>().empty())
     return fail(unauthorized("the token has no subject (sub)"));
   p.subject = sub->get<std::string>();
+  p.issuer = std::string(expected.issuer);
 
-  auto roles = read_roles(claims);
+  auto roles = expected.mapping ? mapped_roles(claims, *expected.mapping) : read_roles(claims);
   if (!roles) return fail(roles.error());
   p.roles = std::move(*roles);
+  static const ClaimMapping kOwn{"roles", "country", {}};
+  auto country = mapped_country(claims, expected.mapping ? *expected.mapping : kOwn);
+  if (!country) return fail(country.error());
+  p.country = std::move(*country);
+  if (p.has(Role::delegation_officer) && !p.country)
+    return fail(unauthorized("a delegation_officer token must carry the officer's country (" +
+                             (expected.mapping ? expected.mapping->country_claim : std::string("country")) + ")"));
 
   auto member_id = optional_id(claims, "member_id");
   if (!member_id) return fail(member_id.error());

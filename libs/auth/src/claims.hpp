@@ -4,6 +4,8 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -13,10 +15,19 @@
 
 namespace concord::auth::detail {
 
+// An OpenID Connect issuer's claims: where its roles and country are (dotted paths) and how
+// its role names map to Concord's.
+struct ClaimMapping {
+  std::string roles_claim;
+  std::string country_claim;
+  std::vector<std::pair<std::string, Role>> role_map;  // empty: a Concord role's name maps to it
+};
+
 struct Expectations {
   std::string_view issuer;
   std::string_view audience;
   std::chrono::seconds leeway;
+  const ClaimMapping* mapping = nullptr;  // null: Concord's own token (a "roles" claim of role names)
 };
 
 // Failures are Error::unauthorized.

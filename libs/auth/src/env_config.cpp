@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::string_view kPemStart = "-----BEGIN";
 constexpr std::size_t kMaxPemFileBytes = 64 * 1024;
+constexpr std::string_view kRoleNames = "host_officer, delegation_officer, delegation_member, integrator, admin";
 
 // The message format of ConfigError, so main() can report either the same way.
 Error bad(const std::string& name, const std::string& expected, const std::string& got) {
@@ -85,6 +86,62 @@ Result<std::chrono::seconds> leeway(const Env& env) {
   return std::chrono::duration_cast<std::chrono::seconds>(*d);
 }
 
+// "idp-value=concord_role,...": each value of the issuer's roles claim and the Concord role it
+// stands for (a value may be named more than once, for several roles).
+Result<std::vector<std::pair<std::string, Role>>> role_map(const std::string& text) {
+  std::vector<std::pair<std::string, Role>> map;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+    if (item.empty()) continue;
+    auto eq = item.rfind('=');
+    auto role = eq == std::string_view::npos ? std::nullopt : parse_role(item.substr(eq + 1));
+    if (!role || eq == 0)
+      return fail(bad("CONCORD_OIDC_ROLE_MAP", "issuer-role=concord-role pairs separated by commas, the Concord role one of " +
+                                                   std::string(kRoleNames),
+                      "'" + std::string(item) + "'"));
+    map.emplace_back(std::string(item.substr(0, eq)), *role);
+  }
+  return map;
+}
+
+Result<std::optional<OidcConfig>> oidc_config(const Env& env) {
+  auto issuer = env.get("CONCORD_OIDC_ISSUER");
+  if (!issuer || issuer->empty()) return std::optional<OidcConfig>{};
+  OidcConfig o;
+  o.issuer = *issuer;
+  if (!o.issuer.starts_with("https://"))
+    return fail(bad("CONCORD_OIDC_ISSUER", "the issuer's https:// URL, as its tokens' iss says it", "'" + o.issuer + "'"));
+  auto audience = env.get("CONCORD_OIDC_AUDIENCE");
+  if (!audience || audience->empty())
+    return fail(bad("CONCORD_OIDC_AUDIENCE", "the audience (aud) the issuer puts in tokens for Concord", "nothing"));
+  o.audience = *audience;
+  o.roles_claim = env.get("CONCORD_OIDC_ROLES_CLAIM").value_or(o.roles_claim);
+  o.country_claim = env.get("CONCORD_OIDC_COUNTRY_CLAIM").value_or(o.country_claim);
+  if (o.roles_claim.empty()) return fail(bad("CONCORD_OIDC_ROLES_CLAIM", "a claim name or dotted path", "nothing"));
+  if (o.country_claim.empty()) return fail(bad("CONCORD_OIDC_COUNTRY_CLAIM", "a claim name or dotted path", "nothing"));
+  if (auto map = env.get("CONCORD_OIDC_ROLE_MAP")) {
+    auto parsed = role_map(*map);
+    if (!parsed) return fail(parsed.error());
+    o.role_map = std::move(*parsed);
+  }
+  if (auto ca = env.get("CONCORD_OIDC_CA_FILE"); ca && !ca->empty()) {
+    if (!std::ifstream(*ca)) return fail(bad("CONCORD_OIDC_CA_FILE", "a readable PEM file of CAs", "'" + *ca + "'"));
+    o.ca_file = *ca;
+  }
+  if (auto v = env.get("CONCORD_OIDC_REFETCH_INTERVAL")) {
+    auto d = parse_duration(*v);
+    if (!d || *d < std::chrono::seconds{1} || *d % std::chrono::seconds{1} != std::chrono::milliseconds{0})
+      return fail(bad("CONCORD_OIDC_REFETCH_INTERVAL", "a whole number of seconds, at least 1s", "'" + *v + "'"));
+    o.refetch_interval = std::chrono::duration_cast<std::chrono::seconds>(*d);
+  }
+  return std::optional<OidcConfig>{std::move(o)};
+}
+
 }  // namespace
 
 Result<JwtConfig> jwt_config_from_env(const Env& env, const std::string& data_dir) {
@@ -107,6 +164,11 @@ Result<JwtConfig> jwt_config_from_env(const Env& env, const std::string& data_di
   auto l = leeway(env);
   if (!l) return fail(l.error());
   config.leeway = *l;
+  auto oidc = oidc_config(env);
+  if (!oidc) return fail(oidc.error());
+  config.oidc = std::move(*oidc);
+  if (config.oidc && config.oidc->issuer == config.issuer)
+    return fail(bad("CONCORD_OIDC_ISSUER", "another issuer than CONCORD_JWT_ISSUER", "the same"));
   return config;
 }
 

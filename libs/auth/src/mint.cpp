@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,12 @@ Status check_request(const TokenRequest& r) {
   bool member = std::find(r.roles.begin(), r.roles.end(), Role::delegation_member) != r.roles.end();
   if (member && (!r.member_id || !r.delegation_id))
     return fail(Error::bad_request("a delegation_member token needs member_id and delegation_id", "/roles"));
+  bool delegation_officer = std::find(r.roles.begin(), r.roles.end(), Role::delegation_officer) != r.roles.end();
+  if (r.country && (r.country->size() != 2 || !std::isalpha(static_cast<unsigned char>((*r.country)[0])) ||
+                    !std::isalpha(static_cast<unsigned char>((*r.country)[1]))))
+    return fail(Error::bad_request("country must be a two-letter code (ISO 3166-1 alpha-2)", "/country"));
+  if (delegation_officer && !r.country)
+    return fail(Error::bad_request("a delegation_officer token needs the officer's country", "/country"));
   if (r.ttl <= std::chrono::seconds{0}) return fail(Error::bad_request("the token's ttl must be positive", "/ttl"));
   if (r.issued_at < Timestamp{}) return fail(Error::bad_request("issued_at must not be before 1970", "/issued_at"));
   auto iat = std::chrono::floor<std::chrono::seconds>(r.issued_at.time_since_epoch()).count();
@@ -44,6 +51,11 @@ nlohmann::json claims_of(const JwtConfig& config, const TokenRequest& r) {
   };
   if (r.member_id) claims["member_id"] = *r.member_id;
   if (r.delegation_id) claims["delegation_id"] = *r.delegation_id;
+  if (r.country) {
+    std::string code = *r.country;
+    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    claims["country"] = code;
+  }
   return claims;
 }
 

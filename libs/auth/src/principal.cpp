@@ -7,11 +7,13 @@
 namespace concord::auth {
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{
-    {Role::protocol_officer, "protocol_officer"},
+constexpr std::array<std::pair<Role, std::string_view>, 6> kRoles{{
+    {Role::host_officer, "host_officer"},
+    {Role::delegation_officer, "delegation_officer"},
     {Role::delegation_member, "delegation_member"},
     {Role::integrator, "integrator"},
     {Role::admin, "admin"},
+    {Role::host_officer, "protocol_officer"},  // the wave-1 name, kept as an alias: parsed, never printed
 }};
 
 }  // namespace

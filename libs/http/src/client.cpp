@@ -44,11 +44,11 @@ bhttp::verb verb_of(Method m) {
 
 // Writes the request and reads the response over a connected stream, plain or TLS.
 template <class Stream>
-asio::awaitable<Result<ClientResponse>> send(Stream& stream, const ClientRequest& request, const std::string& host,
+asio::awaitable<Result<ClientResponse>> send(Stream& stream, const ClientRequest& request, const std::string& authority,
                                              const std::string& target, std::chrono::steady_clock::time_point deadline) {
-  auto where = host;
+  auto where = authority;
   bhttp::request<bhttp::string_body> req{verb_of(request.method), target, 11};
-  req.set(bhttp::field::host, host);
+  req.set(bhttp::field::host, authority);
   req.set(bhttp::field::user_agent, "concord");
   for (const auto& [k, v] : request.headers.fields()) req.set(k, v);
   req.body() = request.body;
@@ -99,8 +99,11 @@ Status expect_host(SSL* ssl, const std::string& host) {
   return {};
 }
 
+// `authority` is the URL's host and port as written: the Host header (RFC 9110 §7.2), which
+// must name the port when it is not the scheme's default (a server building its own URLs from
+// Host, such as an OpenID Provider's discovery document, would otherwise lose it).
 asio::awaitable<Result<ClientResponse>> exchange(const ClientRequest& request, bool tls, std::string host,
-                                                 std::string port, std::string target) {
+                                                 std::string port, std::string authority, std::string target) {
   auto executor = co_await asio::this_coro::executor;
   auto deadline = std::chrono::steady_clock::now() + request.timeout;
   auto where = host + ":" + port;
@@ -124,7 +127,7 @@ asio::awaitable<Result<ClientResponse>> exchange(const ClientRequest& request, b
   auto [cec, ep] = co_await stream.async_connect(endpoints, nothrow_awaitable);
   if (cec) co_return fail(Error::unavailable("cannot connect to " + where + ": " + cec.message()));
   if (!tls) {
-    auto result = co_await send(stream, request, host, target, deadline);
+    auto result = co_await send(stream, request, authority, target, deadline);
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return result;
@@ -140,7 +143,7 @@ asio::awaitable<Result<ClientResponse>> exchange(const ClientRequest& request, b
     std::string reason = verified != X509_V_OK ? X509_verify_cert_error_string(verified) : hec.message();
     co_return fail(Error::unavailable("TLS with " + where + " failed: " + reason));
   }
-  auto result = co_await send(secure, request, host, target, deadline);
+  auto result = co_await send(secure, request, authority, target, deadline);
   // No close_notify exchange: the response is complete, and a peer that never answers one must
   // not hold this call up.
   boost::system::error_code ignored;
@@ -165,7 +168,8 @@ Result<ClientResponse> fetch(const ClientRequest& request) {
   if (url->has_query()) target += "?" + std::string(url->encoded_query());
   Result<ClientResponse> result = fail(Error::unavailable("the request did not complete"));
   asio::io_context ioc;
-  asio::co_spawn(ioc, exchange(request, tls, host, port, target), [&](std::exception_ptr e, Result<ClientResponse> r) {
+  std::string authority = std::string(url->encoded_host_and_port());
+  asio::co_spawn(ioc, exchange(request, tls, host, port, authority, target), [&](std::exception_ptr e, Result<ClientResponse> r) {
     if (!e) result = std::move(r);
   });
   ioc.run();

@@ -8,7 +8,12 @@ namespace concord::service::api {
 
 Result<nlohmann::json> body_object(const http::Request& request) { return json_input::parse_object(request.body); }
 
-bool is_officer(const auth::Principal& p) { return p.has_any({auth::Role::protocol_officer, auth::Role::admin}); }
+bool is_officer(const auth::Principal& p) { return p.has_any({auth::Role::host_officer, auth::Role::admin}); }
+
+std::optional<std::string> officer_country(const auth::Principal& p) {
+  if (!p.has(auth::Role::delegation_officer)) return std::nullopt;
+  return p.country;
+}
 
 Status require_any(const http::Request& request, std::initializer_list<auth::Role> roles) {
   if (request.principal && request.principal->has_any(roles)) return {};

@@ -7,8 +7,28 @@
 #include "concord/core/log.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/events/kafka_log.hpp"
+#include "concord/http/client.hpp"
 
 namespace concord::service {
+namespace {
+
+// The OpenID Connect issuer's discovery document and JWKS, through libs/http's one HTTPS client
+// (chain and host name verified, SNI, TLS 1.2+, the system's CAs plus CONCORD_OIDC_CA_FILE).
+Result<std::string> https_get(const std::string& url, const std::string& ca_file) {
+  http::ClientRequest request;
+  request.url = url;
+  request.ca_file = ca_file;
+  request.timeout = std::chrono::seconds(5);
+  request.max_response_body = 1024 * 1024;
+  request.headers.set("Accept", "application/json");
+  auto response = http::fetch(request);
+  if (!response) return fail(response.error());
+  if (response->status != 200)
+    return fail(Error::unavailable(url + " answered " + std::to_string(response->status) + " instead of 200"));
+  return std::move(response->body);
+}
+
+}  // namespace
 
 Platform::~Platform() = default;
 
@@ -27,7 +47,8 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
 
   auto jwt = auth::jwt_config_from_env(env, p->data_dir_);
   if (!jwt) return fail(jwt.error());
-  auto verifier = auth::Verifier::create(*jwt);
+  if (jwt->oidc) log::info("tokens: OpenID Connect issuer beside Concord's own", {{"issuer", jwt->oidc->issuer}});
+  auto verifier = auth::Verifier::create(*jwt, https_get);
   if (!verifier) return fail(verifier.error());
   p->verifier_.emplace(std::move(*verifier));
 

@@ -60,7 +60,7 @@ void mount_member_links(http::Router& router, SignIn& sign_in, std::shared_ptr<c
         std::string id(req.param("id"));
         if (!looks_like_id(id)) return fail(Error::validation("/id", "a member id (UUID) is expected"));
         const auto& who = req.who();
-        if (!who.has_any({auth::Role::protocol_officer, auth::Role::admin}))
+        if (!who.has_any({auth::Role::host_officer, auth::Role::admin}))
           return fail(Error::forbidden("only protocol officers and admins issue sign-in links"));
         auto member = read_member(*api, req, id);
         if (!member) return fail(member.error());

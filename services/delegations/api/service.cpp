@@ -25,6 +25,7 @@ Actor actor_of(const http::Request& request) {
   a.subject = p.subject;
   a.officer = service::api::is_officer(p);
   a.integrator = p.has(auth::Role::integrator);
+  a.country = service::api::officer_country(p);
   if (p.has(auth::Role::delegation_member)) a.member_id = p.member_id;
   return a;
 }

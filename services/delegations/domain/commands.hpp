@@ -16,10 +16,17 @@ namespace concord::delegations {
 // Who is calling, as the domain needs to know it (mapped from the token's principal).
 struct Actor {
   std::string subject;
-  bool officer = false;                  // protocol_officer or admin: writes everything
+  bool officer = false;                  // host_officer or admin: writes everything
   bool integrator = false;               // reads public data
   std::optional<std::string> member_id;  // a delegation_member acting for themself
+  // A delegation_officer: acts for their country's delegations (the roster, contact and travel
+  // of its members), reads the public part of the others.
+  std::optional<std::string> country;
 };
+
+// Whether the caller acts for this delegation as an officer: host officers and admins for every
+// one, a delegation officer for those of their country (the delegation's country in the state).
+bool acts_for(const State& state, const Actor& actor, const std::string& delegation_id);
 
 struct Context {
   Timestamp now{};

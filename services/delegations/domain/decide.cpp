@@ -18,6 +18,16 @@ Status require_officer(const Actor& actor, std::string_view what) {
   return fail(Error::forbidden("only protocol officers and admins may " + std::string(what)));
 }
 
+// A delegation's own officers (see acts_for) or 403.
+Status require_officer_for(const State& state, const Actor& actor, const std::string& delegation_id,
+                           std::string_view what) {
+  if (acts_for(state, actor, delegation_id)) return {};
+  if (actor.country)
+    return fail(Error::forbidden("a delegation officer of " + *actor.country + " may " + std::string(what) +
+                                 " only in their own delegation"));
+  return require_officer(actor, what);
+}
+
 Error field_conflict(std::string pointer, std::string message) {
   Error e = Error::conflict(message);
   e.errors.push_back({std::move(pointer), std::move(message)});
@@ -237,9 +247,10 @@ Result<Decision> decide(const State& state, const UpdateDelegation& c, const Con
 }
 
 Result<Decision> decide(const State& state, const AddMember& c, const Context& ctx) {
-  if (auto ok = require_officer(ctx.actor, "add members"); !ok) return fail(ok.error());
+  if (!ctx.actor.officer && !ctx.actor.country) return fail(require_officer(ctx.actor, "add members").error());
   const Delegation* d = state.delegation(c.delegation_id);
   if (!d) return fail(Error::not_found("no delegation " + c.delegation_id));
+  if (auto ok = require_officer_for(state, ctx.actor, d->id, "add members"); !ok) return fail(ok.error());
   Member m;
   m.id = ctx.ids.next();
   m.delegation_id = d->id;
@@ -270,9 +281,12 @@ Result<Decision> decide(const State& state, const UpdateMember& c, const Context
   auto found = existing_member(state, c.id);
   if (!found) return fail(found.error());
   const Member& current = **found;
-  if (!ctx.actor.officer) {
-    if (!ctx.actor.member_id || *ctx.actor.member_id != c.id)
+  if (!acts_for(state, ctx.actor, current.delegation_id)) {
+    if (!ctx.actor.member_id || *ctx.actor.member_id != c.id) {
+      if (ctx.actor.country)
+        return fail(require_officer_for(state, ctx.actor, current.delegation_id, "change members").error());
       return fail(Error::forbidden("a delegation member may change only their own record"));
+    }
     static const std::vector<std::string> self_service = {"notifications", "time_zone", "public_key"};
     std::string refused;
     for (const auto& f : c.fields)
@@ -339,10 +353,12 @@ Result<Decision> decide(const State& state, const UpdateMember& c, const Context
 }
 
 Result<Decision> decide(const State& state, const WithdrawMember& c, const Context& ctx) {
-  if (auto ok = require_officer(ctx.actor, "withdraw members"); !ok) return fail(ok.error());
+  if (!ctx.actor.officer && !ctx.actor.country) return fail(require_officer(ctx.actor, "withdraw members").error());
   auto found = existing_member(state, c.id);
   if (!found) return fail(found.error());
   const Member& current = **found;
+  if (auto ok = require_officer_for(state, ctx.actor, current.delegation_id, "withdraw members"); !ok)
+    return fail(ok.error());
   if (auto ok = require_active(current); !ok) return fail(ok.error());
   Draft draft(state, ctx, current.delegation_id);
   Member& m = draft.member(c.id);
@@ -403,10 +419,12 @@ Result<Decision> decide(const State& state, const AccreditationAction& c, const 
 }
 
 Result<Decision> decide(const State& state, const SetTravel& c, const Context& ctx) {
-  if (auto ok = require_officer(ctx.actor, "set travel details"); !ok) return fail(ok.error());
+  if (!ctx.actor.officer && !ctx.actor.country) return fail(require_officer(ctx.actor, "set travel details").error());
   auto found = existing_member(state, c.member_id);
   if (!found) return fail(found.error());
   const Member& current = **found;
+  if (auto ok = require_officer_for(state, ctx.actor, current.delegation_id, "set travel details"); !ok)
+    return fail(ok.error());
   if (auto ok = require_active(current); !ok) return fail(ok.error());
   Draft draft(state, ctx, current.delegation_id);
   const Travel* stored = state.travel_of(c.member_id);

@@ -27,6 +27,13 @@ json full_view(const State& s, const Member& m) {
 
 }  // namespace
 
+bool acts_for(const State& state, const Actor& actor, const std::string& delegation_id) {
+  if (actor.officer) return true;
+  if (!actor.country) return false;
+  const Delegation* d = state.delegation(delegation_id);
+  return d && d->country == *actor.country;
+}
+
 Result<json> read_delegation(const State& state, const Actor&, const std::string& id) {
   // Delegations are public data (they are on the public topic): every authenticated caller reads them.
   const Delegation* d = state.delegation(id);
@@ -36,7 +43,7 @@ Result<json> read_delegation(const State& state, const Actor&, const std::string
 
 Status may_read_roster(const State& state, const Actor& actor, const std::string& delegation_id) {
   if (!state.delegation(delegation_id)) return fail(Error::not_found("no delegation " + delegation_id));
-  if (!actor.officer && !actor.integrator) {
+  if (!actor.officer && !actor.integrator && !actor.country) {
     auto own = own_delegation(state, actor);
     if (!own || *own != delegation_id)
       return fail(Error::forbidden("a delegation member reads only their own delegation's roster"));
@@ -45,7 +52,7 @@ Status may_read_roster(const State& state, const Actor& actor, const std::string
 }
 
 json roster_entry(const State& state, const Actor& actor, const Member& m) {
-  bool personal = actor.officer || is_self(actor, m.id);
+  bool personal = acts_for(state, actor, m.delegation_id) || is_self(actor, m.id);
   return personal ? full_view(state, m) : member_view(m, nullptr, nullptr, false);
 }
 
@@ -60,8 +67,8 @@ Result<std::vector<json>> read_roster(const State& state, const Actor& actor, co
 Result<json> read_member(const State& state, const Actor& actor, const std::string& id) {
   const Member* m = state.member(id);
   if (!m) return fail(Error::not_found("no member " + id));
-  if (actor.officer || is_self(actor, id)) return full_view(state, *m);
-  if (actor.integrator) return member_view(*m, nullptr, nullptr, false);
+  if (acts_for(state, actor, m->delegation_id) || is_self(actor, id)) return full_view(state, *m);
+  if (actor.integrator || actor.country) return member_view(*m, nullptr, nullptr, false);
   auto own = own_delegation(state, actor);
   if (own && *own == m->delegation_id) return member_view(*m, nullptr, nullptr, false);
   return fail(Error::forbidden("a delegation member reads only the members of their own delegation"));
@@ -70,9 +77,10 @@ Result<json> read_member(const State& state, const Actor& actor, const std::stri
 Result<json> read_travel(const State& state, const Actor& actor, const std::string& member_id) {
   const Member* m = state.member(member_id);
   if (!m) return fail(Error::not_found("no member " + member_id));
-  if (!actor.officer && !is_self(actor, member_id))
-    return fail(
-        Error::forbidden("travel details are personal: only protocol officers and the member themself read them"));
+  if (!acts_for(state, actor, m->delegation_id) && !is_self(actor, member_id))
+    return fail(Error::forbidden(
+        "travel details are personal: only protocol officers, their delegation's officers and the member themself read "
+        "them"));
   const Travel* t = state.travel_of(member_id);
   return t ? travel_json(*t) : travel_json(Travel{});
 }

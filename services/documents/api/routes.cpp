@@ -29,6 +29,7 @@ Actor actor_of(const http::Request& req) {
   a.subject = p.subject;
   a.officer = api::is_officer(p);
   a.integrator = p.has(auth::Role::integrator);
+  a.country = api::officer_country(p);
   if (p.has(auth::Role::delegation_member)) {
     a.member_id = p.member_id;
     a.delegation_id = p.delegation_id;

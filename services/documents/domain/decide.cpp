@@ -83,6 +83,18 @@ Outcome require_officer(const Context& ctx, std::string_view what) {
   return fail(Error::forbidden("only a protocol officer may " + std::string(what)));
 }
 
+// A party's own decisions: host officers and admins for every party, a delegation officer for
+// the delegations of their country (as the delegations topic says, never the token).
+Outcome require_party_officer(const Context& ctx, const State& state, const std::string& delegation_id,
+                              std::string_view what) {
+  if (ctx.actor.officer) return {};
+  if (!ctx.actor.country) return fail(Error::forbidden("only a protocol officer may " + std::string(what)));
+  auto it = state.delegations.find(delegation_id);
+  if (it != state.delegations.end() && it->second.country == *ctx.actor.country) return {};
+  return fail(Error::forbidden("a delegation officer of " + *ctx.actor.country + " may " + std::string(what) +
+                               " only for their own delegation"));
+}
+
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -172,8 +184,8 @@ Outcome submit(Draft& d, const Context& ctx) {
   return {};
 }
 
-Outcome record_approval(Draft& d, const RecordApproval& c, const Context& ctx) {
-  if (auto st = require_officer(ctx, "record a party's decision"); !st) return st;
+Outcome record_approval(Draft& d, const RecordApproval& c, const State& state, const Context& ctx) {
+  if (auto st = require_party_officer(ctx, state, c.delegation_id, "record a party's decision"); !st) return st;
   auto action = approve_or_reject(c);
   if (!allows(d.doc(), action)) return fail(illegal(d.doc(), action));
   if (!contains(d.doc().parties, c.delegation_id))
@@ -298,7 +310,7 @@ Outcome record_signature(Draft& d, const RecordSignature& c, const State& state,
 }
 
 Outcome change_signatories(Draft& d, const ChangeSignatories& c, const State& state, const Context& ctx) {
-  if (auto st = require_officer(ctx, "change signatories"); !st) return st;
+  if (auto st = require_party_officer(ctx, state, c.delegation_id, "change signatories"); !st) return st;
   const Document& doc = d.doc();
   if (!allows(doc, "change_signatories")) return fail(illegal(doc, "change the signatories of"));
   if (!contains(doc.parties, c.delegation_id))
@@ -452,7 +464,7 @@ Result<std::vector<Fact>> decide(const State& state, const std::string& document
         else if constexpr (std::is_same_v<C, Submit>)
           return submit(draft, ctx);
         else if constexpr (std::is_same_v<C, RecordApproval>)
-          return record_approval(draft, c, ctx);
+          return record_approval(draft, c, state, ctx);
         else if constexpr (std::is_same_v<C, Agree>)
           return agree(draft, ctx);
         else if constexpr (std::is_same_v<C, LinkSigning>)

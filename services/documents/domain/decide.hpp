@@ -43,10 +43,13 @@ struct Fact {
 // The caller, as the domain needs to know it.
 struct Actor {
   std::string subject = "system";
-  bool officer = false;     // protocol_officer or admin
+  bool officer = false;     // host_officer or admin: every party
   bool integrator = false;  // reads everything, writes nothing
   std::optional<std::string> member_id;
   std::optional<std::string> delegation_id;
+  // A delegation_officer: reads everything, and decides for the parties (delegations) of this
+  // country only: approvals, rejections, signatory changes.
+  std::optional<std::string> country;
 };
 
 struct Context {

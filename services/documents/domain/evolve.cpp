@@ -208,7 +208,7 @@ void apply_delegations_event(State& state, const std::string& type, const nlohma
   if (auto id = str(g, "id"); !id.empty()) {
     auto& view = state.delegations[id];
     long long version = num(g, "version");
-    if (version >= view.version) view = DelegationView{id, str(g, "visit_id"), version};
+    if (version >= view.version) view = DelegationView{id, str(g, "visit_id"), str(g, "country"), version};
   }
 }
 

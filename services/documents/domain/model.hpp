@@ -149,6 +149,7 @@ struct MemberView {
 struct DelegationView {
   std::string id;
   std::string visit_id;
+  std::string country;  // ISO 3166-1 alpha-2: which delegation officers act for it
   long long version = 0;
 };
 

@@ -7,7 +7,7 @@
 namespace concord::documents {
 
 bool may_read(const Document& doc, const Actor& actor) {
-  if (actor.officer || actor.integrator) return true;
+  if (actor.officer || actor.integrator || actor.country) return true;
   if (!actor.delegation_id) return false;
   return std::find(doc.parties.begin(), doc.parties.end(), *actor.delegation_id) != doc.parties.end();
 }

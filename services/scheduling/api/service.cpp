@@ -70,7 +70,8 @@ Context SchedulingService::context_for(const http::Request& request) const {
     const auto& p = *request.principal;
     c.actor.subject = p.subject;
     c.actor.officer = service::api::is_officer(p);
-    c.actor.integrator = p.has(auth::Role::integrator);
+    // A delegation officer reads the programme as an integrator does and changes nothing in it.
+    c.actor.integrator = p.has(auth::Role::integrator) || service::api::officer_country(p).has_value();
     if (p.has(auth::Role::delegation_member)) {
       c.actor.member_id = p.member_id;
       c.actor.delegation_id = p.delegation_id;

@@ -129,8 +129,8 @@ void sort_by_precedence(const State& state, std::vector<std::string>& member_ids
 // The caller, as the domain sees it (mapped from the authenticated principal by the API).
 struct Actor {
   std::string subject;
-  bool officer = false;     // protocol_officer or admin
-  bool integrator = false;  // reads everything public
+  bool officer = false;     // host_officer or admin
+  bool integrator = false;  // reads everything public: integrators and delegation officers
   std::optional<std::string> member_id;
   std::optional<std::string> delegation_id;
 };

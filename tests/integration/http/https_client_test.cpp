@@ -46,6 +46,8 @@ TEST_F(HttpsClient, a_server_whose_chain_and_name_verify_is_reached_with_sni) {
   EXPECT_EQ(seen(*r)["path"], "/hooks/concord?x=1");
   EXPECT_EQ(seen(*r)["body"], R"({"hello":"Minsk"})");
   EXPECT_EQ(seen(*r)["sni"], "localhost");
+  // Host names the port, which is not https's default (RFC 9110 §7.2).
+  EXPECT_EQ(seen(*r)["headers"]["host"], "localhost:" + std::to_string(receiver.port()));
   // By IP address too: the certificate names 127.0.0.1 (and no SNI is sent for an address).
   req.url = "https://127.0.0.1:" + std::to_string(receiver.port()) + "/";
   r = http::fetch(req);

@@ -152,7 +152,7 @@ TEST(ConsoleSignIn, a_code_signs_in_once) {
   ASSERT_TRUE(verifier);
   auto principal = verifier->verify((*session)["token"].get<std::string>(), clock.now());
   ASSERT_TRUE(principal) << principal.error().detail;
-  EXPECT_EQ((*session)["roles"], nlohmann::json::array({"protocol_officer"}));
+  EXPECT_EQ((*session)["roles"], nlohmann::json::array({"host_officer"}));
   auto again = sign_in.exchange(code);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::unauthorized);

@@ -243,3 +243,34 @@ TEST(DocumentWorkflow, signatories_change_but_one_who_signed_stays) {
   EXPECT_EQ(removed->back().type, "concord.documents.document.signed");
   EXPECT_EQ(w.doc(id).status, DocStatus::signed_);
 }
+
+TEST(DocumentWorkflow, a_delegation_officer_decides_for_their_own_party_only) {
+  World w;
+  auto id = w.reach(DocStatus::under_approval);
+  auto kyrgyz = w.delegation_officer("KG");
+  auto belarus_before = w.doc(id).approvals.contains(w.by) ? w.doc(id).approvals.at(w.by).decision : "";
+  // The Kyrgyz officer approves for Kyrgyzstan (the delegation's country comes from the
+  // delegations topic, not from the token) ...
+  auto approved = w.step(id, RecordApproval{w.kg, "approve", ""}, kyrgyz);
+  ASSERT_TRUE(approved) << approved.error().detail;
+  EXPECT_EQ(w.doc(id).approvals.at(w.kg).decision, "approve");
+  // ... and is refused for Belarus, for a rejection too, and for Belarus's signatories.
+  for (const Command& c : std::vector<Command>{RecordApproval{w.by, "approve", ""}, RecordApproval{w.by, "reject", "no"},
+                                               ChangeSignatories{w.by, {w.by_head}}}) {
+    auto r = w.step(id, c, kyrgyz);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::forbidden);
+    EXPECT_NE(r.error().detail.find("only for their own delegation"), std::string::npos) << r.error().detail;
+  }
+  EXPECT_EQ(w.doc(id).approvals.contains(w.by) ? w.doc(id).approvals.at(w.by).decision : "", belarus_before);
+  EXPECT_TRUE(w.step(id, ChangeSignatories{w.kg, {w.kg_minister}}, kyrgyz));
+  // Everything else stays the host officers': agreeing, new versions, withdrawing.
+  for (const Command& c : std::vector<Command>{Agree{}, Withdraw{"not ours to withdraw"}}) {
+    auto r = w.step(id, c, kyrgyz);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::forbidden);
+  }
+  // A Belarusian officer is the mirror image; and delegation officers read every document.
+  EXPECT_TRUE(w.step(id, RecordApproval{w.by, "approve", ""}, w.delegation_officer("BY")));
+  EXPECT_TRUE(may_read(w.doc(id), kyrgyz.actor));
+}

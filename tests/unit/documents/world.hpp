@@ -31,17 +31,17 @@ struct World {
   Ed25519Key kg_head_key, kg_minister_key, by_head_key;
 
   World() {
-    delegation(kg);
-    delegation(by);
+    delegation(kg, "KG");
+    delegation(by, "BY");
     member(kg_head, kg, kg_head_key);
     member(kg_minister, kg, kg_minister_key);
     member(by_head, by, by_head_key);
     ceremony(meeting, "2026-11-30T09:00:00Z", "2026-11-30T10:00:00Z");
   }
 
-  void delegation(const std::string& id) {
+  void delegation(const std::string& id, const std::string& country) {
     apply_delegations_event(state, "concord.delegations.delegation.registered",
-                            {{"delegation", {{"id", id}, {"visit_id", visit}, {"version", 1}}}});
+                            {{"delegation", {{"id", id}, {"visit_id", visit}, {"country", country}, {"version", 1}}}});
   }
   void member(const std::string& id, const std::string& delegation, const Ed25519Key& key, long long version = 1) {
     apply_delegations_event(state, "concord.delegations.member.added",
@@ -74,6 +74,11 @@ struct World {
   Context as_member(const std::string& member_id, const std::string& delegation_id) {
     return Context{now, Actor{"member:" + member_id, false, false, member_id, delegation_id},
                    [this] { return ids.next(); }};
+  }
+  // A delegation officer of `country` (delegation_officer with that country claim).
+  Context delegation_officer(const std::string& country) {
+    Actor a{"officer:" + country, false, false, std::nullopt, std::nullopt, country};
+    return Context{now, a, [this] { return ids.next(); }};
   }
   Context system() {
     return Context{now, Actor{}, [this] { return ids.next(); }};

@@ -8,6 +8,12 @@
 // Every failure of verify() and authenticate() is Error::unauthorized (401 with
 // WWW-Authenticate) whose detail says what is wrong and never contains key material.
 // No OpenSSL type appears here: keys live behind the Verifier's private implementation.
+//
+// With an OpenID Connect issuer configured (oidc.hpp), a token whose header names a key (kid)
+// is verified against that issuer's keys instead: RS256, PS256, ES256 or EdDSA, the algorithm
+// matching the key's type (and the key's own alg when the JWKS states one); iss and aud are the
+// issuer's; roles and country come from the configured claims. A token without kid is one of
+// Concord's own (concord token) and is verified as above, so neither path accepts the other's.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -16,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "concord/auth/oidc.hpp"
 #include "concord/auth/principal.hpp"
 #include "concord/core/config.hpp"
 #include "concord/core/error.hpp"
@@ -38,13 +45,17 @@ struct JwtConfig {
   std::string issuer = "concord";
   std::string audience = "concord";
   std::chrono::seconds leeway{60};      // clock skew allowed on exp, nbf and iat; 0..60 s
+  std::optional<OidcConfig> oidc;       // tokens of an OpenID Connect issuer, beside Concord's own
 };
 
 class Verifier {
  public:
   // Refuses (Error::internal, a configuration problem) a short secret, a public key that is
-  // not an Ed25519 PEM, an empty issuer or audience, a leeway outside 0..60 s.
-  static Result<Verifier> create(JwtConfig config);
+  // not an Ed25519 PEM, an empty issuer or audience, a leeway outside 0..60 s, an OIDC issuer
+  // that is not https:// or is Concord's own issuer, and OIDC without `fetch`.
+  // `fetch` gets the issuer's discovery document and JWKS; it is called from verify(), at most
+  // once per refetch interval, never concurrently.
+  static Result<Verifier> create(JwtConfig config, HttpsGet fetch = {});
 
   Result<Principal> verify(std::string_view token, Timestamp now) const;
   // The value of the Authorization header: "Bearer <token>", the scheme in any case.
@@ -63,6 +74,7 @@ struct TokenRequest {
   std::vector<Role> roles;
   std::optional<std::string> member_id;
   std::optional<std::string> delegation_id;
+  std::optional<std::string> country;  // ISO 3166-1 alpha-2; required for a delegation_officer
   std::chrono::seconds ttl{std::chrono::hours{8}};
   Timestamp issued_at{};
 };
@@ -70,7 +82,7 @@ struct TokenRequest {
 // A token the Verifier built from the same configuration accepts: HS256 with the secret,
 // EdDSA with the private key. Refuses (Error::bad_request) a request that the verifier would
 // refuse: no subject, no roles, a delegation_member without member_id and delegation_id, a
-// ttl that is not positive.
+// delegation_officer without a two-letter country, a ttl that is not positive.
 Result<std::string> mint(const JwtConfig& config, const TokenRequest& request);
 
 // Reads CONCORD_JWT_ALG (HS256 | EdDSA, default HS256), CONCORD_JWT_SECRET,
@@ -78,6 +90,9 @@ Result<std::string> mint(const JwtConfig& config, const TokenRequest& request);
 // CONCORD_JWT_ISSUER, CONCORD_JWT_AUDIENCE (default "concord"), CONCORD_JWT_LEEWAY (seconds,
 // at most 60, default 60). With HS256 and no CONCORD_JWT_SECRET the secret is the embedded
 // default <data_dir>/jwt-secret, created on first use (32 random bytes as hex, mode 0600).
+// CONCORD_OIDC_ISSUER set → oidc from CONCORD_OIDC_AUDIENCE (required), CONCORD_OIDC_ROLES_CLAIM
+// (roles), CONCORD_OIDC_ROLE_MAP (value=role,...), CONCORD_OIDC_COUNTRY_CLAIM (country),
+// CONCORD_OIDC_CA_FILE, CONCORD_OIDC_REFETCH_INTERVAL (60s).
 // A bad value is an Error::internal whose detail names the variable, like ConfigError.
 Result<JwtConfig> jwt_config_from_env(const Env& env, const std::string& data_dir);
 

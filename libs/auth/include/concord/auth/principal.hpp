@@ -12,9 +12,15 @@
 
 namespace concord::auth {
 
-enum class Role { protocol_officer, delegation_member, integrator, admin };
+// host_officer: the host side's protocol officers (the programme, venues, every delegation and
+// its accreditation, documents for every party). delegation_officer: one country's officer
+// (their own delegation's roster, contact and travel, their party's approvals and signatory
+// changes; reads the programme), scoped by the Principal's country. protocol_officer is the
+// name wave 1 gave host_officer; it stays as its development alias (same value, same rights).
+enum class Role { host_officer, delegation_officer, delegation_member, integrator, admin, protocol_officer = host_officer };
 
-// "protocol_officer", "delegation_member", "integrator", "admin"; anything else is nullopt.
+// "host_officer" (also "protocol_officer"), "delegation_officer", "delegation_member",
+// "integrator", "admin"; anything else is nullopt.
 std::optional<Role> parse_role(std::string_view text);
 std::string_view to_string(Role role);
 
@@ -24,6 +30,8 @@ struct Principal {
   std::optional<std::string> member_id;      // present whenever roles include delegation_member
   std::optional<std::string> delegation_id;  // likewise
   Timestamp expires_at{};                    // the token's exp, e.g. to end a long-lived stream
+  std::optional<std::string> country;        // ISO 3166-1 alpha-2; always present for a delegation_officer
+  std::string issuer;                        // the token's iss: Concord's own, or the OpenID Connect issuer
 
   bool has(Role role) const;
   bool has_any(std::initializer_list<Role> any_of) const;

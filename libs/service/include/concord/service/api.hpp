@@ -23,7 +23,9 @@ Result<nlohmann::json> body_object(const http::Request& request);
 
 // 403 unless the caller has one of the roles.
 Status require_any(const http::Request& request, std::initializer_list<auth::Role> roles);
-bool is_officer(const auth::Principal& p);  // protocol_officer or admin
+bool is_officer(const auth::Principal& p);  // host_officer or admin: every side
+// The country a delegation_officer acts for (their token's country); nullopt for anyone else.
+std::optional<std::string> officer_country(const auth::Principal& p);
 
 // ?limit= (1..200, default 50) and ?cursor= (opaque, from a previous page's next_cursor).
 // Pages come from ordered indexes (keyset pagination): a cursor carries the sort key of the
