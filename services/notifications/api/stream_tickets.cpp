@@ -7,6 +7,7 @@
 // redemption claims it with SET NX, which Redis decides atomically — so a ticket opens one
 // stream across every replica. The answer is never an Idempotency-Key record (the route ignores
 // the header) and the ticket is redacted from every log line (libs/http).
+#include "concord/core/json_input.hpp"
 #include "concord/core/secret.hpp"
 #include "concord/service/api.hpp"
 #include "routes.hpp"
@@ -88,6 +89,14 @@ void mount_stream_tickets(http::Router& router, Shared& shared) {
   router.post(
       "/v1/inbox/stream-tickets",
       [&shared](http::Request& req) -> Result<http::Response> {
+        // Nothing to say in the body: empty, or an empty object.
+        if (!req.body.empty()) {
+          auto body = svc::body_object(req);
+          if (!body) return fail(body.error());
+          json_input::Reader in(*body);
+          in.refuse_unknown({});
+          if (auto ok = in.finish(); !ok) return fail(ok.error());
+        }
         const auto& p = req.who();
         // Only a caller with an inbox to stream gets a ticket (a member: their own).
         Caller caller;

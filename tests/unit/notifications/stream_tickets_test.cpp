@@ -128,6 +128,11 @@ TEST_F(StreamTickets, who_gets_a_ticket_and_what_is_refused) {
   EXPECT_EQ(h->call(http::Method::post, "/v1/inbox/stream-tickets", "integrator").status, 403);
   EXPECT_EQ(h->call(http::Method::post, "/v1/inbox/stream-tickets", "").status, 401);
   EXPECT_EQ(h->call(http::Method::post, "/v1/inbox/stream-tickets", "officer").status, 201);
+  EXPECT_EQ(h->call(http::Method::post, "/v1/inbox/stream-tickets", "member:m-minsk", nlohmann::json::object()).status,
+            201);
+  auto extra = h->call(http::Method::post, "/v1/inbox/stream-tickets", "member:m-minsk", {{"member_id", "m-bishkek"}});
+  EXPECT_EQ(extra.status, 400) << extra.body;
+  EXPECT_EQ(extra.headers.get("Content-Type").value_or(""), "application/problem+json");
   for (std::string query : {std::string(""), std::string("?ticket="), std::string("?ticket=st_nope"),
                             "?ticket=st_" + std::string(64, '0'), "?ticket=" + std::string(64, 'a')}) {
     Stream s(h->port());
