@@ -122,7 +122,7 @@ Status may_read_programme(const State& s, const Actor& actor, const std::string&
 // Who sees a feed in lists (and may revoke it): officers every feed; a member the feeds of their
 // own programme.
 bool may_manage_feed(const Actor& actor, const Feed& feed);
-// The active feed whose secret hashes to `secret_sha256`, if any.
+// The active feed whose secret hashes to `secret_sha256`, if any (none for a withdrawn member's).
 const Feed* active_feed(const State& s, const std::string& secret_sha256);
 // The visit a member's delegation attends, when the view knows it.
 std::optional<std::string> visit_of(const State& s, const Actor& actor);

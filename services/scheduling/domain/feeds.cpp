@@ -30,7 +30,12 @@ const Feed* active_feed(const State& s, const std::string& secret_sha256) {
   auto it = s.active_feed_by_secret.find(secret_sha256);
   if (it == s.active_feed_by_secret.end()) return nullptr;
   const Feed* f = s.feed(it->second);
-  return f && f->status == "active" ? f : nullptr;
+  if (!f || f->status != "active") return nullptr;
+  // A withdrawn member's programme is no longer theirs to follow: their feeds fall silent
+  // (and speak again if they are reinstated).
+  if (f->member_id)
+    if (const Member* m = s.member(*f->member_id); m && m->status == "withdrawn") return nullptr;
+  return f;
 }
 
 Decision decide(const State& s, const CreateFeed& c, const Context& ctx) {

@@ -764,6 +764,14 @@ TEST_F(CalendarFeeds, the_secret_is_kept_as_a_hash_on_the_private_topic_and_neve
   }));
 }
 
+TEST_F(CalendarFeeds, a_withdrawn_members_feed_falls_silent) {
+  auto made = post(feeds_path(), json::object(), member(gm1_, guest_));
+  ASSERT_EQ(made.status, 201);
+  ASSERT_EQ(get(made.body["path"], "").status, 200);
+  append_delegation_event(dlg::member_withdrawn({gm1_, guest_, visit_, "Guest Minister", "minister"}));
+  EXPECT_TRUE(eventually([&] { return get(made.body["path"], "").status == 404; }));
+}
+
 TEST_F(CalendarFeeds, feeds_survive_a_restart_and_revoked_ones_stay_revoked) {
   auto kept = post(feeds_path(), json::object());
   auto revoked = post(feeds_path(), json::object());
