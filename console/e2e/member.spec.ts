@@ -264,7 +264,12 @@ test('a Kyrgyz minister on a phone: programme in Bishkek time and Russian, a liv
   // once, through the stream reopened with Last-Event-ID.
   const reopened: (string | undefined)[] = [];
   page.on('request', (r) => {
-    if (r.url().endsWith('/api/notifications/v1/inbox/stream')) reopened.push(r.headers()['last-event-id']);
+    const url = new URL(r.url());
+    if (url.pathname !== '/api/notifications/v1/inbox/stream') return;
+    // Opened with a stream ticket, never with the session token.
+    expect(url.searchParams.get('ticket') ?? '').toMatch(/^st_[0-9a-f]{64}$/);
+    expect(r.headers()['authorization']).toBeUndefined();
+    reopened.push(r.headers()['last-event-id']);
   });
   await context.setOffline(true);
   await expect(page.locator('.live.on')).toHaveCount(0);

@@ -132,6 +132,7 @@ class NotificationsService final : public service::Service {
   ~NotificationsService() override { stop(); }
 
   void mount(http::Router& router) override {
+    api::mount_stream_tickets(router, shared_);
     api::mount_inbox(router, shared_, live_);
     api::mount_preferences(router, shared_);
     api::mount_webhooks(router, shared_);

@@ -173,7 +173,7 @@ int programme_figures(int seconds) {
     return 1;
   }
   std::shared_ptr<events::EventLog> log(std::move(*opened));
-  (void)log->ensure_topics({{"concord.scheduling.v1"}, {"concord.delegations.v1"}});
+  (void)log->ensure_topics({{"concord.scheduling.v1"}, {"concord.scheduling.private.v1"}, {"concord.delegations.v1"}});
   SystemClock clock;
   UuidV7Generator ids(clock);
   auto cache = cache::make_memory_cache(clock);

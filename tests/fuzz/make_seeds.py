@@ -103,6 +103,12 @@ SEEDS = [
     ("GET", "/v1/webhooks/{webhook}", "integrator", None),
     ("GET", "/v1/webhooks/{webhook}/deliveries?limit=5", "integrator", None),
     ("DELETE", "/v1/webhooks/{webhook}", "integrator", None),
+    # calendar feeds and stream tickets
+    ("POST", "/v1/visits/{visit}/calendar-feeds", "member", {"language": "ru", "label": "phone"}),
+    ("GET", "/v1/visits/{visit}/calendar-feeds?limit=5", "officer", None),
+    ("DELETE", "/v1/calendar-feeds/{meeting}", "officer", None),
+    ("GET", "/v1/calendar-feeds/cf_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/programme.ics", "", None),
+    ("POST", "/v1/inbox/stream-tickets", "member", {}),
     # the platform
     ("GET", "/healthz", "", None),
     ("GET", "/readyz", "", None),

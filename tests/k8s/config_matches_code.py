@@ -80,7 +80,8 @@ def unset_notes(repo):
 
 TOPIC = re.compile(r'"(concord\.[a-z.]+\.v[0-9]+)"')
 GROUP = re.compile(r'k\w*Group\w*\s*=\s*"([^"]+)"')
-PRIVATE_TOPIC = "concord.delegations.private.v1"
+# Personal data (delegations) and credentials' hashes (scheduling's calendar feeds).
+PRIVATE_TOPICS = {"concord.delegations.private.v1", "concord.scheduling.private.v1"}
 
 
 def acl_allows(user, resource_type, name, operation):
@@ -105,7 +106,7 @@ def acl_allows(user, resource_type, name, operation):
 def check_kafka_users(repo, where, users, host):
     """Each service's KafkaUser against the code: it writes exactly the topics its spec in
     host.cpp owns, as concord-<name>-writer, reads every topic its sources name, joins the groups
-    they name; integrators read the public topics, never the private one."""
+    they name; integrators read the public topics, never a private one."""
     blocks = re.split(r'\{"([a-z]+)",\s*"[0-9.]+:[0-9]+"', host.split("all_services()", 1)[1].split("return services;")[0])
     owned = {blocks[i]: set(TOPIC.findall(blocks[i + 1])) for i in range(1, len(blocks) - 1, 2)}
     every_topic = set().union(*owned.values())
@@ -123,8 +124,8 @@ def check_kafka_users(repo, where, users, host):
                      f"the service owns {sorted(own)}")
             if topic in reads and not acl_allows(user, "topic", topic, "Read"):
                 fail(f"{ctx}: no Read on {topic}, which services/{name}/ consumes")
-            if topic == PRIVATE_TOPIC and topic not in reads and acl_allows(user, "topic", topic, "Read"):
-                fail(f"{ctx}: reads {topic} (personal data) though services/{name}/ does not use it")
+            if topic in PRIVATE_TOPICS and topic not in reads and acl_allows(user, "topic", topic, "Read"):
+                fail(f"{ctx}: reads {topic} (a private topic) though services/{name}/ does not use it")
         for topic in sorted(own):
             if not acl_allows(user, "topic", topic, "Create"):
                 fail(f"{ctx}: no Create on {topic}: its start-up topic check (ensure_topics) would be refused")
@@ -136,7 +137,7 @@ def check_kafka_users(repo, where, users, host):
     integrators = [u for n, u in users.items() if not any(n == f"concord-{s}" for s in owned)]
     if not integrators:
         fail(f"{where}: no KafkaUser for integrators")
-    public = sorted(t for t in every_topic if t != PRIVATE_TOPIC and "dlq" not in t)
+    public = sorted(t for t in every_topic if t not in PRIVATE_TOPICS and "dlq" not in t)
     for user in integrators:
         ctx = f"{where}: KafkaUser {user['metadata']['name']}"
         for topic in sorted(every_topic):
@@ -145,8 +146,9 @@ def check_kafka_users(repo, where, users, host):
         for topic in public:
             if not acl_allows(user, "topic", topic, "Read"):
                 fail(f"{ctx}: cannot read the public topic {topic}")
-        if acl_allows(user, "topic", PRIVATE_TOPIC, "Read"):
-            fail(f"{ctx}: may read {PRIVATE_TOPIC}, the personal data")
+        for private in sorted(PRIVATE_TOPICS):
+            if acl_allows(user, "topic", private, "Read"):
+                fail(f"{ctx}: may read {private}, a private topic")
 
 
 def check_console(repo, where, by_kind, configmaps, notes, common, dockerfile):

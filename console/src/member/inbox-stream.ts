@@ -1,8 +1,7 @@
 // The member's live inbox: Server-Sent Events from the notifications service, read with fetch()
-// so the token travels in a header. openInboxStream is the one place that opens the stream
-// (switching to stream tickets later changes only it). After a drop, or after the phone was
-// offline, the stream is opened again with Last-Event-ID: the service first sends, once each,
-// the notifications that followed it.
+// and opened with a single-use stream ticket. openInboxStream is the one place that opens the
+// stream. After a drop, or after the phone was offline, the stream is opened again with
+// Last-Event-ID: the service first sends, once each, the notifications that followed it.
 import { currentSession } from '../api/session';
 import type { Notification } from '../api/types';
 
@@ -51,13 +50,20 @@ export class SseParser {
   }
 }
 
-export function openInboxStream(lastEventId: string | null, signal: AbortSignal): Promise<Response> {
-  const headers: Record<string, string> = {
-    Accept: 'text/event-stream',
-    Authorization: `Bearer ${currentSession()?.token ?? ''}`,
-  };
+// Opened with a single-use stream ticket (POST /v1/inbox/stream-tickets, valid 30 s), so the
+// long-lived stream request carries no session token; each reconnection asks for a new one.
+export async function openInboxStream(lastEventId: string | null, signal: AbortSignal): Promise<Response> {
+  const issued = await fetch('/api/notifications/v1/inbox/stream-tickets', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${currentSession()?.token ?? ''}` },
+    signal,
+    cache: 'no-store',
+  });
+  if (!issued.ok) return issued;
+  const { stream } = (await issued.json()) as { stream: string };
+  const headers: Record<string, string> = { Accept: 'text/event-stream' };
   if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-  return fetch('/api/notifications/v1/inbox/stream', { headers, signal, cache: 'no-store' });
+  return fetch(`/api/notifications${stream}`, { headers, signal, cache: 'no-store' });
 }
 
 export type StreamState = 'live' | 'connecting' | 'offline';

@@ -7,6 +7,7 @@
 #include "concord/core/id.hpp"
 #include "concord/core/log.hpp"
 #include "concord/core/metrics.hpp"
+#include "concord/core/secret.hpp"
 #include "idempotency.hpp"
 #include "rate_limit.hpp"
 
@@ -86,12 +87,13 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
   }
   auto& match = prepared.match;
   if (std::holds_alternative<NoSuchPath>(match))
-    return Response::problem(Error::not_found("no resource at " + request.path), request.path);
+    return Response::problem(Error::not_found("no resource at " + redact_secrets(request.path)),
+                             redact_secrets(request.path));
   if (auto* wrong = std::get_if<WrongMethod>(&match)) {
     Error e = Error::of(ErrorCode::method_not_allowed,
                         std::string(to_string(request.method)) + " is not allowed here; use " + wrong->allow);
     e.headers.emplace_back("Allow", wrong->allow);
-    return Response::problem(e, request.path);
+    return Response::problem(e, redact_secrets(request.path));
   }
   auto& m = std::get<RouteMatch>(match);
   const Route& route = *m.route;
@@ -99,13 +101,16 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
   request.path_params = std::move(m.params);
 
   if (!route.options.public_route) {
-    if (!authenticator_) return Response::problem(Error::unauthorized("no authenticator is configured"), request.path);
-    auto principal = authenticator_(request.headers.get("Authorization"));
+    if (!authenticator_)
+      return Response::problem(Error::unauthorized("no authenticator is configured"), redact_secrets(request.path));
+    auto header = request.headers.get("Authorization");
+    auto principal = !header && route.options.header_free_credential ? route.options.header_free_credential(request)
+                                                                     : authenticator_(header);
     if (!principal) {
       Error e = principal.error();
       if (e.code == ErrorCode::unauthorized && e.headers.empty())
         e.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"concord\"");
-      return Response::problem(e, request.path);
+      return Response::problem(e, redact_secrets(request.path));
     }
     request.principal = std::move(*principal);
     if (rate_limiter_)
@@ -122,11 +127,12 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
   Response response;
   try {
     auto result = route.handler(request);
-    response = result ? std::move(*result) : Response::problem(result.error(), request.path);
+    response = result ? std::move(*result) : Response::problem(result.error(), redact_secrets(request.path));
   } catch (const std::exception& e) {
     // A handler that throws has a bug; the client gets a 500 and the log gets the reason.
     log::error("handler threw", {{"route", route.pattern}, {"what", e.what()}});
-    response = Response::problem(Error::internal("an unexpected error occurred; it has been logged"), request.path);
+    response = Response::problem(Error::internal("an unexpected error occurred; it has been logged"),
+                                 redact_secrets(request.path));
   }
   if (idempotency_ && !claim.record_key.empty()) idempotency_->finish(claim, response);
   return response;
@@ -173,8 +179,10 @@ void Pipeline::record(const Request& request, int status, std::chrono::steady_cl
   it->second.latency->observe(seconds);
   if (options_.access_log && log::level() <= log::Level::info) {
     log::CorrelationScope scope(request.correlation_id);
+    // Calendar feed addresses and stream tickets are bearer secrets: never in a log line.
+    std::string path = redact_secrets(request.path);
     log::access({.method = to_string(request.method),
-                 .path = request.path,
+                 .path = path,
                  .route = route,
                  .status = status,
                  .duration_ms = seconds * 1000.0,

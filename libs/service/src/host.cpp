@@ -13,7 +13,7 @@ enum Phase { recovering = 0, ready = 1, failed = 2 };
 
 const std::vector<ServiceSpec>& all_services() {
   static const std::vector<ServiceSpec> services = {
-      {"scheduling", "127.0.0.1:8081", "CONCORD_SCHEDULING_ADDR", {{"concord.scheduling.v1"}}, {}},
+      {"scheduling", "127.0.0.1:8081", "CONCORD_SCHEDULING_ADDR", {{"concord.scheduling.v1"}, {"concord.scheduling.private.v1"}}, {}},
       {"delegations", "127.0.0.1:8082", "CONCORD_DELEGATIONS_ADDR",
        {{"concord.delegations.v1"}, {"concord.delegations.private.v1"}}, {}},
       {"documents", "127.0.0.1:8083", "CONCORD_DOCUMENTS_ADDR", {{"concord.documents.v1"}}, {}},

@@ -74,12 +74,11 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
     if (last.empty()) last = req.query_param("last_event_id").value_or("");
     if (!last.empty() && !is_uuid(last))
       return fail(Error::validation("/last_event_id", "Last-Event-ID must be a notification id this stream sent"));
-    (void)shared;
     Timestamp expires = req.who().expires_at;
     return http::Response::event_stream([&live, member = *owner, last, expires](std::shared_ptr<http::EventStream> stream) {
       live.attach(member, last, stream, expires);
     });
-  });
+  }, {.header_free_credential = [&shared](const http::Request& req) { return redeem_stream_ticket(shared, req); }});
 
   router.get("/v1/inbox/{id}", [&shared](http::Request& req) -> Result<http::Response> {
     Caller caller = caller_of(req);

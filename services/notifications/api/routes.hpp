@@ -8,6 +8,12 @@ namespace concord::notifications::api {
 // GET /v1/inbox, GET /v1/inbox/{id}, POST /v1/inbox/{id}/read, GET /v1/inbox/stream,
 // GET /v1/reminders.
 void mount_inbox(http::Router& router, Shared& shared, Live& live);
+// POST /v1/inbox/stream-tickets: a single-use ticket for opening the stream without a header.
+void mount_stream_tickets(http::Router& router, Shared& shared);
+inline constexpr std::chrono::seconds kStreamTicketTtl{30};
+// The principal a stream ticket (?ticket=) stands for, once; 401 when it is unknown, expired
+// or used.
+Result<auth::Principal> redeem_stream_ticket(Shared& shared, const http::Request& request);
 // GET|PUT /v1/preferences.
 void mount_preferences(http::Router& router, Shared& shared);
 // POST|GET /v1/webhooks, GET|DELETE /v1/webhooks/{id}, GET /v1/webhooks/{id}/deliveries.

@@ -59,25 +59,6 @@ const json& last_snapshot(const std::vector<NewEvent>& events, const char* aggre
 
 }  // namespace
 
-template <class Decide>
-Result<std::vector<NewEvent>> SchedulingService::commit(const http::Request& request, Decide&& decide_fn) {
-  std::vector<NewEvent> decided;
-  auto cause = api::cause_of(request);
-  auto written = store_.write([&](const State& s) -> Result<std::vector<service::Append>> {
-    Decision d = decide_fn(s, context_for(request));
-    if (!d) return fail(d.error());
-    std::vector<service::Append> out;
-    for (const auto& e : *d) {
-      if (out.empty() || out.back().key != e.key) out.push_back({std::string(kTopic), e.key, {}});
-      out.back().events.push_back(events_.make(e.type, e.subject, e.sequence, e.data, cause));
-    }
-    decided = std::move(*d);
-    return out;
-  });
-  if (!written) return fail(written.error());
-  return decided;
-}
-
 json SchedulingService::meeting_view(const State&, const Meeting& m) const {
   json j = to_json(m);
   if (auto l = to_local(m.start, m.time_zone)) j["start_local"] = l->rfc3339;
@@ -360,6 +341,21 @@ SchedulingService::Response SchedulingService::cancel_meeting(http::Request& r) 
 
 // ---- programme and free slots ---------------------------------------------------------------
 
+std::string SchedulingService::render_programme(const State& s, const Visit& visit, const ProgrammeQuery& q, bool ics) {
+  std::string key = visit.id + '|' + q.time_zone + '|' + q.member_id.value_or("") + '|' + q.language +
+                    (ics ? "|ics" : "|json");
+  {
+    std::lock_guard lock(render_mutex_);
+    if (auto it = rendered_.find(key); it != rendered_.end() && it->second.first == s.revision)
+      return it->second.second;
+  }
+  std::string rendered = ics ? programme_ics(s, visit, q) : programme_json(s, visit, q).dump();
+  std::lock_guard lock(render_mutex_);
+  if (rendered_.size() > 4096) rendered_.clear();
+  rendered_[key] = {s.revision, rendered};
+  return rendered;
+}
+
 SchedulingService::Response SchedulingService::programme(http::Request& r, bool ics) {
   std::string visit_id(r.param("id"));
   auto member = query_uuid(r, "member_id");
@@ -375,19 +371,7 @@ SchedulingService::Response SchedulingService::programme(http::Request& r, bool 
     const Visit* visit = s.visit(visit_id);
     if (!visit) return fail(Error::not_found("no visit with this id"));
     if (auto ok = may_read_programme(s, actor, visit_id, member_id); !ok) return fail(ok.error());
-    ProgrammeQuery q{tz.value_or(visit->time_zone), member_id, lang};
-    std::string key =
-        visit_id + '|' + q.time_zone + '|' + member_id.value_or("") + '|' + lang + (ics ? "|ics" : "|json");
-    {
-      std::lock_guard lock(render_mutex_);
-      if (auto it = rendered_.find(key); it != rendered_.end() && it->second.first == s.revision)
-        return it->second.second;
-    }
-    std::string rendered = ics ? programme_ics(s, *visit, q) : programme_json(s, *visit, q).dump();
-    std::lock_guard lock(render_mutex_);
-    if (rendered_.size() > 4096) rendered_.clear();
-    rendered_[key] = {s.revision, rendered};
-    return rendered;
+    return render_programme(s, *visit, ProgrammeQuery{tz.value_or(visit->time_zone), member_id, lang}, ics);
   });
   if (!body) return fail(body.error());
   if (ics) {

@@ -51,6 +51,13 @@ class SchedulingService final : public service::Service {
   Response cancel_meeting(http::Request& r);
   Response programme(http::Request& r, bool ics);
   Response free_slots_of(http::Request& r);
+  // Calendar feeds (api/feeds.cpp).
+  Response create_feed(http::Request& r);
+  Response list_feeds(http::Request& r);
+  Response revoke_feed(http::Request& r);
+  Response feed_calendar(http::Request& r);
+  // The programme as JSON or ICS, cached until the state's revision changes.
+  std::string render_programme(const State& s, const Visit& visit, const ProgrammeQuery& q, bool ics);
 
   service::ServiceContext& context_;
   service::Store<State> store_;
@@ -63,5 +70,26 @@ class SchedulingService final : public service::Service {
   std::mutex render_mutex_;
   std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> rendered_;
 };
+
+// Here rather than in a .cpp: handlers.cpp and feeds.cpp both commit.
+template <class Decide>
+Result<std::vector<NewEvent>> SchedulingService::commit(const http::Request& request, Decide&& decide_fn) {
+  std::vector<NewEvent> decided;
+  auto cause = service::api::cause_of(request);
+  auto written = store_.write([&](const State& s) -> Result<std::vector<service::Append>> {
+    Decision d = decide_fn(s, context_for(request));
+    if (!d) return fail(d.error());
+    std::vector<service::Append> out;
+    for (const auto& e : *d) {
+      if (out.empty() || out.back().key != e.key || out.back().topic != e.topic)
+        out.push_back({std::string(e.topic), e.key, {}});
+      out.back().events.push_back(events_.make(e.type, e.subject, e.sequence, e.data, cause));
+    }
+    decided = std::move(*d);
+    return out;
+  });
+  if (!written) return fail(written.error());
+  return decided;
+}
 
 }  // namespace concord::scheduling

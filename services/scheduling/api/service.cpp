@@ -52,7 +52,7 @@ SchedulingService::~SchedulingService() {
 
 Status SchedulingService::recover() {
   // Members first, so the programme's precedence is right from the first request.
-  return store_.replay({std::string(kDelegationsTopic), std::string(kTopic)});
+  return store_.replay({std::string(kDelegationsTopic), std::string(kTopic), std::string(kPrivateTopic)});
 }
 
 void SchedulingService::start() {
@@ -100,6 +100,15 @@ void SchedulingService::mount(http::Router& router) {
   router.get("/v1/visits/{id}/programme", [this](http::Request& r) { return programme(r, false); });
   router.get("/v1/visits/{id}/programme.ics", [this](http::Request& r) { return programme(r, true); });
   router.get("/v1/visits/{id}/free-slots", bind(&SchedulingService::free_slots_of));
+  // The answer to a feed's creation holds its secret: never replayed from the Idempotency-Key
+  // records (they live in the shared cache), so the route ignores the header.
+  router.post("/v1/visits/{id}/calendar-feeds", bind(&SchedulingService::create_feed), {.idempotent = false});
+  router.get("/v1/visits/{id}/calendar-feeds", bind(&SchedulingService::list_feeds));
+  router.del("/v1/calendar-feeds/{id}", bind(&SchedulingService::revoke_feed));
+  // The address a calendar application subscribes to: no Authorization header, the secret is
+  // the credential (redacted from logs by libs/http).
+  router.get("/v1/calendar-feeds/{secret}/programme.ics", bind(&SchedulingService::feed_calendar),
+             {.public_route = true});
 }
 
 }  // namespace concord::scheduling

@@ -108,6 +108,42 @@ json to_json(const Meeting& m) {
           {"version", m.version}};
 }
 
+json to_json(const Feed& f) {
+  return {{"id", f.id},
+          {"visit_id", f.visit_id},
+          {"member_id", f.member_id ? json(*f.member_id) : json(nullptr)},
+          {"created_by", f.created_by},
+          {"secret_sha256", f.secret_sha256},
+          {"language", f.language},
+          {"label", f.label},
+          {"status", f.status},
+          {"version", f.version}};
+}
+
+json feed_view(const Feed& f) {
+  json j = to_json(f);
+  j.erase("secret_sha256");
+  j["created_at"] = format_rfc3339_utc(f.created_at);
+  j["revoked_at"] = f.revoked_at ? json(format_rfc3339_utc(*f.revoked_at)) : json(nullptr);
+  return j;
+}
+
+std::optional<Feed> feed_from_json(const json& j) {
+  return guarded<Feed>([&] {
+    Feed f;
+    f.id = str(j, "id");
+    f.visit_id = str(j, "visit_id");
+    f.member_id = opt_str(j, "member_id");
+    f.created_by = j.value("created_by", "");
+    f.secret_sha256 = str(j, "secret_sha256");
+    f.language = j.value("language", "en");
+    f.label = j.value("label", "");
+    f.status = str(j, "status");
+    f.version = j.at("version").get<long long>();
+    return f;
+  });
+}
+
 std::optional<Venue> venue_from_json(const json& j) {
   return guarded<Venue>([&] {
     Venue v;

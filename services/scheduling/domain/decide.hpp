@@ -29,6 +29,7 @@ struct NewEvent {
   std::string key;      // visit id (venue id for venues)
   long long sequence = 0;
   nlohmann::json data;
+  std::string_view topic = kTopic;  // kPrivateTopic for calendar feeds
 };
 using Decision = Result<std::vector<NewEvent>>;
 
@@ -86,6 +87,19 @@ struct CancelMeeting {
   std::string reason;
 };
 
+// A calendar feed. The secret is made (and hashed) by the caller: the domain sees only its hash.
+struct CreateFeed {
+  std::string visit_id;
+  std::optional<std::string> member_id;  // a member: their own (the default); an officer: none = the visit
+  std::string language = "en";
+  std::string label;
+  std::string secret_sha256;
+};
+struct RevokeFeed {
+  std::string feed_id;
+};
+inline constexpr size_t kMaxActiveFeeds = 20;  // per holder (a member, or an officer) and visit
+
 Decision decide(const State& s, const CreateVenue& c, const Context& ctx);
 Decision decide(const State& s, const UpdateVenue& c, const Context& ctx);
 Decision decide(const State& s, const PlanVisit& c, const Context& ctx);
@@ -93,6 +107,8 @@ Decision decide(const State& s, const UpdateVisit& c, const Context& ctx);
 Decision decide(const State& s, const ScheduleMeeting& c, const Context& ctx);
 Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx);
 Decision decide(const State& s, const CancelMeeting& c, const Context& ctx);
+Decision decide(const State& s, const CreateFeed& c, const Context& ctx);
+Decision decide(const State& s, const RevokeFeed& c, const Context& ctx);
 
 // The 409 every conflicting booking gets: all the conflicts at once, under "conflicts".
 Error conflicts_error(const std::vector<Conflict>& conflicts);
@@ -103,6 +119,11 @@ Error conflicts_error(const std::vector<Conflict>& conflicts);
 Status may_read_visit(const State& s, const Actor& actor, const std::string& visit_id);
 Status may_read_programme(const State& s, const Actor& actor, const std::string& visit_id,
                           const std::optional<std::string>& member_id);
+// Who sees a feed in lists (and may revoke it): officers every feed; a member the feeds of their
+// own programme.
+bool may_manage_feed(const Actor& actor, const Feed& feed);
+// The active feed whose secret hashes to `secret_sha256`, if any (none for a withdrawn member's).
+const Feed* active_feed(const State& s, const std::string& secret_sha256);
 // The visit a member's delegation attends, when the view knows it.
 std::optional<std::string> visit_of(const State& s, const Actor& actor);
 

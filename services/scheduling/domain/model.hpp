@@ -19,6 +19,9 @@ using Localized = std::map<std::string, std::string>;
 
 inline constexpr std::string_view kTopic = "concord.scheduling.v1";
 inline constexpr std::string_view kDelegationsTopic = "concord.delegations.v1";
+// Calendar feeds (secret addresses and who holds them): Concord's services only, never
+// documented for integrators (docs/event-contract.md says why).
+inline constexpr std::string_view kPrivateTopic = "concord.scheduling.private.v1";
 
 struct Venue {
   std::string id;
@@ -92,6 +95,22 @@ struct Member {
   long long version = 0;
 };
 
+// A secret calendar address: the programme of a visit (an officer's), or of one member in it
+// (the meetings they attend), as programme.ics renders it. Only the secret's SHA-256 is kept.
+struct Feed {
+  std::string id;
+  std::string visit_id;
+  std::optional<std::string> member_id;  // none: the whole visit
+  std::string created_by;                // the subject that made it
+  std::string secret_sha256;             // lowercase hex
+  std::string language = "en";           // of the calendar's texts
+  std::string label;
+  std::string status;  // active | revoked
+  long long version = 0;
+  Timestamp created_at{};  // the events' times (not in the snapshot)
+  std::optional<Timestamp> revoked_at;
+};
+
 struct State {
   std::map<std::string, Venue> venues;  // ids are UUIDv7: map order is creation order
   std::map<std::string, Visit> visits;
@@ -104,6 +123,8 @@ struct State {
   // Scheduled (not cancelled) meetings, by venue and by participant.
   std::unordered_map<std::string, IntervalIndex> by_venue;
   std::unordered_map<std::string, IntervalIndex> by_participant;
+  std::map<std::string, Feed> feeds;                                  // by id: creation order
+  std::unordered_map<std::string, std::string> active_feed_by_secret;  // SHA-256 → feed id
   // Raised by every applied event, so renderings can be cached against it.
   std::uint64_t revision = 0;
 
@@ -112,6 +133,7 @@ struct State {
   const Meeting* meeting(std::string_view id) const;
   const Member* member(std::string_view id) const;
   const Delegation* delegation(std::string_view id) const;
+  const Feed* feed(std::string_view id) const;
 };
 
 // A meeting's place in its visit's programme: by start, then id (UUIDv7: creation order).

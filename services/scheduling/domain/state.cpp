@@ -33,6 +33,9 @@ const Member* State::member(std::string_view id) const {
 const Delegation* State::delegation(std::string_view id) const {
   return find_in(delegations, id);
 }
+const Feed* State::feed(std::string_view id) const {
+  return find_in(feeds, id);
+}
 
 int rank_order(std::string_view rank) {
   static constexpr std::array<std::string_view, 12> ranks = {
@@ -110,6 +113,27 @@ void apply_meeting(State& s, const nlohmann::json& data, Timestamp time) {
   s.meetings[m->id] = std::move(*m);
 }
 
+void apply_feed(State& s, const nlohmann::json& data, Timestamp time) {
+  auto it = data.find("feed");
+  if (it == data.end()) return;
+  auto f = feed_from_json(*it);
+  if (!f) return;
+  auto existing = s.feeds.find(f->id);
+  if (existing != s.feeds.end()) {
+    if (existing->second.version >= f->version) return;
+    f->created_at = existing->second.created_at;
+    f->revoked_at = existing->second.revoked_at;
+    s.active_feed_by_secret.erase(existing->second.secret_sha256);
+  } else {
+    f->created_at = time;
+  }
+  if (f->status == "active")
+    s.active_feed_by_secret[f->secret_sha256] = f->id;
+  else if (!f->revoked_at)
+    f->revoked_at = time;
+  s.feeds[f->id] = std::move(*f);
+}
+
 template <class T, class Map, class Parse>
 void upsert(Map& map, const nlohmann::json& data, const char* key, Parse parse) {
   auto it = data.find(key);
@@ -137,6 +161,11 @@ void evolve(State& state, std::string_view topic, std::string_view type, const n
       });
     else if (type.starts_with("concord.scheduling.meeting."))
       apply_meeting(state, data, time);
+    else
+      return;
+  } else if (topic == kPrivateTopic) {
+    if (type.starts_with("concord.scheduling.feed."))
+      apply_feed(state, data, time);
     else
       return;
   } else if (topic == kDelegationsTopic) {

@@ -92,3 +92,45 @@ TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_
   auto own = streams.call(http::Method::get, "/v1/inbox", token);
   EXPECT_EQ(own.json["items"].size(), 0u) << own.body;
 }
+
+TEST(NotificationsAcrossProcesses, a_stream_ticket_opens_one_stream_whichever_replica_it_reaches) {
+  auto brokers = kafka_brokers();
+  auto redis = redis_url();
+  ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
+                                   "deploy/local/stack.sh start and export what it prints)";
+  TempDir dir_a, dir_b;
+  auto env_a = process_env(dir_a.path(), true);
+  auto env_b = process_env(dir_b.path(), true);
+  env_a["REDIS_URL"] = env_b["REDIS_URL"] = *redis;
+  ServiceProcess a("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_a);
+  ASSERT_TRUE(a.start()) << a.last_error();
+  ServiceProcess b("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_b);
+  ASSERT_TRUE(b.start()) << b.last_error();
+
+  std::string member = new_uuid_v7();
+  std::string token = token_for("user-" + member, {auth::Role::delegation_member}, member, new_uuid_v7());
+  auto issued = a.call(http::Method::post, "/v1/inbox/stream-tickets", token);
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  std::string path = issued.json["stream"];
+  auto open = [&](ServiceProcess& p) {
+    auto client = std::make_unique<RawClient>(p.port());
+    EXPECT_TRUE(client->send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    return std::make_pair(std::move(client), status_of(client->read(5s, "\r\n\r\n")));
+  };
+  // Issued on A, used on B: it opens the stream there, once; back on A (or on B again) it is spent.
+  auto [first, first_status] = open(b);
+  EXPECT_EQ(first_status, 200);
+  EXPECT_EQ(open(a).second, 401);
+  EXPECT_EQ(open(b).second, 401);
+  // Two replicas racing for one fresh ticket: exactly one wins.
+  auto race = b.call(http::Method::post, "/v1/inbox/stream-tickets", token);
+  ASSERT_EQ(race.status, 201) << race.body;
+  path = race.json["stream"];
+  std::pair<std::unique_ptr<RawClient>, int> on_a, on_b;
+  std::thread ta([&] { on_a = open(a); });
+  std::thread tb([&] { on_b = open(b); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ((on_a.second == 200) + (on_b.second == 200), 1) << on_a.second << " " << on_b.second;
+  EXPECT_EQ((on_a.second == 401) + (on_b.second == 401), 1) << on_a.second << " " << on_b.second;
+}

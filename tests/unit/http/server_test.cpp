@@ -109,6 +109,32 @@ class ServerTest : public ::testing::Test {
 
 }  // namespace
 
+TEST_F(ServerTest, a_route_may_take_a_credential_other_than_the_header_when_the_header_is_absent) {
+  std::atomic<int> asked{0};
+  router_.get("/v1/ticketed", [](Request& req) -> Result<Response> {
+    return Response::json(200, {{"by", req.who().subject}});
+  }, RouteOptions{.header_free_credential = [&asked](const Request& req) -> Result<auth::Principal> {
+    ++asked;
+    if (req.query_param("ticket") == "good") return auth::Principal{"ticket-holder", {auth::Role::delegation_member}, "m1", "d1", {}};
+    return fail(Error::unauthorized("the ticket is not valid"));
+  }});
+  start();
+  auto good = call(Method::get, "/v1/ticketed?ticket=good");
+  EXPECT_EQ(good.status, 200);
+  EXPECT_EQ(body_of(good)["by"], "ticket-holder");
+  auto bad = call(Method::get, "/v1/ticketed?ticket=bad");
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.headers.get("Content-Type").value_or(""), "application/problem+json");
+  EXPECT_TRUE(bad.headers.get("WWW-Authenticate").has_value());
+  // With the header, the header decides and the other credential is not consulted.
+  auto with_header = call(Method::get, "/v1/ticketed?ticket=bad", {}, officer());
+  EXPECT_EQ(with_header.status, 200);
+  EXPECT_EQ(body_of(with_header)["by"], "officer-1");
+  EXPECT_EQ(asked.load(), 2);
+  // Routes without the option still want the header.
+  EXPECT_EQ(call(Method::get, "/v1/officers-only?ticket=good").status, 401);
+}
+
 TEST_F(ServerTest, malformed_json_is_400_problem_with_a_pointer) {
   start();
   auto r = call(Method::post, "/v1/echo", "{\"a\": ", officer());

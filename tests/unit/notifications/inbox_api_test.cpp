@@ -34,7 +34,8 @@ class InboxApi : public ::testing::Test {
     RawClient client;
     std::string text;
     bool open(const std::string& token, const std::string& last_event_id = {}, const std::string& query = {}) {
-      std::string req = "GET /v1/inbox/stream" + query + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n";
+      std::string req = "GET /v1/inbox/stream" + query + " HTTP/1.1\r\nHost: x\r\n";
+      if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
       if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
       if (!client.send(req + "\r\n")) return false;
       text = client.read(2s, "\r\n\r\n");

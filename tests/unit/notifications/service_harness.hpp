@@ -54,8 +54,9 @@ inline bool wait_until(const std::function<bool()>& condition,
 
 class Harness {
  public:
-  explicit Harness(std::map<std::string, std::string> env = {}, Timestamp now = *parse_rfc3339("2025-09-20T09:00:00Z"))
-      : clock_(now), ids_(clock_), env_(Env::from_map(std::move(env))) {
+  explicit Harness(std::map<std::string, std::string> env = {}, Timestamp now = *parse_rfc3339("2025-09-20T09:00:00Z"),
+                   bool access_log = false)
+      : clock_(now), ids_(clock_), env_(Env::from_map(std::move(env))), access_log_(access_log) {
     cache_ = cache::make_memory_cache(clock_);
     open();
   }
@@ -84,7 +85,7 @@ class Harness {
     http::Router router;
     service_->mount(router);
     http::ServerOptions options;
-    options.access_log = false;
+    options.access_log = access_log_;
     options.sse_heartbeat = std::chrono::milliseconds(200);
     server_ = std::make_unique<http::Server>(options, std::move(router));
     server_->set_authenticator(fake_auth);
@@ -163,6 +164,7 @@ class Harness {
   ManualClock clock_;
   UuidV7Generator ids_;
   Env env_;
+  bool access_log_ = false;
   std::unique_ptr<cache::Cache> cache_;
   std::shared_ptr<events::EventLog> log_;
   std::unique_ptr<service::ServiceContext> context_;

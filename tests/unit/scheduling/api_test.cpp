@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "concord/cache/memory_cache.hpp"
+#include "concord/core/log.hpp"
+#include "concord/core/secret.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/http/client.hpp"
 #include "concord/http/server.hpp"
@@ -53,7 +55,8 @@ class SchedulingApi : public ::testing::Test {
     auto log = events::open_file_log({dir_.path() / "data"});
     ASSERT_TRUE(log) << log.error().detail;
     log_ = std::shared_ptr<events::EventLog>(std::move(*log));
-    ASSERT_TRUE(log_->ensure_topics({{"concord.scheduling.v1"}, {"concord.delegations.v1"}}));
+    ASSERT_TRUE(log_->ensure_topics(
+        {{"concord.scheduling.v1"}, {"concord.scheduling.private.v1"}, {"concord.delegations.v1"}}));
     cache_ = cache::make_memory_cache(clock_);
     context_ = std::make_unique<service::ServiceContext>(
         service::ServiceContext{"scheduling", log_, *cache_, clock_, ids_, env_});
@@ -63,7 +66,7 @@ class SchedulingApi : public ::testing::Test {
     ASSERT_TRUE(service_->recover());
     service_->start();
     server_ = std::make_unique<http::Server>(
-        http::ServerOptions{.service = "scheduling", .threads = 4, .access_log = false}, std::move(router));
+        http::ServerOptions{.service = "scheduling", .threads = 4, .access_log = access_log_}, std::move(router));
     server_->set_authenticator(fake_auth);
     server_->set_idempotency_store(cache_.get());
     ASSERT_TRUE(server_->start());
@@ -191,6 +194,7 @@ class SchedulingApi : public ::testing::Test {
     EXPECT_EQ(r.body["status"], 409);
   }
 
+  bool access_log_ = false;
   concord::testing::TempDir dir_;
   SystemClock clock_;
   UuidV7Generator ids_{clock_};
@@ -545,6 +549,248 @@ TEST_F(SchedulingApi, writes_the_calendar_before_and_after_changes) {
     std::ofstream(std::string(out) + "/cancelled.ics", std::ios::binary) << cancelled.text;
     std::ofstream(std::string(out) + "/uid.txt") << id << "@concord";
   }
+}
+
+// ---- calendar feeds -------------------------------------------------------------------------
+
+// With the access log on, captured: a feed's secret must never reach a log line.
+class CalendarFeeds : public SchedulingApi {
+ protected:
+  void SetUp() override {
+    access_log_ = true;
+    log::set_sink_for_testing([this](std::string_view line) {
+      std::lock_guard lock(lines_mutex_);
+      lines_.emplace_back(line);
+    });
+    SchedulingApi::SetUp();
+  }
+  void TearDown() override {
+    SchedulingApi::TearDown();
+    log::set_sink_for_testing(nullptr);
+  }
+  std::string feeds_path() const { return "/v1/visits/" + visit_ + "/calendar-feeds"; }
+  std::string member(const std::string& id, const std::string& delegation) const {
+    return "member " + id + " " + delegation;
+  }
+  std::vector<std::string> log_lines() {
+    std::lock_guard lock(lines_mutex_);
+    return lines_;
+  }
+  void book_two_meetings() {
+    ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {hh_, gh_})).status,
+              201);
+    ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-28T09:00:00Z", "2025-09-28T10:00:00Z", {gm1_, hm1_})).status,
+              201);
+  }
+
+  std::mutex lines_mutex_;
+  std::vector<std::string> lines_;
+};
+
+TEST_F(CalendarFeeds, a_member_makes_a_feed_of_their_programme_that_serves_it_without_a_header_until_revoked) {
+  book_two_meetings();
+  auto me = member(gm1_, guest_);
+  auto made = post(feeds_path(), {{"language", "ru"}, {"label", "my phone"}}, me);
+  ASSERT_EQ(made.status, 201) << made.text;
+  std::string secret = made.body["secret"];
+  EXPECT_TRUE(is_secret(secret, kFeedSecretPrefix)) << secret;
+  EXPECT_EQ(made.body["path"], "/v1/calendar-feeds/" + secret + "/programme.ics");
+  EXPECT_EQ(made.body["member_id"], gm1_);
+  EXPECT_EQ(made.body["status"], "active");
+  EXPECT_FALSE(made.body.contains("secret_sha256"));
+  EXPECT_EQ(made.headers.get("Cache-Control").value_or(""), "no-store");
+
+  // The same calendar programme.ics gives (same UIDs and SEQUENCEs), with no Authorization.
+  auto feed = get(made.body["path"], "");
+  ASSERT_EQ(feed.status, 200) << feed.text;
+  EXPECT_EQ(feed.headers.get("Content-Type").value_or(""), "text/calendar; charset=utf-8");
+  auto own = get("/v1/visits/" + visit_ + "/programme.ics?member_id=" + gm1_ + "&lang=ru", me);
+  ASSERT_EQ(own.status, 200);
+  EXPECT_EQ(feed.text, own.text);
+  EXPECT_NE(feed.text.find("BEGIN:VEVENT"), std::string::npos);
+  size_t events = 0;
+  for (size_t at = feed.text.find("BEGIN:VEVENT"); at != std::string::npos; at = feed.text.find("BEGIN:VEVENT", at + 1))
+    ++events;
+  EXPECT_EQ(events, 1u) << "only the meeting the member attends";
+
+  // Listed (without the secret or its hash) to its holder.
+  auto list = get(feeds_path(), me);
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["items"].size(), 1u);
+  EXPECT_EQ(list.body["items"][0]["label"], "my phone");
+  EXPECT_FALSE(list.body["items"][0].contains("secret"));
+  EXPECT_FALSE(list.body["items"][0].contains("secret_sha256"));
+
+  // Revoked: 404 at once, and the list says so.
+  std::string id = made.body["id"];
+  EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + id, nullptr, me).status, 204);
+  auto gone = get(made.body["path"], "");
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(gone.headers.get("Content-Type").value_or(""), "application/problem+json");
+  EXPECT_EQ(gone.text.find(secret.substr(3)), std::string::npos) << "the problem document echoes the secret";
+  EXPECT_EQ(get(feeds_path(), me).body["items"][0]["status"], "revoked");
+  EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + id, nullptr, me).status, 204) << "revoking is idempotent";
+}
+
+TEST_F(CalendarFeeds, an_officers_feed_is_the_whole_visit_and_follows_changes) {
+  book_two_meetings();
+  auto made = post(feeds_path(), json::object());
+  ASSERT_EQ(made.status, 201) << made.text;
+  EXPECT_TRUE(made.body["member_id"].is_null());
+  auto feed = get(made.body["path"], "");
+  ASSERT_EQ(feed.status, 200);
+  EXPECT_EQ(feed.text, get("/v1/visits/" + visit_ + "/programme.ics").text);
+  ASSERT_EQ(post(meetings_path(), meeting_body("2025-09-29T09:00:00Z", "2025-09-29T10:00:00Z", {gm1_})).status, 201);
+  auto later = get(made.body["path"], "");
+  EXPECT_EQ(later.text, get("/v1/visits/" + visit_ + "/programme.ics").text);
+  EXPECT_NE(later.text, feed.text);
+  // An empty body is the defaults.
+  EXPECT_EQ(call(http::Method::post, feeds_path(), nullptr, "officer").status, 201);
+}
+
+TEST_F(CalendarFeeds, who_may_make_list_and_revoke_feeds) {
+  auto me = member(gm1_, guest_);
+  // A member: their own programme only.
+  auto others = post(feeds_path(), {{"member_id", gh_}}, me);
+  EXPECT_EQ(others.status, 403) << others.text;
+  EXPECT_EQ(others.headers.get("Content-Type").value_or(""), "application/problem+json");
+  EXPECT_EQ(post(feeds_path(), {{"member_id", gm1_}}, me).status, 201);
+  // Integrators make, list and revoke none.
+  EXPECT_EQ(post(feeds_path(), json::object(), "integrator").status, 403);
+  EXPECT_EQ(get(feeds_path(), "integrator").status, 403);
+  // A member of no delegation of this visit makes none.
+  auto stranger = member(new_uuid_v7(), new_uuid_v7());
+  EXPECT_EQ(post(feeds_path(), json::object(), stranger).status, 403);
+  EXPECT_EQ(get(feeds_path(), stranger).status, 403);
+  // Unauthenticated: 401.
+  EXPECT_EQ(post(feeds_path(), json::object(), "").status, 401);
+
+  auto officers = post(feeds_path(), json::object());
+  ASSERT_EQ(officers.status, 201);
+  auto heads = post(feeds_path(), json::object(), member(gh_, guest_));
+  ASSERT_EQ(heads.status, 201);
+  // A member sees only their own; an officer sees all three.
+  auto mine = get(feeds_path(), me);
+  ASSERT_EQ(mine.body["items"].size(), 1u);
+  EXPECT_EQ(mine.body["items"][0]["member_id"], gm1_);
+  EXPECT_EQ(get(feeds_path()).body["items"].size(), 3u);
+  // Another's feed is unknown to a member; an officer revokes any.
+  EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + heads.body["id"].get<std::string>(), nullptr, me).status,
+            404);
+  EXPECT_EQ(
+      call(http::Method::del, "/v1/calendar-feeds/" + officers.body["id"].get<std::string>(), nullptr, me).status, 404);
+  EXPECT_EQ(get(heads.body["path"], "").status, 200);
+  EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + heads.body["id"].get<std::string>(), nullptr, "officer")
+                .status,
+            204);
+  EXPECT_EQ(get(heads.body["path"], "").status, 404);
+  EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + new_uuid_v7(), nullptr, "officer").status, 404);
+  EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + heads.body["id"].get<std::string>(), nullptr, "integrator")
+                .status,
+            403);
+}
+
+TEST_F(CalendarFeeds, bad_requests_are_4xx_problems_and_write_nothing) {
+  auto unknown_member = post(feeds_path(), {{"member_id", new_uuid_v7()}});
+  EXPECT_EQ(unknown_member.status, 400) << unknown_member.text;
+  EXPECT_EQ(unknown_member.body["errors"][0]["pointer"], "/member_id");
+  EXPECT_EQ(post(feeds_path(), {{"member_id", "not-a-uuid"}}).status, 400);
+  EXPECT_EQ(post(feeds_path(), {{"language", "not a language"}}).status, 400);
+  EXPECT_EQ(post(feeds_path(), {{"label", std::string(201, 'x')}}).status, 400);
+  EXPECT_EQ(post(feeds_path(), {{"secret", "cf_chosen"}}).status, 400);
+  EXPECT_EQ(call(http::Method::post, feeds_path(), nullptr, "officer", [] {
+              http::Headers h;
+              h.set("Content-Type", "application/json");
+              return h;
+            }()).status,
+            201);
+  auto malformed = call(http::Method::post, "/v1/visits/" + new_uuid_v7() + "/calendar-feeds", nullptr, "officer");
+  EXPECT_EQ(malformed.status, 404);
+  EXPECT_EQ(get(feeds_path()).body["items"].size(), 1u) << "only the one good request made a feed";
+  // Addresses that were never made, or are not shaped like one: 404, never 5xx.
+  for (std::string bad : {std::string("cf_") + std::string(64, 'a'), std::string("cf_short"), std::string("x"),
+                          std::string("cf_") + std::string(64, 'A'), std::string(300, 'f')}) {
+    auto r = get("/v1/calendar-feeds/" + bad + "/programme.ics", "");
+    EXPECT_EQ(r.status, 404) << bad;
+    EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "application/problem+json");
+  }
+  // Capped per holder.
+  for (size_t i = 1; i < 20; ++i) ASSERT_EQ(post(feeds_path(), json::object()).status, 201);
+  auto capped = post(feeds_path(), json::object());
+  EXPECT_EQ(capped.status, 409) << capped.text;
+}
+
+TEST_F(CalendarFeeds, the_secret_is_kept_as_a_hash_on_the_private_topic_and_never_logged) {
+  book_two_meetings();
+  auto made = post(feeds_path(), json::object(), member(gm1_, guest_));
+  ASSERT_EQ(made.status, 201);
+  std::string secret = made.body["secret"];
+  std::string path = made.body["path"];
+  ASSERT_EQ(get(path, "").status, 200);
+  get(path + "?x=1", "");
+  get("/v1/calendar-feeds/" + secret + "x/programme.ics", "");   // mangled: 404
+  get("/v1/calendar-feeds/" + secret, "");                       // wrong method: 405
+  call(http::Method::post, path, json::object(), "");            // wrong method: 405
+  get("/v1/calendar-feeds/" + secret + "/other", "");            // no such route: 404
+  ASSERT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + made.body["id"].get<std::string>(), nullptr,
+                 member(gm1_, guest_))
+                .status,
+            204);
+  ASSERT_EQ(get(path, "").status, 404);
+
+  std::string hex = secret.substr(3);
+  std::vector<std::string> lines;
+  ASSERT_TRUE(eventually([&] {
+    lines = log_lines();
+    size_t feed_lines = 0;
+    for (const auto& l : lines)
+      if (l.find("cf_REDACTED") != std::string::npos) ++feed_lines;
+    return feed_lines >= 7;
+  })) << "the access log did not record the feed requests";
+  for (const auto& l : lines) EXPECT_EQ(l.find(hex.substr(0, 16)), std::string::npos) << l;
+
+  // On the log: the hash on the private topic, nothing of the feed on the public one.
+  bool hashed = false;
+  ASSERT_TRUE(log_->replay("concord.scheduling.private.v1", [&](const events::Record& r) -> Status {
+    auto text = r.event.data.dump();
+    EXPECT_EQ(text.find(hex), std::string::npos);
+    if (r.event.data["feed"]["secret_sha256"] == sha256_hex(secret)) hashed = true;
+    return {};
+  }));
+  EXPECT_TRUE(hashed);
+  ASSERT_TRUE(log_->replay("concord.scheduling.v1", [&](const events::Record& r) -> Status {
+    EXPECT_FALSE(r.event.type.starts_with("concord.scheduling.feed.")) << r.event.type;
+    return {};
+  }));
+}
+
+TEST_F(CalendarFeeds, a_withdrawn_members_feed_falls_silent) {
+  auto made = post(feeds_path(), json::object(), member(gm1_, guest_));
+  ASSERT_EQ(made.status, 201);
+  ASSERT_EQ(get(made.body["path"], "").status, 200);
+  append_delegation_event(dlg::member_withdrawn({gm1_, guest_, visit_, "Guest Minister", "minister"}));
+  EXPECT_TRUE(eventually([&] { return get(made.body["path"], "").status == 404; }));
+}
+
+TEST_F(CalendarFeeds, feeds_survive_a_restart_and_revoked_ones_stay_revoked) {
+  auto kept = post(feeds_path(), json::object());
+  auto revoked = post(feeds_path(), json::object());
+  ASSERT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + revoked.body["id"].get<std::string>(), nullptr, "officer")
+                .status,
+            204);
+  // A second service on the same log, as a restarted process.
+  auto again = scheduling::make_service(*context_);
+  http::Router router;
+  again->mount(router);
+  ASSERT_TRUE(again->recover());
+  http::Server server(http::ServerOptions{.service = "scheduling", .access_log = false}, std::move(router));
+  server.set_authenticator(fake_auth);
+  ASSERT_TRUE(server.start());
+  auto base = "http://127.0.0.1:" + std::to_string(server.port());
+  auto fetch = [&](const std::string& path) { return http::fetch({.url = base + path})->status; };
+  EXPECT_EQ(fetch(kept.body["path"]), 200);
+  EXPECT_EQ(fetch(revoked.body["path"]), 404);
+  server.stop();
 }
 
 }  // namespace

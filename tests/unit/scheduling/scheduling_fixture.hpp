@@ -59,7 +59,7 @@ class SchedulingFixture : public ::testing::Test {
   }
 
   void apply(const std::vector<scheduling::NewEvent>& events) {
-    for (const auto& e : events) scheduling::evolve(state_, scheduling::kTopic, e.type, e.data, clock_.now());
+    for (const auto& e : events) scheduling::evolve(state_, e.topic, e.type, e.data, clock_.now());
   }
   void apply(const delegations::Made& e) {
     scheduling::evolve(state_, scheduling::kDelegationsTopic, e.type, e.data, clock_.now());

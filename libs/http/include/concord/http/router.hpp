@@ -2,6 +2,7 @@
 // Routes by method and path pattern ("/v1/meetings/{id}/cancel"). An unknown path is 404; a
 // known path with another method is 405 with the methods it does allow.
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@ struct RouteOptions {
   bool public_route = false;           // no authentication (health, readiness, metrics)
   size_t body_limit = 1024 * 1024;     // bytes; a larger body is 413 before it is read
   bool idempotent = true;              // POST honours Idempotency-Key
+  // When set, a request without an Authorization header is authenticated by this instead (a
+  // credential the request carries elsewhere, e.g. a browser stream ticket in the query, for an
+  // EventSource that cannot send headers). An Error becomes 401 as a refused token does.
+  std::function<Result<auth::Principal>(const Request&)> header_free_credential;
 };
 
 struct Route {
