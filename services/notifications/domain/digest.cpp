@@ -75,8 +75,8 @@ Email digest_email(const DigestDue& due, const Emails& emails, const std::string
     auto it = emails.by_id.find(id);
     if (it == emails.by_id.end()) continue;
     const Email& e = it->second;
-    text += "\n\n" + std::to_string(++number) + ". " + e.subject + "\n" + messages.datetime(language, e.queued_at, zone) +
-            "\n" + without_footer(e.text);
+    text += "\n\n" + std::to_string(++number) + ". " + e.subject + "\n" +
+            messages.datetime(language, e.queued_at, zone) + "\n" + without_footer(e.text);
   }
   text += "\n\n-- \n" + messages.text(language, "email_digest_footer");
   d.text = std::move(text);

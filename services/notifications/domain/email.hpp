@@ -103,11 +103,11 @@ void evolve(Emails& state, const Incoming& event);
 bool wants_email(const Views& views, const std::map<std::string, Preferences>& preferences,
                  const std::string& member_id);
 
-// The e-mail for notification `n`, or nullopt when the member does not want e-mail. With the
-// member's daily digest on, a non-urgent e-mail without an invitation is held for it (`digest`). `views` are
+// The e-mail for notification `n`, or nullopt when the member does not want e-mail. `views` are
 // those after the event that caused `n` (the meeting's new time and version). Meeting
 // notifications carry an invitation: scheduled, moved, a new venue and being added → REQUEST;
-// cancelled and being removed → CANCEL; reminders carry none.
+// cancelled and being removed → CANCEL; reminders carry none. With the member's daily digest
+// on, a non-urgent e-mail without an invitation is held for it (`digest`).
 std::optional<Email> email_for(const Notification& n, const Views& views,
                                const std::map<std::string, Preferences>& preferences, const Catalogues& messages,
                                const std::string& message_domain);

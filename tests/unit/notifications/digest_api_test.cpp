@@ -69,7 +69,8 @@ TEST(DigestApi, preferences_accept_a_digest_time_and_refuse_a_bad_one_naming_the
 TEST(DigestApi, held_emails_go_out_once_in_one_digest_at_the_members_time_and_urgent_ones_at_once) {
   Harness h(smtp_env());  // 2025-09-20 09:00 UTC: 12:00 in Minsk
   add_email_member(h);
-  ASSERT_EQ(h.call(http::Method::put, "/v1/preferences", "member:m-1", {{"email_digest", {{"time", "18:00"}}}}).status, 200);
+  auto set = h.call(http::Method::put, "/v1/preferences", "member:m-1", {{"email_digest", {{"time", "18:00"}}}});
+  ASSERT_EQ(set.status, 200) << set.body;
   h.append("concord.delegations.v1", "d-m-1", "concord.delegations.accreditation.approved",
            {{"member", email_member(2, "approved")}, {"reason", nullptr}, {"badge_number", "BY-0007"}});
   auto emails = [&] { return h.get("/v1/emails", "member:m-1").json["items"]; };
@@ -110,8 +111,9 @@ TEST(DigestApi, held_emails_go_out_once_in_one_digest_at_the_members_time_and_ur
       ++digests;
       const auto& m = r.event.data["message"];
       EXPECT_EQ(m["includes"], nlohmann::json::array({held["id"]}));
-      EXPECT_NE(m["text"].get<std::string>().find("2025-09-20 12:00 (Europe/Minsk, UTC+03:00)"), std::string::npos) << m;
-      EXPECT_NE(m["text"].get<std::string>().find("BY-0007"), std::string::npos) << m;
+      auto text = m["text"].get<std::string>();
+      EXPECT_NE(text.find("2025-09-20 12:00 (Europe/Minsk, UTC+03:00)"), std::string::npos) << m;
+      EXPECT_NE(text.find("BY-0007"), std::string::npos) << m;
     }
     return {};
   });

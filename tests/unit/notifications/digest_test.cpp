@@ -42,6 +42,9 @@ class Digest : public ::testing::Test {
   void fold(const Email& e) {
     evolve(emails, Incoming{"ev-" + e.id, kEmailQueued, e.queued_at, {{"message", to_json(e)}}});
   }
+  Email make_digest(const DigestDue& d, const char* at, const std::string& language = "en") {
+    return digest_email(d, emails, language, "Europe/Berlin", catalogues(), "mail.example.org", t(at));
+  }
   std::optional<DigestDue> due(const char* at, std::optional<int> minute = 18 * 60) {
     return digest_due(emails, "m-1", minute, "Europe/Berlin", t(at));
   }
@@ -82,7 +85,7 @@ TEST_F(Digest, is_due_at_the_members_local_time_on_both_sides_of_a_dst_change) {
   auto saturday = due("2026-03-28T17:00:00Z");
   ASSERT_TRUE(saturday);
   EXPECT_EQ(saturday->id, "digest-m-1-2026-03-28");
-  fold(digest_email(*saturday, emails, "en", "Europe/Berlin", catalogues(), "mail.example.org", t("2026-03-28T17:00:00Z")));
+  fold(make_digest(*saturday, "2026-03-28T17:00:00Z"));
   fold(email("n-4", "m-1", "2026-03-29T08:00:00Z"));
   EXPECT_FALSE(due("2026-03-29T15:59:59Z"));
   auto sunday = due("2026-03-29T16:00:00Z");
@@ -107,13 +110,14 @@ TEST_F(Digest, held_emails_make_one_digest_with_a_stable_id_that_includes_each_o
   ASSERT_TRUE(d);
   EXPECT_EQ(d->held, (std::vector<std::string>{"n-2", "n-1"}));  // oldest first
   EXPECT_EQ(due("2026-03-28T23:00:00Z")->id, d->id);  // a second run the same day: the same digest
-  Email digest = digest_email(*d, emails, "en", "Europe/Berlin", catalogues(), "mail.example.org", t("2026-03-28T17:30:00Z"));
+  Email digest = make_digest(*d, "2026-03-28T17:30:00Z");
   EXPECT_EQ(digest.kind, "digest");
   EXPECT_EQ(digest.message_id, "digest-m-1-2026-03-28@mail.example.org");
   EXPECT_FALSE(digest.digest);
   EXPECT_FALSE(digest.invitation);
   EXPECT_EQ(digest.subject, "Your daily summary: 2 changes");
-  auto first = digest.text.find("1. Accreditation approved n-2\n2026-03-28 09:00 (Europe/Berlin, UTC+01:00)\nYour accreditation");
+  auto first = digest.text.find(
+      "1. Accreditation approved n-2\n2026-03-28 09:00 (Europe/Berlin, UTC+01:00)\nYour accreditation");
   auto second = digest.text.find("2. Accreditation approved n-1");
   EXPECT_NE(first, std::string::npos) << digest.text;
   EXPECT_NE(second, std::string::npos) << digest.text;
@@ -160,9 +164,7 @@ TEST_F(Digest, turned_off_whatever_is_still_held_goes_at_once) {
 TEST_F(Digest, the_subject_counts_the_changes_in_the_members_language) {
   for (const char* id : {"n-1", "n-2", "n-3", "n-4", "n-5"}) fold(email(id, "m-1", "2026-03-28T09:00:00Z"));
   auto d = *due("2026-03-28T17:00:00Z");
-  auto subject = [&](const char* lang) {
-    return digest_email(d, emails, lang, "Europe/Berlin", catalogues(), "mail.example.org", t("2026-03-28T17:00:00Z")).subject;
-  };
+  auto subject = [&](const char* lang) { return make_digest(d, "2026-03-28T17:00:00Z", lang).subject; };
   EXPECT_EQ(subject("ru"), "Сводка за день: 5 изменений");
   EXPECT_EQ(subject("be"), "Зводка за дзень: 5 змен");
   EXPECT_EQ(subject("ky"), "Күндүк кыскача маалымат: 5 өзгөрүү");
