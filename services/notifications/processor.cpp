@@ -1,6 +1,7 @@
 #include "processor.hpp"
 
 #include "concord/core/log.hpp"
+#include "digest.hpp"
 #include "live.hpp"
 
 namespace concord::notifications {
@@ -131,6 +132,37 @@ Result<size_t> Processor::fire_reminders() {
   return fired;
 }
 
+Result<size_t> Processor::queue_digests() {
+  if (!shared_.settings.email.enabled) return 0;
+  std::vector<std::pair<std::string, events::Event>> queued;
+  {
+    std::shared_lock lock(shared_.mutex);
+    Timestamp now = shared_.clock.now();
+    const auto& preferences = shared_.state.inbox.preferences;
+    RouteContext ctx{now, shared_.ids, shared_.messages, preferences};
+    for (const auto& [member, held] : shared_.state.emails.held) {
+      if (held.empty()) continue;
+      std::optional<int> minute;
+      if (auto p = preferences.find(member); p != preferences.end()) minute = p->second.digest_minute;
+      Audience a = audience_of(member, shared_.state.views, ctx, "UTC");
+      auto due = digest_due(shared_.state.emails, member, minute, a.time_zone, now);
+      if (!due) continue;
+      auto e = digest_email(*due, shared_.state.emails, a.language, a.time_zone, shared_.messages,
+                            shared_.settings.email.domain, now);
+      queued.emplace_back(member, queued_event(shared_, e, nullptr));
+    }
+  }
+  size_t count = 0;
+  for (const auto& [member, event] : queued) {
+    // Appended, then folded: the digest's id is taken, so the next round does not queue it again.
+    if (auto s = shared_.log->append(kTopic, member, {event}); !s) return fail(s.error());
+    std::unique_lock lock(shared_.mutex);
+    evolve_own(shared_.state, incoming_of(event));
+    ++count;
+  }
+  return count;
+}
+
 void Processor::run() {
   auto backoff = std::chrono::milliseconds(100);
   while (!stopping_) {
@@ -159,6 +191,10 @@ void Processor::run() {
         log::warn("firing reminders failed; they stay due", {{"error", fired.error().detail}});
       else if (*fired > 0)
         log::info("reminders fired", {{"count", *fired}});
+      if (auto digests = queue_digests(); !digests)
+        log::warn("queueing e-mail digests failed; they stay due", {{"error", digests.error().detail}});
+      else if (*digests > 0)
+        log::info("e-mail digests queued", {{"count", *digests}});
     }
     if (shared_.live) {
       shared_.live->release_held(shared_.clock.now());

@@ -30,6 +30,8 @@ class Processor {
   Result<size_t> step(std::chrono::milliseconds wait);
   // Fires the reminders due at the clock's now; returns how many.
   Result<size_t> fire_reminders();
+  // Queues each member's daily e-mail digest that is due (digest.hpp); returns how many.
+  Result<size_t> queue_digests();
 
  private:
   void run();

@@ -252,9 +252,10 @@ try:
         "by_refused": ("BY", ["ru", "en"], "en", "Europe/Minsk", "adviser@refused.example.net", ["inbox", "email"], False),
         "by_inbox_only": ("BY", ["ru"], "ru", "Europe/Minsk", "inbox.only@gov.example.org", ["inbox"], False),
         "by_quiet": ("BY", ["ru"], "ru", "Europe/Minsk", "by.quiet@gov.example.org", ["inbox", "email"], False),
+        "by_digest": ("BY", ["ru"], "ru", "Europe/Minsk", "by.digest@gov.example.org", ["inbox", "email"], False),
     }
     expected_lang = {"by_head": "ru", "kg_head": KY_LANG, "kg_minister": "en", "by_refused": "en", "by_inbox_only": "ru",
-                     "by_quiet": "ru"}
+                     "by_quiet": "ru", "by_digest": "ru"}
     members = {}
     for key, (country, langs, lang, zone, address, channels, head) in people.items():
         _, m, _ = call("POST", url("delegations", f"/v1/delegations/{delegations[country]}/members"), officer, {
@@ -437,6 +438,38 @@ try:
         fail("the held invitation went out during quiet hours")
     say(f"quiet hours ({quiet['start']}-{quiet['end']} Minsk) held the invitation (not before {q['not_before']}); "
         "the cancellation, urgent, went at once")
+
+    # --- the daily digest: non-urgent e-mails held, then one digest at the member's time -------
+    if datetime.now(ZoneInfo("Europe/Minsk")).second > 45:
+        time.sleep(16)  # what is held must be queued before the digest time, a minute ahead
+    digest_at = (datetime.now(ZoneInfo("Europe/Minsk")) + timedelta(minutes=1)).strftime("%H:%M")
+    digest_token = token("delegation_member", "by_digest", members["by_digest"], delegations["BY"])
+    call("PUT", url("notifications", "/v1/preferences"), digest_token, {"email_digest": {"time": digest_at}})
+    mid = members["by_digest"]
+    call("POST", url("delegations", f"/v1/members/{mid}/accreditation"), officer, {"action": "request"})
+    call("POST", url("delegations", f"/v1/members/{mid}/accreditation"), officer,
+         {"action": "approve", "badge_number": "BY-0777"})
+
+    def digest_emails():
+        return call("GET", url("notifications", "/v1/emails"), digest_token)[1]["items"]
+    wait_for(lambda: any(e["kind"] == "accreditation.approved" and e["status"] == "held" for e in digest_emails()),
+             "the accreditation e-mail held for the digest")
+    if messages_to("by_digest"):
+        fail("an e-mail held for the digest went out on its own")
+    wait_for(lambda: len(messages_to("by_digest")) >= 1, f"the digest at {digest_at} Minsk", timeout=120)
+    time.sleep(3)  # a second digest, were there one, would have been queued by now
+    got = messages_to("by_digest")
+    if len(got) != 1:
+        fail(f"expected one digest e-mail, got {len(got)}")
+    (message_id, msg), = got
+    text = parts(msg)[0]
+    if not message_id.lstrip("<").startswith("digest-" + mid + "-") or not msg["Subject"].startswith("Сводка за день"):
+        fail(f"not the digest: {message_id} {msg['Subject']}")
+    if "BY-0777" not in text or "Europe/Minsk" not in text or msg["Content-Language"] != "ru":
+        fail(f"the digest does not list the held accreditation in Russian with Minsk time:\n{text}")
+    if any(e["status"] == "held" for e in digest_emails()):
+        fail(f"e-mails still held after the digest: {digest_emails()}")
+    say(f"the digest at {digest_at} Minsk: one e-mail ({msg['Subject']}) carried what was held")
 
     # --- 4. the server stopped mid-burst, Concord killed and restarted: all arrive, one id each
     stop_mailpit()

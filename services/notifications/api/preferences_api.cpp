@@ -31,7 +31,7 @@ bool is_null(const nlohmann::json& body, const char* field) { return body.contai
 // member's own data from the delegations service.
 Result<Preferences> parse(const nlohmann::json& body, const Catalogues& messages) {
   json_input::Reader r(body);
-  r.refuse_unknown({"language", "time_zone", "channels", "quiet_hours"});
+  r.refuse_unknown({"language", "time_zone", "channels", "quiet_hours", "email_digest"});
   Preferences p;
   if (!is_null(body, "language")) {
     if (auto lang = r.string("language", json_input::Need::optional, 35)) {
@@ -68,6 +68,15 @@ Result<Preferences> parse(const nlohmann::json& body, const Catalogues& messages
       if (end && !(e = minute_of(*end))) q->add_error("end", "must be a local time HH:MM, e.g. \"07:00\"");
       if (s && e && *s == *e) q->add_error("end", "must differ from start");
       if (s && e) p.quiet_hours = QuietHours{*s, *e};
+    }
+  }
+  if (!is_null(body, "email_digest")) {
+    if (auto d = r.object("email_digest", json_input::Need::optional)) {
+      d->refuse_unknown({"time"});
+      if (auto time = d->string("time", json_input::Need::required, 5)) {
+        if (auto m = minute_of(*time)) p.digest_minute = *m;
+        else d->add_error("time", "must be a local time HH:MM, e.g. \"18:00\"");
+      }
     }
   }
   if (auto s = r.finish(); !s) return fail(s.error());

@@ -53,6 +53,8 @@ class Catalogues {
   // "24 hours", "1 hour", "30 minutes" in the language, in the plural form its number takes.
   std::string lead(const std::string& language, std::chrono::minutes lead) const;
   std::string text(const std::string& language, const std::string& key) const;  // a top-level string
+  // A counted text (an object of plural forms) for `n`, with {n} filled.
+  std::string counted(const std::string& language, const std::string& key, long long n) const;
 
  private:
   struct Language {
@@ -61,7 +63,6 @@ class Catalogues {
     std::map<std::string, Message> messages;
   };
   const Language& of(const std::string& language) const;
-  std::string counted(const std::string& language, const std::string& key, long long n) const;
   std::map<std::string, Language> languages_;
   std::string fallback_ = "en";
 };

@@ -96,6 +96,8 @@ json to_json(const Email& e) {
             {"urgent", e.urgent},
             {"queued_at", format_rfc3339_utc(e.queued_at)},
             {"not_before", format_rfc3339_utc(e.not_before)},
+            {"digest", e.digest},
+            {"includes", e.includes},
             {"invitation", nullptr}};
   if (e.invitation) {
     const auto& i = *e.invitation;
@@ -126,6 +128,9 @@ std::optional<Email> email_of(const json& j) {
   e.subject = str(j, "subject");
   e.text = str(j, "text");
   e.urgent = j.contains("urgent") && j["urgent"].is_boolean() && j["urgent"].get<bool>();
+  e.digest = j.contains("digest") && j["digest"].is_boolean() && j["digest"].get<bool>();
+  e.includes = strings(j, "includes");
+  if (e.digest) e.status = "held";
   if (j.contains("invitation") && j["invitation"].is_object()) {
     const auto& i = j["invitation"];
     auto start = time(i, "start");
@@ -152,7 +157,8 @@ json delivery_json(const Email& e) {
           {"not_before", format_rfc3339_utc(e.not_before)},
           {"next_attempt_at", time_or_null(e.next_attempt_at)},
           {"updated_at", format_rfc3339_utc(e.updated_at)},
-          {"invitation", e.invitation ? json(e.invitation->method) : json(nullptr)}};
+          {"invitation", e.invitation ? json(e.invitation->method) : json(nullptr)},
+          {"digest_id", e.digest_id.empty() ? json(nullptr) : json(e.digest_id)}};
 }
 
 void evolve(Emails& s, const Incoming& ev) {
@@ -165,7 +171,17 @@ void evolve(Emails& s, const Incoming& ev) {
     SortKey key;
     key.add(-static_cast<std::int64_t>(e->queued_at.time_since_epoch().count())).add(e->id);  // newest first
     s.by_member[e->member_id][key.str()] = e->id;
-    s.pending.insert(e->id);
+    // A digest takes its held e-mails with it: they are never sent on their own, nor twice.
+    for (const auto& id : e->includes) {
+      auto held = s.by_id.find(id);
+      if (held == s.by_id.end() || !held->second.digest || !held->second.digest_id.empty()) continue;
+      held->second.digest_id = e->id;
+      held->second.status = "in_digest";
+      held->second.updated_at = e->queued_at;
+      s.held[held->second.member_id].erase(id);
+    }
+    if (e->digest) s.held[e->member_id].insert(e->id);
+    else s.pending.insert(e->id);
     s.by_id.emplace(e->id, std::move(*e));
     return;
   }
@@ -223,6 +239,8 @@ std::optional<Email> email_for(const Notification& n, const Views& views,
   e.queued_at = n.created_at;
   e.not_before = n.deliver_after;
   e.updated_at = n.created_at;
+  auto prefs = preferences.find(n.member_id);
+  bool digest_on = prefs != preferences.end() && prefs->second.digest_minute;
 
   std::string method;
   if (n.kind == "meeting.scheduled" || n.kind == "meeting.rescheduled" || n.kind == "meeting.venue_changed" ||
@@ -260,6 +278,11 @@ std::optional<Email> email_for(const Notification& n, const Views& views,
   }
   text += "\n\n-- \n" + messages.text(n.language, "email_footer");
   e.text = std::move(text);
+  // Invitations still go at once: they keep the member's calendar right (see the README).
+  if (digest_on && !n.urgent && !e.invitation) {
+    e.digest = true;
+    e.status = "held";
+  }
   return e;
 }
 

@@ -56,9 +56,16 @@ struct Email {
   Timestamp queued_at{};
   Timestamp not_before{};  // quiet hours
   std::optional<Invitation> invitation;
+  // Held for the member's daily digest (decided when queued): never sent on its own.
+  bool digest = false;
+  // A digest (kind "digest"): the held e-mails it collects, oldest first.
+  std::vector<std::string> includes;
+  // Folded: the digest that included this held e-mail.
+  std::string digest_id;
   // Delivery, folded from the later events.
   int attempts = 0;
-  std::string status = "queued";  // "queued" | "sent" | "dead_lettered"
+  // "queued" | "sent" | "dead_lettered"; a held e-mail: "held", then "in_digest"
+  std::string status = "queued";
   int last_code = 0;              // the SMTP server's last reply code; 0: no answer
   std::string last_error;
   std::optional<Timestamp> next_attempt_at;
@@ -82,6 +89,7 @@ struct FailingAddress {
 struct Emails {
   std::map<std::string, Email> by_id;
   std::set<std::string> pending;  // queued, not yet sent or dead-lettered
+  std::map<std::string, std::set<std::string>> held;  // member → e-mails held for a digest not yet queued
   std::map<std::string, std::map<std::string, std::string>> by_member;  // member → queued_at|id → id
   std::map<std::string, FailingAddress> failing;  // by member id
   std::map<std::string, long long> address_versions;  // member id → address_failing events so far
@@ -98,7 +106,8 @@ bool wants_email(const Views& views, const std::map<std::string, Preferences>& p
 // The e-mail for notification `n`, or nullopt when the member does not want e-mail. `views` are
 // those after the event that caused `n` (the meeting's new time and version). Meeting
 // notifications carry an invitation: scheduled, moved, a new venue and being added → REQUEST;
-// cancelled and being removed → CANCEL; reminders carry none.
+// cancelled and being removed → CANCEL; reminders carry none. With the member's daily digest
+// on, a non-urgent e-mail without an invitation is held for it (`digest`).
 std::optional<Email> email_for(const Notification& n, const Views& views,
                                const std::map<std::string, Preferences>& preferences, const Catalogues& messages,
                                const std::string& message_domain);

@@ -58,6 +58,12 @@ nlohmann::json to_json(const Preferences& p) {
     std::snprintf(end, sizeof end, "%02d:%02d", p.quiet_hours->end_minute / 60, p.quiet_hours->end_minute % 60);
     j["quiet_hours"] = {{"start", start}, {"end", end}};
   }
+  j["email_digest"] = nullptr;
+  if (p.digest_minute) {
+    char time[16];
+    std::snprintf(time, sizeof time, "%02d:%02d", *p.digest_minute / 60, *p.digest_minute % 60);
+    j["email_digest"] = {{"time", time}};
+  }
   return j;
 }
 
@@ -85,6 +91,8 @@ Preferences preferences_of(const nlohmann::json& j) {
     auto e = minute_of_day(str(j["quiet_hours"], "end"));
     if (s && e) p.quiet_hours = QuietHours{*s, *e};
   }
+  if (j.contains("email_digest") && j["email_digest"].is_object())
+    p.digest_minute = minute_of_day(str(j["email_digest"], "time"));
   p.version = integer(j, "version");
   return p;
 }

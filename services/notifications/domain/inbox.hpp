@@ -52,10 +52,13 @@ struct Preferences {
   std::optional<std::string> time_zone;  // overrides the member's time_zone
   std::optional<std::vector<std::string>> channels;
   std::optional<QuietHours> quiet_hours;
+  // The daily e-mail digest: minutes after local midnight (the member's zone) at which the
+  // day's held non-urgent e-mails go out as one; nullopt: every e-mail goes on its own.
+  std::optional<int> digest_minute;
   long long version = 0;
 };
 
-nlohmann::json to_json(const Preferences& p);  // {language, time_zone, channels, quiet_hours {start, end} | null, version}
+nlohmann::json to_json(const Preferences& p);  // {language, time_zone, channels, quiet_hours {start, end} | null, email_digest {time} | null, version}
 Preferences preferences_of(const nlohmann::json& j);
 
 // Whether `t` falls in the quiet hours seen from `zone`; if so, the first instant after them.
