@@ -470,3 +470,55 @@ test('the heads of both delegations register device keys and sign in the browser
   await by.context.close();
   expect(problems).toEqual([]);
 });
+
+test('a minister subscribes his phone calendar to his programme, then revokes the address', async ({ browser, request }) => {
+  const s = await seed();
+  const { context, page } = await signInAs(browser, s.members.by_min_economy!);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.getByRole('link', { name: 'Настройки' }).click();
+  const card = page.locator('section.feeds');
+  await expect(card.getByRole('heading', { name: 'Подписка в календаре' })).toBeVisible();
+  await expect(card).toContainText('Подписок в календаре пока нет.');
+  await card.getByLabel('Название подписки (например, устройство)').fill('Телефон');
+  await card.getByRole('button', { name: 'Создать адрес для календаря' }).click();
+
+  // The address, once: origin + /api/scheduling + the path the service answered; its QR code.
+  const shown = card.getByTestId('feed-address');
+  await expect(shown).toHaveText(new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/api/scheduling/v1/calendar-feeds/cf_[0-9a-f]{64}/programme\\.ics$`));
+  const address = (await shown.textContent()) ?? '';
+  const qr = card.getByRole('img', { name: 'QR-код адреса календаря' });
+  await expect(qr).toBeVisible();
+  expect((await qr.locator('path').getAttribute('d'))?.length ?? 0).toBeGreaterThan(1000);
+  expect((await qr.boundingBox())?.width ?? 0).toBeGreaterThan(150);
+  await card.getByRole('button', { name: 'Скопировать адрес' }).click();
+  await expect(card.getByRole('status').filter({ hasText: 'Адрес скопирован.' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(address);
+  // Listed by its label and date, never with its secret.
+  const item = card.locator('.feed-list li', { hasText: 'Телефон' });
+  await expect(item).toContainText('создана');
+  await expect(card.locator('.feed-list')).not.toContainText('cf_');
+  await screen(page, 'calendar-feed');
+
+  // A calendar app's fetch: no Authorization header; his meetings, not another's.
+  const ics = await request.get(address);
+  expect(ics.status()).toBe(200);
+  expect(ics.headers()['content-type']).toContain('text/calendar');
+  const text = await ics.text();
+  expect(text).toContain('BEGIN:VCALENDAR');
+  expect(text).toContain(`UID:${s.meetings.expanded}@concord`);
+  expect(text).toContain(`UID:${s.meetings.ceremony}@concord`);
+  expect(text).not.toContain(`UID:${s.meetings.narrow}@concord`); // not his
+
+  // Revoked: gone from the list, and the address answers 404.
+  await card.getByRole('button', { name: 'Готово' }).click();
+  await expect(shown).toHaveCount(0);
+  await item.getByRole('button', { name: 'Отозвать: Телефон' }).click();
+  await expect(card.getByRole('status').filter({ hasText: 'Отозвана: Телефон.' })).toBeVisible();
+  await expect(card.locator('.feed-list li')).toHaveCount(0);
+  await expect(card).toContainText('Подписок в календаре пока нет.');
+  expect((await request.get(address)).status()).toBe(404);
+  await fits(page, 'calendar feed revoked');
+  await axe(page, 'calendar feed revoked');
+  await context.close();
+  expect(problems).toEqual([]);
+});

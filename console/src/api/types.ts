@@ -349,3 +349,26 @@ export interface FullCertificate extends Certificate {
   signatures: Signature[];
   issued_at: string;
 }
+
+// scheduling: /v1/visits/{id}/calendar-feeds, /v1/calendar-feeds/{id}
+export interface CalendarFeed {
+  id: string;
+  visit_id: string;
+  member_id: string | null;
+  created_by: string;
+  language: string;
+  label: string;
+  status: 'active' | 'revoked';
+  version: number;
+  created_at: string;
+  revoked_at: string | null;
+}
+export interface CalendarFeedCreate {
+  member_id?: string;
+  language?: string;
+  label?: string;
+}
+export interface CalendarFeedCreated extends CalendarFeed {
+  secret: string; // shown this once
+  path: string; // the address on the scheduling service
+}

@@ -1,6 +1,7 @@
 // Preferences, as the APIs allow: language, time zone and channels on the member's own record
 // (delegations' member PATCH); quiet hours on the notifications service (PUT /v1/preferences),
-// the only place they live. The device's signing key is registered here too.
+// the only place they live. The device's signing key is registered here too, and calendar
+// subscriptions to the member's programme are made and revoked.
 import { useEffect, useState } from 'preact/hooks';
 import { call, get } from '../api/client';
 import type { MemberSelf, Preferences, Problem } from '../api/types';
@@ -9,6 +10,7 @@ import { useUi } from '../context';
 import { languages } from '../i18n';
 import { allZones } from '../tz';
 import { useMember } from './context';
+import { CalendarFeedsCard } from './CalendarFeeds';
 import { DeviceKeyCard } from './DeviceKey';
 
 const channels = ['inbox', 'stream', 'email', 'sms'] as const;
@@ -137,6 +139,7 @@ export function MemberPreferences() {
         <button type="submit">{t('common.save')}</button>
       </form>
       <DeviceKeyCard />
+      <CalendarFeedsCard />
     </section>
   );
 }
