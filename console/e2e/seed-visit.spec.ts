@@ -185,6 +185,10 @@ test('the seed visit, played through the console', async ({ browser }) => {
       await expect(page.getByRole('cell', { name: new RegExp(m.en) }).first()).toBeVisible();
     }
   }
+  // A save is said in words (to screen readers too) and then goes: no mark is left behind.
+  const saved = page.locator('.page > p.status');
+  await expect(saved).toHaveText('Saved.');
+  await expect(saved).toHaveText('', { timeout: 6000 });
   // The roster in protocol order: the head first, the interpreter last.
   const byRows = page.locator('section.delegation').first().locator('tbody tr');
   await expect(byRows.first()).toContainText('Aleksandr Turchin');

@@ -16,6 +16,7 @@ export const en = {
   'banner.down': 'Concord cannot reach the {service} service (the broker may be down). Changes are not being saved; retrying…',
   'banner.back': 'Connection restored.',
   'common.save': 'Save',
+  'common.saved': 'Saved.',
   'common.cancel': 'Cancel',
   'common.close': 'Close',
   'common.create': 'Create',

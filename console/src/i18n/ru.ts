@@ -16,6 +16,7 @@ export const ru: Messages = {
   'banner.down': 'Concord не может связаться со службой {service} (возможно, недоступен брокер). Изменения не сохраняются; повторяем попытку…',
   'banner.back': 'Связь восстановлена.',
   'common.save': 'Сохранить',
+  'common.saved': 'Сохранено.',
   'common.cancel': 'Отмена',
   'common.close': 'Закрыть',
   'common.create': 'Создать',

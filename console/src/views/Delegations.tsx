@@ -1,6 +1,6 @@
 // Delegations: each roster in order of precedence; adding and editing members (contact only
 // where the officer may see it); accreditation steps with badge numbers, only the legal ones.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, call } from '../api/client';
 import { SignInLink } from './SignInLink';
 import { ranks, sides, type AccreditationStatus, type Delegation, type Member, type Problem } from '../api/types';
@@ -187,10 +187,16 @@ export function DelegationsView({ visitId }: { visitId: string }) {
   const { data, problem, reload } = useVisitData(visitId);
   const [form, setForm] = useState<{ delegation: Delegation; member: Member | null } | 'delegation' | null>(null);
   const [status, setStatus] = useState('');
+  // Said once to screen readers and seen for a moment, not left on the page as a bare mark.
+  useEffect(() => {
+    if (!status) return;
+    const timer = setTimeout(() => setStatus(''), 4000);
+    return () => clearTimeout(timer);
+  }, [status]);
   const done = (changed: boolean) => {
     setForm(null);
     if (changed) {
-      setStatus('✓');
+      setStatus(t('common.saved'));
       void reload();
     }
   };
