@@ -17,6 +17,8 @@ test_packages=(
   # The sanitizer and fuzzing build: clang with libFuzzer and the sanitizer runtimes, and
   # llvm-symbolizer for readable reports.
   clang-16 libclang-rt-16-dev llvm-16
+  # The format check of the test command (tests/format.sh, .clang-format).
+  clang-format-16
 )
 
 # The console (console/) is built by Vite into concord-console's binary: Node.js 20.19 or later
