@@ -81,7 +81,7 @@ export function EntryIntoForceForm({ doc, onStep }: { doc: DocumentDetail; onSte
       <SelectField label={t('eif.ruleLabel')} name="eif_rule" value={rule} options={entryIntoForceRules} labelOf={(r) => t(`eif.rule.${r}`)}
         onChange={(e) => setRule((e.target as HTMLSelectElement).value as EntryIntoForceRule)} />
       {rule === 'on_date' && (
-        <Field label={t('eif.date')}>{(id) => <input id={id} name="eif_date" type="date" min={today()} value={date} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />}</Field>
+        <Field label={t('eif.date')}>{(id) => <input id={id} name="eif_date" type="date" value={date} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />}</Field>
       )}
       {rule === 'after_notifications' && (
         <Field label={t('eif.daysLabel')}>{(id) => <input id={id} name="eif_days" type="number" min={0} max={3650} value={days} onInput={(e) => setDays((e.target as HTMLInputElement).value)} />}</Field>
@@ -121,7 +121,7 @@ export function NotificationForm({ doc, delegationName, onStep }: { doc: Documen
           </select>
         )}
       </Field>
-      <Field label={t('eif.notifiedOn')}>{(id) => <input id={id} name="notified_on" type="date" max={today()} value={on} onInput={(e) => setOn((e.target as HTMLInputElement).value)} />}</Field>
+      <Field label={t('eif.notifiedOn')}>{(id) => <input id={id} name="notified_on" type="date" value={on} onInput={(e) => setOn((e.target as HTMLInputElement).value)} />}</Field>
       <button type="submit" disabled={!chosen || !on}>
         {t('eif.recordNotification')}
       </button>
