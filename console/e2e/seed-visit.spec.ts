@@ -95,6 +95,24 @@ async function drag(page: Page, meeting: Locator, slots: number): Promise<void> 
   await page.mouse.up();
 }
 
+// Presses Tab (Shift+Tab with `back`) until the focused element's accessible name (its
+// aria-label, else its text) matches: the keyboard's only way of getting somewhere.
+async function tabTo(page: Page, name: RegExp, back = false): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      return e ? e.getAttribute('aria-label') ?? e.textContent ?? '' : '';
+    });
+    if (name.test(focused.trim())) return;
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+
+function narrowThere(page: Page): Locator {
+  return page.locator('.ec-event', { hasText: 'Talks in narrow format' });
+}
+
 async function book(page: Page, m: { kind: string; en: string; ru: string; start: string; end: string; venue: string; who: string[] }) {
   await page.getByRole('button', { name: 'Book a meeting' }).first().click();
   const form = page.locator('form.meeting-form');
@@ -210,6 +228,40 @@ test('the seed visit, played through the console', async ({ browser }) => {
   await expect(minister.getByRole('heading', { name: /Моя программа/ })).toBeVisible();
   await expect(minister.getByRole('link', { name: 'Visits' })).toHaveCount(0);
   await phone.close();
+  // Travel, personal data the officer sees: refused when the departure precedes the arrival
+  // (the problem shown next to the form), then saved and shown on the roster.
+  await page.getByRole('button', { name: 'Edit travel: Adylbek Kasymaliev' }).click();
+  const tf = page.getByRole('form', { name: 'Travel: Adylbek Kasymaliev' });
+  const arrival = tf.getByRole('group', { name: 'Arrival' });
+  const departure = tf.getByRole('group', { name: 'Departure' });
+  await arrival.getByLabel(/^Time/).fill('2025-09-27T22:40');
+  await arrival.getByLabel('Flight', { exact: true }).fill('QH 701');
+  await arrival.getByLabel('Airport (IATA)', { exact: true }).fill('MSQ');
+  await departure.getByLabel(/^Time/).fill('2025-09-27T18:00');
+  await tf.getByLabel('Hotel name', { exact: true }).fill('Hotel Europe');
+  await tf.getByLabel('Check-in', { exact: true }).fill('2025-09-27');
+  await tf.getByLabel('Check-out', { exact: true }).fill('2025-09-29');
+  await tf.getByRole('button', { name: 'Save' }).click();
+  await expect(tf.getByRole('alert')).toContainText('departure');
+  await departure.getByLabel(/^Time/).fill('2025-09-29T18:30');
+  await departure.getByLabel('Flight', { exact: true }).fill('QH 702');
+  await tf.getByRole('button', { name: 'Save' }).click();
+  await expect(tf).toHaveCount(0);
+  const kgHead = page.locator('section.delegation').nth(1).locator('tbody tr').first();
+  await expect(kgHead.locator('.travel')).toContainText('Arr. Sep 27, 22:40 QH 701 (MSQ)');
+  await expect(kgHead.locator('.travel')).toContainText('Dep. Sep 29, 18:30 QH 702');
+  await expect(kgHead.locator('.travel')).toContainText('Hotel Europe');
+  // Stored as entered in the visit's zone (Minsk, UTC+3), whatever the browser's own zone.
+  const visitId = visitUrl.split('/').pop() ?? '';
+  const travel = await page.evaluate(async (visit) => {
+    const auth = { Authorization: `Bearer ${JSON.parse(sessionStorage.getItem('concord.session') ?? '{}').token}` };
+    const list = await (await fetch(`/api/delegations/v1/delegations?visit_id=${visit}`, { headers: auth })).json();
+    const kg = list.items.find((d: { country: string }) => d.country === 'KG');
+    const roster = await (await fetch(`/api/delegations/v1/delegations/${kg.id}/members`, { headers: auth })).json();
+    return roster.items.find((m: { is_head: boolean }) => m.is_head).travel;
+  }, visitId);
+  expect(travel.arrival.time).toBe('2025-09-27T19:40:00Z');
+  expect(travel.departure.flight).toBe('QH 702');
   await shot(page, 'delegations');
   await axe(page, 'delegations');
 
@@ -297,6 +349,62 @@ test('the seed visit, played through the console', async ({ browser }) => {
   await expect(ceremony).toContainText('10:30–11:00');
   await expect(ceremonyThere).toContainText('10:30–11:00');
 
+  // A 30-minute meeting is readable: its title and its time each on one line, cut with an
+  // ellipsis rather than clipped, and the whole text its tooltip and accessible name.
+  await expect(ceremony.locator('.ev-line')).toHaveCount(2);
+  await expect(ceremony).toHaveAttribute('title', /^Signing ceremony · Signing ceremony · 10:30–11:00 · Palace of Independence · Aleksandr Turchin, /);
+  await expect(ceremony).toHaveAttribute('aria-label', await ceremony.getAttribute('title') ?? '');
+  const fits = await ceremony.evaluate((e) => {
+    const lines = [...e.querySelectorAll('.ev-line')].map((l) => l.getBoundingClientRect());
+    const box = e.getBoundingClientRect();
+    return lines.every((l) => l.bottom <= box.bottom + 0.5 && l.height > 0);
+  });
+  expect(fits).toBe(true);
+  await ceremony.screenshot({ path: `${shots}/short-meeting.png` });
+
+  // Moving and resizing by keyboard alone, with the same check as dragging: Tab to the meeting,
+  // Enter opens it, "Move…" gives steps; a step into a clash lists the conflicts first.
+  const narrowTalks = page.locator('.ec-event', { hasText: 'Talks in narrow format' });
+  await tabTo(page, /^Narrow format · Talks in narrow format/);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('form.meeting-form select[name=kind]')).toBeFocused();
+  await tabTo(page, /^Move…$/);
+  await page.keyboard.press('Enter');
+  const mover = page.locator('form.move-form');
+  await expect(mover.getByRole('heading', { name: 'Move or resize “Talks in narrow format”' })).toBeFocused();
+  await tabTo(page, /^Later$/);
+  await page.keyboard.press('Enter');
+  await expect(mover.locator('.check-result')).toContainText('New time: Sep 28, 11:30–12:30 (60 min)');
+  await expect(mover.locator('.check-result')).toContainText('Palace of Independence is taken by “Talks in expanded format”');
+  await tabTo(page, /^Earlier$/, true);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await tabTo(page, /^Shorter$/);
+  await page.keyboard.press('Enter');
+  await expect(mover.locator('.check-result')).toContainText('New time: Sep 28, 10:30–11:00 (30 min)');
+  await expect(mover.getByText('No conflicts: it can be moved here.')).toBeVisible();
+  await axe(page, 'move form');
+  await tabTo(page, /^Move$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Moved “Talks in narrow format”.')).toBeVisible();
+  await expect(narrowTalks).toContainText('10:30–11:00');
+  await expect(narrowThere(second)).toContainText('10:30–11:00');
+  // And back, by the list of meetings this time: later by a step, longer by a step.
+  await tabTo(page, /^Meetings as a list$/);
+  await page.keyboard.press('Enter');
+  await tabTo(page, /^Move…: Talks in narrow format$/);
+  await page.keyboard.press('Enter');
+  await expect(mover).toBeVisible();
+  await tabTo(page, /^Later$/);
+  await page.keyboard.press('Enter');
+  await tabTo(page, /^Longer$/);
+  await page.keyboard.press('Enter');
+  await expect(mover.getByText('No conflicts: it can be moved here.')).toBeVisible();
+  await tabTo(page, /^Move$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Moved “Talks in narrow format”.')).toBeVisible();
+  await expect(narrowTalks).toContainText('11:00–12:00');
+
   // The broker down: every call answers 503; a banner says so and clears by itself, and the
   // screen reloads, once calls go through again.
   await page.route('**/api/**', (r) =>
@@ -358,6 +466,37 @@ test('the seed visit, played through the console', async ({ browser }) => {
   await expect(panel).toContainText('intact');
   await shot(page, 'documents');
   await axe(page, 'documents');
+
+  // Entry into force on signature; the heads' wet-ink signatures recorded by the officer, one
+  // by one: partially signed, then signed and at once in force. Only the steps the document
+  // allows are offered at each point.
+  await expect(panel.locator('.eif')).toHaveText('No rule set yet.');
+  await panel.getByLabel('Rule', { exact: true }).selectOption({ label: 'On a date' });
+  await panel.getByLabel('Date', { exact: true }).fill('2020-01-01');
+  await panel.getByRole('button', { name: 'Set entry into force' }).click();
+  await expect(panel.getByRole('alert')).toContainText('the date is in the past');
+  await panel.getByLabel('Rule', { exact: true }).selectOption({ label: 'On signature' });
+  await panel.getByRole('button', { name: 'Set entry into force' }).click();
+  await expect(panel.locator('.eif')).toHaveText('On signature');
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+  const signatory = panel.getByLabel('Signatory', { exact: true });
+  await expect(signatory.locator('option')).toHaveText(['Aleksandr Turchin', 'Adylbek Kasymaliev']);
+  await signatory.selectOption({ label: 'Aleksandr Turchin' });
+  await panel.getByLabel('Place of signing', { exact: true }).fill('Minsk, Palace of Independence');
+  await panel.getByRole('button', { name: 'Record wet-ink signature' }).click();
+  await expect(panel.locator('.pill')).toHaveText('Partially signed');
+  await expect(signatory.locator('option')).toHaveText(['Adylbek Kasymaliev']);
+  await expect(panel.getByRole('button', { name: 'Schedule signing' })).toHaveCount(0);
+  await panel.getByRole('button', { name: 'Record wet-ink signature' }).click();
+  await expect(panel.locator('.pill')).toHaveText('In force');
+  await expect(page.locator('.column', { hasText: 'In force' }).locator('.doc-card')).toHaveCount(1);
+  await expect(panel.locator('.eif')).toContainText('On signature · in force since');
+  await expect(panel.getByText(/Aleksandr Turchin · wet_ink/)).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Record wet-ink signature' })).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: 'Set entry into force' })).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: 'Withdraw' })).toHaveCount(0);
+  await shot(page, 'document-in-force');
+  await axe(page, 'document in force');
 
   // The interface in Russian, dates in Russian.
   await page.getByLabel(/^Language/).first().selectOption('ru');

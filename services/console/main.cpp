@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "concord/console/server.hpp"
+#include "concord/console/stream_forward.hpp"
 #include "concord/core/config.hpp"
 #include "concord/http/server.hpp"
 
@@ -15,6 +16,11 @@ int main() {
       std::fprintf(stderr, "concord-console: %s\n", platform.error().detail.c_str());
       return 2;
     }
+    // Live streams (text/event-stream) pass through as they arrive; their life is bounded.
+    console::StreamForwarder::Options limits;
+    limits.idle = env.duration("CONCORD_CONSOLE_STREAM_IDLE", limits.idle);
+    limits.max_age = env.duration("CONCORD_CONSOLE_STREAM_MAX_AGE", limits.max_age);
+    auto streams = std::make_shared<console::StreamForwarder>(limits);
     auto console = console::ConsoleServer::start(**platform, env, "console", [&](http::Router& router) {
       struct Upstream {
         const char* service;
@@ -25,7 +31,7 @@ int main() {
                                 Upstream{"delegations", "CONCORD_DELEGATIONS_URL", "http://127.0.0.1:8082"},
                                 Upstream{"documents", "CONCORD_DOCUMENTS_URL", "http://127.0.0.1:8083"},
                                 Upstream{"notifications", "CONCORD_NOTIFICATIONS_URL", "http://127.0.0.1:8084"}})
-        console::mount_forward(router, u.service, env.string(u.variable, u.fallback));
+        console::mount_forward(router, u.service, env.string(u.variable, u.fallback), streams);
     });
     if (!console) {
       std::fprintf(stderr, "concord-console: %s\n", console.error().detail.c_str());

@@ -164,7 +164,44 @@ export interface Member {
   status: 'active' | 'withdrawn';
   accreditation: { status: AccreditationStatus; badge_number: string | null };
   contact?: { email?: string | null; phone?: string | null } | null;
+  // Personal data: present (null when unset) only where the caller may see it.
+  travel?: Travel | null;
   version: number;
+}
+
+export interface TravelLeg {
+  time: string; // UTC
+  local_time?: string; // at the offset it was given with
+  flight?: string | null;
+  airport?: string | null;
+}
+
+export interface Travel {
+  arrival?: TravelLeg | null;
+  departure?: TravelLeg | null;
+  hotel?: { name: string; address?: string | null; check_in?: string | null; check_out?: string | null } | null;
+}
+
+export interface TravelLegInput {
+  time: string; // RFC 3339 with an offset
+  flight?: string;
+  airport?: string; // IATA code
+}
+
+export interface TravelInput {
+  arrival?: TravelLegInput;
+  departure?: TravelLegInput;
+  hotel?: { name: string; address?: string; check_in?: string; check_out?: string };
+}
+
+export const entryIntoForceRules = ['on_signature', 'on_date', 'after_notifications'] as const;
+export type EntryIntoForceRule = (typeof entryIntoForceRules)[number];
+
+export interface EntryIntoForce {
+  rule: EntryIntoForceRule;
+  date?: string | null; // when it is known
+  days?: number;
+  notifications?: { delegation_id: string; notified_on: string }[];
 }
 
 export const documentStatuses = [
@@ -216,6 +253,7 @@ export interface DocumentDetail extends DocumentSummary {
   signatures?: { member_id: string; delegation_id: string; method: string; signed_at: string; place?: string | null }[];
   agreed_at?: string | null;
   in_force_on?: string | null;
+  entry_into_force?: EntryIntoForce | null;
 }
 
 export interface Diff {

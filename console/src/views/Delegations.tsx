@@ -8,6 +8,7 @@ import { Field, ProblemView, SelectField, Status, problemOf } from '../component
 import { useUi } from '../context';
 import { pick } from '../i18n';
 import { memberName, useVisitData } from './data';
+import { TravelForm, travelSummary } from './TravelForm';
 
 // The accreditation steps the service allows from each status (the others are not offered).
 const steps: Record<AccreditationStatus, ('request' | 'approve' | 'reject' | 'revoke')[]> = {
@@ -185,7 +186,7 @@ function NewDelegation({ visitId, onDone }: { visitId: string; onDone: (changed:
 export function DelegationsView({ visitId }: { visitId: string }) {
   const { t, lang } = useUi();
   const { data, problem, reload } = useVisitData(visitId);
-  const [form, setForm] = useState<{ delegation: Delegation; member: Member | null } | 'delegation' | null>(null);
+  const [form, setForm] = useState<{ delegation: Delegation; member: Member | null; travel?: boolean } | 'delegation' | null>(null);
   const [status, setStatus] = useState('');
   // Said once to screen readers and seen for a moment, not left on the page as a bare mark.
   useEffect(() => {
@@ -221,6 +222,7 @@ export function DelegationsView({ visitId }: { visitId: string }) {
                 <th scope="col">{t('members.name')}</th>
                 <th scope="col">{t('members.rank')}</th>
                 <th scope="col">{t('members.email')}</th>
+                <th scope="col">{t('travel.title')}</th>
                 <th scope="col">{t('members.accreditation')}</th>
                 <th scope="col">
                   <span class="sr-only">{t('common.edit')}</span>
@@ -239,6 +241,20 @@ export function DelegationsView({ visitId }: { visitId: string }) {
                   <td>{t(`rank.${m.rank}`)}</td>
                   <td>{m.contact ? [m.contact.email, m.contact.phone].filter(Boolean).join(' · ') : '—'}</td>
                   <td>
+                    {'travel' in m ? (
+                      <>
+                        <span class="travel">{travelSummary(m.travel, lang, data.visit.time_zone, t)}</span>{' '}
+                        {m.status === 'active' && (
+                          <button type="button" class="secondary small" aria-label={`${t('travel.edit')}: ${memberName(m, lang)}`} onClick={() => setForm({ delegation: d, member: m, travel: true })}>
+                            {t('travel.edit')}
+                          </button>
+                        )}
+                      </>
+                    ) : (
+                      <span class="muted">{t('travel.hidden')}</span>
+                    )}
+                  </td>
+                  <td>
                     <Accreditation member={m} onChanged={reload} />
                   </td>
                   <td>
@@ -251,7 +267,9 @@ export function DelegationsView({ visitId }: { visitId: string }) {
               ))}
             </tbody>
           </table>
-          {typeof form === 'object' && form?.delegation.id === d.id ? (
+          {typeof form === 'object' && form?.delegation.id === d.id && form.travel && form.member ? (
+            <TravelForm key={`travel-${form.member.id}`} member={form.member} zone={data.visit.time_zone} onDone={done} />
+          ) : typeof form === 'object' && form?.delegation.id === d.id ? (
             <MemberForm key={form.member?.id ?? 'new'} delegation={d} member={form.member} onDone={done} />
           ) : (
             <button type="button" aria-label={`${t('members.new')}: ${pick(d.name, lang)}`} onClick={() => setForm({ delegation: d, member: null })}>

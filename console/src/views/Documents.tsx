@@ -9,6 +9,7 @@ import { Field, ProblemView, SelectField, Status, problemOf } from '../component
 import { useUi } from '../context';
 import { formatDateTime, formatDay, pick } from '../i18n';
 import { memberName, useVisitData, type VisitData } from './data';
+import { EntryIntoForceForm, NotificationForm, WetInkForm, entryIntoForceText } from './DocumentSteps';
 
 const board = documentStatuses.filter((s) => s !== 'rejected' && s !== 'withdrawn');
 
@@ -145,6 +146,8 @@ function DocumentPanel({ id, data, onChanged, onClose }: { id: string; data: Vis
               </ul>
             </>
           )}
+          <h3>{t('eif.title')}</h3>
+          <p class="eif">{entryIntoForceText(doc, t, lang, delegationName)}</p>
           <h3>{t('documents.audit')}</h3>
           <p>{audit ? `${audit.valid ? t('documents.auditValid') : t('documents.auditBroken')} (${audit.length ?? 0})` : '—'}</p>
           {certificate && (
@@ -235,6 +238,11 @@ function DocumentPanel({ id, data, onChanged, onClose }: { id: string; data: Vis
                 {t('action.schedule_signing')}
               </button>
             </div>
+          )}
+          {allowed.has('sign') && <WetInkForm doc={doc} data={data} onStep={step} />}
+          {allowed.has('set_entry_into_force') && <EntryIntoForceForm key={doc.version} doc={doc} onStep={step} />}
+          {allowed.has('record_notification') && doc.entry_into_force?.rule === 'after_notifications' && (
+            <NotificationForm doc={doc} delegationName={delegationName} onStep={step} />
           )}
           {allowed.has('withdraw') && (
             <div class="form">

@@ -22,6 +22,7 @@ interface Props {
   draft: Draft;
   onDone: (message: string | null) => void;
   onStale: () => Promise<void>;
+  onMove?: (meeting: Meeting) => void; // the keyboard's way of dragging
 }
 
 type Check = { state: 'idle' | 'checking' | 'clear' } | { state: 'conflicts'; conflicts: Conflict[] } | { state: 'problem'; problem: Problem };
@@ -30,7 +31,7 @@ function minutes(start: string, end: string): number {
   return Math.round((Date.parse(end) - Date.parse(start)) / 60000);
 }
 
-export function MeetingForm({ data, zone, meeting, draft, onDone, onStale }: Props) {
+export function MeetingForm({ data, zone, meeting, draft, onDone, onStale, onMove }: Props) {
   const { t, lang } = useUi();
   const [kind, setKind] = useState<string>(meeting?.kind ?? 'narrow_format');
   const [titleEn, setTitleEn] = useState(meeting?.title.en ?? '');
@@ -256,6 +257,11 @@ export function MeetingForm({ data, zone, meeting, draft, onDone, onStale }: Pro
       {refused && conflictList(refused, t('meeting.refused'))}
       <div class="actions">
         <button type="submit">{meeting ? t('common.save') : t('meeting.book')}</button>
+        {meeting && meeting.status === 'scheduled' && onMove && (
+          <button type="button" class="secondary" onClick={() => onMove(meeting)}>
+            {t('move.open')}
+          </button>
+        )}
         <button type="button" class="secondary" onClick={() => onDone(null)}>
           {t('common.close')}
         </button>

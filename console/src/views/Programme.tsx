@@ -6,10 +6,11 @@ import { ApiError, call } from '../api/client';
 import type { Conflict, Meeting } from '../api/types';
 import { ProblemView, Status, problemOf } from '../components/ui';
 import { useUi } from '../context';
-import { formatDateTime, formatTime, pick } from '../i18n';
+import { formatDateTime, formatTime, pick, type Translate } from '../i18n';
 import { allZones, fromWall, toWall, wallDate } from '../tz';
 import { describeConflict, memberName, useVisitData, type VisitData } from './data';
 import { MeetingForm, type Draft } from './MeetingForm';
+import { MoveForm } from './MoveForm';
 
 const escape = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -29,6 +30,25 @@ function guestZone(data: VisitData): string | null {
   return (roster.find((m) => m.is_head) ?? roster[0])?.time_zone ?? null;
 }
 
+// 30 minutes or less: too short a box for kind, title, time and people on lines of their own.
+const shortMeeting = (m: Meeting): boolean => Date.parse(m.end) - Date.parse(m.start) <= 30 * 60000;
+
+// A meeting in words: kind, title, time, venue and people (the box's tooltip and accessible name).
+function describeMeeting(m: Meeting, at: { data: VisitData | null; lang: string; zone: string; t: Translate }): string {
+  const { data: d, lang: l, zone: z, t: tr } = at;
+  const venue = d?.venues.find((v) => v.id === m.venue_id)?.name;
+  const people = m.participants.map((id) => memberName(d?.members.get(id), l)).join(', ');
+  return [
+    tr(`kind.${m.kind}`) + (m.status === 'cancelled' ? ` (${tr('programme.cancelled')})` : ''),
+    pick(m.title, l),
+    `${formatTime(m.start, l, z)}–${formatTime(m.end, l, z)}`,
+    venue,
+    people,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 interface Notice {
   text: string;
   conflicts?: Conflict[];
@@ -39,7 +59,7 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
   const { t, lang } = useUi();
   const { data, problem, reload, live } = useVisitData(visitId);
   const [zone, setZone] = useState<string | null>(null);
-  const [editing, setEditing] = useState<{ meeting: Meeting | null; draft: Draft } | null>(null);
+  const [editing, setEditing] = useState<{ meeting: Meeting | null; draft: Draft; move?: boolean } | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const host = useRef<HTMLDivElement>(null);
   const calendar = useRef<Calendar | null>(null);
@@ -139,13 +159,27 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
         const { data: d, lang: l, zone: z, t: tr } = latest.current;
         const people = m.participants.map((id) => escape(memberName(d?.members.get(id), l))).join(', ');
         const venue = d?.venues.find((v) => v.id === m.venue_id)?.name ?? '';
+        const kind = `${escape(tr(`kind.${m.kind}`))}${m.status === 'cancelled' ? ` · ${escape(tr('programme.cancelled'))}` : ''}`;
+        const time = `${escape(formatTime(m.start, l, z))}–${escape(formatTime(m.end, l, z))}`;
+        // A short meeting's box holds two lines: the title, then the time and venue, each cut
+        // with an ellipsis; the whole text is the box's tooltip and accessible name.
+        if (shortMeeting(m))
+          return {
+            html: `<div class="ev-line ev-title">${escape(pick(m.title, l))}</div><div class="ev-line ev-time">${time} · ${escape(venue)}</div>`,
+          };
         return {
           html:
-            `<div class="ev-kind">${escape(tr(`kind.${m.kind}`))}${m.status === 'cancelled' ? ` · ${escape(tr('programme.cancelled'))}` : ''}</div>` +
+            `<div class="ev-kind">${kind}</div>` +
             `<div class="ev-title">${escape(pick(m.title, l))}</div>` +
-            `<div class="ev-time">${escape(formatTime(m.start, l, z))}–${escape(formatTime(m.end, l, z))} · ${escape(venue)}</div>` +
+            `<div class="ev-time">${time} · ${escape(venue)}</div>` +
             `<div class="ev-people">${people}</div>`,
         };
+      },
+      eventDidMount: (info) => {
+        const m = info.event.extendedProps.meeting as Meeting;
+        const text = describeMeeting(m, latest.current);
+        info.el.title = text;
+        info.el.setAttribute('aria-label', text);
       },
     });
     // The calendar marks itself up as a table whose rows hold meetings as buttons, which no
@@ -241,7 +275,21 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
           {notice.problem && <ProblemView problem={notice.problem} />}
         </div>
       )}
-      {editing && data && (
+      {editing?.move && editing.meeting && data && (
+        <MoveForm
+          key={`move-${editing.meeting.id}`}
+          data={data}
+          zone={shownZone}
+          meeting={editing.meeting}
+          onStale={reload}
+          onDone={(message) => {
+            setEditing(null);
+            if (message) setNotice({ text: message });
+            void reload();
+          }}
+        />
+      )}
+      {editing && !editing.move && data && (
         <MeetingForm
           key={editing.meeting?.id ?? `${editing.draft.start}|${editing.draft.venue_id}`}
           data={data}
@@ -249,6 +297,7 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
           meeting={editing.meeting}
           draft={editing.draft}
           onStale={reload}
+          onMove={(m) => setEditing({ meeting: m, draft: { start: m.start, end: m.end, venue_id: m.venue_id }, move: true })}
           onDone={(message) => {
             setEditing(null);
             if (message) setNotice({ text: message });
@@ -267,6 +316,12 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
                   {formatDateTime(m.start, lang, shownZone)} · {t(`kind.${m.kind}`)} · {pick(m.title, lang)}
                   {m.status === 'cancelled' ? ` (${t('programme.cancelled')})` : ''}
                 </button>
+                {m.status === 'scheduled' && (
+                  <button type="button" class="link" aria-label={`${t('move.open')}: ${pick(m.title, lang)}`}
+                    onClick={() => setEditing({ meeting: m, draft: { start: m.start, end: m.end, venue_id: m.venue_id }, move: true })}>
+                    {t('move.open')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>

@@ -82,6 +82,15 @@ class SseChannel final : public EventStream, public std::enable_shared_from_this
     poke();
     return true;
   }
+  bool send_raw(std::string text) override {
+    if (!open_) return false;
+    {
+      std::lock_guard lock(mutex_);
+      pending_.push_back(std::move(text));
+    }
+    poke();
+    return true;
+  }
   bool is_open() const override { return open_; }
   void close() override {
     open_ = false;

@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "concord/console/console.hpp"
+#include "concord/console/stream_forward.hpp"
 #include "concord/http/client.hpp"
 
 namespace concord::console {
@@ -32,12 +33,10 @@ void mount_in_process(http::Router& router, const std::string& name, const http:
     router.add(route.method, "/api/" + name + route.pattern, route.handler, route.options);
 }
 
-void mount_forward(http::Router& router, const std::string& name, const std::string& base_url) {
+void mount_forward(http::Router& router, const std::string& name, const std::string& base_url,
+                   std::shared_ptr<StreamForwarder> streams) {
   const std::string prefix = "/api/" + name;
-  auto forward = [prefix, name, base_url](http::Request& req) -> Result<http::Response> {
-    if (auto accept = req.headers.get("Accept"); accept && accept->find("text/event-stream") != std::string_view::npos)
-      return fail(Error::not_found("live streams are not forwarded by concord-console; use the " + name +
-                                   " service's own address"));
+  auto forward = [prefix, name, base_url, streams](http::Request& req) -> Result<http::Response> {
     if (!req.target.starts_with(prefix + "/"))
       return fail(Error::bad_request("the path must name the service as it is spelled: " + prefix + "/"));
     http::ClientRequest out;
@@ -49,14 +48,40 @@ void mount_forward(http::Router& router, const std::string& name, const std::str
     out.headers.set("X-Request-Id", req.correlation_id);  // one correlation id across both hops
     out.body = req.body;
     out.timeout = std::chrono::seconds(30);
-    auto answer = http::fetch(out);
+    // A live stream (the browser asks for text/event-stream) is passed on as it arrives.
+    auto accept = req.headers.get("Accept");
+    bool live = req.method == http::Method::get && accept && accept->find("text/event-stream") != std::string_view::npos;
+    if (live && !streams)
+      return fail(Error::not_found("live streams are not forwarded by this console; use the " + name +
+                                   " service's own address"));
+    Result<http::Response> answer = fail(Error::unavailable("no answer"));
+    if (live) {
+      answer = streams->forward(std::move(out));
+    } else if (auto fetched = http::fetch(out)) {
+      http::Response r;
+      r.status = fetched->status;
+      r.headers = std::move(fetched->headers);
+      r.body = std::move(fetched->body);
+      answer = std::move(r);
+    } else {
+      answer = fail(fetched.error());
+    }
     if (!answer) return fail(Error::unavailable("the " + name + " service cannot be reached: " + answer.error().detail));
-    http::Response r;
-    r.status = answer->status;
-    for (const auto& [k, v] : answer->headers.fields())
-      if (!hop_by_hop(k) && !iequals(k, "server")) r.headers.add(k, v);
-    r.body = std::move(answer->body);
-    return r;
+    // Only what belongs to the message; a stream's own type and caching are the console's.
+    http::Headers kept;
+    if (answer->on_stream) {
+      kept.set("Content-Type", "text/event-stream");
+      kept.set("Cache-Control", "no-cache");
+    }
+    for (const auto& [k, v] : answer->headers.fields()) {
+      if (hop_by_hop(k) || iequals(k, "server")) continue;
+      if (answer->on_stream && (iequals(k, "content-type") || iequals(k, "cache-control") || iequals(k, "x-accel-buffering") ||
+                                iequals(k, "date")))
+        continue;
+      kept.add(k, v);
+    }
+    answer->headers = std::move(kept);
+    return answer;
   };
   http::RouteOptions options{.public_route = true, .body_limit = 2 * 1024 * 1024, .idempotent = false};
   for (auto method : {http::Method::get, http::Method::post, http::Method::put, http::Method::patch, http::Method::del})

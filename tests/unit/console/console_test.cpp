@@ -2,9 +2,13 @@
 // one-time sign-in codes, the /api/ prefix, and bad input answered 4xx on the wire.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "concord/auth/jwt.hpp"
 #include "concord/console/changes.hpp"
 #include "concord/console/console.hpp"
+#include "concord/console/stream_forward.hpp"
 #include "concord/http/server.hpp"
 #include "raw_client.hpp"
 
@@ -353,7 +357,7 @@ TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credential
   auto upstream = std::make_unique<http::Server>(o, std::move(upstream_routes));
   ASSERT_TRUE(upstream->start());
   http::Router routes;
-  mount_forward(routes, "scheduling", "http://127.0.0.1:" + std::to_string(upstream->port()));
+  mount_forward(routes, "scheduling", "http://127.0.0.1:" + std::to_string(upstream->port()), nullptr);
   mount_api_not_found(routes);
   http::Server console(o, with_security_headers(routes));
   ASSERT_TRUE(console.start());
@@ -371,4 +375,127 @@ TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credential
   d.send("GET /api/scheduling/v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(concord::testing::status_of(d.read(10s)), 503);
   console.stop();
+}
+
+TEST(ConsoleStreams, only_complete_events_are_passed_on) {
+  EXPECT_EQ(complete_events(""), 0u);
+  EXPECT_EQ(complete_events("id: 1\ndata: x\n"), 0u);
+  EXPECT_EQ(complete_events("id: 1\ndata: x\n\n"), 15u);
+  EXPECT_EQ(complete_events("data: a\n\ndata: b\n"), 9u);
+  EXPECT_EQ(complete_events(": keep-alive\n\nid: 2\ndata: y\n\nda"), 29u);
+  EXPECT_EQ(complete_events("data: a\r\n\r\n"), 11u);
+  EXPECT_EQ(complete_events("data: a\r\r"), 0u);  // "\r" then maybe "\n": not decided yet
+  EXPECT_EQ(complete_events("data: a\r\rx"), 9u);
+  EXPECT_EQ(complete_events("data: a\n\r\n"), 10u);
+}
+
+namespace {
+
+// A service with a live stream at /v1/stream (public) and a refusal at /v1/private-stream.
+struct StreamingService {
+  std::promise<std::shared_ptr<http::EventStream>> opened;
+  std::unique_ptr<http::Server> server;
+  StreamingService() {
+    http::Router routes;
+    routes.get("/v1/stream", [this](http::Request& req) -> Result<http::Response> {
+      auto r = http::Response::event_stream([this](std::shared_ptr<http::EventStream> s) {
+        s->send({.id = {}, .event = "ready", .data = "{}"});
+        opened.set_value(s);
+      });
+      r.headers.set("X-Seen-Query", req.target);
+      return r;
+    }, http::RouteOptions{.public_route = true});
+    routes.get("/v1/private-stream", [](http::Request&) -> Result<http::Response> {
+      return fail(Error::unauthorized("a stream ticket or a token is needed"));
+    }, http::RouteOptions{.public_route = true});
+    http::ServerOptions o;
+    o.access_log = false;
+    o.sse_heartbeat = 100ms;  // a server notices a peer gone when it next writes
+    server = std::make_unique<http::Server>(o, std::move(routes));
+    EXPECT_TRUE(server->start());
+  }
+};
+
+std::unique_ptr<http::Server> console_in_front(unsigned short port, std::shared_ptr<StreamForwarder> streams) {
+  http::Router routes;
+  mount_forward(routes, "notifications", "http://127.0.0.1:" + std::to_string(port), std::move(streams));
+  mount_api_not_found(routes);
+  http::ServerOptions o;
+  o.access_log = false;
+  o.sse_heartbeat = 100ms;
+  auto console = std::make_unique<http::Server>(o, with_security_headers(routes));
+  EXPECT_TRUE(console->start());
+  return console;
+}
+
+const char* kStreamRequest =
+    "GET /api/notifications/v1/stream?ticket=st_x HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+
+}  // namespace
+
+TEST(ConsoleStreams, a_live_stream_passes_through_event_by_event_while_it_stays_open) {
+  StreamingService service;
+  auto streams = std::make_shared<StreamForwarder>(StreamForwarder::Options{});
+  auto console = console_in_front(service.server->port(), streams);
+  auto browser = std::make_unique<concord::testing::RawClient>(console->port());
+  auto& c = *browser;
+  ASSERT_TRUE(c.send(kStreamRequest));
+  auto head = c.read(10s, "event: ready");
+  EXPECT_EQ(concord::testing::status_of(head), 200) << head;
+  EXPECT_NE(head.find("Content-Type: text/event-stream"), std::string::npos) << head;
+  EXPECT_NE(head.find("X-Seen-Query: /v1/stream?ticket=st_x"), std::string::npos) << head;
+  EXPECT_NE(head.find("X-Content-Type-Options: nosniff"), std::string::npos) << head;
+  EXPECT_EQ(head.find("text/event-stream\r\nContent-Type"), std::string::npos) << "one Content-Type only: " << head;
+  auto upstream = service.opened.get_future().get();
+  // Each event arrives on its own while the stream stays open: nothing waits for its end.
+  for (int i = 1; i <= 3; ++i) {
+    std::string id = "0190-" + std::to_string(i);
+    ASSERT_TRUE(upstream->send({.id = id, .event = "notification", .data = "{\"n\":" + std::to_string(i) + "}"}));
+    auto got = c.read(10s, "data: {\"n\":" + std::to_string(i) + "}\n\n");
+    EXPECT_NE(got.find("id: " + id + "\nevent: notification\n"), std::string::npos) << got;
+    EXPECT_FALSE(c.closed_by_peer());
+  }
+  EXPECT_EQ(streams->open_streams(), 1u);
+  // The browser goes: the service's stream is closed too, and the console forgets it.
+  browser.reset();
+  for (int i = 0; i < 200 && (upstream->is_open() || streams->open_streams() > 0); ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(upstream->is_open());
+  EXPECT_EQ(streams->open_streams(), 0u);
+  console->stop();
+}
+
+TEST(ConsoleStreams, a_refused_stream_comes_back_as_the_service_said_it) {
+  StreamingService service;
+  auto console = console_in_front(service.server->port(), std::make_shared<StreamForwarder>(StreamForwarder::Options{}));
+  concord::testing::RawClient c(console->port());
+  ASSERT_TRUE(c.send("GET /api/notifications/v1/private-stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+                     "Connection: close\r\n\r\n"));
+  auto r = c.read(10s);
+  EXPECT_EQ(concord::testing::status_of(r), 401) << r;
+  EXPECT_NE(r.find("application/problem+json"), std::string::npos) << r;
+  EXPECT_NE(r.find("a stream ticket or a token is needed"), std::string::npos) << r;
+  console->stop();
+}
+
+TEST(ConsoleStreams, a_stream_ends_at_its_maximum_age_and_an_unreachable_service_is_503) {
+  StreamingService service;
+  StreamForwarder::Options short_lived;
+  short_lived.max_age = 300ms;
+  auto console = console_in_front(service.server->port(), std::make_shared<StreamForwarder>(short_lived));
+  concord::testing::RawClient c(console->port());
+  ASSERT_TRUE(c.send(kStreamRequest));
+  auto r = c.read(10s);  // until the console closes it
+  EXPECT_NE(r.find("event: ready"), std::string::npos) << r;
+  EXPECT_TRUE(c.closed_by_peer());
+  auto upstream = service.opened.get_future().get();
+  for (int i = 0; i < 200 && upstream->is_open(); ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(upstream->is_open());
+
+  service.server->stop();
+  service.server.reset();
+  concord::testing::RawClient d(console->port());
+  ASSERT_TRUE(d.send(kStreamRequest));
+  auto refused = d.read(10s);
+  EXPECT_EQ(concord::testing::status_of(refused), 503) << refused;
+  console->stop();
 }

@@ -66,6 +66,10 @@ class EventStream {
   virtual ~EventStream() = default;
   // False once the client has gone or the server is stopping; the event is then dropped.
   virtual bool send(const SseEvent& event) = 0;
+  // Text already in the event-stream format (a proxy passing another server's stream on). It
+  // must end at an event boundary (a blank line), so nothing this server adds (a keep-alive
+  // comment) can land inside an event.
+  virtual bool send_raw(std::string text) = 0;
   virtual bool is_open() const = 0;
   virtual void close() = 0;
   // Called once, on the server's thread, when the stream ends for any reason.

@@ -8,7 +8,8 @@
 //   GET /console/v1/visits/{id}/changes      Server-Sent Events: the visit's programme or
 //                                            documents changed (read from the log)
 //   /api/<service>/v1/...                    the service's own /v1/... (in process in
-//                                            `concord serve`, forwarded by concord-console)
+//                                            `concord serve`, forwarded by concord-console,
+//                                            live streams included)
 // Every response carries the security headers below.
 #include <chrono>
 #include <map>
@@ -91,8 +92,11 @@ void mount_member_links(http::Router& router, SignIn& sign_in, std::shared_ptr<c
 // /api/<name>/<path> → the service's own route /<path>, in this process.
 void mount_in_process(http::Router& router, const std::string& name, const http::Router& service_routes);
 // /api/<name>/<path> → forwarded to base_url (http://host:port) + /<path>, headers and body as
-// they came; Server-Sent Events are not forwarded (the service's own address serves them).
-void mount_forward(http::Router& router, const std::string& name, const std::string& base_url);
+// they came. A GET accepting text/event-stream goes through `streams`, which passes a live
+// stream on as it arrives (stream_forward.hpp); without it such a request is 404.
+class StreamForwarder;
+void mount_forward(http::Router& router, const std::string& name, const std::string& base_url,
+                   std::shared_ptr<StreamForwarder> streams);
 // /api/<anything else> → 404 as problem+json (rather than the application).
 void mount_api_not_found(http::Router& router);
 
