@@ -51,6 +51,36 @@ struct SnapshotPolicy {
   std::chrono::milliseconds interval{std::chrono::minutes(10)};  // and after this long if any do
 };
 
+// What a start from a snapshot found: the state and where it ends, or why none was used.
+template <class State>
+struct FromSnapshot {
+  State state;
+  events::Snapshot snapshot;  // its state bytes dropped once decoded
+};
+
+// The latest snapshot of `service` that is whole, of the codec's version, covers every topic of
+// `topics` and decodes; else the reason it is not used.
+template <class State>
+std::variant<FromSnapshot<State>, std::string> load_snapshot(events::SnapshotStore& store, const std::string& service,
+                                                             const std::vector<std::string>& topics,
+                                                             const StateCodec<State>& codec) {
+  auto latest = store.latest(service, codec.version);
+  if (!latest) return "the snapshot cannot be read: " + latest.error().detail;
+  if (auto* none = std::get_if<events::NoSnapshot>(&*latest)) return none->reason;
+  auto& snapshot = std::get<events::Snapshot>(*latest);
+  for (const auto& topic : topics)
+    if (!snapshot.positions.contains(topic)) return "the snapshot does not cover topic " + topic;
+  FromSnapshot<State> out;
+  try {
+    out.state = codec.decode(snapshot.state);
+  } catch (const std::exception& e) {
+    return std::string("the snapshot's state does not decode: ") + e.what();
+  }
+  snapshot.state = {};
+  out.snapshot = std::move(snapshot);
+  return out;
+}
+
 // The shadow state and the thread that writes its snapshots. Owned by a Store.
 template <class State>
 class Snapshotter {
@@ -81,6 +111,16 @@ class Snapshotter {
     if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
   }
 
+  // After a start from a snapshot: the thread decodes that snapshot again for its shadow, so
+  // the start does not wait for a copy of the state. Whatever it finds is consistent: the
+  // snapshot's state at its positions, or (should it be gone) an empty state at no position,
+  // which the first catch-up brings forward from the log's beginning.
+  void start_from_latest_snapshot() {
+    std::lock_guard lock(mutex_);
+    load_first_ = true;
+    if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
+  }
+
   void stop() {
     {
       std::lock_guard lock(mutex_);
@@ -108,6 +148,19 @@ class Snapshotter {
 
  private:
   void run() {
+    if (load_first_) {
+      std::lock_guard work(work_mutex_);
+      auto loaded = load_snapshot<State>(*policy_.store, service_, topics_, codec_);
+      if (auto* found = std::get_if<FromSnapshot<State>>(&loaded)) {
+        shadow_ = std::move(found->state);
+        positions_ = std::move(found->snapshot.positions);
+        events_ = found->snapshot.events;
+      } else {
+        log::warn("snapshot: the snapshot the start used cannot be read again; the next one is made from the log",
+                  {{"service", service_}, {"reason", std::get<std::string>(loaded)}});
+      }
+      last_write_ = std::chrono::steady_clock::now();
+    }
     for (;;) {
       {
         std::unique_lock lock(mutex_);
@@ -216,37 +269,8 @@ class Snapshotter {
   std::condition_variable cv_;
   long long nudged_ = 0;  // committed since the thread last looked
   bool stopping_ = false;
+  bool load_first_ = false;  // the thread makes its shadow from the latest snapshot
   std::thread thread_;
 };
-
-// What a start from a snapshot found: the state and where it ends, or why none was used.
-template <class State>
-struct FromSnapshot {
-  State state;
-  events::Snapshot snapshot;  // its state bytes dropped once decoded
-};
-
-// The latest snapshot of `service` that is whole, of the codec's version, covers every topic of
-// `topics` and decodes; else the reason it is not used.
-template <class State>
-std::variant<FromSnapshot<State>, std::string> load_snapshot(events::SnapshotStore& store, const std::string& service,
-                                                             const std::vector<std::string>& topics,
-                                                             const StateCodec<State>& codec) {
-  auto latest = store.latest(service, codec.version);
-  if (!latest) return "the snapshot cannot be read: " + latest.error().detail;
-  if (auto* none = std::get_if<events::NoSnapshot>(&*latest)) return none->reason;
-  auto& snapshot = std::get<events::Snapshot>(*latest);
-  for (const auto& topic : topics)
-    if (!snapshot.positions.contains(topic)) return "the snapshot does not cover topic " + topic;
-  FromSnapshot<State> out;
-  try {
-    out.state = codec.decode(snapshot.state);
-  } catch (const std::exception& e) {
-    return std::string("the snapshot's state does not decode: ") + e.what();
-  }
-  snapshot.state = {};
-  out.snapshot = std::move(snapshot);
-  return out;
-}
 
 }  // namespace concord::service

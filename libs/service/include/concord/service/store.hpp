@@ -71,12 +71,17 @@ class Store {
     topics_ = topics;
     auto rebuilt = rebuild_locked();
     if (rebuilt && policy_.store && !snapshotter_) {
-      // The shadow the snapshots are written from: a copy of the state exactly at the positions
-      // the replay ended at (snapshots.hpp says why not the committed state later on).
-      std::shared_lock committed(committed_mutex_);
+      // The shadow the snapshots are written from (snapshots.hpp says why not the committed
+      // state later on): after a start from a snapshot, that snapshot decoded again on the
+      // snapshotter's thread, off the start's path; after a full replay, a copy of the state
+      // exactly at the positions the replay ended at.
       snapshotter_ = std::make_unique<Snapshotter<State>>(snapshot_service_, log_, topics_, evolve_, codec_, policy_);
-      snapshotter_->start(committed_, replayed_, recovery_.snapshot_events + recovery_.replayed_events,
-                          recovery_.replayed_events);
+      if (recovery_.from_snapshot) {
+        snapshotter_->start_from_latest_snapshot();
+      } else {
+        std::shared_lock committed(committed_mutex_);
+        snapshotter_->start(committed_, replayed_, recovery_.replayed_events, recovery_.replayed_events);
+      }
     }
     return rebuilt;
   }
