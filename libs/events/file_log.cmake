@@ -12,6 +12,7 @@ add_library(concord_events
   ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log_open.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log_write.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/file_log_read.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/snapshot_store.cpp
 )
 add_library(concord::events ALIAS concord_events)
 target_include_directories(concord_events PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)

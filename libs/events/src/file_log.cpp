@@ -197,7 +197,12 @@ class FileLog final : public EventLog {
   Status ensure_topics(const std::vector<TopicSpec>& topics) override { return core_->ensure_topics(topics); }
   Status append_all(const std::vector<Append>& appends) override { return core_->append_all(appends); }
   Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) override {
-    return core_->replay(topic, visit);
+    return core_->replay(topic, 0, visit);
+  }
+  Status replay_from(std::string_view topic, const std::map<int, long long>& from,
+                     const std::function<Status(const Record&)>& visit) override {
+    auto it = from.find(0);  // one partition per topic here
+    return core_->replay(topic, it == from.end() ? 0 : std::max(0LL, it->second), visit);
   }
   Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
                                                   const std::string& group) override {

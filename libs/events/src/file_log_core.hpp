@@ -96,7 +96,8 @@ class Core {
   Status open();
   Status ensure_topics(const std::vector<TopicSpec>& topics);
   Status append_all(const std::vector<Append>& appends);
-  Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit);
+  // Every event from offset `from` to the end as of the call.
+  Status replay(std::string_view topic, long long from, const std::function<Status(const Record&)>& visit);
   bool healthy() {
     std::lock_guard lk(mu_);
     return !poisoned_ && !closed_;

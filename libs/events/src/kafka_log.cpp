@@ -51,7 +51,12 @@ class KafkaEventLog final : public EventLog {
 
   Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) override {
     if (auto s = check_topic_name(topic); !s) return s;
-    return replay_topic(options_, admin_.get(), std::string(topic), visit);
+    return replay_topic(options_, admin_.get(), std::string(topic), {}, visit);
+  }
+  Status replay_from(std::string_view topic, const std::map<int, long long>& from,
+                     const std::function<Status(const Record&)>& visit) override {
+    if (auto s = check_topic_name(topic); !s) return s;
+    return replay_topic(options_, admin_.get(), std::string(topic), from, visit);
   }
 
   Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,

@@ -1,5 +1,6 @@
 #include "kafka_replay.hpp"
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -118,7 +119,7 @@ Result<std::map<int, std::pair<long long, long long>>> end_offsets(rd_kafka_t* r
 }  // namespace
 
 Status replay_topic(const KafkaOptions& options, rd_kafka_t* admin, const std::string& topic,
-                    const std::function<Status(const Record&)>& visit) {
+                    const std::map<int, long long>& from, const std::function<Status(const Record&)>& visit) {
   auto client = make_client(RD_KAFKA_CONSUMER, replay_settings(options));
   if (!client) return fail(client.error());
   ClosingConsumer consumer{std::move(*client)};
@@ -132,8 +133,11 @@ Status replay_topic(const KafkaOptions& options, rd_kafka_t* admin, const std::s
   std::map<int, long long> end;
   PartitionList assignment(rd_kafka_topic_partition_list_new(static_cast<int>(ends->size())));
   for (const auto& [p, range] : *ends) {
+    long long start = range.first;
+    if (auto f = from.find(p); f != from.end()) start = std::max(start, f->second);
+    if (start >= range.second) continue;  // nothing past `from` in this partition
     end[p] = range.second;
-    rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = range.first;
+    rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = start;
   }
   if (end.empty()) return {};
   if (auto err = rd_kafka_assign(rk, assignment.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {

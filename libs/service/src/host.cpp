@@ -48,6 +48,7 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
   if (spec.factory) {
     host->context_ = std::unique_ptr<ServiceContext>(
         new ServiceContext{spec.name, host->log_, platform.cache(), platform.clock(), platform.ids(), env});
+    host->context_->snapshots = platform.snapshot_policy();
     host->service_ = spec.factory(*host->context_);
     http::Router inner;
     host->service_->mount(inner);

@@ -7,6 +7,7 @@
 #include "concord/core/log.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/events/kafka_log.hpp"
+#include "concord/events/snapshot_store.hpp"
 #include "concord/http/client.hpp"
 
 namespace concord::service {
@@ -76,6 +77,18 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
       {"KAFKA_SSL_CA_LOCATION", "ssl.ca.location"}};
   for (const auto& [variable, property] : kafka_security)
     if (auto value = env.get(variable)) p->kafka_client_settings_.emplace_back(property, *value);
+
+  if (env.boolean("CONCORD_SNAPSHOTS", true)) {
+    // Snapshots only shorten start-up: without a writable directory for them, warn and go on.
+    auto store = events::open_file_snapshots(p->data_dir_ + "/snapshots");
+    if (store)
+      p->snapshots_.store = std::move(*store);
+    else
+      log::warn("state snapshots off: every start replays the whole log", {{"error", store.error().detail}});
+    p->snapshots_.every_events =
+        env.integer("CONCORD_SNAPSHOT_EVERY_EVENTS", p->snapshots_.every_events, 1, 1'000'000'000);
+    p->snapshots_.interval = env.duration("CONCORD_SNAPSHOT_INTERVAL", p->snapshots_.interval);
+  }
 
   auto& d = p->server_defaults_;
   d.threads = static_cast<int>(env.integer("CONCORD_HTTP_THREADS", d.threads, 1, 256));

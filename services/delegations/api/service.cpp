@@ -4,6 +4,7 @@
 
 #include "concord/core/log.hpp"
 #include "delegations/domain/codec.hpp"
+#include "delegations/domain/snapshot.hpp"
 
 namespace concord::delegations {
 
@@ -34,7 +35,9 @@ DelegationsService::DelegationsService(service::ServiceContext& context)
     : context_(context),
       store_(context.log, evolve_record),
       factory_(context.name, context.clock, context.ids),
-      publisher_([this] { publish_requested_rosters(); }) {}
+      publisher_([this] { publish_requested_rosters(); }) {
+  store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
+}
 
 DelegationsService::~DelegationsService() {
   {

@@ -130,6 +130,7 @@ struct PendingPrivate {
   Travel travel;
 };
 
+// Snapshots encode this (domain/snapshot.cpp): a change here must bump kStateVersion there.
 struct State {
   std::map<std::string, Delegation> delegations;
   std::map<std::string, Member> members;

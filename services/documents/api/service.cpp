@@ -4,6 +4,7 @@
 
 #include "concord/core/log.hpp"
 #include "concord/documents/service.hpp"
+#include "domain/snapshot.hpp"
 
 namespace concord::documents {
 
@@ -45,7 +46,9 @@ DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono
       store_(context.log, apply_record),
       tick_(tick),
       views_("the delegations and scheduling topics", context.log,
-             {std::string(kDelegationsTopic), std::string(kSchedulingTopic)}) {}
+             {std::string(kDelegationsTopic), std::string(kSchedulingTopic)}) {
+  store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
+}
 
 DocumentsService::~DocumentsService() {
   stop();

@@ -165,6 +165,7 @@ struct MeetingView {
   long long version = 0;
 };
 
+// Snapshots encode this (domain/snapshot.cpp): a change here must bump kStateVersion there.
 struct State {
   std::map<std::string, Document> documents;
   std::vector<std::string> order;  // document ids in creation order

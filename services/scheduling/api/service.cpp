@@ -4,6 +4,7 @@
 #include "concord/core/log.hpp"
 #include "concord/scheduling/service.hpp"
 #include "domain/evolve.hpp"
+#include "domain/snapshot.hpp"
 
 namespace concord::scheduling {
 
@@ -44,6 +45,7 @@ SchedulingService::SchedulingService(service::ServiceContext& context)
   rules_.narrow_format_max_per_side =
       static_cast<int>(context.env.integer("CONCORD_NARROW_FORMAT_MAX_PER_SIDE", 4, 1, 100));
   hours_ = working_hours(context.env);
+  store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
 }
 
 SchedulingService::~SchedulingService() {

@@ -111,6 +111,7 @@ struct Feed {
   std::optional<Timestamp> revoked_at;
 };
 
+// Snapshots encode this (domain/snapshot.cpp): a change here must bump kStateVersion there.
 struct State {
   std::map<std::string, Venue> venues;  // ids are UUIDv7: map order is creation order
   std::map<std::string, Visit> visits;

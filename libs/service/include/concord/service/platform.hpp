@@ -16,6 +16,7 @@
 #include "concord/core/time.hpp"
 #include "concord/events/event_log.hpp"
 #include "concord/http/server.hpp"
+#include "concord/service/snapshots.hpp"
 
 namespace concord::service {
 
@@ -35,6 +36,10 @@ class Platform {
   // writer (concord-<service>-writer); the file log is one instance for the whole process.
   Result<std::shared_ptr<events::EventLog>> event_log(const std::string& service);
 
+  // Where and when services write snapshots of their state (CONCORD_SNAPSHOT_*): files under
+  // CONCORD_DATA_DIR/snapshots; no store when CONCORD_SNAPSHOTS=false.
+  const SnapshotPolicy& snapshot_policy() const { return snapshots_; }
+
   http::ServerOptions server_options(const std::string& service, const std::string& default_address) const;
 
  private:
@@ -51,6 +56,7 @@ class Platform {
   std::mutex mutex_;
   std::shared_ptr<events::EventLog> file_log_;
   std::map<std::string, std::shared_ptr<events::EventLog>> kafka_logs_;
+  SnapshotPolicy snapshots_;
   // Server settings shared by every service of the process.
   http::ServerOptions server_defaults_;
 };

@@ -12,6 +12,7 @@
 #include "concord/core/time.hpp"
 #include "concord/events/event_log.hpp"
 #include "concord/http/router.hpp"
+#include "concord/service/snapshots.hpp"
 
 namespace concord::service {
 
@@ -22,6 +23,7 @@ struct ServiceContext {
   const Clock& clock;
   IdGenerator& ids;
   const Env& env;  // read in the service's constructor only
+  SnapshotPolicy snapshots{};  // where and when to write state snapshots; no store: none
 };
 
 class Service {

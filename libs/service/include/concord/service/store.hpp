@@ -17,6 +17,10 @@
 // An append whose outcome is unknown (Kafka: the commit was sent and no answer came) may or may
 // not be in the log: the state is rebuilt from the log before anything else is decided, and
 // until that succeeds writes fail as unavailable.
+// Snapshots (use_snapshots(), snapshots.hpp): a rebuild starts from the latest usable snapshot
+// and replays only what follows its positions; one that is missing, damaged, of another
+// version or that does not decode is passed over for a full replay, with the reason logged.
+// After the replay a Snapshotter writes new ones in the background.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -27,10 +31,12 @@
 #include <shared_mutex>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "concord/core/error.hpp"
 #include "concord/events/event_log.hpp"
+#include "concord/service/snapshots.hpp"
 
 namespace concord::service {
 
@@ -45,12 +51,57 @@ class Store {
   using Decide = std::function<Result<std::vector<Append>>(const State&)>;
 
   Store(std::shared_ptr<events::EventLog> log, Evolve evolve) : log_(std::move(log)), evolve_(std::move(evolve)) {}
+  ~Store() {
+    if (snapshotter_) snapshotter_->stop();
+  }
 
-  // Replays topics in the given order into a fresh state.
+  // Before replay(): rebuild from `service`'s snapshots where one is usable, and write new ones
+  // as `policy` says. A policy without a store leaves snapshots off.
+  void use_snapshots(std::string service, StateCodec<State> codec, SnapshotPolicy policy) {
+    std::unique_lock lock(writer_mutex_);
+    if (!policy.store) return;
+    snapshot_service_ = std::move(service);
+    codec_ = std::move(codec);
+    policy_ = std::move(policy);
+  }
+
+  // Replays topics in the given order into a fresh state (from a snapshot, when one is usable).
   Status replay(const std::vector<std::string>& topics) {
     std::unique_lock lock(writer_mutex_);
     topics_ = topics;
-    return rebuild_locked();
+    auto rebuilt = rebuild_locked();
+    if (rebuilt && policy_.store && !snapshotter_) {
+      // The shadow the snapshots are written from (snapshots.hpp says why not the committed
+      // state later on): after a start from a snapshot, that snapshot decoded again on the
+      // snapshotter's thread, off the start's path; after a full replay, a copy of the state
+      // exactly at the positions the replay ended at.
+      snapshotter_ = std::make_unique<Snapshotter<State>>(snapshot_service_, log_, topics_, evolve_, codec_, policy_);
+      if (recovery_.from_snapshot) {
+        snapshotter_->start_from_latest_snapshot();
+      } else {
+        std::shared_lock committed(committed_mutex_);
+        snapshotter_->start(committed_, replayed_, recovery_.replayed_events, recovery_.replayed_events);
+      }
+    }
+    return rebuilt;
+  }
+
+  // How the last rebuild went: from which snapshot, replaying how many events.
+  struct Recovery {
+    bool from_snapshot = false;
+    std::string why_not;  // why no snapshot was used (empty when one was, or snapshots are off)
+    long long snapshot_events = 0;  // events the snapshot's state folds
+    long long replayed_events = 0;  // events replayed from the log
+  };
+  Recovery recovery() const {
+    std::shared_lock lock(committed_mutex_);
+    return recovery_;
+  }
+
+  // Writes a snapshot now, of the log as it stands (tests, benchmarks). After replay() only.
+  Result<events::Snapshot> snapshot_now() {
+    if (!snapshotter_) return fail(Error::internal("snapshots are off, or the state is not replayed yet"));
+    return snapshotter_->snapshot_now();
   }
 
   // Where the replay ended: the positions to follow other services' topics from.
@@ -97,6 +148,8 @@ class Store {
     evolve_(draft_, topic, event);
     std::unique_lock committed(committed_mutex_);
     evolve_(committed_, topic, event);
+    committed.unlock();
+    if (snapshotter_) snapshotter_->committed(1);
   }
 
  private:
@@ -137,9 +190,14 @@ class Store {
     lock.lock();
     if (appended) {
       std::unique_lock committed(committed_mutex_);
+      long long n = 0;
       for (const auto& append : appends)
-        for (const auto& e : append.events) evolve_(committed_, append.topic, e);
+        for (const auto& e : append.events) {
+          evolve_(committed_, append.topic, e);
+          ++n;
+        }
       committed.unlock();
+      if (snapshotter_) snapshotter_->committed(n);
       for (Command* c : batch) c->outcome = Status{};
     } else {
       for (Command* c : batch) c->outcome = fail(appended.error());
@@ -196,19 +254,40 @@ class Store {
   Status rebuild_locked() {
     State fresh;
     events::Positions positions;
+    Recovery recovery;
+    if (policy_.store) {
+      auto loaded = load_snapshot<State>(*policy_.store, snapshot_service_, topics_, codec_);
+      if (auto* found = std::get_if<FromSnapshot<State>>(&loaded)) {
+        fresh = std::move(found->state);
+        positions = std::move(found->snapshot.positions);
+        recovery.from_snapshot = true;
+        recovery.snapshot_events = found->snapshot.events;
+      } else {
+        recovery.why_not = std::get<std::string>(loaded);
+        log::info("no snapshot to start from: replaying the whole log",
+                  {{"service", snapshot_service_}, {"reason", recovery.why_not}});
+      }
+    }
     for (const auto& topic : topics_) {
-      auto status = log_->replay(topic, [&](const events::Record& r) -> Status {
+      auto from = positions[topic];  // a copy: the visitor moves positions on
+      auto status = log_->replay_from(topic, from, [&](const events::Record& r) -> Status {
         evolve_(fresh, r.topic, r.event);
         events::advance(positions, r);
+        ++recovery.replayed_events;
         return {};
       });
       if (!status) return status;
     }
+    if (recovery.from_snapshot)
+      log::info("state from a snapshot", {{"service", snapshot_service_},
+                                          {"snapshot_events", recovery.snapshot_events},
+                                          {"replayed_after_it", recovery.replayed_events}});
     draft_ = fresh;
     {
       std::unique_lock committed(committed_mutex_);
       committed_ = std::move(fresh);
       replayed_ = std::move(positions);
+      recovery_ = std::move(recovery);
     }
     stale_ = false;
     return {};
@@ -230,6 +309,13 @@ class Store {
   mutable std::shared_mutex committed_mutex_;
   State committed_;
   events::Positions replayed_;
+  Recovery recovery_;
+
+  // Snapshots (set before replay(); the snapshotter once it is done).
+  std::string snapshot_service_;
+  StateCodec<State> codec_;
+  SnapshotPolicy policy_;
+  std::unique_ptr<Snapshotter<State>> snapshotter_;
 };
 
 }  // namespace concord::service

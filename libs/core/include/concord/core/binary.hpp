@@ -1,0 +1,142 @@
+#pragma once
+// A compact binary encoding for snapshots of in-memory state: little-endian fixed-size integers
+// and length-prefixed strings, written to and read from one buffer. No schema travels with the
+// bytes: whoever writes and reads them agrees on a layout and a version number (a service's
+// state codec), and a reader that runs out of bytes or meets a wrong marker fails rather than
+// guessing. Chosen over JSON for the start from a snapshot: reading it is a copy per string.
+#include <cstdint>
+#include <bit>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace concord::binary {
+
+// Thrown by Reader when the bytes do not hold what the layout says; a state codec turns it into
+// "this snapshot cannot be used".
+struct Malformed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Writer {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void boolean(bool v) { u8(v ? 1 : 0); }
+  void u32(std::uint32_t v) { raw(&v, sizeof v); }
+  void u64(std::uint64_t v) { raw(&v, sizeof v); }
+  void i64(std::int64_t v) { raw(&v, sizeof v); }
+  void str(std::string_view s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    out_.append(s.data(), s.size());
+  }
+  void opt_str(const std::optional<std::string>& s) {
+    boolean(s.has_value());
+    if (s) str(*s);
+  }
+  void opt_i64(const std::optional<long long>& v) {
+    boolean(v.has_value());
+    if (v) i64(*v);
+  }
+  void strings(const std::vector<std::string>& v) {
+    u32(static_cast<std::uint32_t>(v.size()));
+    for (const auto& s : v) str(s);
+  }
+  void string_map(const std::map<std::string, std::string>& m) {
+    u32(static_cast<std::uint32_t>(m.size()));
+    for (const auto& [k, v] : m) {
+      str(k);
+      str(v);
+    }
+  }
+  void count(size_t n) { u32(static_cast<std::uint32_t>(n)); }
+  // A marker between sections: a reader checks it, so a layout mistake fails loudly.
+  void mark(std::uint32_t tag) { u32(tag); }
+
+  std::string& bytes() { return out_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void raw(const void* p, size_t n) {
+    // Little-endian hosts only (x86-64, ARMv8 as Linux runs them).
+    static_assert(std::endian::native == std::endian::little);
+    out_.append(static_cast<const char*>(p), n);
+  }
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  std::uint8_t u8() {
+    need(1);
+    return static_cast<std::uint8_t>(in_[pos_++]);
+  }
+  bool boolean() {
+    auto v = u8();
+    if (v > 1) throw Malformed("a boolean that is neither 0 nor 1");
+    return v == 1;
+  }
+  std::uint32_t u32() { return fixed<std::uint32_t>(); }
+  std::uint64_t u64() { return fixed<std::uint64_t>(); }
+  std::int64_t i64() { return fixed<std::int64_t>(); }
+  std::string str() {
+    auto n = u32();
+    need(n);
+    std::string s(in_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  std::optional<std::string> opt_str() {
+    if (!boolean()) return std::nullopt;
+    return str();
+  }
+  std::optional<long long> opt_i64() {
+    if (!boolean()) return std::nullopt;
+    return i64();
+  }
+  std::vector<std::string> strings() {
+    std::vector<std::string> v(count());
+    for (auto& s : v) s = str();
+    return v;
+  }
+  std::map<std::string, std::string> string_map() {
+    std::map<std::string, std::string> m;
+    for (auto n = count(); n > 0; --n) {
+      auto k = str();
+      m.emplace_hint(m.end(), std::move(k), str());
+    }
+    return m;
+  }
+  // A count of items that follow: each takes at least one byte, so a count beyond the bytes
+  // left is malformed (and never allocates gigabytes for a damaged length).
+  size_t count() {
+    auto n = u32();
+    if (n > in_.size() - pos_) throw Malformed("a count beyond the bytes left");
+    return n;
+  }
+  void mark(std::uint32_t tag) {
+    if (u32() != tag) throw Malformed("a section marker is not where the layout puts it");
+  }
+  bool done() const { return pos_ == in_.size(); }
+
+ private:
+  template <class T>
+  T fixed() {
+    need(sizeof(T));
+    T v;
+    std::memcpy(&v, in_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  void need(size_t n) const {
+    if (n > in_.size() - pos_) throw Malformed("the bytes end inside a value");
+  }
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+}  // namespace concord::binary

@@ -1,0 +1,269 @@
+#include "delegations/domain/snapshot.hpp"
+
+#include "concord/core/binary.hpp"
+
+namespace concord::delegations {
+
+namespace {
+
+using binary::Reader;
+using binary::Writer;
+
+constexpr std::uint32_t kMagic = 0x444c4731;  // "DLG1"
+
+void put_time(Writer& w, Timestamp t) { w.i64(t.time_since_epoch().count()); }
+Timestamp get_time(Reader& r) { return Timestamp{std::chrono::milliseconds{r.i64()}}; }
+
+template <class E>
+E get_enum(Reader& r, E last) {
+  auto v = r.u8();
+  if (v > static_cast<std::uint8_t>(last)) throw binary::Malformed("an enumerator out of range");
+  return static_cast<E>(v);
+}
+
+void put(Writer& w, const Delegation& d) {
+  w.str(d.id);
+  w.str(d.visit_id);
+  w.str(d.country);
+  w.u8(static_cast<std::uint8_t>(d.side));
+  w.string_map(d.name);
+  w.opt_str(d.head_member_id);
+  w.i64(d.version);
+}
+Delegation get_delegation(Reader& r) {
+  Delegation d;
+  d.id = r.str();
+  d.visit_id = r.str();
+  d.country = r.str();
+  d.side = get_enum(r, Side::guest);
+  d.name = r.string_map();
+  d.head_member_id = r.opt_str();
+  d.version = r.i64();
+  return d;
+}
+
+void put(Writer& w, const Member& m) {
+  w.str(m.id);
+  w.str(m.delegation_id);
+  w.str(m.visit_id);
+  w.string_map(m.full_name);
+  w.string_map(m.position);
+  w.u8(static_cast<std::uint8_t>(m.rank));
+  w.opt_i64(m.precedence_order);
+  w.boolean(m.is_head);
+  w.strings(m.languages);
+  w.str(m.time_zone);
+  w.str(m.notification_language);
+  w.strings(m.channels);
+  w.opt_str(m.public_key);
+  w.boolean(m.withdrawn);
+  w.opt_str(m.withdrawal_reason);
+  w.u8(static_cast<std::uint8_t>(m.accreditation.status));
+  w.opt_str(m.accreditation.badge_number);
+  w.count(m.accreditation.history.size());
+  for (const auto& step : m.accreditation.history) {
+    w.str(step.action);
+    w.str(step.actor);
+    w.opt_str(step.reason);
+    w.opt_str(step.badge_number);
+    put_time(w, step.at);
+  }
+  w.i64(m.version);
+}
+Member get_member(Reader& r) {
+  Member m;
+  m.id = r.str();
+  m.delegation_id = r.str();
+  m.visit_id = r.str();
+  m.full_name = r.string_map();
+  m.position = r.string_map();
+  m.rank = get_enum(r, Rank::support_staff);
+  m.precedence_order = r.opt_i64();
+  m.is_head = r.boolean();
+  m.languages = r.strings();
+  m.time_zone = r.str();
+  m.notification_language = r.str();
+  m.channels = r.strings();
+  m.public_key = r.opt_str();
+  m.withdrawn = r.boolean();
+  m.withdrawal_reason = r.opt_str();
+  m.accreditation.status = get_enum(r, AccreditationStatus::revoked);
+  m.accreditation.badge_number = r.opt_str();
+  for (auto n = r.count(); n > 0; --n) {
+    AccreditationStep step;
+    step.action = r.str();
+    step.actor = r.str();
+    step.reason = r.opt_str();
+    step.badge_number = r.opt_str();
+    step.at = get_time(r);
+    m.accreditation.history.push_back(std::move(step));
+  }
+  m.version = r.i64();
+  return m;
+}
+
+void put(Writer& w, const Contact& c) {
+  w.opt_str(c.email);
+  w.opt_str(c.phone);
+}
+Contact get_contact(Reader& r) {
+  Contact c;
+  c.email = r.opt_str();
+  c.phone = r.opt_str();
+  return c;
+}
+
+void put(Writer& w, const std::optional<TravelLeg>& leg) {
+  w.boolean(leg.has_value());
+  if (!leg) return;
+  put_time(w, leg->time);
+  w.i64(leg->offset_minutes);
+  w.opt_str(leg->flight);
+  w.opt_str(leg->airport);
+}
+std::optional<TravelLeg> get_leg(Reader& r) {
+  if (!r.boolean()) return std::nullopt;
+  TravelLeg leg;
+  leg.time = get_time(r);
+  leg.offset_minutes = static_cast<int>(r.i64());
+  leg.flight = r.opt_str();
+  leg.airport = r.opt_str();
+  return leg;
+}
+void put_day(Writer& w, const std::optional<Days>& d) {
+  w.opt_i64(d ? std::optional<long long>(d->time_since_epoch().count()) : std::nullopt);
+}
+std::optional<Days> get_day(Reader& r) {
+  auto v = r.opt_i64();
+  if (!v) return std::nullopt;
+  return Days{std::chrono::days{*v}};
+}
+void put(Writer& w, const Travel& t) {
+  put(w, t.arrival);
+  put(w, t.departure);
+  w.boolean(t.hotel.has_value());
+  if (t.hotel) {
+    w.str(t.hotel->name);
+    w.opt_str(t.hotel->address);
+    put_day(w, t.hotel->check_in);
+    put_day(w, t.hotel->check_out);
+  }
+}
+Travel get_travel(Reader& r) {
+  Travel t;
+  t.arrival = get_leg(r);
+  t.departure = get_leg(r);
+  if (r.boolean()) {
+    Hotel h;
+    h.name = r.str();
+    h.address = r.opt_str();
+    h.check_in = get_day(r);
+    h.check_out = get_day(r);
+    t.hotel = std::move(h);
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string encode_state(const State& s) {
+  Writer w;
+  w.mark(kMagic);
+  w.count(s.delegations.size());
+  for (const auto& [id, d] : s.delegations) put(w, d);
+  w.count(s.members.size());
+  for (const auto& [id, m] : s.members) put(w, m);
+  w.count(s.members_of.size());
+  for (const auto& [id, ids] : s.members_of) {
+    w.str(id);
+    w.strings(ids);
+  }
+  w.count(s.roster_order.size());
+  for (const auto& [id, order] : s.roster_order) {
+    w.str(id);
+    w.string_map(order);
+  }
+  w.count(s.delegations_of_visit.size());
+  for (const auto& [visit, ids] : s.delegations_of_visit) {
+    w.str(visit);
+    w.strings(std::vector<std::string>(ids.begin(), ids.end()));
+  }
+  w.string_map(s.badges);
+  w.count(s.contacts.size());
+  for (const auto& [id, c] : s.contacts) {
+    w.str(id);
+    put(w, c);
+  }
+  w.count(s.travel.size());
+  for (const auto& [id, t] : s.travel) {
+    w.str(id);
+    put(w, t);
+  }
+  w.count(s.pending.size());
+  for (const auto& [event_id, list] : s.pending) {
+    w.str(event_id);
+    w.count(list.size());
+    for (const auto& p : list) {
+      w.str(p.member_id);
+      w.boolean(p.is_contact);
+      w.boolean(p.contact.has_value());
+      if (p.contact) put(w, *p.contact);
+      put(w, p.travel);
+    }
+  }
+  w.mark(kMagic);
+  return w.take();
+}
+
+State decode_state(std::string_view bytes) {
+  Reader r(bytes);
+  State s;
+  r.mark(kMagic);
+  for (auto n = r.count(); n > 0; --n) {
+    auto d = get_delegation(r);
+    s.delegations.emplace_hint(s.delegations.end(), d.id, std::move(d));
+  }
+  for (auto n = r.count(); n > 0; --n) {
+    auto m = get_member(r);
+    s.members.emplace_hint(s.members.end(), m.id, std::move(m));
+  }
+  for (auto n = r.count(); n > 0; --n) {
+    auto id = r.str();
+    s.members_of.emplace_hint(s.members_of.end(), std::move(id), r.strings());
+  }
+  for (auto n = r.count(); n > 0; --n) {
+    auto id = r.str();
+    s.roster_order.emplace_hint(s.roster_order.end(), std::move(id), r.string_map());
+  }
+  for (auto n = r.count(); n > 0; --n) {
+    auto visit = r.str();
+    auto ids = r.strings();
+    s.delegations_of_visit.emplace_hint(s.delegations_of_visit.end(), std::move(visit),
+                                        std::set<std::string>(ids.begin(), ids.end()));
+  }
+  s.badges = r.string_map();
+  for (auto n = r.count(); n > 0; --n) {
+    auto id = r.str();
+    s.contacts.emplace_hint(s.contacts.end(), std::move(id), get_contact(r));
+  }
+  for (auto n = r.count(); n > 0; --n) {
+    auto id = r.str();
+    s.travel.emplace_hint(s.travel.end(), std::move(id), get_travel(r));
+  }
+  for (auto n = r.count(); n > 0; --n) {
+    auto event_id = r.str();
+    std::vector<PendingPrivate> list(r.count());
+    for (auto& p : list) {
+      p.member_id = r.str();
+      p.is_contact = r.boolean();
+      if (r.boolean()) p.contact = get_contact(r);
+      p.travel = get_travel(r);
+    }
+    s.pending.emplace_hint(s.pending.end(), std::move(event_id), std::move(list));
+  }
+  r.mark(kMagic);
+  if (!r.done()) throw binary::Malformed("bytes after the end of the state");
+  return s;
+}
+
+}  // namespace concord::delegations
