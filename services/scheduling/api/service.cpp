@@ -40,7 +40,8 @@ SchedulingService::SchedulingService(service::ServiceContext& context)
       store_(context.log, [](State& s, const std::string& topic,
                              const events::Event& e) { evolve(s, topic, e.type, e.data, e.time); }),
       events_(context.name, context.clock, context.ids),
-      delegations_("the delegations topic", context.log, {std::string(kDelegationsTopic)}) {
+      delegations_("the delegations topics", context.log,
+                   {std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic)}) {
   rules_.narrow_format_max_per_side =
       static_cast<int>(context.env.integer("CONCORD_NARROW_FORMAT_MAX_PER_SIDE", 4, 1, 100));
   hours_ = working_hours(context.env);
@@ -52,7 +53,8 @@ SchedulingService::~SchedulingService() {
 
 Status SchedulingService::recover() {
   // Members first, so the programme's precedence is right from the first request.
-  return store_.replay({std::string(kDelegationsTopic), std::string(kTopic), std::string(kPrivateTopic)});
+  return store_.replay({std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic), std::string(kTopic),
+                        std::string(kPrivateTopic)});
 }
 
 void SchedulingService::start() {
@@ -80,7 +82,8 @@ Context SchedulingService::context_for(const http::Request& request) const {
   return c;
 }
 
-void SchedulingService::mount(http::Router& router) {
+void SchedulingService::mount(http::Router& outer) {
+  http::Router router;
   auto bind = [this](Response (SchedulingService::*f)(http::Request&)) {
     return [this, f](http::Request& r) { return (this->*f)(r); };
   };
@@ -109,6 +112,16 @@ void SchedulingService::mount(http::Router& router) {
   // the credential (redacted from logs by libs/http).
   router.get("/v1/calendar-feeds/{secret}/programme.ics", bind(&SchedulingService::feed_calendar),
              {.public_route = true});
+  // A member is the one linked to the caller's identity, in the delegation the state says.
+  service::api::mount_resolving(outer, router, [this](http::Request& request) {
+    return store_.read([&](const State& s) {
+      return service::api::resolve_caller(request, s.identities, [&](const std::string& id) -> std::optional<std::string> {
+        const Member* m = s.member(id);
+        if (!m) return std::nullopt;
+        return m->delegation_id;
+      });
+    });
+  });
 }
 
 }  // namespace concord::scheduling
