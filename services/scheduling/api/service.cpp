@@ -74,6 +74,7 @@ Context SchedulingService::context_for(const http::Request& request) const {
     c.actor.officer = service::api::is_officer(p);
     // A delegation officer reads the programme as an integrator does and changes nothing in it.
     c.actor.integrator = p.has(auth::Role::integrator) || service::api::officer_country(p).has_value();
+    c.actor.country = service::api::officer_country(p);
     if (p.has(auth::Role::delegation_member)) {
       c.actor.member_id = p.member_id;
       c.actor.delegation_id = p.delegation_id;

@@ -160,6 +160,9 @@ struct Actor {
   bool integrator = false;  // reads everything public: integrators and delegation officers
   std::optional<std::string> member_id;
   std::optional<std::string> delegation_id;
+  // A delegation officer (their country): reads the programme as an integrator does, and keeps
+  // calendar feeds of whole visits as any officer may.
+  std::optional<std::string> country;
 };
 
 }  // namespace concord::scheduling
