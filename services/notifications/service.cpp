@@ -131,12 +131,25 @@ class NotificationsService final : public service::Service {
   }
   ~NotificationsService() override { stop(); }
 
-  void mount(http::Router& router) override {
+  void mount(http::Router& outer) override {
+    http::Router router;
     api::mount_stream_tickets(router, shared_);
     api::mount_inbox(router, shared_, live_);
     api::mount_preferences(router, shared_);
     api::mount_webhooks(router, shared_);
     api::mount_email(router, shared_);
+    // A member is the one linked to the caller's identity, in the delegation the state says
+    // (a stream ticket keeps the principal resolved when it was issued).
+    service::api::mount_resolving(outer, router, [this](http::Request& request) {
+      std::shared_lock lock(shared_.mutex);
+      const auto& views = shared_.state.views;
+      return service::api::resolve_caller(request, views.identities,
+                                          [&](const std::string& id) -> std::optional<std::string> {
+                                            auto m = views.members.find(id);
+                                            if (m == views.members.end()) return std::nullopt;
+                                            return m->second.delegation_id;
+                                          });
+    });
   }
 
   // The inbox from our own topic (only committed events: the log replays nothing else), then

@@ -19,6 +19,8 @@ assert.ok(bin && providerModule, 'CONCORD_BIN_DIR and OIDC_PROVIDER_MODULE must 
 const { default: Provider } = await import(pathToFileURL(providerModule).href);
 
 const REFETCH_SECONDS = 2;
+const ROLE_MAP = 'concord-officer=host_officer,concord-delegation-officer=delegation_officer,concord-integrator=integrator,'
+               + 'concord-admin=admin,concord-member=delegation_member';
 const AUDIENCE = 'concord-api';
 const RESOURCE = 'https://concord.test/api';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-oidc-'));
@@ -63,6 +65,10 @@ const clients = {
   'bad-country-rs': { alg: 'RS256', roles: ['concord-officer'], country: 'KGZ' },
   'other-audience-rs': { alg: 'RS256', roles: ['concord-officer'], audience: 'another-api' },
   'short-lived-ed': { alg: 'EdDSA', roles: ['concord-officer'], ttl: 1 },
+  // People who sign in as delegation members: which member is Concord's state to say.
+  'person-linked': { alg: 'ES256', roles: ['concord-member'] },
+  'person-invited': { alg: 'EdDSA', roles: ['concord-member'] },
+  'person-unlinked': { alg: 'RS256', roles: ['concord-member'] },
 };
 
 function makeProvider(issuer, keys) {
@@ -143,7 +149,7 @@ let service;
 before(async () => {
   const env = { ...process.env, CONCORD_DATA_DIR: path.join(work, 'data'), CONCORD_HTTP_ADDR: `127.0.0.1:${concordPort}`,
                 CONCORD_OIDC_ISSUER: issuer, CONCORD_OIDC_AUDIENCE: AUDIENCE, CONCORD_OIDC_ROLES_CLAIM: 'realm_access.roles',
-                CONCORD_OIDC_ROLE_MAP: 'concord-officer=host_officer,concord-delegation-officer=delegation_officer,concord-integrator=integrator,concord-admin=admin',
+                CONCORD_OIDC_ROLE_MAP: ROLE_MAP,
                 CONCORD_OIDC_CA_FILE: tls.ca, CONCORD_OIDC_REFETCH_INTERVAL: `${REFETCH_SECONDS}s`,
                 CONCORD_JWT_LEEWAY: '0' };
   delete env.KAFKA_BROKERS;
@@ -297,4 +303,124 @@ test('a flood of unknown kids is at most one JWKS fetch per refetch interval', a
   assert.equal(refused, sent);
   assert.ok(fetches >= 2 && fetches <= bound, `${fetches} fetches for ${seconds} s of flooding`);
   assert.equal((await call('GET', '/v1/venues', genuine)).status, 200, 'a known key still verifies at once');
+});
+
+// --- people, not claims: members linked to the identity that signs in ---------------------------
+// `concord serve` (all four services) configured for the same issuer. An officer links one
+// person's issuer + subject to a Kyrgyz member; another person redeems an invitation to a
+// Belarusian member; a third is linked to nobody. The issuer's tokens carry no member_id or
+// delegation_id: which member and which delegation is what Concord's state says.
+test('a person linked to a member (by an officer, or by invitation) reads that member\'s programme; an unlinked one gets 403', async () => {
+  const ports = { scheduling: await freePort(), delegations: await freePort(), documents: await freePort(),
+                  notifications: await freePort() };
+  const url = (svc, p) => `http://127.0.0.1:${ports[svc]}${p}`;
+  const env = { ...process.env, CONCORD_DATA_DIR: path.join(work, 'serve-data'), CONCORD_ACCESS_LOG: 'false',
+                CONCORD_SCHEDULING_ADDR: `127.0.0.1:${ports.scheduling}`, CONCORD_DELEGATIONS_ADDR: `127.0.0.1:${ports.delegations}`,
+                CONCORD_DOCUMENTS_ADDR: `127.0.0.1:${ports.documents}`, CONCORD_NOTIFICATIONS_ADDR: `127.0.0.1:${ports.notifications}`,
+                CONCORD_CONSOLE_ADDR: '127.0.0.1:0',
+                CONCORD_OIDC_ISSUER: issuer, CONCORD_OIDC_AUDIENCE: AUDIENCE, CONCORD_OIDC_ROLES_CLAIM: 'realm_access.roles',
+                CONCORD_OIDC_ROLE_MAP: ROLE_MAP, CONCORD_OIDC_CA_FILE: tls.ca, CONCORD_OIDC_REFETCH_INTERVAL: `${REFETCH_SECONDS}s` };
+  delete env.KAFKA_BROKERS;
+  delete env.REDIS_URL;
+  const serveLog = path.join(work, 'serve.log');
+  const serve = spawn(path.join(bin, 'concord'), ['serve'], { env, stdio: ['ignore', 'ignore', fs.openSync(serveLog, 'w')] });
+  try {
+    for (const svc of Object.keys(ports)) {
+      let ready = false;
+      for (let i = 0; i < 300 && !ready; ++i) {
+        try { ready = (await fetch(url(svc, '/readyz'))).ok; } catch { /* not yet */ }
+        if (!ready) await sleep(100);
+      }
+      assert.ok(ready, `${svc} did not become ready:\n${fs.readFileSync(serveLog, 'utf8')}`);
+    }
+    const send = (svc, method, p, jwt, body) => fetch(url(svc, p), {
+      method, headers: { authorization: `Bearer ${jwt}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined });
+    // The other services follow the delegations topics: what was just written reaches them soon.
+    async function eventually(what, fn) {
+      let last;
+      for (let i = 0; i < 100; ++i) {
+        last = await fn();
+        if (last.ok) return last;
+        await sleep(100);
+      }
+      assert.fail(`${what}: ${last.status} ${await last.text()}`);
+    }
+    const officer = await token('officer-rs');
+    const ok = async (res, status = [200, 201]) => {
+      assert.ok([].concat(status).includes(res.status), `${res.status} ${await res.clone().text()}`);
+      return res.status === 204 ? null : res.json();
+    };
+    const venueId = (await ok(await send('scheduling', 'POST', '/v1/venues', officer, venue('identity')))).id;
+    const visit = (await ok(await send('scheduling', 'POST', '/v1/visits', officer, {
+      title: { en: 'Identity visit' }, kind: 'official_visit', host_country: 'BY', guest_country: 'KG',
+      starts_on: '2025-09-28', ends_on: '2025-09-29', time_zone: 'Europe/Minsk' }))).id;
+    const deleg = {};
+    for (const [country, side] of [['BY', 'host'], ['KG', 'guest']])
+      deleg[country] = (await ok(await send('delegations', 'POST', '/v1/delegations', officer,
+        { visit_id: visit, country, side, name: { en: `Delegation ${country}` } }))).id;
+    const member = async (country, name) => (await ok(await send('delegations', 'POST', `/v1/delegations/${deleg[country]}/members`,
+      officer, { full_name: { en: name }, position: { en: 'Minister' }, rank: 'minister', languages: ['ru'],
+                 time_zone: 'Europe/Minsk', contact: { email: `${name.split(' ')[0].toLowerCase()}@gov.example.org` } }))).id;
+    const aibek = await member('KG', 'Aibek Minister');
+    const olga = await member('BY', 'Olga Minister');
+    const talks = { title: { en: 'Talks' }, kind: 'expanded_format', venue_id: venueId, participants: [aibek, olga],
+                    start: '2025-09-28T10:00:00+03:00', end: '2025-09-28T11:00:00+03:00' };
+    const meeting = (await (await eventually('the meeting', () => send('scheduling', 'POST', `/v1/visits/${visit}/meetings`, officer, talks))).json()).id;
+
+    // 1. An officer links a person's identity to the Kyrgyz member.
+    const linked = await ok(await send('delegations', 'PUT', `/v1/members/${aibek}/identity`, officer,
+                                       { issuer, subject: 'person-linked' }));
+    assert.equal(linked.delegation_id, deleg.KG);
+    assert.equal(linked.via, 'officer');
+    const personLinked = await token('person-linked');
+    const claims = decode(personLinked)[1];
+    assert.equal(claims.member_id, undefined, 'the issuer says nothing of members');
+    assert.equal(claims.delegation_id, undefined);
+    const programme = await (await eventually('the linked person reads their programme', () =>
+      send('scheduling', 'GET', `/v1/visits/${visit}/programme?member_id=${aibek}`, personLinked))).json();
+    assert.ok(JSON.stringify(programme).includes(meeting), 'the programme holds the member\'s meeting');
+    // The delegation is the state's: their own roster, not the other side's; not another member's programme.
+    assert.equal((await send('delegations', 'GET', `/v1/delegations/${deleg.KG}/members`, personLinked)).status, 200);
+    await expectProblem(await send('delegations', 'GET', `/v1/delegations/${deleg.BY}/members`, personLinked), 403);
+    await expectProblem(await send('scheduling', 'GET', `/v1/visits/${visit}/programme?member_id=${olga}`, personLinked), 403);
+    const self = await ok(await send('delegations', 'GET', `/v1/members/${aibek}`, personLinked));
+    assert.equal(self.contact.email, 'aibek@gov.example.org', 'their own personal data');
+    assert.equal(self.identity.subject, 'person-linked');
+    // The same identity cannot be linked to a second member.
+    await expectProblem(await send('delegations', 'PUT', `/v1/members/${olga}/identity`, officer,
+                                   { issuer, subject: 'person-linked' }), 409);
+
+    // 2. An invitation for the Belarusian member, redeemed by another person.
+    const personInvited = await token('person-invited');
+    await expectProblem(await send('scheduling', 'GET', `/v1/visits/${visit}/programme?member_id=${olga}`, personInvited),
+                        403, 'not linked to a delegation member');
+    const invitation = await ok(await send('delegations', 'POST', `/v1/members/${olga}/invitations`, officer, { expires_in: 'P2D' }));
+    assert.match(invitation.code, /^inv_[0-9a-f]{64}$/);
+    const redeemed = await ok(await send('delegations', 'POST', '/v1/invitations/redeem', personInvited, { code: invitation.code }));
+    assert.equal(redeemed.member_id, olga);
+    assert.equal(redeemed.delegation_id, deleg.BY);
+    assert.equal(redeemed.via, 'invitation');
+    const theirs = await (await eventually('the invited person reads their programme', () =>
+      send('scheduling', 'GET', `/v1/visits/${visit}/programme?member_id=${olga}`, personInvited))).json();
+    assert.ok(JSON.stringify(theirs).includes(meeting));
+    await expectProblem(await send('scheduling', 'GET', `/v1/visits/${visit}/programme?member_id=${aibek}`, personInvited), 403);
+    // Single use.
+    await expectProblem(await send('delegations', 'POST', '/v1/invitations/redeem', await token('person-unlinked'),
+                                   { code: invitation.code }), 409, 'already been used');
+
+    // 3. A person linked to nobody is refused on member routes.
+    const nobody = await token('person-unlinked');
+    await expectProblem(await send('scheduling', 'GET', `/v1/visits/${visit}/programme?member_id=${aibek}`, nobody), 403, 'not linked');
+    await expectProblem(await send('notifications', 'GET', '/v1/inbox', nobody), 403, 'not linked');
+    await expectProblem(await send('delegations', 'GET', `/v1/members/${aibek}`, nobody), 403, 'not linked');
+    await expectProblem(await send('documents', 'GET', '/v1/documents', nobody), 403, 'not linked');
+
+    // 4. Unlinked by the officer: the person is nobody again.
+    await ok(await send('delegations', 'DELETE', `/v1/members/${aibek}/identity`, officer), 204);
+    await expectProblem(await send('delegations', 'GET', `/v1/members/${aibek}`, personLinked), 403, 'not linked');
+  } finally {
+    serve.kill('SIGTERM');
+    await new Promise((r) => (serve.exitCode !== null ? r() : serve.on('exit', r)));
+  }
 });

@@ -22,6 +22,32 @@ Status require_any(const http::Request& request, std::initializer_list<auth::Rol
   return fail(Error::forbidden("this needs one of the roles: " + names));
 }
 
+void mount_resolving(http::Router& router, const http::Router& routes, ResolveCaller resolve) {
+  for (const auto& route : routes.routes()) {
+    router.add(route.method, route.pattern,
+               [resolve, handler = route.handler](http::Request& request) -> Result<http::Response> {
+                 if (auto ok = resolve(request); !ok) return fail(ok.error());
+                 return handler(request);
+               },
+               route.options);
+  }
+}
+
+Status resolve_caller(http::Request& request, const auth::IdentityLinks& links, const auth::DelegationOf& delegation_of,
+                      bool roleless_allowed) {
+  if (!request.principal) return {};  // a public route, or a header-free credential resolved when it was issued
+  auto& p = *request.principal;
+  auto resolution = auth::resolve_member(p, links, delegation_of);
+  if (p.roles.empty() && !roleless_allowed) {
+    if (resolution == auth::Resolution::unlinked)
+      return fail(Error::forbidden(
+          "this sign-in is not linked to a delegation member yet: redeem the invitation your protocol officer gave you "
+          "(POST /v1/invitations/redeem on the delegations service), or ask them to link it"));
+    return fail(Error::forbidden("this sign-in carries no Concord role"));
+  }
+  return {};
+}
+
 namespace {
 
 constexpr size_t kMaxCursor = 4096;  // hex characters: sort keys of up to 2 KiB

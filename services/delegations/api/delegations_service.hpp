@@ -59,6 +59,14 @@ class DelegationsService final : public service::Service {
   Result<http::Response> accreditation(http::Request& request);
   Result<http::Response> put_travel(http::Request& request);
   Result<http::Response> get_travel(http::Request& request);
+  Result<http::Response> put_identity(http::Request& request);  // identity_routes.cpp
+  Result<http::Response> get_identity(http::Request& request);
+  Result<http::Response> delete_identity(http::Request& request);
+  Result<http::Response> create_invitation(http::Request& request);
+  Result<http::Response> redeem_invitation(http::Request& request);
+  // Puts the caller's principal right against the state (the member linked to their identity,
+  // the delegation of their member); a caller who acts for nobody may only redeem.
+  Status resolve(http::Request& request, bool redeeming);
   Result<http::Response> member_response(http::Request& request, const std::string& id, int status,
                                          std::string location = {});
 

@@ -44,10 +44,11 @@ std::optional<long long> member_version(const State& s, const std::string& id) {
 
 }  // namespace
 
-void DelegationsService::mount(http::Router& router) {
+void DelegationsService::mount(http::Router& outer) {
   auto bind = [this](Result<Response> (DelegationsService::*handler)(Request&)) {
     return [this, handler](Request& request) { return (this->*handler)(request); };
   };
+  http::Router router;
   router.post("/v1/delegations", bind(&DelegationsService::register_delegation));
   router.get("/v1/delegations", bind(&DelegationsService::list_delegations));
   router.get("/v1/delegations/{id}", bind(&DelegationsService::get_delegation));
@@ -60,6 +61,20 @@ void DelegationsService::mount(http::Router& router) {
   router.post("/v1/members/{id}/accreditation", bind(&DelegationsService::accreditation));
   router.put("/v1/members/{id}/travel", bind(&DelegationsService::put_travel));
   router.get("/v1/members/{id}/travel", bind(&DelegationsService::get_travel));
+  router.put("/v1/members/{id}/identity", bind(&DelegationsService::put_identity));
+  router.get("/v1/members/{id}/identity", bind(&DelegationsService::get_identity));
+  router.del("/v1/members/{id}/identity", bind(&DelegationsService::delete_identity));
+  // The answer holds the code: never replayed from the Idempotency-Key records.
+  router.post("/v1/members/{id}/invitations", bind(&DelegationsService::create_invitation), {.idempotent = false});
+  // Every route acts for the member linked to the caller's identity, with the delegation from
+  // the state; a caller who acts for nobody yet may only redeem an invitation.
+  api::mount_resolving(outer, router, [this](Request& request) { return resolve(request, false); });
+  outer.post("/v1/invitations/redeem",
+             [this](Request& request) -> Result<Response> {
+               if (auto ok = resolve(request, true); !ok) return fail(ok.error());
+               return redeem_invitation(request);
+             },
+             {.idempotent = false});
 }
 
 Result<Response> DelegationsService::register_delegation(Request& request) {

@@ -157,5 +157,22 @@ template Result<Decision> DelegationsService::write(http::Request&, const Update
 template Result<Decision> DelegationsService::write(http::Request&, const WithdrawMember&, VersionOf);
 template Result<Decision> DelegationsService::write(http::Request&, const AccreditationAction&, VersionOf);
 template Result<Decision> DelegationsService::write(http::Request&, const SetTravel&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const LinkIdentity&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const UnlinkIdentity&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const CreateInvitation&, VersionOf);
+template Result<Decision> DelegationsService::write(http::Request&, const RedeemInvitation&, VersionOf);
+
+Status DelegationsService::resolve(http::Request& request, bool redeeming) {
+  return store_.read([&](const State& s) {
+    return service::api::resolve_caller(
+        request, s.identities,
+        [&](const std::string& member_id) -> std::optional<std::string> {
+          const Member* m = s.member(member_id);
+          if (!m) return std::nullopt;
+          return m->delegation_id;
+        },
+        redeeming);
+  });
+}
 
 }  // namespace concord::delegations

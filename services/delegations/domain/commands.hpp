@@ -113,6 +113,33 @@ struct SetTravel {
   Travel travel;
 };
 
+// An officer sets (or replaces) the identity a member signs in with.
+struct LinkIdentity {
+  std::string member_id;
+  auth::Identity identity;
+};
+
+struct UnlinkIdentity {
+  std::string member_id;
+};
+
+// An officer invites a member to link the identity they sign in with. The code is made (and
+// hashed) by the caller: the domain sees only its hash.
+struct CreateInvitation {
+  std::string member_id;
+  std::string code_sha256;
+  std::chrono::seconds ttl{std::chrono::hours(24 * 7)};
+};
+
+// A signed-in person redeems an invitation's code: their identity is linked to its member.
+struct RedeemInvitation {
+  std::string code_sha256;
+  auth::Identity identity;  // the caller's token's issuer and subject
+};
+
+inline constexpr std::chrono::seconds kMinInvitationTtl{std::chrono::minutes(5)};
+inline constexpr std::chrono::seconds kMaxInvitationTtl{std::chrono::hours(24 * 30)};
+
 // One event the context decided on; the API layer wraps it into a CloudEvent with this id.
 struct Emitted {
   bool is_private = false;

@@ -21,6 +21,19 @@ Result<Decision> decide(const State& state, const UpdateMember& command, const C
 Result<Decision> decide(const State& state, const WithdrawMember& command, const Context& context);
 Result<Decision> decide(const State& state, const AccreditationAction& command, const Context& context);
 Result<Decision> decide(const State& state, const SetTravel& command, const Context& context);
+Result<Decision> decide(const State& state, const LinkIdentity& command, const Context& context);
+Result<Decision> decide(const State& state, const UnlinkIdentity& command, const Context& context);
+Result<Decision> decide(const State& state, const CreateInvitation& command, const Context& context);
+Result<Decision> decide(const State& state, const RedeemInvitation& command, const Context& context);
+
+// A member's linked identity {member_id, delegation_id, issuer, subject, via, invitation_id,
+// linked_at}, for officers acting for the member's delegation and the member themself; 404 when
+// none is linked.
+Result<nlohmann::json> read_identity(const State& state, const Actor& actor, const std::string& member_id);
+nlohmann::json identity_view(const State& state, const std::string& member_id);
+// An invitation as its creator sees it (never the code): {id, member_id, delegation_id,
+// expires_at, created_at, redeemed}.
+nlohmann::json invitation_view(const Invitation& invitation);
 
 // The accreditation actions allowed from a status ("request" from none, rejected and revoked;
 // "approve" and "reject" from requested; "revoke" from approved).
@@ -39,6 +52,9 @@ struct Recorded {
 // (its data's public_event_id): if that public event never made it to the log, the private
 // one is an orphan and never shows.
 void evolve(State& state, const Recorded& event);
+// The identity and invitation events of the private topic (identity.cpp); false for others.
+// `kind` is the type without "concord.delegations.". Throws on data it cannot read.
+bool evolve_identity(State& state, std::string_view kind, const Recorded& event);
 
 // Reads, with the caller's rights applied.
 Result<nlohmann::json> read_delegation(const State& state, const Actor& actor, const std::string& id);

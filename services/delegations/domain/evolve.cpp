@@ -57,6 +57,7 @@ std::optional<std::string> reason_of(const json& data) {
 void apply(State& s, const Recorded& e) {
   if (!e.type.starts_with(kPrefix)) return;
   std::string_view kind = std::string_view(e.type).substr(kPrefix.size());
+  if (evolve_identity(s, kind, e)) return;
 
   if (kind == "member_contact.set" || kind == "member_travel.set") {
     PendingPrivate p;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
 
 namespace concord::delegations {
@@ -130,6 +131,29 @@ struct PendingPrivate {
   Travel travel;
 };
 
+// The identity a member signs in with (issuer + subject of their tokens): personal data, on the
+// private topic only. How it came: "officer" (set by an officer) or "invitation" (redeemed).
+struct LinkedIdentity {
+  auth::Identity identity;
+  std::string via;
+  std::optional<std::string> invitation_id;
+  Timestamp linked_at{};
+  long long version = 0;  // of the member's identity: every link and unlink counts
+};
+
+// A single-use invitation to link one's identity to a member: its code is shown once and kept
+// only as its SHA-256.
+struct Invitation {
+  std::string id;
+  std::string member_id;
+  std::string delegation_id;
+  std::string code_sha256;
+  std::string created_by;
+  Timestamp created_at{};
+  Timestamp expires_at{};
+  bool redeemed = false;
+};
+
 // Snapshots encode this (domain/snapshot.cpp): a change here must bump kStateVersion there.
 struct State {
   std::map<std::string, Delegation> delegations;
@@ -142,6 +166,11 @@ struct State {
   std::map<std::string, Contact> contacts;                     // member id →
   std::map<std::string, Travel> travel;                        // member id →
   std::map<std::string, std::vector<PendingPrivate>> pending;  // public event id → private events
+  auth::IdentityLinks identities;                              // identity ↔ member
+  std::map<std::string, LinkedIdentity> linked;                // member id → how its identity was linked
+  std::map<std::string, long long> identity_versions;          // member id → identity version (kept after unlink)
+  std::map<std::string, Invitation> invitations;               // id →
+  std::map<std::string, std::string> invitation_by_code;       // SHA-256 of the code → invitation id
 
   const Delegation* delegation(const std::string& id) const;
   const Member* member(const std::string& id) const;

@@ -22,7 +22,10 @@ bool is_self(const Actor& a, const std::string& member_id) {
 }
 
 json full_view(const State& s, const Member& m) {
-  return member_view(m, s.contact_of(m.id), s.travel_of(m.id), true);
+  json view = member_view(m, s.contact_of(m.id), s.travel_of(m.id), true);
+  // Personal too: the identity the member signs in with, null until one is linked.
+  view["identity"] = identity_view(s, m.id);
+  return view;
 }
 
 }  // namespace

@@ -211,6 +211,34 @@ std::string encode_state(const State& s) {
       put(w, p.travel);
     }
   }
+  auth::encode_links(w, s.identities);
+  w.count(s.linked.size());
+  for (const auto& [member_id, l] : s.linked) {
+    w.str(member_id);
+    w.str(l.identity.issuer);
+    w.str(l.identity.subject);
+    w.str(l.via);
+    w.opt_str(l.invitation_id);
+    put_time(w, l.linked_at);
+    w.i64(l.version);
+  }
+  w.count(s.identity_versions.size());
+  for (const auto& [member_id, version] : s.identity_versions) {
+    w.str(member_id);
+    w.i64(version);
+  }
+  w.count(s.invitations.size());
+  for (const auto& [id, i] : s.invitations) {
+    w.str(i.id);
+    w.str(i.member_id);
+    w.str(i.delegation_id);
+    w.str(i.code_sha256);
+    w.str(i.created_by);
+    put_time(w, i.created_at);
+    put_time(w, i.expires_at);
+    w.boolean(i.redeemed);
+  }
+  w.string_map(s.invitation_by_code);
   w.mark(kMagic);
   return w.take();
 }
@@ -261,6 +289,35 @@ State decode_state(std::string_view bytes) {
     }
     s.pending.emplace_hint(s.pending.end(), std::move(event_id), std::move(list));
   }
+  s.identities = auth::decode_links(r);
+  for (auto n = r.count(); n > 0; --n) {
+    auto member_id = r.str();
+    LinkedIdentity l;
+    l.identity.issuer = r.str();
+    l.identity.subject = r.str();
+    l.via = r.str();
+    l.invitation_id = r.opt_str();
+    l.linked_at = get_time(r);
+    l.version = r.i64();
+    s.linked.emplace_hint(s.linked.end(), std::move(member_id), std::move(l));
+  }
+  for (auto n = r.count(); n > 0; --n) {
+    auto member_id = r.str();
+    s.identity_versions.emplace_hint(s.identity_versions.end(), std::move(member_id), r.i64());
+  }
+  for (auto n = r.count(); n > 0; --n) {
+    Invitation i;
+    i.id = r.str();
+    i.member_id = r.str();
+    i.delegation_id = r.str();
+    i.code_sha256 = r.str();
+    i.created_by = r.str();
+    i.created_at = get_time(r);
+    i.expires_at = get_time(r);
+    i.redeemed = r.boolean();
+    s.invitations.emplace_hint(s.invitations.end(), i.id, std::move(i));
+  }
+  s.invitation_by_code = r.string_map();
   r.mark(kMagic);
   if (!r.done()) throw binary::Malformed("bytes after the end of the state");
   return s;

@@ -18,6 +18,8 @@ namespace concord::documents {
 
 inline constexpr std::string_view kDelegationsTopic = "concord.delegations.v1";
 inline constexpr std::string_view kSchedulingTopic = "concord.scheduling.v1";
+// Followed only for which member each identity (token issuer + subject) is linked to.
+inline constexpr std::string_view kDelegationsPrivateTopic = "concord.delegations.private.v1";
 
 class DocumentsService final : public service::Service {
  public:

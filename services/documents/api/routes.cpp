@@ -51,7 +51,8 @@ Result<long long> number_param(std::string_view text, const std::string& pointer
 
 }  // namespace
 
-void DocumentsService::mount(http::Router& r) {
+void DocumentsService::mount(http::Router& outer) {
+  http::Router r;
   auto h = [this](Result<http::Response> (DocumentsService::*f)(http::Request&)) {
     return [this, f](http::Request& req) { return (this->*f)(req); };
   };
@@ -76,6 +77,16 @@ void DocumentsService::mount(http::Router& r) {
   r.post("/v1/documents/{id}/withdraw", h(&DocumentsService::withdraw));
   r.get("/v1/documents/{id}/audit", h(&DocumentsService::audit));
   r.get("/v1/documents/{id}/certificate", h(&DocumentsService::certificate));
+  // A member is the one linked to the caller's identity, in the delegation the state says.
+  api::mount_resolving(outer, r, [this](http::Request& request) {
+    return store_.read([&](const State& s) {
+      return api::resolve_caller(request, s.identities, [&](const std::string& id) -> std::optional<std::string> {
+        auto m = s.members.find(id);
+        if (m == s.members.end()) return std::nullopt;
+        return m->second.delegation_id;
+      });
+    });
+  });
 }
 
 const Document& DocumentsService::as_read(const State& s, const Document& doc, std::optional<Document>& scratch) {

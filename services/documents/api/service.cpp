@@ -17,6 +17,8 @@ void apply_record(State& state, const std::string& topic, const events::Event& e
     apply_delegations_event(state, e.type, e.data);
   else if (topic == kSchedulingTopic)
     apply_scheduling_event(state, e.type, e.data);
+  else if (topic == kDelegationsPrivateTopic)
+    state.identities.apply(e.type, e.data);  // contact and travel events are not ours to keep
 }
 
 }  // namespace
@@ -46,7 +48,7 @@ DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono
       store_(context.log, apply_record),
       tick_(tick),
       views_("the delegations and scheduling topics", context.log,
-             {std::string(kDelegationsTopic), std::string(kSchedulingTopic)}) {
+             {std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic), std::string(kSchedulingTopic)}) {
   store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
 }
 
@@ -57,7 +59,8 @@ DocumentsService::~DocumentsService() {
 Status DocumentsService::recover() {
   // The views first, then the documents (evolve of a document does not depend on the views,
   // but the settling step after recovery does).
-  return store_.replay({std::string(kDelegationsTopic), std::string(kSchedulingTopic), std::string(kTopic)});
+  return store_.replay({std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic),
+                        std::string(kSchedulingTopic), std::string(kTopic)});
 }
 
 void DocumentsService::start() {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
 
 namespace concord::documents {
@@ -175,6 +176,7 @@ struct State {
   std::map<std::string, MemberView> members;
   std::map<std::string, DelegationView> delegations;
   std::map<std::string, MeetingView> meetings;
+  auth::IdentityLinks identities;  // who signs in as which member (concord.delegations.private.v1)
 
   const Document* find(const std::string& id) const;
 };

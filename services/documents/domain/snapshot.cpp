@@ -297,6 +297,7 @@ std::string encode_state(const State& s) {
     w.str(m.cancel_reason);
     w.i64(m.version);
   }
+  auth::encode_links(w, s.identities);
   w.mark(kMagic);
   return w.take();
 }
@@ -350,6 +351,7 @@ State decode_state(std::string_view bytes) {
     m.version = r.i64();
     s.meetings.emplace_hint(s.meetings.end(), m.id, std::move(m));
   }
+  s.identities = auth::decode_links(r);
   r.mark(kMagic);
   if (!r.done()) throw binary::Malformed("bytes after the end of the state");
   return s;

@@ -144,6 +144,7 @@ bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind
 void evolve(Views& views, const Incoming& e) {
   if (!e.data.is_object()) return;
   const auto& d = e.data;
+  if (views.identities.apply(e.type, d)) return;
   if (e.type == kContactSet) {
     std::string member = str(d, "member_id");
     std::string public_id = str(d, "public_event_id");

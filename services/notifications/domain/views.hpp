@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
 
 namespace concord::notifications {
@@ -89,6 +90,7 @@ struct Contacts {
 struct Views {
   std::map<std::string, Member> members;
   Contacts contacts;
+  auth::IdentityLinks identities;  // who signs in as which member (concord.delegations.private.v1)
   std::map<std::string, Venue> venues;
   std::map<std::string, Meeting> meetings;
   std::map<std::string, Document> documents;

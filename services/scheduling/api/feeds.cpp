@@ -55,8 +55,9 @@ SchedulingService::Response SchedulingService::list_feeds(http::Request& r) {
   auto page = api::page_of(r);
   if (!page) return fail(page.error());
   auto actor = context_for(r).actor;
-  if (!actor.officer && !actor.member_id)
-    return fail(Error::forbidden("calendar feeds are for delegation members (their own programme) and protocol officers"));
+  if (!actor.officer && !actor.member_id && !actor.country)
+    return fail(Error::forbidden(
+        "calendar feeds are for delegation members (their own programme) and officers (a whole visit's programme)"));
   std::string visit_id(r.param("id"));
   auto body = store_.read([&](const State& s) -> Result<json> {
     if (!s.visit(visit_id)) return fail(Error::not_found("no visit with this id"));

@@ -41,7 +41,8 @@ SchedulingService::SchedulingService(service::ServiceContext& context)
       store_(context.log, [](State& s, const std::string& topic,
                              const events::Event& e) { evolve(s, topic, e.type, e.data, e.time); }),
       events_(context.name, context.clock, context.ids),
-      delegations_("the delegations topic", context.log, {std::string(kDelegationsTopic)}) {
+      delegations_("the delegations topics", context.log,
+                   {std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic)}) {
   rules_.narrow_format_max_per_side =
       static_cast<int>(context.env.integer("CONCORD_NARROW_FORMAT_MAX_PER_SIDE", 4, 1, 100));
   hours_ = working_hours(context.env);
@@ -54,7 +55,8 @@ SchedulingService::~SchedulingService() {
 
 Status SchedulingService::recover() {
   // Members first, so the programme's precedence is right from the first request.
-  return store_.replay({std::string(kDelegationsTopic), std::string(kTopic), std::string(kPrivateTopic)});
+  return store_.replay({std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic), std::string(kTopic),
+                        std::string(kPrivateTopic)});
 }
 
 void SchedulingService::start() {
@@ -74,6 +76,7 @@ Context SchedulingService::context_for(const http::Request& request) const {
     c.actor.officer = service::api::is_officer(p);
     // A delegation officer reads the programme as an integrator does and changes nothing in it.
     c.actor.integrator = p.has(auth::Role::integrator) || service::api::officer_country(p).has_value();
+    c.actor.country = service::api::officer_country(p);
     if (p.has(auth::Role::delegation_member)) {
       c.actor.member_id = p.member_id;
       c.actor.delegation_id = p.delegation_id;
@@ -82,7 +85,8 @@ Context SchedulingService::context_for(const http::Request& request) const {
   return c;
 }
 
-void SchedulingService::mount(http::Router& router) {
+void SchedulingService::mount(http::Router& outer) {
+  http::Router router;
   auto bind = [this](Response (SchedulingService::*f)(http::Request&)) {
     return [this, f](http::Request& r) { return (this->*f)(r); };
   };
@@ -111,6 +115,16 @@ void SchedulingService::mount(http::Router& router) {
   // the credential (redacted from logs by libs/http).
   router.get("/v1/calendar-feeds/{secret}/programme.ics", bind(&SchedulingService::feed_calendar),
              {.public_route = true});
+  // A member is the one linked to the caller's identity, in the delegation the state says.
+  service::api::mount_resolving(outer, router, [this](http::Request& request) {
+    return store_.read([&](const State& s) {
+      return service::api::resolve_caller(request, s.identities, [&](const std::string& id) -> std::optional<std::string> {
+        const Member* m = s.member(id);
+        if (!m) return std::nullopt;
+        return m->delegation_id;
+      });
+    });
+  });
 }
 
 }  // namespace concord::scheduling

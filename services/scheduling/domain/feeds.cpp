@@ -14,6 +14,9 @@ NewEvent feed_event(const char* verb, const Feed& f) {
           kPrivateTopic};
 }
 
+constexpr const char* kFeedsAreFor =
+    "calendar feeds are for delegation members (their own programme) and officers (a whole visit's programme)";
+
 bool is_sha256_hex(const std::string& h) {
   return h.size() == 64 &&
          std::all_of(h.begin(), h.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
@@ -23,6 +26,7 @@ bool is_sha256_hex(const std::string& h) {
 
 bool may_manage_feed(const Actor& actor, const Feed& feed) {
   if (actor.officer) return true;
+  if (actor.country && feed.created_by == actor.subject) return true;  // a delegation officer's own feeds
   return actor.member_id && feed.member_id == actor.member_id;
 }
 
@@ -40,16 +44,23 @@ const Feed* active_feed(const State& s, const std::string& secret_sha256) {
 
 Decision decide(const State& s, const CreateFeed& c, const Context& ctx) {
   const Actor& a = ctx.actor;
-  if (!a.officer && !a.member_id)
-    return fail(Error::forbidden("calendar feeds are for delegation members (their own programme) and protocol officers"));
+  if (!a.officer && !a.member_id && !a.country)
+    return fail(Error::forbidden(kFeedsAreFor));
   const Visit* visit = s.visit(c.visit_id);
   if (!visit) return fail(Error::not_found("no visit with this id"));
   if (auto ok = may_read_visit(s, a, visit->id); !ok) return fail(ok.error());
   std::optional<std::string> member = c.member_id;
-  if (!a.officer) {
+  if (!a.officer && a.member_id) {
     if (member && member != a.member_id)
       return fail(Error::forbidden("a delegation member makes calendar feeds of their own programme only"));
     member = a.member_id;
+  } else if (!a.officer && member) {
+    // A delegation officer: a whole visit's programme, or one of their own delegation's members'.
+    const Member* m = s.member(*member);
+    const Delegation* d = m ? s.delegation(m->delegation_id) : nullptr;
+    if (m && (!d || d->country != *a.country))
+      return fail(Error::forbidden("a delegation officer of " + *a.country +
+                                   " makes calendar feeds of the whole visit, or of their own delegation's members"));
   }
   if (member) {
     const Member* m = s.member(*member);
@@ -83,8 +94,8 @@ Decision decide(const State& s, const CreateFeed& c, const Context& ctx) {
 
 Decision decide(const State& s, const RevokeFeed& c, const Context& ctx) {
   const Actor& a = ctx.actor;
-  if (!a.officer && !a.member_id)
-    return fail(Error::forbidden("calendar feeds are for delegation members (their own programme) and protocol officers"));
+  if (!a.officer && !a.member_id && !a.country)
+    return fail(Error::forbidden(kFeedsAreFor));
   const Feed* current = s.feed(c.feed_id);
   // Another member's feed is as unknown as a feed that does not exist.
   if (!current || !may_manage_feed(a, *current)) return fail(Error::not_found("no calendar feed with this id"));

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
 #include "domain/interval_index.hpp"
 
@@ -22,6 +23,9 @@ inline constexpr std::string_view kDelegationsTopic = "concord.delegations.v1";
 // Calendar feeds (secret addresses and who holds them): Concord's services only, never
 // documented for integrators (docs/event-contract.md says why).
 inline constexpr std::string_view kPrivateTopic = "concord.scheduling.private.v1";
+// Followed for one thing only: which member each identity (token issuer + subject) is linked
+// to, so a member's programme is theirs by Concord's state, not by a claim in their token.
+inline constexpr std::string_view kDelegationsPrivateTopic = "concord.delegations.private.v1";
 
 struct Venue {
   std::string id;
@@ -126,6 +130,7 @@ struct State {
   std::unordered_map<std::string, IntervalIndex> by_participant;
   std::map<std::string, Feed> feeds;                                  // by id: creation order
   std::unordered_map<std::string, std::string> active_feed_by_secret;  // SHA-256 → feed id
+  auth::IdentityLinks identities;  // who signs in as which member (concord.delegations.private.v1)
   // Raised by every applied event, so renderings can be cached against it.
   std::uint64_t revision = 0;
 
@@ -156,6 +161,9 @@ struct Actor {
   bool integrator = false;  // reads everything public: integrators and delegation officers
   std::optional<std::string> member_id;
   std::optional<std::string> delegation_id;
+  // A delegation officer (their country): reads the programme as an integrator does, and keeps
+  // calendar feeds of whole visits as any officer may.
+  std::optional<std::string> country;
 };
 
 }  // namespace concord::scheduling

@@ -234,6 +234,7 @@ std::string encode_state(const State& s) {
   put_all(w, delegations, s.delegations);
   put_all(w, members, s.members);
   put_all(w, feeds, s.feeds);
+  auth::encode_links(w, s.identities);
   w.mark(end);
   return w.take();
 }
@@ -289,6 +290,7 @@ State decode_state(std::string_view bytes) {
     if (f.status == "active") s.active_feed_by_secret[f.secret_sha256] = f.id;
     s.feeds.emplace_hint(s.feeds.end(), f.id, std::move(f));
   }
+  s.identities = auth::decode_links(r);
   r.mark(end);
   if (!r.done()) throw binary::Malformed("bytes after the end of the state");
   return s;

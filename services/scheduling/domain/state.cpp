@@ -168,6 +168,9 @@ void evolve(State& state, std::string_view topic, std::string_view type, const n
       apply_feed(state, data, time);
     else
       return;
+  } else if (topic == kDelegationsPrivateTopic) {
+    state.identities.apply(type, data);  // contact and travel events are not ours to keep
+    return;
   } else if (topic == kDelegationsTopic) {
     if (type.starts_with("concord.delegations.delegation."))
       upsert<Delegation>(state.delegations, data, "delegation", delegation_from_json);

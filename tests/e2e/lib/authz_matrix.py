@@ -106,6 +106,9 @@ def build_world(api, officer):
     w["meeting2"] = api.must("scheduling", "POST", f"/v1/visits/{w['visit']}/meetings", officer,
                              {**meeting, "start": "2025-09-28T12:00:00+03:00", "end": "2025-09-28T13:00:00+03:00"},
                              retry_for=10)["id"]
+    for side in ("by", "kg"):  # a calendar feed of each side's member, made by the host officer
+        w[f"{side}_feed"] = api.must("scheduling", "POST", f"/v1/visits/{w['visit']}/calendar-feeds", officer,
+                                     {"member_id": w[f"{side}_member"], "label": "matrix"}, retry_for=10)["id"]
     document = {"title": {"en": "Roadmap"}, "kind": "roadmap", "visit_id": w["visit"], "parties": [w["by"], w["kg"]],
                 "signatories": [{"delegation_id": w["by"], "member_id": w["by_head"]},
                                 {"delegation_id": w["kg"], "member_id": w["kg_head"]}], "languages": ["ru"]}
@@ -120,7 +123,8 @@ def build_world(api, officer):
 def fill(text, world, other):
     side, far = ("by", "kg") if other else ("kg", "by")
     values = dict(world)
-    values.update({"deleg": world[side], "member": world[f"{side}_member"], "victim": world[f"{side}_victim"]})
+    values.update({"deleg": world[side], "member": world[f"{side}_member"], "victim": world[f"{side}_victim"],
+                   "feed": world[f"{side}_feed"]})
     def sub(m):
         key = m.group(1)
         if key not in values:

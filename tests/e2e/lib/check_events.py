@@ -197,7 +197,8 @@ def check(contract, lines, private_lines=()):
         if ev.get("specversion") != "1.0":
             problems.append(f"{where}: specversion is {ev.get('specversion')!r}, not '1.0'")
         etype = ev.get("type", "")
-        if etype.startswith("concord.delegations.member_contact") or etype.startswith("concord.delegations.member_travel"):
+        if etype.startswith(("concord.delegations.member_contact", "concord.delegations.member_travel",
+                             "concord.delegations.member_identity", "concord.delegations.member_invitation")):
             problems.append(f"{where}: private event type {etype} on a public topic")
         if contract is None:  # no AsyncAPI document yet: envelope, order and personal data only
             v = False

@@ -329,3 +329,19 @@ TEST(OidcEnvConfig, a_bad_value_names_its_variable) {
   refused({{"CONCORD_OIDC_AUDIENCE", "a"}, {"CONCORD_OIDC_REFETCH_INTERVAL", "0s"}}, "CONCORD_OIDC_REFETCH_INTERVAL");
   refused({{"CONCORD_OIDC_AUDIENCE", "a"}, {"CONCORD_OIDC_REFETCH_INTERVAL", "soon"}}, "CONCORD_OIDC_REFETCH_INTERVAL");
 }
+
+TEST_F(Oidc, member_claims_are_never_read_from_an_issuers_token) {
+  JwtConfig config = config_with_oidc();
+  config.oidc->role_map.push_back({"concord-member", Role::delegation_member});
+  Verifier with_members = make(config);
+  auto claims = oidc_claims();
+  claims["realm_access"]["roles"] = {"concord-member"};
+  claims["member_id"] = "01900000-0000-7000-8000-000000000001";
+  claims["delegation_id"] = "01900000-0000-7000-8000-000000000002";
+  auto p = with_members.verify(oidc_token(ec_key(), "ES256", claims), kNow);
+  ASSERT_TRUE(p) << p.error().detail;
+  EXPECT_EQ(p->roles, std::vector<Role>{Role::delegation_member});
+  // The member is whoever the issuer + subject is linked to in Concord's state, not a claim.
+  EXPECT_FALSE(p->member_id);
+  EXPECT_FALSE(p->delegation_id);
+}

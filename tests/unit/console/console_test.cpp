@@ -490,6 +490,7 @@ TEST(ConsoleStreams, a_stream_ends_at_its_maximum_age_and_an_unreachable_service
   auto upstream = service.opened.get_future().get();
   for (int i = 0; i < 200 && upstream->is_open(); ++i) std::this_thread::sleep_for(50ms);
   EXPECT_FALSE(upstream->is_open());
+  upstream.reset();  // its timer belongs to the service's I/O context, which goes next
 
   service.server->stop();
   service.server.reset();

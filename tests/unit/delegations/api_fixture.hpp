@@ -27,6 +27,13 @@ inline Result<auth::Principal> fake_auth(std::optional<std::string_view> header)
   if (h == "Bearer officer") return auth::Principal{"officer-1", {auth::Role::protocol_officer}, {}, {}, {}};
   if (h == "Bearer admin") return auth::Principal{"admin-1", {auth::Role::admin}, {}, {}, {}};
   if (h == "Bearer integrator") return auth::Principal{"erp", {auth::Role::integrator}, {}, {}, {}};
+  // A person of an OpenID Connect issuer, signed in as a delegation_member with no member claims:
+  // who they are is whatever their identity is linked to.
+  if (h.starts_with("Bearer person:")) {
+    auth::Principal p{std::string(h.substr(14)), {auth::Role::delegation_member}, {}, {}, {}};
+    p.issuer = "https://idp.example";
+    return p;
+  }
   if (h.starts_with("Bearer member:")) {
     std::string id(h.substr(14));
     return auth::Principal{"member-" + id, {auth::Role::delegation_member}, id, "unused-claim", {}};

@@ -111,3 +111,24 @@ TEST_F(Feeds, feed_events_on_the_public_topic_are_ignored) {
 }
 
 }  // namespace
+
+TEST_F(Feeds, a_delegation_officer_makes_feeds_of_the_whole_visit_and_of_their_own_delegations_members) {
+  Actor kg_officer{"kg-officer", false, true, std::nullopt, std::nullopt, "KG"};
+  auto whole = as(kg_officer, CreateFeed{visit_, std::nullopt, "ru", "office", hash('f')});
+  ASSERT_TRUE(whole) << whole.error().detail;
+  const Feed* f = active_feed(state_, hash('f'));
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(f->member_id);  // the whole visit's programme
+  EXPECT_EQ(f->created_by, "kg-officer");
+  // One of their own delegation's members: yes; the other side's: no.
+  EXPECT_TRUE(as(kg_officer, CreateFeed{visit_, "gm1", "ru", "", hash('1')}));
+  auto other_side = as(kg_officer, CreateFeed{visit_, "hm1", "ru", "", hash('2')});
+  ASSERT_FALSE(other_side);
+  EXPECT_EQ(other_side.error().code, ErrorCode::forbidden);
+  // They revoke what they made, and nobody else's feed is theirs to see.
+  auto officers = made(as(officer_, CreateFeed{visit_, std::nullopt, "en", "", hash('3')}));
+  EXPECT_EQ(as(kg_officer, RevokeFeed{officers}).error().code, ErrorCode::not_found);
+  EXPECT_TRUE(as(kg_officer, RevokeFeed{made(whole)}));
+  EXPECT_EQ(active_feed(state_, hash('f')), nullptr);
+  EXPECT_NE(active_feed(state_, hash('3')), nullptr);
+}

@@ -5,6 +5,8 @@
 // names another algorithm ("none", HS256 against an EdDSA verifier, ...) is refused. The
 // signature is checked before any claim is read. Required claims: exp, iss, aud, sub, roles
 // (and member_id, delegation_id for delegation_member); nbf and iat are checked when present.
+// Those member claims are only ever read from Concord's own tokens, and even then the
+// delegation is taken from state when the state knows the member (identity.hpp).
 // Every failure of verify() and authenticate() is Error::unauthorized (401 with
 // WWW-Authenticate) whose detail says what is wrong and never contains key material.
 // No OpenSSL type appears here: keys live behind the Verifier's private implementation.
@@ -12,7 +14,8 @@
 // With an OpenID Connect issuer configured (oidc.hpp), a token whose header names a key (kid)
 // is verified against that issuer's keys instead: RS256, PS256, ES256 or EdDSA, the algorithm
 // matching the key's type (and the key's own alg when the JWKS states one); iss and aud are the
-// issuer's; roles and country come from the configured claims. A token without kid is one of
+// issuer's; roles and country come from the configured claims; member_id and delegation_id
+// claims are ignored (the member is the one linked to the token's issuer + subject). A token without kid is one of
 // Concord's own (concord token) and is verified as above, so neither path accepts the other's.
 #include <chrono>
 #include <memory>

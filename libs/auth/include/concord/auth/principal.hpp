@@ -27,8 +27,13 @@ std::string_view to_string(Role role);
 struct Principal {
   std::string subject;
   std::vector<Role> roles;                   // never empty, no duplicates
-  std::optional<std::string> member_id;      // present whenever roles include delegation_member
-  std::optional<std::string> delegation_id;  // likewise
+  // For a delegation_member, the member and delegation they act for. Concord's own tokens carry
+  // them as claims; an OpenID Connect token never does: there a delegation_member role comes
+  // without them, and each service fills them in from its state (identity.hpp), or drops the
+  // role, before any handler sees the principal. Handlers may rely on both being present
+  // whenever roles include delegation_member.
+  std::optional<std::string> member_id;
+  std::optional<std::string> delegation_id;
   Timestamp expires_at{};                    // the token's exp, e.g. to end a long-lived stream
   std::optional<std::string> country;        // ISO 3166-1 alpha-2; always present for a delegation_officer
   std::string issuer;                        // the token's iss: Concord's own, or the OpenID Connect issuer

@@ -1,6 +1,7 @@
 #pragma once
 // What every service's HTTP handlers share: body parsing, role checks, pagination, ETags and
 // If-Match, responses, and the event envelope a request produces.
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string_view>
@@ -10,12 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "concord/auth/identity.hpp"
 #include "concord/auth/principal.hpp"
 #include "concord/core/error.hpp"
 #include "concord/core/id.hpp"
 #include "concord/core/time.hpp"
 #include "concord/events/event.hpp"
 #include "concord/http/message.hpp"
+#include "concord/http/router.hpp"
 
 namespace concord::service::api {
 
@@ -26,6 +29,19 @@ Status require_any(const http::Request& request, std::initializer_list<auth::Rol
 bool is_officer(const auth::Principal& p);  // host_officer or admin: every side
 // The country a delegation_officer acts for (their token's country); nullopt for anyone else.
 std::optional<std::string> officer_country(const auth::Principal& p);
+
+// Every route of `routes` added to `router`, its handler run only after `resolve` has put the
+// caller's principal right (or refused the request). Where each service resolves who a caller
+// is against its own state, before any of its handlers reads the principal.
+using ResolveCaller = std::function<Status(http::Request&)>;
+void mount_resolving(http::Router& router, const http::Router& routes, ResolveCaller resolve);
+
+// The resolution every service applies (auth::resolve_member): the member linked to the token's
+// issuer + subject, with the delegation from state. A caller left with no role at all (a
+// delegation_member role that stands for no member) is refused 403 unless `roleless_allowed`
+// (redeeming an invitation is all such a caller may do).
+Status resolve_caller(http::Request& request, const auth::IdentityLinks& links, const auth::DelegationOf& delegation_of,
+                      bool roleless_allowed = false);
 
 // ?limit= (1..200, default 50) and ?cursor= (opaque, from a previous page's next_cursor).
 // Pages come from ordered indexes (keyset pagination): a cursor carries the sort key of the

@@ -1,0 +1,113 @@
+// Identities and invitations: parse → decide (authorization included) → append → evolve → render.
+// Invitation codes are made here (256 random bits), shown once in the answer to their creation,
+// and kept only as their SHA-256, as calendar feed secrets are in scheduling.
+#include "concord/core/json_input.hpp"
+#include "concord/core/secret.hpp"
+#include "delegations_service.hpp"
+
+namespace concord::delegations {
+
+namespace api = service::api;
+using http::Request;
+using http::Response;
+using json_input::Need;
+using json_input::Reader;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kInvitationPrefix = "inv_";
+
+Status require_member_id(const Request& request) {
+  auto id = request.param("id");
+  if (is_uuid(id)) return {};
+  return fail(Error::not_found("no member " + std::string(id)));
+}
+
+Result<json> optional_body(const Request& request) {
+  if (request.body.empty()) return json::object();
+  return api::body_object(request);
+}
+
+}  // namespace
+
+Result<Response> DelegationsService::put_identity(Request& request) {
+  if (auto ok = require_member_id(request); !ok) return fail(ok.error());
+  auto body = api::body_object(request);
+  if (!body) return fail(body.error());
+  Reader in(*body);
+  auto issuer = in.string("issuer", Need::required, 1024);
+  auto subject = in.string("subject", Need::required, 255);
+  in.refuse_unknown({"issuer", "subject"});
+  if (auto ok = in.finish(); !ok) return fail(ok.error());
+  LinkIdentity command{std::string(request.param("id")), {*issuer, *subject}};
+  auto decision = write(request, command, {});
+  if (!decision) return fail(decision.error());
+  return get_identity(request);
+}
+
+Result<Response> DelegationsService::get_identity(Request& request) {
+  if (auto ok = require_member_id(request); !ok) return fail(ok.error());
+  std::string id(request.param("id"));
+  Actor actor = actor_of(request);
+  auto view = store_.read([&](const State& s) { return read_identity(s, actor, id); });
+  if (!view) return fail(view.error());
+  auto r = api::json(200, *view);
+  r.headers.set("Cache-Control", "no-store");
+  return r;
+}
+
+Result<Response> DelegationsService::delete_identity(Request& request) {
+  if (auto ok = require_member_id(request); !ok) return fail(ok.error());
+  auto decision = write(request, UnlinkIdentity{std::string(request.param("id"))}, {});
+  if (!decision) return fail(decision.error());
+  return Response::no_content();
+}
+
+Result<Response> DelegationsService::create_invitation(Request& request) {
+  if (auto ok = require_member_id(request); !ok) return fail(ok.error());
+  auto body = optional_body(request);
+  if (!body) return fail(body.error());
+  Reader in(*body);
+  auto expires_in = in.string("expires_in", Need::optional, 40);
+  in.refuse_unknown({"expires_in"});
+  CreateInvitation command;
+  command.member_id = std::string(request.param("id"));
+  if (expires_in) {
+    auto ttl = parse_iso_duration(*expires_in);
+    if (!ttl) in.add_error("expires_in", "an ISO 8601 duration such as P7D or PT12H is expected");
+    else command.ttl = *ttl;
+  }
+  if (auto ok = in.finish(); !ok) return fail(ok.error());
+  std::string code = new_secret(kInvitationPrefix);
+  command.code_sha256 = sha256_hex(code);
+  auto decision = write(request, command, {});
+  if (!decision) return fail(decision.error());
+  json view = store_.read([&](const State& s) { return invitation_view(s.invitations.at(decision->target_id)); });
+  view["code"] = code;
+  auto r = api::json(201, view);
+  r.headers.set("Cache-Control", "no-store");
+  return r;
+}
+
+Result<Response> DelegationsService::redeem_invitation(Request& request) {
+  auto body = api::body_object(request);
+  if (!body) return fail(body.error());
+  Reader in(*body);
+  auto code = in.string("code", Need::required, 200);
+  in.refuse_unknown({"code"});
+  if (auto ok = in.finish(); !ok) return fail(ok.error());
+  // Anything not shaped like a code is simply no invitation (and is not hashed).
+  if (!is_secret(*code, kInvitationPrefix))
+    return fail(Error::not_found("no invitation has this code: check it, or ask your protocol officer for a new one"));
+  const auth::Principal& who = request.who();
+  RedeemInvitation command{sha256_hex(*code), {who.issuer, who.subject}};
+  auto decision = write(request, command, {});
+  if (!decision) return fail(decision.error());
+  auto view = store_.read([&](const State& s) { return identity_view(s, decision->target_id); });
+  auto r = api::json(200, view);
+  r.headers.set("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace concord::delegations
