@@ -136,14 +136,18 @@ void Deliverer::mark_failing_locked(Outcome& out) {
   out.failing.clear();
 }
 
+Status Deliverer::open() {
+  if (subscription_) return {};
+  std::vector<std::string> topics = kConsumedTopics;
+  topics.push_back(kTopic);
+  auto sub = shared_.log->subscribe(topics, kWebhookGroup);
+  if (!sub) return fail(sub.error());
+  subscription_ = std::move(*sub);
+  return {};
+}
+
 Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
-  if (!subscription_) {
-    std::vector<std::string> topics = kConsumedTopics;
-    topics.push_back(kTopic);
-    auto sub = shared_.log->subscribe(topics, kWebhookGroup);
-    if (!sub) return fail(sub.error());
-    subscription_ = std::move(*sub);
-  }
+  if (auto opened = open(); !opened) return fail(opened.error());
   auto batch = subscription_->poll(wait, 200);
   if (!batch) return fail(batch.error());
   if (batch->empty()) return 0;
@@ -176,13 +180,17 @@ Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
   // decided and written by one writer at a time.
   std::unique_lock lock(shared_.mutex);
   mark_failing_locked(out);
-  if (auto s = subscription_->commit_with(out.outputs, *batch); !s) return fail(s.error());
+  if (auto s = commit_own(shared_, *subscription_, out.outputs, *batch); !s) return fail(s.error());
   for (const auto& o : out.outputs)
     if (o.topic == kTopic) evolve_own(shared_.state, incoming_of(o.event));
   return batch->size();
 }
 
+// Retries are shared by the replicas as the first attempts are: a webhook's deliveries are
+// retried by the member of kWebhookGroup that owns the webhook's partition of our own topic
+// (where its delivery records are keyed), through the group's fenced step.
 Result<size_t> Deliverer::retry_due() {
+  if (auto opened = open(); !opened) return fail(opened.error());
   std::vector<std::pair<Delivery, Webhook>> due;
   {
     std::shared_lock lock(shared_.mutex);
@@ -192,25 +200,19 @@ Result<size_t> Deliverer::retry_due() {
       const auto& d = state.deliveries.at(id);
       auto w = state.by_id.find(d.webhook_id);
       if (w == state.by_id.end() || w->second.status == "deleted") continue;
-      if (d.next_attempt_at && *d.next_attempt_at <= now) due.emplace_back(d, w->second);
+      if (d.next_attempt_at && *d.next_attempt_at <= now && subscription_->owns(kTopic, d.webhook_id))
+        due.emplace_back(d, w->second);
     }
   }
   for (auto& [d, w] : due) {
     Outcome out;
     attempt(d, w, out);
-    // The dead letter first: if the process dies before the delivery's own record, the retry
-    // runs again and the dead letter may be written twice, never lost.
-    for (const auto& o : out.outputs) {
-      if (o.topic != kDeadLetterTopic) continue;
-      if (auto s = shared_.log->append(o.topic, o.key, {o.event}); !s) return fail(s.error());
-    }
+    // The dead letter and the delivery's own records in one step: both or neither.
     std::unique_lock lock(shared_.mutex);
     mark_failing_locked(out);
-    std::vector<events::Event> own;
+    if (auto s = commit_own(shared_, *subscription_, out.outputs, {}); !s) return fail(s.error());
     for (const auto& o : out.outputs)
-      if (o.topic == kTopic) own.push_back(o.event);
-    if (auto s = shared_.log->append(kTopic, w.id, own); !s) return fail(s.error());
-    for (const auto& e : own) evolve_own(shared_.state, incoming_of(e));
+      if (o.topic == kTopic) evolve_own(shared_.state, incoming_of(o.event));
   }
   return due.size();
 }

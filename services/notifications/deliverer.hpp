@@ -39,6 +39,7 @@ class Deliverer {
     };
     std::vector<Failing> failing;
   };
+  Status open();  // joins kWebhookGroup
   void attempt(Delivery& d, const Webhook& w, Outcome& out);
   void mark_failing_locked(Outcome& out);
   void run();

@@ -42,12 +42,24 @@ Result<size_t> Mailer::send_due() {
     std::string address;
   };
   std::vector<Due> due;
+  // The group's membership and assignment: polled (the records themselves reach the state
+  // through the follower) and their positions committed.
+  if (!subscription_) {
+    auto sub = shared_.log->subscribe({kTopic}, kMailerGroup);
+    if (!sub) return fail(sub.error());
+    subscription_ = std::move(*sub);
+  }
+  auto polled = subscription_->poll(std::chrono::milliseconds(0), 1000);
+  if (!polled) return fail(polled.error());
+  if (!polled->empty())
+    if (auto s = subscription_->commit(*polled); !s) return fail(s.error());
   {
     std::shared_lock lock(shared_.mutex);
     Timestamp now = shared_.clock.now();
     for (const auto& id : shared_.state.emails.pending) {
       const Email& e = shared_.state.emails.by_id.at(id);
       if (e.not_before > now || (e.next_attempt_at && *e.next_attempt_at > now)) continue;
+      if (!subscription_->owns(kTopic, e.member_id)) continue;  // another replica's to send
       std::string address;
       if (auto c = shared_.state.views.contacts.email.find(e.member_id); c != shared_.state.views.contacts.email.end())
         address = c->second;
@@ -126,11 +138,12 @@ Result<size_t> Mailer::send_due() {
       log::error("e-mail dead-lettered; the member's address is marked failing",
                  {{"message_id", e.message_id}, {"error", outcome.error}, {"attempts", e.attempts}});
     }
-    // The dead letter first: if the process dies before the e-mail's own record, the attempt
-    // runs again and the dead letter may be written twice, never lost.
-    if (letter)
-      if (auto s = shared_.log->append(kDeadLetterTopic, e.member_id, {*letter}); !s) return fail(s.error());
-    if (auto s = shared_.log->append(kTopic, e.member_id, own); !s) return fail(s.error());
+    // The dead letter and the e-mail's own records in one step of the group (fenced by its
+    // generation): both or neither.
+    std::vector<events::Output> outputs;
+    if (letter) outputs.push_back({kDeadLetterTopic, e.member_id, *letter});
+    for (const auto& ev : own) outputs.push_back({kTopic, e.member_id, ev});
+    if (auto s = commit_own(shared_, *subscription_, outputs, {}); !s) return fail(s.error());
     std::unique_lock lock(shared_.mutex);
     for (const auto& ev : own) evolve_own(shared_.state, incoming_of(ev));
   }

@@ -8,11 +8,14 @@
 // e-mail to concord.webhooks.dlq.v1 and marks the member's address failing
 // (email.address_failing). The cache remembers what went through, so an e-mail sent just before
 // a crash is not sent again when its record did not make it to the log (without the cache: at
-// least once, same Message-ID).
+// least once, same Message-ID). Replicas share the work in one consumer group (kMailerGroup) on
+// our own topic: each sends the e-mails of the members whose partition (the topic's key) it owns,
+// and records the outcomes through the group's fenced step.
 #include <atomic>
 #include <memory>
 #include <thread>
 
+#include "concord/events/event_log.hpp"
 #include "shared.hpp"
 
 namespace concord::notifications {
@@ -35,6 +38,7 @@ class Mailer {
 
   Shared& shared_;
   std::unique_ptr<Smtp> smtp_;
+  std::unique_ptr<events::Subscription> subscription_;  // kMailerGroup on our own topic
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -88,7 +88,7 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
       }
     }
   }
-  if (auto s = subscription_->commit_with(outputs, *batch); !s) return fail(s.error());
+  if (auto s = commit_own(shared_, *subscription_, outputs, *batch); !s) return fail(s.error());
   {
     std::unique_lock lock(shared_.mutex);
     for (const auto& n : created) add(shared_.state.inbox, n);
@@ -99,8 +99,32 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
   return batch->size();
 }
 
+// Reminders and digests are work the replicas share by key, as they share the consumed topics'
+// partitions: a meeting's reminders are fired by the member of the group that owns the meeting's
+// partition of concord.scheduling.v1 (its key is the visit), a member's digest by the owner of
+// the member's delegation's partition of concord.delegations.v1. Owned means assigned and
+// settled (Subscription::owns): the previous owner's last step is committed or aborted before
+// the new owner looks. What was fired is known from our own topic (every replica follows it),
+// and the append goes through the group's step (commit_with with nothing consumed), which the
+// group generation fences: a replica that lost the partition without knowing it (a zombie)
+// cannot fire it too.
+bool Processor::owns_meeting(const std::string& meeting_id) {
+  auto m = shared_.state.views.meetings.find(meeting_id);
+  if (m == shared_.state.views.meetings.end()) return false;
+  return subscription_->owns("concord.scheduling.v1", m->second.visit_id);
+}
+
+bool Processor::owns_member(const std::string& member_id) {
+  auto m = shared_.state.views.members.find(member_id);
+  std::string key = m != shared_.state.views.members.end() && !m->second.delegation_id.empty()
+                        ? m->second.delegation_id
+                        : member_id;
+  return subscription_->owns("concord.delegations.v1", key);
+}
+
 Result<size_t> Processor::fire_reminders() {
-  std::map<std::string, std::vector<events::Event>> by_member;
+  if (auto opened = open(); !opened) return fail(opened.error());
+  std::vector<events::Output> outputs;
   std::vector<Notification> created;
   {
     std::shared_lock lock(shared_.mutex);
@@ -110,30 +134,28 @@ Result<size_t> Processor::fire_reminders() {
     if (due.empty()) return 0;
     RouteContext ctx{now, shared_.ids, shared_.messages, shared_.state.inbox.preferences};
     for (const auto& r : due) {
+      if (!owns_meeting(r.meeting_id)) continue;
       auto n = render_reminder(r, shared_.state.views, ctx);
-      by_member[n.member_id].push_back(created_event(shared_, n, nullptr));
-      if (auto e = email_of_notification(shared_, n)) by_member[n.member_id].push_back(queued_event(shared_, *e, nullptr));
+      outputs.push_back({kTopic, n.member_id, created_event(shared_, n, nullptr)});
+      if (auto e = email_of_notification(shared_, n)) outputs.push_back({kTopic, n.member_id, queued_event(shared_, *e, nullptr)});
       created.push_back(std::move(n));
     }
   }
-  size_t fired = 0;
-  std::vector<Notification> delivered;
-  for (const auto& [member, evs] : by_member) {
-    // One append per member (the topic's key); each is atomic, and what was appended is in the
-    // inbox after a restart, so a reminder is never fired twice.
-    if (auto s = shared_.log->append(kTopic, member, evs); !s) return fail(s.error());
+  if (outputs.empty()) return 0;
+  // One atomic step, and what was appended is in every replica's inbox (fired_reminders), so a
+  // reminder is never fired twice.
+  if (auto s = commit_own(shared_, *subscription_, outputs, {}); !s) return fail(s.error());
+  {
     std::unique_lock lock(shared_.mutex);
-    for (const auto& e : evs) evolve_own(shared_.state, incoming_of(e));
-    fired += evs.size();
-    for (const auto& n : created)
-      if (n.member_id == member) delivered.push_back(n);
+    for (const auto& o : outputs) evolve_own(shared_.state, incoming_of(o.event));
   }
-  if (shared_.live) shared_.live->deliver(delivered);
-  return fired;
+  if (shared_.live) shared_.live->deliver(created);
+  return outputs.size();
 }
 
 Result<size_t> Processor::queue_digests() {
   if (!shared_.settings.email.enabled) return 0;
+  if (auto opened = open(); !opened) return fail(opened.error());
   std::vector<std::pair<std::string, events::Event>> queued;
   {
     std::shared_lock lock(shared_.mutex);
@@ -141,7 +163,7 @@ Result<size_t> Processor::queue_digests() {
     const auto& preferences = shared_.state.inbox.preferences;
     RouteContext ctx{now, shared_.ids, shared_.messages, preferences};
     for (const auto& [member, held] : shared_.state.emails.held) {
-      if (held.empty()) continue;
+      if (held.empty() || !owns_member(member)) continue;
       std::optional<int> minute;
       if (auto p = preferences.find(member); p != preferences.end()) minute = p->second.digest_minute;
       Audience a = audience_of(member, shared_.state.views, ctx, "UTC");
@@ -155,7 +177,7 @@ Result<size_t> Processor::queue_digests() {
   size_t count = 0;
   for (const auto& [member, event] : queued) {
     // Appended, then folded: the digest's id is taken, so the next round does not queue it again.
-    if (auto s = shared_.log->append(kTopic, member, {event}); !s) return fail(s.error());
+    if (auto s = commit_own(shared_, *subscription_, {{kTopic, member, event}}, {}); !s) return fail(s.error());
     std::unique_lock lock(shared_.mutex);
     evolve_own(shared_.state, incoming_of(event));
     ++count;
@@ -176,6 +198,8 @@ void Processor::run() {
       auto failure = events::failure_of(done.error());
       log::warn("notification step failed; the batch will be polled again", {{"error", done.error().detail}});
       if (failure == events::LogFailure::fenced) {
+        // With the EventLog's producer (one instance): another writer took over. A replica with
+        // a producer of its own gets a new one instead (the subscription reports `unavailable`).
         log::error("another notifications writer took over; this one stops processing");
         return;
       }

@@ -4,7 +4,9 @@
 // atomic step (Subscription::commit_with), so a crash anywhere loses none and duplicates none.
 // Only once that step has committed are the notifications applied to the inbox and pushed live:
 // the inbox never holds what a restart would not find on the topic. Reminders fire from the
-// same thread, so they are never raced.
+// same thread, so they are never raced. Every replica runs one in the same group: each routes
+// the partitions it is assigned, through a transactional producer of its own (KIP-447), and
+// fires the reminders and digests keyed to those partitions (see fire_reminders).
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -35,6 +37,9 @@ class Processor {
 
  private:
   void run();
+  // Whether this replica fires the work keyed by the meeting / the member (shared.mutex held).
+  bool owns_meeting(const std::string& meeting_id);
+  bool owns_member(const std::string& member_id);
 
   Shared& shared_;
   std::unique_ptr<events::Subscription> subscription_;

@@ -6,6 +6,7 @@
 
 #include "api/routes.hpp"
 #include "concord/core/log.hpp"
+#include "concord/service/follower.hpp"
 #include "embedded_messages.hpp"
 #include "live.hpp"
 #include "deliverer.hpp"
@@ -160,6 +161,7 @@ class NotificationsService final : public service::Service {
     std::unique_lock lock(shared_.mutex);
     auto own = shared_.log->replay(kTopic, [&](const events::Record& r) -> Status {
       evolve_own(shared_.state, incoming_of(r.event));
+      events::advance(replayed_, r);
       return {};
     });
     if (!own) return own;
@@ -168,6 +170,7 @@ class NotificationsService final : public service::Service {
     for (const auto& topic : consumed) {
       auto s = shared_.log->replay(topic, [&](const events::Record& r) -> Status {
         evolve(shared_.state.views, incoming_of(r.event));
+        events::advance(replayed_, r);
         return {};
       });
       if (!s) return s;
@@ -180,6 +183,23 @@ class NotificationsService final : public service::Service {
 
   void start() override {
     live_.subscribe();
+    // Replicas share the consumed topics' partitions, so each follows all of them (and our own
+    // topic) from where its replay ended: its views stay whole for routing, and its inbox, e-mail
+    // and webhook state take in what the other replicas append, within the follower's poll.
+    // What this replica appended itself it has applied already (Shared::take_own). The live
+    // stream needs nothing here: the producing replica publishes each notification to all.
+    std::vector<std::string> followed = kConsumedTopics;
+    followed.push_back(kPrivateTopic);
+    followed.push_back(kTopic);
+    follower_ = std::make_unique<service::Follower>("the notifications topics", shared_.log, followed);
+    follower_->start(replayed_, [this](const events::Record& r) {
+      std::unique_lock lock(shared_.mutex);
+      if (r.topic != kTopic) {
+        evolve(shared_.state.views, incoming_of(r.event));
+      } else if (!shared_.take_own(r.event.id)) {
+        evolve_own(shared_.state, incoming_of(r.event));
+      }
+    });
     processor_ = std::make_unique<Processor>(shared_);
     processor_->start();
     deliverer_ = std::make_unique<Deliverer>(shared_);
@@ -195,6 +215,7 @@ class NotificationsService final : public service::Service {
   }
 
   void stop() override {
+    if (follower_) follower_->stop();
     if (processor_) processor_->stop();
     if (deliverer_) deliverer_->stop();
     if (mailer_) mailer_->stop();
@@ -209,6 +230,8 @@ class NotificationsService final : public service::Service {
   std::unique_ptr<Processor> processor_;
   std::unique_ptr<Deliverer> deliverer_;
   std::unique_ptr<Mailer> mailer_;
+  std::unique_ptr<service::Follower> follower_;
+  events::Positions replayed_;  // where recover()'s replays ended
 };
 
 }  // namespace

@@ -4,7 +4,10 @@
 #include <chrono>
 #include <memory>
 #include <shared_mutex>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "catalogue.hpp"
@@ -25,6 +28,7 @@ class Live;
 
 inline constexpr const char* kGroup = "concord-notifications";
 inline constexpr const char* kWebhookGroup = "concord-notifications-webhooks";
+inline constexpr const char* kMailerGroup = "concord-notifications-mailer";
 inline const std::vector<std::string> kConsumedTopics = {"concord.delegations.v1", "concord.scheduling.v1",
                                                          "concord.documents.v1"};
 
@@ -88,7 +92,53 @@ struct Shared {
   mutable std::shared_mutex mutex;
   State state;
   Live* live = nullptr;  // set by the service once the fan-out exists
+
+  // Every replica follows our own topic to apply what the others append; what this replica
+  // appends it applies itself once committed. The ids of its own events are marked before the
+  // append, so that the follower, meeting them on the topic (before or after this replica applied
+  // them), skips them: each event is applied once. A mark is dropped when the follower meets it,
+  // or when the append fails. (An append whose outcome was unknown but that did commit is then
+  // applied by the follower, as another replica's would be.)
+  void mark_own(const std::vector<events::Event>& appended) {
+    std::lock_guard lock(own_mutex);
+    for (const auto& e : appended) own_ids.insert(e.id);
+  }
+  void unmark_own(const std::vector<events::Event>& appended) {
+    std::lock_guard lock(own_mutex);
+    for (const auto& e : appended) own_ids.erase(e.id);
+  }
+  // Whether `id` is one of this replica's own events (and forgets it: it is met once).
+  bool take_own(const std::string& id) {
+    std::lock_guard lock(own_mutex);
+    return own_ids.erase(id) > 0;
+  }
+
+ private:
+  std::mutex own_mutex;
+  std::unordered_set<std::string> own_ids;
 };
+
+// log->append of our own events, marked as this replica's (see Shared::mark_own).
+inline Status append_own(Shared& shared, std::string_view topic, std::string_view key,
+                         const std::vector<events::Event>& appended) {
+  if (topic != kTopic) return shared.log->append(topic, key, appended);
+  shared.mark_own(appended);
+  auto s = shared.log->append(topic, key, appended);
+  if (!s) shared.unmark_own(appended);
+  return s;
+}
+
+// subscription.commit_with, with the outputs on our own topic marked as this replica's.
+inline Status commit_own(Shared& shared, events::Subscription& subscription, const std::vector<events::Output>& outputs,
+                         const std::vector<events::Record>& consumed) {
+  std::vector<events::Event> own;
+  for (const auto& o : outputs)
+    if (o.topic == kTopic) own.push_back(o.event);
+  shared.mark_own(own);
+  auto s = subscription.commit_with(outputs, consumed);
+  if (!s) shared.unmark_own(own);
+  return s;
+}
 
 inline Incoming incoming_of(const events::Event& e) { return Incoming{e.id, e.type, e.time, e.data}; }
 

@@ -34,7 +34,12 @@ std::string ms(std::chrono::milliseconds d) {
 }
 
 Settings producer_settings(const KafkaOptions& o) {
-  auto txn_timeout = std::clamp<long long>(3 * o.append_timeout.count(), 60000, 900000);
+  // A short transaction timeout (subscriptions' producers) bounds how long a killed instance's
+  // open transaction holds readers; a transaction that outlives it is aborted by the broker and
+  // this producer is fenced (the subscription then starts a new one).
+  auto txn_timeout = o.transaction_timeout.count() > 0
+                         ? std::max<long long>(o.transaction_timeout.count(), 1000)
+                         : std::clamp<long long>(3 * o.append_timeout.count(), 60000, 900000);
   Settings settings{
       {"bootstrap.servers", o.brokers},
       {"client.id", o.client_id.empty() ? o.transactional_id : o.client_id},
@@ -43,7 +48,7 @@ Settings producer_settings(const KafkaOptions& o) {
       // Java-compatible: a key lands on the same partition whichever client wrote it.
       {"partitioner", "murmur2_random"},
       {"linger.ms", "1"},
-      {"message.timeout.ms", ms(o.append_timeout)},
+      {"message.timeout.ms", std::to_string(std::min<long long>(o.append_timeout.count(), txn_timeout))},
       {"transaction.timeout.ms", std::to_string(txn_timeout)},
       // Come back quickly after a broker outage.
       {"reconnect.backoff.ms", "100"},

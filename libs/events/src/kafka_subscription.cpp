@@ -1,5 +1,6 @@
 #include "kafka_subscription.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "concord/core/log.hpp"
@@ -14,22 +15,35 @@ using Clock = std::chrono::steady_clock;
 Settings subscription_settings(const KafkaOptions& o, const std::string& group) {
   Settings settings{
       {"bootstrap.servers", o.brokers},
-      {"client.id", (o.client_id.empty() ? o.transactional_id : o.client_id) + "-" + group},
+      {"client.id", (o.client_id.empty() ? (o.processor_id.empty() ? o.transactional_id : o.processor_id) : o.client_id) +
+                        "-" + group},
       {"group.id", group},
       {"isolation.level", "read_committed"},
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},  // a new group starts at the beginning
       {"session.timeout.ms", std::to_string(o.session_timeout.count())},
+      // Three heartbeats a session: a short session (partitions move within seconds) keeps it.
+      {"heartbeat.interval.ms", std::to_string(std::clamp<long long>(o.session_timeout.count() / 3, 100, 3000))},
       // Notice subscribed topics that are created later without waiting five minutes.
       {"topic.metadata.refresh.interval.ms", "10000"},
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };
-  if (o.static_membership) settings.emplace_back("group.instance.id", o.transactional_id + "." + group);
+  if (o.static_membership)
+    settings.emplace_back("group.instance.id", (o.processor_id.empty() ? o.transactional_id : o.processor_id) + "." + group);
   // Security and site settings (SASL, TLS) from the deployment, applied to every client.
   settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
   return settings;
+}
+
+KafkaOptions own_producer_options(const KafkaOptions& o, const std::string& group) {
+  KafkaOptions own = o;
+  own.transactional_id = o.processor_id + "." + group;
+  own.client_id = own.transactional_id;
+  own.transaction_timeout = o.processor_transaction_timeout;
+  own.before_commit_for_testing = o.before_commit_for_testing;
+  return own;
 }
 
 }  // namespace
@@ -49,11 +63,24 @@ Result<std::unique_ptr<Subscription>> KafkaSubscription::open(const KafkaOptions
     rd_kafka_consumer_close(client->get());
     return fail(unavailable("cannot subscribe group " + group, err));
   }
-  return std::unique_ptr<Subscription>(new KafkaSubscription(std::move(*client), std::move(producer), group));
+  bool own = !options.processor_id.empty();
+  if (own) {
+    // A producer of this instance's own for this group: its transactional id is unique to the
+    // instance (another instance never fences it), and the group generation fences its zombie.
+    producer = std::make_shared<TxnProducer>(own_producer_options(options, group));
+    if (auto s = producer->start(); !s) {
+      rd_kafka_consumer_close(client->get());
+      return fail(s.error());
+    }
+  }
+  return std::unique_ptr<Subscription>(
+      new KafkaSubscription(options, std::move(*client), std::move(producer), own, group));
 }
 
-KafkaSubscription::KafkaSubscription(Handle rk, std::shared_ptr<TxnProducer> producer, std::string group)
-    : rk_(std::move(rk)), producer_(std::move(producer)), group_(std::move(group)) {}
+KafkaSubscription::KafkaSubscription(KafkaOptions options, Handle rk, std::shared_ptr<TxnProducer> producer,
+                                     bool own_producer, std::string group)
+    : options_(std::move(options)), rk_(std::move(rk)), producer_(std::move(producer)), own_producer_(own_producer),
+      group_(std::move(group)) {}
 
 KafkaSubscription::~KafkaSubscription() {
   rd_kafka_consumer_close(rk_.get());
@@ -100,9 +127,104 @@ Result<std::vector<Record>> consume_batch(rd_kafka_t* rk, const std::string& rea
   return out;
 }
 
+// The records of one batch are committed with the group metadata they were read under: if the
+// group rebalanced while the batch was read, some of them may belong to another member now, so
+// the batch is dropped (and read again from the committed positions) rather than committed by a
+// member that may no longer own it. A rebalance after the batch is the broker's to catch: the
+// offsets carry the old generation and the transaction is refused.
 Result<std::vector<Record>> KafkaSubscription::poll(std::chrono::milliseconds wait, size_t max) {
+  auto before = group_generation();
   auto out = consume_batch(rk_.get(), "of group " + group_, wait, max);
+  auto after = group_generation();
+  settle_assignment();
   report_lag();
+  if (!out) return out;
+  batch_group_.reset(rd_kafka_consumer_group_metadata(rk_.get()));
+  if (before != after && !out->empty()) {
+    log::info("the group rebalanced while a batch was read; reading it again",
+              {{"group", group_}, {"records", out->size()}});
+    rewind();
+    return std::vector<Record>{};
+  }
+  return out;
+}
+
+std::string KafkaSubscription::group_generation() {
+  GroupMetadata md(rd_kafka_consumer_group_metadata(rk_.get()));
+  if (!md) return {};
+  void* buffer = nullptr;
+  size_t size = 0;
+  ErrorPtr e{rd_kafka_consumer_group_metadata_write(md.get(), &buffer, &size)};
+  if (e || buffer == nullptr) return {};
+  std::string bytes(static_cast<const char*>(buffer), size);
+  rd_kafka_mem_free(nullptr, buffer);
+  return bytes;
+}
+
+// Follows the assignment: a partition newly assigned counts as owned once its committed
+// position was read. With isolation.level=read_committed librdkafka asks for stable offsets,
+// so that read waits for a transaction the previous owner left open to be committed or
+// aborted: what the previous owner did with the partition is settled before this member acts
+// on its keys.
+void KafkaSubscription::settle_assignment() {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(rk_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  PartitionList assigned(raw);
+  std::map<std::pair<std::string, int>, bool> now;
+  for (int i = 0; i < assigned->cnt; ++i) now[{assigned->elems[i].topic, assigned->elems[i].partition}] = true;
+  if (now != assigned_) {
+    assigned_ = std::move(now);
+    std::erase_if(settled_, [&](const auto& entry) { return !assigned_.contains(entry.first); });
+    partition_counts_.clear();
+    log::info("consumer group assignment changed", {{"group", group_}, {"partitions", assigned_.size()}});
+  }
+  PartitionList unsettled(rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())));
+  for (const auto& [tp, _] : assigned_)
+    if (!settled_.contains(tp)) rd_kafka_topic_partition_list_add(unsettled.get(), tp.first.c_str(), tp.second);
+  if (unsettled->cnt == 0) return;
+  if (auto err = rd_kafka_committed(rk_.get(), unsettled.get(), 5000); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    log::warn("cannot read the committed positions of newly assigned partitions yet",
+              {{"group", group_}, {"error", rd_kafka_err2str(err)}});
+    return;
+  }
+  for (int i = 0; i < unsettled->cnt; ++i) {
+    const auto& tp = unsettled->elems[i];
+    if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR) settled_[{tp.topic, tp.partition}] = tp.offset;
+  }
+}
+
+bool KafkaSubscription::owns(std::string_view topic, std::string_view key) {
+  auto count = partition_counts_.find(topic);
+  if (count == partition_counts_.end()) {
+    std::string name(topic);
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr);
+    if (rkt == nullptr) return false;
+    const rd_kafka_metadata_t* raw = nullptr;
+    auto err = rd_kafka_metadata(rk_.get(), 0, rkt, &raw, 5000);
+    MetadataPtr md(raw);
+    rd_kafka_topic_destroy(rkt);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        md->topics[0].partition_cnt <= 0)
+      return false;
+    count = partition_counts_.emplace(name, md->topics[0].partition_cnt).first;
+  }
+  // The producers' partitioner (murmur2_random, as Java's): a key's partition is known here.
+  int partition = rd_kafka_msg_partitioner_murmur2(nullptr, key.data(), key.size(), count->second, nullptr, nullptr);
+  return settled_.contains({std::string(topic), partition});
+}
+
+// Where the member stands in each partition it owns: its position where it read something, else
+// the committed position read when the partition was assigned.
+PartitionList KafkaSubscription::current_positions() {
+  PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(settled_.size())));
+  for (const auto& [tp, _] : settled_) rd_kafka_topic_partition_list_add(list.get(), tp.first.c_str(), tp.second);
+  rd_kafka_position(rk_.get(), list.get());
+  PartitionList out(rd_kafka_topic_partition_list_new(list->cnt));
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& tp = list->elems[i];
+    long long offset = tp.offset >= 0 ? tp.offset : settled_.at({tp.topic, tp.partition});
+    if (offset >= 0) rd_kafka_topic_partition_list_add(out.get(), tp.topic, tp.partition)->offset = offset;
+  }
   return out;
 }
 
@@ -130,10 +252,27 @@ Status KafkaSubscription::commit_with(const std::vector<Output>& outputs, const 
     }
     messages.push_back(std::move(m->front()));
   }
-  auto positions = positions_after(consumed);
-  GroupMetadata group(rd_kafka_consumer_group_metadata(rk_.get()));
-  auto s = producer_->commit_with(std::move(messages), positions.get(), group.get());
+  auto positions = consumed.empty() && own_producer_ ? current_positions() : positions_after(consumed);
+  GroupMetadata current;
+  const rd_kafka_consumer_group_metadata_t* group = batch_group_.get();
+  if (group == nullptr || !own_producer_) {
+    current.reset(rd_kafka_consumer_group_metadata(rk_.get()));
+    group = current.get();
+  }
+  auto s = producer_->commit_with(std::move(messages), positions.get(), group);
   if (!s) rewind();
+  if (!s && own_producer_ && failure_of(s.error()) == LogFailure::fenced) {
+    // Fenced with a transactional id of this instance alone: the broker ended this producer
+    // (the group moved on while it was stopped, or its transaction timed out). A new producer
+    // under the same id takes over; the consumer rejoins the group on its next poll and reads
+    // again from the committed positions. The step is worth retrying, so it is `unavailable`.
+    log::warn("the subscription's producer was fenced; starting a new one",
+              {{"group", group_}, {"transactional_id", options_.processor_id + "." + group_},
+               {"error", s.error().detail}});
+    producer_ = std::make_shared<TxnProducer>(own_producer_options(options_, group_));
+    (void)producer_->start();
+    return fail(log_error(LogFailure::unavailable, "the step was refused and will be retried: " + s.error().detail));
+  }
   return s;
 }
 

@@ -1,10 +1,14 @@
 #pragma once
 // A consumer-group subscription on Kafka: read_committed, positions committed only when asked,
-// and commit_with() through the EventLog's transactional producer (consume → produce → commit
-// in one transaction).
+// and commit_with() through a transactional producer (consume → produce → commit in one
+// transaction): the subscription's own when KafkaOptions::processor_id is set (one per instance
+// and group, KIP-447: offsets go with the group metadata of the poll that read the records), the
+// EventLog's otherwise.
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "concord/events/kafka_log.hpp"
@@ -27,15 +31,28 @@ class KafkaSubscription final : public Subscription {
   Result<std::vector<Record>> poll(std::chrono::milliseconds wait, size_t max) override;
   Status commit(const std::vector<Record>& consumed) override;
   Status commit_with(const std::vector<Output>& outputs, const std::vector<Record>& consumed) override;
+  bool owns(std::string_view topic, std::string_view key) override;
 
  private:
-  KafkaSubscription(Handle rk, std::shared_ptr<TxnProducer> producer, std::string group);
+  KafkaSubscription(KafkaOptions options, Handle rk, std::shared_ptr<TxnProducer> producer, bool own_producer,
+                    std::string group);
   void rewind();
   void report_lag();
+  std::string group_generation();  // the serialized group metadata (member id, generation)
+  void settle_assignment();
+  PartitionList current_positions();
 
+  KafkaOptions options_;
   Handle rk_;
   std::shared_ptr<TxnProducer> producer_;
+  bool own_producer_ = false;  // this subscription's own (per instance): replaced when fenced
   std::string group_;
+  GroupMetadata batch_group_;  // the group metadata the last batch was read under
+  // The assignment, with the committed position of each partition once it was read (nullopt
+  // until then); partition counts of the subscribed topics, for owns().
+  std::map<std::pair<std::string, int>, long long> settled_;
+  std::map<std::pair<std::string, int>, bool> assigned_;
+  std::map<std::string, int, std::less<>> partition_counts_;
   std::chrono::steady_clock::time_point lag_reported_{};
 };
 

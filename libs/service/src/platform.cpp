@@ -1,5 +1,8 @@
 #include "concord/service/platform.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 
 #include "concord/cache/memory_cache.hpp"
@@ -89,6 +92,22 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
         env.integer("CONCORD_SNAPSHOT_EVERY_EVENTS", p->snapshots_.every_events, 1, 1'000'000'000);
     p->snapshots_.interval = env.duration("CONCORD_SNAPSHOT_INTERVAL", p->snapshots_.interval);
   }
+  // Replicas of a service share its consumer groups; each consumes and commits through a
+  // transactional producer of its own ("concord-<service>-processor-<instance>.<group>").
+  // Kubernetes: the pod name (the host name is the pod name already).
+  if (auto id = env.get("CONCORD_INSTANCE_ID"); id && !id->empty()) {
+    p->instance_id_ = *id;
+    p->instance_id_given_ = true;
+  } else {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "%s", "host");
+    p->instance_id_ = std::string(host) + "-" + std::to_string(getpid());
+  }
+  // How soon a dead replica's partitions move to the others (the broker's
+  // group.min.session.timeout.ms, 6 s by default, bounds it from below).
+  p->kafka_session_timeout_ = env.duration("CONCORD_KAFKA_SESSION_TIMEOUT", p->kafka_session_timeout_);
+  p->processor_transaction_timeout_ =
+      env.duration("CONCORD_KAFKA_PROCESSOR_TXN_TIMEOUT", p->processor_transaction_timeout_);
 
   auto& d = p->server_defaults_;
   d.threads = static_cast<int>(env.integer("CONCORD_HTTP_THREADS", d.threads, 1, 256));
@@ -121,9 +140,13 @@ Result<std::shared_ptr<events::EventLog>> Platform::event_log(const std::string&
     options.client_settings = kafka_client_settings_;
     options.default_partitions = kafka_partitions_;
     options.replication_factor = kafka_replication_;
-    // One writer per service, always under the same transactional id: a restarted (or killed
-    // and restarted) process takes its group membership over at once.
-    options.static_membership = true;
+    options.processor_id = "concord-" + service + "-processor-" + instance_id_;
+    options.session_timeout = kafka_session_timeout_;
+    options.processor_transaction_timeout = processor_transaction_timeout_;
+    // Static group membership only under an instance id the deployment keeps across restarts:
+    // the restarted process then takes its partitions over at once. Otherwise members leave the
+    // group when they stop, and a killed one's partitions move after the session timeout.
+    options.static_membership = instance_id_given_;
     auto log = events::open_kafka_log(options);
     if (!log) return fail(log.error());
     slot = std::move(*log);

@@ -106,7 +106,7 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
     if (*decided) {
       auto cause = svc::cause_of(req);
       auto event = shared.events.make(kRead, "notification/" + id, 2, to_json(**decided), cause);
-      if (auto s = shared.log->append(kTopic, (*decided)->member_id, {event}); !s) return fail(s.error());
+      if (auto s = append_own(shared, kTopic, (*decided)->member_id, {event}); !s) return fail(s.error());
       evolve(shared.state.inbox, incoming_of(event));
     }
     const auto& n = shared.state.inbox.notifications.at(id);

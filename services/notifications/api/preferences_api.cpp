@@ -126,7 +126,7 @@ void mount_preferences(http::Router& router, Shared& shared) {
     if (!decided) return fail(decided.error());
     auto event = shared.events.make(kPreferencesSet, "preferences/" + *caller.member_id, decided->version,
                                     preferences_set_data(*caller.member_id, *decided), svc::cause_of(req));
-    if (auto s = shared.log->append(kTopic, *caller.member_id, {event}); !s) return fail(s.error());
+    if (auto s = append_own(shared, kTopic, *caller.member_id, {event}); !s) return fail(s.error());
     evolve(shared.state.inbox, incoming_of(event));
     auto out = to_json(*decided);
     out["member_id"] = *caller.member_id;

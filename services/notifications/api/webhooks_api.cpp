@@ -50,7 +50,7 @@ Result<WebhookChange> parse_change(const nlohmann::json& body, const Settings& s
 // Appends the webhook's new snapshot as `type` and folds it in; the caller holds the lock.
 Status write_webhook(Shared& shared, const char* type, const Webhook& w, const http::Request& req) {
   auto event = shared.events.make(type, "webhook/" + w.id, w.version, {{"webhook", to_json(w)}}, svc::cause_of(req));
-  if (auto s = shared.log->append(kTopic, w.id, {event}); !s) return s;
+  if (auto s = append_own(shared, kTopic, w.id, {event}); !s) return s;
   evolve_own(shared.state, incoming_of(event));
   return {};
 }
@@ -69,7 +69,7 @@ Result<std::vector<Delivery>> replay(Shared& shared, const Webhook& w, const std
     replayed.push_back(std::move(*d));
   }
   if (events.empty()) return replayed;
-  if (auto s = shared.log->append(kTopic, w.id, events); !s) return fail(s.error());
+  if (auto s = append_own(shared, kTopic, w.id, events); !s) return fail(s.error());
   for (const auto& e : events) evolve_own(shared.state, incoming_of(e));
   return replayed;
 }
@@ -102,7 +102,7 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     w.event_types = *types;
     w.created_at = shared.clock.now();
     auto event = shared.events.make(kWebhookCreated, "webhook/" + w.id, 1, {{"webhook", to_json(w)}}, svc::cause_of(req));
-    if (auto s = shared.log->append(kTopic, w.id, {event}); !s) return fail(s.error());
+    if (auto s = append_own(shared, kTopic, w.id, {event}); !s) return fail(s.error());
     {
       std::unique_lock lock(shared.mutex);
       evolve_own(shared.state, incoming_of(event));
@@ -144,7 +144,7 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     deleted.version += 1;
     auto event = shared.events.make(kWebhookDeleted, "webhook/" + deleted.id, deleted.version,
                                     {{"webhook", to_json(deleted)}}, svc::cause_of(req));
-    if (auto s = shared.log->append(kTopic, deleted.id, {event}); !s) return fail(s.error());
+    if (auto s = append_own(shared, kTopic, deleted.id, {event}); !s) return fail(s.error());
     evolve_own(shared.state, incoming_of(event));
     return http::Response::no_content();
   });

@@ -66,7 +66,18 @@ class Subscription {
   // The processor step: appends `outputs` and commits the positions past `consumed` as one
   // atomic step. On failure nothing of it is visible, and the subscription is rewound to the
   // last committed position so the same records are polled again.
+  // With `consumed` empty it still is the group's step: on Kafka the transaction carries the
+  // current positions of the member's partitions with its group metadata, so a member the group
+  // has moved on from (a zombie) is refused, and what it meant to append is not.
   virtual Status commit_with(const std::vector<Output>& outputs, const std::vector<Record>& consumed) = 0;
+  // Whether this member now owns the partition of `topic` that records keyed `key` go to, and
+  // has settled it (read where the previous owner's last step left it): work a group shares by
+  // key (reminders, retries) is done by the owner only. One process (the file log): always.
+  virtual bool owns(std::string_view topic, std::string_view key) {
+    (void)topic;
+    (void)key;
+    return true;
+  }
 };
 
 // Where a reader stands: for each topic, the next offset to read in each partition.

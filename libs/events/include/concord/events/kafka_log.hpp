@@ -53,6 +53,19 @@ struct KafkaOptions {
   // transactional id is stable across restarts and held by one process at a time; a member that
   // stops for good keeps its partitions until the session times out (it sends no LeaveGroup).
   bool static_membership = false;
+  // Subscriptions' own transactional producers (consume → produce → commit, KIP-447): when
+  // set, each subscription of group G gets a producer of its own with transactional id
+  // "<processor_id>.<G>", unique to this instance and stable for it, and sends its offsets with
+  // the consumer's group metadata, so a zombie of a group that has moved on is refused by the
+  // group generation, not by the id; several instances then share a group, each with its
+  // partitions. Empty: subscriptions commit through the EventLog's one producer (one instance).
+  std::string processor_id;
+  // transaction.timeout.ms of those producers: a killed instance's open transaction holds
+  // read_committed readers of what it wrote (and the next owner of its partitions) until the
+  // broker aborts it, so keep it short; a step still open after it is refused (and retried).
+  std::chrono::milliseconds processor_transaction_timeout{10000};
+  // transaction.timeout.ms of the EventLog's producer; 0: three append timeouts, 60 s to 15 min.
+  std::chrono::milliseconds transaction_timeout{0};
   // At most this many events go into one transaction when concurrent appends are grouped.
   size_t max_group_events = 10000;
   // Testing only: runs inside a transaction after everything was produced (and the offsets

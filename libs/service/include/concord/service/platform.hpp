@@ -3,6 +3,7 @@
 // (Kafka when KAFKA_BROKERS is set, else the file log under CONCORD_DATA_DIR), the cache (Redis
 // when REDIS_URL is set, else in memory), the token verifier, the clock and the id source.
 // Only main() and this wiring read the environment.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,12 @@ class Platform {
   int kafka_partitions_ = 3;
   int kafka_replication_ = 1;
   std::vector<std::pair<std::string, std::string>> kafka_client_settings_;
+  // This process among the replicas of its service (CONCORD_INSTANCE_ID, else host name and
+  // pid): names its subscriptions' transactional producers.
+  std::string instance_id_;
+  bool instance_id_given_ = false;
+  std::chrono::milliseconds kafka_session_timeout_{6000};
+  std::chrono::milliseconds processor_transaction_timeout_{10000};
   SystemClock clock_;
   std::unique_ptr<IdGenerator> ids_;
   std::optional<auth::Verifier> verifier_;
