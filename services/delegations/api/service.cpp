@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "concord/service/replica.hpp"
 #include "concord/core/log.hpp"
 #include "delegations/domain/codec.hpp"
 
@@ -34,7 +35,10 @@ DelegationsService::DelegationsService(service::ServiceContext& context)
     : context_(context),
       store_(context.log, evolve_record),
       factory_(context.name, context.clock, context.ids),
-      publisher_([this] { publish_requested_rosters(); }) {}
+      publisher_([this] { publish_requested_rosters(); }) {
+  // A standby follows its own topics into the store (the replica set of DESIGN §7).
+  if (context.replica) context.replica->track(store_);
+}
 
 DelegationsService::~DelegationsService() {
   {

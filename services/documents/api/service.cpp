@@ -2,6 +2,7 @@
 // delegations and scheduling, and the timer for entry into force.
 #include "api/documents_service.hpp"
 
+#include "concord/service/replica.hpp"
 #include "concord/core/log.hpp"
 #include "concord/documents/service.hpp"
 
@@ -45,7 +46,10 @@ DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono
       store_(context.log, apply_record),
       tick_(tick),
       views_("the delegations and scheduling topics", context.log,
-             {std::string(kDelegationsTopic), std::string(kSchedulingTopic)}) {}
+             {std::string(kDelegationsTopic), std::string(kSchedulingTopic)}) {
+  // A standby follows its own topic into the store (the replica set of DESIGN §7).
+  if (context.replica) context.replica->track(store_);
+}
 
 DocumentsService::~DocumentsService() {
   stop();

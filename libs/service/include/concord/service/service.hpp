@@ -15,6 +15,8 @@
 
 namespace concord::service {
 
+class Replica;
+
 struct ServiceContext {
   std::string name;  // "delegations"
   std::shared_ptr<events::EventLog> log;
@@ -22,6 +24,9 @@ struct ServiceContext {
   const Clock& clock;
   IdGenerator& ids;
   const Env& env;  // read in the service's constructor only
+  // This process's part in the service's replica set: a service whose state is a Store calls
+  // replica->track(store) in its constructor, so a standby follows its own topics.
+  Replica* replica = nullptr;
 };
 
 class Service {
