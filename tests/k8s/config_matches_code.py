@@ -129,6 +129,13 @@ def check_kafka_users(repo, where, users, host):
         for topic in sorted(own):
             if not acl_allows(user, "topic", topic, "Create"):
                 fail(f"{ctx}: no Create on {topic}: its start-up topic check (ensure_topics) would be refused")
+        # The writer election (libs/service: Platform::writer_election, Platform::leader_topic).
+        leader = f"concord.{name}.leader.v1"
+        for op in ("Write", "Read", "Create"):
+            if not acl_allows(user, "topic", leader, op):
+                fail(f"{ctx}: no {op} on {leader}, its writer election's announcements")
+        if not acl_allows(user, "group", f"concord-{name}-writer-election", "Read"):
+            fail(f"{ctx}: no Read on the consumer group concord-{name}-writer-election (its writer election)")
         if not acl_allows(user, "transactionalId", f"concord-{name}-writer", "Write"):
             fail(f"{ctx}: no Write on the transactional id concord-{name}-writer")
         for group in sorted(set(GROUP.findall(text))):
