@@ -57,7 +57,7 @@ CONCORD_BUILD_DIR="$build" tests/browser/run.sh
 step "oidc: tokens of a real OpenID Provider (oidc-provider over HTTPS) on concord-scheduling"
 CONCORD_BUILD_DIR="$build" tests/oidc/run.sh
 
-step "faults: a full disk under the file log; Redis and Kafka behind Toxiproxy; a network-namespace partition"
+step "faults: a full disk under the file log; Redis and Kafka behind Toxiproxy; a network-namespace partition; writer failover"
 ctest --test-dir "$build" -L '^faults$' --output-on-failure -j 1
 
 if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then

@@ -9,6 +9,7 @@ add_library(concord_events_kafka
   ${_kafka_src}/kafka_subscription.cpp
   ${_kafka_src}/kafka_tail.cpp
   ${_kafka_src}/kafka_log.cpp
+  ${_kafka_src}/kafka_election.cpp
 )
 add_library(concord::events_kafka ALIAS concord_events_kafka)
 target_include_directories(concord_events_kafka PUBLIC ${CMAKE_CURRENT_LIST_DIR}/include)

@@ -129,11 +129,21 @@ def check_kafka_users(repo, where, users, host):
         for topic in sorted(own):
             if not acl_allows(user, "topic", topic, "Create"):
                 fail(f"{ctx}: no Create on {topic}: its start-up topic check (ensure_topics) would be refused")
+        # The writer election (libs/service: Platform::writer_election, Platform::leader_topic).
+        leader = f"concord.{name}.leader.v1"
+        for op in ("Write", "Read", "Create"):
+            if not acl_allows(user, "topic", leader, op):
+                fail(f"{ctx}: no {op} on {leader}, its writer election's announcements")
+        if not acl_allows(user, "group", f"concord-{name}-writer-election", "Read"):
+            fail(f"{ctx}: no Read on the consumer group concord-{name}-writer-election (its writer election)")
         if not acl_allows(user, "transactionalId", f"concord-{name}-writer", "Write"):
             fail(f"{ctx}: no Write on the transactional id concord-{name}-writer")
         for group in sorted(set(GROUP.findall(text))):
             if not acl_allows(user, "group", group, "Read"):
                 fail(f"{ctx}: no Read on the consumer group {group} (named in services/{name}/)")
+            # Each replica consumes and commits through a producer of its own (Platform::event_log).
+            if not acl_allows(user, "transactionalId", f"concord-{name}-processor-pod-1.{group}", "Write"):
+                fail(f"{ctx}: no Write on the processors' transactional ids concord-{name}-processor-<instance>.<group>")
     integrators = [u for n, u in users.items() if not any(n == f"concord-{s}" for s in owned)]
     if not integrators:
         fail(f"{where}: no KafkaUser for integrators")

@@ -103,8 +103,8 @@ done
 # Each case: a file of k8s/, a line in it (exact), what to put instead, and a word the rejection
 # must name, so the case fails for the intended reason and not another.
 broken_cases=(
-  "unknown field in a Deployment|base/services/scheduling.yaml|  replicas: 1|  replicas: 1\n  replica: 1|replica"
-  "wrong type in a Deployment|base/services/documents.yaml|  replicas: 1|  replicas: \"one\"|replicas"
+  "unknown field in a Deployment|base/services/scheduling.yaml|  replicas: 2|  replicas: 2\n  replica: 2|replica"
+  "wrong type in a Deployment|base/services/documents.yaml|  replicas: 2|  replicas: \"two\"|replicas"
   "wrong type in a container port|base/services/delegations.yaml|              containerPort: 8082|              containerPort: \"8082\"|containerPort"
   "unknown field in a KafkaTopic|base/kafka/topics.yaml|  topicName: concord.documents.v1|  topicName: concord.documents.v1\n  retention: forever|retention"
   "wrong type in a KafkaTopic|base/kafka/topics.yaml|  topicName: concord.scheduling.v1|  topicName: 42|topicName"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <mutex>
 
 #include "concord/core/log.hpp"
 #include "kafka_client.hpp"
@@ -46,7 +47,23 @@ class KafkaEventLog final : public EventLog {
       std::move(messages->begin(), messages->end(), std::back_inserter(all));
     }
     if (all.empty()) return {};
-    return producer_->append(std::move(all));
+    auto producer = current_producer();
+    if (!producer) return fail(log_error(LogFailure::fenced, "this replica is not the writer of its service"));
+    return producer->append(std::move(all));
+  }
+
+  Result<Positions> append_all_at(const std::vector<Append>& appends) override {
+    std::vector<OutMessage> all;
+    for (const auto& a : appends) {
+      if (auto s = check_topic_name(a.topic); !s) return fail(s.error());
+      auto messages = to_messages(a.topic, a.key, a.events);
+      if (!messages) return fail(messages.error());
+      std::move(messages->begin(), messages->end(), std::back_inserter(all));
+    }
+    if (all.empty()) return Positions{};
+    auto producer = current_producer();
+    if (!producer) return fail(log_error(LogFailure::fenced, "this replica is not the writer of its service"));
+    return producer->append_at(std::move(all));
   }
 
   Status replay(std::string_view topic, const std::function<Status(const Record&)>& visit) override {
@@ -61,7 +78,10 @@ class KafkaEventLog final : public EventLog {
 
   Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
                                                   const std::string& group) override {
-    return KafkaSubscription::open(options_, producer_, topics, group);
+    auto producer = current_producer();
+    // commit_with appends through the writer's producer: only the writer may.
+    if (!producer) return fail(log_error(LogFailure::unavailable, "this replica is not the writer of its service"));
+    return KafkaSubscription::open(options_, std::move(producer), topics, group);
   }
 
   Result<std::unique_ptr<Tail>> tail(const std::vector<std::string>& topics, const Positions& from) override {
@@ -69,17 +89,48 @@ class KafkaEventLog final : public EventLog {
   }
 
   bool healthy() override {
-    if (producer_->fenced()) return false;
+    if (auto producer = current_producer(); producer && producer->fenced()) return false;
     const rd_kafka_metadata_t* raw = nullptr;
     auto err = rd_kafka_metadata(admin_.get(), 0, nullptr, &raw, 2000);
     MetadataPtr md(raw);
     return err == RD_KAFKA_RESP_ERR_NO_ERROR && md->broker_cnt > 0;
   }
 
+  Status acquire_writer() override {
+    std::lock_guard lock(writer_mutex_);
+    if (producer_ && !producer_->fenced()) return {};
+    auto producer = std::make_shared<TxnProducer>(options_);
+    if (auto s = producer->start(/*strict=*/true); !s) return s;
+    producer_ = std::move(producer);
+    log::info("took the writer's role", {{"transactional_id", options_.transactional_id}});
+    return {};
+  }
+
+  void release_writer() override {
+    std::shared_ptr<TxnProducer> dropped;
+    {
+      std::lock_guard lock(writer_mutex_);
+      dropped = std::move(producer_);
+    }
+    // Appends in flight keep their reference; the producer goes with the last of them.
+    if (dropped) log::info("gave up the writer's role", {{"transactional_id", options_.transactional_id}});
+  }
+
+  bool writing() override {
+    auto producer = current_producer();
+    return producer && !producer->fenced();
+  }
+
  private:
+  std::shared_ptr<TxnProducer> current_producer() {
+    std::lock_guard lock(writer_mutex_);
+    return producer_;
+  }
+
   KafkaOptions options_;
   Handle admin_;
-  std::shared_ptr<TxnProducer> producer_;
+  std::mutex writer_mutex_;
+  std::shared_ptr<TxnProducer> producer_;  // null while this replica is not the writer
 };
 
 struct NewTopicDeleter {
@@ -181,8 +232,11 @@ Result<std::unique_ptr<EventLog>> open_kafka_log(KafkaOptions options) {
   }
   auto admin = make_client(RD_KAFKA_CONSUMER, admin_settings(options));
   if (!admin) return fail(admin.error());
-  auto producer = std::make_shared<TxnProducer>(options);
-  if (auto s = producer->start(); !s) return fail(s.error());
+  std::shared_ptr<TxnProducer> producer;
+  if (options.writer_on_open) {
+    producer = std::make_shared<TxnProducer>(options);
+    if (auto s = producer->start(); !s) return fail(s.error());
+  }
   return std::unique_ptr<EventLog>(new KafkaEventLog(std::move(options), std::move(*admin), std::move(producer)));
 }
 

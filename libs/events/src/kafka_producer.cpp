@@ -84,11 +84,11 @@ TxnProducer::TxnProducer(KafkaOptions options) : options_(std::move(options)) {}
 
 TxnProducer::~TxnProducer() = default;
 
-Status TxnProducer::start() {
+Status TxnProducer::start(bool strict) {
   auto deadline = Clock::now() + options_.append_timeout;
   std::lock_guard lock(mutex_);
   auto s = prepare(deadline);
-  if (!s && failure_of(s.error()) == LogFailure::unavailable) {
+  if (!s && !strict && failure_of(s.error()) == LogFailure::unavailable) {
     log::warn("Kafka transactional producer not initialized yet; the first append retries",
               {{"transactional_id", options_.transactional_id}, {"error", s.error().detail}});
     return {};
@@ -100,6 +100,13 @@ Status TxnProducer::append(std::vector<OutMessage> messages) {
   Request r;
   r.messages = std::move(messages);
   return submit(r);
+}
+
+Result<Positions> TxnProducer::append_at(std::vector<OutMessage> messages) {
+  Request r;
+  r.messages = std::move(messages);
+  if (auto s = submit(r); !s) return fail(s.error());
+  return std::move(r.positions);
 }
 
 Status TxnProducer::commit_with(std::vector<OutMessage> messages, const rd_kafka_topic_partition_list_t* offsets,
@@ -126,6 +133,7 @@ Status TxnProducer::submit(Request& r) {
       lock.lock();
       for (Request* q : batch) {
         q->status = s;
+        if (s) q->positions = transaction_positions_;
         q->done = true;
       }
       busy_ = false;
@@ -188,6 +196,8 @@ Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_poi
     return fail(unavailable("cannot begin a Kafka transaction", e.get()));
   }
   delivery_error_ = 0;
+  ++transaction_number_;
+  transaction_positions_.clear();
   for (const Request* r : batch) {
     for (const auto& m : r->messages) {
       if (auto s = produce(m, deadline); !s) return abort(std::move(s.error()));
@@ -290,7 +300,8 @@ Status TxnProducer::produce(const OutMessage& m, Clock::time_point deadline) {
         RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_HEADER("content-type", kContentType.data(), static_cast<ssize_t>(kContentType.size())),
         RD_KAFKA_V_HEADER("ce_type", m.type.data(), static_cast<ssize_t>(m.type.size())),
-        RD_KAFKA_V_HEADER("ce_id", m.id.data(), static_cast<ssize_t>(m.id.size())), RD_KAFKA_V_END);
+        RD_KAFKA_V_HEADER("ce_id", m.id.data(), static_cast<ssize_t>(m.id.size())),
+        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(transaction_number_)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && remaining_ms(deadline) > 0) {
       rd_kafka_poll(rk_.get(), 10);  // serve delivery reports to make room
@@ -342,8 +353,14 @@ Error TxnProducer::fenced_error() {
 }
 
 void TxnProducer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
   auto* self = static_cast<TxnProducer*>(opaque);
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // Served on the thread running the transaction (flush, poll), which reads them after it.
+    if (reinterpret_cast<uintptr_t>(m->_private) != self->transaction_number_ || m->rkt == nullptr) return;
+    auto& next = self->transaction_positions_[rd_kafka_topic_name(m->rkt)][m->partition];
+    next = std::max<long long>(next, m->offset + 1);
+    return;
+  }
   int expected = 0;
   self->delivery_error_.compare_exchange_strong(expected, static_cast<int>(m->err));
 }

@@ -3,6 +3,7 @@
 // thread at a time; appends that wait while a transaction runs are grouped into the next one
 // (group commit), which keeps each append all-or-nothing and makes concurrent writers cheap.
 #include <atomic>
+#include <cstdint>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -36,10 +37,13 @@ class TxnProducer {
   TxnProducer(const TxnProducer&) = delete;
   TxnProducer& operator=(const TxnProducer&) = delete;
 
-  // Creates the client and runs init_transactions, both bounded by the append timeout.
-  Status start();
+  // Creates the client and runs init_transactions, both bounded by the append timeout. Unless
+  // `strict`, a broker out of reach is not an error: the first append retries.
+  Status start(bool strict = false);
   // Commits `messages` in a transaction, possibly shared with concurrent appends.
   Status append(std::vector<OutMessage> messages);
+  // The same, with the positions just past every record of the transaction that carried it.
+  Result<Positions> append_at(std::vector<OutMessage> messages);
   // In a transaction of its own: produces `messages`, sends `offsets` for the consumer group
   // described by `group`, commits.
   Status commit_with(std::vector<OutMessage> messages, const rd_kafka_topic_partition_list_t* offsets,
@@ -54,6 +58,7 @@ class TxnProducer {
     std::chrono::steady_clock::time_point start, deadline;
     bool done = false;
     Status status;
+    Positions positions;  // of the committed transaction that carried it
   };
 
   Status submit(Request& request);
@@ -85,6 +90,10 @@ class TxnProducer {
   std::atomic<bool> fenced_{false};
   std::string fenced_detail_;
   std::atomic<int> delivery_error_{0};  // the first failed delivery of the transaction
+  // Delivery reports of the running transaction (its number is each record's opaque, so a late
+  // report of an earlier, aborted transaction is ignored): the positions just past its records.
+  uintptr_t transaction_number_ = 0;
+  Positions transaction_positions_;
 };
 
 }  // namespace concord::events::kafka

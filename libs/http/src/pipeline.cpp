@@ -100,6 +100,16 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
   request.route = route.pattern;
   request.path_params = std::move(m.params);
 
+  if (interceptor_) {
+    try {
+      if (auto answered = interceptor_(request)) return std::move(*answered);
+    } catch (const std::exception& e) {
+      log::error("interceptor threw", {{"route", route.pattern}, {"what", e.what()}});
+      return Response::problem(Error::internal("an unexpected error occurred; it has been logged"),
+                               redact_secrets(request.path));
+    }
+  }
+
   if (!route.options.public_route) {
     if (!authenticator_)
       return Response::problem(Error::unauthorized("no authenticator is configured"), redact_secrets(request.path));
@@ -134,6 +144,7 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
     response = Response::problem(Error::internal("an unexpected error occurred; it has been logged"),
                                  redact_secrets(request.path));
   }
+  if (finisher_) finisher_(request, response);
   if (idempotency_ && !claim.record_key.empty()) idempotency_->finish(claim, response);
   return response;
 }

@@ -23,6 +23,8 @@ class Pipeline {
 
   void set_authenticator(Authenticator a) { authenticator_ = std::move(a); }
   void set_readiness(std::function<Readiness()> r) { readiness_ = std::move(r); }
+  void set_interceptor(Interceptor i) { interceptor_ = std::move(i); }
+  void set_finisher(Finisher f) { finisher_ = std::move(f); }
   void set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl);
   // Per-principal limits (options().rate_limit per options().rate_window); off when the limit is 0.
   void set_rate_limit_store(cache::Cache* cache);
@@ -45,6 +47,8 @@ class Pipeline {
   Router router_;
   Authenticator authenticator_;
   std::function<Readiness()> readiness_;
+  Interceptor interceptor_;
+  Finisher finisher_;
   std::unique_ptr<IdempotencyGuard> idempotency_;
   std::unique_ptr<RateLimiter> rate_limiter_;
 };

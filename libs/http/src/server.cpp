@@ -502,6 +502,8 @@ Server::~Server() = default;
 
 void Server::set_authenticator(Authenticator authenticator) { impl_->pipeline().set_authenticator(std::move(authenticator)); }
 void Server::set_readiness(std::function<Readiness()> readiness) { impl_->pipeline().set_readiness(std::move(readiness)); }
+void Server::set_interceptor(Interceptor interceptor) { impl_->pipeline().set_interceptor(std::move(interceptor)); }
+void Server::set_finisher(Finisher finisher) { impl_->pipeline().set_finisher(std::move(finisher)); }
 void Server::set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl) {
   impl_->pipeline().set_idempotency_store(cache, ttl);
 }

@@ -1,5 +1,7 @@
 #include "concord/service/host.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "concord/auth/cached_verifier.hpp"
@@ -9,7 +11,28 @@ namespace concord::service {
 
 namespace {
 enum Phase { recovering = 0, ready = 1, failed = 2 };
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == 0) return "localhost";
+  return name;
 }
+
+// How the service's other replicas reach this one: CONCORD_ADVERTISED_URL (a single-service
+// process), else CONCORD_ADVERTISED_HOST (in Kubernetes the pod's IP) or the bound host, with
+// the bound port.
+std::string advertised_url(const Env& env, const std::string& bound_host, unsigned short port) {
+  if (auto url = env.get("CONCORD_ADVERTISED_URL"); url && !url->empty()) {
+    std::string u = *url;
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    return u;
+  }
+  std::string host = env.string("CONCORD_ADVERTISED_HOST", "");
+  if (host.empty()) host = bound_host == "0.0.0.0" || bound_host == "::" || bound_host.empty() ? host_name() : bound_host;
+  if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port);
+}
+}  // namespace
 
 const std::vector<ServiceSpec>& all_services() {
   static const std::vector<ServiceSpec> services = {
@@ -41,13 +64,29 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
   auto log = platform.event_log(spec.name);
   if (!log) return fail(log.error());
   host->log_ = *log;
-  if (auto created = host->log_->ensure_topics(spec.topics); !created) return fail(created.error());
+  auto topics = spec.topics;
+  if (platform.distributed() && spec.factory) topics.push_back({Platform::leader_topic(spec.name), 1});
+  if (auto created = host->log_->ensure_topics(topics); !created) return fail(created.error());
+
+  std::string instance = env.string("CONCORD_INSTANCE", host_name() + "-" + std::to_string(getpid()));
+  std::unique_ptr<events::WriterElection> election;
+  if (spec.factory) {
+    auto joined = platform.writer_election(spec.name, instance);
+    if (!joined) return fail(joined.error());
+    election = std::move(*joined);
+  }
+  Replica::Options replica_options{.service = spec.name, .leader_topic = Platform::leader_topic(spec.name),
+                                   .instance = instance};
+  for (const auto& t : spec.topics) replica_options.own_topics.push_back(t.name);
+  replica_options.forward_timeout = env.duration("CONCORD_FORWARD_TIMEOUT", replica_options.forward_timeout);
+  replica_options.min_position_wait = env.duration("CONCORD_MIN_POSITION_WAIT", replica_options.min_position_wait);
+  host->replica_ = std::make_unique<Replica>(std::move(replica_options), host->log_, std::move(election));
 
   host->phase_ = std::make_shared<std::atomic<int>>(spec.factory ? recovering : ready);
   http::Router router;
   if (spec.factory) {
-    host->context_ = std::unique_ptr<ServiceContext>(
-        new ServiceContext{spec.name, host->log_, platform.cache(), platform.clock(), platform.ids(), env});
+    host->context_ = std::unique_ptr<ServiceContext>(new ServiceContext{
+        spec.name, host->log_, platform.cache(), platform.clock(), platform.ids(), env, host->replica_.get()});
     host->context_->snapshots = platform.snapshot_policy();
     host->service_ = spec.factory(*host->context_);
     http::Router inner;
@@ -73,18 +112,33 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
   host->server_->set_idempotency_store(&platform.cache());
   host->server_->set_rate_limit_store(&platform.cache());
   cache::Cache* cache = &platform.cache();
-  host->server_->set_readiness([log = host->log_, cache, phase = host->phase_] {
+  Replica* replica = host->replica_.get();
+  host->server_->set_interceptor([replica](http::Request& request) { return replica->intercept(request); });
+  host->server_->set_finisher([replica](const http::Request& request, http::Response& response) {
+    replica->finish(request, response);
+  });
+  host->server_->set_readiness([log = host->log_, cache, phase = host->phase_, replica] {
     bool log_ok = log->healthy();
     bool cache_ok = cache->healthy();
     int p = phase->load();
+    // Ready: caught up, and writes can be taken here (the writer) or forwarded (a standby that
+    // follows its topics and knows a writer other than a dead predecessor at its own address).
+    std::string role = replica->role();
+    bool can_write = replica->writer() || replica->writer_url().has_value();
     // The cache is never the truth: without it the service is slower, not unready.
-    return http::Readiness{log_ok && p == ready,
+    return http::Readiness{log_ok && p == ready && can_write,
                            {{"event_log", log_ok ? "ok" : "unavailable"},
                             {"state", p == ready ? "rebuilt" : p == failed ? "failed" : "replaying"},
+                            {"role", role},
+                            {"writer", can_write ? "known" : "electing"},
                             {"cache", cache_ok ? "ok" : "degraded"}}};
   });
   if (auto started = host->server_->start(); !started) return fail(started.error());
-  if (host->service_) host->recover_in_background();
+  host->replica_->set_advertised_url(advertised_url(env, host->address_host_, host->server_->port()));
+  if (host->service_)
+    host->recover_in_background();
+  else
+    host->replica_->start();  // nothing to write: no election
   return host;
 }
 
@@ -97,6 +151,7 @@ void Host::recover_in_background() {
       log::error("recovery failed; the service stays unready", {{"service", spec_.name}, {"error", status.error().detail}});
       return;
     }
+    replica_->start();
     service_->start();
     phase_->store(ready);
     log::info("state rebuilt", {{"service", spec_.name},
@@ -108,6 +163,8 @@ void Host::recover_in_background() {
 void Host::stop() {
   if (server_) server_->stop();
   if (recovery_.joinable()) recovery_.join();
+  // A writer hands its role over as soon as its requests are answered.
+  if (replica_) replica_->stop();
   if (service_) service_->stop();
 }
 

@@ -72,6 +72,10 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
   p->kafka_brokers_ = env.string("KAFKA_BROKERS", "");
   p->kafka_partitions_ = static_cast<int>(env.integer("CONCORD_KAFKA_PARTITIONS", 3, 1, 1000));
   p->kafka_replication_ = static_cast<int>(env.integer("CONCORD_KAFKA_REPLICATION_FACTOR", 1, 1, 10));
+  p->election_session_timeout_ = env.duration("CONCORD_ELECTION_SESSION_TIMEOUT", p->election_session_timeout_);
+  if (p->election_session_timeout_ < std::chrono::milliseconds(1000) ||
+      p->election_session_timeout_ > std::chrono::minutes(5))
+    throw ConfigError("CONCORD_ELECTION_SESSION_TIMEOUT: expected 1s to 5m");
   // An authenticated cluster (Strimzi's SCRAM-over-TLS listener): each variable maps to the
   // librdkafka property beside it.
   const std::pair<const char*, const char*> kafka_security[] = {
@@ -147,12 +151,26 @@ Result<std::shared_ptr<events::EventLog>> Platform::event_log(const std::string&
     // the restarted process then takes its partitions over at once. Otherwise members leave the
     // group when they stop, and a killed one's partitions move after the session timeout.
     options.static_membership = instance_id_given_;
+      // Replicas of a service all open the log; only the elected one takes the writer's role.
+      options.writer_on_open = false;
     auto log = events::open_kafka_log(options);
     if (!log) return fail(log.error());
     slot = std::move(*log);
     log::info("event log: kafka", {{"service", service}, {"brokers", kafka_brokers_}});
   }
   return slot;
+}
+
+Result<std::unique_ptr<events::WriterElection>> Platform::writer_election(const std::string& service,
+                                                                          const std::string& member) {
+  if (kafka_brokers_.empty()) return std::unique_ptr<events::WriterElection>();
+  events::ElectionOptions options{.brokers = kafka_brokers_,
+                                  .client_settings = kafka_client_settings_,
+                                  .group = "concord-" + service + "-writer-election",
+                                  .topic = leader_topic(service),
+                                  .member = "concord-" + service + "-" + member,
+                                  .session_timeout = election_session_timeout_};
+  return events::join_writer_election(std::move(options));
 }
 
 http::ServerOptions Platform::server_options(const std::string& service, const std::string& address) const {

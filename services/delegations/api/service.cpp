@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "concord/service/replica.hpp"
 #include "concord/core/log.hpp"
 #include "delegations/domain/codec.hpp"
 #include "delegations/domain/snapshot.hpp"
@@ -37,6 +38,8 @@ DelegationsService::DelegationsService(service::ServiceContext& context)
       factory_(context.name, context.clock, context.ids),
       publisher_([this] { publish_requested_rosters(); }) {
   store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
+  // A standby follows its own topics into the store (the replica set of DESIGN §7).
+  if (context.replica) context.replica->track(store_);
 }
 
 DelegationsService::~DelegationsService() {

@@ -2,6 +2,7 @@
 // delegations and scheduling, and the timer for entry into force.
 #include "api/documents_service.hpp"
 
+#include "concord/service/replica.hpp"
 #include "concord/core/log.hpp"
 #include "concord/documents/service.hpp"
 #include "domain/snapshot.hpp"
@@ -50,6 +51,8 @@ DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono
       views_("the delegations and scheduling topics", context.log,
              {std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic), std::string(kSchedulingTopic)}) {
   store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
+  // A standby follows its own topic into the store (the replica set of DESIGN §7).
+  if (context.replica) context.replica->track(store_);
 }
 
 DocumentsService::~DocumentsService() {

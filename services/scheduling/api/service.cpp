@@ -1,6 +1,7 @@
 #include <charconv>
 
 #include "api/scheduling_service.hpp"
+#include "concord/service/replica.hpp"
 #include "concord/core/log.hpp"
 #include "concord/scheduling/service.hpp"
 #include "domain/evolve.hpp"
@@ -47,6 +48,8 @@ SchedulingService::SchedulingService(service::ServiceContext& context)
       static_cast<int>(context.env.integer("CONCORD_NARROW_FORMAT_MAX_PER_SIDE", 4, 1, 100));
   hours_ = working_hours(context.env);
   store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
+  // A standby follows its own topics into the store (the replica set of DESIGN §7).
+  if (context.replica) context.replica->track(store_);
 }
 
 SchedulingService::~SchedulingService() {

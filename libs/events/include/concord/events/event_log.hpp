@@ -114,6 +114,14 @@ class EventLog {
   // the round may keep an earlier topic's part without a later one's, so put first what is
   // harmless alone. Order within a key is the order given.
   virtual Status append_all(const std::vector<Append>& appends) = 0;
+  // append_all, returning the positions just past what it appended (read-your-writes: a reader
+  // whose state reached them holds the append). Kafka reports them (every partition the
+  // transaction wrote to, a superset when concurrent appends shared it); a log that does not
+  // returns none.
+  virtual Result<std::map<std::string, std::map<int, long long>>> append_all_at(const std::vector<Append>& appends) {
+    if (auto s = append_all(appends); !s) return fail(s.error());
+    return std::map<std::string, std::map<int, long long>>{};
+  }
   Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) {
     return append_all({Append{std::string(topic), std::string(key), events}});
   }
@@ -139,8 +147,21 @@ class EventLog {
   // or from its beginning when `from` names none; topics and partitions that appear later are
   // read from their beginning.
   virtual Result<std::unique_ptr<Tail>> tail(const std::vector<std::string>& topics, const Positions& from) = 0;
-  // Whether the log can take appends now (for /readyz).
+  // Whether the log can take appends now (for /readyz). A replica that is not the writer is
+  // healthy when it can reach the log.
   virtual bool healthy() = 0;
+
+  // Replicated writers (several processes of one service, one writer at a time). Kafka: takes
+  // the writer's role by creating the transactional producer and running init_transactions
+  // under the service's fixed transactional id, which completes or aborts whatever a previous
+  // holder left open and fences it; fails (`unavailable`) when that is not confirmed. Only once
+  // it returns is every earlier writer's committed event readable and no later one possible.
+  // release_writer() drops the producer: appends then fail as `fenced` until the role is taken
+  // again. The file log has one process: it is always the writer and these do nothing.
+  virtual Status acquire_writer() { return {}; }
+  virtual void release_writer() {}
+  // Whether this process holds the writer's role and has not been fenced out of it.
+  virtual bool writing() { return true; }
 };
 
 }  // namespace concord::events

@@ -68,13 +68,17 @@ struct KafkaOptions {
   std::chrono::milliseconds transaction_timeout{0};
   // At most this many events go into one transaction when concurrent appends are grouped.
   size_t max_group_events = 10000;
+  // Whether open_kafka_log() takes the writer's role at once (one replica per service). A
+  // replica that waits for an election to make it the writer opens with false and calls
+  // EventLog::acquire_writer() when elected.
+  bool writer_on_open = true;
   // Testing only: runs inside a transaction after everything was produced (and the offsets
   // sent, in commit_with), right before commit_transaction.
   std::function<void()> before_commit_for_testing;
 };
 
 // Creates the transactional producer and runs init_transactions, which fences any previous
-// instance with the same transactional id. Fails on bad options; when the broker cannot be
+// instance with the same transactional id (unless options.writer_on_open is false). Fails on bad options; when the broker cannot be
 // reached within append_timeout the log still opens, and the first append retries.
 Result<std::unique_ptr<EventLog>> open_kafka_log(KafkaOptions options);
 

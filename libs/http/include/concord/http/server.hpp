@@ -44,6 +44,14 @@ struct ServerOptions {
 // Authenticates the Authorization header (absent → nullopt); an Error becomes 401.
 using Authenticator = std::function<Result<auth::Principal>(std::optional<std::string_view> authorization)>;
 
+// Runs on every request that matched one of the router's routes, before authentication. A
+// response it returns is the answer and the route's handler is not run (a replica forwarding a
+// write to its service's writer); nullopt lets the request through. It may also add headers to
+// the request or wait.
+using Interceptor = std::function<std::optional<Response>(Request&)>;
+// Runs on every response of a matched route, just before it is sent (positions in headers).
+using Finisher = std::function<void(const Request&, Response&)>;
+
 struct Readiness {
   bool ready = false;
   nlohmann::json checks = nlohmann::json::object();  // e.g. {"event_log": "ok", "replay": "done"}
@@ -58,6 +66,8 @@ class Server {
 
   void set_authenticator(Authenticator authenticator);
   void set_readiness(std::function<Readiness()> readiness);
+  void set_interceptor(Interceptor interceptor);
+  void set_finisher(Finisher finisher);
   // Idempotency-Key records live here (DESIGN §4); without a cache the header is ignored.
   void set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl = std::chrono::hours(24));
   // Counters for ServerOptions::rate_limit (shared by every replica through the cache); without

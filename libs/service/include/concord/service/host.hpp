@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "concord/service/platform.hpp"
+#include "concord/service/replica.hpp"
 #include "concord/service/service.hpp"
 
 namespace concord::service {
@@ -52,6 +53,7 @@ class Host {
   unsigned short port() const { return server_->port(); }
   // The service's routes as its server has them (answering 503 until the state is rebuilt).
   const http::Router& routes() const { return routes_; }
+  const Replica& replica() const { return *replica_; }
   void stop();
 
  private:
@@ -61,6 +63,7 @@ class Host {
   ServiceSpec spec_;
   std::string address_host_;
   std::shared_ptr<events::EventLog> log_;
+  std::unique_ptr<Replica> replica_;
   std::unique_ptr<ServiceContext> context_;
   std::unique_ptr<Service> service_;
   std::shared_ptr<std::atomic<int>> phase_;  // 0 recovering, 1 ready, 2 failed

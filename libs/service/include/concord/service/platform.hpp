@@ -16,6 +16,7 @@
 #include "concord/core/id.hpp"
 #include "concord/core/time.hpp"
 #include "concord/events/event_log.hpp"
+#include "concord/events/writer_election.hpp"
 #include "concord/http/server.hpp"
 #include "concord/service/snapshots.hpp"
 
@@ -34,8 +35,16 @@ class Platform {
   bool distributed() const { return !kafka_brokers_.empty(); }
 
   // The log a service writes through. With Kafka each service gets its own transactional
-  // writer (concord-<service>-writer); the file log is one instance for the whole process.
+  // writer (concord-<service>-writer), taken only once the replica is elected
+  // (EventLog::acquire_writer); the file log is one instance for the whole process, always the
+  // writer.
   Result<std::shared_ptr<events::EventLog>> event_log(const std::string& service);
+  // With Kafka: this process's membership in the service's writer election (group
+  // concord-<service>-writer-election on the one-partition topic leader_topic(service)).
+  // Without: null (one process, always the writer).
+  Result<std::unique_ptr<events::WriterElection>> writer_election(const std::string& service,
+                                                                  const std::string& member);
+  static std::string leader_topic(const std::string& service) { return "concord." + service + ".leader.v1"; }
 
   // Where and when services write snapshots of their state (CONCORD_SNAPSHOT_*): files under
   // CONCORD_DATA_DIR/snapshots; no store when CONCORD_SNAPSHOTS=false.
@@ -56,6 +65,7 @@ class Platform {
   bool instance_id_given_ = false;
   std::chrono::milliseconds kafka_session_timeout_{6000};
   std::chrono::milliseconds processor_transaction_timeout_{10000};
+  std::chrono::milliseconds election_session_timeout_{6000};
   SystemClock clock_;
   std::unique_ptr<IdGenerator> ids_;
   std::optional<auth::Verifier> verifier_;

@@ -16,6 +16,8 @@
 
 namespace concord::service {
 
+class Replica;
+
 struct ServiceContext {
   std::string name;  // "delegations"
   std::shared_ptr<events::EventLog> log;
@@ -24,6 +26,9 @@ struct ServiceContext {
   IdGenerator& ids;
   const Env& env;  // read in the service's constructor only
   SnapshotPolicy snapshots{};  // where and when to write state snapshots; no store: none
+  // This process's part in the service's replica set: a service whose state is a Store calls
+  // replica->track(store) in its constructor, so a standby follows its own topics.
+  Replica* replica = nullptr;
 };
 
 class Service {

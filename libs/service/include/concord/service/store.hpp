@@ -21,6 +21,7 @@
 // and replays only what follows its positions; one that is missing, damaged, of another
 // version or that does not decode is passed over for a full replay, with the reason logged.
 // After the replay a Snapshotter writes new ones in the background.
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -42,6 +43,14 @@ namespace concord::service {
 
 // One atomic append: events for one key of one topic.
 using Append = events::Append;
+
+// The positions in the log just past what the calling thread's Store::write calls appended
+// (merged), where the log reports them (Kafka). The host clears them before a request and puts
+// them in its response (Concord-Position) so a read elsewhere can wait for them.
+inline events::Positions& written_positions() {
+  thread_local events::Positions positions;
+  return positions;
+}
 
 template <class State>
 class Store {
@@ -104,6 +113,17 @@ class Store {
     return snapshotter_->snapshot_now();
   }
 
+  // Replays the topics of replay() again into a fresh state, once no batch is in flight: what a
+  // replica does when it becomes its service's writer (after fencing the previous one, so the
+  // state holds every event it may decide against) and when it stops being it (to follow its
+  // own topics again from a position that matches its state). Readers keep the old state until
+  // the new one is complete.
+  Status resync() {
+    std::unique_lock lock(writer_mutex_);
+    committed_cv_.wait(lock, [&] { return !committing_ && queue_.empty(); });
+    return rebuild_locked();
+  }
+
   // Where the replay ended: the positions to follow other services' topics from.
   events::Positions replayed() const {
     std::shared_lock lock(committed_mutex_);
@@ -139,6 +159,11 @@ class Store {
       commit_next_batch(lock);
     }
     if (!*command.outcome) return fail(command.outcome->error());
+    for (const auto& [topic, partitions] : command.positions)
+      for (const auto& [partition, next] : partitions) {
+        auto& mine = written_positions()[topic][partition];
+        mine = std::max(mine, next);
+      }
     return std::move(command.appends);
   }
 
@@ -156,6 +181,7 @@ class Store {
   struct Command {
     Decide decide;
     std::vector<Append> appends;
+    events::Positions positions;    // where its batch ended in the log
     std::optional<Status> outcome;  // set once its batch is done, or it no longer passes
   };
 
@@ -186,7 +212,7 @@ class Store {
     std::vector<Append> appends;
     for (Command* c : batch) appends.insert(appends.end(), c->appends.begin(), c->appends.end());
     lock.unlock();
-    Status appended = append_all(appends);
+    Result<events::Positions> appended = append_all(appends);
     lock.lock();
     if (appended) {
       std::unique_lock committed(committed_mutex_);
@@ -198,7 +224,10 @@ class Store {
         }
       committed.unlock();
       if (snapshotter_) snapshotter_->committed(n);
-      for (Command* c : batch) c->outcome = Status{};
+      for (Command* c : batch) {
+        c->positions = *appended;
+        c->outcome = Status{};
+      }
     } else {
       for (Command* c : batch) c->outcome = fail(appended.error());
       if (outcome_unknown(appended.error())) stale_ = true;
@@ -208,10 +237,10 @@ class Store {
     committed_cv_.notify_all();
   }
 
-  Status append_all(const std::vector<Append>& appends) {
-    if (appends.empty()) return {};
+  Result<events::Positions> append_all(const std::vector<Append>& appends) {
+    if (appends.empty()) return events::Positions{};
     try {
-      return log_->append_all(appends);
+      return log_->append_all_at(appends);
     } catch (const std::exception& e) {  // a bug below; the writers waiting must still be answered
       return fail(Error::internal(std::string("the append threw: ") + e.what()));
     }

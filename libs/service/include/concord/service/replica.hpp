@@ -1,0 +1,135 @@
+#pragma once
+// One process's part in its service's replica set (DESIGN §7, Availability): the writer, or a
+// hot standby.
+//
+// With Kafka, every replica joins its service's writer election (events::WriterElection: a
+// consumer group on the one-partition topic concord.<service>.leader.v1). The elected replica
+//   1. stops following its own topics,
+//   2. takes the writer's role (EventLog::acquire_writer: init_transactions under the service's
+//      fixed transactional id fences any previous writer, zombies included),
+//   3. replays its own topics to their end, so its state holds everything ever committed,
+//   4. announces itself on the leader topic (its advertised URL), through the same
+//      transactional producer, so a fenced replica cannot announce,
+//   5. and only then takes writes.
+// When the group revokes the role, when the session is lost, or when an append finds the
+// producer fenced, it stops writing at once, gives the producer up, rebuilds its state and
+// follows its own topics again as a standby.
+// A standby follows its own topics from where its replay ended (as views follow other
+// services' topics) and serves reads. A write that reaches it is forwarded to the announced
+// writer, or answered 503 with Retry-After while no writer is known or reachable; a forwarded
+// request that reaches a replica that is not the writer answers 503 (no loops).
+// The file log (the embedded default) has one process: it is always the writer.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "concord/events/event_log.hpp"
+#include "concord/events/writer_election.hpp"
+#include "concord/http/message.hpp"
+#include "concord/service/follower.hpp"
+#include "concord/service/store.hpp"
+
+namespace concord::service {
+
+// The request header a forwarded write carries (the forwarding replica's instance).
+inline constexpr const char* kForwardedHeader = "Concord-Forwarded";
+// Read-your-writes: a write's response carries where it was written in the log; a read that
+// presents it waits (at most `min_position_wait`) until this replica's state includes it.
+// "topic:partition:offset" (the offset just past the write), comma-separated.
+inline constexpr const char* kPositionHeader = "Concord-Position";
+inline constexpr const char* kMinPositionHeader = "Concord-Min-Position";
+std::string format_positions(const events::Positions& positions);
+Result<events::Positions> parse_positions(std::string_view text);
+
+class Replica {
+ public:
+  struct Options {
+    std::string service;                  // "delegations"
+    std::vector<std::string> own_topics;  // the topics the service writes
+    std::string leader_topic;             // concord.<service>.leader.v1
+    std::string instance;                 // names this process in logs and announcements
+    std::string advertised_url;           // how the other replicas reach this one: http://10.1.2.3:8082
+    std::chrono::milliseconds forward_timeout{std::chrono::seconds(20)};
+    std::chrono::milliseconds min_position_wait{std::chrono::seconds(2)};
+  };
+  // What a replica keeps in step with its own topics: usually a Store (see track()).
+  struct Tracked {
+    std::function<Status()> resync;                    // rebuild from the log
+    std::function<events::Positions()> replayed;       // where that rebuild ended
+    std::function<void(const events::Record&)> apply;  // an event another replica wrote
+  };
+
+  // `election` null: the only process of its service (the file log), always the writer.
+  Replica(Options options, std::shared_ptr<events::EventLog> log, std::unique_ptr<events::WriterElection> election);
+  ~Replica();
+  Replica(const Replica&) = delete;
+  Replica& operator=(const Replica&) = delete;
+
+  // Once the server listens (the port may have been chosen by the system).
+  void set_advertised_url(std::string url) { options_.advertised_url = std::move(url); }
+
+  // Registers the state to keep in step; before start(). Without one (a service whose state is
+  // not a Store), a standby serves reads from the state it replayed at start.
+  void track(Tracked tracked);
+  template <class State>
+  void track(Store<State>& store) {
+    track(Tracked{[&store] { return store.resync(); }, [&store] { return store.replayed(); },
+                  [&store](const events::Record& r) { store.apply(r.topic, r.event); }});
+  }
+
+  // After the service's state is rebuilt: follows its own topics and joins the election (or,
+  // without one, is the writer at once).
+  void start();
+  // Leaves the election (a writer hands its role over at once) and stops following.
+  void stop();
+
+  bool writer() const;
+  bool elected() const { return !election_ || election_->elected(); }
+  std::string role() const;  // "writer", "standby" or "starting"
+  std::optional<std::string> writer_url() const;
+
+  // For the HTTP server's interceptor: a write (not GET or HEAD) on a replica that is not the
+  // writer is forwarded, or answered 503; a read with Concord-Min-Position on a standby waits
+  // until its state includes that position (503 with Retry-After when it does not within
+  // min_position_wait; 400 when the header is malformed); anything else passes (nullopt).
+  std::optional<http::Response> intercept(http::Request& request);
+  // For the server's finisher: Concord-Position on a successful write's response.
+  void finish(const http::Request& request, http::Response& response);
+
+ private:
+  enum class Role { starting, standby, writer };
+  void run();
+  bool promote();
+  void demote();
+  void follow();
+  Status announce();
+  http::Response forward(const http::Request& request, const std::string& url);
+
+  Options options_;
+  std::shared_ptr<events::EventLog> log_;
+  std::unique_ptr<events::WriterElection> election_;
+  std::optional<Tracked> tracked_;
+  std::atomic<Role> role_{Role::starting};
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+  std::unique_ptr<Follower> own_;        // a standby's own topics
+  std::unique_ptr<Follower> announced_;  // the leader topic: who the writer is
+  std::mutex followed_mutex_;
+  std::condition_variable followed_cv_;
+  events::Positions followed_;  // how far the state holds the own topics (standby)
+  mutable std::mutex url_mutex_;
+  std::string writer_url_;
+  std::string writer_instance_;
+  std::string announcement_id_;          // this replica's last announcement
+  bool announcement_seen_ = false;       // read back from the leader topic
+  std::atomic<bool> superseded_{false};  // another replica announced itself after it
+};
+
+}  // namespace concord::service
