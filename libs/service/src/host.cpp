@@ -85,9 +85,10 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
   host->phase_ = std::make_shared<std::atomic<int>>(spec.factory ? recovering : ready);
   http::Router router;
   if (spec.factory) {
-    host->context_ = std::unique_ptr<ServiceContext>(new ServiceContext{
-        spec.name, host->log_, platform.cache(), platform.clock(), platform.ids(), env, host->replica_.get()});
+    host->context_ = std::unique_ptr<ServiceContext>(
+        new ServiceContext{spec.name, host->log_, platform.cache(), platform.clock(), platform.ids(), env});
     host->context_->snapshots = platform.snapshot_policy();
+    host->context_->replica = host->replica_.get();
     host->service_ = spec.factory(*host->context_);
     http::Router inner;
     host->service_->mount(inner);
