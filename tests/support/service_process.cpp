@@ -94,6 +94,18 @@ ServiceProcess::~ServiceProcess() {
 
 bool ServiceProcess::running() const { return pid_ > 0; }
 
+namespace {
+// Whether a /readyz body names this process a standby (Kafka's replica set; the file log has no
+// role: its one process is always the writer).
+bool is_standby(const std::string& body) {
+  auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (!doc.is_object()) return false;
+  for (const auto* where : {&doc, doc.contains("checks") ? &doc["checks"] : nullptr})
+    if (where && where->is_object() && where->contains("role") && (*where)["role"] == "standby") return true;
+  return false;
+}
+}  // namespace
+
 bool ServiceProcess::start(std::chrono::milliseconds timeout) {
   if (running()) return true;
   std::string path = binary_.find('/') == std::string::npos ? (bin_dir() / binary_).string() : binary_;
@@ -124,7 +136,7 @@ bool ServiceProcess::start(std::chrono::milliseconds timeout) {
       return false;
     }
     auto r = http::fetch({.url = base_url() + "/readyz", .timeout = std::chrono::milliseconds(500)});
-    if (r && r->status == 200) return true;
+    if (r && r->status == 200 && (may_be_standby_ || !is_standby(r->body))) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   last_error_ = binary_ + " not ready within the timeout:\n" + log_tail();

@@ -47,9 +47,14 @@ class ServiceProcess {
   ServiceProcess(const ServiceProcess&) = delete;
   ServiceProcess& operator=(const ServiceProcess&) = delete;
 
-  // Starts the process and waits until GET /readyz answers 200. False (with the log tail in
-  // `last_error()`) when it does not within the timeout or the process exits.
+  // Starts the process and waits until GET /readyz answers 200 and, on Kafka, until it is its
+  // service's writer (a process started right after another of its service was killed would
+  // otherwise be a ready standby, forwarding writes to the dead writer until its group session
+  // ends). False (with the log tail in `last_error()`) when it does not within the timeout or
+  // the process exits.
   bool start(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // For a second or third replica: ready as a standby is enough.
+  void may_be_standby() { may_be_standby_ = true; }
   void kill9();          // SIGKILL and reap
   int terminate();       // SIGTERM, wait, return the exit status (or -1 after SIGKILL on timeout)
   bool running() const;
@@ -76,6 +81,7 @@ class ServiceProcess {
   int pid_ = -1;
   std::filesystem::path log_path_;
   std::string last_error_;
+  bool may_be_standby_ = false;
 };
 
 // The env every test process shares: the embedded file log in `data_dir` unless `kafka` is set,

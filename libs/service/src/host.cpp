@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "concord/auth/cached_verifier.hpp"
+#include "concord/http/client.hpp"
 #include "concord/core/log.hpp"
 
 namespace concord::service {
@@ -118,14 +119,23 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
   host->server_->set_finisher([replica](const http::Request& request, http::Response& response) {
     replica->finish(request, response);
   });
-  host->server_->set_readiness([log = host->log_, cache, phase = host->phase_, replica] {
+  auto reached_writer = std::make_shared<std::atomic<bool>>(false);
+  host->server_->set_readiness([log = host->log_, cache, phase = host->phase_, replica, reached_writer] {
     bool log_ok = log->healthy();
     bool cache_ok = cache->healthy();
     int p = phase->load();
     // Ready: caught up, and writes can be taken here (the writer) or forwarded (a standby that
     // follows its topics and knows a writer other than a dead predecessor at its own address).
+    // A standby that has not yet reached the writer it was told of asks it once: the last
+    // announcement may be a writer that has just been killed, whose group session has not
+    // ended. Once it has reached a writer it stays ready through a failover, serving reads.
     std::string role = replica->role();
-    bool can_write = replica->writer() || replica->writer_url().has_value();
+    auto writer_url = replica->writer_url();
+    if (!replica->writer() && writer_url && !reached_writer->load()) {
+      auto answer = http::fetch({.url = *writer_url + "/healthz", .timeout = std::chrono::milliseconds(300)});
+      if (answer && answer->status == 200) reached_writer->store(true);
+    }
+    bool can_write = replica->writer() || (writer_url.has_value() && reached_writer->load());
     // The cache is never the truth: without it the service is slower, not unready.
     return http::Readiness{log_ok && p == ready && can_write,
                            {{"event_log", log_ok ? "ok" : "unavailable"},

@@ -46,6 +46,7 @@ TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_
   ServiceProcess streams("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_a);
   ASSERT_TRUE(streams.start()) << streams.last_error();
   ServiceProcess writer("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_b);
+  writer.may_be_standby();
   ASSERT_TRUE(writer.start()) << writer.last_error();
 
   std::string member = new_uuid_v7();
@@ -112,6 +113,7 @@ TEST(NotificationsAcrossProcesses, a_stream_ticket_opens_one_stream_whichever_re
   ServiceProcess a("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_a);
   ASSERT_TRUE(a.start()) << a.last_error();
   ServiceProcess b("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_b);
+  b.may_be_standby();
   ASSERT_TRUE(b.start()) << b.last_error();
 
   std::string member = new_uuid_v7();
