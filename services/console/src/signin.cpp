@@ -1,6 +1,7 @@
 #include "concord/console/console.hpp"
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
+#include "concord/service/api.hpp"
 
 namespace concord::console {
 
@@ -59,15 +60,11 @@ void SignIn::mount(http::Router& router) {
   router.post(
       "/console/v1/sign-in",
       [this](http::Request& req) -> Result<http::Response> {
-        nlohmann::json body;
-        try {
-          body = nlohmann::json::parse(req.body);
-        } catch (const nlohmann::json::exception&) {
-          return fail(Error::bad_request("the body is not JSON"));
-        }
-        if (!body.is_object() || !body.contains("code") || !body["code"].is_string())
+        auto body = service::api::body_object(req);
+        if (!body) return fail(body.error());
+        if (!body->contains("code") || !(*body)["code"].is_string())
           return fail(Error::validation("/code", "the sign-in code from the link is required"));
-        auto session = exchange(body["code"].get<std::string>());
+        auto session = exchange((*body)["code"].get<std::string>());
         if (!session) return fail(session.error());
         auto r = http::Response::json(200, *session);
         r.headers.set("Cache-Control", "no-store");

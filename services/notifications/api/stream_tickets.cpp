@@ -91,13 +91,11 @@ void mount_stream_tickets(http::Router& router, Shared& shared) {
       "/v1/inbox/stream-tickets",
       [&shared](http::Request& req) -> Result<http::Response> {
         // Nothing to say in the body: empty, or an empty object.
-        if (!req.body.empty()) {
-          auto body = svc::body_object(req);
-          if (!body) return fail(body.error());
-          json_input::Reader in(*body);
-          in.refuse_unknown({});
-          if (auto ok = in.finish(); !ok) return fail(ok.error());
-        }
+        auto body = svc::body_object(req, svc::EmptyBody::empty_object);
+        if (!body) return fail(body.error());
+        json_input::Reader in(*body);
+        in.refuse_unknown({});
+        if (auto ok = in.finish(); !ok) return fail(ok.error());
         const auto& p = req.who();
         // Only a caller with an inbox to stream gets a ticket (a member: their own).
         Caller caller;

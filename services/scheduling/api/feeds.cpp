@@ -26,7 +26,7 @@ Error no_such_feed() {
 
 SchedulingService::Response SchedulingService::create_feed(http::Request& r) {
   // An empty body asks for the defaults (the caller's own programme, in English).
-  auto body = r.body.empty() ? Result<json>(json::object()) : api::body_object(r);
+  auto body = api::body_object(r, api::EmptyBody::empty_object);
   if (!body) return fail(body.error());
   Reader in(*body);
   CreateFeed c;
