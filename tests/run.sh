@@ -3,10 +3,11 @@
 # Kafka broker on free loopback ports, runs every tier, stops what it started, and exits
 # non-zero on any failure.
 #
-#   tests/run.sh            everything: unit, integration (real Kafka and Redis), e2e, the
-#                           console in a browser, a real OpenID Provider, faults, and the unit tier again under
-#                           AddressSanitizer + UBSan (clang), with every libFuzzer target run for
-#                           a bounded time
+#   tests/run.sh            everything: unit, component (in process over loopback sockets),
+#                           integration (real Kafka and Redis), e2e, the console in a browser, a
+#                           real OpenID Provider, faults, and the unit and in-process component
+#                           tests again under AddressSanitizer + UBSan (clang), with every
+#                           libFuzzer target run for a bounded time
 #   CONCORD_TEST_QUICK=1    skip the sanitizer and fuzzing build (for a fast local loop)
 #   CONCORD_FUZZ_SECONDS=N  seconds per fuzz target (15)
 set -euo pipefail
@@ -17,7 +18,17 @@ build="${CONCORD_BUILD_DIR:-$repo/build}"
 asan_build="${CONCORD_ASAN_BUILD_DIR:-$repo/build-asan}"
 jobs="$(nproc)"
 fuzz_targets=()
-step() { printf '\n==> %s\n' "$*" >&2; }
+# Each step prints when it starts, and how long the one before it took: CI's log then says where
+# the test command's time goes.
+run_started=$SECONDS
+step_started=$SECONDS
+step_name=""
+step() {
+  [ -z "$step_name" ] || printf '<== %s: %d s\n' "$step_name" $((SECONDS - step_started)) >&2
+  step_name="$*"
+  step_started=$SECONDS
+  printf '\n==> %s (at %d s)\n' "$*" $((SECONDS - run_started)) >&2
+}
 
 step "dependencies"
 deploy/install-deps.sh
@@ -28,6 +39,9 @@ cmake --build "$build" -j "$jobs"
 
 step "unit tests"
 ctest --test-dir "$build" -L unit --output-on-failure -j "$jobs"
+
+step "component tests (in process over loopback sockets, or with a child process; no broker)"
+ctest --test-dir "$build" -L component --output-on-failure -j "$jobs"
 
 step "local stack: Redis and Kafka on free ports"
 export CONCORD_STACK_DIR="${CONCORD_STACK_DIR:-$(mktemp -d -t concord-stack.XXXXXX)}"
@@ -72,8 +86,8 @@ if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
   cmake -S . -B "$asan_build" -G Ninja -DCMAKE_CXX_COMPILER="$(command -v clang++-16)" -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCONCORD_SANITIZE=ON -DCONCORD_FUZZERS=ON \
     -DCONCORD_BENCHMARKS=OFF >/dev/null
-  asan_targets=(core_unit_tests auth_unit_tests http_unit_tests events_unit_tests cache_unit_tests service_unit_tests
-                limits_tests)
+  asan_targets=(crypto_unit_tests core_unit_tests auth_unit_tests http_unit_tests http_server_tests events_unit_tests
+                cache_unit_tests service_unit_tests limits_tests)
   for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^fuzz_[a-z_]+:' | tr -d ':' | sort -u); do
     fuzz_targets+=("$t")
   done
@@ -94,4 +108,5 @@ fi
 step "container image and Kubernetes manifests (offline: schemas, policy, config against code)"
 CONCORD_BIN_DIR="$build/bin" tests/k8s/validate.sh
 
-echo "all tiers passed" >&2
+step "done"
+echo "all tiers passed in $((SECONDS - run_started)) s" >&2

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "concord/core/log.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "concord/http/client.hpp"
 #include "webhook_signing.hpp"
 
@@ -161,13 +162,13 @@ Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
       for (const auto& [id, w] : shared_.state.webhooks.by_id)
         if (wants(w, record.event.type)) targets.push_back(w);
       for (const auto& w : targets) {
-        auto did = delivery_id_of(sha256_hex(w.id + ":" + record.event.id));
+        auto did = delivery_id_of(crypto::sha256_hex(w.id + ":" + record.event.id));
         if (shared_.state.webhooks.deliveries.contains(did)) known.insert(did);
       }
     }
     for (const auto& w : targets) {
       Delivery d;
-      d.id = delivery_id_of(sha256_hex(w.id + ":" + record.event.id));
+      d.id = delivery_id_of(crypto::sha256_hex(w.id + ":" + record.event.id));
       if (known.contains(d.id)) continue;  // handled before a restart; retries carry on from the state
       d.webhook_id = w.id;
       d.event_id = record.event.id;

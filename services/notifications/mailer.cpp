@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "concord/core/log.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "smtp.hpp"
 #include "webhook_signing.hpp"
 
@@ -21,7 +22,7 @@ std::string sent_key(const std::string& message_id) { return "concord:email:sent
 std::string address_digest(const std::string& address) {
   std::string lower = address;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return sha256_hex(lower);
+  return crypto::sha256_hex(lower);
 }
 
 Mailer::Mailer(Shared& shared) : shared_(shared), smtp_(std::make_unique<Smtp>(shared.settings.email)) {}

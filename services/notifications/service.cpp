@@ -6,6 +6,7 @@
 
 #include "api/routes.hpp"
 #include "concord/core/log.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "concord/service/follower.hpp"
 #include "embedded_messages.hpp"
 #include "live.hpp"
@@ -16,7 +17,6 @@
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-#include <openssl/rand.h>
 
 namespace concord::notifications {
 
@@ -60,9 +60,13 @@ std::string webhook_key(const Env& env) {
   }
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
-  unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof raw) != 1) throw ConfigError("CONCORD_WEBHOOK_KEY is unset and no random key could be made");
-  std::string key = base64_encode(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
+  std::string raw;
+  try {
+    raw = crypto::random_bytes(32);
+  } catch (const std::runtime_error&) {
+    throw ConfigError("CONCORD_WEBHOOK_KEY is unset and no random key could be made");
+  }
+  std::string key = crypto::base64_encode(raw);
   {
     std::ofstream out(path, std::ios::trunc);
     out << key << "\n";

@@ -10,10 +10,6 @@
 
 namespace concord::notifications {
 
-std::string base64_encode(std::string_view bytes);
-std::string hmac_sha256(std::string_view key, std::string_view message);  // raw 32 bytes
-std::string sha256_hex(std::string_view text);
-
 // "whsec_" + base64(HMAC-SHA256(service key, "whsec:<webhook id>[:<generation>]")): rotating a
 // secret raises its generation, so nothing about a secret is ever stored or written.
 std::string webhook_secret(std::string_view service_key, std::string_view webhook_id, int generation = 0);

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "concord/auth/jwt.hpp"
-#include "crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "secret_file.hpp"
 
 namespace concord::auth {
@@ -59,19 +59,18 @@ Status eddsa_keys(const Env& env, JwtConfig& config) {
   if (!pub) return fail(bad("CONCORD_JWT_PUBLIC_KEY", "an Ed25519 public key (PEM text or a path) when CONCORD_JWT_ALG is EdDSA", "nothing"));
   auto pub_pem = pem_from("CONCORD_JWT_PUBLIC_KEY", *pub);
   if (!pub_pem) return fail(pub_pem.error());
-  auto public_key = detail::load_ed25519_public_key(*pub_pem);
-  if (!public_key) return fail(bad("CONCORD_JWT_PUBLIC_KEY", "an Ed25519 public key in PEM", public_key.error().detail));
+  auto public_key = crypto::ed25519_public_key_from_pem(*pub_pem);
+  if (!public_key) return fail(bad("CONCORD_JWT_PUBLIC_KEY", "an Ed25519 public key in PEM", public_key.error()));
   config.ed25519_public_key_pem = std::move(*pub_pem);
 
   auto priv = env.get("CONCORD_JWT_PRIVATE_KEY");
   if (!priv) return {};  // a service only verifies; minting needs the private key
   auto priv_pem = pem_from("CONCORD_JWT_PRIVATE_KEY", *priv);
   if (!priv_pem) return fail(priv_pem.error());
-  auto private_key = detail::load_ed25519_private_key(*priv_pem);
-  if (!private_key) return fail(bad("CONCORD_JWT_PRIVATE_KEY", "an Ed25519 private key in PEM", private_key.error().detail));
-  auto a = detail::raw_public_key(**public_key);
-  auto b = detail::raw_public_key(**private_key);
-  if (!a || !b || *a != *b)
+  auto private_key = crypto::ed25519_private_key_from_pem(*priv_pem);
+  if (!private_key) return fail(bad("CONCORD_JWT_PRIVATE_KEY", "an Ed25519 private key in PEM", private_key.error()));
+  auto own_public_key = crypto::ed25519_public_key_of(*private_key);
+  if (!own_public_key || *own_public_key != *public_key)
     return fail(bad("CONCORD_JWT_PRIVATE_KEY", "the private half of CONCORD_JWT_PUBLIC_KEY", "a key of another pair"));
   config.ed25519_private_key_pem = std::move(*priv_pem);
   return {};

@@ -3,9 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base64url.hpp"
 #include "concord/auth/jwt.hpp"
-#include "crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 
 namespace concord::auth {
 namespace {
@@ -67,27 +66,27 @@ Result<std::string> mint(const JwtConfig& config, const TokenRequest& request) {
     return fail(Error::internal("the JWT issuer and audience must not be empty"));
 
   nlohmann::json header = {{"alg", std::string(to_string(config.algorithm))}, {"typ", "JWT"}};
-  std::string signing_input = detail::base64url_encode(header.dump()) + "." +
-                              detail::base64url_encode(claims_of(config, request).dump());
+  std::string signing_input = crypto::base64url_encode(header.dump()) + "." +
+                              crypto::base64url_encode(claims_of(config, request).dump());
   std::optional<std::string> signature;
   switch (config.algorithm) {
     case Algorithm::hs256:
       if (config.hs256_secret.size() < kMinHs256SecretBytes)
         return fail(Error::internal("the HS256 secret must be at least 32 bytes, got " +
                                     std::to_string(config.hs256_secret.size())));
-      signature = detail::hmac_sha256(config.hs256_secret, signing_input);
+      signature = crypto::hmac_sha256(config.hs256_secret, signing_input);
       break;
     case Algorithm::eddsa: {
       if (config.ed25519_private_key_pem.empty())
         return fail(Error::internal("minting an EdDSA token needs the Ed25519 private key"));
-      auto key = detail::load_ed25519_private_key(config.ed25519_private_key_pem);
-      if (!key) return fail(Error::internal("the EdDSA private key: " + key.error().detail));
-      signature = detail::ed25519_sign(**key, signing_input);
+      auto key = crypto::ed25519_private_key_from_pem(config.ed25519_private_key_pem);
+      if (!key) return fail(Error::internal("the EdDSA private key: " + key.error()));
+      signature = crypto::ed25519_sign(*key, signing_input);
       break;
     }
   }
   if (!signature) return fail(Error::internal("signing the token failed"));
-  return signing_input + "." + detail::base64url_encode(*signature);
+  return signing_input + "." + crypto::base64url_encode(*signature);
 }
 
 }  // namespace concord::auth

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 
 #include <fcntl.h>
@@ -13,7 +14,7 @@
 #include <unistd.h>
 
 #include "concord/auth/jwt.hpp"
-#include "crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 
 namespace concord::auth::detail {
 namespace {
@@ -95,12 +96,17 @@ Result<bool> publish_without_replacing(const fs::path& from, const fs::path& to)
 }
 
 Result<std::string> create_secret(const fs::path& path) {
-  auto random = random_bytes(kSecretBytes);
-  auto suffix = random_bytes(8);
-  if (!random || !suffix) return fail(problem(path, "cannot be generated: no random bytes"));
-  std::string secret = to_hex(*random);
+  std::string random;
+  std::string suffix;
+  try {
+    random = crypto::random_bytes(kSecretBytes);
+    suffix = crypto::random_bytes(8);
+  } catch (const std::runtime_error&) {
+    return fail(problem(path, "cannot be generated: no random bytes"));
+  }
+  std::string secret = crypto::to_hex(random);
   fs::path temporary = path;
-  temporary += ".tmp-" + to_hex(*suffix);
+  temporary += ".tmp-" + crypto::to_hex(suffix);
   {
     Fd file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (file.fd < 0) return fail(system_problem(temporary, "cannot be created", errno));

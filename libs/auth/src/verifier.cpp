@@ -4,10 +4,9 @@
 
 #include <openssl/crypto.h>
 
-#include "base64url.hpp"
 #include "claims.hpp"
 #include "concord/auth/jwt.hpp"
-#include "crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "jwk.hpp"
 #include "oidc_keys.hpp"
 #include "strict_json.hpp"
@@ -48,7 +47,7 @@ bool acceptable_typ(std::string_view typ) {
 }
 
 Result<nlohmann::json> parse_header(std::string_view encoded) {
-  auto text = detail::base64url_decode(encoded);
+  auto text = crypto::base64url_decode(encoded);
   if (!text) return fail(unauthorized("the token header is not base64url without padding"));
   auto header = detail::parse_json_object(*text);
   if (!header) return fail(unauthorized("the token header " + header.error()));
@@ -71,7 +70,7 @@ Status check_pinned_alg(const nlohmann::json& header, Algorithm pinned) {
 }
 
 Result<std::string_view> signature_of(const Segments& segments, std::string& storage) {
-  auto signature = detail::base64url_decode(segments.signature);
+  auto signature = crypto::base64url_decode(segments.signature);
   if (!signature) return fail(unauthorized("the token signature is not base64url without padding"));
   if (signature->empty()) return fail(unauthorized("the token is not signed"));
   storage = std::move(*signature);
@@ -79,7 +78,7 @@ Result<std::string_view> signature_of(const Segments& segments, std::string& sto
 }
 
 Result<nlohmann::json> payload_of(const Segments& segments) {
-  auto text = detail::base64url_decode(segments.payload);
+  auto text = crypto::base64url_decode(segments.payload);
   if (!text) return fail(unauthorized("the token payload is not base64url without padding"));
   auto claims = detail::parse_json_object(*text);
   if (!claims) return fail(unauthorized("the token payload " + claims.error()));
@@ -138,7 +137,7 @@ std::string_view to_string(Algorithm algorithm) {
 struct Verifier::Impl {
   Algorithm algorithm = Algorithm::hs256;
   std::string hmac_key;
-  detail::Pkey public_key;
+  std::string public_key;  // raw Ed25519
   std::string issuer;
   std::string audience;
   std::chrono::seconds leeway{};
@@ -152,11 +151,10 @@ struct Verifier::Impl {
   bool signature_verifies(std::string_view signing_input, std::string_view signature) const {
     switch (algorithm) {
       case Algorithm::hs256: {
-        auto mac = detail::hmac_sha256(hmac_key, signing_input);
-        return mac && detail::equal_in_constant_time(*mac, signature);
+        return crypto::equal_in_constant_time(crypto::hmac_sha256(hmac_key, signing_input), signature);
       }
       case Algorithm::eddsa:
-        return detail::ed25519_verify(*public_key, signing_input, signature);
+        return crypto::ed25519_verify(public_key, signing_input, signature);
     }
     return false;
   }
@@ -202,8 +200,8 @@ Result<Verifier> Verifier::create(JwtConfig config, HttpsGet fetch) {
       impl->hmac_key = std::move(config.hs256_secret);
       break;
     case Algorithm::eddsa: {
-      auto key = detail::load_ed25519_public_key(config.ed25519_public_key_pem);
-      if (!key) return fail(Error::internal("the EdDSA public key: " + key.error().detail));
+      auto key = crypto::ed25519_public_key_from_pem(config.ed25519_public_key_pem);
+      if (!key) return fail(Error::internal("the EdDSA public key: " + key.error()));
       impl->public_key = std::move(*key);
       break;
     }

@@ -1,5 +1,6 @@
 #include "concord/core/id.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include <openssl/rand.h>
+#include "concord/crypto/crypto.hpp"
 
 namespace concord {
 namespace {
@@ -32,7 +33,8 @@ namespace {
 
 std::string make_v7(UuidV7Generator::State& s, long long ms) {
   std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+  auto random = crypto::random_bytes(b.size());
+  std::copy(random.begin(), random.end(), b.begin());
   unsigned counter;
   {
     std::lock_guard lock(s.mutex);
@@ -85,7 +87,7 @@ std::string SequentialIdGenerator::next() {
 std::string new_request_id() {
   thread_local std::mt19937_64 engine = [] {
     std::uint64_t seed = 0;
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed) != 1) throw std::runtime_error("RAND_bytes failed");
+    for (unsigned char c : crypto::random_bytes(sizeof seed)) seed = (seed << 8) | c;
     return std::mt19937_64(seed);
   }();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();

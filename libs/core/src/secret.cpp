@@ -1,25 +1,10 @@
 #include "concord/core/secret.hpp"
 
-#include <stdexcept>
-
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include "concord/crypto/crypto.hpp"
 
 namespace concord {
 
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string hex(const unsigned char* bytes, size_t n) {
-  std::string out;
-  out.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 0xF];
-  }
-  return out;
-}
 
 bool starts_secret(std::string_view rest) {
   for (auto prefix : kSecretPrefixes)
@@ -30,9 +15,7 @@ bool starts_secret(std::string_view rest) {
 }  // namespace
 
 std::string new_secret(std::string_view prefix) {
-  unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("RAND_bytes failed");
-  return std::string(prefix) + hex(raw, sizeof raw);
+  return std::string(prefix) + crypto::to_hex(crypto::random_bytes(32));
 }
 
 bool is_secret(std::string_view text, std::string_view prefix) {
@@ -40,14 +23,6 @@ bool is_secret(std::string_view text, std::string_view prefix) {
   for (char c : text.substr(prefix.size()))
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
-}
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &n, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  return hex(digest, n);
 }
 
 std::string redact_secrets(std::string_view target) {

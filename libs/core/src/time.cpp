@@ -200,11 +200,16 @@ Result<LocalTime> to_local(Timestamp t, std::string_view zone) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%02d:%02d", h, m);
   out.clock = buf;
-  int off = std::abs(out.offset_minutes);
-  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d%c%02d:%02d", h, m, s, out.offset_minutes < 0 ? '-' : '+', off / 60,
-                off % 60);
-  out.rfc3339 = out.date + buf;
+  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", h, m, s);
+  out.rfc3339 = out.date + buf + format_utc_offset(out.offset_minutes);
   return out;
+}
+
+std::string format_utc_offset(int offset_minutes) {
+  int a = std::abs(offset_minutes);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
+  return buf;
 }
 
 Result<Timestamp> from_local(Days day, std::chrono::minutes time_of_day, std::string_view zone) {

@@ -1,34 +1,20 @@
 #include "idempotency.hpp"
 
-#include <openssl/evp.h>
-
 #include "concord/cache/cache.hpp"
 #include "concord/core/log.hpp"
+#include "concord/crypto/crypto.hpp"
 
 namespace concord::http {
 namespace {
 
 // The request's identity: method, path and body. Hex SHA-256.
 std::string fingerprint(const Request& r) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  auto method = to_string(r.method);
-  EVP_DigestUpdate(ctx, method.data(), method.size());
-  EVP_DigestUpdate(ctx, "\n", 1);
-  EVP_DigestUpdate(ctx, r.path.data(), r.path.size());
-  EVP_DigestUpdate(ctx, "\n", 1);
-  EVP_DigestUpdate(ctx, r.body.data(), r.body.size());
-  EVP_DigestFinal_ex(ctx, digest, &len);
-  EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xF];
-  }
-  return out;
+  std::string identity(to_string(r.method));
+  identity += '\n';
+  identity += r.path;
+  identity += '\n';
+  identity += r.body;
+  return crypto::sha256_hex(identity);
 }
 
 constexpr std::chrono::seconds kInFlightTtl{120};  // a crashed request frees its key after this

@@ -6,7 +6,10 @@
 
 namespace concord::service::api {
 
-Result<nlohmann::json> body_object(const http::Request& request) { return json_input::parse_object(request.body); }
+Result<nlohmann::json> body_object(const http::Request& request, EmptyBody empty) {
+  if (empty == EmptyBody::empty_object && request.body.empty()) return nlohmann::json::object();
+  return json_input::parse_object(request.body);
+}
 
 bool is_officer(const auth::Principal& p) { return p.has_any({auth::Role::host_officer, auth::Role::admin}); }
 

@@ -1,44 +1,9 @@
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
-#include <stdexcept>
-
 #include "concord/console/console.hpp"
 #include "concord/core/log.hpp"
+#include "concord/crypto/crypto.hpp"
+#include "concord/service/api.hpp"
 
 namespace concord::console {
-namespace {
-
-std::string base64url(const unsigned char* data, size_t size) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  for (size_t i = 0; i < size; i += 3) {
-    unsigned v = data[i] << 16;
-    if (i + 1 < size) v |= data[i + 1] << 8;
-    if (i + 2 < size) v |= data[i + 2];
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    if (i + 1 < size) out += kAlphabet[(v >> 6) & 63];
-    if (i + 2 < size) out += kAlphabet[v & 63];
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
 
 SignIn::SignIn(auth::JwtConfig jwt, const Clock& clock, Options options)
     : jwt_(std::move(jwt)), clock_(clock), options_(std::move(options)) {}
@@ -48,13 +13,11 @@ std::string SignIn::issue() {
 }
 
 std::string SignIn::issue(Grant grant) {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for a sign-in code");
-  std::string code = base64url(bytes, sizeof bytes);
+  std::string code = crypto::base64url_encode(crypto::random_bytes(32));
   std::lock_guard lock(mutex_);
   auto now = clock_.now();
   std::erase_if(codes_, [&](const auto& entry) { return entry.second.expires <= now; });
-  codes_[sha256_hex(code)] = Pending{now + options_.code_ttl, std::move(grant)};
+  codes_[crypto::sha256_hex(code)] = Pending{now + options_.code_ttl, std::move(grant)};
   return code;
 }
 
@@ -65,7 +28,7 @@ Result<nlohmann::json> SignIn::exchange(std::string_view code) {
   Grant grant;
   {
     std::lock_guard lock(mutex_);
-    auto it = codes_.find(sha256_hex(code));
+    auto it = codes_.find(crypto::sha256_hex(code));
     if (it == codes_.end()) return fail(refused);
     bool expired = it->second.expires <= now;
     grant = std::move(it->second.grant);
@@ -97,15 +60,11 @@ void SignIn::mount(http::Router& router) {
   router.post(
       "/console/v1/sign-in",
       [this](http::Request& req) -> Result<http::Response> {
-        nlohmann::json body;
-        try {
-          body = nlohmann::json::parse(req.body);
-        } catch (const nlohmann::json::exception&) {
-          return fail(Error::bad_request("the body is not JSON"));
-        }
-        if (!body.is_object() || !body.contains("code") || !body["code"].is_string())
+        auto body = service::api::body_object(req);
+        if (!body) return fail(body.error());
+        if (!body->contains("code") || !(*body)["code"].is_string())
           return fail(Error::validation("/code", "the sign-in code from the link is required"));
-        auto session = exchange(body["code"].get<std::string>());
+        auto session = exchange((*body)["code"].get<std::string>());
         if (!session) return fail(session.error());
         auto r = http::Response::json(200, *session);
         r.headers.set("Cache-Control", "no-store");

@@ -3,6 +3,7 @@
 // and kept only as their SHA-256, as calendar feed secrets are in scheduling.
 #include "concord/core/json_input.hpp"
 #include "concord/core/secret.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "delegations_service.hpp"
 
 namespace concord::delegations {
@@ -80,7 +81,7 @@ Result<Response> DelegationsService::create_invitation(Request& request) {
   }
   if (auto ok = in.finish(); !ok) return fail(ok.error());
   std::string code = new_secret(kInvitationPrefix);
-  command.code_sha256 = sha256_hex(code);
+  command.code_sha256 = crypto::sha256_hex(code);
   auto decision = write(request, command, {});
   if (!decision) return fail(decision.error());
   json view = store_.read([&](const State& s) { return invitation_view(s.invitations.at(decision->target_id)); });
@@ -101,7 +102,7 @@ Result<Response> DelegationsService::redeem_invitation(Request& request) {
   if (!is_secret(*code, kInvitationPrefix))
     return fail(Error::not_found("no invitation has this code: check it, or ask your protocol officer for a new one"));
   const auth::Principal& who = request.who();
-  RedeemInvitation command{sha256_hex(*code), {who.issuer, who.subject}};
+  RedeemInvitation command{crypto::sha256_hex(*code), {who.issuer, who.subject}};
   auto decision = write(request, command, {});
   if (!decision) return fail(decision.error());
   auto view = store_.read([&](const State& s) { return identity_view(s, decision->target_id); });

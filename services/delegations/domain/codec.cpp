@@ -1,8 +1,6 @@
 #include "delegations/domain/codec.hpp"
 
 #include <charconv>
-#include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 
 namespace concord::delegations {
@@ -193,10 +191,7 @@ std::string roster_cache_key(std::string_view delegation_id) {
 std::string format_at_offset(Timestamp t, int offset_minutes) {
   std::string text = format_rfc3339_utc(t + std::chrono::minutes(offset_minutes));
   if (!text.empty() && text.back() == 'Z') text.pop_back();
-  int a = std::abs(offset_minutes);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
-  return text + buf;
+  return text + format_utc_offset(offset_minutes);
 }
 
 std::optional<int> offset_minutes_of(std::string_view text) {

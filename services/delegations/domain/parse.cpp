@@ -5,6 +5,7 @@
 #include <set>
 
 #include "concord/core/json_input.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "delegations/domain/codec.hpp"
 #include "delegations/domain/countries.hpp"
 
@@ -220,13 +221,9 @@ std::optional<std::string> normalize_phone(std::string_view s) {
 }
 
 bool is_ed25519_public_key(std::string_view s) {
-  // 32 bytes are 43 base64 characters and one '=' of padding; the last character's low two bits
-  // must be zero for the encoding to be canonical.
-  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  if (s.size() != 44 || s[43] != '=') return false;
-  for (size_t i = 0; i < 43; ++i)
-    if (alphabet.find(s[i]) == std::string_view::npos) return false;
-  return (alphabet.find(s[42]) & 0x3) == 0;
+  // Strict standard base64 (one accepted encoding per key) of exactly 32 bytes.
+  auto raw = crypto::base64_decode(s);
+  return raw && raw->size() == crypto::kEd25519PublicKeyBytes;
 }
 
 bool is_badge_number(std::string_view s) {

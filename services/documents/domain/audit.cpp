@@ -1,5 +1,5 @@
 // The audit chain: every event of a document carries the hash of the one before it.
-#include "crypto/crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "domain/decide.hpp"
 
 namespace concord::documents {

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <set>
 
-#include "crypto/crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "domain/json_access.hpp"
 
 namespace concord::documents {

@@ -3,7 +3,7 @@
 // consumers), and records every event in the document's audit chain as it was read.
 #include <algorithm>
 
-#include "crypto/crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "domain/decide.hpp"
 #include "domain/json_access.hpp"
 

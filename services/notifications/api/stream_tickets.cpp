@@ -9,6 +9,7 @@
 // the header) and the ticket is redacted from every log line (libs/http).
 #include "concord/core/json_input.hpp"
 #include "concord/core/secret.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "concord/service/api.hpp"
 #include "routes.hpp"
 
@@ -64,7 +65,7 @@ Result<auth::Principal> redeem_stream_ticket(Shared& shared, const http::Request
   auto ticket = request.query_param("ticket");
   if (!ticket) return fail(refused("a bearer token or a stream ticket (?ticket=) is required"));
   if (!is_secret(*ticket, kTicketSecretPrefix)) return fail(refused("the stream ticket is not valid"));
-  std::string hash = sha256_hex(*ticket);
+  std::string hash = crypto::sha256_hex(*ticket);
   auto stored = shared.cache.get(record_key(hash));
   if (!stored) return fail(stored.error());  // the cache is unreachable: 503, try again
   if (!*stored) {
@@ -90,13 +91,11 @@ void mount_stream_tickets(http::Router& router, Shared& shared) {
       "/v1/inbox/stream-tickets",
       [&shared](http::Request& req) -> Result<http::Response> {
         // Nothing to say in the body: empty, or an empty object.
-        if (!req.body.empty()) {
-          auto body = svc::body_object(req);
-          if (!body) return fail(body.error());
-          json_input::Reader in(*body);
-          in.refuse_unknown({});
-          if (auto ok = in.finish(); !ok) return fail(ok.error());
-        }
+        auto body = svc::body_object(req, svc::EmptyBody::empty_object);
+        if (!body) return fail(body.error());
+        json_input::Reader in(*body);
+        in.refuse_unknown({});
+        if (auto ok = in.finish(); !ok) return fail(ok.error());
         const auto& p = req.who();
         // Only a caller with an inbox to stream gets a ticket (a member: their own).
         Caller caller;
@@ -106,7 +105,7 @@ void mount_stream_tickets(http::Router& router, Shared& shared) {
         Timestamp now = shared.clock.now();
         Timestamp expires = now + kStreamTicketTtl;
         std::string ticket = new_secret(kTicketSecretPrefix);
-        auto stored = shared.cache.set(record_key(sha256_hex(ticket)), principal_json(p, expires).dump(),
+        auto stored = shared.cache.set(record_key(crypto::sha256_hex(ticket)), principal_json(p, expires).dump(),
                                        std::chrono::duration_cast<std::chrono::milliseconds>(kStreamTicketTtl));
         if (!stored) return fail(stored.error());
         auto resp = svc::json(201, {{"ticket", ticket},

@@ -166,7 +166,7 @@ void mount_webhooks(http::Router& router, Shared& shared) {
 
   // A new secret, shown this once; the old one keeps signing (beside the new) for the grace.
   router.post("/v1/webhooks/{id}/rotate-secret", [&shared](http::Request& req) -> Result<http::Response> {
-    auto body = req.body.empty() ? Result<nlohmann::json>(nlohmann::json::object()) : svc::body_object(req);
+    auto body = svc::body_object(req, svc::EmptyBody::empty_object);
     if (!body) return fail(body.error());
     json_input::Reader r(*body);
     r.refuse_unknown({"grace_seconds"});

@@ -1,8 +1,6 @@
 #include "catalogue.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
@@ -154,9 +152,7 @@ std::string Catalogues::datetime(const std::string& language, Timestamp t, const
   std::string z = zone.empty() || !is_known_time_zone(zone) ? "UTC" : zone;
   auto local = to_local(t, z);
   if (!local) return format_rfc3339_utc(t);
-  int off = local->offset_minutes;
-  char offset[16];
-  std::snprintf(offset, sizeof offset, "%c%02d:%02d", off < 0 ? '-' : '+', std::abs(off) / 60, std::abs(off) % 60);
+  std::string offset = format_utc_offset(local->offset_minutes);
   std::string pattern = text(language, "datetime");
   if (pattern.empty()) pattern = "{date} {time} ({zone}, UTC{offset})";
   return fill(pattern, {{"date", local->date}, {"time", local->clock}, {"zone", z}, {"offset", offset},

@@ -5,6 +5,7 @@
 
 #include "concord/core/ics.hpp"
 #include "concord/core/sort_key.hpp"
+#include "concord/crypto/crypto.hpp"
 
 namespace concord::notifications {
 
@@ -49,34 +50,6 @@ std::string one_line(std::string_view text) {
 
 bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-std::string base64(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
 }
 
 std::string meeting_id_of(const std::string& subject) {
@@ -311,7 +284,7 @@ std::string invitation_ics(const Invitation& inv, Timestamp stamp, const std::st
 }
 
 std::string base64_lines(std::string_view bytes) {
-  std::string b = base64(bytes);
+  std::string b = crypto::base64_encode(bytes);
   std::string out;
   for (size_t i = 0; i < b.size(); i += 76) {
     out.append(b, i, 76);
@@ -332,7 +305,7 @@ std::string encode_header_words(std::string_view text) {
     size_t cut = std::min<size_t>(39, rest.size());
     while (cut < rest.size() && cut > 0 && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80) --cut;
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(rest.substr(0, cut)) + "?=";
+    out += "=?UTF-8?B?" + crypto::base64_encode(rest.substr(0, cut)) + "?=";
     rest.remove_prefix(cut);
   }
   return out;

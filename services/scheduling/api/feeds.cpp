@@ -4,6 +4,7 @@
 #include "api/scheduling_service.hpp"
 #include "concord/core/json_input.hpp"
 #include "concord/core/secret.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "domain/codec.hpp"
 
 namespace concord::scheduling {
@@ -25,7 +26,7 @@ Error no_such_feed() {
 
 SchedulingService::Response SchedulingService::create_feed(http::Request& r) {
   // An empty body asks for the defaults (the caller's own programme, in English).
-  auto body = r.body.empty() ? Result<json>(json::object()) : api::body_object(r);
+  auto body = api::body_object(r, api::EmptyBody::empty_object);
   if (!body) return fail(body.error());
   Reader in(*body);
   CreateFeed c;
@@ -39,7 +40,7 @@ SchedulingService::Response SchedulingService::create_feed(http::Request& r) {
   c.language = language.value_or("en");
   c.label = label.value_or("");
   std::string secret = new_secret(kFeedSecretPrefix);
-  c.secret_sha256 = sha256_hex(secret);
+  c.secret_sha256 = crypto::sha256_hex(secret);
   auto events = commit(r, [&](const State& s, const Context& ctx) { return decide(s, c, ctx); });
   if (!events) return fail(events.error());
   auto id = events->back().data.at("feed").at("id").get<std::string>();
@@ -82,7 +83,7 @@ SchedulingService::Response SchedulingService::feed_calendar(http::Request& r) {
   std::string secret(r.param("secret"));
   // Anything that is not shaped like a secret is simply not a feed (and is not hashed).
   if (!is_secret(secret, kFeedSecretPrefix)) return fail(no_such_feed());
-  std::string hash = sha256_hex(secret);
+  std::string hash = crypto::sha256_hex(secret);
   auto body = store_.read([&](const State& s) -> Result<std::string> {
     const Feed* feed = active_feed(s, hash);
     if (!feed) return fail(no_such_feed());

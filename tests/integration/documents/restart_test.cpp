@@ -11,7 +11,7 @@
 #include "concord/core/id.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/events/kafka_log.hpp"
-#include "crypto/crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "ed25519_key.hpp"
 #include "service_process.hpp"
 
@@ -66,7 +66,7 @@ class DocumentsRestart : public ::testing::TestWithParam<LogKind> {
                   {"full_name", {{"en", "Head"}}},
                   {"rank", "minister"},
                   {"status", "active"},
-                  {"public_key", documents::crypto::base64_encode(key->public_raw())},
+                  {"public_key", crypto::base64_encode(key->public_raw())},
                   {"version", 1}}}});
       }
       append(*log, "concord.scheduling.v1", visit_, "concord.scheduling.meeting.scheduled",
@@ -159,7 +159,7 @@ TEST_P(DocumentsRestart, killed_and_restarted_it_serves_the_same_documents_and_a
   auto payload =
       process_->call(Method::get, p + "/signing-payload?member_id=" + kg_head_ + "&signed_at=" + signed_at, member);
   ASSERT_EQ(payload.status, 200) << payload.body;
-  auto sig = documents::crypto::base64_encode(kg_key_.sign(payload.body));
+  auto sig = crypto::base64_encode(kg_key_.sign(payload.body));
   auto signature =
       call(Method::post, p + "/signatures",
            {{"member_id", kg_head_}, {"method", "ed25519"}, {"signature", sig}, {"signed_at", signed_at}}, member);
@@ -189,7 +189,7 @@ TEST_P(DocumentsRestart, killed_and_restarted_it_serves_the_same_documents_and_a
   auto after_version = call(Method::get, p + "/versions/1");
   EXPECT_EQ(after_version.json["content"], big);
   EXPECT_EQ(after_version.json["intact"], true);
-  EXPECT_EQ(after_version.json["sha256"], documents::crypto::sha256_hex(big));
+  EXPECT_EQ(after_version.json["sha256"], crypto::sha256_hex(big));
   EXPECT_EQ(after.json["signatures"][0]["signature"], sig);
 
   // It keeps its rules and keeps writing: the second party's notification fixes the date.

@@ -16,7 +16,7 @@
 #include "concord/events/file_log.hpp"
 #include "concord/http/client.hpp"
 #include "concord/http/server.hpp"
-#include "crypto/crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "ed25519_key.hpp"
 
 namespace concord::documents::testing {

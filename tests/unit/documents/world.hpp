@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "concord/core/id.hpp"
-#include "crypto/crypto.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "domain/decide.hpp"
 #include "ed25519_key.hpp"
 

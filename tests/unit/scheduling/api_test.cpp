@@ -14,6 +14,7 @@
 #include "concord/cache/memory_cache.hpp"
 #include "concord/core/log.hpp"
 #include "concord/core/secret.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/http/client.hpp"
 #include "concord/http/server.hpp"
@@ -754,7 +755,7 @@ TEST_F(CalendarFeeds, the_secret_is_kept_as_a_hash_on_the_private_topic_and_neve
   ASSERT_TRUE(log_->replay("concord.scheduling.private.v1", [&](const events::Record& r) -> Status {
     auto text = r.event.data.dump();
     EXPECT_EQ(text.find(hex), std::string::npos);
-    if (r.event.data["feed"]["secret_sha256"] == sha256_hex(secret)) hashed = true;
+    if (r.event.data["feed"]["secret_sha256"] == crypto::sha256_hex(secret)) hashed = true;
     return {};
   }));
   EXPECT_TRUE(hashed);

@@ -18,8 +18,7 @@ inline constexpr std::array<std::string_view, 2> kSecretPrefixes = {kFeedSecretP
 std::string new_secret(std::string_view prefix);
 // True when `text` has the shape new_secret(prefix) gives.
 bool is_secret(std::string_view text, std::string_view prefix);
-// Lowercase hex SHA-256 of `text`.
-std::string sha256_hex(std::string_view text);
+// (The SHA-256 of a secret, as it is kept: concord::crypto::sha256_hex.)
 // `target` (a path, or a path and query) with every secret-shaped piece — a path segment or a
 // query value that begins with one of kSecretPrefixes — cut to its prefix and "REDACTED":
 // "/v1/calendar-feeds/cf_0123…/programme.ics" → "/v1/calendar-feeds/cf_REDACTED/programme.ics".

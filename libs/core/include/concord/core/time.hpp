@@ -27,6 +27,10 @@ Result<std::chrono::seconds> parse_iso_duration(std::string_view text);
 
 bool is_known_time_zone(std::string_view zone);
 
+// A UTC offset as RFC 3339 and ISO 8601 write it: "+06:00", "-03:30", "+00:00". The one
+// formatter of offsets: "UTC+06:00" in messages is "UTC" + this.
+std::string format_utc_offset(int offset_minutes);
+
 struct LocalTime {
   std::string rfc3339;      // "2025-09-28T10:00:00+03:00"
   std::string date;         // "2025-09-28"

@@ -22,7 +22,10 @@
 
 namespace concord::service::api {
 
-Result<nlohmann::json> body_object(const http::Request& request);
+// The request body as a JSON object; 400 when it is not one. EmptyBody::empty_object: an empty
+// body reads as {} (for requests whose every field is optional).
+enum class EmptyBody { refused, empty_object };
+Result<nlohmann::json> body_object(const http::Request& request, EmptyBody empty = EmptyBody::refused);
 
 // 403 unless the caller has one of the roles.
 Status require_any(const http::Request& request, std::initializer_list<auth::Role> roles);

@@ -1,0 +1,53 @@
+# concord_header_check: every public header (the include/ directories of the libraries declared
+# with concord_library) compiled alone, one generated translation unit per header, against the
+# usage requirements of the libraries that own the directory only. A header that leans on an
+# include its users happened to make first fails here. Part of ALL, so the test command's build
+# proves it.
+function(concord_header_check)
+  get_property(libraries GLOBAL PROPERTY CONCORD_LIBRARIES)
+  # Each include/ root, with every library that declares it (events and events_kafka share one,
+  # console and console_assets too).
+  set(roots)
+  foreach(library IN LISTS libraries)
+    get_property(dirs TARGET ${library} PROPERTY CONCORD_PUBLIC_INCLUDE)
+    foreach(dir IN LISTS dirs)
+      cmake_path(GET dir FILENAME leaf)
+      if(NOT leaf STREQUAL "include")
+        continue()
+      endif()
+      string(MD5 key "${dir}")
+      if(NOT dir IN_LIST roots)
+        list(APPEND roots ${dir})
+        set(owners_${key})
+      endif()
+      list(APPEND owners_${key} ${library})
+    endforeach()
+  endforeach()
+
+  set(objects)
+  foreach(dir IN LISTS roots)
+    string(MD5 key "${dir}")
+    list(GET owners_${key} 0 first)
+    file(GLOB_RECURSE headers CONFIGURE_DEPENDS RELATIVE ${dir} ${dir}/*.hpp)
+    set(sources)
+    foreach(header IN LISTS headers)
+      string(MAKE_C_IDENTIFIER "${header}" stem)
+      set(tu ${CMAKE_BINARY_DIR}/header_check/${first}/${stem}.cpp)
+      set(content "#include \"${header}\"\n#include \"${header}\"  // and its include guard holds\n")
+      set(old "")
+      if(EXISTS ${tu})
+        file(READ ${tu} old)
+      endif()
+      if(NOT old STREQUAL content)  # rewritten only when it changes, so nothing rebuilds for nothing
+        file(WRITE ${tu} "${content}")
+      endif()
+      list(APPEND sources ${tu})
+    endforeach()
+    if(sources)
+      add_library(${first}_headers OBJECT ${sources})
+      target_link_libraries(${first}_headers PRIVATE ${owners_${key}})
+      list(APPEND objects ${first}_headers)
+    endif()
+  endforeach()
+  add_custom_target(concord_header_check ALL DEPENDS ${objects})
+endfunction()
