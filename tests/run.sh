@@ -33,6 +33,9 @@ step() {
 step "dependencies"
 deploy/install-deps.sh
 
+step "format: every C++ file as .clang-format says"
+tests/format.sh
+
 step "configure and build ($build)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONCORD_WERROR="${CONCORD_WERROR:-ON}" >/dev/null
 cmake --build "$build" -j "$jobs"

@@ -30,7 +30,9 @@
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+  g_stop = 1;
+}
 
 const std::vector<std::string> kPublicTopics = {
     "concord.scheduling.v1",

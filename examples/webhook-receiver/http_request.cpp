@@ -11,7 +11,9 @@ bool is_token_char(char c) {
   return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char); }
+bool is_token(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char);
+}
 
 // Field values: visible characters, spaces and tabs, and bytes of UTF-8 (obs-text).
 bool is_field_value(std::string_view s) {

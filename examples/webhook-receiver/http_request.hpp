@@ -28,10 +28,10 @@ struct Request {
 
 struct Parsed {
   enum class State { complete, incomplete, refused } state = State::incomplete;
-  int status = 0;          // when refused: the status to answer (400, 413, 431, 501, 505)
-  std::string reason;      // when refused
-  Request request;         // when complete
-  size_t consumed = 0;     // when complete: bytes of `input` the request took
+  int status = 0;       // when refused: the status to answer (400, 413, 431, 501, 505)
+  std::string reason;   // when refused
+  Request request;      // when complete
+  size_t consumed = 0;  // when complete: bytes of `input` the request took
 };
 
 // Reads one request from the start of `input`. `incomplete` means: read more and call again.

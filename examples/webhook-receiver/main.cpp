@@ -38,7 +38,9 @@
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+  g_stop = 1;
+}
 
 // The webhook-ids seen lately, bounded: a retry comes within hours, not after 100,000 others.
 class SeenIds {
@@ -73,15 +75,24 @@ std::string response(int status, const std::string& reason, const std::string& d
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Content Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Error";
   }
 }
 
@@ -93,8 +104,8 @@ struct Receiver {
     if (req.method != "POST") return response(405, reason_phrase(405), "deliveries are POSTs");
     concord_example::Delivery delivery{req.header("webhook-id"), req.header("webhook-timestamp"),
                                        req.header("webhook-signature"), req.body};
-    long long now = std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
+    long long now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     auto verdict = concord_example::verify(secrets, delivery, now);
     if (verdict != concord_example::Verdict::verified) {
       std::cerr << "refused a delivery: " << concord_example::describe(verdict) << '\n';

@@ -55,12 +55,18 @@ bool same(std::string_view a, std::string_view b) {
 
 const char* describe(Verdict verdict) {
   switch (verdict) {
-    case Verdict::verified: return "verified";
-    case Verdict::missing_headers: return "webhook-id, webhook-timestamp and webhook-signature are required";
-    case Verdict::bad_timestamp: return "webhook-timestamp is not a number of seconds";
-    case Verdict::stale_timestamp: return "webhook-timestamp is too far from now";
-    case Verdict::no_valid_secret: return "no configured secret is a whsec_ secret";
-    case Verdict::signature_mismatch: return "no signature matches";
+    case Verdict::verified:
+      return "verified";
+    case Verdict::missing_headers:
+      return "webhook-id, webhook-timestamp and webhook-signature are required";
+    case Verdict::bad_timestamp:
+      return "webhook-timestamp is not a number of seconds";
+    case Verdict::stale_timestamp:
+      return "webhook-timestamp is too far from now";
+    case Verdict::no_valid_secret:
+      return "no configured secret is a whsec_ secret";
+    case Verdict::signature_mismatch:
+      return "no signature matches";
   }
   return "unknown";
 }
@@ -69,7 +75,8 @@ Verdict verify(const std::vector<std::string>& secrets, const Delivery& d, long 
   if (d.id.empty() || d.timestamp.empty() || d.signatures.empty()) return Verdict::missing_headers;
   long long timestamp = 0;
   auto [end, ec] = std::from_chars(d.timestamp.data(), d.timestamp.data() + d.timestamp.size(), timestamp);
-  if (ec != std::errc() || end != d.timestamp.data() + d.timestamp.size() || timestamp < 0) return Verdict::bad_timestamp;
+  if (ec != std::errc() || end != d.timestamp.data() + d.timestamp.size() || timestamp < 0)
+    return Verdict::bad_timestamp;
   long long skew = now > timestamp ? now - timestamp : timestamp - now;
   if (skew > tolerance_seconds) return Verdict::stale_timestamp;
 

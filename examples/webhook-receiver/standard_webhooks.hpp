@@ -14,20 +14,20 @@ namespace concord_example {
 
 enum class Verdict {
   verified,
-  missing_headers,    // webhook-id, webhook-timestamp or webhook-signature absent or empty
-  bad_timestamp,      // not a whole number of seconds
-  stale_timestamp,    // further than the tolerance from now: a replayed or delayed capture
-  no_valid_secret,    // none of the configured secrets is a well-formed "whsec_<base64>"
-  signature_mismatch, // no signature matched any secret
+  missing_headers,     // webhook-id, webhook-timestamp or webhook-signature absent or empty
+  bad_timestamp,       // not a whole number of seconds
+  stale_timestamp,     // further than the tolerance from now: a replayed or delayed capture
+  no_valid_secret,     // none of the configured secrets is a well-formed "whsec_<base64>"
+  signature_mismatch,  // no signature matched any secret
 };
 
 const char* describe(Verdict verdict);
 
 struct Delivery {
-  std::string_view id;         // webhook-id: the same on every attempt of one event
-  std::string_view timestamp;  // webhook-timestamp: seconds since the epoch, as sent
-  std::string_view signatures; // webhook-signature
-  std::string_view body;       // the exact bytes received
+  std::string_view id;          // webhook-id: the same on every attempt of one event
+  std::string_view timestamp;   // webhook-timestamp: seconds since the epoch, as sent
+  std::string_view signatures;  // webhook-signature
+  std::string_view body;        // the exact bytes received
 };
 
 // `secrets`: the subscription's current secret and, while rotating on the receiver's side, the

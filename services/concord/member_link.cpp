@@ -25,8 +25,10 @@ int member_link(const std::vector<std::string>& args) {
       return 2;
     }
     const auto& value = args[++i];
-    if (flag == "--member") member = value;
-    else if (flag == "--console") console = value;
+    if (flag == "--member")
+      member = value;
+    else if (flag == "--console")
+      console = value;
     else {
       std::fprintf(stderr, "concord member-link: unknown option '%s'\n", flag.c_str());
       return 2;

@@ -1,9 +1,9 @@
 #include "registry.hpp"
 
-#include "concord/documents/service.hpp"
-#include "concord/scheduling/service.hpp"
 #include "concord/delegations/service.hpp"
+#include "concord/documents/service.hpp"
 #include "concord/notifications/service.hpp"
+#include "concord/scheduling/service.hpp"
 
 namespace concord::cli {
 

@@ -18,10 +18,11 @@ int token(const std::vector<std::string>& args) {
     if (flag == "--role") {
       auto role = auth::parse_role(value);
       if (!role) {
-        std::fprintf(stderr,
-                     "concord token: unknown role '%s' (host_officer or its alias protocol_officer, delegation_officer, "
-                     "delegation_member, integrator, admin)\n",
-                     value.c_str());
+        std::fprintf(
+            stderr,
+            "concord token: unknown role '%s' (host_officer or its alias protocol_officer, delegation_officer, "
+            "delegation_member, integrator, admin)\n",
+            value.c_str());
         return 2;
       }
       request.roles.push_back(*role);

@@ -14,12 +14,16 @@ namespace {
 
 constexpr auto kDeliveredTtl = std::chrono::hours(24 * 7);
 
-std::string delivered_key(const std::string& delivery_id) { return "concord:webhook:delivered:" + delivery_id; }
+std::string delivered_key(const std::string& delivery_id) {
+  return "concord:webhook:delivered:" + delivery_id;
+}
 
 }  // namespace
 
 Deliverer::Deliverer(Shared& shared) : shared_(shared) {}
-Deliverer::~Deliverer() { stop(); }
+Deliverer::~Deliverer() {
+  stop();
+}
 
 void Deliverer::start() {
   thread_ = std::thread([this] { run(); });
@@ -53,8 +57,8 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
       d.last_error = target.error().errors.empty() ? target.error().detail : target.error().errors[0].message;
     } else {
       long long ts = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-      http::ClientRequest req{.method = http::Method::post, .url = w.url, .body = d.payload,
-                              .timeout = shared_.settings.delivery_timeout};
+      http::ClientRequest req{
+          .method = http::Method::post, .url = w.url, .body = d.payload, .timeout = shared_.settings.delivery_timeout};
       req.ca_file = shared_.settings.webhook_ca_file;
       // The guard again, on the address actually connected to: a name that resolved to a
       // public address when checked may not resolve to a private one now.
@@ -67,7 +71,8 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
       std::string signatures;
       for (int generation : signing_generations(w, now)) {
         if (!signatures.empty()) signatures += ' ';
-        signatures += webhook_signature(webhook_secret(shared_.settings.webhook_key, w.id, generation), d.id, ts, d.payload);
+        signatures +=
+            webhook_signature(webhook_secret(shared_.settings.webhook_key, w.id, generation), d.id, ts, d.payload);
       }
       req.headers.set("webhook-signature", signatures);
       auto res = http::fetch(req);
@@ -91,7 +96,8 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
   // subject as integrators expect (the webhook itself carries its version on its own events).
   auto record = [&](const char* type) {
     auto data = nlohmann::json{{"delivery", to_json(d, first)}};
-    out.outputs.push_back({kTopic, w.id, shared_.events.make(type, "webhook_delivery/" + d.id, d.sequence(), data, cause)});
+    out.outputs.push_back(
+        {kTopic, w.id, shared_.events.make(type, "webhook_delivery/" + d.id, d.sequence(), data, cause)});
   };
   if (delivered) {
     record(kDeliveryAttempted);
@@ -105,13 +111,14 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
   }
   d.status = "dead_lettered";
   d.next_attempt_at.reset();
-  nlohmann::json letter = {{"webhook_id", w.id},
-                           {"url", w.url},
-                           {"delivery_id", d.id},
-                           {"attempts", d.attempts},
-                           {"last_status_code", d.last_status_code == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.last_status_code)},
-                           {"last_error", d.last_error},
-                           {"event", nlohmann::json::parse(d.payload, nullptr, false)}};
+  nlohmann::json letter = {
+      {"webhook_id", w.id},
+      {"url", w.url},
+      {"delivery_id", d.id},
+      {"attempts", d.attempts},
+      {"last_status_code", d.last_status_code == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.last_status_code)},
+      {"last_error", d.last_error},
+      {"event", nlohmann::json::parse(d.payload, nullptr, false)}};
   out.outputs.push_back({kDeadLetterTopic, w.id,
                          shared_.events.make(kDeadLettered, "webhook_delivery/" + d.id, d.sequence(), letter, cause)});
   record(kDeadLettered);
@@ -128,11 +135,11 @@ void Deliverer::mark_failing_locked(Outcome& out) {
     failing.status = "failing";
     failing.version = it->second.version + 1;
     service::api::Cause cause{"system", "", f.cause_event_id};
-    out.outputs.push_back({kTopic, f.webhook_id,
-                           shared_.events.make(kWebhookFailing, "webhook/" + f.webhook_id, failing.version,
-                                               {{"webhook", to_json(failing)}, {"delivery_id", f.delivery_id},
-                                                {"reason", f.reason}},
-                                               cause)});
+    out.outputs.push_back(
+        {kTopic, f.webhook_id,
+         shared_.events.make(kWebhookFailing, "webhook/" + f.webhook_id, failing.version,
+                             {{"webhook", to_json(failing)}, {"delivery_id", f.delivery_id}, {"reason", f.reason}},
+                             cause)});
   }
   out.failing.clear();
 }

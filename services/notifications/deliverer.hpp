@@ -23,7 +23,7 @@ class Deliverer {
   void start();
   void stop();
   Result<size_t> step(std::chrono::milliseconds wait);  // first attempts of one polled batch
-  Result<size_t> retry_due();                            // the retries that are due now
+  Result<size_t> retry_due();                           // the retries that are due now
 
  private:
   struct Outcome {

@@ -135,8 +135,8 @@ void Live::push_local(const std::string& member, const std::string& id, const st
   for (auto& s : targets) s->live(id, data);
 }
 
-void Live::attach(const std::string& member, const std::string& last_event_id,
-                  std::shared_ptr<http::EventStream> out, Timestamp expires_at) {
+void Live::attach(const std::string& member, const std::string& last_event_id, std::shared_ptr<http::EventStream> out,
+                  Timestamp expires_at) {
   auto stream = std::make_shared<Stream>();
   stream->out = out;
   stream->expires_at = expires_at;

@@ -15,7 +15,9 @@ namespace {
 
 constexpr auto kSentTtl = std::chrono::hours(24 * 7);
 
-std::string sent_key(const std::string& message_id) { return "concord:email:sent:" + message_id; }
+std::string sent_key(const std::string& message_id) {
+  return "concord:email:sent:" + message_id;
+}
 
 }  // namespace
 
@@ -26,7 +28,9 @@ std::string address_digest(const std::string& address) {
 }
 
 Mailer::Mailer(Shared& shared) : shared_(shared), smtp_(std::make_unique<Smtp>(shared.settings.email)) {}
-Mailer::~Mailer() { stop(); }
+Mailer::~Mailer() {
+  stop();
+}
 
 void Mailer::start() {
   thread_ = std::thread([this] { run(); });
@@ -95,19 +99,22 @@ Result<size_t> Mailer::send_due() {
         outcome.sent = true;
       } else {
         outcome = smtp_->send(address, compose_mime(e, settings.from, address));
-        if (outcome.sent) (void)shared_.cache.set(sent_key(e.message_id), "sent", kSentTtl);
-        else if (claimed && *claimed) (void)shared_.cache.del(sent_key(e.message_id));
+        if (outcome.sent)
+          (void)shared_.cache.set(sent_key(e.message_id), "sent", kSentTtl);
+        else if (claimed && *claimed)
+          (void)shared_.cache.del(sent_key(e.message_id));
       }
     }
     std::string digest = address.empty() ? std::string{} : address_digest(address);
     service::api::Cause cause{"system", "", e.id};
-    nlohmann::json data = {{"id", e.id},
-                           {"member_id", e.member_id},
-                           {"attempts", e.attempts},
-                           {"last_code", outcome.code == 0 ? nlohmann::json(nullptr) : nlohmann::json(outcome.code)},
-                           {"last_error", outcome.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.error)},
-                           {"next_attempt_at", nullptr},
-                           {"address_digest", digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(digest)}};
+    nlohmann::json data = {
+        {"id", e.id},
+        {"member_id", e.member_id},
+        {"attempts", e.attempts},
+        {"last_code", outcome.code == 0 ? nlohmann::json(nullptr) : nlohmann::json(outcome.code)},
+        {"last_error", outcome.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.error)},
+        {"next_attempt_at", nullptr},
+        {"address_digest", digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(digest)}};
     std::vector<events::Event> own;
     std::optional<events::Event> letter;
     long long sequence = e.attempts + 1;  // queued was 1
@@ -117,8 +124,9 @@ Result<size_t> Mailer::send_due() {
     } else if (auto next = outcome.permanent ? std::nullopt : next_attempt(e.attempts, settings.retry_schedule, now)) {
       data["next_attempt_at"] = format_rfc3339_utc(*next);
       own.push_back(shared_.events.make(kEmailAttemptFailed, "email/" + e.id, sequence, data, cause));
-      log::warn("e-mail not sent; retried later",
-                {{"message_id", e.message_id}, {"error", outcome.error}, {"next_attempt_at", format_rfc3339_utc(*next)}});
+      log::warn(
+          "e-mail not sent; retried later",
+          {{"message_id", e.message_id}, {"error", outcome.error}, {"next_attempt_at", format_rfc3339_utc(*next)}});
     } else {
       nlohmann::json dead = data;
       dead["message"] = to_json(e);
@@ -131,11 +139,13 @@ Result<size_t> Mailer::send_due() {
       long long address_version = 1;
       {
         std::shared_lock lock(shared_.mutex);
-        if (auto v = shared_.state.emails.address_versions.find(e.member_id); v != shared_.state.emails.address_versions.end())
+        if (auto v = shared_.state.emails.address_versions.find(e.member_id);
+            v != shared_.state.emails.address_versions.end())
           address_version = v->second + 1;
       }
       // Its own aggregate per member: the sequence counts the member's failing marks.
-      own.push_back(shared_.events.make(kEmailAddressFailing, "email_address/" + e.member_id, address_version, failing, cause));
+      own.push_back(
+          shared_.events.make(kEmailAddressFailing, "email_address/" + e.member_id, address_version, failing, cause));
       log::error("e-mail dead-lettered; the member's address is marked failing",
                  {{"message_id", e.message_id}, {"error", outcome.error}, {"attempts", e.attempts}});
     }

@@ -7,8 +7,7 @@
 namespace concord::notifications {
 
 events::Event created_event(const Shared& shared, const Notification& n, const events::Event* cause) {
-  service::api::Cause c{"system", cause ? cause->correlationid : std::string{},
-                        cause ? cause->id : n.cause_event_id};
+  service::api::Cause c{"system", cause ? cause->correlationid : std::string{}, cause ? cause->id : n.cause_event_id};
   return shared.events.make(kCreated, "notification/" + n.id, 1, {{"notification", to_json(n)}}, c);
 }
 
@@ -40,7 +39,9 @@ Status Processor::open() {
   return {};
 }
 
-Processor::~Processor() { stop(); }
+Processor::~Processor() {
+  stop();
+}
 
 void Processor::start() {
   thread_ = std::thread([this] { run(); });
@@ -116,9 +117,8 @@ bool Processor::owns_meeting(const std::string& meeting_id) {
 
 bool Processor::owns_member(const std::string& member_id) {
   auto m = shared_.state.views.members.find(member_id);
-  std::string key = m != shared_.state.views.members.end() && !m->second.delegation_id.empty()
-                        ? m->second.delegation_id
-                        : member_id;
+  std::string key =
+      m != shared_.state.views.members.end() && !m->second.delegation_id.empty() ? m->second.delegation_id : member_id;
   return subscription_->owns("concord.delegations.v1", key);
 }
 
@@ -129,15 +129,16 @@ Result<size_t> Processor::fire_reminders() {
   {
     std::shared_lock lock(shared_.mutex);
     Timestamp now = shared_.clock.now();
-    auto due = due_reminders(shared_.state.views, shared_.settings.reminder_offsets,
-                             shared_.state.inbox.fired_reminders, now);
+    auto due =
+        due_reminders(shared_.state.views, shared_.settings.reminder_offsets, shared_.state.inbox.fired_reminders, now);
     if (due.empty()) return 0;
     RouteContext ctx{now, shared_.ids, shared_.messages, shared_.state.inbox.preferences};
     for (const auto& r : due) {
       if (!owns_meeting(r.meeting_id)) continue;
       auto n = render_reminder(r, shared_.state.views, ctx);
       outputs.push_back({kTopic, n.member_id, created_event(shared_, n, nullptr)});
-      if (auto e = email_of_notification(shared_, n)) outputs.push_back({kTopic, n.member_id, queued_event(shared_, *e, nullptr)});
+      if (auto e = email_of_notification(shared_, n))
+        outputs.push_back({kTopic, n.member_id, queued_event(shared_, *e, nullptr)});
       created.push_back(std::move(n));
     }
   }

@@ -8,9 +8,9 @@
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "concord/service/follower.hpp"
+#include "deliverer.hpp"
 #include "embedded_messages.hpp"
 #include "live.hpp"
-#include "deliverer.hpp"
 #include "mailer.hpp"
 #include "processor.hpp"
 #include "webhook_signing.hpp"
@@ -100,7 +100,8 @@ void email_settings(const Env& env, Settings::Email& e) {
   auto at = e.from.find('@');
   if (e.from.empty() || at == std::string::npos || at == 0 || at + 1 == e.from.size() ||
       e.from.find_first_of(" <>\r\n,;") != std::string::npos)
-    throw ConfigError("CONCORD_SMTP_FROM: the sender's address (such as concord@example.org) is required with CONCORD_SMTP_URL");
+    throw ConfigError(
+        "CONCORD_SMTP_FROM: the sender's address (such as concord@example.org) is required with CONCORD_SMTP_URL");
   e.domain = e.from.substr(at + 1);
   e.ca_file = env.string("CONCORD_SMTP_CA_FILE", "");
   if (!e.ca_file.empty() && !std::filesystem::exists(e.ca_file))
@@ -114,7 +115,8 @@ Settings settings_of(const Env& env) {
   auto text = env.string("CONCORD_REMINDER_OFFSETS", "24h,1h");
   auto offsets = parse_offsets(text);
   if (!offsets)
-    throw ConfigError("CONCORD_REMINDER_OFFSETS: expected durations such as \"24h,1h\" or \"90m\", got \"" + text + "\"");
+    throw ConfigError("CONCORD_REMINDER_OFFSETS: expected durations such as \"24h,1h\" or \"90m\", got \"" + text +
+                      "\"");
   s.reminder_offsets = *offsets;
   // Records routed and committed per step (one commit_with each).
   s.batch = static_cast<size_t>(env.integer("CONCORD_NOTIFICATIONS_BATCH", 1000, 1, 100000));
@@ -180,8 +182,8 @@ class NotificationsService final : public service::Service {
       if (!s) return s;
     }
     log::info("notifications state rebuilt", {{"notifications", shared_.state.inbox.notifications.size()},
-                                               {"members", shared_.state.views.members.size()},
-                                               {"meetings", shared_.state.views.meetings.size()}});
+                                              {"members", shared_.state.views.members.size()},
+                                              {"meetings", shared_.state.views.meetings.size()}});
     return {};
   }
 

@@ -3,20 +3,20 @@
 // lock, the catalogues, and the adapters. Internal to the service.
 #include <chrono>
 #include <memory>
-#include <shared_mutex>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "catalogue.hpp"
-#include "email.hpp"
 #include "concord/cache/cache.hpp"
 #include "concord/core/id.hpp"
 #include "concord/core/time.hpp"
 #include "concord/events/event_log.hpp"
 #include "concord/service/api.hpp"
+#include "email.hpp"
 #include "inbox.hpp"
 #include "route.hpp"
 #include "views.hpp"
@@ -43,7 +43,7 @@ struct Settings {
                                                         std::chrono::hours(1)};
   bool allow_private_targets = false;
   std::string webhook_ca_file;  // CAs trusted for https:// receivers beside the system's
-  std::string webhook_key;  // derives each subscription's secret
+  std::string webhook_key;      // derives each subscription's secret
   std::chrono::milliseconds delivery_timeout{5000};
   // E-mail (off unless CONCORD_SMTP_URL is set)
   struct Email {
@@ -51,12 +51,12 @@ struct Settings {
     std::string url;  // smtp://host:587 (STARTTLS required) or smtps://host:465
     std::string user;
     std::string password;
-    std::string from;         // the sender's address
-    std::string domain;       // of Message-IDs: the sender's domain
-    std::string ca_file;      // CAs trusted for the server beside the system's
+    std::string from;     // the sender's address
+    std::string domain;   // of Message-IDs: the sender's domain
+    std::string ca_file;  // CAs trusted for the server beside the system's
     std::vector<std::chrono::milliseconds> retry_schedule{std::chrono::seconds(30), std::chrono::minutes(2),
                                                           std::chrono::minutes(10), std::chrono::minutes(30),
-                                                          std::chrono::hours(2), std::chrono::hours(6)};
+                                                          std::chrono::hours(2),    std::chrono::hours(6)};
     std::chrono::milliseconds timeout{30000};
   } email;
 };
@@ -78,8 +78,13 @@ inline void evolve_own(State& state, const Incoming& e) {
 struct Shared {
   Shared(std::shared_ptr<events::EventLog> log_, cache::Cache& cache_, const Clock& clock_, IdGenerator& ids_,
          Catalogues messages_, Settings settings_)
-      : log(std::move(log_)), cache(cache_), clock(clock_), ids(ids_), messages(std::move(messages_)),
-        settings(std::move(settings_)), events("notifications", clock_, ids_) {}
+      : log(std::move(log_)),
+        cache(cache_),
+        clock(clock_),
+        ids(ids_),
+        messages(std::move(messages_)),
+        settings(std::move(settings_)),
+        events("notifications", clock_, ids_) {}
 
   std::shared_ptr<events::EventLog> log;
   cache::Cache& cache;
@@ -140,7 +145,9 @@ inline Status commit_own(Shared& shared, events::Subscription& subscription, con
   return s;
 }
 
-inline Incoming incoming_of(const events::Event& e) { return Incoming{e.id, e.type, e.time, e.data}; }
+inline Incoming incoming_of(const events::Event& e) {
+  return Incoming{e.id, e.type, e.time, e.data};
+}
 
 // The notification.created event for `n`, caused by `cause` (a consumed event), or by nothing
 // when a reminder fires.

@@ -21,7 +21,8 @@ std::string webhook_secret(std::string_view service_key, std::string_view webhoo
   return "whsec_" + crypto::base64_encode(crypto::hmac_sha256(service_key, what));
 }
 
-std::string webhook_signature(std::string_view secret, std::string_view id, long long timestamp, std::string_view body) {
+std::string webhook_signature(std::string_view secret, std::string_view id, long long timestamp,
+                              std::string_view body) {
   std::string_view encoded = secret;
   if (encoded.starts_with("whsec_")) encoded.remove_prefix(6);
   std::string message = std::string(id) + "." + std::to_string(timestamp) + "." + std::string(body);
@@ -64,7 +65,8 @@ Status check_webhook_target(const std::string& url, bool allow_private) {
   auto bad = [](std::string message) { return fail(Error::validation("/url", std::move(message))); };
   auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed) return bad("must be an absolute https:// or http:// URL");
-  if (parsed->scheme() != "https" && parsed->scheme() != "http") return bad("must be an absolute https:// or http:// URL");
+  if (parsed->scheme() != "https" && parsed->scheme() != "http")
+    return bad("must be an absolute https:// or http:// URL");
   if (parsed->has_userinfo()) return bad("must not carry user information");
   if (parsed->has_fragment()) return bad("must not carry a fragment");
   std::string host = parsed->host_address();
@@ -89,7 +91,8 @@ Status check_webhook_target(const std::string& url, bool allow_private) {
   }
   ::freeaddrinfo(found);
   if (!ok)
-    return bad("host '" + host + "' resolves to a loopback, private or link-local address; such targets are refused "
+    return bad("host '" + host +
+               "' resolves to a loopback, private or link-local address; such targets are refused "
                "(server-side request forgery)");
   return {};
 }

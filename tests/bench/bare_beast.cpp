@@ -76,6 +76,8 @@ BareBeastServer::~BareBeastServer() {
   for (auto& t : impl_->threads) t.join();
 }
 
-unsigned short BareBeastServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short BareBeastServer::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 }  // namespace concord::bench

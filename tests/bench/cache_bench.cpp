@@ -25,8 +25,8 @@ using concord::cache::RedisCache;
 using concord::cache::RedisCommand;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kSequential = 20000;   // per operation
-constexpr int kPipelined = 100000;   // per operation, in batches of kBatch
+constexpr int kSequential = 20000;  // per operation
+constexpr int kPipelined = 100000;  // per operation, in batches of kBatch
 constexpr int kBatch = 100;
 constexpr int kThreads = 8, kPerThread = 5000;
 
@@ -34,7 +34,9 @@ double per_second(int ops, Clock::duration took) {
   return ops / std::chrono::duration<double>(took).count();
 }
 
-std::string key(int i) { return "bench:" + std::to_string(i % 1000); }
+std::string key(int i) {
+  return "bench:" + std::to_string(i % 1000);
+}
 
 double sequential(RedisCache& cache, bool set) {
   int failures = 0;
@@ -75,8 +77,8 @@ double threaded(RedisCache& cache, bool set) {
 
 // {"SET": rps, "GET": rps} from `redis-benchmark -q`, whose progress lines end in '\r'.
 std::map<std::string, double> redis_benchmark(std::uint16_t port, const std::string& extra) {
-  std::string command = "redis-benchmark -h 127.0.0.1 -p " + std::to_string(port) +
-                        " -t set,get -n 100000 -q " + extra + " 2>/dev/null";
+  std::string command =
+      "redis-benchmark -h 127.0.0.1 -p " + std::to_string(port) + " -t set,get -n 100000 -q " + extra + " 2>/dev/null";
   std::map<std::string, double> out;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return out;

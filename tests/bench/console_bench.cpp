@@ -31,14 +31,17 @@ int main(int argc, char** argv) {
   concord::bench::BareBeastServer bare(threads, [&](const std::string&) { return bytes; });
   http::Router router;
   console::mount_assets(router, console::embedded_assets());
-  http::Server server(http::ServerOptions{.service = "console", .address = "127.0.0.1:0", .threads = threads, .access_log = false},
-                      console::with_security_headers(router));
+  http::Server server(
+      http::ServerOptions{.service = "console", .address = "127.0.0.1:0", .threads = threads, .access_log = false},
+      console::with_security_headers(router));
   if (!server.start()) return 1;
 
   const std::string path(largest->path);
   auto run = [&](unsigned short port, int secs) {
     return concord::bench::run_wrk({.url = "http://127.0.0.1:" + std::to_string(port) + path,
-                                    .headers = {"Accept-Encoding: gzip, deflate, br"}, .connections = 16, .threads = 1,
+                                    .headers = {"Accept-Encoding: gzip, deflate, br"},
+                                    .connections = 16,
+                                    .threads = 1,
                                     .seconds = secs});
   };
   (void)run(bare.port(), 1);
@@ -53,14 +56,16 @@ int main(int argc, char** argv) {
       rounds[which].push_back(*figures);
     }
   auto median = [](std::vector<concord::bench::LoadFigures> v) {
-    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.requests_per_second < b.requests_per_second; });
+    std::sort(v.begin(), v.end(),
+              [](const auto& a, const auto& b) { return a.requests_per_second < b.requests_per_second; });
     return v[v.size() / 2];
   };
   auto b = median(rounds[0]);
   auto c = median(rounds[1]);
-  std::printf("console asset vs bare Beast: GET %s (%zu bytes brotli), %d server threads, wrk 1 thread 16 connections; "
-              "median of 3 rounds of %d s\n",
-              path.c_str(), bytes.size(), threads, seconds);
+  std::printf(
+      "console asset vs bare Beast: GET %s (%zu bytes brotli), %d server threads, wrk 1 thread 16 connections; "
+      "median of 3 rounds of %d s\n",
+      path.c_str(), bytes.size(), threads, seconds);
   std::printf("%-44s %12s %10s %10s %8s\n", "server", "requests/s", "p50 ms", "p99 ms", "non-2xx");
   concord::bench::print_row("bare Beast (same bytes)", b);
   concord::bench::print_row("concord-console (headers, negotiation)", c);

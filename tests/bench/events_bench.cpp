@@ -51,7 +51,7 @@ struct Row {
   std::string scenario;
   long long ops = 0, events = 0;
   double seconds = 0;
-  double cpu_seconds = 0;  // of the whole process, when measured
+  double cpu_seconds = 0;            // of the whole process, when measured
   std::vector<double> latencies_us;  // one per operation, when measured
 };
 
@@ -76,8 +76,9 @@ void print_header() {
 
 void print(const Row& r) {
   auto rate = [&](long long n) { return r.seconds > 0 ? static_cast<double>(n) / r.seconds : 0.0; };
-  std::string cpu = r.cpu_seconds > 0 ? std::to_string(static_cast<long long>(static_cast<double>(r.events) / r.cpu_seconds))
-                                       : std::string("-");
+  std::string cpu = r.cpu_seconds > 0
+                        ? std::to_string(static_cast<long long>(static_cast<double>(r.events) / r.cpu_seconds))
+                        : std::string("-");
   if (r.latencies_us.empty())
     std::printf("%-44s %9lld %12.0f %12.0f %10s %10s %14s\n", r.scenario.c_str(), r.ops, rate(r.ops), rate(r.events),
                 "-", "-", cpu.c_str());
@@ -227,7 +228,9 @@ std::vector<Row> reading(EventLog& log, long long n) {
   return rows;
 }
 
-double ops_per_second(const Row& r) { return r.seconds > 0 ? static_cast<double>(r.ops) / r.seconds : 0; }
+double ops_per_second(const Row& r) {
+  return r.seconds > 0 ? static_cast<double>(r.ops) / r.seconds : 0;
+}
 
 void run(const Target& target, const Settings& s) {
   double load[3] = {};
@@ -238,8 +241,8 @@ void run(const Target& target, const Settings& s) {
   auto log = target.open("");
   auto single = appends(*log, "append 1 event, 1 writer", 1, s.appends, 1);
   print(single);
-  auto group = appends(*log, "append 1 event, " + std::to_string(s.writers) + " writers", s.writers,
-                       s.appends / s.writers, 1);
+  auto group =
+      appends(*log, "append 1 event, " + std::to_string(s.writers) + " writers", s.writers, s.appends / s.writers, 1);
   print(group);
   std::optional<Row> no_group;
   if (auto plain = target.open("no-group-commit")) {
@@ -250,9 +253,9 @@ void run(const Target& target, const Settings& s) {
   print(appends(*log, "append 100 events, 1 writer", 1, std::max(1, s.appends / 10), 100));
   print(processor_steps(*log, std::max(1, s.appends / 4)));
   for (const auto& row : reading(*log, s.replay_events)) print(row);
-  std::printf("ratios: %d writers / 1 writer = %.2fx appends/s", s.writers, ops_per_second(group) / ops_per_second(single));
-  if (no_group)
-    std::printf("; group commit / fsync each = %.2fx", ops_per_second(group) / ops_per_second(*no_group));
+  std::printf("ratios: %d writers / 1 writer = %.2fx appends/s", s.writers,
+              ops_per_second(group) / ops_per_second(single));
+  if (no_group) std::printf("; group commit / fsync each = %.2fx", ops_per_second(group) / ops_per_second(*no_group));
   std::printf("\n");
 }
 
@@ -260,12 +263,18 @@ std::string filesystem_of(const std::string& path) {
   struct statfs fs {};
   if (::statfs(path.c_str(), &fs) != 0) return "unknown filesystem";
   switch (static_cast<unsigned long>(fs.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x01021994: return "tmpfs (fsync is free: figures are not a disk's)";
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    case 0x794C7630: return "overlayfs";
-    default: return "filesystem 0x" + std::to_string(fs.f_type);
+    case 0xEF53:
+      return "ext4";
+    case 0x01021994:
+      return "tmpfs (fsync is free: figures are not a disk's)";
+    case 0x58465342:
+      return "xfs";
+    case 0x9123683E:
+      return "btrfs";
+    case 0x794C7630:
+      return "overlayfs";
+    default:
+      return "filesystem 0x" + std::to_string(fs.f_type);
   }
 }
 
@@ -279,10 +288,14 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
       return argv[++i];
     };
-    if (arg == "--dir") s.dir = value();
-    else if (arg == "--events") s.replay_events = std::stoll(value());
-    else if (arg == "--appends") s.appends = std::stoi(value());
-    else if (arg == "--writers") s.writers = std::max(1, std::stoi(value()));
+    if (arg == "--dir")
+      s.dir = value();
+    else if (arg == "--events")
+      s.replay_events = std::stoll(value());
+    else if (arg == "--appends")
+      s.appends = std::stoi(value());
+    else if (arg == "--writers")
+      s.writers = std::max(1, std::stoi(value()));
     else {
       std::fprintf(stderr, "usage: %s [--dir PATH] [--events N] [--appends N] [--writers N]\n", argv[0]);
       return 2;
@@ -300,16 +313,16 @@ int main(int argc, char** argv) {
   }
   int opened = 0;
   std::vector<Target> targets;
-  targets.push_back(Target{
-      .name = "file",
-      .description = "file log in " + base + " (" + filesystem_of(base) + ")",
-      .open = [&](const std::string& variant) -> std::unique_ptr<EventLog> {
-        if (!variant.empty() && variant != "no-group-commit") return nullptr;
-        auto dir = std::filesystem::path(base) / ("log-" + std::to_string(++opened));
-        auto log = open_file_log(FileLogOptions{.directory = dir, .group_commit = variant.empty()});
-        if (!log) throw std::runtime_error(log.error().detail);
-        return std::move(*log);
-      }});
+  targets.push_back(Target{.name = "file",
+                           .description = "file log in " + base + " (" + filesystem_of(base) + ")",
+                           .open = [&](const std::string& variant) -> std::unique_ptr<EventLog> {
+                             if (!variant.empty() && variant != "no-group-commit") return nullptr;
+                             auto dir = std::filesystem::path(base) / ("log-" + std::to_string(++opened));
+                             auto log =
+                                 open_file_log(FileLogOptions{.directory = dir, .group_commit = variant.empty()});
+                             if (!log) throw std::runtime_error(log.error().detail);
+                             return std::move(*log);
+                           }});
   // More targets (Kafka when KAFKA_BROKERS is set) go here.
 
   int status = 0;

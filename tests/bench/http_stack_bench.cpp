@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
 
   auth::JwtConfig jwt{.algorithm = auth::Algorithm::hs256, .hs256_secret = std::string(48, 'k')};
   auto plain_verifier = auth::Verifier::create(jwt);
-  auto token = auth::mint(jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer}, .issued_at = SystemClock{}.now()});
+  auto token = auth::mint(
+      jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer}, .issued_at = SystemClock{}.now()});
   if (!plain_verifier || !token) {
     std::fprintf(stderr, "cannot set up JWT\n");
     return 1;
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
     auto server = std::make_unique<http::Server>(
         http::ServerOptions{.service = "bench", .address = "127.0.0.1:0", .threads = threads, .access_log = access_log},
         std::move(router));
-    server->set_authenticator([&](std::optional<std::string_view> h) { return verifier->authenticate(h, clock.now()); });
+    server->set_authenticator(
+        [&](std::optional<std::string_view> h) { return verifier->authenticate(h, clock.now()); });
     if (!server->start()) std::exit(1);
     return server;
   };
@@ -53,7 +55,10 @@ int main(int argc, char** argv) {
 
   auto run = [&](unsigned short port) {
     return concord::bench::run_wrk({.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/ping",
-                                    .headers = {auth_header}, .connections = 16, .threads = 1, .seconds = seconds});
+                                    .headers = {auth_header},
+                                    .connections = 16,
+                                    .threads = 1,
+                                    .seconds = seconds});
   };
   // Warm all three (branch predictors, allocator arenas), then measure in rounds, each server
   // in a different position every round: wrk shares the two cores with the servers, and
@@ -71,7 +76,8 @@ int main(int argc, char** argv) {
     }
   }
   auto median = [](std::vector<concord::bench::LoadFigures> v) {
-    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.requests_per_second < b.requests_per_second; });
+    std::sort(v.begin(), v.end(),
+              [](const auto& a, const auto& b) { return a.requests_per_second < b.requests_per_second; });
     return v[v.size() / 2];
   };
   auto b = std::optional(median(rounds[0]));

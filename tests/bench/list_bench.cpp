@@ -51,18 +51,26 @@ void seed_scheduling(const fs::path& dir) {
     batch.clear();
   };
   Timestamp day0 = *parse_rfc3339("2027-03-01T00:00:00Z");
-  scheduling::Visit visit{kVisit, {{"en", "Bench visit"}}, "official_visit", "BY", "KG",
+  scheduling::Visit visit{kVisit,
+                          {{"en", "Bench visit"}},
+                          "official_visit",
+                          "BY",
+                          "KG",
                           std::chrono::floor<std::chrono::days>(day0),
-                          std::chrono::floor<std::chrono::days>(day0) + std::chrono::days(3650), "Europe/Minsk",
-                          "planned", 1};
-  batch.push_back({"concord.scheduling.v1", kVisit,
+                          std::chrono::floor<std::chrono::days>(day0) + std::chrono::days(3650),
+                          "Europe/Minsk",
+                          "planned",
+                          1};
+  batch.push_back({"concord.scheduling.v1",
+                   kVisit,
                    {factory.make("concord.scheduling.visit.planned", std::string("visit/") + kVisit, 1,
                                  {{"visit", scheduling::to_json(visit)}}, cause)}});
   std::string first_venue;
   for (int i = 0; i < kVenues; ++i) {
     scheduling::Venue v{ids.next(), "Hall " + std::to_string(i), "Minsk", "", "Europe/Minsk", 100, 0, 1};
     if (first_venue.empty()) first_venue = v.id;
-    batch.push_back({"concord.scheduling.v1", v.id,
+    batch.push_back({"concord.scheduling.v1",
+                     v.id,
                      {factory.make("concord.scheduling.venue.created", "venue/" + v.id, 1,
                                    {{"venue", scheduling::to_json(v)}}, cause)}});
     if (batch.size() == 5000) flush();
@@ -79,7 +87,8 @@ void seed_scheduling(const fs::path& dir) {
     m.time_zone = "Europe/Minsk";
     m.status = "scheduled";
     m.version = 1;
-    batch.push_back({"concord.scheduling.v1", kVisit,
+    batch.push_back({"concord.scheduling.v1",
+                     kVisit,
                      {factory.make("concord.scheduling.meeting.scheduled", "meeting/" + m.id, 1,
                                    {{"meeting", scheduling::to_json(m)}}, cause)}});
     if (batch.size() == 5000) flush();
@@ -93,7 +102,9 @@ struct Served {
   std::string token;
 };
 
-std::string base_of(const service::Host& h) { return "http://127.0.0.1:" + std::to_string(h.port()); }
+std::string base_of(const service::Host& h) {
+  return "http://127.0.0.1:" + std::to_string(h.port());
+}
 
 Result<http::ClientResponse> call(http::Method method, const std::string& url, const std::string& token,
                                   const json& body = nullptr) {
@@ -143,8 +154,8 @@ int main(int argc, char** argv) {
   auto platform = service::Platform::from_env(env);
   if (!platform) return 1;
   s.platform = std::move(*platform);
-  for (auto [name, factory] : {std::pair{"scheduling", &scheduling::make_service},
-                               std::pair{"delegations", &delegations::make_service}}) {
+  for (auto [name, factory] :
+       {std::pair{"scheduling", &scheduling::make_service}, std::pair{"delegations", &delegations::make_service}}) {
     auto spec = *service::find_service(name);
     spec.factory = factory;
     auto host = service::Host::create(*s.platform, spec, env);
@@ -161,8 +172,8 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   auto jwt = auth::jwt_config_from_env(env, dir.string());
-  s.token = *auth::mint(*jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer},
-                               .issued_at = s.platform->clock().now()});
+  s.token = *auth::mint(
+      *jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer}, .issued_at = s.platform->clock().now()});
   std::string sched = base_of(*s.hosts[0]), dlg = base_of(*s.hosts[1]);
 
   // 10k members of one delegation, through the API (concurrent writers: grouped commits).
@@ -202,12 +213,11 @@ int main(int argc, char** argv) {
   };
   std::vector<List> lists = {
       {"venues (100k)", sched + "/v1/venues/" + venue, sched + "/v1/venues"},
-      {"meetings of a visit (100k)", sched + "/v1/meetings/" + json::parse(call(http::Method::get,
-                                                                                 sched + "/v1/visits/" + kVisit +
-                                                                                     "/meetings?limit=1",
-                                                                                 s.token)
-                                                                                ->body)["items"][0]["id"]
-                                                                     .get<std::string>(),
+      {"meetings of a visit (100k)",
+       sched + "/v1/meetings/" +
+           json::parse(call(http::Method::get, sched + "/v1/visits/" + kVisit + "/meetings?limit=1", s.token)
+                           ->body)["items"][0]["id"]
+               .get<std::string>(),
        sched + "/v1/visits/" + kVisit + "/meetings"},
       {"roster (10k members)", dlg + "/v1/members/" + member, dlg + "/v1/delegations/" + delegation + "/members"},
   };
@@ -223,11 +233,12 @@ int main(int argc, char** argv) {
     auto [middle, end] = middle_and_end(l.list, s.token);
     auto single = load(l.single);
     bench::print_row(l.name + ": one item", single);
-    for (auto [where, cursor] : {std::pair{"start", std::string()}, std::pair{"middle", middle},
-                                 std::pair{"end", end}}) {
+    for (auto [where, cursor] :
+         {std::pair{"start", std::string()}, std::pair{"middle", middle}, std::pair{"end", end}}) {
       auto f = load(l.list + "?limit=50" + (cursor.empty() ? "" : "&cursor=" + cursor));
       std::printf("%-44s %12.0f %10.3f %10.3f %8lld %13.2fx\n", (l.name + ": page of 50, " + where).c_str(),
-                  f.requests_per_second, f.p50_ms, f.p99_ms, f.non_2xx, single.p50_ms > 0 ? f.p50_ms / single.p50_ms : 0);
+                  f.requests_per_second, f.p50_ms, f.p99_ms, f.non_2xx,
+                  single.p50_ms > 0 ? f.p50_ms / single.p50_ms : 0);
     }
   }
   std::printf("goal: every page within 2x of the single-item GET\n");

@@ -31,7 +31,9 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-double ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Steady::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -40,7 +42,8 @@ double percentile(std::vector<double> v, double p) {
 }
 
 nlohmann::json meeting(const std::string& id, const std::vector<std::string>& participants) {
-  return contract::meeting(id, contract::at("2030-09-28T07:00:00Z"), contract::at("2030-09-28T08:00:00Z"), participants, 1);
+  return contract::meeting(id, contract::at("2030-09-28T07:00:00Z"), contract::at("2030-09-28T08:00:00Z"), participants,
+                           1);
 }
 
 void latency(int rate, int seconds) {
@@ -83,14 +86,16 @@ void latency(int rate, int seconds) {
   for (auto& t : appenders) t.join();
   if (failed) throw std::runtime_error("an append failed");
   auto sent_for = Steady::now() - start;
-  wait_until([&] {
-    std::lock_guard lock(mutex);
-    return samples.size() >= static_cast<size_t>(total);
-  }, std::chrono::seconds(30));
+  wait_until(
+      [&] {
+        std::lock_guard lock(mutex);
+        return samples.size() >= static_cast<size_t>(total);
+      },
+      std::chrono::seconds(30));
   std::lock_guard lock(mutex);
   std::printf("event → inbox latency at %d events/s for %d s (file log, fsync per commit):\n", rate, seconds);
-  std::printf("  offered %.0f events/s; %zu of %d notifications seen\n", total / std::chrono::duration<double>(sent_for).count(),
-              samples.size(), total);
+  std::printf("  offered %.0f events/s; %zu of %d notifications seen\n",
+              total / std::chrono::duration<double>(sent_for).count(), samples.size(), total);
   double p50 = percentile(samples, 0.50), p99 = percentile(samples, 0.99);
   std::printf("  p50 %.2f ms   p99 %.2f ms   max %.2f ms   (goal p99 < 100 ms: %.2fx of the budget)\n", p50, p99,
               samples.empty() ? 0.0 : *std::max_element(samples.begin(), samples.end()), p99 / 100.0);
@@ -102,7 +107,9 @@ void fanout_domain(int participants) {
   std::vector<std::string> members;
   for (int m = 0; m < participants; ++m) {
     members.push_back("m-" + std::to_string(m));
-    evolve(views, Incoming{"e", "concord.delegations.member.added", {},
+    evolve(views, Incoming{"e",
+                           "concord.delegations.member.added",
+                           {},
                            {{"member", contract::member(members.back(), "d", m % 2 ? "ru" : "en",
                                                         m % 3 ? "Europe/Minsk" : "Asia/Bishkek")}}});
   }
@@ -113,15 +120,17 @@ void fanout_domain(int participants) {
   auto start = Steady::now();
   int events = 0;
   while (Steady::now() - start < std::chrono::seconds(2)) {
-    Incoming in{"ev-" + std::to_string(events), "concord.scheduling.meeting.scheduled", {},
+    Incoming in{"ev-" + std::to_string(events),
+                "concord.scheduling.meeting.scheduled",
+                {},
                 {{"meeting", meeting("mt-" + std::to_string(events), members)}}};
     for (auto& n : route(in, views, ctx)) produced += to_json(n).dump().size() > 0;
     ++events;
   }
   double secs = std::chrono::duration<double>(Steady::now() - start).count();
   std::printf("fan-out, routing and rendering only (one thread, %d participants an event):\n", participants);
-  std::printf("  %.0f notifications/s (%d events in %.2f s)   (goal ≥ 20,000/s: %.2fx)\n", produced / secs, events, secs,
-              produced / secs / 20000.0);
+  std::printf("  %.0f notifications/s (%d events in %.2f s)   (goal ≥ 20,000/s: %.2fx)\n", produced / secs, events,
+              secs, produced / secs / 20000.0);
 }
 
 void fanout_processor(int participants, int events) {
@@ -135,9 +144,11 @@ void fanout_processor(int participants, int events) {
   }
   std::vector<events::Event> batch;
   for (int i = 0; i < events; ++i) {
-    batch.push_back(h.make_event("concord.scheduling.meeting.scheduled", {{"meeting", meeting("mt-" + std::to_string(i), members)}}));
+    batch.push_back(h.make_event("concord.scheduling.meeting.scheduled",
+                                 {{"meeting", meeting("mt-" + std::to_string(i), members)}}));
     if (batch.size() == 100) {
-      if (auto s = h.log().append("concord.scheduling.v1", "visit-1", batch); !s) throw std::runtime_error(s.error().detail);
+      if (auto s = h.log().append("concord.scheduling.v1", "visit-1", batch); !s)
+        throw std::runtime_error(s.error().detail);
       batch.clear();
     }
   }
@@ -152,7 +163,8 @@ void fanout_processor(int participants, int events) {
   std::printf("fan-out end to end (route → commit_with on the file log → inbox → live), %d events × %d participants:\n",
               events, participants);
   std::printf("  %.0f notifications/s (%lld in %.2f s, including recovery)   (goal ≥ 20,000/s: %.2fx)\n",
-              static_cast<double>(seen.load()) / secs, seen.load(), secs, static_cast<double>(seen.load()) / secs / 20000.0);
+              static_cast<double>(seen.load()) / secs, seen.load(), secs,
+              static_cast<double>(seen.load()) / secs / 20000.0);
 }
 
 }  // namespace
@@ -160,9 +172,12 @@ void fanout_processor(int participants, int events) {
 int main(int argc, char** argv) {
   int rate = 1000, seconds = 5, fanout = 100;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--rate")) rate = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--seconds")) seconds = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--fanout")) fanout = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--rate"))
+      rate = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seconds"))
+      seconds = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--fanout"))
+      fanout = std::atoi(argv[i + 1]);
   }
   log::set_level(log::Level::warn);
   try {
@@ -173,7 +188,8 @@ int main(int argc, char** argv) {
     CPU_ZERO(&one);
     CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
     bool pinned = sched_setaffinity(0, sizeof one, &one) == 0;
-    std::printf("fan-out figures below: %s\n", pinned ? "the process pinned to one CPU" : "NOT pinned (sched_setaffinity failed)");
+    std::printf("fan-out figures below: %s\n",
+                pinned ? "the process pinned to one CPU" : "NOT pinned (sched_setaffinity failed)");
     fanout_domain(fanout);
     fanout_processor(fanout, 400);
   } catch (const std::exception& e) {

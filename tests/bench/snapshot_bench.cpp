@@ -33,7 +33,9 @@ namespace {
 
 using SchedulingStore = service::Store<scheduling::State>;
 
-double seconds_since(Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); }
+double seconds_since(Steady::time_point t) {
+  return std::chrono::duration<double>(Steady::now() - t).count();
+}
 
 long max_rss_mb() {
   rusage u{};
@@ -65,10 +67,14 @@ int main(int argc, char** argv) {
   std::string dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--events") events = std::atoll(argv[i + 1]);
-    else if (a == "--after") after = std::atoll(argv[i + 1]);
-    else if (a == "--dir") dir = argv[i + 1];
-    else die("unknown option " + a);
+    if (a == "--events")
+      events = std::atoll(argv[i + 1]);
+    else if (a == "--after")
+      after = std::atoll(argv[i + 1]);
+    else if (a == "--dir")
+      dir = argv[i + 1];
+    else
+      die("unknown option " + a);
   }
   bool own_dir = dir.empty();
   if (own_dir) {
@@ -172,8 +178,8 @@ int main(int argc, char** argv) {
     t = Steady::now();
     if (auto s = store->replay(topics); !s) die(s.error().detail);
     double full_again = seconds_since(t);
-    bool same = store->read([](const scheduling::State& s) { return scheduling::encode_state(s); }) ==
-                from_snapshot_state;
+    bool same =
+        store->read([](const scheduling::State& s) { return scheduling::encode_state(s); }) == from_snapshot_state;
     std::printf("  full replay of all %lld:   %7.2f s; same state as from the snapshot: %s\n", before + later,
                 full_again, same ? "yes" : "NO");
     if (!same) die("the state from the snapshot differs from the full replay's");

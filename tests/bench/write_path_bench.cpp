@@ -71,8 +71,8 @@ std::optional<Row> measure(const std::string& backend, const std::string& kafka_
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   auto jwt = auth::jwt_config_from_env(env, dir.string());
-  auto token = auth::mint(*jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer},
-                                 .issued_at = (*platform)->clock().now()});
+  auto token = auth::mint(
+      *jwt, {.subject = "officer", .roles = {auth::Role::protocol_officer}, .issued_at = (*platform)->clock().now()});
   std::string authorization = "Authorization: Bearer " + *token;
   http::ClientRequest create{.method = http::Method::post, .url = base + "/v1/venues"};
   create.headers.set("Authorization", "Bearer " + *token);
@@ -87,12 +87,19 @@ std::optional<Row> measure(const std::string& backend, const std::string& kafka_
 
   std::string script = post_script(dir);
   auto writes = [&](int clients) {
-    return bench::run_wrk({.url = base + "/v1/venues", .headers = {authorization}, .connections = clients,
-                           .threads = clients > 1 ? 2 : 1, .seconds = seconds, .script = script});
+    return bench::run_wrk({.url = base + "/v1/venues",
+                           .headers = {authorization},
+                           .connections = clients,
+                           .threads = clients > 1 ? 2 : 1,
+                           .seconds = seconds,
+                           .script = script});
   };
   auto reads = [&] {
-    return bench::run_wrk({.url = base + "/v1/venues/" + venue, .headers = {authorization}, .connections = 4,
-                           .threads = 1, .seconds = seconds});
+    return bench::run_wrk({.url = base + "/v1/venues/" + venue,
+                           .headers = {authorization},
+                           .connections = 4,
+                           .threads = 1,
+                           .seconds = seconds});
   };
   Row row{backend, {}, {}, {}, {}};
   auto w1 = writes(1);

@@ -32,8 +32,10 @@ std::optional<LoadFigures> run_wrk(const LoadSpec& spec) {
   LoadFigures f;
   std::smatch m;
   if (std::regex_search(out, m, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) f.requests_per_second = std::stod(m[1]);
-  if (std::regex_search(out, m, std::regex(R"(\n\s+50%\s+([0-9.]+)(us|ms|s))"))) f.p50_ms = to_ms(std::stod(m[1]), m[2]);
-  if (std::regex_search(out, m, std::regex(R"(\n\s+99%\s+([0-9.]+)(us|ms|s))"))) f.p99_ms = to_ms(std::stod(m[1]), m[2]);
+  if (std::regex_search(out, m, std::regex(R"(\n\s+50%\s+([0-9.]+)(us|ms|s))")))
+    f.p50_ms = to_ms(std::stod(m[1]), m[2]);
+  if (std::regex_search(out, m, std::regex(R"(\n\s+99%\s+([0-9.]+)(us|ms|s))")))
+    f.p99_ms = to_ms(std::stod(m[1]), m[2]);
   if (std::regex_search(out, m, std::regex(R"(Non-2xx or 3xx responses:\s+([0-9]+))"))) f.non_2xx = std::stoll(m[1]);
   return f;
 }

@@ -40,14 +40,18 @@ Result<auth::Principal> token_principal(std::optional<std::string_view> header, 
   if (h == "integrator") return auth::Principal{"erp", {Role::integrator}, {}, {}, {}};
   if (h == "member") return auth::Principal{"member-1", {Role::delegation_member}, member, delegation, {}};
   if (h == "stranger")
-    return auth::Principal{"stranger-1", {Role::delegation_member}, "01900000-0000-7000-8000-00000000ffff",
-                           "01900000-0000-7000-8000-00000000fffe", {}};
+    return auth::Principal{"stranger-1",
+                           {Role::delegation_member},
+                           "01900000-0000-7000-8000-00000000ffff",
+                           "01900000-0000-7000-8000-00000000fffe",
+                           {}};
   return fail(Error::unauthorized("the token is not valid"));
 }
 
 std::filesystem::path scratch_directory() {
   // tmpfs when there is one: the file log fsyncs every append.
-  std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+  std::filesystem::path base =
+      std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
   std::random_device rd;
   auto dir = base / ("concord-fuzz-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
   std::filesystem::create_directories(dir);
@@ -142,9 +146,11 @@ void check_response(const http::Request& request, const http::Response& response
   };
   if (response.status < 200 || response.status >= 500) complain("a status outside 2xx-4xx");
   if (response.status < 400) return;
-  if (response.headers.get("Content-Type") != std::string_view(kProblemContentType)) complain("an error that is not problem+json");
+  if (response.headers.get("Content-Type") != std::string_view(kProblemContentType))
+    complain("an error that is not problem+json");
   auto body = json::parse(response.body, nullptr, false);
-  if (!body.is_object() || body.value("status", 0) != response.status) complain("a problem whose body says another status");
+  if (!body.is_object() || body.value("status", 0) != response.status)
+    complain("a problem whose body says another status");
 }
 
 http::Response World::handle(http::Request request) {
@@ -257,11 +263,10 @@ void World::build() {
                                                          {"side", "host"},
                                                          {"name", {{"ru", "Делегация Беларуси"}, {"en", "Belarus"}}}}),
                                 "delegation"));
-  remember("{delegation2}", must(post("/v1/delegations", {{"visit_id", "{visit}"},
-                                                          {"country", "KG"},
-                                                          {"side", "guest"},
-                                                          {"name", {{"en", "Kyrgyzstan"}}}}),
-                                 "second delegation"));
+  remember("{delegation2}",
+           must(post("/v1/delegations",
+                     {{"visit_id", "{visit}"}, {"country", "KG"}, {"side", "guest"}, {"name", {{"en", "Kyrgyzstan"}}}}),
+                "second delegation"));
   auto member = [](const char* name, const char* rank, bool head) {
     return json{{"full_name", {{"en", name}}},
                 {"position", {{"en", "Position"}}},
@@ -271,19 +276,17 @@ void World::build() {
                 {"is_head", head},
                 {"contact", {{"email", "someone@gov.example.org"}, {"phone", "+375290000001"}}}};
   };
-  remember("{member}", must(post("/v1/delegations/{delegation}/members", member("Host Head", "head_of_government", true)),
-                            "member"));
+  remember(
+      "{member}",
+      must(post("/v1/delegations/{delegation}/members", member("Host Head", "head_of_government", true)), "member"));
   remember("{member2}",
            must(post("/v1/delegations/{delegation2}/members", member("Guest Head", "head_of_government", true)),
                 "second member"));
 
   // Scheduling learns of the members from delegations' topic: retried until it has.
-  json meeting = {{"title", {{"en", "Talks"}}},
-                  {"kind", "expanded_format"},
-                  {"start", "2025-09-28T10:00:00+03:00"},
-                  {"end", "2025-09-28T11:00:00+03:00"},
-                  {"venue_id", "{venue}"},
-                  {"participants", {"{member}", "{member2}"}}};
+  json meeting = {
+      {"title", {{"en", "Talks"}}},         {"kind", "expanded_format"}, {"start", "2025-09-28T10:00:00+03:00"},
+      {"end", "2025-09-28T11:00:00+03:00"}, {"venue_id", "{venue}"},     {"participants", {"{member}", "{member2}"}}};
   for (int attempt = 0;; ++attempt) {
     auto r = post("/v1/visits/{visit}/meetings", meeting);
     if (r.status == 201 || attempt == 200) {
@@ -295,14 +298,16 @@ void World::build() {
 
   recover(documents);
   documents.start();
-  remember("{document}", must(post("/v1/documents", {{"title", {{"en", "Memorandum"}}},
-                                                     {"kind", "memorandum"},
-                                                     {"visit_id", "{visit}"},
-                                                     {"parties", {"{delegation}", "{delegation2}"}},
-                                                     {"signatories", {{{"delegation_id", "{delegation}"}, {"member_id", "{member}"}},
-                                                                      {{"delegation_id", "{delegation2}"}, {"member_id", "{member2}"}}}},
-                                                     {"languages", {"ru"}}}),
-                              "document"));
+  remember("{document}",
+           must(post("/v1/documents", {{"title", {{"en", "Memorandum"}}},
+                                       {"kind", "memorandum"},
+                                       {"visit_id", "{visit}"},
+                                       {"parties", {"{delegation}", "{delegation2}"}},
+                                       {"signatories",
+                                        {{{"delegation_id", "{delegation}"}, {"member_id", "{member}"}},
+                                         {{"delegation_id", "{delegation2}"}, {"member_id", "{member2}"}}}},
+                                       {"languages", {"ru"}}}),
+                "document"));
   must(post("/v1/documents/{document}/versions", {{"language", "ru"}, {"content", "Статья 1."}}), "version");
 
   recover(notifications);

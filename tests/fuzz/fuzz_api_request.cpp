@@ -68,15 +68,42 @@ concord::http::Request to_request(std::string_view input, concord::fuzzing::Worl
     std::advance(it, rng() % node->size());
     node = &*it;
   }
-  static const json kValues[] = {nullptr, true, false, 0, -1, 1.5, 1e308, -9223372036854775807LL - 1,
-                                 18446744073709551615ULL, "", " ", "\u0000", "2025-09-28T10:00:00+03:00",
-                                 "2025-02-30", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "Europe/Minsk",
-                                 "Mars/Olympus", "{member}", "{visit}", "{venue}", "{delegation}",
-                                 "00000000-0000-0000-0000-000000000000", json::array(), json::object(),
-                                 "../../etc/passwd", "\xed\xa0\x80", "ru", "host", "approve", "inbox"};
+  static const json kValues[] = {nullptr,
+                                 true,
+                                 false,
+                                 0,
+                                 -1,
+                                 1.5,
+                                 1e308,
+                                 -9223372036854775807LL - 1,
+                                 18446744073709551615ULL,
+                                 "",
+                                 " ",
+                                 "\u0000",
+                                 "2025-09-28T10:00:00+03:00",
+                                 "2025-02-30",
+                                 "9999-12-31T23:59:59Z",
+                                 "0000-01-01T00:00:00Z",
+                                 "Europe/Minsk",
+                                 "Mars/Olympus",
+                                 "{member}",
+                                 "{visit}",
+                                 "{venue}",
+                                 "{delegation}",
+                                 "00000000-0000-0000-0000-000000000000",
+                                 json::array(),
+                                 json::object(),
+                                 "../../etc/passwd",
+                                 "\xed\xa0\x80",
+                                 "ru",
+                                 "host",
+                                 "approve",
+                                 "inbox"};
   switch (rng() % 9) {
     case 0:
-    case 1: *node = kValues[rng() % std::size(kValues)]; break;
+    case 1:
+      *node = kValues[rng() % std::size(kValues)];
+      break;
     case 2:  // drop a key or an element
       if (node->is_object() && !node->empty()) {
         auto it = node->begin();
@@ -109,7 +136,8 @@ concord::http::Request to_request(std::string_view input, concord::fuzzing::Worl
       break;
     }
     case 7:  // a number near the edges
-      *node = (rng() % 2) ? json(static_cast<long long>(rng()) - (1LL << 31)) : json(static_cast<double>(rng()) * 1e300);
+      *node =
+          (rng() % 2) ? json(static_cast<long long>(rng()) - (1LL << 31)) : json(static_cast<double>(rng()) * 1e300);
       break;
     case 8:  // the wrong container
       *node = node->is_object() ? json::array({*node}) : json::object({{"value", *node}});

@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (!parser.is_done() && used < bytes.size()) {
     size_t n = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
     if (ec == bhttp::error::need_more) break;  // the server would wait (and time out: 408)
-    if (ec) return 0;                           // the server answers 400, 413 or 431 and closes
+    if (ec) return 0;                          // the server answers 400, 413 or 431 and closes
     if (n == 0) break;
     used += n;
   }
@@ -43,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const auto& msg = parser.get();
   concord::http::Request request;
-  request.method = concord::http::parse_method(std::string_view(msg.method_string().data(), msg.method_string().size()));
+  request.method =
+      concord::http::parse_method(std::string_view(msg.method_string().data(), msg.method_string().size()));
   request.target = std::string(msg.target());
   for (const auto& field : msg) request.headers.add(std::string(field.name_string()), std::string(field.value()));
   request.body = msg.body();

@@ -50,7 +50,8 @@ void check_framing(std::string_view bytes) {
   while (bytes.size() >= detail::kHeaderSize) {
     std::uint32_t length = 0;
     std::memcpy(&length, bytes.data() + 4, 4);
-    if (length > bytes.size() - detail::kHeaderSize) length = static_cast<std::uint32_t>(bytes.size() - detail::kHeaderSize);
+    if (length > bytes.size() - detail::kHeaderSize)
+      length = static_cast<std::uint32_t>(bytes.size() - detail::kHeaderSize);
     std::string_view body = bytes.substr(detail::kHeaderSize, length);
     std::string why;
     if (auto meta = detail::inspect(body, why)) {
@@ -81,6 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return concord::Status{};
   });
   static const bool trace = std::getenv("CONCORD_FUZZ_TRACE") != nullptr;
-  if (trace) std::fprintf(stderr, "replayed %lld events (%s)\n", events, replayed ? "ok" : replayed.error().detail.c_str());
+  if (trace)
+    std::fprintf(stderr, "replayed %lld events (%s)\n", events, replayed ? "ok" : replayed.error().detail.c_str());
   return 0;
 }

@@ -29,13 +29,17 @@ using json = nlohmann::json;
 
 namespace {
 
-fuzzing::World& world() { return fuzzing::World::get(); }
+fuzzing::World& world() {
+  return fuzzing::World::get();
+}
 
 http::Response post(const std::string& target, const std::string& body, std::string_view token = "officer") {
   return world().call(http::Method::post, target, token, body);
 }
 
-json problem(const http::Response& r) { return json::parse(r.body, nullptr, false); }
+json problem(const http::Response& r) {
+  return json::parse(r.body, nullptr, false);
+}
 
 bool names_pointer(const http::Response& r, const std::string& pointer) {
   for (const auto& e : problem(r).value("errors", json::array()))
@@ -44,8 +48,12 @@ bool names_pointer(const http::Response& r, const std::string& pointer) {
 }
 
 json member_body() {
-  return {{"full_name", {{"en", "Ivan Petrov"}}}, {"position", {{"en", "Minister"}}}, {"rank", "minister"},
-          {"languages", {"ru"}},                 {"time_zone", "Europe/Minsk"},      {"is_head", false},
+  return {{"full_name", {{"en", "Ivan Petrov"}}},
+          {"position", {{"en", "Minister"}}},
+          {"rank", "minister"},
+          {"languages", {"ru"}},
+          {"time_zone", "Europe/Minsk"},
+          {"is_head", false},
           {"contact", {{"email", "ivan@gov.example.org"}}}};
 }
 
@@ -118,12 +126,12 @@ TEST(Limits, lists_in_bodies_have_item_limits) {
   json participants = json::array();
   for (int i = 0; i < 1001; ++i) participants.push_back("{member}");
   auto r = post("/v1/visits/{visit}/meetings", json{{"title", {{"en", "Talks"}}},
-                                                     {"kind", "expanded_format"},
-                                                     {"start", "2025-09-28T15:00:00+03:00"},
-                                                     {"end", "2025-09-28T16:00:00+03:00"},
-                                                     {"venue_id", "{venue}"},
-                                                     {"participants", participants}}
-                                                    .dump());
+                                                    {"kind", "expanded_format"},
+                                                    {"start", "2025-09-28T15:00:00+03:00"},
+                                                    {"end", "2025-09-28T16:00:00+03:00"},
+                                                    {"venue_id", "{venue}"},
+                                                    {"participants", participants}}
+                                                   .dump());
   EXPECT_EQ(r.status, 400) << r.body.substr(0, 300);
   EXPECT_TRUE(names_pointer(r, "/participants")) << r.body.substr(0, 300);
   json types = json::array();
@@ -135,8 +143,8 @@ TEST(Limits, lists_in_bodies_have_item_limits) {
 // --- query strings ----------------------------------------------------------------------------
 
 TEST(Limits, page_size_is_1_to_200_and_cursors_are_only_ours) {
-  for (const char* q : {"limit=0", "limit=201", "limit=-1", "limit=1e3", "cursor=zz", "cursor=",
-                        "cursor=00000000000000000000000000000000000000000000"}) {
+  for (const char* q : {"limit=0", "limit=201", "limit=-1", "limit=1e3", "cursor=zz",
+                        "cursor=", "cursor=00000000000000000000000000000000000000000000"}) {
     auto r = world().call(http::Method::get, std::string("/v1/delegations?") + q, "officer");
     EXPECT_EQ(r.status, 400) << q << ": " << r.body;
   }
@@ -144,13 +152,14 @@ TEST(Limits, page_size_is_1_to_200_and_cursors_are_only_ours) {
 }
 
 TEST(Limits, a_compressed_body_is_415) {
-  auto r = world().call(http::Method::post, "/v1/venues", "officer", "\x1f\x8b\x08\x00",
-                        {{"Content-Encoding", "gzip"}});
+  auto r =
+      world().call(http::Method::post, "/v1/venues", "officer", "\x1f\x8b\x08\x00", {{"Content-Encoding", "gzip"}});
   EXPECT_EQ(r.status, 415) << r.body;
 }
 
 TEST(Limits, an_idempotency_key_is_at_most_255_characters) {
-  auto r = world().call(http::Method::post, "/v1/venues", "officer", "{}", {{"Idempotency-Key", std::string(256, 'k')}});
+  auto r =
+      world().call(http::Method::post, "/v1/venues", "officer", "{}", {{"Idempotency-Key", std::string(256, 'k')}});
   EXPECT_EQ(r.status, 400) << r.body;
 }
 
@@ -229,9 +238,12 @@ TEST_F(ConnectionLimits, a_flood_of_connections_is_answered_429_beyond_the_cap_a
   }
   for (auto& c : clients) {
     auto status = status_of(c->read(3s, "}"));
-    if (status == 200) ++ok;
-    else if (status == 429) ++refused;
-    else ++other;
+    if (status == 200)
+      ++ok;
+    else if (status == 429)
+      ++refused;
+    else
+      ++other;
   }
   std::printf("flood: %d served, %d refused with 429, %d other\n", ok, refused, other);
   EXPECT_GE(ok, 50);

@@ -23,7 +23,9 @@ extern char** environ;
 
 namespace concord::testing {
 
-std::filesystem::path bin_dir() { return CONCORD_TEST_BIN_DIR; }
+std::filesystem::path bin_dir() {
+  return CONCORD_TEST_BIN_DIR;
+}
 
 unsigned short free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -39,7 +41,8 @@ unsigned short free_port() {
 
 TempDir::TempDir() {
   std::random_device rd;
-  path_ = std::filesystem::temp_directory_path() / ("concord-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  path_ = std::filesystem::temp_directory_path() /
+          ("concord-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
   std::filesystem::create_directories(path_);
 }
 TempDir::~TempDir() {
@@ -59,7 +62,9 @@ std::string token_for(const std::string& subject, std::vector<auth::Role> roles,
   return token ? *token : std::string();
 }
 
-std::string officer_token() { return token_for("officer-test", {auth::Role::protocol_officer}); }
+std::string officer_token() {
+  return token_for("officer-test", {auth::Role::protocol_officer});
+}
 
 std::optional<std::string> kafka_brokers() {
   const char* v = std::getenv("KAFKA_BROKERS");
@@ -81,9 +86,13 @@ std::map<std::string, std::string> process_env(const std::filesystem::path& data
 }
 
 ServiceProcess::ServiceProcess(std::string binary, std::string address_variable, std::map<std::string, std::string> env)
-    : binary_(std::move(binary)), address_variable_(std::move(address_variable)), env_(std::move(env)), port_(free_port()) {
+    : binary_(std::move(binary)),
+      address_variable_(std::move(address_variable)),
+      env_(std::move(env)),
+      port_(free_port()) {
   env_[address_variable_] = "127.0.0.1:" + std::to_string(port_);
-  auto dir = env_.count("CONCORD_DATA_DIR") ? std::filesystem::path(env_["CONCORD_DATA_DIR"]) : std::filesystem::temp_directory_path();
+  auto dir = env_.count("CONCORD_DATA_DIR") ? std::filesystem::path(env_["CONCORD_DATA_DIR"])
+                                            : std::filesystem::temp_directory_path();
   std::filesystem::create_directories(dir);
   log_path_ = dir / (std::filesystem::path(binary_).filename().string() + "-" + std::to_string(port_) + ".log");
 }
@@ -92,7 +101,9 @@ ServiceProcess::~ServiceProcess() {
   if (running()) kill9();
 }
 
-bool ServiceProcess::running() const { return pid_ > 0; }
+bool ServiceProcess::running() const {
+  return pid_ > 0;
+}
 
 namespace {
 // Whether a /readyz body names this process a standby (Kafka's replica set; the file log has no

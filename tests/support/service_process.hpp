@@ -55,8 +55,8 @@ class ServiceProcess {
   bool start(std::chrono::milliseconds timeout = std::chrono::seconds(60));
   // For a second or third replica: ready as a standby is enough.
   void may_be_standby() { may_be_standby_ = true; }
-  void kill9();          // SIGKILL and reap
-  int terminate();       // SIGTERM, wait, return the exit status (or -1 after SIGKILL on timeout)
+  void kill9();     // SIGKILL and reap
+  int terminate();  // SIGTERM, wait, return the exit status (or -1 after SIGKILL on timeout)
   bool running() const;
   unsigned short port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }

@@ -45,8 +45,8 @@ class TestPki {
   }
   bool issue(const std::string& name, const std::string& san) const {
     std::ofstream(dir_ / (name + ".ext")) << san << "\n";
-    return run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN=" + name +
-               "' -keyout " + name + ".key -out " + name + ".csr") &&
+    return run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN=" + name + "' -keyout " +
+               name + ".key -out " + name + ".csr") &&
            run("openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile " +
                name + ".ext -out " + name + ".pem");
   }

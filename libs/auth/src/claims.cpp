@@ -12,15 +12,19 @@ namespace {
 // NumericDates beyond 9999-12-31T23:59:59Z are refused rather than overflowing.
 constexpr double kMaxNumericDate = 253402300799.0;
 
-Error unauthorized(std::string detail) { return Error::unauthorized(std::move(detail)); }
+Error unauthorized(std::string detail) {
+  return Error::unauthorized(std::move(detail));
+}
 
 // Absent → nullopt with no error; present but not a NumericDate → error.
 Result<std::optional<Timestamp>> numeric_date(const nlohmann::json& claims, const char* name) {
   auto it = claims.find(name);
   if (it == claims.end()) return std::optional<Timestamp>{};
   double seconds = 0;
-  if (it->is_number_integer() || it->is_number_unsigned() || it->is_number_float()) seconds = it->get<double>();
-  else return fail(unauthorized(std::string("the token's ") + name + " claim is not a number of seconds (NumericDate)"));
+  if (it->is_number_integer() || it->is_number_unsigned() || it->is_number_float())
+    seconds = it->get<double>();
+  else
+    return fail(unauthorized(std::string("the token's ") + name + " claim is not a number of seconds (NumericDate)"));
   if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxNumericDate)
     return fail(unauthorized(std::string("the token's ") + name + " claim is out of range"));
   auto ms = static_cast<std::int64_t>(std::floor(seconds * 1000.0));
@@ -48,13 +52,15 @@ Status check_issuer_and_audience(const nlohmann::json& claims, const Expectation
     ours = aud->get_ref<const std::string&>() == expected.audience;
   } else if (aud->is_array()) {
     for (const auto& a : *aud) {
-      if (!a.is_string()) return fail(unauthorized("the token's audience (aud) must be a string or an array of strings"));
+      if (!a.is_string())
+        return fail(unauthorized("the token's audience (aud) must be a string or an array of strings"));
       if (a.get_ref<const std::string&>() == expected.audience) ours = true;
     }
   } else {
     return fail(unauthorized("the token's audience (aud) must be a string or an array of strings"));
   }
-  if (!ours) return fail(unauthorized("the token's audience (aud) does not include '" + std::string(expected.audience) + "'"));
+  if (!ours)
+    return fail(unauthorized("the token's audience (aud) does not include '" + std::string(expected.audience) + "'"));
   return {};
 }
 
@@ -66,7 +72,8 @@ Result<Timestamp> check_validity_period(const nlohmann::json& claims, std::chron
 
   auto nbf = numeric_date(claims, "nbf");
   if (!nbf) return fail(nbf.error());
-  if (*nbf && now + leeway < **nbf) return fail(unauthorized("the token is not valid before " + format_rfc3339_utc(**nbf)));
+  if (*nbf && now + leeway < **nbf)
+    return fail(unauthorized("the token is not valid before " + format_rfc3339_utc(**nbf)));
 
   auto iat = numeric_date(claims, "iat");
   if (!iat) return fail(iat.error());
@@ -113,7 +120,8 @@ const nlohmann::json* at_path(const nlohmann::json& claims, const std::string& p
 Result<std::vector<Role>> mapped_roles(const nlohmann::json& claims, const ClaimMapping& mapping) {
   const nlohmann::json* value = at_path(claims, mapping.roles_claim);
   std::vector<std::string> names;
-  if (value && value->is_string()) names.push_back(value->get<std::string>());
+  if (value && value->is_string())
+    names.push_back(value->get<std::string>());
   else if (value && value->is_array())
     for (const auto& item : *value)
       if (item.is_string()) names.push_back(item.get<std::string>());
@@ -130,7 +138,8 @@ Result<std::vector<Role>> mapped_roles(const nlohmann::json& claims, const Claim
       if (from == name) add(role);
   }
   if (roles.empty())
-    return fail(unauthorized("the token's " + mapping.roles_claim + " claim names no role this service maps to a Concord role"));
+    return fail(unauthorized("the token's " + mapping.roles_claim +
+                             " claim names no role this service maps to a Concord role"));
   return roles;
 }
 

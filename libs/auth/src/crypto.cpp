@@ -1,5 +1,5 @@
-#include "concord/auth/jwt.hpp"
 #include "concord/crypto/crypto.hpp"
+#include "concord/auth/jwt.hpp"
 
 namespace concord::auth {
 

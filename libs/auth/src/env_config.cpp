@@ -38,7 +38,8 @@ Result<std::string> pem_from(const std::string& name, const std::string& value) 
     return text;
   }
   std::ifstream file(value, std::ios::binary);
-  if (!file) return fail(bad(name, "PEM text or the path of a readable PEM file", "'" + value + "', which cannot be read"));
+  if (!file)
+    return fail(bad(name, "PEM text or the path of a readable PEM file", "'" + value + "', which cannot be read"));
   std::ostringstream text;
   text << file.rdbuf();
   if (text.str().size() > kMaxPemFileBytes)
@@ -56,7 +57,9 @@ Result<std::string> hs256_secret(const Env& env, const std::string& data_dir) {
 
 Status eddsa_keys(const Env& env, JwtConfig& config) {
   auto pub = env.get("CONCORD_JWT_PUBLIC_KEY");
-  if (!pub) return fail(bad("CONCORD_JWT_PUBLIC_KEY", "an Ed25519 public key (PEM text or a path) when CONCORD_JWT_ALG is EdDSA", "nothing"));
+  if (!pub)
+    return fail(bad("CONCORD_JWT_PUBLIC_KEY",
+                    "an Ed25519 public key (PEM text or a path) when CONCORD_JWT_ALG is EdDSA", "nothing"));
   auto pub_pem = pem_from("CONCORD_JWT_PUBLIC_KEY", *pub);
   if (!pub_pem) return fail(pub_pem.error());
   auto public_key = crypto::ed25519_public_key_from_pem(*pub_pem);
@@ -100,9 +103,10 @@ Result<std::vector<std::pair<std::string, Role>>> role_map(const std::string& te
     auto eq = item.rfind('=');
     auto role = eq == std::string_view::npos ? std::nullopt : parse_role(item.substr(eq + 1));
     if (!role || eq == 0)
-      return fail(bad("CONCORD_OIDC_ROLE_MAP", "issuer-role=concord-role pairs separated by commas, the Concord role one of " +
-                                                   std::string(kRoleNames),
-                      "'" + std::string(item) + "'"));
+      return fail(
+          bad("CONCORD_OIDC_ROLE_MAP",
+              "issuer-role=concord-role pairs separated by commas, the Concord role one of " + std::string(kRoleNames),
+              "'" + std::string(item) + "'"));
     map.emplace_back(std::string(item.substr(0, eq)), *role);
   }
   return map;
@@ -114,7 +118,8 @@ Result<std::optional<OidcConfig>> oidc_config(const Env& env) {
   OidcConfig o;
   o.issuer = *issuer;
   if (!o.issuer.starts_with("https://"))
-    return fail(bad("CONCORD_OIDC_ISSUER", "the issuer's https:// URL, as its tokens' iss says it", "'" + o.issuer + "'"));
+    return fail(
+        bad("CONCORD_OIDC_ISSUER", "the issuer's https:// URL, as its tokens' iss says it", "'" + o.issuer + "'"));
   auto audience = env.get("CONCORD_OIDC_AUDIENCE");
   if (!audience || audience->empty())
     return fail(bad("CONCORD_OIDC_AUDIENCE", "the audience (aud) the issuer puts in tokens for Concord", "nothing"));
@@ -146,9 +151,12 @@ Result<std::optional<OidcConfig>> oidc_config(const Env& env) {
 Result<JwtConfig> jwt_config_from_env(const Env& env, const std::string& data_dir) {
   JwtConfig config;
   auto alg = env.get("CONCORD_JWT_ALG").value_or("HS256");
-  if (iequals(alg, "HS256")) config.algorithm = Algorithm::hs256;
-  else if (iequals(alg, "EdDSA")) config.algorithm = Algorithm::eddsa;
-  else return fail(bad("CONCORD_JWT_ALG", "HS256 or EdDSA", "'" + alg + "'"));
+  if (iequals(alg, "HS256"))
+    config.algorithm = Algorithm::hs256;
+  else if (iequals(alg, "EdDSA"))
+    config.algorithm = Algorithm::eddsa;
+  else
+    return fail(bad("CONCORD_JWT_ALG", "HS256 or EdDSA", "'" + alg + "'"));
 
   if (config.algorithm == Algorithm::hs256) {
     auto secret = hs256_secret(env, data_dir);

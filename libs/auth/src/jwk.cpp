@@ -43,7 +43,9 @@ struct EcdsaSigFree {
   void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
 };
 
-const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 Bn bignum(std::string_view big_endian) {
   if (big_endian.empty() || big_endian.size() > INT_MAX) return nullptr;
@@ -152,8 +154,8 @@ std::optional<std::string> es256_der(std::string_view raw) {
   return der;
 }
 
-constexpr std::array<std::pair<JwsAlg, std::string_view>, 4> kAlgs{{
-    {JwsAlg::rs256, "RS256"}, {JwsAlg::ps256, "PS256"}, {JwsAlg::es256, "ES256"}, {JwsAlg::eddsa, "EdDSA"}}};
+constexpr std::array<std::pair<JwsAlg, std::string_view>, 4> kAlgs{
+    {{JwsAlg::rs256, "RS256"}, {JwsAlg::ps256, "PS256"}, {JwsAlg::es256, "ES256"}, {JwsAlg::eddsa, "EdDSA"}}};
 
 }  // namespace
 
@@ -172,9 +174,12 @@ std::string_view to_string(JwsAlg alg) {
 
 std::string_view to_string(KeyType type) {
   switch (type) {
-    case KeyType::rsa: return "RSA";
-    case KeyType::ec_p256: return "EC P-256";
-    case KeyType::ed25519: return "OKP Ed25519";
+    case KeyType::rsa:
+      return "RSA";
+    case KeyType::ec_p256:
+      return "EC P-256";
+    case KeyType::ed25519:
+      return "OKP Ed25519";
   }
   return "unknown";
 }
@@ -182,9 +187,12 @@ std::string_view to_string(KeyType type) {
 KeyType key_type_for(JwsAlg alg) {
   switch (alg) {
     case JwsAlg::rs256:
-    case JwsAlg::ps256: return KeyType::rsa;
-    case JwsAlg::es256: return KeyType::ec_p256;
-    case JwsAlg::eddsa: return KeyType::ed25519;
+    case JwsAlg::ps256:
+      return KeyType::rsa;
+    case JwsAlg::es256:
+      return KeyType::ec_p256;
+    case JwsAlg::eddsa:
+      return KeyType::ed25519;
   }
   return KeyType::rsa;
 }
@@ -238,13 +246,13 @@ bool verify_jws(JwsAlg alg, EVP_PKEY& key, std::string_view signing_input, std::
   // EdDSA hashes inside the algorithm: no digest is named for it (RFC 8032 PureEdDSA).
   const EVP_MD* digest = alg == JwsAlg::eddsa ? nullptr : EVP_sha256();
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, digest, nullptr, &key) != 1) return false;
-  if (alg == JwsAlg::ps256 &&
-      (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-       EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1))
+  if (alg == JwsAlg::ps256 && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+                               EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+                               EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1))
     return false;
   if (alg == JwsAlg::rs256 && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) return false;
-  return EVP_DigestVerify(ctx.get(), bytes(signature), signature.size(), bytes(signing_input), signing_input.size()) == 1;
+  return EVP_DigestVerify(ctx.get(), bytes(signature), signature.size(), bytes(signing_input), signing_input.size()) ==
+         1;
 }
 
 }  // namespace concord::auth::detail

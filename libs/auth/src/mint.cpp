@@ -45,7 +45,7 @@ nlohmann::json claims_of(const JwtConfig& config, const TokenRequest& r) {
     roles.push_back(std::string(to_string(role)));
   }
   nlohmann::json claims = {
-      {"iss", config.issuer}, {"aud", config.audience}, {"sub", r.subject},
+      {"iss", config.issuer}, {"aud", config.audience},     {"sub", r.subject},
       {"iat", iat},           {"exp", iat + r.ttl.count()}, {"roles", std::move(roles)},
   };
   if (r.member_id) claims["member_id"] = *r.member_id;
@@ -66,8 +66,8 @@ Result<std::string> mint(const JwtConfig& config, const TokenRequest& request) {
     return fail(Error::internal("the JWT issuer and audience must not be empty"));
 
   nlohmann::json header = {{"alg", std::string(to_string(config.algorithm))}, {"typ", "JWT"}};
-  std::string signing_input = crypto::base64url_encode(header.dump()) + "." +
-                              crypto::base64url_encode(claims_of(config, request).dump());
+  std::string signing_input =
+      crypto::base64url_encode(header.dump()) + "." + crypto::base64url_encode(claims_of(config, request).dump());
   std::optional<std::string> signature;
   switch (config.algorithm) {
     case Algorithm::hs256:

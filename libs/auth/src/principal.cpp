@@ -30,7 +30,9 @@ std::string_view to_string(Role role) {
   return "unknown";
 }
 
-bool Principal::has(Role role) const { return std::find(roles.begin(), roles.end(), role) != roles.end(); }
+bool Principal::has(Role role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
 
 bool Principal::has_any(std::initializer_list<Role> any_of) const {
   return std::any_of(any_of.begin(), any_of.end(), [this](Role r) { return has(r); });

@@ -128,7 +128,9 @@ Result<std::string> create_secret(const fs::path& path) {
 }  // namespace
 
 Result<std::string> embedded_secret(const std::string& data_dir) {
-  if (data_dir.empty()) return fail(Error::internal("CONCORD_JWT_SECRET is unset and there is no data directory to keep an embedded secret in"));
+  if (data_dir.empty())
+    return fail(
+        Error::internal("CONCORD_JWT_SECRET is unset and there is no data directory to keep an embedded secret in"));
   fs::path dir(data_dir);
   std::error_code ec;
   fs::create_directories(dir, ec);

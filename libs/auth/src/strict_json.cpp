@@ -28,7 +28,8 @@ std::expected<nlohmann::json, std::string> parse_json_object(std::string_view te
         if (!keys.empty()) keys.pop_back();
         break;
       case Event::key:
-        if (!keys.empty() && value.is_string() && !keys.back().insert(value.get<std::string>()).second) duplicate = true;
+        if (!keys.empty() && value.is_string() && !keys.back().insert(value.get<std::string>()).second)
+          duplicate = true;
         break;
       case Event::value:
         break;

@@ -14,7 +14,9 @@
 namespace concord::auth {
 namespace {
 
-Error unauthorized(std::string detail) { return Error::unauthorized(std::move(detail)); }
+Error unauthorized(std::string detail) {
+  return Error::unauthorized(std::move(detail));
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -31,8 +33,9 @@ Result<Segments> split(std::string_view token) {
   if (token.size() > kMaxTokenBytes) return fail(unauthorized("the token is larger than 8 KiB"));
   auto dots = std::count(token.begin(), token.end(), '.');
   if (dots != 2)
-    return fail(unauthorized("the token must be three base64url segments separated by '.' (header.payload.signature), not " +
-                             std::to_string(dots + 1)));
+    return fail(
+        unauthorized("the token must be three base64url segments separated by '.' (header.payload.signature), not " +
+                     std::to_string(dots + 1)));
   auto first = token.find('.');
   auto second = token.find('.', first + 1);
   return Segments{token.substr(0, first), token.substr(first + 1, second - first - 1), token.substr(second + 1),
@@ -64,8 +67,8 @@ Status check_pinned_alg(const nlohmann::json& header, Algorithm pinned) {
   if (alg == header.end() || !alg->is_string()) return fail(unauthorized("the token header has no algorithm (alg)"));
   const auto& name = alg->get_ref<const std::string&>();
   if (name != to_string(pinned))
-    return fail(unauthorized("the token is signed with " + detail::quote_untrusted(name) + " but this service accepts only " +
-                             std::string(to_string(pinned))));
+    return fail(unauthorized("the token is signed with " + detail::quote_untrusted(name) +
+                             " but this service accepts only " + std::string(to_string(pinned))));
   return {};
 }
 
@@ -128,8 +131,10 @@ struct OidcPath {
 
 std::string_view to_string(Algorithm algorithm) {
   switch (algorithm) {
-    case Algorithm::hs256: return "HS256";
-    case Algorithm::eddsa: return "EdDSA";
+    case Algorithm::hs256:
+      return "HS256";
+    case Algorithm::eddsa:
+      return "EdDSA";
   }
   return "unknown";
 }
@@ -186,7 +191,8 @@ Verifier::Verifier(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
 Result<Verifier> Verifier::create(JwtConfig config, HttpsGet fetch) {
   if (config.leeway < std::chrono::seconds{0} || config.leeway > kMaxLeeway)
-    return fail(Error::internal("the JWT leeway must be from 0 to 60 seconds, got " + std::to_string(config.leeway.count())));
+    return fail(
+        Error::internal("the JWT leeway must be from 0 to 60 seconds, got " + std::to_string(config.leeway.count())));
   if (config.issuer.empty()) return fail(Error::internal("the JWT issuer must not be empty"));
   if (config.audience.empty()) return fail(Error::internal("the JWT audience must not be empty"));
 
@@ -232,7 +238,9 @@ Result<Verifier> Verifier::create(JwtConfig config, HttpsGet fetch) {
   return Verifier(std::move(impl));
 }
 
-Algorithm Verifier::algorithm() const { return impl_->algorithm; }
+Algorithm Verifier::algorithm() const {
+  return impl_->algorithm;
+}
 
 Result<Principal> Verifier::verify(std::string_view token, Timestamp now) const {
   try {

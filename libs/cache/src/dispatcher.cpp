@@ -9,7 +9,9 @@ namespace concord::cache::detail {
 
 Dispatcher::Dispatcher() : thread_([this] { run(); }) {}
 
-Dispatcher::~Dispatcher() { stop(); }
+Dispatcher::~Dispatcher() {
+  stop();
+}
 
 std::uint64_t Dispatcher::add(std::string channel, MessageHandler handler) {
   std::lock_guard lock(mutex_);

@@ -162,6 +162,8 @@ class MemoryCache final : public Cache {
 
 }  // namespace
 
-std::unique_ptr<Cache> make_memory_cache(const Clock& clock) { return std::make_unique<MemoryCache>(clock); }
+std::unique_ptr<Cache> make_memory_cache(const Clock& clock) {
+  return std::make_unique<MemoryCache>(clock);
+}
 
 }  // namespace concord::cache

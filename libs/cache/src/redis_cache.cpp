@@ -10,9 +10,9 @@
 #include <thread>
 #include <utility>
 
+#include <pthread.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <pthread.h>
 
 #include "cache_metrics.hpp"
 #include "concord/core/log.hpp"
@@ -30,7 +30,9 @@ using detail::Outcome;
 
 namespace {
 
-Error unavailable(std::string_view why) { return Error::unavailable("redis unavailable: " + std::string(why)); }
+Error unavailable(std::string_view why) {
+  return Error::unavailable("redis unavailable: " + std::string(why));
+}
 
 class ReplyPromise final : public detail::Completion {
  public:
@@ -354,7 +356,9 @@ Result<std::unique_ptr<RedisCache>> RedisCache::connect(RedisOptions options) {
 
 RedisCache::RedisCache(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-RedisCache::~RedisCache() { impl_->shutdown(); }
+RedisCache::~RedisCache() {
+  impl_->shutdown();
+}
 
 Result<std::optional<std::string>> RedisCache::get(std::string_view key) {
   auto reply = impl_->call({"GET", key});
@@ -415,7 +419,9 @@ Result<std::unique_ptr<Subscription>> RedisCache::subscribe(std::string_view cha
   return std::make_unique<RedisSubscription>(impl_, *id);
 }
 
-bool RedisCache::healthy() { return impl_->healthy(); }
+bool RedisCache::healthy() {
+  return impl_->healthy();
+}
 
 Result<std::vector<RedisReply>> RedisCache::pipeline(std::span<const RedisCommand> commands) {
   return impl_->pipeline(commands);

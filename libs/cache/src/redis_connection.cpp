@@ -36,12 +36,24 @@ std::string format_command(std::span<const std::string_view> args) {
 RedisReply copy_reply(const redisReply& r) {
   RedisReply out;
   switch (r.type) {
-    case REDIS_REPLY_STRING: out.type = RedisReply::Type::string; break;
-    case REDIS_REPLY_STATUS: out.type = RedisReply::Type::status; break;
-    case REDIS_REPLY_ERROR: out.type = RedisReply::Type::error; break;
-    case REDIS_REPLY_INTEGER: out.type = RedisReply::Type::integer; break;
-    case REDIS_REPLY_ARRAY: out.type = RedisReply::Type::array; break;
-    default: out.type = RedisReply::Type::nil; break;
+    case REDIS_REPLY_STRING:
+      out.type = RedisReply::Type::string;
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = RedisReply::Type::status;
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = RedisReply::Type::error;
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::array;
+      break;
+    default:
+      out.type = RedisReply::Type::nil;
+      break;
   }
   if (r.str != nullptr) out.str.assign(r.str, r.len);
   out.integer = r.integer;
@@ -196,7 +208,8 @@ void RedisConnection::enqueue(std::string_view formatted, std::unique_ptr<Comple
 
 bool RedisConnection::send_subscription(std::string_view formatted) {
   if (ac_ == nullptr || !ready()) return false;
-  if (redisAsyncFormattedCommand(ac_, &RedisConnection::on_push, nullptr, formatted.data(), formatted.size()) != REDIS_OK)
+  if (redisAsyncFormattedCommand(ac_, &RedisConnection::on_push, nullptr, formatted.data(), formatted.size()) !=
+      REDIS_OK)
     return false;
   // Watched like a command: a SUBSCRIBE whose confirmation never comes (a link that swallows
   // bytes) must not leave the subscriber waiting forever.

@@ -13,10 +13,10 @@
 #include <string>
 #include <string_view>
 
+#include <hiredis/async.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <hiredis/async.h>
 
 #include "concord/cache/redis_cache.hpp"
 

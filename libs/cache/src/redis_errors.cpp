@@ -6,7 +6,7 @@
 namespace concord::cache::detail {
 namespace {
 
-constexpr std::array<std::string_view, 9> kNotNow = {"LOADING", "BUSY",    "MASTERDOWN", "NOAUTH", "READONLY",
+constexpr std::array<std::string_view, 9> kNotNow = {"LOADING", "BUSY",     "MASTERDOWN",  "NOAUTH",    "READONLY",
                                                      "OOM",     "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS"};
 
 Error unexpected(const RedisReply& reply) {

@@ -6,7 +6,7 @@
 namespace concord::cache::detail {
 
 Error error_of(const RedisReply& error_reply);
-Status expect_ok(const Result<RedisReply>& reply);                // +OK
+Status expect_ok(const Result<RedisReply>& reply);                  // +OK
 Result<long long> expect_integer(const Result<RedisReply>& reply);  // :n
 
 }  // namespace concord::cache::detail

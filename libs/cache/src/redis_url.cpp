@@ -17,7 +17,9 @@ bool parse_number(std::string_view text, Int lo, Int hi, Int& out) {
   return ec == std::errc() && end == text.data() + text.size() && out >= lo && out <= hi;
 }
 
-Error bad(std::string_view why) { return Error::bad_request("REDIS_URL: " + std::string(why)); }
+Error bad(std::string_view why) {
+  return Error::bad_request("REDIS_URL: " + std::string(why));
+}
 
 }  // namespace
 

@@ -103,7 +103,8 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
   if (colon == std::string_view::npos) return std::nullopt;
   HostPort hp;
   hp.host = std::string(text.substr(0, colon));
-  if (hp.host.size() >= 2 && hp.host.front() == '[' && hp.host.back() == ']') hp.host = hp.host.substr(1, hp.host.size() - 2);
+  if (hp.host.size() >= 2 && hp.host.front() == '[' && hp.host.back() == ']')
+    hp.host = hp.host.substr(1, hp.host.size() - 2);
   auto port = text.substr(colon + 1);
   unsigned value = 0;
   auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);

@@ -4,9 +4,9 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <random>
 #include <cstdio>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 
 #include "concord/crypto/crypto.hpp"
@@ -75,7 +75,9 @@ bool is_uuid(std::string_view s) {
 UuidV7Generator::UuidV7Generator(const Clock& clock) : clock_(clock), state_(std::make_unique<State>()) {}
 UuidV7Generator::~UuidV7Generator() = default;
 
-std::string UuidV7Generator::next() { return make_v7(*state_, clock_.now().time_since_epoch().count()); }
+std::string UuidV7Generator::next() {
+  return make_v7(*state_, clock_.now().time_since_epoch().count());
+}
 
 std::string SequentialIdGenerator::next() {
   ++n_;
@@ -90,7 +92,8 @@ std::string new_request_id() {
     for (unsigned char c : crypto::random_bytes(sizeof seed)) seed = (seed << 8) | c;
     return std::mt19937_64(seed);
   }();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
   std::array<unsigned char, 16> b{};
   std::uint64_t r1 = engine(), r2 = engine();
   for (int i = 0; i < 8; ++i) {

@@ -43,9 +43,12 @@ Result<nlohmann::json> parse_object(std::string_view body) {
 std::string pointer_token(std::string_view field) {
   std::string out;
   for (char c : field) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -59,10 +62,12 @@ bool is_bcp47(std::string_view tag) {
     if (end == std::string_view::npos) end = tag.size();
     auto sub = tag.substr(i, end - i);
     if (part == 0) {
-      if (sub.size() < 2 || sub.size() > 3 || !std::all_of(sub.begin(), sub.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+      if (sub.size() < 2 || sub.size() > 3 ||
+          !std::all_of(sub.begin(), sub.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
         return false;
-    } else if (sub.empty() || sub.size() > 8 ||
-               !std::all_of(sub.begin(), sub.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
+    } else if (sub.empty() || sub.size() > 8 || !std::all_of(sub.begin(), sub.end(), [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c));
+               })) {
       return false;
     }
     ++part;
@@ -184,8 +189,10 @@ std::optional<std::vector<std::string>> Reader::string_list(std::string_view fie
   for (size_t i = 0; i < v->size(); ++i) {
     const auto& item = (*v)[i];
     std::string where = std::string(field) + "/" + std::to_string(i);
-    if (!item.is_string() || item.get_ref<const std::string&>().empty() || item.get_ref<const std::string&>().size() > max_len) {
-      errors_->push_back({pointer(field) + "/" + std::to_string(i), "must be a non-empty string of at most " + std::to_string(max_len) + " bytes"});
+    if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
+        item.get_ref<const std::string&>().size() > max_len) {
+      errors_->push_back({pointer(field) + "/" + std::to_string(i),
+                          "must be a non-empty string of at most " + std::to_string(max_len) + " bytes"});
       good = false;
       continue;
     }
@@ -241,8 +248,7 @@ std::optional<std::string> Reader::time_zone(std::string_view field, Need need) 
   return s;
 }
 
-std::optional<std::map<std::string, std::string>> Reader::localized(std::string_view field, Need need,
-                                                                     size_t max_len) {
+std::optional<std::map<std::string, std::string>> Reader::localized(std::string_view field, Need need, size_t max_len) {
   const auto* v = field_value(field, need, "object");
   if (!v) return std::nullopt;
   if (!v->is_object() || v->empty()) {
@@ -302,8 +308,8 @@ Status Reader::finish() const {
   constexpr size_t kMaxListed = 100;
   if (errors_->size() <= kMaxListed) return fail(Error::validation(*errors_));
   Error e = Error::validation(std::vector<FieldError>(errors_->begin(), errors_->begin() + kMaxListed));
-  e.detail = std::to_string(errors_->size()) + " fields are invalid; the first " + std::to_string(kMaxListed) +
-             " are listed";
+  e.detail =
+      std::to_string(errors_->size()) + " fields are invalid; the first " + std::to_string(kMaxListed) + " are listed";
   return fail(std::move(e));
 }
 

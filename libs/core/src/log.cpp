@@ -18,10 +18,14 @@ thread_local std::string t_correlation_id;
 
 std::string_view name_of(Level l) {
   switch (l) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -29,7 +33,11 @@ std::string_view name_of(Level l) {
 // The length of the well-formed UTF-8 sequence (RFC 3629) at p, or 0.
 size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   unsigned char c = p[0];
-  size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+  size_t n = c < 0x80                   ? 1
+             : (c >= 0xC2 && c <= 0xDF) ? 2
+             : (c >= 0xE0 && c <= 0xEF) ? 3
+             : (c >= 0xF0 && c <= 0xF4) ? 4
+                                        : 0;
   if (n == 0 || static_cast<size_t>(end - p) < n) return 0;
   for (size_t i = 1; i < n; ++i)
     if ((p[i] & 0xC0) != 0x80) return 0;
@@ -62,11 +70,21 @@ void append_json_string(std::string& out, std::string_view text) {
     } else if (c < 0x20) {
       // As nlohmann::json::dump() writes them, so either may write a line or an event.
       switch (c) {
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default: {
           static constexpr char kHex[] = "0123456789abcdef";
           out += "\\u00";
@@ -121,8 +139,12 @@ void access(const AccessEntry& e) {
   emit(line);
 }
 
-void set_level(Level l) { g_level = static_cast<int>(l); }
-Level level() { return static_cast<Level>(g_level.load()); }
+void set_level(Level l) {
+  g_level = static_cast<int>(l);
+}
+Level level() {
+  return static_cast<Level>(g_level.load());
+}
 
 std::optional<Level> parse_level(std::string_view t) {
   if (t == "debug") return Level::debug;
@@ -149,12 +171,16 @@ void write(Level l, std::string_view message, const nlohmann::json& fields) {
   emit(text);
 }
 
-const std::string& correlation_id() { return t_correlation_id; }
+const std::string& correlation_id() {
+  return t_correlation_id;
+}
 
 CorrelationScope::CorrelationScope(std::string id) : previous_(std::move(t_correlation_id)) {
   t_correlation_id = std::move(id);
 }
-CorrelationScope::~CorrelationScope() { t_correlation_id = std::move(previous_); }
+CorrelationScope::~CorrelationScope() {
+  t_correlation_id = std::move(previous_);
+}
 
 void set_sink_for_testing(std::function<void(std::string_view)> sink) {
   std::lock_guard lock(g_mutex);

@@ -47,8 +47,12 @@ std::string braces(const std::string& key, const std::string& extra = {}) {
 
 }  // namespace
 
-void Counter::inc(double by) { atomic_add(value_, by); }
-void Gauge::add(double by) { atomic_add(value_, by); }
+void Counter::inc(double by) {
+  atomic_add(value_, by);
+}
+void Gauge::add(double by) {
+  atomic_add(value_, by);
+}
 
 Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)), buckets_(new std::atomic<unsigned long long>[bounds_.size() + 1]) {
@@ -117,7 +121,8 @@ std::string Registry::render() const {
     for (const auto& [key, h] : f.histograms) {
       auto cum = h->cumulative();
       for (size_t i = 0; i < h->bounds().size(); ++i)
-        out += name + "_bucket" + braces(key, "le=\"" + number(h->bounds()[i]) + "\"") + " " + std::to_string(cum[i]) + "\n";
+        out += name + "_bucket" + braces(key, "le=\"" + number(h->bounds()[i]) + "\"") + " " + std::to_string(cum[i]) +
+               "\n";
       out += name + "_bucket" + braces(key, "le=\"+Inf\"") + " " + std::to_string(cum.back()) + "\n";
       out += name + "_sum" + braces(key) + " " + number(h->sum()) + "\n";
       out += name + "_count" + braces(key) + " " + std::to_string(h->count()) + "\n";

@@ -21,8 +21,8 @@ bool read_digits(std::string_view s, size_t pos, size_t n, int& out) {
 }
 
 Error time_error(std::string_view text, std::string_view why) {
-  return Error::validation("", "'" + std::string(text.substr(0, 64)) + "' is not an RFC 3339 time with an offset: " +
-                                   std::string(why));
+  return Error::validation(
+      "", "'" + std::string(text.substr(0, 64)) + "' is not an RFC 3339 time with an offset: " + std::string(why));
 }
 
 const date::time_zone* find_zone(std::string_view zone) {
@@ -149,7 +149,8 @@ std::string format_date(Days d) {
 
 Result<std::chrono::seconds> parse_iso_duration(std::string_view s) {
   auto bad = [&] {
-    return fail(Error::validation("", "'" + std::string(s.substr(0, 32)) + "' is not an ISO 8601 duration such as PT45M"));
+    return fail(
+        Error::validation("", "'" + std::string(s.substr(0, 32)) + "' is not an ISO 8601 duration such as PT45M"));
   };
   if (s.size() < 3 || s[0] != 'P') return bad();
   long long total = 0;
@@ -167,19 +168,27 @@ Result<std::chrono::seconds> parse_iso_duration(std::string_view s) {
     if (ec != std::errc{} || p == s.data() + s.size() || v < 0 || v > 1'000'000) return bad();
     i = static_cast<size_t>(p - s.data());
     char unit = s[i++];
-    if (!in_time && unit == 'D') total += v * 86400;
-    else if (!in_time && unit == 'W') total += v * 7 * 86400;
-    else if (in_time && unit == 'H') total += v * 3600;
-    else if (in_time && unit == 'M') total += v * 60;
-    else if (in_time && unit == 'S') total += v;
-    else return bad();
+    if (!in_time && unit == 'D')
+      total += v * 86400;
+    else if (!in_time && unit == 'W')
+      total += v * 7 * 86400;
+    else if (in_time && unit == 'H')
+      total += v * 3600;
+    else if (in_time && unit == 'M')
+      total += v * 60;
+    else if (in_time && unit == 'S')
+      total += v;
+    else
+      return bad();
     any = true;
   }
   if (!any) return bad();
   return std::chrono::seconds{total};
 }
 
-bool is_known_time_zone(std::string_view zone) { return find_zone(zone) != nullptr; }
+bool is_known_time_zone(std::string_view zone) {
+  return find_zone(zone) != nullptr;
+}
 
 Result<LocalTime> to_local(Timestamp t, std::string_view zone) {
   const auto* tz = find_zone(zone);
@@ -215,14 +224,22 @@ std::string format_utc_offset(int offset_minutes) {
 Result<Timestamp> from_local(Days day, std::chrono::minutes time_of_day, std::string_view zone) {
   const auto* tz = find_zone(zone);
   if (!tz) return fail(Error::validation("", "unknown time zone '" + std::string(zone.substr(0, 64)) + "'"));
-  auto local = date::local_seconds{std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch() + time_of_day)};
+  auto local =
+      date::local_seconds{std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch() + time_of_day)};
   auto info = tz->get_info(local);
   std::chrono::sys_seconds sys;
   switch (info.result) {
-    case date::local_info::unique: sys = std::chrono::sys_seconds{(local - info.first.offset).time_since_epoch()}; break;
-    case date::local_info::ambiguous: sys = std::chrono::sys_seconds{(local - info.first.offset).time_since_epoch()}; break;
-    case date::local_info::nonexistent: sys = std::chrono::sys_seconds{info.second.begin.time_since_epoch()}; break;
-    default: return fail(Error::internal("time zone lookup failed"));
+    case date::local_info::unique:
+      sys = std::chrono::sys_seconds{(local - info.first.offset).time_since_epoch()};
+      break;
+    case date::local_info::ambiguous:
+      sys = std::chrono::sys_seconds{(local - info.first.offset).time_since_epoch()};
+      break;
+    case date::local_info::nonexistent:
+      sys = std::chrono::sys_seconds{info.second.begin.time_since_epoch()};
+      break;
+    default:
+      return fail(Error::internal("time zone lookup failed"));
   }
   return std::chrono::time_point_cast<std::chrono::milliseconds>(sys);
 }

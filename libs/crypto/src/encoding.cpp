@@ -14,7 +14,8 @@ constexpr std::string_view kUrlSafe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
 constexpr std::array<std::int8_t, 256> make_table(std::string_view alphabet) {
   std::array<std::int8_t, 256> t{};
   for (auto& v : t) v = -1;
-  for (std::size_t i = 0; i < alphabet.size(); ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+  for (std::size_t i = 0; i < alphabet.size(); ++i)
+    t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
   return t;
 }
 constexpr auto kStandardTable = make_table(kStandard);
@@ -73,11 +74,17 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-std::string base64url_encode(std::string_view bytes) { return encode(bytes, kUrlSafe, false); }
+std::string base64url_encode(std::string_view bytes) {
+  return encode(bytes, kUrlSafe, false);
+}
 
-std::optional<std::string> base64url_decode(std::string_view text) { return decode(text, kUrlSafeTable); }
+std::optional<std::string> base64url_decode(std::string_view text) {
+  return decode(text, kUrlSafeTable);
+}
 
-std::string base64_encode(std::string_view bytes) { return encode(bytes, kStandard, true); }
+std::string base64_encode(std::string_view bytes) {
+  return encode(bytes, kStandard, true);
+}
 
 std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;

@@ -34,10 +34,14 @@ struct MdCtxFree {
 };
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
-const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 // Never prompt on a terminal for a pass phrase: an encrypted key simply fails to load.
-int no_pass_phrase(char*, int, int, void*) { return -1; }
+int no_pass_phrase(char*, int, int, void*) {
+  return -1;
+}
 
 Bio memory_bio(std::string_view text) {
   if (text.size() > INT_MAX) return nullptr;
@@ -69,13 +73,16 @@ std::string sha256(std::string_view data) {
   ClearErrorsOnExit clear;
   std::string out(kSha256Bytes, '\0');
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, EVP_sha256(), nullptr) != 1 ||
+  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, EVP_sha256(), nullptr) !=
+          1 ||
       len != kSha256Bytes)
     throw std::runtime_error("SHA-256 failed");
   return out;
 }
 
-std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
+std::string sha256_hex(std::string_view data) {
+  return to_hex(sha256(data));
+}
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   ClearErrorsOnExit clear;
@@ -108,7 +115,8 @@ std::optional<std::string> ed25519_sign(std::string_view private_key_raw, std::s
   if (!key || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) return std::nullopt;
   std::string signature(kEd25519SignatureBytes, '\0');
   std::size_t len = signature.size();
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, bytes(message), message.size()) != 1 ||
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, bytes(message),
+                     message.size()) != 1 ||
       len != kEd25519SignatureBytes)
     return std::nullopt;
   return signature;
@@ -136,7 +144,8 @@ std::expected<std::string, std::string> ed25519_public_key_from_pem(std::string_
   if (!bio) return std::unexpected("the public key is too large");
   Pkey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, no_pass_phrase, nullptr));
   if (!key) return std::unexpected("not a PEM public key (-----BEGIN PUBLIC KEY-----)");
-  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519) return std::unexpected("the public key is not an Ed25519 key");
+  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519)
+    return std::unexpected("the public key is not an Ed25519 key");
   auto raw = raw_public(*key);
   if (!raw) return std::unexpected("the Ed25519 public key could not be read");
   return *raw;
@@ -148,10 +157,12 @@ std::expected<std::string, std::string> ed25519_private_key_from_pem(std::string
   if (!bio) return std::unexpected("the private key is too large");
   Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_pass_phrase, nullptr));
   if (!key) return std::unexpected("not an unencrypted PEM private key (-----BEGIN PRIVATE KEY-----)");
-  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519) return std::unexpected("the private key is not an Ed25519 key");
+  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519)
+    return std::unexpected("the private key is not an Ed25519 key");
   std::string out(kEd25519PrivateKeyBytes, '\0');
   std::size_t len = out.size();
-  if (EVP_PKEY_get_raw_private_key(key.get(), reinterpret_cast<unsigned char*>(out.data()), &len) != 1 || len != out.size())
+  if (EVP_PKEY_get_raw_private_key(key.get(), reinterpret_cast<unsigned char*>(out.data()), &len) != 1 ||
+      len != out.size())
     return std::unexpected("the Ed25519 private key could not be read");
   return out;
 }

@@ -4,15 +4,15 @@
 #include "concord/core/log.hpp"
 #include "fast_json.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
-#include <optional>
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <type_traits>
-#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -123,7 +123,8 @@ Status validate_data(const json& data) {
     const json* v = stack.back();
     stack.pop_back();
     if (v->is_string()) {
-      if (!valid_utf8(v->get_ref<const std::string&>())) return fail(attribute_error("data", "holds a string that is not UTF-8"));
+      if (!valid_utf8(v->get_ref<const std::string&>()))
+        return fail(attribute_error("data", "holds a string that is not UTF-8"));
     } else if (v->is_number_float()) {
       if (!std::isfinite(v->get<double>())) return fail(attribute_error("data", "holds a number that is not finite"));
     } else if (v->is_object()) {
@@ -148,15 +149,18 @@ Result<Event> extract(Json& doc) {
   auto spec = doc.find("specversion");
   if (spec == doc.end()) return fail(attribute_error("specversion", "is required"));
   if (!spec->is_string() || spec->template get_ref<const std::string&>() != "1.0")
-    return fail(attribute_error("specversion", "must be \"1.0\", not " + spec->dump(-1, ' ', false, json::error_handler_t::replace)));
+    return fail(attribute_error("specversion",
+                                "must be \"1.0\", not " + spec->dump(-1, ' ', false, json::error_handler_t::replace)));
   Event e;
   auto string_of = [](Json& v) -> std::string {
-    if constexpr (take) return std::move(v.template get_ref<std::string&>());
-    else return v.template get_ref<const std::string&>();
+    if constexpr (take)
+      return std::move(v.template get_ref<std::string&>());
+    else
+      return v.template get_ref<const std::string&>();
   };
   // Required string attributes.
-  for (auto [name, target] : std::array<std::pair<const char*, std::string*>, 3>{
-           {{"id", &e.id}, {"source", &e.source}, {"type", &e.type}}}) {
+  for (auto [name, target] :
+       std::array<std::pair<const char*, std::string*>, 3>{{{"id", &e.id}, {"source", &e.source}, {"type", &e.type}}}) {
     auto it = doc.find(name);
     if (it == doc.end()) return fail(attribute_error(name, "is required"));
     if (!it->is_string()) return fail(attribute_error(name, "must be a string"));
@@ -166,18 +170,19 @@ Result<Event> extract(Json& doc) {
 
   // Optional string attributes: absent is empty; present must be a non-empty string.
   e.datacontenttype.clear();
-  for (auto [name, target] : std::array<std::pair<const char*, std::string*>, 7>{
-           {{"subject", &e.subject},
-            {"datacontenttype", &e.datacontenttype},
-            {"dataschema", &e.dataschema},
-            {"actor", &e.actor},
-            {"correlationid", &e.correlationid},
-            {"causationid", &e.causationid},
-            {"traceparent", &e.traceparent}}}) {
+  for (auto [name, target] :
+       std::array<std::pair<const char*, std::string*>, 7>{{{"subject", &e.subject},
+                                                            {"datacontenttype", &e.datacontenttype},
+                                                            {"dataschema", &e.dataschema},
+                                                            {"actor", &e.actor},
+                                                            {"correlationid", &e.correlationid},
+                                                            {"causationid", &e.causationid},
+                                                            {"traceparent", &e.traceparent}}}) {
     auto it = doc.find(name);
     if (it == doc.end()) continue;
     if (!it->is_string()) return fail(attribute_error(name, "must be a string"));
-    if (it->template get_ref<const std::string&>().empty()) return fail(attribute_error(name, "must not be empty when present"));
+    if (it->template get_ref<const std::string&>().empty())
+      return fail(attribute_error(name, "must not be empty when present"));
     *target = string_of(*it);
   }
   if (auto st = check_formats(e); !st) return fail(st.error());
@@ -203,12 +208,15 @@ Result<Event> extract(Json& doc) {
     return fail(attribute_error("sequence", "must be a non-negative integer"));
   }
 
-  if (doc.contains("data_base64")) return fail(attribute_error("data_base64", "is not accepted: data must be a JSON object"));
+  if (doc.contains("data_base64"))
+    return fail(attribute_error("data_base64", "is not accepted: data must be a JSON object"));
   auto data = doc.find("data");
   if (data == doc.end()) return fail(attribute_error("data", "is required"));
   if (!data->is_object()) return fail(attribute_error("data", "must be a JSON object"));
-  if constexpr (take) e.data = std::move(*data);
-  else e.data = *data;
+  if constexpr (take)
+    e.data = std::move(*data);
+  else
+    e.data = *data;
   return e;
 }
 
@@ -243,13 +251,13 @@ size_t end_of_value(std::string_view s, size_t i) {
 // error — returns nullopt and takes the general path, which also words the error.
 std::optional<Event> parse_simple(std::string_view s) {
   static constexpr std::array<std::string_view, 14> kNames = {
-      "specversion", "id",    "source",        "type",        "subject",     "time", "datacontenttype",
+      "specversion", "id",    "source",        "type",        "subject",     "time",     "datacontenttype",
       "dataschema",  "actor", "correlationid", "causationid", "traceparent", "sequence", "data"};
   Event e;
   e.datacontenttype.clear();
-  std::array<std::string*, 14> targets = {nullptr,     &e.id,    &e.source,        &e.type,        &e.subject,
-                                          nullptr,     &e.datacontenttype, &e.dataschema, &e.actor, &e.correlationid,
-                                          &e.causationid, &e.traceparent, nullptr,  nullptr};
+  std::array<std::string*, 14> targets = {
+      nullptr,       &e.id,    &e.source,        &e.type,        &e.subject,     nullptr, &e.datacontenttype,
+      &e.dataschema, &e.actor, &e.correlationid, &e.causationid, &e.traceparent, nullptr, nullptr};
   size_t i = 0;
   auto space = [&] {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
@@ -398,7 +406,8 @@ Result<Event> parse_event(std::string_view text) {
   try {
     doc = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& err) {
-    return fail(Error::bad_request("the CloudEvent is not valid JSON: syntax error at byte " + std::to_string(err.byte), ""));
+    return fail(
+        Error::bad_request("the CloudEvent is not valid JSON: syntax error at byte " + std::to_string(err.byte), ""));
   } catch (const std::exception& err) {
     return fail(Error::bad_request(std::string("the CloudEvent could not be read: ") + err.what(), ""));
   }
@@ -413,20 +422,21 @@ Status validate(const Event& e) {
   if (e.id.empty()) return fail(attribute_error("id", "must not be empty"));
   if (e.source.empty()) return fail(attribute_error("source", "must not be empty"));
   if (e.type.empty()) return fail(attribute_error("type", "must not be empty"));
-  for (auto [name, value] : std::array<std::pair<const char*, const std::string*>, 10>{
-           {{"id", &e.id},
-            {"source", &e.source},
-            {"type", &e.type},
-            {"subject", &e.subject},
-            {"datacontenttype", &e.datacontenttype},
-            {"dataschema", &e.dataschema},
-            {"actor", &e.actor},
-            {"correlationid", &e.correlationid},
-            {"causationid", &e.causationid},
-            {"traceparent", &e.traceparent}}}) {
+  for (auto [name, value] :
+       std::array<std::pair<const char*, const std::string*>, 10>{{{"id", &e.id},
+                                                                   {"source", &e.source},
+                                                                   {"type", &e.type},
+                                                                   {"subject", &e.subject},
+                                                                   {"datacontenttype", &e.datacontenttype},
+                                                                   {"dataschema", &e.dataschema},
+                                                                   {"actor", &e.actor},
+                                                                   {"correlationid", &e.correlationid},
+                                                                   {"causationid", &e.causationid},
+                                                                   {"traceparent", &e.traceparent}}}) {
     if (!valid_utf8(*value)) return fail(attribute_error(name, "is not UTF-8"));
   }
-  if (e.time < kEarliest || e.time > kLatest) return fail(attribute_error("time", "must fall within the years 0000 to 9999"));
+  if (e.time < kEarliest || e.time > kLatest)
+    return fail(attribute_error("time", "must fall within the years 0000 to 9999"));
   if (e.sequence < 0) return fail(attribute_error("sequence", "must not be negative"));
   if (auto st = check_formats(e); !st) return st;
   return validate_data(e.data);

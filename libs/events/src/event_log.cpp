@@ -7,9 +7,12 @@ constexpr std::string_view kFailureKey = "log_failure";
 
 std::string_view name_of(LogFailure failure) {
   switch (failure) {
-    case LogFailure::unavailable: return "unavailable";
-    case LogFailure::fenced: return "fenced";
-    case LogFailure::rejected: return "rejected";
+    case LogFailure::unavailable:
+      return "unavailable";
+    case LogFailure::fenced:
+      return "fenced";
+    case LogFailure::rejected:
+      return "rejected";
   }
   return "unavailable";
 }
@@ -32,7 +35,8 @@ LogFailure failure_of(const Error& error) {
 Error log_error(LogFailure failure, std::string detail) {
   // A refusal is the caller's bug (its input was validated before it reached the log): 500.
   // The other two are outages of the log, worth retrying later or elsewhere: 503.
-  Error e = Error::of(failure == LogFailure::rejected ? ErrorCode::internal : ErrorCode::unavailable, std::move(detail));
+  Error e =
+      Error::of(failure == LogFailure::rejected ? ErrorCode::internal : ErrorCode::unavailable, std::move(detail));
   e.extensions[std::string(kFailureKey)] = name_of(failure);
   return e;
 }

@@ -18,12 +18,10 @@ size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
   if (c == 0xE0) return left >= 3 && in(p[1], 0xA0, 0xBF) && in(p[2], 0x80, 0xBF) ? 3 : 0;
   if (in(c, 0xE1, 0xEC) || in(c, 0xEE, 0xEF)) return left >= 3 && in(p[1], 0x80, 0xBF) && in(p[2], 0x80, 0xBF) ? 3 : 0;
   if (c == 0xED) return left >= 3 && in(p[1], 0x80, 0x9F) && in(p[2], 0x80, 0xBF) ? 3 : 0;
-  if (c == 0xF0)
-    return left >= 4 && in(p[1], 0x90, 0xBF) && in(p[2], 0x80, 0xBF) && in(p[3], 0x80, 0xBF) ? 4 : 0;
+  if (c == 0xF0) return left >= 4 && in(p[1], 0x90, 0xBF) && in(p[2], 0x80, 0xBF) && in(p[3], 0x80, 0xBF) ? 4 : 0;
   if (in(c, 0xF1, 0xF3))
     return left >= 4 && in(p[1], 0x80, 0xBF) && in(p[2], 0x80, 0xBF) && in(p[3], 0x80, 0xBF) ? 4 : 0;
-  if (c == 0xF4)
-    return left >= 4 && in(p[1], 0x80, 0x8F) && in(p[2], 0x80, 0xBF) && in(p[3], 0x80, 0xBF) ? 4 : 0;
+  if (c == 0xF4) return left >= 4 && in(p[1], 0x80, 0x8F) && in(p[2], 0x80, 0xBF) && in(p[3], 0x80, 0xBF) ? 4 : 0;
   return 0;
 }
 
@@ -39,7 +37,9 @@ class Reader {
     return p_ == end_;
   }
   bool prefix(json& out) { return value(out, 0); }
-  size_t used(std::string_view text) const { return static_cast<size_t>(p_ - reinterpret_cast<const unsigned char*>(text.data())); }
+  size_t used(std::string_view text) const {
+    return static_cast<size_t>(p_ - reinterpret_cast<const unsigned char*>(text.data()));
+  }
 
  private:
   void space() {
@@ -47,7 +47,8 @@ class Reader {
   }
 
   bool literal(std::string_view word) {
-    if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(reinterpret_cast<const char*>(p_), word.size()) != word)
+    if (static_cast<size_t>(end_ - p_) < word.size() ||
+        std::string_view(reinterpret_cast<const char*>(p_), word.size()) != word)
       return false;
     p_ += word.size();
     return true;
@@ -56,8 +57,10 @@ class Reader {
   bool value(json& out, int depth) {
     if (p_ == end_) return false;
     switch (*p_) {
-      case '{': return object(out, depth + 1);
-      case '[': return array(out, depth + 1);
+      case '{':
+        return object(out, depth + 1);
+      case '[':
+        return array(out, depth + 1);
       case '"': {
         std::string s;
         if (!string(s)) return false;
@@ -76,7 +79,8 @@ class Reader {
         if (!literal("null")) return false;
         out = nullptr;
         return true;
-      default: return integer(out);
+      default:
+        return integer(out);
     }
   }
 
@@ -155,15 +159,32 @@ class Reader {
         if (end_ - p_ < 2) return false;
         char e;
         switch (p_[1]) {
-          case '"': e = '"'; break;
-          case '\\': e = '\\'; break;
-          case '/': e = '/'; break;
-          case 'b': e = '\b'; break;
-          case 'f': e = '\f'; break;
-          case 'n': e = '\n'; break;
-          case 'r': e = '\r'; break;
-          case 't': e = '\t'; break;
-          default: return false;  // \u and anything else: the general parser
+          case '"':
+            e = '"';
+            break;
+          case '\\':
+            e = '\\';
+            break;
+          case '/':
+            e = '/';
+            break;
+          case 'b':
+            e = '\b';
+            break;
+          case 'f':
+            e = '\f';
+            break;
+          case 'n':
+            e = '\n';
+            break;
+          case 'r':
+            e = '\r';
+            break;
+          case 't':
+            e = '\t';
+            break;
+          default:
+            return false;  // \u and anything else: the general parser
         }
         out += e;
         p_ += 2;

@@ -183,7 +183,9 @@ class FileTail final : public Tail {
  public:
   FileTail(std::shared_ptr<Core> core, std::vector<std::string> topics, const std::map<std::string, long long>& start)
       : reader_(std::move(core), std::move(topics), "", start) {}
-  Result<std::vector<Record>> poll(std::chrono::milliseconds wait, size_t max) override { return reader_.poll(wait, max); }
+  Result<std::vector<Record>> poll(std::chrono::milliseconds wait, size_t max) override {
+    return reader_.poll(wait, max);
+  }
 
  private:
   FileSubscription reader_;

@@ -31,8 +31,12 @@ inline constexpr std::uint64_t kIndexStride = 64 * 1024;
 inline constexpr std::string_view kTopicSuffix = ".log";
 inline constexpr std::string_view kGroupSuffix = ".json";
 
-inline Error rejected(std::string detail) { return log_error(LogFailure::rejected, std::move(detail)); }
-inline Error unavailable(std::string detail) { return log_error(LogFailure::unavailable, std::move(detail)); }
+inline Error rejected(std::string detail) {
+  return log_error(LogFailure::rejected, std::move(detail));
+}
+inline Error unavailable(std::string detail) {
+  return log_error(LogFailure::unavailable, std::move(detail));
+}
 
 // A group name as a file name: safe characters kept, everything else (and a leading dot) %XX.
 std::string group_file_name(std::string_view group);
@@ -154,7 +158,7 @@ class Core {
   fs::path dir_;
   bool group_commit_;
   Fd lock_;
-  std::mutex create_mu_;  // one topic creation at a time
+  std::mutex create_mu_;                // one topic creation at a time
   std::condition_variable written_cv_;  // a write round finished
   std::map<std::string, std::unique_ptr<Topic>, std::less<>> topics_;
   std::map<std::string, Group> groups_;

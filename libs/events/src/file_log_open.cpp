@@ -59,8 +59,7 @@ Status Core::open() {
     auto n = read_at(lock->get(), lock_path, owner, sizeof owner - 1, 0);
     std::string pid = n ? std::string(owner, *n) : std::string();
     while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
-    return fail(log_error(LogFailure::fenced, "the data directory " + dir_.string() +
-                                                  " is in use by another process" +
+    return fail(log_error(LogFailure::fenced, "the data directory " + dir_.string() + " is in use by another process" +
                                                   (pid.empty() ? std::string() : " (pid " + pid + ")") +
                                                   "; the file log serves one process at a time"));
   }
@@ -95,7 +94,8 @@ Status Core::open() {
     g.committed_txn = doc["txn"].get<std::uint64_t>();
     for (const auto& [topic, pos] : doc["positions"].items()) {
       if (!pos.is_number_integer() || pos.get<long long>() < 0)
-        return fail(Error::internal("the positions file " + entry.path().string() + " has a bad position for " + topic));
+        return fail(
+            Error::internal("the positions file " + entry.path().string() + " has a bad position for " + topic));
       g.positions[topic] = pos.get<long long>();
     }
     auto group = doc["group"].get<std::string>();
@@ -121,8 +121,8 @@ Status Core::open() {
     if (!fd) return fail(fd.error());
     topic->fd = std::move(*fd);
     if (auto st = recover_topic(*topic); !st) return st;
-    topic->appended = &metrics::global().counter("concord_events_appended_total",
-                                                 "Events appended to the event log.", {{"topic", name}});
+    topic->appended = &metrics::global().counter("concord_events_appended_total", "Events appended to the event log.",
+                                                 {{"topic", name}});
     topics_[name] = std::move(topic);
   }
   if (ec) return fail(unavailable("listing " + (dir_ / "topics").string() + " failed: " + ec.message()));
@@ -139,7 +139,8 @@ Status Core::open() {
       }
     }
   }
-  log::info("file event log open", {{"directory", dir_.string()}, {"topics", topics_.size()}, {"groups", groups_.size()}});
+  log::info("file event log open",
+            {{"directory", dir_.string()}, {"topics", topics_.size()}, {"groups", groups_.size()}});
   return {};
 }
 
@@ -150,7 +151,8 @@ Status Core::recover_topic(Topic& t) {
   auto n = read_at(t.fd.get(), t.path, magic, sizeof magic, 0);
   if (!n) return fail(n.error());
   if (*n != kFileMagic.size() || std::string_view(magic, *n) != kFileMagic)
-    return fail(Error::internal(t.path.string() + " does not start like a topic file of the file log; refusing to open"));
+    return fail(
+        Error::internal(t.path.string() + " does not start like a topic file of the file log; refusing to open"));
   auto file_end = static_cast<std::uint64_t>(*size);
 
   t.visible_end = kFileMagic.size();
@@ -171,8 +173,12 @@ Status Core::recover_topic(Topic& t) {
     if (*step == RecordReader::Step::end) break;
     if (*step == RecordReader::Step::record) {
       if (last) t.publish(last->size, last->count);
-      last = Tail{view.pos, view.size, view.meta.count, view.meta.kind == RecordKind::transaction,
-                  std::string(view.meta.group), view.meta.seq};
+      last = Tail{view.pos,
+                  view.size,
+                  view.meta.count,
+                  view.meta.kind == RecordKind::transaction,
+                  std::string(view.meta.group),
+                  view.meta.seq};
       if (last->transaction) {
         auto& g = groups_[last->group];
         g.last_seq = std::max(g.last_seq, last->seq);
@@ -185,11 +191,11 @@ Status Core::recover_topic(Topic& t) {
     auto later = find_valid_record(t.fd.get(), t.path, at + 1, file_end);
     if (!later) return fail(later.error());
     if (*later)
-      return fail(Error::internal(
-          "topic file " + t.path.string() + " is damaged at byte " + std::to_string(at) + " (" + why +
-          ") but holds valid records after it, from byte " + std::to_string(**later) +
-          "; refusing to open rather than drop acknowledged events. Restore the file from a backup, or cut it at byte " +
-          std::to_string(at) + " to give up everything after the damage."));
+      return fail(Error::internal("topic file " + t.path.string() + " is damaged at byte " + std::to_string(at) + " (" +
+                                  why + ") but holds valid records after it, from byte " + std::to_string(**later) +
+                                  "; refusing to open rather than drop acknowledged events. Restore the file from a "
+                                  "backup, or cut it at byte " +
+                                  std::to_string(at) + " to give up everything after the damage."));
     log::warn("truncating a torn or corrupt tail of a topic file",
               {{"topic", t.name}, {"path", t.path.string()}, {"at", at}, {"bytes", file_end - at}, {"reason", why}});
     if (auto st = truncate_to(t.fd.get(), t.path, static_cast<off_t>(at)); !st) return st;
@@ -199,7 +205,8 @@ Status Core::recover_topic(Topic& t) {
   }
   if (last) {
     auto g = groups_.find(last->group);
-    bool uncommitted = last->transaction && g != groups_.end() && g->second.has_file && last->seq > g->second.committed_txn;
+    bool uncommitted =
+        last->transaction && g != groups_.end() && g->second.has_file && last->seq > g->second.committed_txn;
     if (uncommitted) {
       log::warn("dropping the outputs of a commit_with that did not commit before the log stopped",
                 {{"topic", t.name}, {"group", last->group}, {"txn", last->seq}, {"bytes", last->size}});
@@ -224,8 +231,8 @@ Status Core::create_topic(const std::string& name) {
   if (!fd) return fail(fd.error());
   topic->fd = std::move(*fd);
   topic->end = topic->visible_end = kFileMagic.size();
-  topic->appended =
-      &metrics::global().counter("concord_events_appended_total", "Events appended to the event log.", {{"topic", name}});
+  topic->appended = &metrics::global().counter("concord_events_appended_total", "Events appended to the event log.",
+                                               {{"topic", name}});
   std::lock_guard lk(mu_);
   topics_[name] = std::move(topic);
   data_cv_.notify_all();  // subscribers waiting for the topic to exist

@@ -51,8 +51,8 @@ Status Core::append_all(const std::vector<Append>& appends) {
     auto& count = counts[static_cast<size_t>(it - records.begin())];
     for (size_t i = 0; i < a.events.size(); ++i) {
       if (auto st = validate(a.events[i]); !st)
-        return fail(rejected("event " + std::to_string(i) + " of the append to " + a.topic + " is invalid: " +
-                             st.error().detail));
+        return fail(rejected("event " + std::to_string(i) + " of the append to " + a.topic +
+                             " is invalid: " + st.error().detail));
       it->second.add(a.key, serialize(a.events[i]));
       ++count;
     }
@@ -203,7 +203,8 @@ Result<std::vector<Write>> Core::encode_outputs(const std::vector<Output>& outpu
   for (auto& [name, builder] : builders) {
     auto t = topic_for_write_locked(name);
     if (!t) return fail(t.error());
-    if (builder.body_size() > kMaxBody) return fail(rejected("the outputs to " + name + " are too large for one record"));
+    if (builder.body_size() > kMaxBody)
+      return fail(rejected("the outputs to " + name + " are too large for one record"));
     auto count = builder.count();
     writes.push_back(Write{*t, std::move(builder).finish(), count});
   }
@@ -217,8 +218,7 @@ Result<std::map<std::string, long long>> Core::join(const std::string& group) {
   std::lock_guard lk(mu_);
   if (auto st = writable_locked(); !st) return fail(st.error());
   auto& g = groups_[group];
-  if (g.active)
-    return fail(rejected("consumer group '" + group + "' already has a live subscription in this process"));
+  if (g.active) return fail(rejected("consumer group '" + group + "' already has a live subscription in this process"));
   if (!g.has_file) {
     // Created before anything is consumed, so a transaction of this group can always be judged.
     if (auto st = replace_file_atomically(group_path(group), positions_document(group, g.committed_txn, g.positions));

@@ -28,7 +28,6 @@ Settings admin_settings(const KafkaOptions& o) {
   // Security and site settings (SASL, TLS) from the deployment, applied to every client.
   settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
   return settings;
-
 }
 
 class KafkaEventLog final : public EventLog {

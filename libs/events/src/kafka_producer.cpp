@@ -57,7 +57,6 @@ Settings producer_settings(const KafkaOptions& o) {
   // Security and site settings (SASL, TLS) from the deployment, applied to every client.
   settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
   return settings;
-
 }
 
 }  // namespace

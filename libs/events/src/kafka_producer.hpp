@@ -3,9 +3,9 @@
 // thread at a time; appends that wait while a transaction runs are grouped into the next one
 // (group commit), which keeps each append all-or-nothing and makes concurrent writers cheap.
 #include <atomic>
-#include <cstdint>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <set>

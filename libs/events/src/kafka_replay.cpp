@@ -31,7 +31,6 @@ Settings replay_settings(const KafkaOptions& o) {
   // Security and site settings (SASL, TLS) from the deployment, applied to every client.
   settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
   return settings;
-
 }
 
 // Closes the consumer before it is destroyed, as librdkafka requires.

@@ -15,8 +15,9 @@ using Clock = std::chrono::steady_clock;
 Settings subscription_settings(const KafkaOptions& o, const std::string& group) {
   Settings settings{
       {"bootstrap.servers", o.brokers},
-      {"client.id", (o.client_id.empty() ? (o.processor_id.empty() ? o.transactional_id : o.processor_id) : o.client_id) +
-                        "-" + group},
+      {"client.id",
+       (o.client_id.empty() ? (o.processor_id.empty() ? o.transactional_id : o.processor_id) : o.client_id) + "-" +
+           group},
       {"group.id", group},
       {"isolation.level", "read_committed"},
       {"enable.auto.commit", "false"},
@@ -31,7 +32,8 @@ Settings subscription_settings(const KafkaOptions& o, const std::string& group) 
       {"reconnect.backoff.max.ms", "1000"},
   };
   if (o.static_membership)
-    settings.emplace_back("group.instance.id", (o.processor_id.empty() ? o.transactional_id : o.processor_id) + "." + group);
+    settings.emplace_back("group.instance.id",
+                          (o.processor_id.empty() ? o.transactional_id : o.processor_id) + "." + group);
   // Security and site settings (SASL, TLS) from the deployment, applied to every client.
   settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
   return settings;
@@ -79,7 +81,10 @@ Result<std::unique_ptr<Subscription>> KafkaSubscription::open(const KafkaOptions
 
 KafkaSubscription::KafkaSubscription(KafkaOptions options, Handle rk, std::shared_ptr<TxnProducer> producer,
                                      bool own_producer, std::string group)
-    : options_(std::move(options)), rk_(std::move(rk)), producer_(std::move(producer)), own_producer_(own_producer),
+    : options_(std::move(options)),
+      rk_(std::move(rk)),
+      producer_(std::move(producer)),
+      own_producer_(own_producer),
       group_(std::move(group)) {}
 
 KafkaSubscription::~KafkaSubscription() {
@@ -266,9 +271,9 @@ Status KafkaSubscription::commit_with(const std::vector<Output>& outputs, const 
     // (the group moved on while it was stopped, or its transaction timed out). A new producer
     // under the same id takes over; the consumer rejoins the group on its next poll and reads
     // again from the committed positions. The step is worth retrying, so it is `unavailable`.
-    log::warn("the subscription's producer was fenced; starting a new one",
-              {{"group", group_}, {"transactional_id", options_.processor_id + "." + group_},
-               {"error", s.error().detail}});
+    log::warn(
+        "the subscription's producer was fenced; starting a new one",
+        {{"group", group_}, {"transactional_id", options_.processor_id + "." + group_}, {"error", s.error().detail}});
     producer_ = std::make_shared<TxnProducer>(own_producer_options(options_, group_));
     (void)producer_->start();
     return fail(log_error(LogFailure::unavailable, "the step was refused and will be retried: " + s.error().detail));

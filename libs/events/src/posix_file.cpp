@@ -32,8 +32,7 @@ int Fd::release() {
 }
 
 Error io_error(std::string_view what, const std::filesystem::path& path, int err) {
-  return log_error(LogFailure::unavailable,
-                   std::string(what) + " " + path.string() + " failed: " + std::strerror(err));
+  return log_error(LogFailure::unavailable, std::string(what) + " " + path.string() + " failed: " + std::strerror(err));
 }
 
 Result<Fd> open_file(const std::filesystem::path& path, int flags, mode_t mode) {

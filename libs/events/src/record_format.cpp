@@ -22,7 +22,9 @@ std::uint32_t get_u32(const char* p) {
   return static_cast<std::uint32_t>(u[0]) | static_cast<std::uint32_t>(u[1]) << 8 |
          static_cast<std::uint32_t>(u[2]) << 16 | static_cast<std::uint32_t>(u[3]) << 24;
 }
-std::uint64_t get_u64(const char* p) { return get_u32(p) | static_cast<std::uint64_t>(get_u32(p + 4)) << 32; }
+std::uint64_t get_u64(const char* p) {
+  return get_u32(p) | static_cast<std::uint64_t>(get_u32(p + 4)) << 32;
+}
 void set_u32(std::string& out, std::size_t at, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>(v >> (8 * i));
 }

@@ -1,20 +1,20 @@
 #include "concord/http/client.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 namespace concord::http {
 
@@ -30,14 +30,22 @@ constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
 bhttp::verb verb_of(Method m) {
   switch (m) {
-    case Method::get: return bhttp::verb::get;
-    case Method::head: return bhttp::verb::head;
-    case Method::post: return bhttp::verb::post;
-    case Method::put: return bhttp::verb::put;
-    case Method::patch: return bhttp::verb::patch;
-    case Method::del: return bhttp::verb::delete_;
-    case Method::options: return bhttp::verb::options;
-    case Method::other: break;
+    case Method::get:
+      return bhttp::verb::get;
+    case Method::head:
+      return bhttp::verb::head;
+    case Method::post:
+      return bhttp::verb::post;
+    case Method::put:
+      return bhttp::verb::put;
+    case Method::patch:
+      return bhttp::verb::patch;
+    case Method::del:
+      return bhttp::verb::delete_;
+    case Method::options:
+      return bhttp::verb::options;
+    case Method::other:
+      break;
   }
   return bhttp::verb::get;
 }
@@ -45,7 +53,8 @@ bhttp::verb verb_of(Method m) {
 // Writes the request and reads the response over a connected stream, plain or TLS.
 template <class Stream>
 asio::awaitable<Result<ClientResponse>> send(Stream& stream, const ClientRequest& request, const std::string& authority,
-                                             const std::string& target, std::chrono::steady_clock::time_point deadline) {
+                                             const std::string& target,
+                                             std::chrono::steady_clock::time_point deadline) {
   auto where = authority;
   bhttp::request<bhttp::string_body> req{verb_of(request.method), target, 11};
   req.set(bhttp::field::host, authority);
@@ -169,9 +178,10 @@ Result<ClientResponse> fetch(const ClientRequest& request) {
   Result<ClientResponse> result = fail(Error::unavailable("the request did not complete"));
   asio::io_context ioc;
   std::string authority = std::string(url->encoded_host_and_port());
-  asio::co_spawn(ioc, exchange(request, tls, host, port, authority, target), [&](std::exception_ptr e, Result<ClientResponse> r) {
-    if (!e) result = std::move(r);
-  });
+  asio::co_spawn(ioc, exchange(request, tls, host, port, authority, target),
+                 [&](std::exception_ptr e, Result<ClientResponse> r) {
+                   if (!e) result = std::move(r);
+                 });
   ioc.run();
   return result;
 }

@@ -39,14 +39,21 @@ constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
 bhttp::verb verb_of(Method m) {
   switch (m) {
-    case Method::post: return bhttp::verb::post;
-    case Method::put: return bhttp::verb::put;
-    case Method::patch: return bhttp::verb::patch;
-    case Method::del: return bhttp::verb::delete_;
-    case Method::head: return bhttp::verb::head;
-    case Method::options: return bhttp::verb::options;
+    case Method::post:
+      return bhttp::verb::post;
+    case Method::put:
+      return bhttp::verb::put;
+    case Method::patch:
+      return bhttp::verb::patch;
+    case Method::del:
+      return bhttp::verb::delete_;
+    case Method::head:
+      return bhttp::verb::head;
+    case Method::options:
+      return bhttp::verb::options;
     case Method::get:
-    case Method::other: break;
+    case Method::other:
+      break;
   }
   return bhttp::verb::get;
 }

@@ -26,7 +26,8 @@ IdempotencyGuard::IdempotencyGuard(cache::Cache& cache, std::string service, std
 
 IdempotencyGuard::Decision IdempotencyGuard::begin(const Request& request, std::string_view key) {
   if (key.empty() || key.size() > 255)
-    return {Response::problem(Error::validation("", "Idempotency-Key must be 1 to 255 characters"), request.path), {}, {}};
+    return {
+        Response::problem(Error::validation("", "Idempotency-Key must be 1 to 255 characters"), request.path), {}, {}};
   std::string caller = request.principal ? request.principal->subject : "anonymous";
   std::string record_key = "idem:" + service_ + ":" + caller + ":" + std::string(key);
   std::string print = fingerprint(request);
@@ -43,13 +44,15 @@ IdempotencyGuard::Decision IdempotencyGuard::begin(const Request& request, std::
   auto record = nlohmann::json::parse(**existing, nullptr, false);
   if (record.is_discarded() || !record.is_object()) return {std::nullopt, {}, {}};
   if (record.value("fingerprint", "") != print)
-    return {Response::problem(Error::unprocessable("this Idempotency-Key was used with a different request"),
-                              request.path),
-            {}, {}};
+    return {
+        Response::problem(Error::unprocessable("this Idempotency-Key was used with a different request"), request.path),
+        {},
+        {}};
   if (record.value("state", "") == "in_flight")
-    return {Response::problem(Error::conflict("a request with this Idempotency-Key is still in progress"),
-                              request.path),
-            {}, {}};
+    return {
+        Response::problem(Error::conflict("a request with this Idempotency-Key is still in progress"), request.path),
+        {},
+        {}};
   Response replay;
   replay.status = record.value("status", 200);
   replay.body = record.value("body", "");
@@ -72,8 +75,11 @@ void IdempotencyGuard::finish(const Decision& claim, const Response& response) {
   nlohmann::json headers = nlohmann::json::array();
   for (const auto& [k, v] : response.headers.fields())
     if (k != "X-Request-Id") headers.push_back({k, v});
-  nlohmann::json record = {{"state", "done"}, {"fingerprint", claim.fingerprint}, {"status", response.status},
-                           {"headers", headers}, {"body", response.body}};
+  nlohmann::json record = {{"state", "done"},
+                           {"fingerprint", claim.fingerprint},
+                           {"status", response.status},
+                           {"headers", headers},
+                           {"body", response.body}};
   if (auto stored = cache_.set(record_key, record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), ttl_);
       !stored)
     log::warn("could not store idempotency record", {{"error", stored.error().detail}});

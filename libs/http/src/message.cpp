@@ -1,22 +1,30 @@
 #include "concord/http/message.hpp"
 
+#include <strings.h>
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
-#include <strings.h>
 
 namespace concord::http {
 
 std::string_view to_string(Method m) {
   switch (m) {
-    case Method::get: return "GET";
-    case Method::head: return "HEAD";
-    case Method::post: return "POST";
-    case Method::put: return "PUT";
-    case Method::patch: return "PATCH";
-    case Method::del: return "DELETE";
-    case Method::options: return "OPTIONS";
-    case Method::other: return "OTHER";
+    case Method::get:
+      return "GET";
+    case Method::head:
+      return "HEAD";
+    case Method::post:
+      return "POST";
+    case Method::put:
+      return "PUT";
+    case Method::patch:
+      return "PATCH";
+    case Method::del:
+      return "DELETE";
+    case Method::options:
+      return "OPTIONS";
+    case Method::other:
+      return "OTHER";
   }
   return "OTHER";
 }
@@ -49,7 +57,9 @@ void Headers::set(std::string name, std::string value) {
   fields_.emplace_back(std::move(name), std::move(value));
 }
 
-void Headers::add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+void Headers::add(std::string name, std::string value) {
+  fields_.emplace_back(std::move(name), std::move(value));
+}
 
 void Headers::remove(std::string_view name) {
   std::erase_if(fields_, [&](const auto& f) { return same_name(f.first, name); });

@@ -37,16 +37,18 @@ void Pipeline::set_idempotency_store(cache::Cache* cache, std::chrono::seconds t
 }
 
 void Pipeline::set_rate_limit_store(cache::Cache* cache) {
-  rate_limiter_ = cache && options_.rate_limit > 0
-                      ? std::make_unique<RateLimiter>(*cache, options_.service, options_.rate_limit, options_.rate_window)
-                      : nullptr;
+  rate_limiter_ =
+      cache && options_.rate_limit > 0
+          ? std::make_unique<RateLimiter>(*cache, options_.service, options_.rate_limit, options_.rate_window)
+          : nullptr;
 }
 
 Result<Prepared> Pipeline::prepare(Request& request) const {
   request.correlation_id = valid_correlation_id(request.headers.get("X-Request-Id"));
   // Bodies are taken as sent: a compressed one would only fail later as JSON that does not
   // parse, and inflating it would make the body limit meaningless (a zip bomb).
-  if (auto encoding = request.headers.get("Content-Encoding"); encoding && !encoding->empty() && *encoding != "identity")
+  if (auto encoding = request.headers.get("Content-Encoding");
+      encoding && !encoding->empty() && *encoding != "identity")
     return fail(Error::of(ErrorCode::unsupported_media, "Content-Encoding '" + std::string(encoding->substr(0, 40)) +
                                                             "' is not accepted; send the body uncompressed"));
   auto url = boost::urls::parse_origin_form(request.target);
@@ -67,8 +69,9 @@ Response Pipeline::builtin(const Request& request, bool& handled) {
   if (request.path == "/healthz") return Response::json(200, {{"status", "ok"}, {"service", options_.service}});
   if (request.path == "/readyz") {
     Readiness r = readiness_ ? readiness_() : Readiness{true, {}};
-    return Response::json(r.ready ? 200 : 503, {{"status", r.ready ? "ready" : "not_ready"},
-                                                {"service", options_.service}, {"checks", r.checks}});
+    return Response::json(
+        r.ready ? 200 : 503,
+        {{"status", r.ready ? "ready" : "not_ready"}, {"service", options_.service}, {"checks", r.checks}});
   }
   if (request.path == "/metrics")
     return Response::text(200, metrics::global().render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -178,12 +181,13 @@ void Pipeline::record(const Request& request, int status, std::chrono::steady_cl
   auto it = known.find(key);
   if (it == known.end()) {
     auto& registry = metrics::global();
-    Series series{
-        &registry.counter("concord_http_requests_total", "HTTP requests by route, method and status",
-                          {{"service", options_.service}, {"route", route},
-                           {"method", std::string(to_string(request.method))}, {"status", std::to_string(status)}}),
-        &registry.histogram("concord_http_request_duration_seconds", "HTTP request latency",
-                            {{"service", options_.service}, {"route", route}})};
+    Series series{&registry.counter("concord_http_requests_total", "HTTP requests by route, method and status",
+                                    {{"service", options_.service},
+                                     {"route", route},
+                                     {"method", std::string(to_string(request.method))},
+                                     {"status", std::to_string(status)}}),
+                  &registry.histogram("concord_http_request_duration_seconds", "HTTP request latency",
+                                      {{"service", options_.service}, {"route", route}})};
     it = known.emplace(std::move(key), series).first;
   }
   it->second.requests->inc();

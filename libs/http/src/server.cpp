@@ -140,7 +140,7 @@ struct Connection {
   // deadline; the timer wakes at the old deadline, sees the new one and sleeps again.
   asio::steady_timer watchdog;
   std::chrono::steady_clock::time_point deadline{};
-  bool guarding = false;        // an operation is under the deadline
+  bool guarding = false;  // an operation is under the deadline
   bool watchdog_running = false;
   bool timed_out = false;
   bool idle = true;  // waiting for the next request's headers: safe to close on shutdown
@@ -237,7 +237,8 @@ class Server::Impl {
       join();
       return;
     }
-    if (acceptor_) asio::post(acceptor_->get_executor(), [this] {
+    if (acceptor_)
+      asio::post(acceptor_->get_executor(), [this] {
         boost::system::error_code ignored;
         acceptor_->close(ignored);
       });
@@ -269,7 +270,8 @@ class Server::Impl {
   // Runs the handler on the blocking pool; the session resumes on its own strand afterwards.
   asio::awaitable<Response> handle_blocking(Request& req, Prepared& prepared) {
     co_return co_await asio::co_spawn(
-        blocking_, [this, &req, &prepared]() -> asio::awaitable<Response> { co_return pipeline_.handle(req, prepared); },
+        blocking_,
+        [this, &req, &prepared]() -> asio::awaitable<Response> { co_return pipeline_.handle(req, prepared); },
         asio::use_awaitable);
   }
 
@@ -327,7 +329,8 @@ class Server::Impl {
     Error e = Error::of(code, std::move(detail));
     e.headers = std::move(extra);
     auto res = Response::problem(e, req.path.empty() ? std::string_view{} : std::string_view(req.path));
-    res.headers.set("X-Request-Id", req.correlation_id.empty() ? valid_correlation_id(std::nullopt) : req.correlation_id);
+    res.headers.set("X-Request-Id",
+                    req.correlation_id.empty() ? valid_correlation_id(std::nullopt) : req.correlation_id);
     pipeline_.record(req, res.status, started);
     auto out = to_beast(res, 11, false, false);
     conn.stream.expires_after(std::chrono::seconds(2));
@@ -339,8 +342,9 @@ class Server::Impl {
     // Built outside the co_await: g++ 12 miscompiles braced string-literal initializers there.
     std::vector<std::pair<std::string, std::string>> retry;
     retry.emplace_back(std::string("Retry-After"), std::string("1"));
-    co_await write_problem(*conn, req, ErrorCode::too_many_requests, std::string("the server has too many open connections"),
-                           std::chrono::steady_clock::now(), std::move(retry));
+    co_await write_problem(*conn, req, ErrorCode::too_many_requests,
+                           std::string("the server has too many open connections"), std::chrono::steady_clock::now(),
+                           std::move(retry));
     close(*conn);
   }
 
@@ -381,7 +385,8 @@ class Server::Impl {
                                  started);
         else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                  ec != asio::error::operation_aborted && ec != asio::error::connection_reset && parser.got_some())
-          co_await write_problem(*conn, req, ErrorCode::bad_request, "malformed HTTP request: " + ec.message(), started);
+          co_await write_problem(*conn, req, ErrorCode::bad_request, "malformed HTTP request: " + ec.message(),
+                                 started);
         break;
       }
       req = to_request(parser, remote);
@@ -472,8 +477,10 @@ class Server::Impl {
         if (!channel->is_open()) break;
         channel->timer().expires_after(options_.sse_heartbeat);
         auto [tec] = co_await channel->timer().async_wait(nothrow_awaitable);
-        if (!tec) chunk = ": keep-alive\n\n";  // the timer ran out: tell proxies and clients we are here
-        else continue;
+        if (!tec)
+          chunk = ": keep-alive\n\n";  // the timer ran out: tell proxies and clients we are here
+        else
+          continue;
       }
       conn->stream.expires_after(options_.write_timeout);
       auto [wec, wn] = co_await asio::async_write(conn->stream, asio::buffer(chunk), nothrow_awaitable);
@@ -500,17 +507,33 @@ Server::Server(ServerOptions options, Router router)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(router))) {}
 Server::~Server() = default;
 
-void Server::set_authenticator(Authenticator authenticator) { impl_->pipeline().set_authenticator(std::move(authenticator)); }
-void Server::set_readiness(std::function<Readiness()> readiness) { impl_->pipeline().set_readiness(std::move(readiness)); }
-void Server::set_interceptor(Interceptor interceptor) { impl_->pipeline().set_interceptor(std::move(interceptor)); }
-void Server::set_finisher(Finisher finisher) { impl_->pipeline().set_finisher(std::move(finisher)); }
+void Server::set_authenticator(Authenticator authenticator) {
+  impl_->pipeline().set_authenticator(std::move(authenticator));
+}
+void Server::set_readiness(std::function<Readiness()> readiness) {
+  impl_->pipeline().set_readiness(std::move(readiness));
+}
+void Server::set_interceptor(Interceptor interceptor) {
+  impl_->pipeline().set_interceptor(std::move(interceptor));
+}
+void Server::set_finisher(Finisher finisher) {
+  impl_->pipeline().set_finisher(std::move(finisher));
+}
 void Server::set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl) {
   impl_->pipeline().set_idempotency_store(cache, ttl);
 }
-void Server::set_rate_limit_store(cache::Cache* cache) { impl_->pipeline().set_rate_limit_store(cache); }
-Status Server::start() { return impl_->start(); }
-unsigned short Server::port() const { return impl_->port(); }
-void Server::stop() { impl_->stop(); }
+void Server::set_rate_limit_store(cache::Cache* cache) {
+  impl_->pipeline().set_rate_limit_store(cache);
+}
+Status Server::start() {
+  return impl_->start();
+}
+unsigned short Server::port() const {
+  return impl_->port();
+}
+void Server::stop() {
+  impl_->stop();
+}
 
 void wait_for_shutdown_signal() {
   asio::io_context ioc;

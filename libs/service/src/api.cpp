@@ -11,7 +11,9 @@ Result<nlohmann::json> body_object(const http::Request& request, EmptyBody empty
   return json_input::parse_object(request.body);
 }
 
-bool is_officer(const auth::Principal& p) { return p.has_any({auth::Role::host_officer, auth::Role::admin}); }
+bool is_officer(const auth::Principal& p) {
+  return p.has_any({auth::Role::host_officer, auth::Role::admin});
+}
 
 std::optional<std::string> officer_country(const auth::Principal& p) {
   if (!p.has(auth::Role::delegation_officer)) return std::nullopt;
@@ -27,12 +29,13 @@ Status require_any(const http::Request& request, std::initializer_list<auth::Rol
 
 void mount_resolving(http::Router& router, const http::Router& routes, ResolveCaller resolve) {
   for (const auto& route : routes.routes()) {
-    router.add(route.method, route.pattern,
-               [resolve, handler = route.handler](http::Request& request) -> Result<http::Response> {
-                 if (auto ok = resolve(request); !ok) return fail(ok.error());
-                 return handler(request);
-               },
-               route.options);
+    router.add(
+        route.method, route.pattern,
+        [resolve, handler = route.handler](http::Request& request) -> Result<http::Response> {
+          if (auto ok = resolve(request); !ok) return fail(ok.error());
+          return handler(request);
+        },
+        route.options);
   }
 }
 
@@ -106,7 +109,9 @@ Result<Page> page_of(const http::Request& request) {
   return page;
 }
 
-std::string etag(long long version) { return "\"" + std::to_string(version) + "\""; }
+std::string etag(long long version) {
+  return "\"" + std::to_string(version) + "\"";
+}
 
 Status check_if_match(const http::Request& request, long long version, bool required) {
   auto header = request.headers.get("If-Match");

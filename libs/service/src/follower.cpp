@@ -16,7 +16,9 @@ constexpr size_t kPollMax = 500;
 Follower::Follower(std::string what, std::shared_ptr<events::EventLog> log, std::vector<std::string> topics)
     : what_(std::move(what)), log_(std::move(log)), topics_(std::move(topics)) {}
 
-Follower::~Follower() { stop(); }
+Follower::~Follower() {
+  stop();
+}
 
 void Follower::start(events::Positions from, Apply apply, AfterPoll after_poll) {
   apply_ = std::move(apply);

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "concord/auth/cached_verifier.hpp"
-#include "concord/http/client.hpp"
 #include "concord/core/log.hpp"
+#include "concord/http/client.hpp"
 
 namespace concord::service {
 
@@ -29,7 +29,8 @@ std::string advertised_url(const Env& env, const std::string& bound_host, unsign
     return u;
   }
   std::string host = env.string("CONCORD_ADVERTISED_HOST", "");
-  if (host.empty()) host = bound_host == "0.0.0.0" || bound_host == "::" || bound_host.empty() ? host_name() : bound_host;
+  if (host.empty())
+    host = bound_host == "0.0.0.0" || bound_host == "::" || bound_host.empty() ? host_name() : bound_host;
   if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
   return "http://" + host + ":" + std::to_string(port);
 }
@@ -37,12 +38,22 @@ std::string advertised_url(const Env& env, const std::string& bound_host, unsign
 
 const std::vector<ServiceSpec>& all_services() {
   static const std::vector<ServiceSpec> services = {
-      {"scheduling", "127.0.0.1:8081", "CONCORD_SCHEDULING_ADDR", {{"concord.scheduling.v1"}, {"concord.scheduling.private.v1"}}, {}},
-      {"delegations", "127.0.0.1:8082", "CONCORD_DELEGATIONS_ADDR",
-       {{"concord.delegations.v1"}, {"concord.delegations.private.v1"}}, {}},
+      {"scheduling",
+       "127.0.0.1:8081",
+       "CONCORD_SCHEDULING_ADDR",
+       {{"concord.scheduling.v1"}, {"concord.scheduling.private.v1"}},
+       {}},
+      {"delegations",
+       "127.0.0.1:8082",
+       "CONCORD_DELEGATIONS_ADDR",
+       {{"concord.delegations.v1"}, {"concord.delegations.private.v1"}},
+       {}},
       {"documents", "127.0.0.1:8083", "CONCORD_DOCUMENTS_ADDR", {{"concord.documents.v1"}}, {}},
-      {"notifications", "127.0.0.1:8084", "CONCORD_NOTIFICATIONS_ADDR",
-       {{"concord.notifications.v1"}, {"concord.webhooks.dlq.v1"}}, {}},
+      {"notifications",
+       "127.0.0.1:8084",
+       "CONCORD_NOTIFICATIONS_ADDR",
+       {{"concord.notifications.v1"}, {"concord.webhooks.dlq.v1"}},
+       {}},
   };
   return services;
 }
@@ -53,7 +64,9 @@ const ServiceSpec* find_service(const std::string& name) {
   return nullptr;
 }
 
-Host::~Host() { stop(); }
+Host::~Host() {
+  stop();
+}
 
 Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec& spec, const Env& env) {
   std::unique_ptr<Host> host(new Host());
@@ -76,8 +89,8 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
     if (!joined) return fail(joined.error());
     election = std::move(*joined);
   }
-  Replica::Options replica_options{.service = spec.name, .leader_topic = Platform::leader_topic(spec.name),
-                                   .instance = instance};
+  Replica::Options replica_options{
+      .service = spec.name, .leader_topic = Platform::leader_topic(spec.name), .instance = instance};
   for (const auto& t : spec.topics) replica_options.own_topics.push_back(t.name);
   replica_options.forward_timeout = env.duration("CONCORD_FORWARD_TIMEOUT", replica_options.forward_timeout);
   replica_options.min_position_wait = env.duration("CONCORD_MIN_POSITION_WAIT", replica_options.min_position_wait);
@@ -96,29 +109,30 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
     // Until the state is rebuilt, the service's own routes answer 503 rather than from a
     // partial state.
     for (const auto& route : inner.routes()) {
-      router.add(route.method, route.pattern,
-                 [phase = host->phase_, handler = route.handler](http::Request& req) -> Result<http::Response> {
-                   if (phase->load() != ready)
-                     return fail(Error::unavailable("the service is rebuilding its state from the event log"));
-                   return handler(req);
-                 },
-                 route.options);
+      router.add(
+          route.method, route.pattern,
+          [phase = host->phase_, handler = route.handler](http::Request& req) -> Result<http::Response> {
+            if (phase->load() != ready)
+              return fail(Error::unavailable("the service is rebuilding its state from the event log"));
+            return handler(req);
+          },
+          route.options);
     }
   }
   host->routes_ = router;
   host->server_ = std::make_unique<http::Server>(platform.server_options(spec.name, address), std::move(router));
   auto verifier = std::make_shared<auth::CachedVerifier>(platform.verifier());
   const Clock& clock = platform.clock();
-  host->server_->set_authenticator(
-      [verifier, &clock](std::optional<std::string_view> header) { return verifier->authenticate(header, clock.now()); });
+  host->server_->set_authenticator([verifier, &clock](std::optional<std::string_view> header) {
+    return verifier->authenticate(header, clock.now());
+  });
   host->server_->set_idempotency_store(&platform.cache());
   host->server_->set_rate_limit_store(&platform.cache());
   cache::Cache* cache = &platform.cache();
   Replica* replica = host->replica_.get();
   host->server_->set_interceptor([replica](http::Request& request) { return replica->intercept(request); });
-  host->server_->set_finisher([replica](const http::Request& request, http::Response& response) {
-    replica->finish(request, response);
-  });
+  host->server_->set_finisher(
+      [replica](const http::Request& request, http::Response& response) { replica->finish(request, response); });
   auto reached_writer = std::make_shared<std::atomic<bool>>(false);
   host->server_->set_readiness([log = host->log_, cache, phase = host->phase_, replica, reached_writer] {
     bool log_ok = log->healthy();
@@ -139,7 +153,9 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
     // The cache is never the truth: without it the service is slower, not unready.
     return http::Readiness{log_ok && p == ready && can_write,
                            {{"event_log", log_ok ? "ok" : "unavailable"},
-                            {"state", p == ready ? "rebuilt" : p == failed ? "failed" : "replaying"},
+                            {"state", p == ready    ? "rebuilt"
+                                      : p == failed ? "failed"
+                                                    : "replaying"},
                             {"role", role},
                             {"writer", can_write ? "known" : "electing"},
                             {"cache", cache_ok ? "ok" : "degraded"}}};
@@ -159,15 +175,18 @@ void Host::recover_in_background() {
     auto status = service_->recover();
     if (!status) {
       phase_->store(failed);
-      log::error("recovery failed; the service stays unready", {{"service", spec_.name}, {"error", status.error().detail}});
+      log::error("recovery failed; the service stays unready",
+                 {{"service", spec_.name}, {"error", status.error().detail}});
       return;
     }
     replica_->start();
     service_->start();
     phase_->store(ready);
-    log::info("state rebuilt", {{"service", spec_.name},
-                                {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           std::chrono::steady_clock::now() - started).count()}});
+    log::info(
+        "state rebuilt",
+        {{"service", spec_.name},
+         {"ms",
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()}});
   });
 }
 

@@ -39,8 +39,9 @@ Platform::~Platform() = default;
 Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
   std::unique_ptr<Platform> p(new Platform());
   auto level = log::parse_level(env.string("CONCORD_LOG_LEVEL", "info"));
-  if (!level) throw ConfigError("CONCORD_LOG_LEVEL: expected debug, info, warn or error, got '" +
-                                env.string("CONCORD_LOG_LEVEL", "") + "'");
+  if (!level)
+    throw ConfigError("CONCORD_LOG_LEVEL: expected debug, info, warn or error, got '" +
+                      env.string("CONCORD_LOG_LEVEL", "") + "'");
   log::set_level(*level);
 
   p->data_dir_ = env.string("CONCORD_DATA_DIR", "./concord-data");
@@ -78,10 +79,11 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
     throw ConfigError("CONCORD_ELECTION_SESSION_TIMEOUT: expected 1s to 5m");
   // An authenticated cluster (Strimzi's SCRAM-over-TLS listener): each variable maps to the
   // librdkafka property beside it.
-  const std::pair<const char*, const char*> kafka_security[] = {
-      {"KAFKA_SECURITY_PROTOCOL", "security.protocol"}, {"KAFKA_SASL_MECHANISM", "sasl.mechanisms"},
-      {"KAFKA_SASL_USERNAME", "sasl.username"},         {"KAFKA_SASL_PASSWORD", "sasl.password"},
-      {"KAFKA_SSL_CA_LOCATION", "ssl.ca.location"}};
+  const std::pair<const char*, const char*> kafka_security[] = {{"KAFKA_SECURITY_PROTOCOL", "security.protocol"},
+                                                                {"KAFKA_SASL_MECHANISM", "sasl.mechanisms"},
+                                                                {"KAFKA_SASL_USERNAME", "sasl.username"},
+                                                                {"KAFKA_SASL_PASSWORD", "sasl.password"},
+                                                                {"KAFKA_SSL_CA_LOCATION", "ssl.ca.location"}};
   for (const auto& [variable, property] : kafka_security)
     if (auto value = env.get(variable)) p->kafka_client_settings_.emplace_back(property, *value);
 
@@ -118,9 +120,11 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
   d.blocking_threads = static_cast<int>(env.integer("CONCORD_HTTP_WRITE_THREADS", d.blocking_threads, 1, 1024));
   d.idle_timeout = env.duration("CONCORD_HTTP_IDLE_TIMEOUT", d.idle_timeout);
   d.request_timeout = env.duration("CONCORD_HTTP_REQUEST_TIMEOUT", d.request_timeout);
-  d.max_connections = static_cast<size_t>(env.integer("CONCORD_HTTP_MAX_CONNECTIONS", static_cast<long long>(d.max_connections), 1, 1'000'000));
+  d.max_connections = static_cast<size_t>(
+      env.integer("CONCORD_HTTP_MAX_CONNECTIONS", static_cast<long long>(d.max_connections), 1, 1'000'000));
   d.shutdown_grace = env.duration("CONCORD_SHUTDOWN_GRACE", d.shutdown_grace);
-  d.rate_limit = static_cast<size_t>(env.integer("CONCORD_RATE_LIMIT", static_cast<long long>(d.rate_limit), 0, 1'000'000'000));
+  d.rate_limit =
+      static_cast<size_t>(env.integer("CONCORD_RATE_LIMIT", static_cast<long long>(d.rate_limit), 0, 1'000'000'000));
   d.rate_window = std::chrono::duration_cast<std::chrono::seconds>(
       env.duration("CONCORD_RATE_WINDOW", std::chrono::duration_cast<std::chrono::milliseconds>(d.rate_window)));
   d.access_log = env.boolean("CONCORD_ACCESS_LOG", d.access_log);
@@ -151,8 +155,8 @@ Result<std::shared_ptr<events::EventLog>> Platform::event_log(const std::string&
     // the restarted process then takes its partitions over at once. Otherwise members leave the
     // group when they stop, and a killed one's partitions move after the session timeout.
     options.static_membership = instance_id_given_;
-      // Replicas of a service all open the log; only the elected one takes the writer's role.
-      options.writer_on_open = false;
+    // Replicas of a service all open the log; only the elected one takes the writer's role.
+    options.writer_on_open = false;
     auto log = events::open_kafka_log(options);
     if (!log) return fail(log.error());
     slot = std::move(*log);

@@ -19,8 +19,8 @@ bool iequals(std::string_view a, std::string_view b) {
 // length, which the client and the server set themselves.
 bool hop_by_hop(std::string_view name) {
   static constexpr std::array<std::string_view, 10> kNames = {
-      "connection", "keep-alive", "proxy-connection", "te",     "trailer",
-      "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding"};
+      "connection", "keep-alive",     "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+      "host",       "content-length", "accept-encoding"};
   for (auto n : kNames)
     if (iequals(name, n)) return true;
   return false;
@@ -50,7 +50,8 @@ void mount_forward(http::Router& router, const std::string& name, const std::str
     out.timeout = std::chrono::seconds(30);
     // A live stream (the browser asks for text/event-stream) is passed on as it arrives.
     auto accept = req.headers.get("Accept");
-    bool live = req.method == http::Method::get && accept && accept->find("text/event-stream") != std::string_view::npos;
+    bool live =
+        req.method == http::Method::get && accept && accept->find("text/event-stream") != std::string_view::npos;
     if (live && !streams)
       return fail(Error::not_found("live streams are not forwarded by this console; use the " + name +
                                    " service's own address"));
@@ -66,7 +67,8 @@ void mount_forward(http::Router& router, const std::string& name, const std::str
     } else {
       answer = fail(fetched.error());
     }
-    if (!answer) return fail(Error::unavailable("the " + name + " service cannot be reached: " + answer.error().detail));
+    if (!answer)
+      return fail(Error::unavailable("the " + name + " service cannot be reached: " + answer.error().detail));
     // Only what belongs to the message; a stream's own type and caching are the console's.
     http::Headers kept;
     if (answer->on_stream) {
@@ -75,8 +77,8 @@ void mount_forward(http::Router& router, const std::string& name, const std::str
     }
     for (const auto& [k, v] : answer->headers.fields()) {
       if (hop_by_hop(k) || iequals(k, "server")) continue;
-      if (answer->on_stream && (iequals(k, "content-type") || iequals(k, "cache-control") || iequals(k, "x-accel-buffering") ||
-                                iequals(k, "date")))
+      if (answer->on_stream && (iequals(k, "content-type") || iequals(k, "cache-control") ||
+                                iequals(k, "x-accel-buffering") || iequals(k, "date")))
         continue;
       kept.add(k, v);
     }

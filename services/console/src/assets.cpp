@@ -11,7 +11,9 @@ namespace {
 // Hashed assets (Vite names them name-<hash>.ext) never change under their name.
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
-bool is_hashed(std::string_view path) { return path.starts_with("/assets/"); }
+bool is_hashed(std::string_view path) {
+  return path.starts_with("/assets/");
+}
 
 std::string etag_of(std::string_view bytes) {
   char buf[32];
@@ -48,14 +50,15 @@ void add_security_headers(http::Headers& h) {
 http::Router with_security_headers(const http::Router& router) {
   http::Router out;
   for (const auto& route : router.routes())
-    out.add(route.method, route.pattern,
-            [handler = route.handler](http::Request& req) -> Result<http::Response> {
-              auto res = handler(req);
-              http::Response r = res ? std::move(*res) : http::Response::problem(res.error(), req.path);
-              add_security_headers(r.headers);
-              return r;
-            },
-            route.options);
+    out.add(
+        route.method, route.pattern,
+        [handler = route.handler](http::Request& req) -> Result<http::Response> {
+          auto res = handler(req);
+          http::Response r = res ? std::move(*res) : http::Response::problem(res.error(), req.path);
+          add_security_headers(r.headers);
+          return r;
+        },
+        route.options);
   return out;
 }
 
@@ -80,9 +83,12 @@ std::string_view choose_encoding(std::optional<std::string_view> accept_encoding
         }
       }
     }
-    if (name == "br") br = q;
-    else if (name == "gzip" || name == "x-gzip") gzip = q;
-    else if (name == "*") any = q;
+    if (name == "br")
+      br = q;
+    else if (name == "gzip" || name == "x-gzip")
+      gzip = q;
+    else if (name == "*")
+      any = q;
   }
   if (br < 0) br = any;
   if (gzip < 0) gzip = any;
@@ -105,8 +111,9 @@ void mount_assets(http::Router& router, std::span<const Asset> assets) {
     const Asset& a = *it->second.asset;
     http::Response r;
     r.headers.set("Content-Type", std::string(a.content_type));
-    r.headers.set("Cache-Control", is_hashed(a.path) ? std::string(kImmutable)
-                                  : path == "/index.html" || path == "/sw.js" ? "no-cache" : "public, max-age=3600");
+    r.headers.set("Cache-Control", is_hashed(a.path)                           ? std::string(kImmutable)
+                                   : path == "/index.html" || path == "/sw.js" ? "no-cache"
+                                                                               : "public, max-age=3600");
     bool variants = !a.gzip.empty() || !a.brotli.empty();
     if (variants) r.headers.set("Vary", "Accept-Encoding");
     // Each encoding is its own representation, with its own strong ETag.

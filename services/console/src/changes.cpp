@@ -26,14 +26,18 @@ std::string visit_of(const events::Record& record, std::map<std::string, std::st
       (e.type.starts_with("concord.scheduling.meeting.") || e.type.starts_with("concord.scheduling.visit.")))
     visit = record.key;
   if (record.topic != "concord.scheduling.v1") {
-    if (!visit.empty()) aggregate_visits[record.key] = visit;
-    else if (auto it = aggregate_visits.find(record.key); it != aggregate_visits.end()) visit = it->second;
+    if (!visit.empty())
+      aggregate_visits[record.key] = visit;
+    else if (auto it = aggregate_visits.find(record.key); it != aggregate_visits.end())
+      visit = it->second;
   }
   return visit;
 }
 
 ChangeFeed::ChangeFeed(std::shared_ptr<events::EventLog> log) : log_(std::move(log)) {}
-ChangeFeed::~ChangeFeed() { stop(); }
+ChangeFeed::~ChangeFeed() {
+  stop();
+}
 
 Status ChangeFeed::start() {
   events::Positions end;
@@ -86,12 +90,11 @@ void ChangeFeed::run(events::Positions from) {
 }
 
 void ChangeFeed::publish(const std::string& visit, const events::Record& record) {
-  http::SseEvent event{.id = record.event.id,
-                       .event = "change",
-                       .data = nlohmann::json{{"type", record.event.type},
-                                              {"subject", record.event.subject},
-                                              {"visit_id", visit}}
-                                   .dump()};
+  http::SseEvent event{
+      .id = record.event.id,
+      .event = "change",
+      .data =
+          nlohmann::json{{"type", record.event.type}, {"subject", record.event.subject}, {"visit_id", visit}}.dump()};
   std::lock_guard lock(mutex_);
   auto it = subscribers_.find(visit);
   if (it == subscribers_.end()) return;

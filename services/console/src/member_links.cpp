@@ -26,7 +26,8 @@ Result<nlohmann::json> read_member(const http::Router& api, const http::Request&
   req.method = http::Method::get;
   req.target = path;
   req.path = path;
-  if (auto authorization = caller.headers.get("Authorization")) req.headers.set("Authorization", std::string(*authorization));
+  if (auto authorization = caller.headers.get("Authorization"))
+    req.headers.set("Authorization", std::string(*authorization));
   req.headers.set("Accept", "application/json");
   req.path_params = found->params;
   req.route = found->route->pattern;
@@ -37,8 +38,8 @@ Result<nlohmann::json> read_member(const http::Router& api, const http::Request&
   if (!res) return fail(res.error());
   if (res->status == 404) return fail(Error::not_found("no member " + id));
   if (res->status != 200)
-    return fail(Error::unavailable("the delegations service answered " + std::to_string(res->status) +
-                                   " for member " + id));
+    return fail(
+        Error::unavailable("the delegations service answered " + std::to_string(res->status) + " for member " + id));
   try {
     return nlohmann::json::parse(res->body);
   } catch (const nlohmann::json::exception&) {

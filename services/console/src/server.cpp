@@ -39,8 +39,9 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& p
       std::make_unique<http::Server>(platform.server_options("console", address), with_security_headers(routes));
   auto verifier = std::make_shared<auth::CachedVerifier>(platform.verifier());
   const Clock& clock = platform.clock();
-  console->server_->set_authenticator(
-      [verifier, &clock](std::optional<std::string_view> header) { return verifier->authenticate(header, clock.now()); });
+  console->server_->set_authenticator([verifier, &clock](std::optional<std::string_view> header) {
+    return verifier->authenticate(header, clock.now());
+  });
   console->server_->set_idempotency_store(&platform.cache());
   if (auto started = console->server_->start(); !started) return fail(started.error());
 
@@ -55,7 +56,9 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& p
   return console;
 }
 
-ConsoleServer::~ConsoleServer() { stop(); }
+ConsoleServer::~ConsoleServer() {
+  stop();
+}
 
 void ConsoleServer::stop() {
   if (server_) server_->stop();

@@ -9,7 +9,8 @@ SignIn::SignIn(auth::JwtConfig jwt, const Clock& clock, Options options)
     : jwt_(std::move(jwt)), clock_(clock), options_(std::move(options)) {}
 
 std::string SignIn::issue() {
-  return issue(Grant{.subject = options_.subject, .roles = {auth::Role::host_officer}, .member_id = {}, .delegation_id = {}});
+  return issue(
+      Grant{.subject = options_.subject, .roles = {auth::Role::host_officer}, .member_id = {}, .delegation_id = {}});
 }
 
 std::string SignIn::issue(Grant grant) {

@@ -3,8 +3,8 @@
 // shares (decide → If-Match → append private, then public → evolve), the roster in the cache.
 #include <chrono>
 #include <condition_variable>
-#include <map>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>

@@ -76,8 +76,10 @@ Result<Response> DelegationsService::create_invitation(Request& request) {
   command.member_id = std::string(request.param("id"));
   if (expires_in) {
     auto ttl = parse_iso_duration(*expires_in);
-    if (!ttl) in.add_error("expires_in", "an ISO 8601 duration such as P7D or PT12H is expected");
-    else command.ttl = *ttl;
+    if (!ttl)
+      in.add_error("expires_in", "an ISO 8601 duration such as P7D or PT12H is expected");
+    else
+      command.ttl = *ttl;
   }
   if (auto ok = in.finish(); !ok) return fail(ok.error());
   std::string code = new_secret(kInvitationPrefix);

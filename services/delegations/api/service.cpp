@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "concord/service/replica.hpp"
 #include "concord/core/log.hpp"
+#include "concord/service/replica.hpp"
 #include "delegations/domain/codec.hpp"
 #include "delegations/domain/snapshot.hpp"
 

@@ -12,7 +12,9 @@ namespace {
 
 const std::string kPrefix = "concord.delegations.";
 
-json identity_json(const auth::Identity& i) { return {{"issuer", i.issuer}, {"subject", i.subject}}; }
+json identity_json(const auth::Identity& i) {
+  return {{"issuer", i.issuer}, {"subject", i.subject}};
+}
 
 Emitted private_event(const Context& ctx, std::string verb, std::string subject, long long sequence, json data) {
   Emitted e;
@@ -40,8 +42,8 @@ Result<const Member*> member_for_officer(const State& s, const Actor& actor, con
   if (actor.country)
     return fail(Error::forbidden("a delegation officer of " + *actor.country + " may " + std::string(what) +
                                  " only for members of their own delegation"));
-  return fail(Error::forbidden("only protocol officers, admins and the member's delegation officer may " +
-                               std::string(what)));
+  return fail(
+      Error::forbidden("only protocol officers, admins and the member's delegation officer may " + std::string(what)));
 }
 
 // The events that make `identity` the one of member `m`: the member's previous identity, if
@@ -51,9 +53,11 @@ Result<std::vector<Emitted>> link_events(const State& s, const Context& ctx, con
                                          const auth::Identity& identity, const std::string& via,
                                          const std::optional<std::string>& invitation_id) {
   if (m.withdrawn)
-    return fail(Error::conflict("member " + m.id + " has been withdrawn from the delegation: no identity is linked to them"));
+    return fail(
+        Error::conflict("member " + m.id + " has been withdrawn from the delegation: no identity is linked to them"));
   if (auto owner = s.identities.member_of(identity); owner && *owner != m.id) {
-    Error e = Error::conflict("this identity (issuer and subject) is already linked to another member; unlink it there first");
+    Error e = Error::conflict(
+        "this identity (issuer and subject) is already linked to another member; unlink it there first");
     e.errors.push_back({"/subject", "already linked to another member"});
     return fail(e);
   }
@@ -78,8 +82,10 @@ Result<std::vector<Emitted>> link_events(const State& s, const Context& ctx, con
 
 Status check_identity(const auth::Identity& i) {
   std::vector<FieldError> errors;
-  if (i.issuer.empty() || i.issuer.size() > 1024) errors.push_back({"/issuer", "an issuer of 1 to 1024 characters is required"});
-  if (i.subject.empty() || i.subject.size() > 255) errors.push_back({"/subject", "a subject of 1 to 255 characters is required"});
+  if (i.issuer.empty() || i.issuer.size() > 1024)
+    errors.push_back({"/issuer", "an issuer of 1 to 1024 characters is required"});
+  if (i.subject.empty() || i.subject.size() > 255)
+    errors.push_back({"/subject", "a subject of 1 to 255 characters is required"});
   if (!errors.empty()) return fail(Error::validation(std::move(errors)));
   return {};
 }
@@ -128,8 +134,8 @@ Result<Decision> decide(const State& s, const CreateInvitation& c, const Context
                      {"created_at", format_rfc3339_utc(ctx.now)},
                      {"expires_at", format_rfc3339_utc(ctx.now + c.ttl)}};
   Decision d{(*m)->delegation_id, id, {}};
-  d.events.push_back(private_event(ctx, "member_invitation.created", "invitation/" + id, 1,
-                                   {{"invitation", std::move(invitation)}}));
+  d.events.push_back(
+      private_event(ctx, "member_invitation.created", "invitation/" + id, 1, {{"invitation", std::move(invitation)}}));
   return d;
 }
 

@@ -162,15 +162,15 @@ struct State {
   // Delegation id → precedence_key(member) → member id: the roster in protocol order.
   std::map<std::string, std::map<std::string, std::string>> roster_order;
   std::map<std::string, std::set<std::string>> delegations_of_visit;  // visit id → delegation ids
-  std::map<std::string, std::string> badges;                   // visit id + "/" + badge number → member id
-  std::map<std::string, Contact> contacts;                     // member id →
-  std::map<std::string, Travel> travel;                        // member id →
-  std::map<std::string, std::vector<PendingPrivate>> pending;  // public event id → private events
-  auth::IdentityLinks identities;                              // identity ↔ member
-  std::map<std::string, LinkedIdentity> linked;                // member id → how its identity was linked
-  std::map<std::string, long long> identity_versions;          // member id → identity version (kept after unlink)
-  std::map<std::string, Invitation> invitations;               // id →
-  std::map<std::string, std::string> invitation_by_code;       // SHA-256 of the code → invitation id
+  std::map<std::string, std::string> badges;                          // visit id + "/" + badge number → member id
+  std::map<std::string, Contact> contacts;                            // member id →
+  std::map<std::string, Travel> travel;                               // member id →
+  std::map<std::string, std::vector<PendingPrivate>> pending;         // public event id → private events
+  auth::IdentityLinks identities;                                     // identity ↔ member
+  std::map<std::string, LinkedIdentity> linked;                       // member id → how its identity was linked
+  std::map<std::string, long long> identity_versions;     // member id → identity version (kept after unlink)
+  std::map<std::string, Invitation> invitations;          // id →
+  std::map<std::string, std::string> invitation_by_code;  // SHA-256 of the code → invitation id
 
   const Delegation* delegation(const std::string& id) const;
   const Member* member(const std::string& id) const;

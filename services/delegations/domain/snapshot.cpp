@@ -11,8 +11,12 @@ using binary::Writer;
 
 constexpr std::uint32_t kMagic = 0x444c4731;  // "DLG1"
 
-void put_time(Writer& w, Timestamp t) { w.i64(t.time_since_epoch().count()); }
-Timestamp get_time(Reader& r) { return Timestamp{std::chrono::milliseconds{r.i64()}}; }
+void put_time(Writer& w, Timestamp t) {
+  w.i64(t.time_since_epoch().count());
+}
+Timestamp get_time(Reader& r) {
+  return Timestamp{std::chrono::milliseconds{r.i64()}};
+}
 
 template <class E>
 E get_enum(Reader& r, E last) {

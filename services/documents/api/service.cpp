@@ -2,9 +2,9 @@
 // delegations and scheduling, and the timer for entry into force.
 #include "api/documents_service.hpp"
 
-#include "concord/service/replica.hpp"
 #include "concord/core/log.hpp"
 #include "concord/documents/service.hpp"
+#include "concord/service/replica.hpp"
 #include "domain/snapshot.hpp"
 
 namespace concord::documents {
@@ -74,7 +74,9 @@ void DocumentsService::start() {
       [this](bool got_records) { after_poll(got_records); });
 }
 
-void DocumentsService::stop() { views_.stop(); }
+void DocumentsService::stop() {
+  views_.stop();
+}
 
 Status DocumentsService::settle() {
   // Each round appends what the state calls for; the next round sees its effect. A few rounds

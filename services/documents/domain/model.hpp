@@ -3,9 +3,9 @@
 // entry-into-force rule, plus the views of other contexts it needs (members and their public
 // keys from concord.delegations.v1, meetings from concord.scheduling.v1). Plain values.
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 

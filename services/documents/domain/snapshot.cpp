@@ -11,8 +11,12 @@ using binary::Writer;
 
 constexpr std::uint32_t kMagic = 0x444f4331;  // "DOC1"
 
-void put_time(Writer& w, Timestamp t) { w.i64(t.time_since_epoch().count()); }
-Timestamp get_time(Reader& r) { return Timestamp{std::chrono::milliseconds{r.i64()}}; }
+void put_time(Writer& w, Timestamp t) {
+  w.i64(t.time_since_epoch().count());
+}
+Timestamp get_time(Reader& r) {
+  return Timestamp{std::chrono::milliseconds{r.i64()}};
+}
 void put_opt_time(Writer& w, const std::optional<Timestamp>& t) {
   w.boolean(t.has_value());
   if (t) put_time(w, *t);
@@ -21,8 +25,12 @@ std::optional<Timestamp> get_opt_time(Reader& r) {
   if (!r.boolean()) return std::nullopt;
   return get_time(r);
 }
-void put_day(Writer& w, Days d) { w.i64(d.time_since_epoch().count()); }
-Days get_day(Reader& r) { return Days{std::chrono::days{r.i64()}}; }
+void put_day(Writer& w, Days d) {
+  w.i64(d.time_since_epoch().count());
+}
+Days get_day(Reader& r) {
+  return Days{std::chrono::days{r.i64()}};
+}
 void put_opt_day(Writer& w, const std::optional<Days>& d) {
   w.boolean(d.has_value());
   if (d) put_day(w, *d);

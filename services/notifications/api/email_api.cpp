@@ -42,17 +42,15 @@ void mount_email(http::Router& router, Shared& shared) {
     std::shared_lock lock(shared.mutex);
     const auto& contacts = shared.state.views.contacts.email;
     return json(200, svc::keyset_page(shared.state.emails.failing, *page, svc::keep_all, [&](const auto& entry) {
-      const FailingAddress& f = entry.second;
-      nlohmann::json address = nullptr;
-      if (auto c = contacts.find(f.member_id); c != contacts.end() && address_digest(c->second) == f.address_digest)
-        address = c->second;
-      return nlohmann::json{{"member_id", f.member_id},
-                            {"address", address},
-                            {"address_digest", f.address_digest},
-                            {"reason", f.reason},
-                            {"email_id", f.email_id},
-                            {"since", format_rfc3339_utc(f.since)}};
-    }));
+                  const FailingAddress& f = entry.second;
+                  nlohmann::json address = nullptr;
+                  if (auto c = contacts.find(f.member_id);
+                      c != contacts.end() && address_digest(c->second) == f.address_digest)
+                    address = c->second;
+                  return nlohmann::json{
+                      {"member_id", f.member_id}, {"address", address},     {"address_digest", f.address_digest},
+                      {"reason", f.reason},       {"email_id", f.email_id}, {"since", format_rfc3339_utc(f.since)}};
+                }));
   });
 }
 

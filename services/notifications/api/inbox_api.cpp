@@ -26,12 +26,13 @@ nlohmann::json item_json(const Notification& n) {
   return j;
 }
 
-long long version_of(const Notification& n) { return n.read_at ? 2 : 1; }
+long long version_of(const Notification& n) {
+  return n.read_at ? 2 : 1;
+}
 
 Result<std::string> owner_of(const http::Request& req) {
   auto member = req.query_param("member_id");
-  if (member && member->empty())
-    return fail(Error::validation("/member_id", "member_id must not be empty"));
+  if (member && member->empty()) return fail(Error::validation("/member_id", "member_id must not be empty"));
   return inbox_owner(caller_of(req), member);
 }
 
@@ -67,18 +68,22 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
     return json(200, body);
   });
 
-  router.get("/v1/inbox/stream", [&shared, &live](http::Request& req) -> Result<http::Response> {
-    auto owner = owner_of(req);
-    if (!owner) return fail(owner.error());
-    std::string last = std::string(req.headers.get("Last-Event-ID").value_or(""));
-    if (last.empty()) last = req.query_param("last_event_id").value_or("");
-    if (!last.empty() && !is_uuid(last))
-      return fail(Error::validation("/last_event_id", "Last-Event-ID must be a notification id this stream sent"));
-    Timestamp expires = req.who().expires_at;
-    return http::Response::event_stream([&live, member = *owner, last, expires](std::shared_ptr<http::EventStream> stream) {
-      live.attach(member, last, stream, expires);
-    });
-  }, {.header_free_credential = [&shared](const http::Request& req) { return redeem_stream_ticket(shared, req); }});
+  router.get(
+      "/v1/inbox/stream",
+      [&shared, &live](http::Request& req) -> Result<http::Response> {
+        auto owner = owner_of(req);
+        if (!owner) return fail(owner.error());
+        std::string last = std::string(req.headers.get("Last-Event-ID").value_or(""));
+        if (last.empty()) last = req.query_param("last_event_id").value_or("");
+        if (!last.empty() && !is_uuid(last))
+          return fail(Error::validation("/last_event_id", "Last-Event-ID must be a notification id this stream sent"));
+        Timestamp expires = req.who().expires_at;
+        return http::Response::event_stream(
+            [&live, member = *owner, last, expires](std::shared_ptr<http::EventStream> stream) {
+              live.attach(member, last, stream, expires);
+            });
+      },
+      {.header_free_credential = [&shared](const http::Request& req) { return redeem_stream_ticket(shared, req); }});
 
   router.get("/v1/inbox/{id}", [&shared](http::Request& req) -> Result<http::Response> {
     Caller caller = caller_of(req);

@@ -25,7 +25,9 @@ std::optional<int> minute_of(const std::string& text) {
   return h * 60 + m;
 }
 
-bool is_null(const nlohmann::json& body, const char* field) { return body.contains(field) && body[field].is_null(); }
+bool is_null(const nlohmann::json& body, const char* field) {
+  return body.contains(field) && body[field].is_null();
+}
 
 // The whole preferences document (PUT replaces it); null or absent leaves a setting to the
 // member's own data from the delegations service.
@@ -74,8 +76,10 @@ Result<Preferences> parse(const nlohmann::json& body, const Catalogues& messages
     if (auto d = r.object("email_digest", json_input::Need::optional)) {
       d->refuse_unknown({"time"});
       if (auto time = d->string("time", json_input::Need::required, 5)) {
-        if (auto m = minute_of(*time)) p.digest_minute = *m;
-        else d->add_error("time", "must be a local time HH:MM, e.g. \"18:00\"");
+        if (auto m = minute_of(*time))
+          p.digest_minute = *m;
+        else
+          d->add_error("time", "must be a local time HH:MM, e.g. \"18:00\"");
       }
     }
   }
@@ -106,7 +110,8 @@ void mount_preferences(http::Router& router, Shared& shared) {
     if (!owner) return fail(owner.error());
     std::shared_lock lock(shared.mutex);
     Preferences p;
-    if (auto it = shared.state.inbox.preferences.find(*owner); it != shared.state.inbox.preferences.end()) p = it->second;
+    if (auto it = shared.state.inbox.preferences.find(*owner); it != shared.state.inbox.preferences.end())
+      p = it->second;
     auto body = to_json(p);
     body["member_id"] = *owner;
     return svc::json(200, body, p.version);

@@ -20,8 +20,12 @@ using nlohmann::json;
 
 namespace {
 
-std::string record_key(const std::string& hash) { return "concord:notifications:stream-ticket:" + hash; }
-std::string claim_key(const std::string& hash) { return "concord:notifications:stream-ticket-used:" + hash; }
+std::string record_key(const std::string& hash) {
+  return "concord:notifications:stream-ticket:" + hash;
+}
+std::string claim_key(const std::string& hash) {
+  return "concord:notifications:stream-ticket-used:" + hash;
+}
 
 Error refused(std::string why) {
   Error e = Error::unauthorized(std::move(why));
@@ -78,8 +82,8 @@ Result<auth::Principal> redeem_stream_ticket(Shared& shared, const http::Request
   auto& [principal, expires] = *decoded;
   if (shared.clock.now() >= expires) return fail(refused("the stream ticket has expired; ask for a new one"));
   // The one redemption: whichever request (on whichever replica) sets the claim first.
-  auto claimed = shared.cache.set_if_absent(claim_key(hash), "1", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                      2 * kStreamTicketTtl));
+  auto claimed = shared.cache.set_if_absent(
+      claim_key(hash), "1", std::chrono::duration_cast<std::chrono::milliseconds>(2 * kStreamTicketTtl));
   if (!claimed) return fail(claimed.error());
   if (!*claimed) return fail(refused("the stream ticket has been used; a ticket opens one stream"));
   (void)shared.cache.del(record_key(hash));
@@ -87,34 +91,35 @@ Result<auth::Principal> redeem_stream_ticket(Shared& shared, const http::Request
 }
 
 void mount_stream_tickets(http::Router& router, Shared& shared) {
-  router.post(
-      "/v1/inbox/stream-tickets",
-      [&shared](http::Request& req) -> Result<http::Response> {
-        // Nothing to say in the body: empty, or an empty object.
-        auto body = svc::body_object(req, svc::EmptyBody::empty_object);
-        if (!body) return fail(body.error());
-        json_input::Reader in(*body);
-        in.refuse_unknown({});
-        if (auto ok = in.finish(); !ok) return fail(ok.error());
-        const auto& p = req.who();
-        // Only a caller with an inbox to stream gets a ticket (a member: their own).
-        Caller caller;
-        if (p.has(auth::Role::delegation_member)) caller.member_id = p.member_id;
-        caller.officer = svc::is_officer(p);
-        if (!caller.officer && !caller.member_id) return fail(Error::forbidden("only delegation members have an inbox"));
-        Timestamp now = shared.clock.now();
-        Timestamp expires = now + kStreamTicketTtl;
-        std::string ticket = new_secret(kTicketSecretPrefix);
-        auto stored = shared.cache.set(record_key(crypto::sha256_hex(ticket)), principal_json(p, expires).dump(),
-                                       std::chrono::duration_cast<std::chrono::milliseconds>(kStreamTicketTtl));
-        if (!stored) return fail(stored.error());
-        auto resp = svc::json(201, {{"ticket", ticket},
-                                    {"expires_at", format_rfc3339_utc(expires)},
-                                    {"stream", "/v1/inbox/stream?ticket=" + ticket}});
-        resp.headers.set("Cache-Control", "no-store");
-        return resp;
-      },
-      {.idempotent = false});
+  router.post("/v1/inbox/stream-tickets",
+              [&shared](http::Request& req) -> Result<http::Response> {
+                // Nothing to say in the body: empty, or an empty object.
+                auto body = svc::body_object(req, svc::EmptyBody::empty_object);
+                if (!body) return fail(body.error());
+                json_input::Reader in(*body);
+                in.refuse_unknown({});
+                if (auto ok = in.finish(); !ok) return fail(ok.error());
+                const auto& p = req.who();
+                // Only a caller with an inbox to stream gets a ticket (a member: their own).
+                Caller caller;
+                if (p.has(auth::Role::delegation_member)) caller.member_id = p.member_id;
+                caller.officer = svc::is_officer(p);
+                if (!caller.officer && !caller.member_id)
+                  return fail(Error::forbidden("only delegation members have an inbox"));
+                Timestamp now = shared.clock.now();
+                Timestamp expires = now + kStreamTicketTtl;
+                std::string ticket = new_secret(kTicketSecretPrefix);
+                auto stored =
+                    shared.cache.set(record_key(crypto::sha256_hex(ticket)), principal_json(p, expires).dump(),
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(kStreamTicketTtl));
+                if (!stored) return fail(stored.error());
+                auto resp = svc::json(201, {{"ticket", ticket},
+                                            {"expires_at", format_rfc3339_utc(expires)},
+                                            {"stream", "/v1/inbox/stream?ticket=" + ticket}});
+                resp.headers.set("Cache-Control", "no-store");
+                return resp;
+              },
+              {.idempotent = false});
 }
 
 }  // namespace concord::notifications::api

@@ -101,7 +101,8 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     w.url = *url;
     w.event_types = *types;
     w.created_at = shared.clock.now();
-    auto event = shared.events.make(kWebhookCreated, "webhook/" + w.id, 1, {{"webhook", to_json(w)}}, svc::cause_of(req));
+    auto event =
+        shared.events.make(kWebhookCreated, "webhook/" + w.id, 1, {{"webhook", to_json(w)}}, svc::cause_of(req));
     if (auto s = append_own(shared, kTopic, w.id, {event}); !s) return fail(s.error());
     {
       std::unique_lock lock(shared.mutex);
@@ -184,18 +185,19 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     return svc::json(200, out, rotated.version);
   });
 
-  router.post("/v1/webhooks/{id}/deliveries/{delivery}/replay", [&shared](http::Request& req) -> Result<http::Response> {
-    std::unique_lock lock(shared.mutex);
-    auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
-    if (!w) return fail(w.error());
-    std::string id(req.param("delivery"));
-    auto d = shared.state.webhooks.deliveries.find(id);
-    if (d == shared.state.webhooks.deliveries.end() || d->second.webhook_id != (*w)->id)
-      return fail(Error::not_found("no delivery " + id + " of webhook " + (*w)->id));
-    auto replayed = replay(shared, **w, {id}, req);
-    if (!replayed) return fail(replayed.error());
-    return svc::json(202, to_json(replayed->front(), false));
-  });
+  router.post("/v1/webhooks/{id}/deliveries/{delivery}/replay",
+              [&shared](http::Request& req) -> Result<http::Response> {
+                std::unique_lock lock(shared.mutex);
+                auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
+                if (!w) return fail(w.error());
+                std::string id(req.param("delivery"));
+                auto d = shared.state.webhooks.deliveries.find(id);
+                if (d == shared.state.webhooks.deliveries.end() || d->second.webhook_id != (*w)->id)
+                  return fail(Error::not_found("no delivery " + id + " of webhook " + (*w)->id));
+                auto replayed = replay(shared, **w, {id}, req);
+                if (!replayed) return fail(replayed.error());
+                return svc::json(202, to_json(replayed->front(), false));
+              });
 
   // Every dead letter of the webhook, oldest first, at most kMostReplaysPerCall a call.
   router.post("/v1/webhooks/{id}/replay-dead-letters", [&shared](http::Request& req) -> Result<http::Response> {
@@ -207,8 +209,10 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     if (auto ids = shared.state.webhooks.by_webhook.find((*w)->id); ids != shared.state.webhooks.by_webhook.end()) {
       for (auto it = ids->second.rbegin(); it != ids->second.rend(); ++it) {
         if (shared.state.webhooks.deliveries.at(it->second).status != "dead_lettered") continue;
-        if (dead.size() < kMostReplaysPerCall) dead.push_back(it->second);
-        else ++remaining;
+        if (dead.size() < kMostReplaysPerCall)
+          dead.push_back(it->second);
+        else
+          ++remaining;
       }
     }
     auto replayed = replay(shared, **w, dead, req);
@@ -227,8 +231,9 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     const auto& state = shared.state.webhooks;
     static const std::map<std::string, std::string> none;
     auto ids = state.by_webhook.find((*w)->id);
-    return svc::json(200, svc::keyset_page(ids == state.by_webhook.end() ? none : ids->second, *page, svc::keep_all,
-                                           [&](const auto& entry) { return to_json(state.deliveries.at(entry.second), false); }));
+    return svc::json(
+        200, svc::keyset_page(ids == state.by_webhook.end() ? none : ids->second, *page, svc::keep_all,
+                              [&](const auto& entry) { return to_json(state.deliveries.at(entry.second), false); }));
   });
 }
 

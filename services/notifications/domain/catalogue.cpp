@@ -90,9 +90,11 @@ Result<Catalogues> Catalogues::load(const std::map<std::string, std::string>& fi
   // A member reads one language: a catalogue that lacks what English has would mix in English.
   for (const auto& [lang, l] : c.languages_) {
     for (const auto& [key, _] : en->second.texts)
-      if (!l.texts.contains(key)) return fail(Error::internal("message catalogue '" + lang + "' lacks \"" + key + "\""));
+      if (!l.texts.contains(key))
+        return fail(Error::internal("message catalogue '" + lang + "' lacks \"" + key + "\""));
     for (const auto& [key, _] : en->second.plurals)
-      if (!l.plurals.contains(key)) return fail(Error::internal("message catalogue '" + lang + "' lacks \"" + key + "\""));
+      if (!l.plurals.contains(key))
+        return fail(Error::internal("message catalogue '" + lang + "' lacks \"" + key + "\""));
     for (const auto& [key, _] : en->second.messages)
       if (!l.messages.contains(key))
         return fail(Error::internal("message catalogue '" + lang + "' lacks the message \"" + key + "\""));
@@ -144,7 +146,8 @@ std::string Catalogues::counted(const std::string& language, const std::string& 
 Message Catalogues::render(const std::string& language, const std::string& key, const Values& values) const {
   const auto& l = of(language);
   auto it = l.messages.find(key);
-  if (it == l.messages.end()) return Message{key, {}};  // every catalogue has English's messages; unknown keys name themselves
+  if (it == l.messages.end())
+    return Message{key, {}};  // every catalogue has English's messages; unknown keys name themselves
   return Message{fill(it->second.title, values), fill(it->second.body, values)};
 }
 
@@ -155,7 +158,10 @@ std::string Catalogues::datetime(const std::string& language, Timestamp t, const
   std::string offset = format_utc_offset(local->offset_minutes);
   std::string pattern = text(language, "datetime");
   if (pattern.empty()) pattern = "{date} {time} ({zone}, UTC{offset})";
-  return fill(pattern, {{"date", local->date}, {"time", local->clock}, {"zone", z}, {"offset", offset},
+  return fill(pattern, {{"date", local->date},
+                        {"time", local->clock},
+                        {"zone", z},
+                        {"offset", offset},
                         {"abbreviation", local->abbreviation}});
 }
 

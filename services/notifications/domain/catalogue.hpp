@@ -58,8 +58,8 @@ class Catalogues {
 
  private:
   struct Language {
-    std::map<std::string, std::string> texts;                               // top-level strings
-    std::map<std::string, std::map<std::string, std::string>> plurals;      // text → category → form
+    std::map<std::string, std::string> texts;                           // top-level strings
+    std::map<std::string, std::map<std::string, std::string>> plurals;  // text → category → form
     std::map<std::string, Message> messages;
   };
   const Language& of(const std::string& language) const;

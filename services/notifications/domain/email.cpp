@@ -14,7 +14,9 @@ using nlohmann::json;
 
 namespace {
 
-json time_or_null(const std::optional<Timestamp>& t) { return t ? json(format_rfc3339_utc(*t)) : json(nullptr); }
+json time_or_null(const std::optional<Timestamp>& t) {
+  return t ? json(format_rfc3339_utc(*t)) : json(nullptr);
+}
 
 std::string pick(const Localized& texts, const std::string& language) {
   if (auto it = texts.find(language); it != texts.end()) return it->second;
@@ -30,12 +32,23 @@ std::string html_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -109,7 +122,7 @@ std::optional<Email> email_of(const json& j) {
     auto start = time(i, "start");
     auto end = time(i, "end");
     if (start && end)
-      e.invitation = Invitation{str(i, "method"), str(i, "uid"),     integer(i, "sequence"), *start, *end,
+      e.invitation = Invitation{str(i, "method"),  str(i, "uid"),      integer(i, "sequence"), *start, *end,
                                 str(i, "summary"), str(i, "location"), str(i, "time_zone")};
   }
   e.updated_at = e.queued_at;
@@ -153,8 +166,10 @@ void evolve(Emails& s, const Incoming& ev) {
       held->second.updated_at = e->queued_at;
       s.held[held->second.member_id].erase(id);
     }
-    if (e->digest) s.held[e->member_id].insert(e->id);
-    else s.pending.insert(e->id);
+    if (e->digest)
+      s.held[e->member_id].insert(e->id);
+    else
+      s.pending.insert(e->id);
     s.by_id.emplace(e->id, std::move(*e));
     return;
   }
@@ -239,13 +254,14 @@ std::optional<Email> email_for(const Notification& n, const Views& views,
       }
       std::string zone;
       if (auto member = views.members.find(n.member_id); member != views.members.end()) zone = member->second.time_zone;
-      if (auto p = preferences.find(n.member_id); p != preferences.end() && p->second.time_zone) zone = *p->second.time_zone;
+      if (auto p = preferences.find(n.member_id); p != preferences.end() && p->second.time_zone)
+        zone = *p->second.time_zone;
       if (zone.empty() || !is_known_time_zone(zone)) zone = meeting.time_zone;
       inv.time_zone = zone;
       Values when{{"start", messages.datetime(n.language, meeting.start, zone)},
                   {"end", messages.datetime(n.language, meeting.end, zone)}};
-      text += "\n\n" + fill(messages.text(n.language, method == "REQUEST" ? "email_invitation" : "email_cancellation"),
-                            when);
+      text += "\n\n" +
+              fill(messages.text(n.language, method == "REQUEST" ? "email_invitation" : "email_cancellation"), when);
       e.invitation = std::move(inv);
     }
   }
@@ -344,8 +360,10 @@ std::string compose_mime(const Email& e, const std::string& from, const std::str
     while (start <= e.text.size()) {
       size_t nl = e.text.find('\n', start);
       std::string_view line(e.text.data() + start, (nl == std::string::npos ? e.text.size() : nl) - start);
-      if (line.empty()) flush();
-      else para += (para.empty() ? "" : "<br>") + html_escape(line);
+      if (line.empty())
+        flush();
+      else
+        para += (para.empty() ? "" : "<br>") + html_escape(line);
       if (nl == std::string::npos) break;
       start = nl + 1;
     }
@@ -357,8 +375,10 @@ std::string compose_mime(const Email& e, const std::string& from, const std::str
     std::string out;
     for (char c : text) {
       if (c == '\r') continue;
-      if (c == '\n') out += "\r\n";
-      else out += c;
+      if (c == '\n')
+        out += "\r\n";
+      else
+        out += c;
     }
     return out;
   };

@@ -37,8 +37,8 @@ struct Invitation {
   long long sequence = 0;
   Timestamp start{};
   Timestamp end{};
-  std::string summary;   // in the member's language
-  std::string location;  // in the member's language
+  std::string summary;    // in the member's language
+  std::string location;   // in the member's language
   std::string time_zone;  // the member's (named in the text; the calendar itself is in UTC)
 };
 
@@ -66,7 +66,7 @@ struct Email {
   int attempts = 0;
   // "queued" | "sent" | "dead_lettered"; a held e-mail: "held", then "in_digest"
   std::string status = "queued";
-  int last_code = 0;              // the SMTP server's last reply code; 0: no answer
+  int last_code = 0;  // the SMTP server's last reply code; 0: no answer
   std::string last_error;
   std::optional<Timestamp> next_attempt_at;
   Timestamp updated_at{};
@@ -88,11 +88,11 @@ struct FailingAddress {
 
 struct Emails {
   std::map<std::string, Email> by_id;
-  std::set<std::string> pending;  // queued, not yet sent or dead-lettered
+  std::set<std::string> pending;                      // queued, not yet sent or dead-lettered
   std::map<std::string, std::set<std::string>> held;  // member → e-mails held for a digest not yet queued
   std::map<std::string, std::map<std::string, std::string>> by_member;  // member → queued_at|id → id
-  std::map<std::string, FailingAddress> failing;  // by member id
-  std::map<std::string, long long> address_versions;  // member id → address_failing events so far
+  std::map<std::string, FailingAddress> failing;                        // by member id
+  std::map<std::string, long long> address_versions;                    // member id → address_failing events so far
 };
 
 // Applies concord.notifications.email.*; others are ignored. Idempotent.
@@ -132,8 +132,8 @@ struct SendOutcome {
 SendOutcome classify_send(bool transfer_ok, int smtp_code, bool auth_refused, const std::string& error);
 
 // Parts exposed for tests.
-std::string base64_lines(std::string_view bytes);     // base64, CRLF every 76 characters
+std::string base64_lines(std::string_view bytes);        // base64, CRLF every 76 characters
 std::string encode_header_words(std::string_view text);  // RFC 2047 "B" words, or as is when ASCII
-std::string rfc5322_date(Timestamp t);                 // "Sun, 28 Sep 2025 07:00:00 +0000"
+std::string rfc5322_date(Timestamp t);                   // "Sun, 28 Sep 2025 07:00:00 +0000"
 
 }  // namespace concord::notifications

@@ -174,7 +174,7 @@ Result<std::string> inbox_owner(const Caller& caller, const std::optional<std::s
 }
 
 Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Caller& caller, const std::string& id,
-                                                  Timestamp now) {
+                                                 Timestamp now) {
   if (!caller.member_id) return fail(Error::forbidden("only the member a notification is for can mark it read"));
   auto it = inbox.notifications.find(id);
   if (it == inbox.notifications.end() || it->second.member_id != *caller.member_id)
@@ -184,7 +184,8 @@ Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Calle
 }
 
 nlohmann::json to_json(const ReadMark& r) {
-  return {{"notification_id", r.notification_id}, {"member_id", r.member_id}, {"read_at", format_rfc3339_utc(r.read_at)}};
+  return {
+      {"notification_id", r.notification_id}, {"member_id", r.member_id}, {"read_at", format_rfc3339_utc(r.read_at)}};
 }
 
 bool wants_stream(const Inbox& inbox, const std::string& member_id) {
@@ -200,8 +201,8 @@ Result<Preferences> decide_preferences(const Inbox& inbox, const Caller& caller,
   long long current = 0;
   if (auto it = inbox.preferences.find(*caller.member_id); it != inbox.preferences.end()) current = it->second.version;
   if (expected_version && *expected_version != current)
-    return fail(Error::precondition_failed("the preferences have changed since they were read: they are now at version " +
-                                           std::to_string(current)));
+    return fail(Error::precondition_failed(
+        "the preferences have changed since they were read: they are now at version " + std::to_string(current)));
   wanted.version = current + 1;
   return wanted;
 }

@@ -24,14 +24,14 @@ inline constexpr const char* kPreferencesSet = "concord.notifications.preference
 struct Notification {
   std::string id;
   std::string member_id;
-  std::string kind;       // "meeting.scheduled", "meeting.reminder", ...
+  std::string kind;  // "meeting.scheduled", "meeting.reminder", ...
   std::string title;
   std::string body;
   std::string language;
   Timestamp created_at{};
   std::string cause_event_id;
   std::string cause_event_type;
-  std::string subject;    // what it is about: "meeting/<id>", "document/<id>", "member/<id>"
+  std::string subject;  // what it is about: "meeting/<id>", "document/<id>", "member/<id>"
   bool urgent = false;
   Timestamp deliver_after{};  // later than created_at when quiet hours hold it back
   std::string reminder;       // for reminders: the reminder's key (see reminders.hpp)
@@ -39,7 +39,7 @@ struct Notification {
   std::string inbox_key;  // its place in the member's inbox (Inbox::by_member), set by add()
 };
 
-nlohmann::json to_json(const Notification& n);               // the event's "notification" and the API item
+nlohmann::json to_json(const Notification& n);  // the event's "notification" and the API item
 std::optional<Notification> notification_of(const nlohmann::json& j);
 
 struct QuietHours {
@@ -58,14 +58,15 @@ struct Preferences {
   long long version = 0;
 };
 
-nlohmann::json to_json(const Preferences& p);  // {language, time_zone, channels, quiet_hours {start, end} | null, email_digest {time} | null, version}
+nlohmann::json to_json(const Preferences& p);  // {language, time_zone, channels, quiet_hours {start, end} | null,
+                                               // email_digest {time} | null, version}
 Preferences preferences_of(const nlohmann::json& j);
 
 // Whether `t` falls in the quiet hours seen from `zone`; if so, the first instant after them.
 std::optional<Timestamp> quiet_until(const QuietHours& q, Timestamp t, const std::string& zone);
 
 struct Inbox {
-  std::map<std::string, Notification> notifications;           // by id
+  std::map<std::string, Notification> notifications;  // by id
   // Member id → inbox_key → notification id, newest first: the member's inbox, whole and
   // unread only. A key is the notification's ordinal in its member's inbox, so every replica
   // replaying the member's partition gives it the same key, and a cursor means the same there.
@@ -74,8 +75,8 @@ struct Inbox {
   // Unread notifications quiet hours held back, per member: the few the unread count must
   // check against the clock.
   std::map<std::string, std::set<std::string>> held_unread;
-  std::set<std::string> fired_reminders;                         // reminder keys already notified
-  std::map<std::string, Preferences> preferences;                // by member id
+  std::set<std::string> fired_reminders;           // reminder keys already notified
+  std::map<std::string, Preferences> preferences;  // by member id
 };
 
 // Applies one event of concord.notifications.v1 (the same function on replay and after each
@@ -105,7 +106,7 @@ struct ReadMark {
   Timestamp read_at{};
 };
 Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Caller& caller, const std::string& id,
-                                                  Timestamp now);
+                                                 Timestamp now);
 nlohmann::json to_json(const ReadMark& r);
 
 // Channels a member may choose: "inbox" (always kept: it is the record), "stream" (live push) and

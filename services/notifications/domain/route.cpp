@@ -163,12 +163,18 @@ class Router {
     auto d = e_.data.contains("document") ? document_of(e_.data["document"]) : std::nullopt;
     if (!d) return;
     std::string kind;
-    if (type == "concord.documents.document.agreed") kind = "document.agreed";
-    else if (type == "concord.documents.document.signed") kind = "document.signed";
-    else if (type == "concord.documents.signing.scheduled") kind = "document.signing_scheduled";
-    else if (type == "concord.documents.signing.rescheduled") kind = "document.signing_rescheduled";
-    else if (type == "concord.documents.signing.cancelled") kind = "document.signing_cancelled";
-    else return;
+    if (type == "concord.documents.document.agreed")
+      kind = "document.agreed";
+    else if (type == "concord.documents.document.signed")
+      kind = "document.signed";
+    else if (type == "concord.documents.signing.scheduled")
+      kind = "document.signing_scheduled";
+    else if (type == "concord.documents.signing.rescheduled")
+      kind = "document.signing_rescheduled";
+    else if (type == "concord.documents.signing.cancelled")
+      kind = "document.signing_cancelled";
+    else
+      return;
     auto start = time(e_.data, "start");
     if (!start && d->signing) start = d->signing->start;
     auto previous = time(e_.data, "previous_start");
@@ -189,9 +195,12 @@ class Router {
 
   std::vector<Notification> run() {
     if (!e_.data.is_object()) return {};
-    if (auto verb = suffix_after(e_.type, "concord.scheduling.meeting."); !verb.empty()) meeting(verb);
-    else if (auto v = suffix_after(e_.type, "concord.delegations.accreditation."); !v.empty()) accreditation(v);
-    else if (e_.type.rfind("concord.documents.", 0) == 0) document(e_.type);
+    if (auto verb = suffix_after(e_.type, "concord.scheduling.meeting."); !verb.empty())
+      meeting(verb);
+    else if (auto v = suffix_after(e_.type, "concord.delegations.accreditation."); !v.empty())
+      accreditation(v);
+    else if (e_.type.rfind("concord.documents.", 0) == 0)
+      document(e_.type);
     return std::move(out_);
   }
 
@@ -291,11 +300,12 @@ Notification render_reminder(const Reminder& r, const Views& views, const RouteC
   const Meeting& m = views.meetings.at(r.meeting_id);
   Audience a = audience_of(r.member_id, views, ctx, m.time_zone);
   auto v = venue_text(views, m.venue_id, a);
-  Values values{{"meeting", pick(m.title, a)},
-                {"start", ctx.messages.datetime(a.language, m.start, a.time_zone)},
-                {"lead", ctx.messages.lead(a.language, r.offset)},
-                {"venue", v},
-                {"venue_part", v.empty() ? std::string{} : fill(ctx.messages.text(a.language, "venue_part"), {{"venue", v}})}};
+  Values values{
+      {"meeting", pick(m.title, a)},
+      {"start", ctx.messages.datetime(a.language, m.start, a.time_zone)},
+      {"lead", ctx.messages.lead(a.language, r.offset)},
+      {"venue", v},
+      {"venue_part", v.empty() ? std::string{} : fill(ctx.messages.text(a.language, "venue_part"), {{"venue", v}})}};
   Message msg = ctx.messages.render(a.language, "meeting.reminder", values);
   Notification n;
   n.id = ctx.ids.next();
@@ -326,10 +336,17 @@ std::optional<std::vector<minutes>> parse_offsets(std::string_view text) {
     auto [p, ec] = std::from_chars(part.data(), part.data() + part.size() - 1, n);
     if (ec != std::errc{} || p != part.data() + part.size() - 1 || n <= 0 || n > 100000) return std::nullopt;
     switch (part.back()) {
-      case 'm': out.push_back(minutes(n)); break;
-      case 'h': out.push_back(minutes(n * 60)); break;
-      case 'd': out.push_back(minutes(n * 1440)); break;
-      default: return std::nullopt;
+      case 'm':
+        out.push_back(minutes(n));
+        break;
+      case 'h':
+        out.push_back(minutes(n * 60));
+        break;
+      case 'd':
+        out.push_back(minutes(n * 1440));
+        break;
+      default:
+        return std::nullopt;
     }
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);

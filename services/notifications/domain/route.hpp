@@ -24,9 +24,9 @@ struct RouteContext {
 // The member an event concerns, and how to speak to them.
 struct Audience {
   std::string member_id;
-  std::string language;   // one with a catalogue
+  std::string language;            // one with a catalogue
   std::vector<std::string> reads;  // every language they read, best first (`language` first)
-  std::string time_zone;  // IANA
+  std::string time_zone;           // IANA
   const Preferences* preferences = nullptr;
 };
 // Preferences first, then the member's own settings; the fallback zone (the meeting's) when the

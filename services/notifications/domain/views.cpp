@@ -137,7 +137,9 @@ void upsert(std::map<std::string, T>& map, std::optional<T> value) {
   it->second = std::move(*value);
 }
 
-bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, std::string_view prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 }  // namespace
 
@@ -154,15 +156,19 @@ void evolve(Views& views, const Incoming& e) {
       views.contacts.waiting[public_id] = {member, address};
       return;
     }
-    if (address.empty()) views.contacts.email.erase(member);
-    else views.contacts.email[member] = address;
+    if (address.empty())
+      views.contacts.email.erase(member);
+    else
+      views.contacts.email[member] = address;
   } else if (starts_with(e.type, "concord.delegations.")) {
     if (d.contains("member")) {
       upsert(views.members, member_of(d["member"]));
       views.contacts.member_events.insert(e.id);
       if (auto w = views.contacts.waiting.find(e.id); w != views.contacts.waiting.end()) {
-        if (w->second.second.empty()) views.contacts.email.erase(w->second.first);
-        else views.contacts.email[w->second.first] = w->second.second;
+        if (w->second.second.empty())
+          views.contacts.email.erase(w->second.first);
+        else
+          views.contacts.email[w->second.first] = w->second.second;
         views.contacts.waiting.erase(w);
       }
     }

@@ -34,7 +34,7 @@ struct Member {
   std::string time_zone;              // IANA; empty when unknown
   std::string notification_language;  // BCP 47; empty when unknown
   std::vector<std::string> channels;
-  std::string status = "active";      // "active" | "withdrawn"
+  std::string status = "active";  // "active" | "withdrawn"
   std::string accreditation = "none";
   long long version = 0;
 };
@@ -82,9 +82,9 @@ struct Document {
 // in the log, as delegations itself decides: the two topics are read in any order, so whichever
 // comes second applies the address.
 struct Contacts {
-  std::map<std::string, std::string> email;  // member id → address
+  std::map<std::string, std::string> email;                            // member id → address
   std::map<std::string, std::pair<std::string, std::string>> waiting;  // public event id → (member, address)
-  std::set<std::string> member_events;  // ids of public member events seen
+  std::set<std::string> member_events;                                 // ids of public member events seen
 };
 
 struct Views {

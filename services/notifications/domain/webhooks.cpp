@@ -7,16 +7,17 @@ namespace concord::notifications {
 using namespace json_read;
 
 nlohmann::json to_json(const Webhook& w) {
-  return {{"id", w.id},
-          {"owner", w.owner},
-          {"url", w.url},
-          {"event_types", w.event_types},
-          {"status", w.status},
-          {"created_at", format_rfc3339_utc(w.created_at)},
-          {"version", w.version},
-          {"secret_generation", w.secret_generation},
-          {"previous_secret_until", w.previous_secret_until ? nlohmann::json(format_rfc3339_utc(*w.previous_secret_until))
-                                                            : nlohmann::json(nullptr)}};
+  return {
+      {"id", w.id},
+      {"owner", w.owner},
+      {"url", w.url},
+      {"event_types", w.event_types},
+      {"status", w.status},
+      {"created_at", format_rfc3339_utc(w.created_at)},
+      {"version", w.version},
+      {"secret_generation", w.secret_generation},
+      {"previous_secret_until", w.previous_secret_until ? nlohmann::json(format_rfc3339_utc(*w.previous_secret_until))
+                                                        : nlohmann::json(nullptr)}};
 }
 
 std::optional<Webhook> webhook_of(const nlohmann::json& j) {
@@ -35,17 +36,18 @@ std::optional<Webhook> webhook_of(const nlohmann::json& j) {
 }
 
 nlohmann::json to_json(const Delivery& d, bool with_payload) {
-  nlohmann::json j = {{"id", d.id},
-                      {"webhook_id", d.webhook_id},
-                      {"event_id", d.event_id},
-                      {"event_type", d.event_type},
-                      {"attempts", d.attempts},
-                      {"status", d.status},
-                      {"last_status_code", d.last_status_code == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.last_status_code)},
-                      {"last_error", d.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.last_error)},
-                      {"next_attempt_at", d.next_attempt_at ? nlohmann::json(format_rfc3339_utc(*d.next_attempt_at))
-                                                            : nlohmann::json(nullptr)},
-                      {"updated_at", format_rfc3339_utc(d.updated_at)}};
+  nlohmann::json j = {
+      {"id", d.id},
+      {"webhook_id", d.webhook_id},
+      {"event_id", d.event_id},
+      {"event_type", d.event_type},
+      {"attempts", d.attempts},
+      {"status", d.status},
+      {"last_status_code", d.last_status_code == 0 ? nlohmann::json(nullptr) : nlohmann::json(d.last_status_code)},
+      {"last_error", d.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.last_error)},
+      {"next_attempt_at",
+       d.next_attempt_at ? nlohmann::json(format_rfc3339_utc(*d.next_attempt_at)) : nlohmann::json(nullptr)},
+      {"updated_at", format_rfc3339_utc(d.updated_at)}};
   if (d.replays > 0) {
     j["replays"] = d.replays;
     j["replayed_after"] = d.replayed_after;
@@ -75,8 +77,8 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j) {
 
 void evolve(Webhooks& state, const Incoming& e) {
   if (!e.data.is_object()) return;
-  if (e.type == kWebhookCreated || e.type == kWebhookDeleted || e.type == kWebhookFailing || e.type == kWebhookUpdated ||
-      e.type == kWebhookSecretRotated) {
+  if (e.type == kWebhookCreated || e.type == kWebhookDeleted || e.type == kWebhookFailing ||
+      e.type == kWebhookUpdated || e.type == kWebhookSecretRotated) {
     if (!e.data.contains("webhook")) return;
     auto w = webhook_of(e.data["webhook"]);
     if (w) state.by_id[w->id] = std::move(*w);
@@ -86,8 +88,10 @@ void evolve(Webhooks& state, const Incoming& e) {
     if (!d) return;
     auto it = state.deliveries.find(d->id);
     if (it != state.deliveries.end() && d->sequence() < it->second.sequence()) return;  // an older attempt
-    if (d->status == "pending") state.pending.insert(d->id);
-    else state.pending.erase(d->id);
+    if (d->status == "pending")
+      state.pending.insert(d->id);
+    else
+      state.pending.erase(d->id);
     if (it == state.deliveries.end()) {
       auto& deliveries = state.by_webhook[d->webhook_id];
       deliveries.emplace(SortKey().add(-static_cast<std::int64_t>(deliveries.size())).str(), d->id);
@@ -146,8 +150,9 @@ std::vector<FieldError> check_event_types(const std::vector<std::string>& types)
     if (ok && !prefix && dots < 3) ok = false;  // an exact type is concord.<service>.<aggregate>.<verb>
     if (!ok)
       errors.push_back({"/event_types/" + std::to_string(i),
-                        "'" + t + "' is neither an event type (concord.<service>.<aggregate>.<verb>) nor a prefix "
-                        "such as concord.scheduling.*"});
+                        "'" + t +
+                            "' is neither an event type (concord.<service>.<aggregate>.<verb>) nor a prefix "
+                            "such as concord.scheduling.*"});
   }
   return errors;
 }
@@ -157,7 +162,8 @@ Result<Webhook> change_webhook(const Webhook& w, const WebhookChange& change) {
   if (change.url) out.url = *change.url;
   if (change.event_types) out.event_types = *change.event_types;
   if (change.reenable) {
-    if (w.status != "failing") return fail(Error::conflict("the webhook is " + w.status + ", not failing: nothing to re-enable"));
+    if (w.status != "failing")
+      return fail(Error::conflict("the webhook is " + w.status + ", not failing: nothing to re-enable"));
     out.status = "active";
   }
   if (out.url == w.url && out.event_types == w.event_types && out.status == w.status)
@@ -199,6 +205,8 @@ std::optional<Timestamp> next_attempt(int attempts_made, const std::vector<std::
   return now + schedule[static_cast<size_t>(attempts_made) - 1];
 }
 
-std::string delivery_id_of(const std::string& hex_digest) { return "msg_" + hex_digest.substr(0, 32); }
+std::string delivery_id_of(const std::string& hex_digest) {
+  return "msg_" + hex_digest.substr(0, 32);
+}
 
 }  // namespace concord::notifications

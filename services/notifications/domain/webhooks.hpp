@@ -32,7 +32,7 @@ struct Webhook {
   std::string owner;  // the integrator's subject
   std::string url;
   std::vector<std::string> event_types;  // exact types, or prefixes "concord.scheduling.*"
-  std::string status = "active";          // "active" | "failing" | "deleted"
+  std::string status = "active";         // "active" | "failing" | "deleted"
   Timestamp created_at{};
   long long version = 1;
   // Rotation: the secret of generation n is derived from the service key, the id and n; the one
@@ -66,10 +66,10 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j);
 
 struct Webhooks {
   std::map<std::string, Webhook> by_id;
-  std::map<std::string, Delivery> deliveries;                   // by delivery id
+  std::map<std::string, Delivery> deliveries;  // by delivery id
   // Webhook id → ordinal key → delivery id, newest first.
   std::map<std::string, std::map<std::string, std::string>> by_webhook;
-  std::set<std::string> pending;                                // deliveries waiting for a retry
+  std::set<std::string> pending;  // deliveries waiting for a retry
 };
 
 // Applies concord.notifications.webhook.* events; others are ignored.

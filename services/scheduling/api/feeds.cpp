@@ -16,7 +16,9 @@ using json_input::Reader;
 
 namespace {
 
-std::string feed_path(const std::string& secret) { return "/v1/calendar-feeds/" + secret + "/programme.ics"; }
+std::string feed_path(const std::string& secret) {
+  return "/v1/calendar-feeds/" + secret + "/programme.ics";
+}
 
 Error no_such_feed() {
   return Error::not_found("no calendar feed at this address: it was revoked, or never made");

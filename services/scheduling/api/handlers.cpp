@@ -342,8 +342,8 @@ SchedulingService::Response SchedulingService::cancel_meeting(http::Request& r) 
 // ---- programme and free slots ---------------------------------------------------------------
 
 std::string SchedulingService::render_programme(const State& s, const Visit& visit, const ProgrammeQuery& q, bool ics) {
-  std::string key = visit.id + '|' + q.time_zone + '|' + q.member_id.value_or("") + '|' + q.language +
-                    (ics ? "|ics" : "|json");
+  std::string key =
+      visit.id + '|' + q.time_zone + '|' + q.member_id.value_or("") + '|' + q.language + (ics ? "|ics" : "|json");
   {
     std::lock_guard lock(render_mutex_);
     if (auto it = rendered_.find(key); it != rendered_.end() && it->second.first == s.revision)

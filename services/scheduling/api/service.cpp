@@ -1,16 +1,15 @@
 #include <charconv>
 
 #include "api/scheduling_service.hpp"
-#include "concord/service/replica.hpp"
 #include "concord/core/log.hpp"
 #include "concord/scheduling/service.hpp"
+#include "concord/service/replica.hpp"
 #include "domain/evolve.hpp"
 #include "domain/snapshot.hpp"
 
 namespace concord::scheduling {
 
 namespace {
-
 
 // "09:00-19:00" → minutes since midnight; a bad value stops the service with the variable named.
 WorkingHours working_hours(const Env& env) {
@@ -66,7 +65,9 @@ void SchedulingService::start() {
   delegations_.start(store_.replayed(), [this](const events::Record& r) { store_.apply(r.topic, r.event); });
 }
 
-void SchedulingService::stop() { delegations_.stop(); }
+void SchedulingService::stop() {
+  delegations_.stop();
+}
 
 Context SchedulingService::context_for(const http::Request& request) const {
   Context c;
@@ -121,11 +122,12 @@ void SchedulingService::mount(http::Router& outer) {
   // A member is the one linked to the caller's identity, in the delegation the state says.
   service::api::mount_resolving(outer, router, [this](http::Request& request) {
     return store_.read([&](const State& s) {
-      return service::api::resolve_caller(request, s.identities, [&](const std::string& id) -> std::optional<std::string> {
-        const Member* m = s.member(id);
-        if (!m) return std::nullopt;
-        return m->delegation_id;
-      });
+      return service::api::resolve_caller(request, s.identities,
+                                          [&](const std::string& id) -> std::optional<std::string> {
+                                            const Member* m = s.member(id);
+                                            if (!m) return std::nullopt;
+                                            return m->delegation_id;
+                                          });
     });
   });
 }

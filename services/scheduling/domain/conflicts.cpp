@@ -82,16 +82,16 @@ std::vector<Conflict> find_clashes(const State& state, const Draft& d, std::stri
     auto index = state.by_venue.find(*d.venue_id);
     if (venue && index != state.by_venue.end()) {
       auto buffer = std::chrono::minutes(venue->buffer_minutes);
-      index->second.overlapping(
-          d.start - buffer, d.end + buffer, [&](const std::string& id, Timestamp start, Timestamp end) {
-            if (id == self) return;
-            out.push_back(Conflict{.kind = conflict_kind::venue_booked,
-                                   .meeting_id = id,
-                                   .venue_id = *d.venue_id,
-                                   .start = start,
-                                   .end = end,
-                                   .buffer_minutes = venue->buffer_minutes});
-          });
+      index->second.overlapping(d.start - buffer, d.end + buffer,
+                                [&](const std::string& id, Timestamp start, Timestamp end) {
+                                  if (id == self) return;
+                                  out.push_back(Conflict{.kind = conflict_kind::venue_booked,
+                                                         .meeting_id = id,
+                                                         .venue_id = *d.venue_id,
+                                                         .start = start,
+                                                         .end = end,
+                                                         .buffer_minutes = venue->buffer_minutes});
+                                });
     }
   }
   for (size_t i = 0; i < d.participants.size(); ++i) {

@@ -53,8 +53,8 @@ struct Conflict {
   std::optional<Timestamp> window_start, window_end;  // outside_visit_dates: the visit's window
   std::optional<Days> starts_on, ends_on;
   std::string time_zone;
-  std::optional<int> buffer_minutes;                  // venue_booked
-  std::optional<long long> capacity, participants;    // venue_over_capacity
+  std::optional<int> buffer_minutes;                // venue_booked
+  std::optional<long long> capacity, participants;  // venue_over_capacity
   // format_violation
   std::string format;
   std::string_view rule;

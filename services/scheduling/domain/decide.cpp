@@ -235,8 +235,8 @@ Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx) {
   const Meeting* current = s.meeting(c.meeting_id);
   if (!current) return fail(Error::not_found("no meeting with this id"));
   if (current->status != "scheduled")
-    return fail(Error::conflict("the meeting is cancelled and can no longer change",
-                                {{"meeting_status", current->status}}));
+    return fail(
+        Error::conflict("the meeting is cancelled and can no longer change", {{"meeting_status", current->status}}));
   const Visit* visit = s.visit(current->visit_id);
   if (!visit) return fail(Error::internal("the meeting's visit is missing from the state"));
   if (auto ok = visit_open(*visit); !ok) return fail(ok.error());

@@ -10,7 +10,11 @@ namespace concord::scheduling {
 namespace {
 
 NewEvent feed_event(const char* verb, const Feed& f) {
-  return {std::string("concord.scheduling.feed.") + verb, "feed/" + f.id, f.visit_id, f.version, {{"feed", to_json(f)}},
+  return {std::string("concord.scheduling.feed.") + verb,
+          "feed/" + f.id,
+          f.visit_id,
+          f.version,
+          {{"feed", to_json(f)}},
           kPrivateTopic};
 }
 
@@ -44,8 +48,7 @@ const Feed* active_feed(const State& s, const std::string& secret_sha256) {
 
 Decision decide(const State& s, const CreateFeed& c, const Context& ctx) {
   const Actor& a = ctx.actor;
-  if (!a.officer && !a.member_id && !a.country)
-    return fail(Error::forbidden(kFeedsAreFor));
+  if (!a.officer && !a.member_id && !a.country) return fail(Error::forbidden(kFeedsAreFor));
   const Visit* visit = s.visit(c.visit_id);
   if (!visit) return fail(Error::not_found("no visit with this id"));
   if (auto ok = may_read_visit(s, a, visit->id); !ok) return fail(ok.error());
@@ -94,8 +97,7 @@ Decision decide(const State& s, const CreateFeed& c, const Context& ctx) {
 
 Decision decide(const State& s, const RevokeFeed& c, const Context& ctx) {
   const Actor& a = ctx.actor;
-  if (!a.officer && !a.member_id && !a.country)
-    return fail(Error::forbidden(kFeedsAreFor));
+  if (!a.officer && !a.member_id && !a.country) return fail(Error::forbidden(kFeedsAreFor));
   const Feed* current = s.feed(c.feed_id);
   // Another member's feed is as unknown as a feed that does not exist.
   if (!current || !may_manage_feed(a, *current)) return fail(Error::not_found("no calendar feed with this id"));

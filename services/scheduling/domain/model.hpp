@@ -128,7 +128,7 @@ struct State {
   // Scheduled (not cancelled) meetings, by venue and by participant.
   std::unordered_map<std::string, IntervalIndex> by_venue;
   std::unordered_map<std::string, IntervalIndex> by_participant;
-  std::map<std::string, Feed> feeds;                                  // by id: creation order
+  std::map<std::string, Feed> feeds;                                   // by id: creation order
   std::unordered_map<std::string, std::string> active_feed_by_secret;  // SHA-256 → feed id
   auth::IdentityLinks identities;  // who signs in as which member (concord.delegations.private.v1)
   // Raised by every applied event, so renderings can be cached against it.

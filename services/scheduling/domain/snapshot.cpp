@@ -16,10 +16,18 @@ using binary::Writer;
 constexpr std::uint32_t kMagic = 0x53434831;  // "SCH1"
 enum Section : std::uint32_t { venues = 1, visits, meetings, meetings_of_visit, delegations, members, feeds, end };
 
-void put_time(Writer& w, Timestamp t) { w.i64(t.time_since_epoch().count()); }
-Timestamp get_time(Reader& r) { return Timestamp{std::chrono::milliseconds{r.i64()}}; }
-void put_day(Writer& w, Days d) { w.i64(d.time_since_epoch().count()); }
-Days get_day(Reader& r) { return Days{std::chrono::days{r.i64()}}; }
+void put_time(Writer& w, Timestamp t) {
+  w.i64(t.time_since_epoch().count());
+}
+Timestamp get_time(Reader& r) {
+  return Timestamp{std::chrono::milliseconds{r.i64()}};
+}
+void put_day(Writer& w, Days d) {
+  w.i64(d.time_since_epoch().count());
+}
+Days get_day(Reader& r) {
+  return Days{std::chrono::days{r.i64()}};
+}
 
 void put(Writer& w, const Venue& v) {
   w.str(v.id);

@@ -14,8 +14,8 @@
 
 #include <gtest/gtest.h>
 
-#include "concord/cache/cache.hpp"
 #include "cache_test_support.hpp"
+#include "concord/cache/cache.hpp"
 
 namespace concord::cache::testing {
 

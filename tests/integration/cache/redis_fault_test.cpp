@@ -58,7 +58,9 @@ void expect_every_call_fails_fast(Cache& cache) {
 }
 
 RedisOptions options(const RedisServer& server, Ms command_timeout = 1000ms) {
-  return {.url = server.url(), .connect_timeout = 300ms, .command_timeout = command_timeout,
+  return {.url = server.url(),
+          .connect_timeout = 300ms,
+          .command_timeout = command_timeout,
           .reconnect_backoff_max = 200ms};
 }
 

@@ -45,8 +45,11 @@ TEST_F(RedisClient, a_pipeline_returns_every_reply_in_order) {
 }
 
 TEST_F(RedisClient, an_error_reply_is_a_reply_and_the_rest_of_the_pipeline_goes_on) {
-  std::vector<RedisCommand> batch = {{"SET", "e:text", "abc"}, {"INCR", "e:text"}, {"LPUSH", "e:list", "x"},
-                                     {"GET", "e:missing"}, {"LRANGE", "e:list", "0", "-1"}};
+  std::vector<RedisCommand> batch = {{"SET", "e:text", "abc"},
+                                     {"INCR", "e:text"},
+                                     {"LPUSH", "e:list", "x"},
+                                     {"GET", "e:missing"},
+                                     {"LRANGE", "e:list", "0", "-1"}};
   auto replies = cache_->pipeline(batch);
   ASSERT_TRUE(replies) << replies.error().detail;
   ASSERT_EQ(replies->size(), 5u);

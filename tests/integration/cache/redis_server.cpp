@@ -58,7 +58,9 @@ RedisServer::RedisServer(std::vector<std::string> extra, bool start_now) : extra
   throw std::runtime_error("redis-server did not start");
 }
 
-RedisServer::~RedisServer() { kill(); }
+RedisServer::~RedisServer() {
+  kill();
+}
 
 std::string RedisServer::url(std::string_view credentials) const {
   std::string out = "redis://";
@@ -67,9 +69,9 @@ std::string RedisServer::url(std::string_view credentials) const {
 }
 
 bool RedisServer::start() {
-  std::vector<std::string> args = {"redis-server", "--port",     std::to_string(port_), "--bind",     "127.0.0.1",
-                                   "--save",       "",           "--appendonly",        "no",         "--loglevel",
-                                   "warning",      "--protected-mode", "no"};
+  std::vector<std::string> args = {
+      "redis-server", "--port", std::to_string(port_), "--bind",  "127.0.0.1",        "--save", "",
+      "--appendonly", "no",     "--loglevel",          "warning", "--protected-mode", "no"};
   args.insert(args.end(), extra_.begin(), extra_.end());
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork");

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "concord/core/id.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/events/kafka_log.hpp"
-#include "concord/crypto/crypto.hpp"
 #include "ed25519_key.hpp"
 #include "service_process.hpp"
 
@@ -260,14 +260,15 @@ class DocumentsFollowing : public DocumentsRestart {
 };
 
 TEST_P(DocumentsFollowing, after_a_kill_it_still_follows_its_ceremony_moved_and_then_cancelled) {
-  auto created = call(Method::post, "/v1/documents",
-                      {{"title", {{"en", "Roadmap 2030"}}},
-                       {"kind", "roadmap"},
-                       {"visit_id", visit_},
-                       {"parties", {kg_, by_}},
-                       {"signatories", {{{"delegation_id", kg_}, {"member_id", kg_head_}},
-                                        {{"delegation_id", by_}, {"member_id", by_head_}}}},
-                       {"languages", {"ru"}}});
+  auto created =
+      call(Method::post, "/v1/documents",
+           {{"title", {{"en", "Roadmap 2030"}}},
+            {"kind", "roadmap"},
+            {"visit_id", visit_},
+            {"parties", {kg_, by_}},
+            {"signatories",
+             {{{"delegation_id", kg_}, {"member_id", kg_head_}}, {{"delegation_id", by_}, {"member_id", by_head_}}}},
+            {"languages", {"ru"}}});
   ASSERT_EQ(created.status, 201) << created.body;
   std::string p = "/v1/documents/" + created.json["id"].get<std::string>();
   ASSERT_EQ(call(Method::post, p + "/versions", {{"language", "ru"}, {"content", "Дорожная карта."}}).status, 201);
@@ -287,8 +288,8 @@ TEST_P(DocumentsFollowing, after_a_kill_it_still_follows_its_ceremony_moved_and_
   EXPECT_EQ(moved["status"], "signing_scheduled");
   EXPECT_EQ(moved["signing"]["end"], "2030-05-01T10:30:00Z");
 
-  meeting_event("concord.scheduling.meeting.cancelled", 3, "2030-05-01T09:30:00Z", "2030-05-01T10:30:00Z",
-                "cancelled", {{"reason", "postponed by the parties"}});
+  meeting_event("concord.scheduling.meeting.cancelled", 3, "2030-05-01T09:30:00Z", "2030-05-01T10:30:00Z", "cancelled",
+                {{"reason", "postponed by the parties"}});
   auto back = wait_for(p, [](const json& d) { return d["status"] == "agreed"; });
   EXPECT_EQ(back["signing_cancelled_reason"], "postponed by the parties");
   EXPECT_TRUE(back["signing"].is_null()) << back.dump();

@@ -20,8 +20,8 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -37,12 +37,14 @@
 namespace concord::events::testing {
 
 struct EventLogContractParam {
-  std::string name;                                  // names the instantiation in test names
+  std::string name;                                 // names the instantiation in test names
   std::function<std::unique_ptr<EventLog>()> open;  // a new client of the same log
   std::chrono::milliseconds patience{30'000};       // how long records may take to arrive
 };
 
-inline void PrintTo(const EventLogContractParam& param, std::ostream* os) { *os << param.name; }
+inline void PrintTo(const EventLogContractParam& param, std::ostream* os) {
+  *os << param.name;
+}
 
 inline std::string contract_param_name(const ::testing::TestParamInfo<EventLogContractParam>& info) {
   return info.param.name;
@@ -183,7 +185,9 @@ class EventLogContract : public ::testing::TestWithParam<EventLogContractParam> 
   }
 };
 
-TEST_P(EventLogContract, is_healthy_when_open) { EXPECT_TRUE(log_->healthy()); }
+TEST_P(EventLogContract, is_healthy_when_open) {
+  EXPECT_TRUE(log_->healthy());
+}
 
 TEST_P(EventLogContract, replays_appended_events_in_order_per_key) {
   auto t = make_topic("orders");

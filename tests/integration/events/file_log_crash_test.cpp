@@ -166,7 +166,8 @@ TEST(FileLogCrash, every_acknowledged_append_survives_a_kill_and_no_batch_is_par
     });
     ASSERT_TRUE(st) << st.error().detail;
     EXPECT_EQ(expect_i, size) << "the last batch " << current << " is partial";
-    for (const auto& batch : acked) ASSERT_TRUE(complete.contains(batch)) << "acknowledged batch " << batch << " is lost";
+    for (const auto& batch : acked)
+      ASSERT_TRUE(complete.contains(batch)) << "acknowledged batch " << batch << " is lost";
     EXPECT_GE(complete.size(), acked.size());
   }
 }

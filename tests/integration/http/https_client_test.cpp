@@ -17,7 +17,9 @@ namespace {
 using concord::testing::TestPki;
 using concord::testing::TlsReceiver;
 
-nlohmann::json seen(const http::ClientResponse& r) { return nlohmann::json::parse(r.body); }
+nlohmann::json seen(const http::ClientResponse& r) {
+  return nlohmann::json::parse(r.body);
+}
 
 class HttpsClient : public ::testing::Test {
  protected:

@@ -134,7 +134,8 @@ long long count_of(const ServiceProcess& p, const Member& m) {
   return r.status == 200 ? r.json["unread_count"].get<long long>() : -1;
 }
 
-std::vector<nlohmann::json> about(const nlohmann::json& items, const std::string& subject, const std::string& kind = "") {
+std::vector<nlohmann::json> about(const nlohmann::json& items, const std::string& subject,
+                                  const std::string& kind = "") {
   std::vector<nlohmann::json> out;
   for (const auto& i : items)
     if (i["subject"] == subject && (kind.empty() || i["kind"] == kind)) out.push_back(i);
@@ -210,8 +211,9 @@ TEST(NotificationsOnKafka, minsk_and_bishkek_members_learn_of_a_meeting_its_move
       << body;
   auto moved_ru = about(inbox_of(service, minsk), subject, "meeting.rescheduled");
   ASSERT_EQ(moved_ru.size(), 1u);
-  EXPECT_NE(moved_ru[0]["body"].get<std::string>().find("с " + start.substr(0, 10) + " 10:00 (Europe/Minsk, UTC+03:00) на"),
-            std::string::npos)
+  EXPECT_NE(
+      moved_ru[0]["body"].get<std::string>().find("с " + start.substr(0, 10) + " 10:00 (Europe/Minsk, UTC+03:00) на"),
+      std::string::npos)
       << moved_ru[0];
 
   writer->append("concord.scheduling.v1", visit, "concord.scheduling.meeting.cancelled",
@@ -284,8 +286,10 @@ struct Burst {
     size_t duplicates = 0, missing = 0, unexpected = 0;
     for (const auto& key : expected) {
       auto it = on_topic.find(key);
-      if (it == on_topic.end()) ++missing;
-      else if (it->second != 1) ++duplicates;
+      if (it == on_topic.end())
+        ++missing;
+      else if (it->second != 1)
+        ++duplicates;
     }
     for (const auto& [key, n] : on_topic)
       if (!expected.contains(key)) unexpected += static_cast<size_t>(n);
@@ -330,8 +334,8 @@ TEST(NotificationsOnKafka, sigkill_in_the_middle_of_a_burst_of_1000_events_loses
   ASSERT_TRUE(started) << service.log_tail();
   EXPECT_LT(at_kill, 2000) << "the burst was through before the kill";
   ASSERT_TRUE(service.start()) << service.last_error();
-  ASSERT_TRUE(wait_until([&] { return burst.total(service) >= 2000; }, 120s))
-      << burst.total(service) << "\n" << service.log_tail();
+  ASSERT_TRUE(wait_until([&] { return burst.total(service) >= 2000; }, 120s)) << burst.total(service) << "\n"
+                                                                              << service.log_tail();
   std::this_thread::sleep_for(500ms);
   burst.expect_exactly_once(*writer, service);
   EXPECT_EQ(service.terminate(), 0);

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <set>
@@ -29,10 +29,10 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 constexpr int kEvents = 10000;
-constexpr int kRound = 100;      // events per append (one transaction)
-constexpr int kKillAfter = 30;   // rounds appended before the SIGKILL
-constexpr int kMembers = 50;     // members the ordinary events go to
-constexpr int kProbeEvery = 100; // every hundredth event goes to a probe member of its own
+constexpr int kRound = 100;       // events per append (one transaction)
+constexpr int kKillAfter = 30;    // rounds appended before the SIGKILL
+constexpr int kMembers = 50;      // members the ordinary events go to
+constexpr int kProbeEvery = 100;  // every hundredth event goes to a probe member of its own
 
 std::optional<std::string> redis_url() {
   const char* url = std::getenv("REDIS_URL");
@@ -96,7 +96,8 @@ class InboxPoller {
         }
         pending = true;
         auto reply = replica_.call(http::Method::get, "/v1/inbox?limit=1", token);
-        if (reply.status == 200 && reply.json["items"].is_array() && !reply.json["items"].empty()) seen_[i] = Steady::now();
+        if (reply.status == 200 && reply.json["items"].is_array() && !reply.json["items"].empty())
+          seen_[i] = Steady::now();
       }
       if (!pending) std::this_thread::sleep_for(5ms);
     }
@@ -132,8 +133,8 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
   auto opened = events::open_kafka_log({.brokers = *brokers, .transactional_id = "scale-out-test-" + new_uuid_v7()});
   ASSERT_TRUE(opened) << opened.error().detail;
   auto& log = **opened;
-  ASSERT_TRUE(log.ensure_topics({{"concord.scheduling.v1"}, {"concord.delegations.v1"}, {"concord.documents.v1"},
-                                 {"concord.notifications.v1"}}));
+  ASSERT_TRUE(log.ensure_topics(
+      {{"concord.scheduling.v1"}, {"concord.delegations.v1"}, {"concord.documents.v1"}, {"concord.notifications.v1"}}));
 
   // Three replicas, each with its own instance id; a killed one's partitions move after the
   // 2 s session, and its open transaction is aborted after 3 s.
@@ -156,7 +157,8 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
   std::vector<std::string> member_tokens;
   for (int i = 0; i < kMembers; ++i) {
     members.push_back(new_uuid_v7());
-    member_tokens.push_back(token_for("user-" + members.back(), {auth::Role::delegation_member}, members.back(), new_uuid_v7()));
+    member_tokens.push_back(
+        token_for("user-" + members.back(), {auth::Role::delegation_member}, members.back(), new_uuid_v7()));
   }
   std::vector<Probe> probes;
   for (int i = 0; i < kEvents / kProbeEvery; ++i) {
@@ -204,8 +206,10 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
       std::string meeting = new_uuid_v7();
       auto e = meeting_scheduled(meeting, member);
       member_of_cause[e.id] = member;
-      if (probe) probes_in_round.push_back(n / kProbeEvery);
-      else ++expected_per_member[member];
+      if (probe)
+        probes_in_round.push_back(n / kProbeEvery);
+      else
+        ++expected_per_member[member];
       appends.push_back({"concord.scheduling.v1", "visit-" + meeting, {std::move(e)}});
     }
     auto appended = log.append_all(appends);
@@ -256,7 +260,8 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
   size_t twice = 0;
   for (const auto& [cause, n] : per_cause) twice += n > 1;
   EXPECT_EQ(twice, 0u) << "source events notified more than once";
-  for (const auto& [id, n] : per_notification) EXPECT_EQ(n, 1) << "notification " << id << " appended " << n << " times";
+  for (const auto& [id, n] : per_notification)
+    EXPECT_EQ(n, 1) << "notification " << id << " appended " << n << " times";
 
   // Every surviving replica serves every probe from its inbox; how soon is printed.
   auto wait_probes = Steady::now() + 30s;
@@ -270,10 +275,11 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
     all.insert(all.end(), l.begin(), l.end());
   }
   size_t over_a_second = static_cast<size_t>(std::count_if(all.begin(), all.end(), [](double v) { return v > 1000; }));
-  std::printf("[scale-out] inbox read after the source event's commit, %zu probe reads on 2 surviving replicas: "
-              "p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms; %zu over 1 s (partitions of the killed replica)\n",
-              all.size(), percentile(all, 0.5), percentile(all, 0.9), percentile(all, 0.99),
-              all.empty() ? 0.0 : *std::max_element(all.begin(), all.end()), over_a_second);
+  std::printf(
+      "[scale-out] inbox read after the source event's commit, %zu probe reads on 2 surviving replicas: "
+      "p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms; %zu over 1 s (partitions of the killed replica)\n",
+      all.size(), percentile(all, 0.5), percentile(all, 0.9), percentile(all, 0.99),
+      all.empty() ? 0.0 : *std::max_element(all.begin(), all.end()), over_a_second);
   EXPECT_EQ(poller_1->seen(), probes.size()) << "replica 1 never showed some probes";
   EXPECT_EQ(poller_2->seen(), probes.size()) << "replica 2 never showed some probes";
   // Where the time went: the first replica to show a probe is (about) the one that made it, so
@@ -285,10 +291,11 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
     first_seen.push_back(std::min(*a, *b));
     following.push_back(std::abs(*a - *b));
   }
-  std::printf("[scale-out]   first replica to show it: p50 %.0f ms, p90 %.0f ms; the other one after it: "
-              "p50 %.0f ms, p90 %.0f ms, max %.0f ms\n",
-              percentile(first_seen, 0.5), percentile(first_seen, 0.9), percentile(following, 0.5),
-              percentile(following, 0.9), following.empty() ? 0.0 : *std::max_element(following.begin(), following.end()));
+  std::printf(
+      "[scale-out]   first replica to show it: p50 %.0f ms, p90 %.0f ms; the other one after it: "
+      "p50 %.0f ms, p90 %.0f ms, max %.0f ms\n",
+      percentile(first_seen, 0.5), percentile(first_seen, 0.9), percentile(following, 0.5), percentile(following, 0.9),
+      following.empty() ? 0.0 : *std::max_element(following.begin(), following.end()));
 
   // After the burst, with the backlog drained: events one at a time, each read from the inbox
   // of both surviving replicas. The required bound, loosely: the median read is within a second.
@@ -331,8 +338,7 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
     for (int i = 0; i < kMembers; ++i) {
       auto reply = replicas[r]->call(http::Method::get, "/v1/inbox?limit=1", member_tokens[i]);
       ASSERT_EQ(reply.status, 200) << reply.body;
-      EXPECT_EQ(reply.json["unread_count"], expected_per_member[members[i]])
-          << "replica " << r << ", member " << i;
+      EXPECT_EQ(reply.json["unread_count"], expected_per_member[members[i]]) << "replica " << r << ", member " << i;
     }
   }
 }

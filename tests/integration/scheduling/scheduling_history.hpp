@@ -71,7 +71,15 @@ class SchedulingHistory {
     Days day0 = Days{days{20358 + n % 700}};  // from 2025-09-28 on
     scheduling::Visit visit{"visit-" + sn,
                             {{"en", "Official visit " + sn}, {"ru", "Официальный визит " + sn}},
-                            "official_visit", "BY", "KG", day0, day0 + days{2}, "Europe/Minsk", "planned", 1, {}};
+                            "official_visit",
+                            "BY",
+                            "KG",
+                            day0,
+                            day0 + days{2},
+                            "Europe/Minsk",
+                            "planned",
+                            1,
+                            {}};
     add(out, scheduling::kTopic, visit.id,
         event("concord.scheduling.visit.planned", "visit/" + visit.id, 1, {{"visit", scheduling::to_json(visit)}}));
 
@@ -82,9 +90,12 @@ class SchedulingHistory {
       auto made = delegations::delegation_registered(d, visit.id, side, head, side[0] == 'h' ? "BY" : "KG");
       add(out, scheduling::kDelegationsTopic, d, event(made.type, made.subject, 1, made.data));
       for (int m = 0; m < 4; ++m) {
-        delegations::MemberSpec spec{d + "-m" + std::to_string(m), d, visit.id,
+        delegations::MemberSpec spec{d + "-m" + std::to_string(m),
+                                     d,
+                                     visit.id,
                                      std::string(side) + " member " + std::to_string(m) + " of " + sn,
-                                     m == 0 ? "head_of_state" : "minister", m == 0};
+                                     m == 0 ? "head_of_state" : "minister",
+                                     m == 0};
         auto member = delegations::member_added(spec);
         add(out, scheduling::kDelegationsTopic, d, event(member.type, member.subject, 1, member.data));
         (side[0] == 'h' ? host : guest).push_back(spec.id);

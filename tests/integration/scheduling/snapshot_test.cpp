@@ -204,8 +204,8 @@ TEST_P(SchedulingSnapshots, a_half_written_snapshot_is_never_used) {
   long long at_first = written_;
   write_visits(10);
   // A later snapshot whose write never finished: the temporary file beside the real one...
-  auto later = events::encode_snapshot_file(events::Snapshot{"scheduling", scheduling::kStateVersion,
-                                                             {}, 1, "not a state"});
+  auto later =
+      events::encode_snapshot_file(events::Snapshot{"scheduling", scheduling::kStateVersion, {}, 1, "not a state"});
   write_file(fs::path(snapshot_file()) += ".tmp", later);
   auto [recovery, state] = restart();
   EXPECT_TRUE(recovery.from_snapshot) << recovery.why_not;

@@ -7,7 +7,9 @@ using namespace concord::auth;
 using namespace std::chrono_literals;
 
 namespace {
-JwtConfig config() { return JwtConfig{.algorithm = Algorithm::hs256, .hs256_secret = std::string(40, 's')}; }
+JwtConfig config() {
+  return JwtConfig{.algorithm = Algorithm::hs256, .hs256_secret = std::string(40, 's')};
+}
 const Timestamp t0{std::chrono::milliseconds{1'759'000'000'000}};
 }  // namespace
 
@@ -33,7 +35,8 @@ TEST(CachedVerifier, a_remembered_token_is_refused_once_expired) {
 TEST(CachedVerifier, stays_bounded_and_correct_past_its_capacity) {
   CachedVerifier cached(*Verifier::create(config()), 4);
   for (int i = 0; i < 20; ++i) {
-    auto token = *mint(config(), {.subject = "s" + std::to_string(i), .roles = {Role::integrator}, .ttl = 1h, .issued_at = t0});
+    auto token =
+        *mint(config(), {.subject = "s" + std::to_string(i), .roles = {Role::integrator}, .ttl = 1h, .issued_at = t0});
     auto p = cached.authenticate("Bearer " + token, t0 + 1s);
     ASSERT_TRUE(p);
     EXPECT_EQ(p->subject, "s" + std::to_string(i));

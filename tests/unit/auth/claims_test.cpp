@@ -34,7 +34,8 @@ std::string algorithm_name(const ::testing::TestParamInfo<Algorithm>& info) {
 INSTANTIATE_TEST_SUITE_P(BothAlgorithms, Claims, ::testing::Values(Algorithm::hs256, Algorithm::eddsa), algorithm_name);
 
 TEST_P(Claims, mints_tokens_the_verifier_accepts) {
-  auto token = mint(config, {.subject = "officer-7", .roles = {Role::protocol_officer, Role::admin}, .issued_at = kNow});
+  auto token =
+      mint(config, {.subject = "officer-7", .roles = {Role::protocol_officer, Role::admin}, .issued_at = kNow});
   ASSERT_TRUE(token) << token.error().detail;
   auto p = verifier.verify(*token, kNow + 1min);
   ASSERT_TRUE(p) << p.error().detail;

@@ -29,7 +29,8 @@ std::string read(const fs::path& p) {
   return s.str();
 }
 
-void write(const fs::path& p, const std::string& text, fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
+void write(const fs::path& p, const std::string& text,
+           fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
   std::ofstream(p) << text;
   fs::permissions(p, perms);
 }
@@ -79,7 +80,8 @@ TEST(JwtEnvConfig, processes_starting_together_agree_on_one_embedded_secret) {
   TempDir dir;
   std::vector<std::future<Result<JwtConfig>>> starts;
   for (int i = 0; i < 8; ++i)
-    starts.push_back(std::async(std::launch::async, [&] { return jwt_config_from_env(Env::from_map({}), dir.path().string()); }));
+    starts.push_back(
+        std::async(std::launch::async, [&] { return jwt_config_from_env(Env::from_map({}), dir.path().string()); }));
   std::set<std::string> secrets;
   for (auto& s : starts) {
     auto config = s.get();
@@ -92,7 +94,8 @@ TEST(JwtEnvConfig, processes_starting_together_agree_on_one_embedded_secret) {
 
 TEST(JwtEnvConfig, refuses_embedded_secret_readable_by_others) {
   TempDir dir;
-  write(dir.path() / "jwt-secret", std::string(64, 'a') + "\n", fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
+  write(dir.path() / "jwt-secret", std::string(64, 'a') + "\n",
+        fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
   expect_refused(jwt_config_from_env(Env::from_map({}), dir.path().string()), "accessible to other users");
 }
 
@@ -129,10 +132,11 @@ TEST(JwtEnvConfig, reads_eddsa_keys_from_pem_text_and_from_files) {
   TempDir dir;
   write(dir.path() / "public.pem", test_keys().public_pem);
   write(dir.path() / "private.pem", test_keys().private_pem);
-  auto from_files = jwt_config_from_env(Env::from_map({{"CONCORD_JWT_ALG", "EdDSA"},
-                                                       {"CONCORD_JWT_PUBLIC_KEY", (dir.path() / "public.pem").string()},
-                                                       {"CONCORD_JWT_PRIVATE_KEY", (dir.path() / "private.pem").string()}}),
-                                        dir.path().string());
+  auto from_files =
+      jwt_config_from_env(Env::from_map({{"CONCORD_JWT_ALG", "EdDSA"},
+                                         {"CONCORD_JWT_PUBLIC_KEY", (dir.path() / "public.pem").string()},
+                                         {"CONCORD_JWT_PRIVATE_KEY", (dir.path() / "private.pem").string()}}),
+                          dir.path().string());
   ASSERT_TRUE(from_files) << from_files.error().detail;
   EXPECT_EQ(from_files->algorithm, Algorithm::eddsa);
   EXPECT_EQ(from_files->ed25519_public_key_pem, test_keys().public_pem);
@@ -157,10 +161,13 @@ TEST(JwtEnvConfig, refuses_eddsa_without_a_usable_public_key) {
   expect_refused(jwt_config_from_env(Env::from_map({{"CONCORD_JWT_ALG", "EdDSA"}}), d),
                  "CONCORD_JWT_PUBLIC_KEY: expected an Ed25519 public key");
   expect_refused(jwt_config_from_env(Env::from_map({{"CONCORD_JWT_ALG", "EdDSA"},
-                                                    {"CONCORD_JWT_PUBLIC_KEY", (dir.path() / "missing.pem").string()}}), d),
+                                                    {"CONCORD_JWT_PUBLIC_KEY", (dir.path() / "missing.pem").string()}}),
+                                     d),
                  "CONCORD_JWT_PUBLIC_KEY: expected PEM text or the path of a readable PEM file");
-  expect_refused(jwt_config_from_env(Env::from_map({{"CONCORD_JWT_ALG", "EdDSA"}, {"CONCORD_JWT_PUBLIC_KEY", ec_p256_public_key_pem()}}), d),
-                 "CONCORD_JWT_PUBLIC_KEY: expected an Ed25519 public key in PEM, got the public key is not an Ed25519 key");
+  expect_refused(
+      jwt_config_from_env(
+          Env::from_map({{"CONCORD_JWT_ALG", "EdDSA"}, {"CONCORD_JWT_PUBLIC_KEY", ec_p256_public_key_pem()}}), d),
+      "CONCORD_JWT_PUBLIC_KEY: expected an Ed25519 public key in PEM, got the public key is not an Ed25519 key");
 }
 
 TEST(JwtEnvConfig, refuses_a_private_key_of_another_pair) {

@@ -32,10 +32,12 @@ TEST(Mint, refuses_requests_the_verifier_would_refuse) {
                       "needs member_id and delegation_id");
   expect_mint_refused(config, {.subject = "s", .roles = {Role::admin}, .member_id = "", .issued_at = kNow},
                       "member_id must not be empty");
-  expect_mint_refused(config, {.subject = "s", .roles = {Role::admin}, .ttl = std::chrono::seconds{0}, .issued_at = kNow},
+  expect_mint_refused(config,
+                      {.subject = "s", .roles = {Role::admin}, .ttl = std::chrono::seconds{0}, .issued_at = kNow},
                       "ttl must be positive");
-  expect_mint_refused(config, {.subject = "s", .roles = {Role::admin}, .ttl = std::chrono::hours{24 * 365 * 9000}, .issued_at = kNow},
-                      "after the year 9999");
+  expect_mint_refused(
+      config, {.subject = "s", .roles = {Role::admin}, .ttl = std::chrono::hours{24 * 365 * 9000}, .issued_at = kNow},
+      "after the year 9999");
 }
 
 TEST(Mint, refuses_to_mint_with_a_short_secret_or_without_a_private_key) {
@@ -47,12 +49,16 @@ TEST(Mint, refuses_to_mint_with_a_short_secret_or_without_a_private_key) {
   ed.ed25519_private_key_pem.clear();
   expect_mint_refused(ed, {.subject = "s", .roles = {Role::admin}, .issued_at = kNow}, "needs the Ed25519 private key");
   ed.ed25519_private_key_pem = "-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----\n";
-  expect_mint_refused(ed, {.subject = "s", .roles = {Role::admin}, .issued_at = kNow}, "not an unencrypted PEM private key");
+  expect_mint_refused(ed, {.subject = "s", .roles = {Role::admin}, .issued_at = kNow},
+                      "not an unencrypted PEM private key");
 }
 
 TEST(Mint, writes_the_standard_claims_and_pins_the_header) {
   auto config = config_for(Algorithm::eddsa);
-  auto token = mint(config, {.subject = "s", .roles = {Role::admin, Role::admin}, .ttl = std::chrono::minutes{5}, .issued_at = kNow + std::chrono::milliseconds{999}});
+  auto token = mint(config, {.subject = "s",
+                             .roles = {Role::admin, Role::admin},
+                             .ttl = std::chrono::minutes{5},
+                             .issued_at = kNow + std::chrono::milliseconds{999}});
   ASSERT_TRUE(token);
   auto parts = parts_of(*token);
   EXPECT_EQ(parts.header, b64url(R"({"alg":"EdDSA","typ":"JWT"})"));
@@ -70,7 +76,8 @@ TEST(Mint, generates_distinct_ed25519_key_pairs) {
   EXPECT_EQ(a->first.rfind("-----BEGIN PUBLIC KEY-----", 0), 0u);
   EXPECT_EQ(a->second.rfind("-----BEGIN PRIVATE KEY-----", 0), 0u);
   EXPECT_NE(a->first, b->first);
-  JwtConfig config{.algorithm = Algorithm::eddsa, .ed25519_public_key_pem = a->first, .ed25519_private_key_pem = a->second};
+  JwtConfig config{
+      .algorithm = Algorithm::eddsa, .ed25519_public_key_pem = a->first, .ed25519_private_key_pem = a->second};
   auto token = mint(config, {.subject = "s", .roles = {Role::admin}, .issued_at = kNow});
   ASSERT_TRUE(token);
   EXPECT_TRUE(verifier_for(config).verify(*token, kNow));

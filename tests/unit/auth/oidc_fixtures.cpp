@@ -30,10 +30,18 @@ struct TestKey::Impl {
 TestKey::TestKey(KeyKind kind, std::string kid) : impl_(std::make_unique<Impl>()), kid_(std::move(kid)) {
   impl_->kind = kind;
   switch (kind) {
-    case KeyKind::rsa: impl_->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)); break;
-    case KeyKind::rsa_1024: impl_->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(1024)); break;
-    case KeyKind::ec: impl_->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-    case KeyKind::ed25519: impl_->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
+    case KeyKind::rsa:
+      impl_->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048));
+      break;
+    case KeyKind::rsa_1024:
+      impl_->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(1024));
+      break;
+    case KeyKind::ec:
+      impl_->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
+    case KeyKind::ed25519:
+      impl_->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+      break;
   }
   if (!impl_->key) throw std::runtime_error("keygen failed");
 }
@@ -159,7 +167,8 @@ OidcConfig oidc_config() {
   o.issuer = kIssuer;
   o.audience = kOidcAudience;
   o.roles_claim = "realm_access.roles";
-  o.role_map = {{"concord-officer", Role::protocol_officer}, {"concord-admin", Role::admin},
+  o.role_map = {{"concord-officer", Role::protocol_officer},
+                {"concord-admin", Role::admin},
                 {"concord-integrator", Role::integrator}};
   return o;
 }
@@ -180,7 +189,8 @@ nlohmann::json oidc_claims() {
           {"country", "kg"}};
 }
 
-std::string oidc_token(const TestKey& key, const std::string& alg, const nlohmann::json& claims, nlohmann::json header) {
+std::string oidc_token(const TestKey& key, const std::string& alg, const nlohmann::json& claims,
+                       nlohmann::json header) {
   if (!header.contains("alg")) header["alg"] = alg;
   if (!header.contains("kid")) header["kid"] = key.kid();
   if (!header.contains("typ")) header["typ"] = "JWT";

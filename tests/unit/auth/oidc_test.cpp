@@ -22,7 +22,8 @@ std::vector<Case> all_paths() {
   return {{&rsa_key(), "RS256"}, {&rsa_key(), "PS256"}, {&ec_key(), "ES256"}, {&ed25519_key(), "EdDSA"}};
 }
 
-void expect_refused(const Result<Principal>& r, std::string_view detail_part, ErrorCode code = ErrorCode::unauthorized) {
+void expect_refused(const Result<Principal>& r, std::string_view detail_part,
+                    ErrorCode code = ErrorCode::unauthorized) {
   ASSERT_FALSE(r.has_value()) << "expected a refusal mentioning: " << detail_part;
   EXPECT_EQ(r.error().code, code);
   EXPECT_NE(r.error().detail.find(detail_part), std::string::npos) << r.error().detail;
@@ -132,7 +133,10 @@ TEST_F(Oidc, refuses_tampered_tokens_on_every_path) {
     sig[5] = sig[5] == 'A' ? 'B' : 'A';
     expect_refused(verifier.verify(genuine.header + "." + genuine.payload + "." + sig, kNow), "");
     // A signature made by another key of the same type.
-    TestKey other(c.key == &rsa_key() ? KeyKind::rsa : c.key == &ec_key() ? KeyKind::ec : KeyKind::ed25519, c.key->kid());
+    TestKey other(c.key == &rsa_key()  ? KeyKind::rsa
+                  : c.key == &ec_key() ? KeyKind::ec
+                                       : KeyKind::ed25519,
+                  c.key->kid());
     expect_refused(verifier.verify(oidc_token(other, c.alg), kNow), "signature does not verify");
     expect_refused(verifier.verify(genuine.header + "." + genuine.payload + ".", kNow), "not signed");
   }
@@ -219,14 +223,16 @@ TEST_F(Oidc, a_flood_of_unknown_kids_is_one_fetch_per_interval) {
   ASSERT_EQ(issuer.jwks_fetches, 1);
   for (int i = 0; i < 1000; ++i) {
     auto t = kNow + std::chrono::milliseconds(i * 50);  // 50 s of flooding
-    expect_refused(verifier.verify(oidc_token(rsa_key(), "RS256", oidc_claims(), {{"kid", "made-up-" + std::to_string(i)}}), t),
-                   "does not publish");
+    expect_refused(
+        verifier.verify(oidc_token(rsa_key(), "RS256", oidc_claims(), {{"kid", "made-up-" + std::to_string(i)}}), t),
+        "does not publish");
   }
   EXPECT_EQ(issuer.jwks_fetches, 1);  // still inside the interval of the first fetch
   for (int i = 0; i < 1000; ++i) {
     auto t = kNow + std::chrono::seconds(60) + std::chrono::milliseconds(i * 50);  // the next 50 s
-    expect_refused(verifier.verify(oidc_token(rsa_key(), "RS256", oidc_claims(), {{"kid", "more-" + std::to_string(i)}}), t),
-                   "does not publish");
+    expect_refused(
+        verifier.verify(oidc_token(rsa_key(), "RS256", oidc_claims(), {{"kid", "more-" + std::to_string(i)}}), t),
+        "does not publish");
   }
   EXPECT_EQ(issuer.jwks_fetches, 2);
   // Known keys never wait for the interval.
@@ -263,11 +269,13 @@ TEST_F(Oidc, keys_that_are_weak_malformed_or_not_for_signing_are_left_out) {
   off_curve["y"] = off_curve["x"];
   auto contradictory = ed25519_key().jwk("RS256");
   contradictory["kid"] = "contradictory";
-  issuer.jwks["keys"] = nlohmann::json::array({weak.jwk(), enc, off_curve, contradictory, "not an object", rsa_key().jwk()});
+  issuer.jwks["keys"] =
+      nlohmann::json::array({weak.jwk(), enc, off_curve, contradictory, "not an object", rsa_key().jwk()});
   auto v = make();
   expect_refused(v.verify(oidc_token(weak, "RS256"), kNow), "does not publish");
   expect_refused(v.verify(oidc_token(ec_key(), "ES256", oidc_claims(), {{"kid", "enc-1"}}), kNow), "does not publish");
-  expect_refused(v.verify(oidc_token(ec_key(), "ES256", oidc_claims(), {{"kid", "off-curve"}}), kNow), "does not publish");
+  expect_refused(v.verify(oidc_token(ec_key(), "ES256", oidc_claims(), {{"kid", "off-curve"}}), kNow),
+                 "does not publish");
   expect_refused(v.verify(oidc_token(ed25519_key(), "EdDSA", oidc_claims(), {{"kid", "contradictory"}}), kNow),
                  "does not publish");
   EXPECT_TRUE(v.verify(oidc_token(rsa_key(), "RS256"), kNow));  // the good key beside them still works
@@ -293,13 +301,14 @@ TEST(OidcEnvConfig, reads_the_issuer_audience_claims_role_map_and_interval) {
   TempDir dir;
   auto ca = dir.path() / "ca.pem";
   std::ofstream(ca) << "-----BEGIN CERTIFICATE-----\n";
-  auto config = jwt_config_from_env(Env::from_map({{"CONCORD_OIDC_ISSUER", kIssuer},
-                                                   {"CONCORD_OIDC_AUDIENCE", "concord-api"},
-                                                   {"CONCORD_OIDC_ROLES_CLAIM", "realm_access.roles"},
-                                                   {"CONCORD_OIDC_ROLE_MAP", "concord-officer=protocol_officer, ops=admin,ops=integrator"},
-                                                   {"CONCORD_OIDC_CA_FILE", ca.string()},
-                                                   {"CONCORD_OIDC_REFETCH_INTERVAL", "30s"}}),
-                                    dir.path().string());
+  auto config = jwt_config_from_env(
+      Env::from_map({{"CONCORD_OIDC_ISSUER", kIssuer},
+                     {"CONCORD_OIDC_AUDIENCE", "concord-api"},
+                     {"CONCORD_OIDC_ROLES_CLAIM", "realm_access.roles"},
+                     {"CONCORD_OIDC_ROLE_MAP", "concord-officer=protocol_officer, ops=admin,ops=integrator"},
+                     {"CONCORD_OIDC_CA_FILE", ca.string()},
+                     {"CONCORD_OIDC_REFETCH_INTERVAL", "30s"}}),
+      dir.path().string());
   ASSERT_TRUE(config) << config.error().detail;
   ASSERT_TRUE(config->oidc);
   EXPECT_EQ(config->oidc->issuer, kIssuer);

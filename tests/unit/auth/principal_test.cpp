@@ -5,7 +5,8 @@
 using namespace concord::auth;
 
 TEST(Roles, parses_every_role_and_prints_it_back) {
-  for (auto role : {Role::host_officer, Role::delegation_officer, Role::delegation_member, Role::integrator, Role::admin}) {
+  for (auto role :
+       {Role::host_officer, Role::delegation_officer, Role::delegation_member, Role::integrator, Role::admin}) {
     auto parsed = parse_role(to_string(role));
     ASSERT_TRUE(parsed) << to_string(role);
     EXPECT_EQ(*parsed, role);

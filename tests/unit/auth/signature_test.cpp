@@ -58,7 +58,8 @@ TEST(Signature, refuses_hs256_token_hmacd_with_the_eddsa_public_key) {
   auto verifier = verifier_for(eddsa_config);
   auto claims = standard_claims();
   claims["roles"] = {"admin"};
-  for (const auto& key : {test_keys().public_pem, std::string(test_keys().public_pem.substr(0, test_keys().public_pem.size() - 1))}) {
+  for (const auto& key :
+       {test_keys().public_pem, std::string(test_keys().public_pem.substr(0, test_keys().public_pem.size() - 1))}) {
     JwtConfig forged;
     forged.hs256_secret = key;
     auto token = sign_segments(b64url(standard_header(Algorithm::hs256).dump()), b64url(claims.dump()),
@@ -78,8 +79,9 @@ TEST(Signature, refuses_algorithms_this_service_does_not_use) {
 
 TEST(Signature, refuses_header_with_critical_extensions) {
   auto config = config_for(Algorithm::eddsa);
-  expect_refused(verifier_for(config).verify(with_header({{"alg", "EdDSA"}, {"crit", {"exp"}}, {"exp", 1}}, config), kNow),
-                 "critical extensions (crit)");
+  expect_refused(
+      verifier_for(config).verify(with_header({{"alg", "EdDSA"}, {"crit", {"exp"}}, {"exp", 1}}, config), kNow),
+      "critical extensions (crit)");
 }
 
 TEST(Signature, refuses_other_token_types_and_accepts_missing_typ) {
@@ -112,9 +114,11 @@ TEST(Signature, refuses_tampered_signature) {
     auto parts = parts_of(sign_claims(standard_claims(), config));
     auto flipped = parts.signature;
     flipped[0] = flipped[0] == 'A' ? 'B' : 'A';
-    expect_refused(verifier.verify(parts.header + "." + parts.payload + "." + flipped, kNow), "signature does not verify");
+    expect_refused(verifier.verify(parts.header + "." + parts.payload + "." + flipped, kNow),
+                   "signature does not verify");
     auto too_short = b64url("a signature of the wrong length");
-    expect_refused(verifier.verify(parts.header + "." + parts.payload + "." + too_short, kNow), "signature does not verify");
+    expect_refused(verifier.verify(parts.header + "." + parts.payload + "." + too_short, kNow),
+                   "signature does not verify");
     expect_refused(verifier.verify(parts.header + "." + parts.payload + ".", kNow), "not signed");
   }
 }

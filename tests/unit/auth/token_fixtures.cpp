@@ -19,7 +19,9 @@ struct Deleter {
 using Pkey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 
-void bio_free(BIO* b) { BIO_free(b); }
+void bio_free(BIO* b) {
+  BIO_free(b);
+}
 using Bio = std::unique_ptr<BIO, Deleter<BIO, bio_free>>;
 
 KeyPair generate() {
@@ -148,7 +150,8 @@ std::string sign_claims(const nlohmann::json& claims, const JwtConfig& config) {
 TokenParts parts_of(std::string_view token) {
   auto a = token.find('.');
   auto b = token.find('.', a + 1);
-  return {std::string(token.substr(0, a)), std::string(token.substr(a + 1, b - a - 1)), std::string(token.substr(b + 1))};
+  return {std::string(token.substr(0, a)), std::string(token.substr(a + 1, b - a - 1)),
+          std::string(token.substr(b + 1))};
 }
 
 TempDir::TempDir() {

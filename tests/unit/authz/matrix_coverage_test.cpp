@@ -66,8 +66,10 @@ std::vector<Row> matrix_rows() {
 }
 
 std::optional<http::Method> method_of(const std::string& name) {
-  static const std::map<std::string, http::Method> methods = {{"GET", http::Method::get},     {"POST", http::Method::post},
-                                                              {"PUT", http::Method::put},     {"PATCH", http::Method::patch},
+  static const std::map<std::string, http::Method> methods = {{"GET", http::Method::get},
+                                                              {"POST", http::Method::post},
+                                                              {"PUT", http::Method::put},
+                                                              {"PATCH", http::Method::patch},
                                                               {"DELETE", http::Method::del}};
   auto it = methods.find(name);
   if (it == methods.end()) return std::nullopt;
@@ -76,12 +78,18 @@ std::optional<http::Method> method_of(const std::string& name) {
 
 std::string name_of(http::Method m) {
   switch (m) {
-    case http::Method::get: return "GET";
-    case http::Method::post: return "POST";
-    case http::Method::put: return "PUT";
-    case http::Method::patch: return "PATCH";
-    case http::Method::del: return "DELETE";
-    default: return "OTHER";
+    case http::Method::get:
+      return "GET";
+    case http::Method::post:
+      return "POST";
+    case http::Method::put:
+      return "PUT";
+    case http::Method::patch:
+      return "PATCH";
+    case http::Method::del:
+      return "DELETE";
+    default:
+      return "OTHER";
   }
 }
 

@@ -60,23 +60,23 @@ TEST_P(BadRedisUrl, is_rejected_as_a_bad_request) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Urls, BadRedisUrl,
-                         ::testing::Values("",                              // nothing
-                                           "localhost:6379",                // no scheme
-                                           "http://localhost:6379",         // another scheme
-                                           "rediss://localhost:6379",       // TLS
-                                           "redis://",                      // no host
-                                           "redis://:6379",                 // no host, a port
-                                           "redis://localhost:0",           // port 0
-                                           "redis://localhost:65536",       // port too large
-                                           "redis://localhost:63a9",        // not a number
-                                           "redis://localhost:6379/x",      // db not a number
-                                           "redis://localhost:6379/-1",     // negative db
-                                           "redis://localhost:6379/1/2",    // more path
-                                           "redis://user@localhost:6379",   // user, no password
-                                           "redis://:@localhost:6379",      // empty password
-                                           "redis://localhost:6379?db=1",   // a query
-                                           "redis://localhost:6379#top",    // a fragment
-                                           "redis://local host:6379"));     // not a URL
+                         ::testing::Values("",                             // nothing
+                                           "localhost:6379",               // no scheme
+                                           "http://localhost:6379",        // another scheme
+                                           "rediss://localhost:6379",      // TLS
+                                           "redis://",                     // no host
+                                           "redis://:6379",                // no host, a port
+                                           "redis://localhost:0",          // port 0
+                                           "redis://localhost:65536",      // port too large
+                                           "redis://localhost:63a9",       // not a number
+                                           "redis://localhost:6379/x",     // db not a number
+                                           "redis://localhost:6379/-1",    // negative db
+                                           "redis://localhost:6379/1/2",   // more path
+                                           "redis://user@localhost:6379",  // user, no password
+                                           "redis://:@localhost:6379",     // empty password
+                                           "redis://localhost:6379?db=1",  // a query
+                                           "redis://localhost:6379#top",   // a fragment
+                                           "redis://local host:6379"));    // not a URL
 
 }  // namespace
 }  // namespace concord::cache

@@ -19,7 +19,8 @@ using namespace std::chrono_literals;
 namespace {
 
 const Asset kAssets[] = {
-    {"/index.html", "text/html; charset=utf-8", "<!doctype html><script type=module src=/assets/app-1a2b.js></script>", "GZIP-INDEX", "BR-INDEX"},
+    {"/index.html", "text/html; charset=utf-8", "<!doctype html><script type=module src=/assets/app-1a2b.js></script>",
+     "GZIP-INDEX", "BR-INDEX"},
     {"/assets/app-1a2b.js", "text/javascript; charset=utf-8", "console.log(1)", "GZIP-JS", ""},
     {"/favicon.svg", "image/svg+xml", "<svg/>", "", ""},
 };
@@ -176,10 +177,8 @@ TEST(ConsoleSignIn, unknown_and_expired_codes_are_refused) {
 TEST(ConsoleSignIn, a_member_code_signs_in_as_that_member) {
   ManualClock clock(Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1)));
   SignIn sign_in(dev_jwt(), clock, SignIn::Options{});
-  auto code = sign_in.issue(SignIn::Grant{.subject = "member:m-1",
-                                          .roles = {auth::Role::delegation_member},
-                                          .member_id = "m-1",
-                                          .delegation_id = "d-1"});
+  auto code = sign_in.issue(SignIn::Grant{
+      .subject = "member:m-1", .roles = {auth::Role::delegation_member}, .member_id = "m-1", .delegation_id = "d-1"});
   auto session = sign_in.exchange(code);
   ASSERT_TRUE(session) << session.error().detail;
   EXPECT_EQ((*session)["roles"], nlohmann::json::array({"delegation_member"}));
@@ -348,10 +347,14 @@ TEST(ConsoleChanges, each_event_is_told_to_its_visit) {
 
 TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credentials) {
   http::Router upstream_routes;
-  upstream_routes.get("/v1/echo", [](http::Request& req) -> Result<http::Response> {
-    return http::Response::json(201, {{"target", req.target},
-                                      {"authorization", std::string(req.headers.get("Authorization").value_or(""))}});
-  }, http::RouteOptions{.public_route = true});
+  upstream_routes.get(
+      "/v1/echo",
+      [](http::Request& req) -> Result<http::Response> {
+        return http::Response::json(
+            201,
+            {{"target", req.target}, {"authorization", std::string(req.headers.get("Authorization").value_or(""))}});
+      },
+      http::RouteOptions{.public_route = true});
   http::ServerOptions o;
   o.access_log = false;
   auto upstream = std::make_unique<http::Server>(o, std::move(upstream_routes));
@@ -363,7 +366,9 @@ TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credential
   ASSERT_TRUE(console.start());
 
   concord::testing::RawClient c(console.port());
-  c.send("GET /api/scheduling/v1/echo?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer abc\r\nConnection: close\r\n\r\n");
+  c.send(
+      "GET /api/scheduling/v1/echo?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer abc\r\nConnection: "
+      "close\r\n\r\n");
   auto r = c.read(5s);
   EXPECT_EQ(concord::testing::status_of(r), 201);
   EXPECT_NE(r.find(R"("target":"/v1/echo?limit=5")"), std::string::npos) << r;
@@ -397,17 +402,23 @@ struct StreamingService {
   std::unique_ptr<http::Server> server;
   StreamingService() {
     http::Router routes;
-    routes.get("/v1/stream", [this](http::Request& req) -> Result<http::Response> {
-      auto r = http::Response::event_stream([this](std::shared_ptr<http::EventStream> s) {
-        s->send({.id = {}, .event = "ready", .data = "{}"});
-        opened.set_value(s);
-      });
-      r.headers.set("X-Seen-Query", req.target);
-      return r;
-    }, http::RouteOptions{.public_route = true});
-    routes.get("/v1/private-stream", [](http::Request&) -> Result<http::Response> {
-      return fail(Error::unauthorized("a stream ticket or a token is needed"));
-    }, http::RouteOptions{.public_route = true});
+    routes.get(
+        "/v1/stream",
+        [this](http::Request& req) -> Result<http::Response> {
+          auto r = http::Response::event_stream([this](std::shared_ptr<http::EventStream> s) {
+            s->send({.id = {}, .event = "ready", .data = "{}"});
+            opened.set_value(s);
+          });
+          r.headers.set("X-Seen-Query", req.target);
+          return r;
+        },
+        http::RouteOptions{.public_route = true});
+    routes.get(
+        "/v1/private-stream",
+        [](http::Request&) -> Result<http::Response> {
+          return fail(Error::unauthorized("a stream ticket or a token is needed"));
+        },
+        http::RouteOptions{.public_route = true});
     http::ServerOptions o;
     o.access_log = false;
     o.sse_heartbeat = 100ms;  // a server notices a peer gone when it next writes
@@ -458,7 +469,8 @@ TEST(ConsoleStreams, a_live_stream_passes_through_event_by_event_while_it_stays_
   EXPECT_EQ(streams->open_streams(), 1u);
   // The browser goes: the service's stream is closed too, and the console forgets it.
   browser.reset();
-  for (int i = 0; i < 200 && (upstream->is_open() || streams->open_streams() > 0); ++i) std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 200 && (upstream->is_open() || streams->open_streams() > 0); ++i)
+    std::this_thread::sleep_for(50ms);
   EXPECT_FALSE(upstream->is_open());
   EXPECT_EQ(streams->open_streams(), 0u);
   console->stop();
@@ -466,10 +478,12 @@ TEST(ConsoleStreams, a_live_stream_passes_through_event_by_event_while_it_stays_
 
 TEST(ConsoleStreams, a_refused_stream_comes_back_as_the_service_said_it) {
   StreamingService service;
-  auto console = console_in_front(service.server->port(), std::make_shared<StreamForwarder>(StreamForwarder::Options{}));
+  auto console =
+      console_in_front(service.server->port(), std::make_shared<StreamForwarder>(StreamForwarder::Options{}));
   concord::testing::RawClient c(console->port());
-  ASSERT_TRUE(c.send("GET /api/notifications/v1/private-stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
-                     "Connection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /api/notifications/v1/private-stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+             "Connection: close\r\n\r\n"));
   auto r = c.read(10s);
   EXPECT_EQ(concord::testing::status_of(r), 401) << r;
   EXPECT_NE(r.find("application/problem+json"), std::string::npos) << r;

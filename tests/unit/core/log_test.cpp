@@ -33,7 +33,11 @@ TEST(Log, the_access_line_is_the_object_info_would_write_whatever_the_path_holds
   const std::string path = "/v1/\"x\"\\y\n\x01/Минск/\xff\xc0\xaf/\xed\xa0\x80/end";
   {
     log::CorrelationScope scope("req-\"7\"");
-    log::access({.method = "GET", .path = path, .route = "/v1/{id}", .status = 404, .duration_ms = 0.125,
+    log::access({.method = "GET",
+                 .path = path,
+                 .route = "/v1/{id}",
+                 .status = 404,
+                 .duration_ms = 0.125,
                  .remote = "127.0.0.1"});
     log::info("request", {{"method", "GET"},
                           {"path", path},
@@ -50,7 +54,8 @@ TEST(Log, the_access_line_is_the_object_info_would_write_whatever_the_path_holds
   fast.erase("ts");
   reference.erase("ts");
   EXPECT_EQ(fast, reference);
-  EXPECT_EQ(fast["path"], "/v1/\"x\"\\y\n\x01/Минск/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd/end");
+  EXPECT_EQ(fast["path"],
+            "/v1/\"x\"\\y\n\x01/Минск/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd/end");
   EXPECT_EQ(fast["duration_ms"], 0.125);
 }
 

@@ -16,7 +16,8 @@ TEST(Metrics, renders_prometheus_text_with_labels_and_buckets) {
   auto text = r.render();
   EXPECT_NE(text.find("# TYPE http_requests_total counter"), std::string::npos);
   EXPECT_NE(text.find("http_requests_total{route=\"/v1/x\",status=\"200\"} 3"), std::string::npos) << text;
-  EXPECT_NE(text.find("latency_seconds_bucket{route=\"/v1/x\",le=\"0.10000000000000001\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("latency_seconds_bucket{route=\"/v1/x\",le=\"0.10000000000000001\"} 1"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("latency_seconds_bucket{route=\"/v1/x\",le=\"+Inf\"} 3"), std::string::npos);
   EXPECT_NE(text.find("latency_seconds_count{route=\"/v1/x\"} 3"), std::string::npos);
   EXPECT_NE(text.find("lag 3"), std::string::npos);

@@ -10,7 +10,9 @@
 using concord::SortKey;
 
 namespace {
-std::string key(std::int64_t n, const std::string& s) { return SortKey().add(n).add(s).str(); }
+std::string key(std::int64_t n, const std::string& s) {
+  return SortKey().add(n).add(s).str();
+}
 }  // namespace
 
 TEST(SortKey, integers_sort_as_numbers_negatives_first) {

@@ -48,7 +48,8 @@ TEST_F(IdentityApiTest, a_linked_person_is_the_member_on_every_route) {
   expect_problem(get("/v1/members/" + aibek, "person:bob"), 403);
 
   // The same identity on a second member: 409, across delegations.
-  expect_problem(put("/v1/members/" + olga + "/identity", {{"issuer", "https://idp.example"}, {"subject", "ada"}}), 409);
+  expect_problem(put("/v1/members/" + olga + "/identity", {{"issuer", "https://idp.example"}, {"subject", "ada"}}),
+                 409);
 
   // Unlinked: nobody again.
   EXPECT_EQ(call(Method::del, "/v1/members/" + aibek + "/identity", "officer").status, 204);

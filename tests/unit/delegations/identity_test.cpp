@@ -133,8 +133,9 @@ TEST_F(IdentityTest, an_expired_or_unknown_invitation_is_refused) {
 TEST_F(IdentityTest, invitations_are_an_officers_to_make_within_bounds) {
   EXPECT_EQ(run(CreateInvitation{aibek, kHashA, std::chrono::hours(1)}, delegation_officer("BY")).error().code,
             ErrorCode::forbidden);
-  EXPECT_EQ(run(CreateInvitation{aibek, kHashA, std::chrono::hours(1)}, DelegationsDomainTest::member(aibek)).error().code,
-            ErrorCode::forbidden);
+  EXPECT_EQ(
+      run(CreateInvitation{aibek, kHashA, std::chrono::hours(1)}, DelegationsDomainTest::member(aibek)).error().code,
+      ErrorCode::forbidden);
   EXPECT_EQ(run(CreateInvitation{aibek, kHashA, std::chrono::hours(24 * 31)}, officer).error().code,
             ErrorCode::validation_failed);
 }

@@ -38,7 +38,8 @@ TEST_F(DelegationsDomainTest, a_snapshot_decodes_to_a_state_that_answers_every_r
   auto bytes = encode_state(state);
   State decoded = decode_state(bytes);
   EXPECT_EQ(encode_state(decoded), bytes);
-  for (const auto& id : {m, n, h}) EXPECT_EQ(*read_member(decoded, officer, id), *read_member(state, officer, id)) << id;
+  for (const auto& id : {m, n, h})
+    EXPECT_EQ(*read_member(decoded, officer, id), *read_member(state, officer, id)) << id;
   for (const auto& id : {d, host}) {
     EXPECT_EQ(*read_delegation(decoded, officer, id), *read_delegation(state, officer, id));
     EXPECT_EQ(roster_document(decoded, id), roster_document(state, id));

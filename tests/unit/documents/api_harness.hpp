@@ -12,11 +12,11 @@
 
 #include "concord/cache/memory_cache.hpp"
 #include "concord/core/id.hpp"
+#include "concord/crypto/crypto.hpp"
 #include "concord/documents/service.hpp"
 #include "concord/events/file_log.hpp"
 #include "concord/http/client.hpp"
 #include "concord/http/server.hpp"
-#include "concord/crypto/crypto.hpp"
 #include "ed25519_key.hpp"
 
 namespace concord::documents::testing {

@@ -20,7 +20,8 @@ TEST(DocumentsSnapshot, a_decoded_state_encodes_to_the_same_bytes_and_takes_the_
   w.now += std::chrono::hours(1);
   auto signed_at = w.now - std::chrono::minutes(5);
   auto first = w.signature(w.kg_head_key, id, w.kg_head, signed_at);
-  ASSERT_TRUE(w.step(id, RecordSignature{w.kg_head, "ed25519", first, signed_at, "Bishkek"}, w.as_member(w.kg_head, w.kg)));
+  ASSERT_TRUE(
+      w.step(id, RecordSignature{w.kg_head, "ed25519", first, signed_at, "Bishkek"}, w.as_member(w.kg_head, w.kg)));
   ASSERT_EQ(w.doc(id).status, DocStatus::partially_signed);
 
   auto bytes = encode_state(w.state);

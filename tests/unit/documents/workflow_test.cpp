@@ -255,8 +255,9 @@ TEST(DocumentWorkflow, a_delegation_officer_decides_for_their_own_party_only) {
   ASSERT_TRUE(approved) << approved.error().detail;
   EXPECT_EQ(w.doc(id).approvals.at(w.kg).decision, "approve");
   // ... and is refused for Belarus, for a rejection too, and for Belarus's signatories.
-  for (const Command& c : std::vector<Command>{RecordApproval{w.by, "approve", ""}, RecordApproval{w.by, "reject", "no"},
-                                               ChangeSignatories{w.by, {w.by_head}}}) {
+  for (const Command& c :
+       std::vector<Command>{RecordApproval{w.by, "approve", ""}, RecordApproval{w.by, "reject", "no"},
+                            ChangeSignatories{w.by, {w.by_head}}}) {
     auto r = w.step(id, c, kyrgyz);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::forbidden);

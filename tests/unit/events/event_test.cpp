@@ -36,7 +36,9 @@ Event full_event() {
   return e;
 }
 
-json valid_doc() { return to_json(full_event()); }
+json valid_doc() {
+  return to_json(full_event());
+}
 
 void expect_rejected(const json& doc, const std::string& attribute) {
   auto r = from_json(doc);
@@ -146,7 +148,9 @@ struct Malformed {
   std::function<void(json&)> mutate;
 };
 
-void PrintTo(const Malformed& m, std::ostream* os) { *os << m.name; }
+void PrintTo(const Malformed& m, std::ostream* os) {
+  *os << m.name;
+}
 
 class RejectsMalformed : public ::testing::TestWithParam<Malformed> {};
 
@@ -194,7 +198,10 @@ const Malformed kMalformed[] = {
     {"traceparent_v00_extra", "traceparent",
      [](json& d) { d["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x"; }},
     {"data_missing", "data", [](json& d) { d.erase("data"); }},
-    {"data_array", "data", [](json& d) { d["data"] = json::array({1, 2}); }},
+    {"data_array", "data",
+     [](json& d) {
+       d["data"] = json::array({1, 2});
+     }},
     {"data_string", "data", [](json& d) { d["data"] = "text"; }},
     {"data_base64_present", "data_base64", [](json& d) { d["data_base64"] = "AAAA"; }},
 };
@@ -209,7 +216,9 @@ TEST(Envelope, from_json_leaves_its_document_alone) {
   EXPECT_EQ(doc, copy);
 }
 
-TEST(Validate, accepts_a_complete_event) { EXPECT_TRUE(validate(full_event())); }
+TEST(Validate, accepts_a_complete_event) {
+  EXPECT_TRUE(validate(full_event()));
+}
 
 TEST(Validate, refuses_what_would_not_come_back_the_same) {
   auto refused = [](auto mutate, const std::string& attribute) {
@@ -224,7 +233,8 @@ TEST(Validate, refuses_what_would_not_come_back_the_same) {
   refused([](Event& e) { e.type.clear(); }, "type");
   refused([](Event& e) { e.subject = "meeting/\xc3"; }, "subject");
   refused([](Event& e) { e.sequence = -1; }, "sequence");
-  refused([](Event& e) { e.time = Timestamp{std::chrono::milliseconds{-62'167'219'200'001}}; }, "time");  // 0000-01-01 less 1 ms
+  refused([](Event& e) { e.time = Timestamp{std::chrono::milliseconds{-62'167'219'200'001}}; },
+          "time");  // 0000-01-01 less 1 ms
   refused([](Event& e) { e.datacontenttype = "application/xml"; }, "datacontenttype");
   refused([](Event& e) { e.traceparent = "not-a-trace"; }, "traceparent");
   refused([](Event& e) { e.data = json::array(); }, "data");

@@ -56,9 +56,29 @@ TEST(FastJson, leaves_the_rest_to_nlohmann) {
 }
 
 TEST(FastJson, refuses_what_is_not_json) {
-  for (std::string bad : {"", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "[1 2]", "01", "-", "+1", "tru",
-                          "nul", "{\"a\":1}x", "\"unterminated", "\"tab\there\"", "\"\\x\"", "{'a':1}",
-                          "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\"", "[1]]"}) {
+  for (std::string bad : {"",
+                          "{",
+                          "}",
+                          "{\"a\"}",
+                          "{\"a\":}",
+                          "{\"a\":1,}",
+                          "[1,]",
+                          "[1 2]",
+                          "01",
+                          "-",
+                          "+1",
+                          "tru",
+                          "nul",
+                          "{\"a\":1}x",
+                          "\"unterminated",
+                          "\"tab\there\"",
+                          "\"\\x\"",
+                          "{'a':1}",
+                          "\"\xc0\xaf\"",
+                          "\"\xed\xa0\x80\"",
+                          "\"\xf4\x90\x80\x80\"",
+                          "\"\xe2\x82\"",
+                          "[1]]"}) {
     agrees(bad, false);
   }
 }
@@ -73,14 +93,18 @@ TEST(FastJson, a_prefix_reports_how_much_it_took) {
 
 TEST(FastJson, agrees_with_nlohmann_on_random_documents_and_their_mutations) {
   std::mt19937 rng(20251128);
-  const std::vector<std::string> strings = {"", "a", "meeting/0192f0c1", "Тет-а-тет", "q\"uote", "back\\slash",
-                                            "line\nbreak", "🤝", "\t", "/"};
+  const std::vector<std::string> strings = {
+      "", "a", "meeting/0192f0c1", "Тет-а-тет", "q\"uote", "back\\slash", "line\nbreak", "🤝", "\t", "/"};
   std::function<json(int)> make = [&](int depth) -> json {
     switch (depth > 4 ? rng() % 4 : rng() % 6) {
-      case 0: return strings[rng() % strings.size()];
-      case 1: return static_cast<long long>(rng()) - (1LL << 31);
-      case 2: return rng() % 2 == 0;
-      case 3: return nullptr;
+      case 0:
+        return strings[rng() % strings.size()];
+      case 1:
+        return static_cast<long long>(rng()) - (1LL << 31);
+      case 2:
+        return rng() % 2 == 0;
+      case 3:
+        return nullptr;
       case 4: {
         json a = json::array();
         for (unsigned n = rng() % 4; n > 0; --n) a.push_back(make(depth + 1));
@@ -88,7 +112,8 @@ TEST(FastJson, agrees_with_nlohmann_on_random_documents_and_their_mutations) {
       }
       default: {
         json o = json::object();
-        for (unsigned n = rng() % 5; n > 0; --n) o[strings[rng() % strings.size()] + std::to_string(n)] = make(depth + 1);
+        for (unsigned n = rng() % 5; n > 0; --n)
+          o[strings[rng() % strings.size()] + std::to_string(n)] = make(depth + 1);
         return o;
       }
     }
@@ -102,9 +127,15 @@ TEST(FastJson, agrees_with_nlohmann_on_random_documents_and_their_mutations) {
       std::string bent = text;
       size_t at = rng() % (bent.size() + 1);
       switch (rng() % 3) {
-        case 0: bent.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-        case 1: if (at < bent.size()) bent.erase(at, 1); break;
-        default: if (at < bent.size()) bent[at] = alphabet[rng() % alphabet.size()]; break;
+        case 0:
+          bent.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 1:
+          if (at < bent.size()) bent.erase(at, 1);
+          break;
+        default:
+          if (at < bent.size()) bent[at] = alphabet[rng() % alphabet.size()];
+          break;
       }
       auto fast = parse_json_subset(bent);
       auto general = json::parse(bent, nullptr, false);

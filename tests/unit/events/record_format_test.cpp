@@ -8,7 +8,9 @@
 using namespace concord::events::detail;
 
 namespace {
-std::string_view body_of(const std::string& record) { return std::string_view(record).substr(kHeaderSize); }
+std::string_view body_of(const std::string& record) {
+  return std::string_view(record).substr(kHeaderSize);
+}
 }  // namespace
 
 TEST(RecordFormat, a_batch_holds_its_events_in_order) {

@@ -29,7 +29,9 @@ class MapCache final : public cache::Cache {
     std::lock_guard lock(m_);
     return data_.emplace(std::string(key), std::string(value)).second;
   }
-  Result<long long> increment(std::string_view, long long, cache::Ttl) override { return fail(Error::internal("unused")); }
+  Result<long long> increment(std::string_view, long long, cache::Ttl) override {
+    return fail(Error::internal("unused"));
+  }
   Status publish(std::string_view, std::string_view) override { return {}; }
   Result<std::unique_ptr<cache::Subscription>> subscribe(std::string_view, cache::MessageHandler) override {
     return fail(Error::internal("unused"));

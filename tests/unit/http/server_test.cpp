@@ -2,9 +2,9 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <mutex>
 #include <future>
 #include <latch>
+#include <mutex>
 #include <thread>
 
 #include "concord/core/json_input.hpp"
@@ -28,7 +28,9 @@ Result<auth::Principal> fake_auth(std::optional<std::string_view> header) {
   return fail(Error::unauthorized("the token is not valid"));
 }
 
-nlohmann::json body_of(const ClientResponse& r) { return nlohmann::json::parse(r.body, nullptr, false); }
+nlohmann::json body_of(const ClientResponse& r) {
+  return nlohmann::json::parse(r.body, nullptr, false);
+}
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -46,8 +48,9 @@ class ServerTest : public ::testing::Test {
       if (!req.who().has(auth::Role::protocol_officer)) return fail(Error::forbidden("protocol officers only"));
       return Response::no_content();
     });
-    router_.post("/v1/small", [](Request&) -> Result<Response> { return Response::no_content(); },
-                 RouteOptions{.body_limit = 16});
+    router_.post(
+        "/v1/small", [](Request&) -> Result<Response> { return Response::no_content(); },
+        RouteOptions{.body_limit = 16});
     router_.post("/v1/slow", [this](Request&) -> Result<Response> {
       entered_.count_down();
       std::this_thread::sleep_for(slow_for_);
@@ -63,9 +66,12 @@ class ServerTest : public ::testing::Test {
       held_cv_.wait(lock, [this] { return held_open_; });
       return Response::no_content();
     });
-    router_.get("/v1/large", [](Request&) -> Result<Response> {
-      return Response::text(200, std::string(32 << 20, 'x'));  // far more than the socket buffers hold
-    }, RouteOptions{.public_route = true});
+    router_.get(
+        "/v1/large",
+        [](Request&) -> Result<Response> {
+          return Response::text(200, std::string(32 << 20, 'x'));  // far more than the socket buffers hold
+        },
+        RouteOptions{.public_route = true});
     router_.get("/v1/stream", [this](Request&) -> Result<Response> {
       return Response::event_stream([this](std::shared_ptr<EventStream> s) { stream_promise_.set_value(s); });
     });
@@ -78,7 +84,9 @@ class ServerTest : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->stop();
   }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(server_->port()) + path; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
+  }
   ClientResponse call(Method m, const std::string& path, std::string body = {}, Headers headers = {}) {
     ClientRequest req{.method = m, .url = url(path), .headers = std::move(headers), .body = std::move(body)};
     auto r = fetch(req);
@@ -111,13 +119,17 @@ class ServerTest : public ::testing::Test {
 
 TEST_F(ServerTest, a_route_may_take_a_credential_other_than_the_header_when_the_header_is_absent) {
   std::atomic<int> asked{0};
-  router_.get("/v1/ticketed", [](Request& req) -> Result<Response> {
-    return Response::json(200, {{"by", req.who().subject}});
-  }, RouteOptions{.header_free_credential = [&asked](const Request& req) -> Result<auth::Principal> {
-    ++asked;
-    if (req.query_param("ticket") == "good") return auth::Principal{"ticket-holder", {auth::Role::delegation_member}, "m1", "d1", {}};
-    return fail(Error::unauthorized("the ticket is not valid"));
-  }});
+  router_.get(
+      "/v1/ticketed",
+      [](Request& req) -> Result<Response> {
+        return Response::json(200, {{"by", req.who().subject}});
+      },
+      RouteOptions{.header_free_credential = [&asked](const Request& req) -> Result<auth::Principal> {
+        ++asked;
+        if (req.query_param("ticket") == "good")
+          return auth::Principal{"ticket-holder", {auth::Role::delegation_member}, "m1", "d1", {}};
+        return fail(Error::unauthorized("the ticket is not valid"));
+      }});
   start();
   auto good = call(Method::get, "/v1/ticketed?ticket=good");
   EXPECT_EQ(good.status, 200);
@@ -207,8 +219,10 @@ TEST_F(ServerTest, health_readiness_and_metrics_need_no_token) {
   call(Method::get, "/v1/things/9", {}, officer());
   auto m = call(Method::get, "/metrics");
   EXPECT_EQ(m.status, 200);
-  EXPECT_NE(m.body.find("concord_http_requests_total{service=\"concord\",route=\"/v1/things/{id}\",method=\"GET\",status=\"200\"}"),
-            std::string::npos);
+  EXPECT_NE(
+      m.body.find(
+          "concord_http_requests_total{service=\"concord\",route=\"/v1/things/{id}\",method=\"GET\",status=\"200\"}"),
+      std::string::npos);
   EXPECT_NE(m.body.find("concord_http_request_duration_seconds_bucket"), std::string::npos);
 }
 
@@ -229,8 +243,9 @@ TEST_F(ServerTest, body_over_the_route_limit_is_413_before_it_is_read) {
   start();
   RawClient c(server_->port());
   // Claims 10 MB and sends only a few bytes: the answer must come without waiting for the rest.
-  ASSERT_TRUE(c.send("POST /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer officer\r\n"
-                     "Content-Length: 10485760\r\n\r\n{\"a\":"));
+  ASSERT_TRUE(
+      c.send("POST /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer officer\r\n"
+             "Content-Length: 10485760\r\n\r\n{\"a\":"));
   auto started = std::chrono::steady_clock::now();
   auto out = c.read(2s);
   EXPECT_EQ(status_of(out), 413) << out;
@@ -241,8 +256,9 @@ TEST_F(ServerTest, body_over_the_route_limit_is_413_before_it_is_read) {
 TEST_F(ServerTest, per_route_body_limit_applies_to_chunked_bodies_too) {
   start();
   RawClient c(server_->port());
-  ASSERT_TRUE(c.send("POST /v1/small HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer officer\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n20\r\n0123456789abcdef0123456789abcdef\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /v1/small HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer officer\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n20\r\n0123456789abcdef0123456789abcdef\r\n0\r\n\r\n"));
   EXPECT_EQ(status_of(c.read(2s)), 413);
 }
 

@@ -16,7 +16,8 @@ TEST(Catalogues, every_built_in_language_has_every_text_and_message_of_english) 
   for (const auto& [lang, text] : embedded_message_files()) {
     auto other = nlohmann::json::parse(text);
     EXPECT_EQ(other["language"], lang);
-    for (const auto& [key, _] : en["messages"].items()) EXPECT_TRUE(other["messages"].contains(key)) << lang << " " << key;
+    for (const auto& [key, _] : en["messages"].items())
+      EXPECT_TRUE(other["messages"].contains(key)) << lang << " " << key;
     for (const auto& [key, value] : en.items()) EXPECT_TRUE(other.contains(key)) << lang << " " << key;
   }
 }
@@ -33,7 +34,8 @@ TEST(Catalogues, kyrgyz_and_belarusian_are_written_in_their_own_letters) {
 
 TEST(Catalogues, an_incomplete_catalogue_is_refused_so_no_member_reads_a_mix) {
   auto files = embedded_message_files();
-  files["kk"] = R"({"language": "kk", "messages": {"document.signed": {"title": "Қол қойылды: {document}", "body": "."}}})";
+  files["kk"] =
+      R"({"language": "kk", "messages": {"document.signed": {"title": "Қол қойылды: {document}", "body": "."}}})";
   auto c = Catalogues::load(files);
   ASSERT_FALSE(c);
   EXPECT_NE(c.error().detail.find("'kk' lacks"), std::string::npos) << c.error().detail;

@@ -10,7 +10,9 @@
 
 namespace concord::notifications::contract {
 
-inline std::string at(const char* rfc3339) { return format_rfc3339_utc(*parse_rfc3339(rfc3339)); }
+inline std::string at(const char* rfc3339) {
+  return format_rfc3339_utc(*parse_rfc3339(rfc3339));
+}
 
 inline nlohmann::json member(const std::string& id, const std::string& delegation, const std::string& language,
                              const std::string& zone, long long version = 1, const std::string& status = "active") {
@@ -50,9 +52,14 @@ inline nlohmann::json meeting(const std::string& id, const std::string& start, c
 }
 
 inline nlohmann::json venue() {
-  return {{"id", "venue-1"}, {"name", {{"en", "Palace of Independence"}, {"ru", "Дворец Независимости"}}},
-          {"city", "Minsk"}, {"address", "pr. Pobeditelei 11"}, {"time_zone", "Europe/Minsk"},
-          {"capacity", 200}, {"buffer_minutes", 15}, {"version", 1}};
+  return {{"id", "venue-1"},
+          {"name", {{"en", "Palace of Independence"}, {"ru", "Дворец Независимости"}}},
+          {"city", "Minsk"},
+          {"address", "pr. Pobeditelei 11"},
+          {"time_zone", "Europe/Minsk"},
+          {"capacity", 200},
+          {"buffer_minutes", 15},
+          {"version", 1}};
 }
 
 inline nlohmann::json document(const std::string& id, std::vector<std::string> signatories, long long version = 1) {

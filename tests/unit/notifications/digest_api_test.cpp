@@ -32,7 +32,9 @@ void add_email_member(Harness& h) {
   auto public_id = h.append("concord.delegations.v1", "d-m-1", "concord.delegations.member.added",
                             {{"member", email_member(1, "none")}});
   h.append("concord.delegations.private.v1", "d-m-1", "concord.delegations.member_contact.set",
-           {{"member_id", "m-1"}, {"delegation_id", "d-m-1"}, {"public_event_id", public_id},
+           {{"member_id", "m-1"},
+            {"delegation_id", "d-m-1"},
+            {"public_event_id", public_id},
             {"contact", {{"email", "m1@gov.example.org"}, {"phone", nullptr}}}});
 }
 
@@ -47,11 +49,10 @@ nlohmann::json find(const nlohmann::json& items, const std::string& kind) {
 TEST(DigestApi, preferences_accept_a_digest_time_and_refuse_a_bad_one_naming_the_field) {
   Harness h(smtp_env());
   h.add_member("m-1", "en", "Asia/Bishkek");
-  for (nlohmann::json bad : {nlohmann::json{{"email_digest", {{"time", "25:00"}}}},
-                             nlohmann::json{{"email_digest", {{"time", "6pm"}}}},
-                             nlohmann::json{{"email_digest", "18:00"}},
-                             nlohmann::json{{"email_digest", nlohmann::json::object()}},
-                             nlohmann::json{{"email_digest", {{"time", "18:00"}, {"days", "weekdays"}}}}}) {
+  for (nlohmann::json bad :
+       {nlohmann::json{{"email_digest", {{"time", "25:00"}}}}, nlohmann::json{{"email_digest", {{"time", "6pm"}}}},
+        nlohmann::json{{"email_digest", "18:00"}}, nlohmann::json{{"email_digest", nlohmann::json::object()}},
+        nlohmann::json{{"email_digest", {{"time", "18:00"}, {"days", "weekdays"}}}}}) {
     auto r = h.call(http::Method::put, "/v1/preferences", "member:m-1", bad);
     EXPECT_EQ(r.status, 400) << bad << r.body;
     EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "application/problem+json");

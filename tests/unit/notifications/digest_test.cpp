@@ -109,7 +109,7 @@ TEST_F(Digest, held_emails_make_one_digest_with_a_stable_id_that_includes_each_o
   auto d = due("2026-03-28T17:30:00Z");
   ASSERT_TRUE(d);
   EXPECT_EQ(d->held, (std::vector<std::string>{"n-2", "n-1"}));  // oldest first
-  EXPECT_EQ(due("2026-03-28T23:00:00Z")->id, d->id);  // a second run the same day: the same digest
+  EXPECT_EQ(due("2026-03-28T23:00:00Z")->id, d->id);             // a second run the same day: the same digest
   Email digest = make_digest(*d, "2026-03-28T17:30:00Z");
   EXPECT_EQ(digest.kind, "digest");
   EXPECT_EQ(digest.message_id, "digest-m-1-2026-03-28@mail.example.org");

@@ -15,7 +15,9 @@ namespace contract = concord::notifications::contract;
 namespace {
 
 // A loopback port nothing listens on: every connection is refused.
-unsigned short closed_port() { return 9; }
+unsigned short closed_port() {
+  return 9;
+}
 
 std::map<std::string, std::string> smtp_env() {
   return {{"CONCORD_SMTP_URL", "smtp://127.0.0.1:" + std::to_string(closed_port())},
@@ -29,7 +31,9 @@ void add_email_member(Harness& h, const std::string& id, const std::string& addr
   m["channels"] = {"inbox", "email"};
   auto public_id = h.append("concord.delegations.v1", "d-" + id, "concord.delegations.member.added", {{"member", m}});
   h.append("concord.delegations.private.v1", "d-" + id, "concord.delegations.member_contact.set",
-           {{"member_id", id}, {"delegation_id", "d-" + id}, {"public_event_id", public_id},
+           {{"member_id", id},
+            {"delegation_id", "d-" + id},
+            {"public_event_id", public_id},
             {"contact", {{"email", address}, {"phone", nullptr}}}});
 }
 
@@ -79,7 +83,8 @@ TEST(EmailApi, preferences_accept_email_as_a_channel_and_name_the_channels_when_
 }
 
 TEST(EmailApi, a_bad_smtp_configuration_stops_the_service_naming_the_variable) {
-  for (auto [name, value] : {std::pair{"CONCORD_SMTP_URL", "http://mail.example.org"}, std::pair{"CONCORD_SMTP_FROM", "nobody"}}) {
+  for (auto [name, value] :
+       {std::pair{"CONCORD_SMTP_URL", "http://mail.example.org"}, std::pair{"CONCORD_SMTP_FROM", "nobody"}}) {
     auto env = smtp_env();
     env[name] = value;
     try {
@@ -97,7 +102,10 @@ TEST(EmailApi, an_unreachable_server_is_retried_on_the_schedule_then_dead_letter
   h.add_member("m-inbox", "en", "Asia/Bishkek");
   schedule(h, "mt-1", {"m-1", "m-inbox"});
   auto emails = [&] { return h.get("/v1/emails?member_id=m-1", "officer").json["items"]; };
-  ASSERT_TRUE(wait_until([&] { auto e = emails(); return e.size() == 1 && e[0]["attempts"] == 1; })) << emails();
+  ASSERT_TRUE(wait_until([&] {
+    auto e = emails();
+    return e.size() == 1 && e[0]["attempts"] == 1;
+  })) << emails();
   auto first = emails()[0];
   EXPECT_EQ(first["status"], "queued");
   EXPECT_EQ(first["invitation"], "REQUEST");

@@ -14,14 +14,16 @@ class EmailChannel : public RouteFixture {
  protected:
   void SetUp() override {
     feed("concord.scheduling.venue.created", {{"venue", contract::venue()}});
-    for (auto [id, lang, zone] : {std::tuple{"m-minsk", "ru", "Europe/Minsk"}, std::tuple{"m-bishkek", "en", "Asia/Bishkek"}}) {
+    for (auto [id, lang, zone] :
+         {std::tuple{"m-minsk", "ru", "Europe/Minsk"}, std::tuple{"m-bishkek", "en", "Asia/Bishkek"}}) {
       auto m = contract::member(id, std::string("d-") + id, lang, zone);
       m["channels"] = {"inbox", "email"};
       feed("concord.delegations.member.added", {{"member", m}});
     }
     add_member("m-inbox-only", "en", "Europe/Berlin");
   }
-  nlohmann::json the_meeting(long long version, const char* start, const char* end, const std::string& status = "scheduled") {
+  nlohmann::json the_meeting(long long version, const char* start, const char* end,
+                             const std::string& status = "scheduled") {
     return contract::meeting("mt-1", contract::at(start), contract::at(end), {"m-minsk", "m-bishkek", "m-inbox-only"},
                              version, status);
   }
@@ -61,9 +63,10 @@ TEST_F(EmailChannel, a_meeting_invitation_has_the_programme_uid_and_sequence_and
   auto moved = emails_of(feed("concord.scheduling.meeting.rescheduled",
                               {{"meeting", the_meeting(2, "2025-09-28T07:30:00Z", "2025-09-28T08:30:00Z")},
                                {"previous_start", contract::at("2025-09-28T07:00:00Z")}}));
-  auto cancelled = emails_of(feed("concord.scheduling.meeting.cancelled",
-                                  {{"meeting", the_meeting(3, "2025-09-28T07:30:00Z", "2025-09-28T08:30:00Z", "cancelled")},
-                                   {"reason", "weather"}}));
+  auto cancelled =
+      emails_of(feed("concord.scheduling.meeting.cancelled",
+                     {{"meeting", the_meeting(3, "2025-09-28T07:30:00Z", "2025-09-28T08:30:00Z", "cancelled")},
+                      {"reason", "weather"}}));
   const Email* a = of(first, "m-bishkek");
   const Email* b = of(moved, "m-bishkek");
   const Email* c = of(cancelled, "m-bishkek");
@@ -87,14 +90,20 @@ TEST_F(EmailChannel, a_meeting_invitation_has_the_programme_uid_and_sequence_and
   EXPECT_NE(ics.find("DTSTART:20250928T073000Z\r\n"), std::string::npos);
   std::string unfolded;
   for (size_t i = 0; i < ics.size(); ++i) {
-    if (ics.compare(i, 3, "\r\n ") == 0) { i += 2; continue; }
+    if (ics.compare(i, 3, "\r\n ") == 0) {
+      i += 2;
+      continue;
+    }
     unfolded += ics[i];
   }
-  EXPECT_NE(unfolded.find("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:aide@example.kg"), std::string::npos) << ics;
+  EXPECT_NE(unfolded.find("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:aide@example.kg"),
+            std::string::npos)
+      << ics;
 }
 
 TEST_F(EmailChannel, reminders_carry_no_invitation_and_preferences_can_turn_email_off) {
-  feed("concord.scheduling.meeting.scheduled", {{"meeting", the_meeting(1, "2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z")}});
+  feed("concord.scheduling.meeting.scheduled",
+       {{"meeting", the_meeting(1, "2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z")}});
   Notification n;
   n.id = "n-1";
   n.member_id = "m-minsk";
@@ -131,7 +140,8 @@ TEST(EmailMime, the_message_is_multipart_alternative_with_an_itip_part_and_the_s
   e.subject = "Назначена встреча: Переговоры в расширенном составе и подписание соглашения";
   e.text = "Первая строка <b>\nвторая\n\nтретья";
   e.queued_at = *parse_rfc3339("2025-09-28T07:00:00Z");
-  e.invitation = Invitation{"REQUEST", "mt-1@concord", 3, e.queued_at, e.queued_at + std::chrono::hours(1), "Talks", "Minsk", "Europe/Minsk"};
+  e.invitation = Invitation{"REQUEST", "mt-1@concord", 3, e.queued_at, e.queued_at + std::chrono::hours(1), "Talks",
+                            "Minsk",   "Europe/Minsk"};
   auto m = compose_mime(e, "concord@mail.example.org", "aide@example.kg");
   EXPECT_EQ(m, compose_mime(e, "concord@mail.example.org", "aide@example.kg"));
   EXPECT_NE(m.find("Message-ID: <0190a1b2-0000-7000-8000-000000000001@mail.example.org>\r\n"), std::string::npos);
@@ -180,11 +190,15 @@ TEST(EmailDelivery, the_state_follows_queued_failed_sent_and_dead_lettered_and_a
   evolve(s, Incoming{"1", kEmailQueued, at, {{"message", to_json(e)}}});  // seen twice: once
   ASSERT_EQ(s.by_member["m-1"].size(), 1u);
   EXPECT_TRUE(s.pending.contains("n-1"));
-  evolve(s, Incoming{"2", kEmailAttemptFailed, at, {{"id", "n-1"}, {"attempts", 1}, {"last_code", 451},
-                                                    {"next_attempt_at", "2025-09-28T07:00:30Z"}}});
+  evolve(s,
+         Incoming{"2",
+                  kEmailAttemptFailed,
+                  at,
+                  {{"id", "n-1"}, {"attempts", 1}, {"last_code", 451}, {"next_attempt_at", "2025-09-28T07:00:30Z"}}});
   EXPECT_EQ(s.by_id["n-1"].attempts, 1);
   EXPECT_EQ(s.by_id["n-1"].next_attempt_at, *parse_rfc3339("2025-09-28T07:00:30Z"));
-  evolve(s, Incoming{"3", kEmailAddressFailing, at, {{"member_id", "m-1"}, {"address_digest", "abc"}, {"reason", "550"}}});
+  evolve(s,
+         Incoming{"3", kEmailAddressFailing, at, {{"member_id", "m-1"}, {"address_digest", "abc"}, {"reason", "550"}}});
   EXPECT_TRUE(s.failing.contains("m-1"));
   evolve(s, Incoming{"4", kEmailSent, at, {{"id", "n-1"}, {"attempts", 2}, {"address_digest", "abc"}}});
   EXPECT_EQ(s.by_id["n-1"].status, "sent");
@@ -195,14 +209,19 @@ TEST(EmailDelivery, the_state_follows_queued_failed_sent_and_dead_lettered_and_a
 TEST(EmailContacts, an_address_counts_only_once_its_public_event_is_in_the_log_whichever_topic_comes_first) {
   Views v;
   auto at = *parse_rfc3339("2025-09-28T07:00:00Z");
-  nlohmann::json contact = {{"member_id", "m-1"}, {"public_event_id", "pub-1"}, {"contact", {{"email", "a@x.kg"}, {"phone", nullptr}}}};
+  nlohmann::json contact = {
+      {"member_id", "m-1"}, {"public_event_id", "pub-1"}, {"contact", {{"email", "a@x.kg"}, {"phone", nullptr}}}};
   evolve(v, Incoming{"priv-1", kContactSet, at, contact});
   EXPECT_FALSE(v.contacts.email.contains("m-1"));
-  evolve(v, Incoming{"pub-1", "concord.delegations.member.updated", at,
+  evolve(v, Incoming{"pub-1",
+                     "concord.delegations.member.updated",
+                     at,
                      {{"member", contract::member("m-1", "d-1", "ky", "Asia/Bishkek", 2)}}});
   EXPECT_EQ(v.contacts.email["m-1"], "a@x.kg");
   // The other order: public first.
-  evolve(v, Incoming{"pub-2", "concord.delegations.member.updated", at,
+  evolve(v, Incoming{"pub-2",
+                     "concord.delegations.member.updated",
+                     at,
                      {{"member", contract::member("m-1", "d-1", "ky", "Asia/Bishkek", 3)}}});
   contact["public_event_id"] = "pub-2";
   contact["contact"]["email"] = "b@x.kg";

@@ -221,11 +221,11 @@ TEST_F(InboxApi, reminders_are_listed_fire_on_time_and_vanish_with_a_cancellatio
   ASSERT_TRUE(inbox_has("m-minsk", 2));
   EXPECT_EQ(h.inbox("m-minsk")[0]["kind"], "meeting.reminder");
   EXPECT_EQ(h.get("/v1/reminders", "member:m-minsk").json["items"].size(), 1u);
-  h.append("concord.scheduling.v1", "visit-1", "concord.scheduling.meeting.cancelled",
-           {{"meeting", contract::meeting("mt-1", contract::at("2025-09-28T07:00:00Z"),
-                                          contract::at("2025-09-28T08:00:00Z"), {"m-minsk", "m-bishkek"}, 2,
-                                          "cancelled")},
-            {"reason", "weather"}});
+  h.append(
+      "concord.scheduling.v1", "visit-1", "concord.scheduling.meeting.cancelled",
+      {{"meeting", contract::meeting("mt-1", contract::at("2025-09-28T07:00:00Z"), contract::at("2025-09-28T08:00:00Z"),
+                                     {"m-minsk", "m-bishkek"}, 2, "cancelled")},
+       {"reason", "weather"}});
   ASSERT_TRUE(inbox_has("m-minsk", 3));
   EXPECT_TRUE(h.get("/v1/reminders", "member:m-minsk").json["items"].empty());
   h.clock().set(*parse_rfc3339("2025-09-28T06:00:01Z"));
@@ -257,8 +257,10 @@ TEST_F(InboxApi, a_stream_ends_when_the_token_it_was_opened_with_expires) {
   schedule("mt-1");
   ASSERT_TRUE(sse.wait_for("event: notification"));
   h.clock().set(*parse_rfc3339("2025-09-20T10:00:01Z"));
-  ASSERT_TRUE(wait_until([&] {
-    sse.text += sse.client.read(50ms);
-    return sse.client.closed_by_peer();
-  }, 5s));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        sse.text += sse.client.read(50ms);
+        return sse.client.closed_by_peer();
+      },
+      5s));
 }

@@ -7,7 +7,9 @@ using namespace concord::notifications;
 
 namespace {
 
-Timestamp t(const char* s) { return *parse_rfc3339(s); }
+Timestamp t(const char* s) {
+  return *parse_rfc3339(s);
+}
 
 Notification note(const std::string& id, const std::string& member) {
   Notification n;
@@ -24,7 +26,9 @@ Notification note(const std::string& id, const std::string& member) {
   return n;
 }
 
-Incoming created(const Notification& n) { return Incoming{"e-" + n.id, kCreated, n.created_at, {{"notification", to_json(n)}}}; }
+Incoming created(const Notification& n) {
+  return Incoming{"e-" + n.id, kCreated, n.created_at, {{"notification", to_json(n)}}};
+}
 
 }  // namespace
 
@@ -52,7 +56,9 @@ TEST(Inbox, a_read_notification_leaves_the_unread_index_and_held_ones_count_once
   evolve(inbox, created(note("n2", "m1")));
   EXPECT_EQ(unread_count(inbox, "m1", held.created_at), 1) << "the held one is not delivered yet";
   EXPECT_EQ(unread_count(inbox, "m1", held.deliver_after), 2);
-  evolve(inbox, Incoming{"e-r", kRead, held.created_at,
+  evolve(inbox, Incoming{"e-r",
+                         kRead,
+                         held.created_at,
                          {{"notification_id", "n1"}, {"member_id", "m1"}, {"read_at", "2026-06-01T10:00:00Z"}}});
   EXPECT_EQ(unread_count(inbox, "m1", held.deliver_after), 1);
   ASSERT_EQ(inbox.unread_by_member["m1"].size(), 1u);

@@ -19,8 +19,8 @@ class PreferencesApi : public ::testing::Test {
   void schedule(const std::string& id, long long version = 1, const std::string& status = "scheduled",
                 const char* verb = "scheduled") {
     h.append("concord.scheduling.v1", "visit-1", std::string("concord.scheduling.meeting.") + verb,
-             {{"meeting", contract::meeting(id, contract::at("2025-09-28T07:00:00Z"), contract::at("2025-09-28T08:00:00Z"),
-                                            {"m-minsk"}, version, status)},
+             {{"meeting", contract::meeting(id, contract::at("2025-09-28T07:00:00Z"),
+                                            contract::at("2025-09-28T08:00:00Z"), {"m-minsk"}, version, status)},
               {"reason", "storm"}});
   }
   std::vector<std::string> pointers(const Harness::Reply& r) {
@@ -51,8 +51,11 @@ TEST_F(PreferencesApi, a_members_language_and_zone_override_what_the_delegation_
 }
 
 TEST_F(PreferencesApi, every_bad_field_is_named_in_one_answer) {
-  auto r = put({{"language", "de"}, {"time_zone", "Mars/Olympus"}, {"channels", {"inbox", "pager"}},
-                {"quiet_hours", {{"start", "25:00"}, {"end", "7am"}}}, {"colour", "blue"}});
+  auto r = put({{"language", "de"},
+                {"time_zone", "Mars/Olympus"},
+                {"channels", {"inbox", "pager"}},
+                {"quiet_hours", {{"start", "25:00"}, {"end", "7am"}}},
+                {"colour", "blue"}});
   ASSERT_EQ(r.status, 400) << r.body;
   auto p = pointers(r);
   for (const char* want : {"/language", "/time_zone", "/channels", "/quiet_hours/start", "/quiet_hours/end", "/colour"})

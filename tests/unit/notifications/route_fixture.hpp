@@ -14,7 +14,9 @@ inline const Catalogues& catalogues() {
   return c;
 }
 
-inline Timestamp t(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
+inline Timestamp t(const char* rfc3339) {
+  return *parse_rfc3339(rfc3339);
+}
 
 class RouteFixture : public ::testing::Test {
  protected:
@@ -28,7 +30,9 @@ class RouteFixture : public ::testing::Test {
     evolve(views, e);
     return out;
   }
-  std::vector<Notification> feed(std::string type, nlohmann::json data) { return feed(event(std::move(type), std::move(data))); }
+  std::vector<Notification> feed(std::string type, nlohmann::json data) {
+    return feed(event(std::move(type), std::move(data)));
+  }
   void add_member(const std::string& id, const std::string& language, const std::string& zone) {
     feed("concord.delegations.member.added", {{"member", contract::member(id, "d-" + id, language, zone)}});
   }

@@ -50,8 +50,9 @@ TEST_F(Routing, a_rescheduling_says_from_when_to_when_in_the_members_zone) {
                    {"previous_end", contract::at("2025-09-28T08:00:00Z")}});
   ASSERT_EQ(out.size(), 2u);
   const auto* en = for_member(out, "m-bishkek");
-  EXPECT_EQ(en->body, "Expanded talks has been moved from 2025-09-28 13:00 (Asia/Bishkek, UTC+06:00) to "
-                      "2025-09-28 17:30 (Asia/Bishkek, UTC+06:00).");
+  EXPECT_EQ(en->body,
+            "Expanded talks has been moved from 2025-09-28 13:00 (Asia/Bishkek, UTC+06:00) to "
+            "2025-09-28 17:30 (Asia/Bishkek, UTC+06:00).");
   const auto* ru = for_member(out, "m-minsk");
   EXPECT_NE(ru->body.find("с 2025-09-28 10:00 (Europe/Minsk, UTC+03:00) на 2025-09-28 14:30 (Europe/Minsk, UTC+03:00)"),
             std::string::npos)
@@ -67,8 +68,9 @@ TEST_F(Routing, a_venue_taken_away_says_so_instead_of_naming_an_empty_place) {
   ASSERT_EQ(out.size(), 2u);
   const auto* en = for_member(out, "m-bishkek");
   EXPECT_EQ(en->kind, "meeting.venue_changed");
-  EXPECT_EQ(en->body, "Expanded talks on 2025-09-28 13:00 (Asia/Bishkek, UTC+06:00) no longer has a venue; a new one "
-                      "will be announced.");
+  EXPECT_EQ(en->body,
+            "Expanded talks on 2025-09-28 13:00 (Asia/Bishkek, UTC+06:00) no longer has a venue; a new one "
+            "will be announced.");
   EXPECT_NE(for_member(out, "m-minsk")->body.find("место пока не назначено"), std::string::npos);
 }
 
@@ -81,9 +83,9 @@ TEST_F(Routing, a_cancellation_gives_the_reason_and_is_urgent) {
   EXPECT_NE(for_member(out, "m-bishkek")->body.find("Reason: the minister is unwell."), std::string::npos);
   EXPECT_TRUE(out[0].urgent);
   EXPECT_TRUE(out[1].urgent);
-  auto no_reason = feed("concord.scheduling.meeting.cancelled",
-                        {{"meeting", the_meeting(3, "2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", "cancelled")},
-                         {"reason", ""}});
+  auto no_reason =
+      feed("concord.scheduling.meeting.cancelled",
+           {{"meeting", the_meeting(3, "2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", "cancelled")}, {"reason", ""}});
   EXPECT_NE(for_member(no_reason, "m-minsk")->body.find("Причина: причина не указана."), std::string::npos);
 }
 
@@ -139,9 +141,10 @@ TEST_F(Routing, document_agreed_signing_scheduled_and_signed_reach_the_signatori
   ASSERT_EQ(agreed.size(), 2u);
   EXPECT_EQ(for_member(agreed, "m-minsk")->title, "Документ согласован: Меморандум о торговле");
   doc["version"] = 2;
-  auto scheduled = feed("concord.documents.signing.scheduled",
-                        {{"document", doc}, {"meeting_id", "mt-1"}, {"start", contract::at("2025-09-29T12:00:00Z")},
-                         {"end", contract::at("2025-09-29T12:30:00Z")}});
+  auto scheduled = feed("concord.documents.signing.scheduled", {{"document", doc},
+                                                                {"meeting_id", "mt-1"},
+                                                                {"start", contract::at("2025-09-29T12:00:00Z")},
+                                                                {"end", contract::at("2025-09-29T12:30:00Z")}});
   ASSERT_EQ(scheduled.size(), 2u);
   EXPECT_NE(for_member(scheduled, "m-bishkek")->body.find("2025-09-29 18:00 (Asia/Bishkek, UTC+06:00)"),
             std::string::npos);
@@ -204,9 +207,9 @@ TEST_F(Routing, quiet_hours_hold_back_what_is_not_urgent) {
   EXPECT_FALSE(n->urgent);
   EXPECT_EQ(n->deliver_after, t("2025-09-21T04:00:00Z"));  // 07:00 in Minsk
   EXPECT_EQ(for_member(out, "m-bishkek")->deliver_after, now);
-  auto cancelled = feed("concord.scheduling.meeting.cancelled",
-                        {{"meeting", the_meeting(2, "2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", "cancelled")},
-                         {"reason", "storm"}});
+  auto cancelled = feed(
+      "concord.scheduling.meeting.cancelled",
+      {{"meeting", the_meeting(2, "2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", "cancelled")}, {"reason", "storm"}});
   EXPECT_EQ(for_member(cancelled, "m-minsk")->deliver_after, now);
 }
 
@@ -230,7 +233,8 @@ TEST_F(Routing, a_change_within_the_next_day_is_urgent) {
 
 TEST_F(Routing, updates_unknown_types_and_malformed_data_notify_nobody) {
   feed("concord.scheduling.meeting.scheduled", {{"meeting", the_meeting()}});
-  EXPECT_TRUE(feed("concord.scheduling.meeting.updated", {{"meeting", the_meeting(2)}, {"changed", {"title"}}}).empty());
+  EXPECT_TRUE(
+      feed("concord.scheduling.meeting.updated", {{"meeting", the_meeting(2)}, {"changed", {"title"}}}).empty());
   EXPECT_TRUE(feed("concord.scheduling.visit.planned", {{"visit", {{"id", "v"}}}}).empty());
   EXPECT_TRUE(feed("concord.scheduling.meeting.scheduled", {{"meeting", "not an object"}}).empty());
   EXPECT_TRUE(feed("concord.scheduling.meeting.scheduled", {{"meeting", {{"id", 42}}}}).empty());

@@ -32,8 +32,8 @@ inline Result<auth::Principal> fake_auth(std::optional<std::string_view> header)
     return auth::Principal{std::string(h.substr(18)), {auth::Role::integrator}, {}, {}, {}};
   if (h.rfind("Bearer expiring:", 0) == 0) {  // a member whose token expires at 2025-09-20T10:00:00Z
     std::string id(h.substr(16));
-    return auth::Principal{"user-" + id, {auth::Role::delegation_member}, id, "d-" + id,
-                           *parse_rfc3339("2025-09-20T10:00:00Z")};
+    return auth::Principal{
+        "user-" + id, {auth::Role::delegation_member}, id, "d-" + id, *parse_rfc3339("2025-09-20T10:00:00Z")};
   }
   if (h.rfind("Bearer member:", 0) == 0) {
     std::string id(h.substr(14));
@@ -73,9 +73,12 @@ class Harness {
     auto log = events::open_file_log({dir_.path()});
     if (!log) throw std::runtime_error(log.error().detail);
     log_ = std::shared_ptr<events::EventLog>(std::move(*log));
-    auto ensured = log_->ensure_topics({{"concord.notifications.v1"}, {"concord.webhooks.dlq.v1"},
-                                         {"concord.delegations.v1"}, {"concord.scheduling.v1"},
-                                         {"concord.documents.v1"}, {"concord.delegations.private.v1"}});
+    auto ensured = log_->ensure_topics({{"concord.notifications.v1"},
+                                        {"concord.webhooks.dlq.v1"},
+                                        {"concord.delegations.v1"},
+                                        {"concord.scheduling.v1"},
+                                        {"concord.documents.v1"},
+                                        {"concord.delegations.private.v1"}});
     if (!ensured) throw std::runtime_error(ensured.error().detail);
   }
   void start_service() {

@@ -17,13 +17,17 @@ using concord_example::Verdict;
 
 constexpr long long kNow = 1767225600;
 const std::string kServiceKey = "a-service-key-of-at-least-thirty-two-characters";
-const std::string kBody = R"({"specversion":"1.0","id":"e-1","type":"concord.scheduling.meeting.scheduled","data":{"title":"Переговоры"}})";
+const std::string kBody =
+    R"({"specversion":"1.0","id":"e-1","type":"concord.scheduling.meeting.scheduled","data":{"title":"Переговоры"}})";
 
-std::string signature(int generation, const std::string& id = "msg-1", long long ts = kNow, const std::string& body = kBody) {
+std::string signature(int generation, const std::string& id = "msg-1", long long ts = kNow,
+                      const std::string& body = kBody) {
   return concord::notifications::webhook_signature(
       concord::notifications::webhook_secret(kServiceKey, "wh-1", generation), id, ts, body);
 }
-std::string secret(int generation) { return concord::notifications::webhook_secret(kServiceKey, "wh-1", generation); }
+std::string secret(int generation) {
+  return concord::notifications::webhook_secret(kServiceKey, "wh-1", generation);
+}
 
 TEST(WebhookReceiverExample, VerifiesWhatConcordSigns) {
   std::string sig = signature(0);
@@ -36,7 +40,8 @@ TEST(WebhookReceiverExample, DuringRotationEitherSecretVerifies) {
   std::string ts = std::to_string(kNow);
   EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", ts, both, kBody}, kNow), Verdict::verified);
   EXPECT_EQ(concord_example::verify({secret(1)}, Delivery{"msg-1", ts, both, kBody}, kNow), Verdict::verified);
-  EXPECT_EQ(concord_example::verify({secret(2)}, Delivery{"msg-1", ts, both, kBody}, kNow), Verdict::signature_mismatch);
+  EXPECT_EQ(concord_example::verify({secret(2)}, Delivery{"msg-1", ts, both, kBody}, kNow),
+            Verdict::signature_mismatch);
   // The receiver rotating on its side holds both secrets.
   EXPECT_EQ(concord_example::verify({secret(2), secret(1)}, Delivery{"msg-1", ts, signature(1), kBody}, kNow),
             Verdict::verified);
@@ -50,7 +55,8 @@ TEST(WebhookReceiverExample, AnyChangeBreaksTheSignature) {
   EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", ts, sig, body}, kNow), Verdict::signature_mismatch);
   EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-2", ts, sig, kBody}, kNow), Verdict::signature_mismatch);
   std::string later = std::to_string(kNow + 1);
-  EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", later, sig, kBody}, kNow), Verdict::signature_mismatch);
+  EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", later, sig, kBody}, kNow),
+            Verdict::signature_mismatch);
   EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", ts, "v1a," + sig.substr(3), kBody}, kNow),
             Verdict::signature_mismatch);
 }
@@ -58,12 +64,14 @@ TEST(WebhookReceiverExample, AnyChangeBreaksTheSignature) {
 TEST(WebhookReceiverExample, StaleTimestampsAreReplays) {
   for (long long skew : {301LL, -301LL}) {
     std::string ts = std::to_string(kNow + skew);
-    EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", ts, signature(0, "msg-1", kNow + skew), kBody}, kNow),
-              Verdict::stale_timestamp);
+    EXPECT_EQ(
+        concord_example::verify({secret(0)}, Delivery{"msg-1", ts, signature(0, "msg-1", kNow + skew), kBody}, kNow),
+        Verdict::stale_timestamp);
   }
   std::string edge = std::to_string(kNow - 300);
-  EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", edge, signature(0, "msg-1", kNow - 300), kBody}, kNow),
-            Verdict::verified);
+  EXPECT_EQ(
+      concord_example::verify({secret(0)}, Delivery{"msg-1", edge, signature(0, "msg-1", kNow - 300), kBody}, kNow),
+      Verdict::verified);
 }
 
 TEST(WebhookReceiverExample, MalformedDeliveriesAndSecrets) {
@@ -73,7 +81,8 @@ TEST(WebhookReceiverExample, MalformedDeliveriesAndSecrets) {
   EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", "", sig, kBody}, kNow), Verdict::missing_headers);
   EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", ts, "", kBody}, kNow), Verdict::missing_headers);
   for (const char* bad : {"12a", "-5", "1e9", " 1767225600", "99999999999999999999999"})
-    EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", bad, sig, kBody}, kNow), Verdict::bad_timestamp) << bad;
+    EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", bad, sig, kBody}, kNow), Verdict::bad_timestamp)
+        << bad;
   EXPECT_EQ(concord_example::verify({"abc", "whsec_!!!!", "whsec_"}, Delivery{"msg-1", ts, sig, kBody}, kNow),
             Verdict::no_valid_secret);
   EXPECT_EQ(concord_example::verify({secret(0)}, Delivery{"msg-1", ts, "v1, v1,,,  ", kBody}, kNow),
@@ -107,8 +116,8 @@ TEST(WebhookReceiverExampleHttp, RefusesWhatItDoesNotNeed) {
     return p.state == Parsed::State::refused ? p.status : 0;
   };
   EXPECT_EQ(status(request("Transfer-Encoding: chunked\r\n", "{}")), 501);
-  EXPECT_EQ(status(request("Content-Length: 5\r\n", "{}")), 400);   // conflicting lengths
-  EXPECT_EQ(status(request("Content-Length: 2\r\n", "{}")), 0);     // the same length twice is fine
+  EXPECT_EQ(status(request("Content-Length: 5\r\n", "{}")), 400);  // conflicting lengths
+  EXPECT_EQ(status(request("Content-Length: 2\r\n", "{}")), 0);    // the same length twice is fine
   EXPECT_EQ(status(request("X-A: 1\r\n folded\r\n", "{}")), 400);
   EXPECT_EQ(status(request("X-A: a\x01z\r\n", "{}")), 400);
   EXPECT_EQ(status(request("Bad Name: 1\r\n", "{}")), 400);

@@ -26,8 +26,8 @@ std::string b64(const std::string& bytes) {
 
 std::string unb64(const std::string& text) {
   std::string out(text.size(), '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   size_t pad = (text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0);
   out.resize(static_cast<size_t>(n) - pad);
   return out;
@@ -50,14 +50,17 @@ class Receiver {
  public:
   Receiver() {
     http::Router r;
-    r.post("/hook", [this](http::Request& req) -> Result<http::Response> {
-      std::lock_guard lock(mutex_);
-      calls_.push_back({std::string(req.headers.get("webhook-id").value_or("")),
-                        std::string(req.headers.get("webhook-timestamp").value_or("")),
-                        std::string(req.headers.get("webhook-signature").value_or("")), req.body,
-                        std::string(req.headers.get("Content-Type").value_or(""))});
-      return http::Response::text(answer_.load(), "ok");
-    }, http::RouteOptions{.public_route = true, .idempotent = false});
+    r.post(
+        "/hook",
+        [this](http::Request& req) -> Result<http::Response> {
+          std::lock_guard lock(mutex_);
+          calls_.push_back({std::string(req.headers.get("webhook-id").value_or("")),
+                            std::string(req.headers.get("webhook-timestamp").value_or("")),
+                            std::string(req.headers.get("webhook-signature").value_or("")), req.body,
+                            std::string(req.headers.get("Content-Type").value_or(""))});
+          return http::Response::text(answer_.load(), "ok");
+        },
+        http::RouteOptions{.public_route = true, .idempotent = false});
     http::ServerOptions o;
     o.access_log = false;
     server_ = std::make_unique<http::Server>(o, std::move(r));
@@ -104,11 +107,13 @@ class Webhooks : public ::testing::Test {
   }
   // Moves the test clock on until `condition` holds, as time passing would.
   bool advance_until(const std::function<bool()>& condition) {
-    return wait_until([&] {
-      if (condition()) return true;
-      h.clock().advance(500ms);
-      return false;
-    }, 20s);
+    return wait_until(
+        [&] {
+          if (condition()) return true;
+          h.clock().advance(500ms);
+          return false;
+        },
+        20s);
   }
 
   Receiver receiver;
@@ -261,7 +266,10 @@ TEST_F(Webhooks, bad_subscriptions_are_refused_with_pointers) {
   EXPECT_TRUE(pointers.contains("/url"));
   EXPECT_TRUE(pointers.contains("/event_types/0"));
   EXPECT_TRUE(pointers.contains("/x"));
-  EXPECT_EQ(h.call(http::Method::post, "/v1/webhooks", "integrator", {{"url", receiver.url()}, {"event_types", nlohmann::json::array()}}).status, 400);
+  EXPECT_EQ(h.call(http::Method::post, "/v1/webhooks", "integrator",
+                   {{"url", receiver.url()}, {"event_types", nlohmann::json::array()}})
+                .status,
+            400);
   for (const char* url : {"https://user:pw@example.org/hook", "https://example.org/hook#part", "https:///hook",
                           "https://example.org:0/hook"}) {
     auto r2 = h.call(http::Method::post, "/v1/webhooks", "integrator",
@@ -297,13 +305,14 @@ TEST_F(Webhooks, an_integrator_moves_a_webhook_to_a_new_url_and_new_types) {
   std::set<std::string> pointers;
   for (const auto& e : bad.json["errors"]) pointers.insert(e["pointer"]);
   EXPECT_EQ(pointers, (std::set<std::string>{"/url", "/event_types/0", "/status", "/x"})) << bad.body;
-  EXPECT_EQ(patch({{"url", receiver.url()}}).status, 400);  // changes nothing
-  EXPECT_EQ(patch({{"status", "active"}}).status, 409);     // not failing: nothing to re-enable
+  EXPECT_EQ(patch({{"url", receiver.url()}}).status, 400);                  // changes nothing
+  EXPECT_EQ(patch({{"status", "active"}}).status, 409);                     // not failing: nothing to re-enable
   EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["version"], 1);  // nothing written
 
   http::Headers fresh;
   fresh.set("If-Match", "\"1\"");
-  auto changed = patch({{"url", moved.url()}, {"event_types", {"concord.delegations.member.added"}}}, "integrator", fresh);
+  auto changed =
+      patch({{"url", moved.url()}, {"event_types", {"concord.delegations.member.added"}}}, "integrator", fresh);
   ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(changed.json["url"], moved.url());
   EXPECT_EQ(changed.json["version"], 2);
@@ -327,7 +336,9 @@ TEST_F(Webhooks, a_rotated_secret_signs_beside_the_old_one_for_its_grace_then_al
   EXPECT_EQ(rotate({{"grace_seconds", -1}}).status, 400);
   EXPECT_EQ(rotate({{"grace_seconds", 31 * 24 * 3600}}).status, 400);
   EXPECT_EQ(h.call(http::Method::post, "/v1/webhooks/" + id + "/rotate-secret", "integrator:someone-else",
-                   nlohmann::json::object()).status, 404);
+                   nlohmann::json::object())
+                .status,
+            404);
   auto rotated = rotate({{"grace_seconds", 3600}});
   ASSERT_EQ(rotated.status, 200) << rotated.body;
   std::string new_secret = rotated.json["secret"];
@@ -368,15 +379,23 @@ TEST_F(Webhooks, a_failing_webhook_is_re_enabled_and_its_dead_letters_replayed_e
   std::string delivery = deliveries(id)[0]["id"];
   EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["status"], "failing");
   auto path = "/v1/webhooks/" + id;
-  EXPECT_EQ(h.call(http::Method::post, path + "/deliveries/msg_nope/replay", "integrator", nlohmann::json::object()).status, 404);
-  EXPECT_EQ(h.call(http::Method::post, path + "/replay-dead-letters", "integrator:someone-else", nlohmann::json::object()).status, 404);
+  EXPECT_EQ(
+      h.call(http::Method::post, path + "/deliveries/msg_nope/replay", "integrator", nlohmann::json::object()).status,
+      404);
+  EXPECT_EQ(
+      h.call(http::Method::post, path + "/replay-dead-letters", "integrator:someone-else", nlohmann::json::object())
+          .status,
+      404);
 
   // Replayed while the receiver still fails: the whole schedule again, then a second dead letter.
-  auto again = h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator", nlohmann::json::object());
+  auto again =
+      h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator", nlohmann::json::object());
   ASSERT_EQ(again.status, 202) << again.body;
   EXPECT_EQ(again.json["status"], "pending");
-  EXPECT_EQ(h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator",
-                   nlohmann::json::object()).status, 409);  // pending: not a dead letter
+  EXPECT_EQ(
+      h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator", nlohmann::json::object())
+          .status,
+      409);  // pending: not a dead letter
   ASSERT_TRUE(advance_until([&] { return deliveries(id)[0]["status"] == "dead_lettered"; }));
   EXPECT_EQ(deliveries(id)[0]["attempts"], 8);
   EXPECT_EQ(receiver.count(), 8u);
@@ -394,8 +413,10 @@ TEST_F(Webhooks, a_failing_webhook_is_re_enabled_and_its_dead_letters_replayed_e
   ASSERT_EQ(calls.size(), 9u);
   EXPECT_EQ(calls.back().id, calls.front().id);  // the same webhook-id: receivers deduplicate on it
   EXPECT_EQ(calls.back().body, calls.front().body);
-  EXPECT_EQ(h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator",
-                   nlohmann::json::object()).status, 409);  // delivered: nothing to replay
+  EXPECT_EQ(
+      h.call(http::Method::post, path + "/deliveries/" + delivery + "/replay", "integrator", nlohmann::json::object())
+          .status,
+      409);  // delivered: nothing to replay
   std::vector<long long> sequences;
   int letters = 0;
   ASSERT_TRUE(h.log().replay("concord.notifications.v1", [&](const events::Record& r) -> Status {
@@ -414,9 +435,9 @@ TEST_F(Webhooks, a_failing_webhook_is_re_enabled_and_its_dead_letters_replayed_e
 
 TEST(WebhookTargets, loopback_private_and_link_local_targets_are_refused_unless_allowed) {
   Harness strict(webhook_env(false));
-  for (const char* url : {"http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.1.2.3/", "http://192.168.1.1/",
-                          "http://172.16.0.1/", "http://169.254.169.254/latest/meta-data", "http://[::1]:8080/",
-                          "http://0.0.0.0/"}) {
+  for (const char* url :
+       {"http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.1.2.3/", "http://192.168.1.1/",
+        "http://172.16.0.1/", "http://169.254.169.254/latest/meta-data", "http://[::1]:8080/", "http://0.0.0.0/"}) {
     auto r = strict.call(http::Method::post, "/v1/webhooks", "integrator",
                          {{"url", url}, {"event_types", {"concord.scheduling.*"}}});
     EXPECT_EQ(r.status, 400) << url;
@@ -491,11 +512,13 @@ TEST_F(HttpsWebhooks, an_untrusted_or_misnamed_certificate_is_a_failed_delivery_
   schedule(h);
   schedule(untrusting);
   auto dead = [&](Harness& harness, const std::string& id) {
-    return wait_until([&] {
-      if (delivery(harness, id).value("status", "") == "dead_lettered") return true;
-      harness.clock().advance(500ms);
-      return false;
-    }, 30s);
+    return wait_until(
+        [&] {
+          if (delivery(harness, id).value("status", "") == "dead_lettered") return true;
+          harness.clock().advance(500ms);
+          return false;
+        },
+        30s);
   };
   ASSERT_TRUE(dead(h, misnamed)) << delivery(h, misnamed);
   ASSERT_TRUE(dead(untrusting, untrusted)) << delivery(untrusting, untrusted);

@@ -7,7 +7,9 @@ using namespace concord::notifications;
 using namespace std::chrono_literals;
 
 namespace {
-Timestamp t(const char* s) { return *parse_rfc3339(s); }
+Timestamp t(const char* s) {
+  return *parse_rfc3339(s);
+}
 }  // namespace
 
 TEST(WebhookRules, exact_types_and_prefixes_match_and_nothing_else) {
@@ -71,7 +73,8 @@ TEST(WebhookRules, deliveries_fold_by_attempt_and_keep_the_first_payload) {
   d.status = "succeeded";
   d.next_attempt_at.reset();
   evolve(state, Incoming{"b", kDeliveryAttempted, {}, {{"delivery", to_json(d, false)}}});
-  evolve(state, Incoming{"a", kDeliveryAttempted, {}, {{"delivery", to_json(Delivery{d.id, "w1", "", "", "", 1}, false)}}});
+  evolve(state,
+         Incoming{"a", kDeliveryAttempted, {}, {{"delivery", to_json(Delivery{d.id, "w1", "", "", "", 1}, false)}}});
   EXPECT_FALSE(state.pending.contains("msg_1"));
   EXPECT_EQ(state.deliveries.at("msg_1").status, "succeeded");
   EXPECT_EQ(state.deliveries.at("msg_1").attempts, 2);

@@ -678,12 +678,12 @@ TEST_F(CalendarFeeds, who_may_make_list_and_revoke_feeds) {
   // Another's feed is unknown to a member; an officer revokes any.
   EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + heads.body["id"].get<std::string>(), nullptr, me).status,
             404);
-  EXPECT_EQ(
-      call(http::Method::del, "/v1/calendar-feeds/" + officers.body["id"].get<std::string>(), nullptr, me).status, 404);
+  EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + officers.body["id"].get<std::string>(), nullptr, me).status,
+            404);
   EXPECT_EQ(get(heads.body["path"], "").status, 200);
-  EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + heads.body["id"].get<std::string>(), nullptr, "officer")
-                .status,
-            204);
+  EXPECT_EQ(
+      call(http::Method::del, "/v1/calendar-feeds/" + heads.body["id"].get<std::string>(), nullptr, "officer").status,
+      204);
   EXPECT_EQ(get(heads.body["path"], "").status, 404);
   EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + new_uuid_v7(), nullptr, "officer").status, 404);
   EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + heads.body["id"].get<std::string>(), nullptr, "integrator")
@@ -699,11 +699,13 @@ TEST_F(CalendarFeeds, bad_requests_are_4xx_problems_and_write_nothing) {
   EXPECT_EQ(post(feeds_path(), {{"language", "not a language"}}).status, 400);
   EXPECT_EQ(post(feeds_path(), {{"label", std::string(201, 'x')}}).status, 400);
   EXPECT_EQ(post(feeds_path(), {{"secret", "cf_chosen"}}).status, 400);
-  EXPECT_EQ(call(http::Method::post, feeds_path(), nullptr, "officer", [] {
-              http::Headers h;
-              h.set("Content-Type", "application/json");
-              return h;
-            }()).status,
+  EXPECT_EQ(call(http::Method::post, feeds_path(), nullptr, "officer",
+                 [] {
+                   http::Headers h;
+                   h.set("Content-Type", "application/json");
+                   return h;
+                 }())
+                .status,
             201);
   auto malformed = call(http::Method::post, "/v1/visits/" + new_uuid_v7() + "/calendar-feeds", nullptr, "officer");
   EXPECT_EQ(malformed.status, 404);
@@ -729,14 +731,14 @@ TEST_F(CalendarFeeds, the_secret_is_kept_as_a_hash_on_the_private_topic_and_neve
   std::string path = made.body["path"];
   ASSERT_EQ(get(path, "").status, 200);
   get(path + "?x=1", "");
-  get("/v1/calendar-feeds/" + secret + "x/programme.ics", "");   // mangled: 404
-  get("/v1/calendar-feeds/" + secret, "");                       // wrong method: 405
-  call(http::Method::post, path, json::object(), "");            // wrong method: 405
-  get("/v1/calendar-feeds/" + secret + "/other", "");            // no such route: 404
-  ASSERT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + made.body["id"].get<std::string>(), nullptr,
-                 member(gm1_, guest_))
-                .status,
-            204);
+  get("/v1/calendar-feeds/" + secret + "x/programme.ics", "");  // mangled: 404
+  get("/v1/calendar-feeds/" + secret, "");                      // wrong method: 405
+  call(http::Method::post, path, json::object(), "");           // wrong method: 405
+  get("/v1/calendar-feeds/" + secret + "/other", "");           // no such route: 404
+  ASSERT_EQ(
+      call(http::Method::del, "/v1/calendar-feeds/" + made.body["id"].get<std::string>(), nullptr, member(gm1_, guest_))
+          .status,
+      204);
   ASSERT_EQ(get(path, "").status, 404);
 
   std::string hex = secret.substr(3);
@@ -776,9 +778,9 @@ TEST_F(CalendarFeeds, a_withdrawn_members_feed_falls_silent) {
 TEST_F(CalendarFeeds, feeds_survive_a_restart_and_revoked_ones_stay_revoked) {
   auto kept = post(feeds_path(), json::object());
   auto revoked = post(feeds_path(), json::object());
-  ASSERT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + revoked.body["id"].get<std::string>(), nullptr, "officer")
-                .status,
-            204);
+  ASSERT_EQ(
+      call(http::Method::del, "/v1/calendar-feeds/" + revoked.body["id"].get<std::string>(), nullptr, "officer").status,
+      204);
   // A second service on the same log, as a restarted process.
   auto again = scheduling::make_service(*context_);
   http::Router router;

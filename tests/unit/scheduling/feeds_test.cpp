@@ -66,8 +66,7 @@ TEST_F(Feeds, an_officer_makes_a_feed_of_the_visit_or_of_a_member_of_it) {
   EXPECT_TRUE(as(officer_, CreateFeed{visit_, "hh", "en", "", hash('0')}));
   auto unknown = as(officer_, CreateFeed{visit_, "nobody", "en", "", hash('1')});
   EXPECT_EQ(unknown.error().code, ErrorCode::validation_failed);
-  EXPECT_EQ(as(officer_, CreateFeed{"no-visit", std::nullopt, "en", "", hash('2')}).error().code,
-            ErrorCode::not_found);
+  EXPECT_EQ(as(officer_, CreateFeed{"no-visit", std::nullopt, "en", "", hash('2')}).error().code, ErrorCode::not_found);
 }
 
 TEST_F(Feeds, revoking_silences_the_address_and_only_the_holder_or_an_officer_may) {

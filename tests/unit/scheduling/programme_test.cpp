@@ -1,6 +1,6 @@
-#include "concord/core/ics.hpp"
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include "concord/core/ics.hpp"
 
 #include "domain/programme.hpp"
 #include "scheduling_fixture.hpp"

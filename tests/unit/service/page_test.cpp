@@ -18,7 +18,9 @@ http::Request request(std::map<std::string, std::string> query) {
   return r;
 }
 
-std::string key(int n) { return SortKey().add(n).str(); }
+std::string key(int n) {
+  return SortKey().add(n).str();
+}
 
 std::vector<int> items(const nlohmann::json& page) {
   std::vector<int> out;

@@ -47,8 +47,8 @@ struct JwtConfig {
   std::string ed25519_private_key_pem;  // EdDSA: only for minting
   std::string issuer = "concord";
   std::string audience = "concord";
-  std::chrono::seconds leeway{60};      // clock skew allowed on exp, nbf and iat; 0..60 s
-  std::optional<OidcConfig> oidc;       // tokens of an OpenID Connect issuer, beside Concord's own
+  std::chrono::seconds leeway{60};  // clock skew allowed on exp, nbf and iat; 0..60 s
+  std::optional<OidcConfig> oidc;   // tokens of an OpenID Connect issuer, beside Concord's own
 };
 
 class Verifier {

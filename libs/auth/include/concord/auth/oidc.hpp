@@ -15,8 +15,8 @@
 namespace concord::auth {
 
 struct OidcConfig {
-  std::string issuer;    // https://…, exactly as the tokens' iss and the discovery document say
-  std::string audience;  // a token's aud must include it
+  std::string issuer;                     // https://…, exactly as the tokens' iss and the discovery document say
+  std::string audience;                   // a token's aud must include it
   std::string roles_claim = "roles";      // a dotted path into the claims, e.g. realm_access.roles
   std::string country_claim = "country";  // likewise; an ISO 3166-1 alpha-2 code when present
   // Claim value → Concord role. Empty: a value that is a Concord role's name is that role.

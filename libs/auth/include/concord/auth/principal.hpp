@@ -17,7 +17,14 @@ namespace concord::auth {
 // (their own delegation's roster, contact and travel, their party's approvals and signatory
 // changes; reads the programme), scoped by the Principal's country. protocol_officer is the
 // name wave 1 gave host_officer; it stays as its development alias (same value, same rights).
-enum class Role { host_officer, delegation_officer, delegation_member, integrator, admin, protocol_officer = host_officer };
+enum class Role {
+  host_officer,
+  delegation_officer,
+  delegation_member,
+  integrator,
+  admin,
+  protocol_officer = host_officer
+};
 
 // "host_officer" (also "protocol_officer"), "delegation_officer", "delegation_member",
 // "integrator", "admin"; anything else is nullopt.
@@ -26,7 +33,7 @@ std::string_view to_string(Role role);
 
 struct Principal {
   std::string subject;
-  std::vector<Role> roles;                   // never empty, no duplicates
+  std::vector<Role> roles;  // never empty, no duplicates
   // For a delegation_member, the member and delegation they act for. Concord's own tokens carry
   // them as claims; an OpenID Connect token never does: there a delegation_member role comes
   // without them, and each service fills them in from its state (identity.hpp), or drops the
@@ -34,9 +41,9 @@ struct Principal {
   // whenever roles include delegation_member.
   std::optional<std::string> member_id;
   std::optional<std::string> delegation_id;
-  Timestamp expires_at{};                    // the token's exp, e.g. to end a long-lived stream
-  std::optional<std::string> country;        // ISO 3166-1 alpha-2; always present for a delegation_officer
-  std::string issuer;                        // the token's iss: Concord's own, or the OpenID Connect issuer
+  Timestamp expires_at{};              // the token's exp, e.g. to end a long-lived stream
+  std::optional<std::string> country;  // ISO 3166-1 alpha-2; always present for a delegation_officer
+  std::string issuer;                  // the token's iss: Concord's own, or the OpenID Connect issuer
 
   bool has(Role role) const;
   bool has_any(std::initializer_list<Role> any_of) const;

@@ -14,7 +14,7 @@
 namespace concord::cache {
 
 struct RedisOptions {
-  std::string url;  // redis://[[user]:password@]host[:port][/db]
+  std::string url;                                 // redis://[[user]:password@]host[:port][/db]
   std::chrono::milliseconds connect_timeout{500};  // TCP connect plus AUTH/SELECT
   std::chrono::milliseconds command_timeout{500};  // longest wait for any reply
   std::chrono::milliseconds reconnect_backoff_max{2000};

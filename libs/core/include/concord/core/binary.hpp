@@ -4,8 +4,8 @@
 // bytes: whoever writes and reads them agrees on a layout and a version number (a service's
 // state codec), and a reader that runs out of bytes or meets a wrong marker fails rather than
 // guessing. Chosen over JSON for the start from a snapshot: reading it is a copy per string.
-#include <cstdint>
 #include <bit>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <optional>

@@ -33,7 +33,7 @@ class Env {
   std::chrono::milliseconds duration(const std::string& name, std::chrono::milliseconds fallback) const;
   // "5s,30s,2m" → durations; each must be positive.
   std::vector<std::chrono::milliseconds> durations(const std::string& name,
-                                                    std::vector<std::chrono::milliseconds> fallback) const;
+                                                   std::vector<std::chrono::milliseconds> fallback) const;
   // "host:port" with port 0..65535; host defaults to fallback's host when only ":port" is given.
   std::string address(const std::string& name, std::string fallback) const;
   std::string one_of(const std::string& name, std::string fallback, const std::vector<std::string>& allowed) const;

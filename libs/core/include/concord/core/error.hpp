@@ -12,24 +12,24 @@
 namespace concord {
 
 enum class ErrorCode {
-  bad_request,           // 400: malformed syntax (JSON that does not parse, a bad query)
-  validation_failed,     // 400: well-formed, but fields are wrong; see Error::errors
-  unauthorized,          // 401
-  forbidden,             // 403
-  not_found,             // 404
-  method_not_allowed,    // 405
-  request_timeout,       // 408
-  conflict,              // 409: the state forbids it (illegal transition, scheduling conflicts)
-  gone,                  // 410
-  precondition_failed,   // 412: If-Match did not match
-  payload_too_large,     // 413
-  unsupported_media,     // 415
-  unprocessable,         // 422: e.g. Idempotency-Key reused with another body
-  precondition_required, // 428
-  too_many_requests,     // 429
-  header_too_large,      // 431
-  internal,              // 500: a bug; never for bad input
-  unavailable,           // 503: a dependency (event log, cache) is down; retry later
+  bad_request,            // 400: malformed syntax (JSON that does not parse, a bad query)
+  validation_failed,      // 400: well-formed, but fields are wrong; see Error::errors
+  unauthorized,           // 401
+  forbidden,              // 403
+  not_found,              // 404
+  method_not_allowed,     // 405
+  request_timeout,        // 408
+  conflict,               // 409: the state forbids it (illegal transition, scheduling conflicts)
+  gone,                   // 410
+  precondition_failed,    // 412: If-Match did not match
+  payload_too_large,      // 413
+  unsupported_media,      // 415
+  unprocessable,          // 422: e.g. Idempotency-Key reused with another body
+  precondition_required,  // 428
+  too_many_requests,      // 429
+  header_too_large,       // 431
+  internal,               // 500: a bug; never for bad input
+  unavailable,            // 503: a dependency (event log, cache) is down; retry later
 };
 
 struct FieldError {
@@ -64,7 +64,9 @@ template <class T>
 using Result = std::expected<T, Error>;
 using Status = std::expected<void, Error>;
 
-inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+inline std::unexpected<Error> fail(Error e) {
+  return std::unexpected<Error>(std::move(e));
+}
 
 int http_status(ErrorCode code);
 std::string_view title_of(ErrorCode code);

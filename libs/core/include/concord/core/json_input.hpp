@@ -21,7 +21,7 @@ Result<nlohmann::json> parse(std::string_view body, size_t max_depth = 64);
 Result<nlohmann::json> parse_object(std::string_view body);
 
 std::string pointer_token(std::string_view field);  // RFC 6901 escaping of ~ and /
-bool is_bcp47(std::string_view tag);                 // "en", "ru", "ky", "be", "en-GB", "zh-Hant-TW"
+bool is_bcp47(std::string_view tag);                // "en", "ru", "ky", "be", "en-GB", "zh-Hant-TW"
 
 enum class Need { required, optional };
 

@@ -19,10 +19,18 @@ std::optional<Level> parse_level(std::string_view text);
 void set_component(std::string component);  // e.g. "scheduling"; added to every line
 
 void write(Level level, std::string_view message, const nlohmann::json& fields = nlohmann::json::object());
-inline void debug(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) { write(Level::debug, m, f); }
-inline void info(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) { write(Level::info, m, f); }
-inline void warn(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) { write(Level::warn, m, f); }
-inline void error(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) { write(Level::error, m, f); }
+inline void debug(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
+  write(Level::debug, m, f);
+}
+inline void info(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
+  write(Level::info, m, f);
+}
+inline void warn(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
+  write(Level::warn, m, f);
+}
+inline void error(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
+  write(Level::error, m, f);
+}
 
 const std::string& correlation_id();
 

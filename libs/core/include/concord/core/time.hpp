@@ -32,10 +32,10 @@ bool is_known_time_zone(std::string_view zone);
 std::string format_utc_offset(int offset_minutes);
 
 struct LocalTime {
-  std::string rfc3339;      // "2025-09-28T10:00:00+03:00"
-  std::string date;         // "2025-09-28"
-  std::string clock;        // "10:00"
-  std::string abbreviation; // "+03", "CEST"
+  std::string rfc3339;       // "2025-09-28T10:00:00+03:00"
+  std::string date;          // "2025-09-28"
+  std::string clock;         // "10:00"
+  std::string abbreviation;  // "+03", "CEST"
   int offset_minutes = 0;
 };
 Result<LocalTime> to_local(Timestamp t, std::string_view zone);

@@ -13,18 +13,18 @@ namespace concord::events {
 inline constexpr std::string_view kContentType = "application/cloudevents+json; charset=utf-8";
 
 struct Event {
-  std::string id;                    // UUIDv7
-  std::string source;                // e.g. "/concord/scheduling"
-  std::string type;                  // concord.<service>.<aggregate>.<verb>
-  std::string subject;               // the aggregate, e.g. "meeting/<id>"
+  std::string id;       // UUIDv7
+  std::string source;   // e.g. "/concord/scheduling"
+  std::string type;     // concord.<service>.<aggregate>.<verb>
+  std::string subject;  // the aggregate, e.g. "meeting/<id>"
   Timestamp time{};
   std::string datacontenttype = "application/json";
-  std::string dataschema;            // URI of the JSON Schema of `data` (docs/asyncapi.yaml)
-  long long sequence = 0;            // the aggregate's version after this event
-  std::string actor;                 // who caused it (a principal's subject, or "system")
-  std::string correlationid;         // the request or chain it belongs to
-  std::string causationid;           // the event or request that caused it
-  std::string traceparent;           // W3C trace context, when there is one
+  std::string dataschema;     // URI of the JSON Schema of `data` (docs/asyncapi.yaml)
+  long long sequence = 0;     // the aggregate's version after this event
+  std::string actor;          // who caused it (a principal's subject, or "system")
+  std::string correlationid;  // the request or chain it belongs to
+  std::string causationid;    // the event or request that caused it
+  std::string traceparent;    // W3C trace context, when there is one
   nlohmann::json data = nlohmann::json::object();
 
   bool operator==(const Event&) const = default;

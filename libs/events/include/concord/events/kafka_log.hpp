@@ -32,7 +32,8 @@ struct KafkaOptions {
   std::string client_id;
   // librdkafka properties added to every client, e.g. security.protocol, sasl.mechanisms,
   // sasl.username, sasl.password, ssl.ca.location for an authenticated cluster.
-  std::vector<std::pair<std::string, std::string>> client_settings;         // shows in broker logs; defaults to the transactional id
+  std::vector<std::pair<std::string, std::string>>
+      client_settings;  // shows in broker logs; defaults to the transactional id
   // Upper bound of one append (or commit_with): past it the transaction is aborted and the
   // call fails as `unavailable`. Aborting may add up to `abort_grace`.
   std::chrono::milliseconds append_timeout{10000};
@@ -78,8 +79,8 @@ struct KafkaOptions {
 };
 
 // Creates the transactional producer and runs init_transactions, which fences any previous
-// instance with the same transactional id (unless options.writer_on_open is false). Fails on bad options; when the broker cannot be
-// reached within append_timeout the log still opens, and the first append retries.
+// instance with the same transactional id (unless options.writer_on_open is false). Fails on bad options; when the
+// broker cannot be reached within append_timeout the log still opens, and the first append retries.
 Result<std::unique_ptr<EventLog>> open_kafka_log(KafkaOptions options);
 
 }  // namespace concord::events

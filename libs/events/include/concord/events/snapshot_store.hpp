@@ -23,9 +23,9 @@
 namespace concord::events {
 
 struct Snapshot {
-  std::string service;  // "scheduling"
-  int version = 0;      // of the state's encoding: a snapshot of another version is never used
-  Positions positions;  // for each topic folded into the state, the next offset per partition
+  std::string service;   // "scheduling"
+  int version = 0;       // of the state's encoding: a snapshot of another version is never used
+  Positions positions;   // for each topic folded into the state, the next offset per partition
   long long events = 0;  // how many events the state folds (for logs and figures)
   std::string state;     // the encoded state
 };

@@ -55,7 +55,7 @@ struct StreamHandlers {
 };
 
 struct StreamLimits {
-  std::chrono::milliseconds idle{std::chrono::seconds(45)};   // no byte for this long ends it
+  std::chrono::milliseconds idle{std::chrono::seconds(45)};  // no byte for this long ends it
   std::chrono::milliseconds max_duration{std::chrono::hours(1)};
 };
 

@@ -14,9 +14,9 @@
 namespace concord::http {
 
 struct RouteOptions {
-  bool public_route = false;           // no authentication (health, readiness, metrics)
-  size_t body_limit = 1024 * 1024;     // bytes; a larger body is 413 before it is read
-  bool idempotent = true;              // POST honours Idempotency-Key
+  bool public_route = false;        // no authentication (health, readiness, metrics)
+  size_t body_limit = 1024 * 1024;  // bytes; a larger body is 413 before it is read
+  bool idempotent = true;           // POST honours Idempotency-Key
   // When set, a request without an Authorization header is authenticated by this instead (a
   // credential the request carries elsewhere, e.g. a browser stream ticket in the query, for an
   // EventSource that cannot send headers). An Error becomes 401 as a refused token does.
@@ -43,11 +43,21 @@ using MatchResult = std::variant<RouteMatch, NoSuchPath, WrongMethod>;
 class Router {
  public:
   Router& add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
-  Router& get(std::string pattern, Handler h, RouteOptions o = {}) { return add(Method::get, std::move(pattern), std::move(h), o); }
-  Router& post(std::string pattern, Handler h, RouteOptions o = {}) { return add(Method::post, std::move(pattern), std::move(h), o); }
-  Router& put(std::string pattern, Handler h, RouteOptions o = {}) { return add(Method::put, std::move(pattern), std::move(h), o); }
-  Router& patch(std::string pattern, Handler h, RouteOptions o = {}) { return add(Method::patch, std::move(pattern), std::move(h), o); }
-  Router& del(std::string pattern, Handler h, RouteOptions o = {}) { return add(Method::del, std::move(pattern), std::move(h), o); }
+  Router& get(std::string pattern, Handler h, RouteOptions o = {}) {
+    return add(Method::get, std::move(pattern), std::move(h), o);
+  }
+  Router& post(std::string pattern, Handler h, RouteOptions o = {}) {
+    return add(Method::post, std::move(pattern), std::move(h), o);
+  }
+  Router& put(std::string pattern, Handler h, RouteOptions o = {}) {
+    return add(Method::put, std::move(pattern), std::move(h), o);
+  }
+  Router& patch(std::string pattern, Handler h, RouteOptions o = {}) {
+    return add(Method::patch, std::move(pattern), std::move(h), o);
+  }
+  Router& del(std::string pattern, Handler h, RouteOptions o = {}) {
+    return add(Method::del, std::move(pattern), std::move(h), o);
+  }
 
   MatchResult match(Method method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }

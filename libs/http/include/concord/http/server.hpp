@@ -22,16 +22,16 @@ class Cache;
 namespace concord::http {
 
 struct ServerOptions {
-  std::string service = "concord";     // label on metrics and logs
-  std::string address = "127.0.0.1:0"; // host:port; port 0 picks a free one (see Server::port)
+  std::string service = "concord";      // label on metrics and logs
+  std::string address = "127.0.0.1:0";  // host:port; port 0 picks a free one (see Server::port)
   size_t header_limit = 8 * 1024;
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};     // waiting for a request's headers
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};  // reading a request's body
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
-  size_t max_connections = 1024;       // beyond it: 429 and close
-  size_t rate_limit = 0;               // authenticated requests per caller per window; 0: no limit
+  size_t max_connections = 1024;  // beyond it: 429 and close
+  size_t rate_limit = 0;          // authenticated requests per caller per window; 0: no limit
   std::chrono::seconds rate_window{60};
-  int threads = 4;                     // I/O threads; GET and HEAD handlers run on them
+  int threads = 4;  // I/O threads; GET and HEAD handlers run on them
   // Other methods' handlers may wait for the event log: they run on a pool of their own, so
   // reads, /healthz and /readyz keep answering while appends are held up. Concurrent writes
   // beyond it wait for a thread (their appends are grouped into one commit anyway).

@@ -4,9 +4,9 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
-#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -107,9 +107,9 @@ Result<bool> dry_run(const http::Request& request);
 
 // Who and what caused the events a request produces.
 struct Cause {
-  std::string actor;          // the principal's subject, or "system"
+  std::string actor;  // the principal's subject, or "system"
   std::string correlation_id;
-  std::string causation_id;   // the request id, or the id of the event that caused this one
+  std::string causation_id;  // the request id, or the id of the event that caused this one
 };
 Cause cause_of(const http::Request& request);
 

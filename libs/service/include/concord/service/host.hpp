@@ -4,9 +4,9 @@
 // exist and its state is rebuilt.
 #include <atomic>
 #include <functional>
-#include <thread>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "concord/service/platform.hpp"
@@ -16,9 +16,9 @@
 namespace concord::service {
 
 struct ServiceSpec {
-  std::string name;             // "scheduling"
-  std::string default_address;  // "127.0.0.1:8081"
-  std::string address_variable; // "CONCORD_SCHEDULING_ADDR"
+  std::string name;                       // "scheduling"
+  std::string default_address;            // "127.0.0.1:8081"
+  std::string address_variable;           // "CONCORD_SCHEDULING_ADDR"
   std::vector<events::TopicSpec> topics;  // the topics this service writes
   ServiceFactory factory;                 // empty: the host serves only health, readiness, metrics
 };

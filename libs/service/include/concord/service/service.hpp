@@ -24,7 +24,7 @@ struct ServiceContext {
   cache::Cache& cache;
   const Clock& clock;
   IdGenerator& ids;
-  const Env& env;  // read in the service's constructor only
+  const Env& env;              // read in the service's constructor only
   SnapshotPolicy snapshots{};  // where and when to write state snapshots; no store: none
   // This process's part in the service's replica set: a service whose state is a Store calls
   // replica->track(store) in its constructor, so a standby follows its own topics.

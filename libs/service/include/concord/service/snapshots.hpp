@@ -47,7 +47,7 @@ struct StateCodec {
 // README's configuration table). No store: no snapshots, every start replays everything.
 struct SnapshotPolicy {
   std::shared_ptr<events::SnapshotStore> store;
-  long long every_events = 100'000;  // once this many events follow the last snapshot
+  long long every_events = 100'000;                              // once this many events follow the last snapshot
   std::chrono::milliseconds interval{std::chrono::minutes(10)};  // and after this long if any do
 };
 
@@ -89,8 +89,12 @@ class Snapshotter {
 
   Snapshotter(std::string service, std::shared_ptr<events::EventLog> log, std::vector<std::string> topics,
               Evolve evolve, StateCodec<State> codec, SnapshotPolicy policy)
-      : service_(std::move(service)), log_(std::move(log)), topics_(std::move(topics)), evolve_(std::move(evolve)),
-        codec_(std::move(codec)), policy_(std::move(policy)) {}
+      : service_(std::move(service)),
+        log_(std::move(log)),
+        topics_(std::move(topics)),
+        evolve_(std::move(evolve)),
+        codec_(std::move(codec)),
+        policy_(std::move(policy)) {}
   ~Snapshotter() { stop(); }
   Snapshotter(const Snapshotter&) = delete;
   Snapshotter& operator=(const Snapshotter&) = delete;

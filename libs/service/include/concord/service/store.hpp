@@ -98,7 +98,7 @@ class Store {
   // How the last rebuild went: from which snapshot, replaying how many events.
   struct Recovery {
     bool from_snapshot = false;
-    std::string why_not;  // why no snapshot was used (empty when one was, or snapshots are off)
+    std::string why_not;            // why no snapshot was used (empty when one was, or snapshots are off)
     long long snapshot_events = 0;  // events the snapshot's state folds
     long long replayed_events = 0;  // events replayed from the log
   };

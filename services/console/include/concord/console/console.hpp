@@ -61,8 +61,8 @@ class SignIn {
     std::optional<std::string> delegation_id;
   };
   SignIn(auth::JwtConfig jwt, const Clock& clock, Options options);
-  std::string issue();              // a new one-time code for a protocol officer
-  std::string issue(Grant grant);   // a new one-time code for anyone
+  std::string issue();             // a new one-time code for a protocol officer
+  std::string issue(Grant grant);  // a new one-time code for anyone
   Timestamp code_expiry() const { return clock_.now() + options_.code_ttl; }
   // {"token", "expires_at", "subject", "roles"[, "member_id", "delegation_id"]}; 401 for a code
   // that is unknown, used or expired.
