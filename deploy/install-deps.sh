@@ -44,6 +44,36 @@ if ! node_ok; then
   node_ok || { echo "install-deps: Node.js 22 could not be installed; the console cannot be built" >&2; exit 1; }
 fi
 
+# Go, for the test tiers only: they build pinned tools with `go install` (Mailpit for the e-mail
+# tests, Toxiproxy for the faults, kustomize and kubeconform for the manifests), and Mailpit
+# needs Go 1.26. Debian 12's own Go (1.19) is too old; where no new-enough go is on PATH, Debian's
+# golang-go downloads the official toolchain (the module golang.org/toolchain, from the Go module
+# proxy) into /opt/concord-go, as Go's own toolchain switching does.
+go_toolchain=go1.26.0
+go_ok() {
+  command -v go >/dev/null 2>&1 &&
+    go version 2>/dev/null | awk '{ split(substr($3, 3), v, "."); exit !(v[1] > 1 || (v[1] == 1 && v[2] >= 26)) }'
+}
+if [ "${1:-}" != "--build-only" ] && ! go_ok; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: the test tiers need Go >= 1.26 (found: $(go version 2>/dev/null || echo none)); run as root or install it" >&2
+    exit 1
+  fi
+  echo "install-deps: installing Go ($go_toolchain) for the test tiers' tools into /opt/concord-go" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null
+  module="golang.org/toolchain@v0.0.1-$go_toolchain.linux-amd64"
+  (cd /tmp && GOTOOLCHAIN=local GOFLAGS=-modcacherw GOPATH=/opt/concord-go GOMODCACHE=/opt/concord-go/mod \
+    /usr/lib/go/bin/go mod download "$module")
+  goroot="/opt/concord-go/mod/$module"
+  # A module's files carry no execute bits.
+  chmod +x "$goroot"/bin/* "$goroot"/pkg/tool/linux_amd64/*
+  ln -sf "$goroot/bin/go" /usr/local/bin/go
+  hash -r
+  go_ok || { echo "install-deps: Go $go_toolchain could not be installed" >&2; exit 1; }
+fi
+
 wanted=("${build_packages[@]}")
 [ "${1:-}" = "--build-only" ] || wanted+=("${test_packages[@]}")
 

@@ -32,6 +32,16 @@ step() {
 
 step "dependencies"
 deploy/install-deps.sh
+# The tiers' own tools install in the background, at the lowest priority, while C++ compiles.
+prefetch_log="$(mktemp -t concord-prefetch.XXXXXX)"
+setsid nice -n 19 tests/prefetch.sh >"$prefetch_log" 2>&1 &
+prefetch_pid=$!
+stack_started=0
+cleanup() {
+  kill -- -"$prefetch_pid" 2>/dev/null || true
+  [ "$stack_started" = 0 ] || deploy/local/stack.sh stop >&2 || true
+}
+trap cleanup EXIT
 
 step "format: every C++ file as .clang-format says"
 tests/format.sh
@@ -50,8 +60,7 @@ step "local stack: Redis and Kafka on free ports"
 export CONCORD_STACK_DIR="${CONCORD_STACK_DIR:-$(mktemp -d -t concord-stack.XXXXXX)}"
 read -r KAFKA_PORT KAFKA_CONTROLLER_PORT REDIS_PORT < <(deploy/local/free-port.sh 3 | xargs)
 export KAFKA_PORT KAFKA_CONTROLLER_PORT REDIS_PORT
-cleanup() { deploy/local/stack.sh stop >&2 || true; }
-trap cleanup EXIT
+stack_started=1
 stack_env="$(deploy/local/stack.sh start)" && eval "$stack_env"
 export KAFKA_BROKERS REDIS_URL
 echo "KAFKA_BROKERS=$KAFKA_BROKERS REDIS_URL=$REDIS_URL" >&2
@@ -108,6 +117,8 @@ if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
   tests/fuzz/run.sh "$asan_build"
 fi
 
+# Whatever the background installs printed (by now they are done, or the tiers did them).
+sed 's/^/  /' "$prefetch_log" >&2
 step "container image and Kubernetes manifests (offline: schemas, policy, config against code)"
 CONCORD_BIN_DIR="$build/bin" tests/k8s/validate.sh
 

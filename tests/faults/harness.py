@@ -2,6 +2,7 @@
 HTTP call, the Toxiproxy server (go-installed once into ~/.cache/concord/tools, or
 TOXIPROXY_SERVER), waiting for a condition, a steady write load of delegations, reading every
 delegation back, and stopping what a script started."""
+import fcntl
 import json
 import os
 import shutil
@@ -53,14 +54,19 @@ def http(method, url, body=None, headers=None, timeout=10):
 
 def toxiproxy_server():
     exe = os.environ.get("TOXIPROXY_SERVER") or os.path.join(TOOLS, "server")
-    if not os.path.exists(exe):
-        if not shutil.which("go"):
-            print(f"{NAME}: SKIPPED: no Toxiproxy server and no Go toolchain to build it", file=sys.stderr)
-            sys.exit(77)
-        os.makedirs(TOOLS, exist_ok=True)
-        print(f"{NAME}: installing Toxiproxy v2.5.0 (once)", file=sys.stderr)
-        subprocess.check_call(["go", "install", "github.com/Shopify/toxiproxy/v2/cmd/server@v2.5.0"],
-                              env=dict(os.environ, GOBIN=TOOLS))
+    if os.path.exists(exe):
+        return exe
+    if not shutil.which("go"):
+        print(f"{NAME}: SKIPPED: no Toxiproxy server and no Go toolchain to build it", file=sys.stderr)
+        sys.exit(77)
+    os.makedirs(TOOLS, exist_ok=True)
+    # One installer at a time: tests/prefetch.sh may be building it while a test asks for it.
+    with open(os.path.join(TOOLS, "toxiproxy.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(exe):
+            print(f"{NAME}: installing Toxiproxy v2.5.0 (once)", file=sys.stderr)
+            subprocess.check_call(["go", "install", "github.com/Shopify/toxiproxy/v2/cmd/server@v2.5.0"],
+                                  env=dict(os.environ, GOBIN=TOOLS))
     return exe
 
 
@@ -126,3 +132,8 @@ def stop_processes(procs, wait=20):
                 p.wait(wait)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--install"]:
+    # tests/prefetch.sh: install the Toxiproxy server ahead of the fault tier.
+    print(toxiproxy_server())

@@ -3,6 +3,7 @@
 # Docker engine and no network beyond the package registries that install the tools.
 #
 #   tests/k8s/validate.sh
+#   tests/k8s/validate.sh --install-only   step 1 only (tests/prefetch.sh)
 #
 # 1. installs pinned tools into a cache outside the repository (kustomize and kubeconform with
 #    `go install`, checkov with pip in a virtualenv), once;
@@ -36,11 +37,16 @@ cd "$repo"
 say() { printf 'k8s: %s\n' "$*" >&2; }
 die() { printf 'k8s: FAIL: %s\n' "$*" >&2; exit 1; }
 
-# The schemas live beside the repository, in the shared folder (CI has a copy there too).
-schemas="$repo/../shared/k8s-schemas"
-[ -d "$schemas/v1.32.2-standalone-strict" ] && [ -d "$schemas/kafka.strimzi.io" ] ||
-  die "no Kubernetes JSON schemas at $schemas (expected the shared folder beside the repository: ../shared/k8s-schemas)"
-schemas="$(cd "$schemas" && pwd)"
+install_only=0
+[ "${1:-}" != --install-only ] || install_only=1
+
+if [ "$install_only" = 0 ]; then
+  # The schemas live beside the repository, in the shared folder (CI has a copy there too).
+  schemas="$repo/../shared/k8s-schemas"
+  [ -d "$schemas/v1.32.2-standalone-strict" ] && [ -d "$schemas/kafka.strimzi.io" ] ||
+    die "no Kubernetes JSON schemas at $schemas (expected the shared folder beside the repository: ../shared/k8s-schemas)"
+  schemas="$(cd "$schemas" && pwd)"
+fi
 
 # ---- 1. tools ------------------------------------------------------------------------------
 cache="${CONCORD_TOOLS_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(echo ~)}/.cache}/concord-k8s-tools}"
@@ -70,6 +76,7 @@ venv="$cache/checkov-$CHECKOV_VERSION"
     touch "$venv/.installed"
   fi
 } 9>"$cache/.install.lock"
+[ "$install_only" = 0 ] || exit 0
 
 work="$(mktemp -d -t concord-k8s.XXXXXX)"
 trap 'rm -rf "$work"' EXIT

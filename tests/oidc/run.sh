@@ -5,6 +5,7 @@
 # provider over HTTPS with a CA the test makes, concord-scheduling configured for it.
 #
 #   tests/oidc/run.sh        (tests/run.sh runs it; CONCORD_BUILD_DIR picks the build)
+#   tests/oidc/run.sh --install-only   installs the provider package, runs nothing
 # The cache dir is CONCORD_OIDC_TOOLS, else ${XDG_CACHE_HOME:-$HOME/.cache}/concord/oidc-tools-<hash>.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -26,6 +27,7 @@ mkdir -p "$(dirname "$dir")"
   npm install --silent --no-audit --no-fund --prefix "$dir" "$package" >&2
   echo "$hash" >"$dir/.complete"
 ) 9>"$dir.lock"
+[ "${1:-}" != --install-only ] || exit 0  # tests/prefetch.sh: the provider only
 
 for b in concord concord-scheduling; do
   [ -x "$build/bin/$b" ] || cmake --build "$build" --target "$b"
