@@ -362,6 +362,20 @@ test('the seed visit, played through the console', async ({ browser }) => {
   expect(fits).toBe(true);
   await ceremony.screenshot({ path: `${shots}/short-meeting.png` });
 
+  // An hour's meeting in a narrow column: kind, title (two lines at most) and time, each line
+  // inside the box and none cut through.
+  const hour = page.locator('.ec-event', { hasText: 'Talks in narrow format' });
+  await expect(hour.locator('.ev-kind, .ev-title, .ev-time')).toHaveCount(3);
+  const hourFits = await hour.evaluate((e) => {
+    const box = e.getBoundingClientRect();
+    return [...e.querySelectorAll('.ev-kind, .ev-title, .ev-time')].every((l) => {
+      const r = l.getBoundingClientRect();
+      return r.height > 0 && r.bottom <= box.bottom + 0.5;
+    });
+  });
+  expect(hourFits).toBe(true);
+  await hour.screenshot({ path: `${shots}/hour-meeting.png` });
+
   // Moving and resizing by keyboard alone, with the same check as dragging: Tab to the meeting,
   // Enter opens it, "Move…" gives steps; a step into a clash lists the conflicts first.
   const narrowTalks = page.locator('.ec-event', { hasText: 'Talks in narrow format' });
@@ -491,7 +505,7 @@ test('the seed visit, played through the console', async ({ browser }) => {
   await expect(panel.locator('.pill')).toHaveText('In force');
   await expect(page.locator('.column', { hasText: 'In force' }).locator('.doc-card')).toHaveCount(1);
   await expect(panel.locator('.eif')).toContainText('On signature · in force since');
-  await expect(panel.getByText(/Aleksandr Turchin · wet_ink/)).toBeVisible();
+  await expect(panel.getByText(/Aleksandr Turchin · wet ink · Minsk, Palace of Independence · /)).toBeVisible();
   await expect(panel.getByRole('button', { name: 'Record wet-ink signature' })).toHaveCount(0);
   await expect(panel.getByRole('button', { name: 'Set entry into force' })).toHaveCount(0);
   await expect(panel.getByRole('button', { name: 'Withdraw' })).toHaveCount(0);

@@ -7,11 +7,16 @@ import { documentKinds, documentStatuses, type Audit, type Certificate, type Dif
 import { all } from '../api/client';
 import { Field, ProblemView, SelectField, Status, problemOf } from '../components/ui';
 import { useUi } from '../context';
-import { formatDateTime, formatDay, pick } from '../i18n';
+import { formatDateTime, formatDay, pick, type Translate } from '../i18n';
 import { memberName, useVisitData, type VisitData } from './data';
 import { EntryIntoForceForm, NotificationForm, WetInkForm, entryIntoForceText } from './DocumentSteps';
 
 const board = documentStatuses.filter((s) => s !== 'rejected' && s !== 'withdrawn');
+
+// A signature's method in words; a method this console does not know yet is shown as sent.
+function methodName(method: string, t: Translate): string {
+  return method === 'ed25519' || method === 'wet_ink' ? t(`member.method.${method}`) : method;
+}
 
 function DiffView({ doc, from, to }: { doc: DocumentDetail; from: number; to: number }) {
   const [diff, setDiff] = useState<Diff | null>(null);
@@ -140,7 +145,8 @@ function DocumentPanel({ id, data, onChanged, onClose }: { id: string; data: Vis
               <ul>
                 {doc.signatures!.map((s) => (
                   <li key={s.member_id}>
-                    {memberName(data.members.get(s.member_id), lang)} · {s.method} · {formatDateTime(s.signed_at, lang, zone)}
+                    {memberName(data.members.get(s.member_id), lang)} · {methodName(s.method, t)}
+                    {s.place ? ` · ${s.place}` : ''} · {formatDateTime(s.signed_at, lang, zone)}
                   </li>
                 ))}
               </ul>

@@ -30,8 +30,15 @@ function guestZone(data: VisitData): string | null {
   return (roster.find((m) => m.is_head) ?? roster[0])?.time_zone ?? null;
 }
 
-// 30 minutes or less: too short a box for kind, title, time and people on lines of their own.
-const shortMeeting = (m: Meeting): boolean => Date.parse(m.end) - Date.parse(m.start) <= 30 * 60000;
+// How much a meeting's box holds, by its length (a half hour is 34 px): up to 30 minutes, the
+// title and the time on a line each; up to 75 minutes, the kind on one line, the title on at
+// most two and the time; longer, the people too. Every line that does not fit ends in an
+// ellipsis instead of being cut through; the whole text is the box's tooltip.
+type BoxSize = 'short' | 'medium' | 'long';
+function boxSize(m: Meeting): BoxSize {
+  const minutes = (Date.parse(m.end) - Date.parse(m.start)) / 60000;
+  return minutes <= 30 ? 'short' : minutes <= 75 ? 'medium' : 'long';
+}
 
 // A meeting in words: kind, title, time, venue and people (the box's tooltip and accessible name).
 function describeMeeting(m: Meeting, at: { data: VisitData | null; lang: string; zone: string; t: Translate }): string {
@@ -161,18 +168,16 @@ export function ProgrammeView({ visitId }: { visitId: string }) {
         const venue = d?.venues.find((v) => v.id === m.venue_id)?.name ?? '';
         const kind = `${escape(tr(`kind.${m.kind}`))}${m.status === 'cancelled' ? ` · ${escape(tr('programme.cancelled'))}` : ''}`;
         const time = `${escape(formatTime(m.start, l, z))}–${escape(formatTime(m.end, l, z))}`;
-        // A short meeting's box holds two lines: the title, then the time and venue, each cut
-        // with an ellipsis; the whole text is the box's tooltip and accessible name.
-        if (shortMeeting(m))
-          return {
-            html: `<div class="ev-line ev-title">${escape(pick(m.title, l))}</div><div class="ev-line ev-time">${time} · ${escape(venue)}</div>`,
-          };
+        const title = escape(pick(m.title, l));
+        const size = boxSize(m);
+        if (size === 'short')
+          return { html: `<div class="ev-line ev-title">${title}</div><div class="ev-line ev-time">${time} · ${escape(venue)}</div>` };
         return {
           html:
-            `<div class="ev-kind">${kind}</div>` +
-            `<div class="ev-title">${escape(pick(m.title, l))}</div>` +
-            `<div class="ev-time">${time} · ${escape(venue)}</div>` +
-            `<div class="ev-people">${people}</div>`,
+            `<div class="ev-line ev-kind">${kind}</div>` +
+            `<div class="ev-clamp ev-title">${title}</div>` +
+            `<div class="ev-line ev-time">${time} · ${escape(venue)}</div>` +
+            (size === 'long' ? `<div class="ev-clamp ev-people">${people}</div>` : ''),
         };
       },
       eventDidMount: (info) => {
