@@ -45,7 +45,7 @@ export function SignInScreen(props: { returned: Returned | null; expired: boolea
       )}
       {oidc === undefined && props.returned && <p role="status">{t('signin.working')}</p>}
       {oidc && <OidcSignIn config={oidc} returned={props.returned} onSession={props.onSession} />}
-      {oidc === null && props.returned && (
+      {oidc === null && !configProblem && props.returned && (
         <p class="problem" role="alert">
           {t('signin.oidc.off')}
         </p>
