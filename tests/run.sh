@@ -80,7 +80,7 @@ ctest --test-dir "$build" -L e2e --output-on-failure -j 1
 step "browser: the console in Chromium (Playwright, axe-core) on concord serve"
 CONCORD_BUILD_DIR="$build" tests/browser/run.sh
 
-step "oidc: tokens of a real OpenID Provider (oidc-provider over HTTPS) on concord-scheduling"
+step "oidc: tokens of a real OpenID Provider (oidc-provider over HTTPS) on concord-scheduling; the console's sign-in at it in Chromium"
 CONCORD_BUILD_DIR="$build" tests/oidc/run.sh
 
 step "faults: a full disk under the file log; Redis and Kafka behind Toxiproxy; a network-namespace partition; writer failover"

@@ -3,8 +3,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import '@event-calendar/core/index.css';
 import './style.css';
 import { onConnection, probe, whenSignedOut } from './api/client';
-import { currentSession, endSession, exchangeCode, memberOf, takeSignInCode, type Session } from './api/session';
+import { takeAuthorizationResponse } from './api/oidc';
+import { currentSession, endSession, memberOf, sessionExpired, type Session } from './api/session';
 import { MemberApp } from './member/MemberApp';
+import { SignInScreen } from './signin/SignInScreen';
 import { registerServiceWorker } from './sw-register';
 import { UiContext, useUi } from './context';
 import { initialLanguage, languages, saveLanguage, translator } from './i18n';
@@ -50,35 +52,6 @@ function Banner() {
   );
 }
 
-function SignInScreen({ onSession }: { onSession: (s: Session) => void }) {
-  const { t } = useUi();
-  const [state, setState] = useState<'idle' | 'working' | string>('idle');
-  useEffect(() => {
-    const code = takeSignInCode();
-    if (!code) return;
-    setState('working');
-    void exchangeCode(code).then((r) => (typeof r === 'string' ? setState(r) : onSession(r)));
-  }, []);
-  return (
-    <main id="main" class="signin">
-      <h1>{t('signin.title')}</h1>
-      {state === 'working' ? (
-        <p role="status">{t('signin.working')}</p>
-      ) : (
-        <>
-          {state !== 'idle' && (
-            <p class="problem" role="alert">
-              {t('signin.failed', { detail: state })}
-            </p>
-          )}
-          <p>{t('signin.help')}</p>
-          <p>{t('signin.member')}</p>
-        </>
-      )}
-    </main>
-  );
-}
-
 function Nav({ route, onLang, onSignOut }: { route: Route; onLang: (l: string) => void; onSignOut: () => void }) {
   const { t, lang } = useUi();
   const visitId = route.page === 'visits' ? null : route.visitId;
@@ -118,16 +91,55 @@ function Nav({ route, onLang, onSignOut }: { route: Route; onLang: (l: string) =
   );
 }
 
+// The issuer's answer to an OpenID Connect sign-in (?code=…&state=…), out of the address bar
+// before anything else runs.
+const returned = takeAuthorizationResponse();
+
 function App() {
   const [lang, setLang] = useState(initialLanguage);
-  const [session, setSession] = useState<Session | null>(() => (location.hash.startsWith('#signin=') ? null : currentSession()));
+  const [session, setSession] = useState<Session | null>(() =>
+    location.hash.startsWith('#signin=') || returned ? null : currentSession(),
+  );
+  const [expired, setExpired] = useState(() => !returned && sessionExpired());
+  // Used once: after a sign-in or a sign-out the screen starts afresh.
+  const [answer, setAnswer] = useState(returned);
   const route = useRoute();
   const ui = useMemo(() => ({ lang, t: translator(lang) }), [lang]);
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = ui.t('app.title');
   }, [lang]);
-  useEffect(() => whenSignedOut(() => setSession(null)), []);
+  useEffect(
+    () =>
+      whenSignedOut(() => {
+        setExpired(true);
+        setSession(null);
+      }),
+    [],
+  );
+  // When the token expires, the screen says so and offers to sign in again (no silent renewal).
+  useEffect(() => {
+    if (!session) return;
+    const left = Date.parse(session.expires_at) - Date.now();
+    const timer = setTimeout(() => {
+      endSession();
+      setExpired(true);
+      setSession(null);
+    }, Math.max(0, Math.min(left, 2 ** 31 - 1)));
+    return () => clearTimeout(timer);
+  }, [session]);
+  const signIn = (s: Session) => {
+    setExpired(false);
+    setAnswer(null);
+    setSession(s);
+  };
+  // Sign-out forgets the session's token; an issuer's own session is the issuer's to end.
+  const signOut = () => {
+    endSession();
+    setExpired(false);
+    setAnswer(null);
+    setSession(null);
+  };
   const changeLang = (l: string) => {
     saveLanguage(l);
     setLang(l);
@@ -135,7 +147,7 @@ function App() {
   if (!session)
     return (
       <UiContext.Provider value={ui}>
-        <SignInScreen onSession={setSession} />
+        <SignInScreen returned={answer} expired={expired} onSession={signIn} />
       </UiContext.Provider>
     );
   // A delegation member's session has the member's screens only.
@@ -143,10 +155,7 @@ function App() {
     return (
       <MemberApp
         session={session}
-        onSignOut={() => {
-          endSession();
-          setSession(null);
-        }}
+        onSignOut={signOut}
       />
     );
   return (
@@ -154,10 +163,7 @@ function App() {
       <Nav
         route={route}
         onLang={changeLang}
-        onSignOut={() => {
-          endSession();
-          setSession(null);
-        }}
+        onSignOut={signOut}
       />
       <Banner />
       <main id="main" tabIndex={-1}>

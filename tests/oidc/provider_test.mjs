@@ -8,10 +8,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { freePort, pki } from './idp.mjs';
 
 const bin = process.env.CONCORD_BIN_DIR;
 const providerModule = process.env.OIDC_PROVIDER_MODULE;  // .../node_modules/oidc-provider/lib/index.js
@@ -26,20 +26,6 @@ const RESOURCE = 'https://concord.test/api';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-oidc-'));
 const b64url = (b) => Buffer.from(b).toString('base64url');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// --- a CA and a server certificate for localhost, made with the openssl command -------------
-function pki() {
-  const run = (...args) => execFileSync('openssl', args, { cwd: work, stdio: 'pipe' });
-  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=Concord OIDC test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
-  fs.writeFileSync(path.join(work, 'idp.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost',
-      '-keyout', 'idp.key', '-out', 'idp.csr');
-  run('x509', '-req', '-in', 'idp.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1',
-      '-extfile', 'idp.ext', '-out', 'idp.pem');
-  return { ca: path.join(work, 'ca.pem'), key: fs.readFileSync(path.join(work, 'idp.key')),
-           cert: fs.readFileSync(path.join(work, 'idp.pem')) };
-}
 
 // --- the provider's signing keys: one RSA (RS256 and PS256), one P-256, one Ed25519 ---------
 function keyset(generation) {
@@ -102,7 +88,7 @@ function makeProvider(issuer, keys) {
 
 // One HTTPS server whose handler is swapped on rotation (same issuer, same port), counting the
 // JWKS requests it serves.
-const tls = pki();
+const tls = pki(work);
 let handler;
 let jwksRequests = 0;
 const idp = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
@@ -134,13 +120,6 @@ async function token(clientId, provider = { port: idp.address().port }) {
 const decode = (jwt) => jwt.split('.').slice(0, 2).map((s) => JSON.parse(Buffer.from(s, 'base64url')));
 
 // --- Concord: concord-scheduling as a process, configured for the issuer --------------------
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 const concordPort = await freePort();
 const base = `http://127.0.0.1:${concordPort}`;
 const serviceLog = path.join(work, 'scheduling.log');

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The OpenID Connect tier: Concord against a real OpenID Provider. Installs the pinned
 # oidc-provider package once outside the repository (a lock keeps concurrent runs apart, a stamp
-# marks a complete install), then runs tests/oidc/provider_test.mjs with node --test: the
-# provider over HTTPS with a CA the test makes, concord-scheduling configured for it.
+# marks a complete install), then runs with node --test:
+#   tests/oidc/provider_test.mjs  the provider over HTTPS with a CA the test makes,
+#                                 concord-scheduling configured for it;
+#   tests/oidc/console_test.mjs   the console's sign-in at that provider in Debian's Chromium
+#                                 (playwright-core from console/node_modules, as the browser
+#                                 tier installs it), on `concord serve`.
 #
 #   tests/oidc/run.sh        (tests/run.sh runs it; CONCORD_BUILD_DIR picks the build)
 #   tests/oidc/run.sh --install-only   installs the provider package, runs nothing
@@ -32,8 +36,14 @@ mkdir -p "$(dirname "$dir")"
 for b in concord concord-scheduling; do
   [ -x "$build/bin/$b" ] || cmake --build "$build" --target "$b"
 done
+command -v chromium >/dev/null 2>&1 || { echo "oidc tier: chromium is missing; run deploy/install-deps.sh as root" >&2; exit 1; }
+(cd "$repo/console" && [ -d node_modules/playwright-core ] ||
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 flock .npm.lock npm ci --no-audit --no-fund --loglevel=error)
 status=0
+mkdir -p "$build/oidc"
 CONCORD_BIN_DIR="$build/bin" OIDC_PROVIDER_MODULE="$dir/node_modules/oidc-provider/lib/index.js" \
-  node --test --test-reporter=spec "$repo/tests/oidc/provider_test.mjs" || status=$?
-echo "oidc tier: $(( $(date +%s) - started )) s" >&2
+  PLAYWRIGHT_CORE_MODULE="$repo/console/node_modules/playwright-core/index.mjs" CONSOLE_TEST_OUTPUT="$build/oidc" \
+  node --test --test-concurrency=1 --test-reporter=spec "$repo/tests/oidc/provider_test.mjs" "$repo/tests/oidc/console_test.mjs" ||
+  status=$?
+echo "oidc tier: $(( $(date +%s) - started )) s; the console's screenshots in $build/oidc/screenshots" >&2
 exit $status

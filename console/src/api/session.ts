@@ -1,5 +1,6 @@
 // The session token: in sessionStorage only (one tab, gone when it closes), never in
-// localStorage and never in the address bar after sign-in.
+// localStorage and never in the address bar after sign-in. It comes from a one-time link
+// (below) or from the OpenID Connect issuer (oidc.ts); either way the same Session.
 const key = 'concord.session';
 
 // protocol_officer: the name sessions made before host_officer carried.
@@ -35,6 +36,21 @@ export function currentSession(): Session | null {
   }
 }
 
+// A session was kept in this tab and its token has expired since (the sign-in screen says so).
+export function sessionExpired(): boolean {
+  const raw = sessionStorage.getItem(key);
+  if (!raw) return false;
+  try {
+    return !(Date.parse((JSON.parse(raw) as Session).expires_at) > Date.now());
+  } catch {
+    return false;
+  }
+}
+
+export function saveSession(session: Session): void {
+  sessionStorage.setItem(key, JSON.stringify(session));
+}
+
 export function endSession(): void {
   sessionStorage.removeItem(key);
 }
@@ -64,6 +80,6 @@ export async function exchangeCode(code: string): Promise<Session | string> {
     ...(body.member_id ? { member_id: body.member_id } : {}),
     ...(body.delegation_id ? { delegation_id: body.delegation_id } : {}),
   };
-  sessionStorage.setItem(key, JSON.stringify(session));
+  saveSession(session);
   return session;
 }

@@ -35,11 +35,13 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-void add_security_headers(http::Headers& h) {
-  h.set("Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'");
+void add_security_headers(http::Headers& h, std::string_view connect_also) {
+  std::string csp =
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+      "font-src 'self'; connect-src 'self'";
+  if (!connect_also.empty()) csp += " " + std::string(connect_also);
+  csp += "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  h.set("Content-Security-Policy", csp);
   h.set("X-Content-Type-Options", "nosniff");
   h.set("Referrer-Policy", "no-referrer");
   h.set("X-Frame-Options", "DENY");
@@ -47,15 +49,15 @@ void add_security_headers(http::Headers& h) {
   h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 }
 
-http::Router with_security_headers(const http::Router& router) {
+http::Router with_security_headers(const http::Router& router, std::string_view connect_also) {
   http::Router out;
   for (const auto& route : router.routes())
     out.add(
         route.method, route.pattern,
-        [handler = route.handler](http::Request& req) -> Result<http::Response> {
+        [handler = route.handler, connect = std::string(connect_also)](http::Request& req) -> Result<http::Response> {
           auto res = handler(req);
           http::Response r = res ? std::move(*res) : http::Response::problem(res.error(), req.path);
-          add_security_headers(r.headers);
+          add_security_headers(r.headers, connect);
           return r;
         },
         route.options);

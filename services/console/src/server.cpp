@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "concord/auth/cached_verifier.hpp"
+#include "concord/console/oidc_client.hpp"
 #include "concord/core/log.hpp"
 
 namespace concord::console {
@@ -20,6 +21,11 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& p
   mount_api_not_found(routes);
   mount_assets(routes, embedded_assets());
 
+  auto oidc = oidc_client_from_env(env);
+  if (!oidc) return fail(oidc.error());
+  mount_config(routes, *oidc);
+  std::string issuer_origin = *oidc ? *https_origin((*oidc)->issuer) : std::string();
+
   auto jwt = auth::jwt_config_from_env(env, platform.data_dir());
   if (!jwt) return fail(jwt.error());
   bool can_mint = jwt->algorithm == auth::Algorithm::hs256 || !jwt->ed25519_private_key_pem.empty();
@@ -35,8 +41,8 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& p
   if (auto started = console->changes_->start(); !started) return fail(started.error());
   console->changes_->mount(routes);
 
-  console->server_ =
-      std::make_unique<http::Server>(platform.server_options("console", address), with_security_headers(routes));
+  console->server_ = std::make_unique<http::Server>(platform.server_options("console", address),
+                                                    with_security_headers(routes, issuer_origin));
   auto verifier = std::make_shared<auth::CachedVerifier>(platform.verifier());
   const Clock& clock = platform.clock();
   console->server_->set_authenticator([verifier, &clock](std::optional<std::string_view> header) {
@@ -52,6 +58,9 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& p
     std::printf("%-14s %s#signin=%s\n", "console", url.c_str(), console->sign_in_->issue().c_str());
   else
     std::printf("%-14s %s\n", "console", url.c_str());
+  if (*oidc)
+    log::info("console signs in at the OpenID Connect issuer",
+              {{"issuer", (*oidc)->issuer}, {"client_id", (*oidc)->client_id}});
   std::fflush(stdout);
   return console;
 }

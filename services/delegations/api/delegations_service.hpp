@@ -64,6 +64,7 @@ class DelegationsService final : public service::Service {
   Result<http::Response> delete_identity(http::Request& request);
   Result<http::Response> create_invitation(http::Request& request);
   Result<http::Response> redeem_invitation(http::Request& request);
+  Result<http::Response> get_me(http::Request& request);
   // Puts the caller's principal right against the state (the member linked to their identity,
   // the delegation of their member); a caller who acts for nobody may only redeem.
   Status resolve(http::Request& request, bool redeeming);

@@ -93,6 +93,26 @@ Result<Response> DelegationsService::create_invitation(Request& request) {
   return r;
 }
 
+// The caller as every service sees them once resolved: their roles as mapped from the token,
+// and for a delegation member the member and delegation from the state. The console asks it
+// after an OpenID Connect sign-in, whose tokens name no member.
+Result<Response> DelegationsService::get_me(Request& request) {
+  const auth::Principal& who = request.who();
+  json roles = json::array();
+  for (auto role : who.roles) roles.push_back(std::string(auth::to_string(role)));
+  auto optional = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  json view{{"issuer", who.issuer},
+            {"subject", who.subject},
+            {"roles", roles},
+            {"member_id", optional(who.member_id)},
+            {"delegation_id", optional(who.delegation_id)},
+            {"country", optional(who.country)},
+            {"expires_at", format_rfc3339_utc(who.expires_at)}};
+  auto r = api::json(200, view);
+  r.headers.set("Cache-Control", "no-store");
+  return r;
+}
+
 Result<Response> DelegationsService::redeem_invitation(Request& request) {
   auto body = api::body_object(request);
   if (!body) return fail(body.error());

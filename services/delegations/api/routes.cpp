@@ -64,6 +64,7 @@ void DelegationsService::mount(http::Router& outer) {
   router.put("/v1/members/{id}/identity", bind(&DelegationsService::put_identity));
   router.get("/v1/members/{id}/identity", bind(&DelegationsService::get_identity));
   router.del("/v1/members/{id}/identity", bind(&DelegationsService::delete_identity));
+  router.get("/v1/me", bind(&DelegationsService::get_me));
   // The answer holds the code: never replayed from the Idempotency-Key records.
   router.post("/v1/members/{id}/invitations", bind(&DelegationsService::create_invitation), {.idempotent = false});
   // Every route acts for the member linked to the caller's identity, with the delegation from

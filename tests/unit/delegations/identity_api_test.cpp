@@ -90,3 +90,26 @@ TEST_F(IdentityApiTest, a_member_claim_naming_another_delegation_is_not_trusted)
   EXPECT_EQ(get("/v1/delegations/" + kg + "/members", "member:" + aibek).status, 200);
   expect_problem(get("/v1/delegations/" + by + "/members", "member:" + aibek), 403);
 }
+
+TEST_F(IdentityApiTest, me_says_who_the_caller_is_with_the_member_from_the_state) {
+  auto officer = get("/v1/me");
+  ASSERT_EQ(officer.status, 200) << officer.text;
+  EXPECT_EQ(officer.body["subject"], "officer-1");
+  EXPECT_EQ(officer.body["roles"], json::array({"host_officer"}));
+  EXPECT_TRUE(officer.body["member_id"].is_null());
+  EXPECT_EQ(officer.header("Cache-Control"), "no-store");
+
+  // A person linked to nobody acts for nobody, and is told how to change that.
+  auto nobody = get("/v1/me", "person:ada");
+  expect_problem(nobody, 403);
+  EXPECT_NE(nobody.body.value("detail", "").find("redeem"), std::string::npos) << nobody.text;
+
+  ASSERT_EQ(put("/v1/members/" + aibek + "/identity", {{"issuer", "https://idp.example"}, {"subject", "ada"}}).status,
+            200);
+  auto ada = get("/v1/me", "person:ada");
+  ASSERT_EQ(ada.status, 200) << ada.text;
+  EXPECT_EQ(ada.body["subject"], "ada");
+  EXPECT_EQ(ada.body["roles"], json::array({"delegation_member"}));
+  EXPECT_EQ(ada.body["member_id"], aibek);
+  EXPECT_EQ(ada.body["delegation_id"], kg);
+}

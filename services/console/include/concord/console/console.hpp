@@ -3,6 +3,8 @@
 // serves the application compiled into the binary and gives the browser one origin for every
 // service's API:
 //   GET /, /index.html, /assets/...         the application (hashed assets cached for a year)
+//   GET /console/v1/config                   how to sign in: the OpenID Connect issuer and client,
+//                                            or null (oidc_client.hpp)
 //   POST /console/v1/sign-in                 a one-time sign-in code → a session token
 //   POST /console/v1/members/{id}/sign-in-link   an officer issues a member's one-time code
 //   GET /console/v1/visits/{id}/changes      Server-Sent Events: the visit's programme or
@@ -31,9 +33,11 @@ namespace concord::console {
 
 // Content-Security-Policy (no inline script, no framing), X-Content-Type-Options,
 // Referrer-Policy, X-Frame-Options, Cross-Origin-Opener-Policy, Permissions-Policy.
-void add_security_headers(http::Headers& headers);
+// `connect_also`: one more origin the application may fetch from (the OpenID Connect issuer's,
+// oidc_client.hpp); connect-src is 'self' alone without it.
+void add_security_headers(http::Headers& headers, std::string_view connect_also = {});
 // The same router with the security headers added to every route's response.
-http::Router with_security_headers(const http::Router& router);
+http::Router with_security_headers(const http::Router& router, std::string_view connect_also = {});
 
 // Which stored variant answers an Accept-Encoding: "br", "gzip" or "" (identity). Honours q=0.
 std::string_view choose_encoding(std::optional<std::string_view> accept_encoding, bool has_brotli, bool has_gzip);
