@@ -78,8 +78,11 @@ class KafkaEventLog final : public EventLog {
   Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& topics,
                                                   const std::string& group) override {
     auto producer = current_producer();
-    // commit_with appends through the writer's producer: only the writer may.
-    if (!producer) return fail(log_error(LogFailure::unavailable, "this replica is not the writer of its service"));
+    // commit_with appends through a transactional producer: the subscription's own when this
+    // instance has a processor id (every replica processes; the group generation fences a
+    // zombie), else the writer's, which only the writer holds.
+    if (!producer && options_.processor_id.empty())
+      return fail(log_error(LogFailure::unavailable, "this replica is not the writer of its service"));
     return KafkaSubscription::open(options_, std::move(producer), topics, group);
   }
 

@@ -265,6 +265,47 @@ TEST_F(KafkaLogTest, a_second_writer_with_the_same_transactional_id_fences_the_f
   EXPECT_EQ(ids(replay_all(*second, t)), ids({&early, &late})) << "nothing of the fenced writer is visible";
 }
 
+// The writer's role and the processors are separate (DESIGN §7): a standby holds no writer's
+// producer, yet with a processor id its subscriptions consume and commit through producers of
+// their own, so every notifications replica processes. (Subscribing once required the writer's
+// producer: processors ran on the writer only, and on a standby failed to subscribe for good.)
+TEST_F(KafkaLogTest, a_replica_without_the_writer_role_processes_through_its_own_producer) {
+  auto writer = open(unique("standby-proc-writer"));
+  ASSERT_NE(writer, nullptr);
+  auto in = make_topic(*writer, "standby-proc-in", 1);
+  auto out = make_topic(*writer, "standby-proc-out", 1);
+  ASSERT_TRUE(writer->append(in, "k", {make_event("k", 0)}));
+
+  auto o = kafka_test::options("");
+  o.writer_on_open = false;
+  o.processor_id = unique("standby-proc");
+  auto standby = open(unique("standby-proc-log"), o);
+  ASSERT_NE(standby, nullptr);
+  EXPECT_FALSE(standby->writing());
+  EXPECT_FALSE(standby->append(out, "k", {make_event("k", 1)})) << "appends still need the writer's role";
+  auto sub = standby->subscribe({in}, unique("standby-proc-group"));
+  ASSERT_TRUE(sub) << sub.error().detail;
+  std::vector<Record> got;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (got.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto batch = (*sub)->poll(500ms, 10);
+    ASSERT_TRUE(batch) << batch.error().detail;
+    got = *batch;
+  }
+  ASSERT_EQ(got.size(), 1u);
+  Event made = make_event("k", 1, "concord.test.thing.processed");
+  auto committed = (*sub)->commit_with({Output{out, "k", made}}, got);
+  ASSERT_TRUE(committed) << committed.error().detail;
+  EXPECT_EQ(ids(replay_all(*writer, out)), std::vector<std::string>{made.id});
+
+  // Without a processor id a subscription commits through the writer's producer: refused.
+  auto bare_options = kafka_test::options("");
+  bare_options.writer_on_open = false;
+  auto bare = open(unique("standby-bare"), bare_options);
+  ASSERT_NE(bare, nullptr);
+  EXPECT_FALSE(bare->subscribe({in}, unique("standby-bare-group")));
+}
+
 TEST_F(KafkaLogTest, names_kafka_refuses_are_rejected_before_reaching_it) {
   auto log = open(unique("names-writer"));
   ASSERT_NE(log, nullptr);
