@@ -29,8 +29,10 @@ class Live;
 inline constexpr const char* kGroup = "concord-notifications";
 inline constexpr const char* kWebhookGroup = "concord-notifications-webhooks";
 inline constexpr const char* kMailerGroup = "concord-notifications-mailer";
-inline const std::vector<std::string> kConsumedTopics = {"concord.delegations.v1", "concord.scheduling.v1",
-                                                         "concord.documents.v1"};
+// The other services' public topics, by their contracts.
+inline const std::vector<std::string> kConsumedTopics = {std::string(delegations::contract::kTopic),
+                                                         std::string(scheduling::contract::kTopic),
+                                                         std::string(documents::contract::kTopic)};
 
 struct Settings {
   std::vector<std::chrono::minutes> reminder_offsets{std::chrono::hours(24), std::chrono::hours(1)};

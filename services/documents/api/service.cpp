@@ -19,7 +19,8 @@ void apply_record(State& state, const std::string& topic, const events::Event& e
   else if (topic == kSchedulingTopic)
     apply_scheduling_event(state, e.type, e.data);
   else if (topic == kDelegationsPrivateTopic)
-    state.identities.apply(e.type, e.data);  // contact and travel events are not ours to keep
+    delegations::contract::apply_identity(state.identities, e.type,
+                                          e.data);  // contact and travel events are not ours to keep
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace {
 
 using Outcome = ::concord::Status;  // success or an Error (not the document's status)
 
-const char* const kPrefix = "concord.documents.";
+const std::string kPrefix(contract::kPrefix);
 
 // Facts of one document, built on a working copy.
 class Draft {

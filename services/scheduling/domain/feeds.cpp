@@ -10,7 +10,7 @@ namespace concord::scheduling {
 namespace {
 
 NewEvent feed_event(const char* verb, const Feed& f) {
-  return {std::string("concord.scheduling.feed.") + verb,
+  return {std::string(contract::kFeedPrefix) + verb,
           "feed/" + f.id,
           f.visit_id,
           f.version,
