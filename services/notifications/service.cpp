@@ -242,6 +242,14 @@ class NotificationsService final : public service::Service {
 
 }  // namespace
 
+service::ServiceSpec spec() {
+  return {std::string(contract::kService),
+          "127.0.0.1:8084",
+          "CONCORD_NOTIFICATIONS_ADDR",
+          {{std::string(contract::kTopic)}, {std::string(contract::kDeadLetterTopic)}},
+          make_service};
+}
+
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
   return std::make_unique<NotificationsService>(context);
 }

@@ -121,6 +121,14 @@ void DocumentsService::after_poll(bool got_records) {
     dirty_ = false;
 }
 
+service::ServiceSpec spec() {
+  return {std::string(contract::kService),
+          "127.0.0.1:8083",
+          "CONCORD_DOCUMENTS_ADDR",
+          {{std::string(contract::kTopic)}},
+          make_service};
+}
+
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
   auto tick = context.env.duration("CONCORD_DOCUMENTS_TICK", std::chrono::seconds(60));
   return std::make_unique<DocumentsService>(context, tick);

@@ -32,6 +32,14 @@ WorkingHours working_hours(const Env& env) {
 
 }  // namespace
 
+service::ServiceSpec spec() {
+  return {std::string(contract::kService),
+          "127.0.0.1:8081",
+          "CONCORD_SCHEDULING_ADDR",
+          {{std::string(contract::kTopic)}, {std::string(contract::kPrivateTopic)}},
+          make_service};
+}
+
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
   return std::make_unique<SchedulingService>(context);
 }
