@@ -1,8 +1,8 @@
 #include <map>
 
+#include "api/routes.hpp"
 #include "concord/service/api.hpp"
-#include "mailer.hpp"
-#include "routes.hpp"
+#include "runtime/mailer.hpp"
 
 namespace concord::notifications::api {
 

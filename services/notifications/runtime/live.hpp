@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "concord/http/message.hpp"
-#include "shared.hpp"
+#include "runtime/shared_state.hpp"
 
 namespace concord::notifications {
 

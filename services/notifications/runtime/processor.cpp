@@ -1,8 +1,8 @@
-#include "processor.hpp"
+#include "runtime/processor.hpp"
 
 #include "concord/core/log.hpp"
 #include "digest.hpp"
-#include "live.hpp"
+#include "runtime/live.hpp"
 
 namespace concord::notifications {
 

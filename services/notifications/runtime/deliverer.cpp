@@ -1,4 +1,4 @@
-#include "deliverer.hpp"
+#include "runtime/deliverer.hpp"
 
 #include <mutex>
 #include <set>
@@ -6,7 +6,7 @@
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "concord/http/client.hpp"
-#include "webhook_signing.hpp"
+#include "runtime/webhook_signing.hpp"
 
 namespace concord::notifications {
 

@@ -19,6 +19,7 @@
 #include "email.hpp"
 #include "inbox.hpp"
 #include "route.hpp"
+#include "state.hpp"
 #include "views.hpp"
 #include "webhooks.hpp"
 
@@ -62,20 +63,6 @@ struct Settings {
     std::chrono::milliseconds timeout{30000};
   } email;
 };
-
-struct State {
-  Views views;
-  Inbox inbox;
-  Webhooks webhooks;
-  Emails emails;
-};
-
-// One event of our own topic, applied to whatever part of the state it concerns.
-inline void evolve_own(State& state, const Incoming& e) {
-  evolve(state.inbox, e);
-  evolve(state.webhooks, e);
-  evolve(state.emails, e);
-}
 
 struct Shared {
   Shared(std::shared_ptr<events::EventLog> log_, cache::Cache& cache_, const Clock& clock_, IdGenerator& ids_,

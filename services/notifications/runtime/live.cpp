@@ -1,4 +1,4 @@
-#include "live.hpp"
+#include "runtime/live.hpp"
 
 #include <algorithm>
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "email.hpp"
-#include "shared.hpp"
+#include "runtime/shared_state.hpp"
 
 namespace concord::notifications {
 
