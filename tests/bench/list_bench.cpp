@@ -21,7 +21,7 @@
 #include "concord/service/api.hpp"
 #include "concord/service/host.hpp"
 #include "concord/service/platform.hpp"
-#include "domain/codec.hpp"
+#include "scheduling/domain/codec.hpp"
 #include "wrk_load.hpp"
 
 using namespace concord;

@@ -1,4 +1,4 @@
-#include "delegations_service.hpp"
+#include "delegations/api/delegations_service.hpp"
 
 #include <utility>
 

@@ -13,7 +13,7 @@
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
 #include "delegations/contract/contract.hpp"
-#include "domain/decide.hpp"
+#include "documents/domain/decide.hpp"
 #include "scheduling/contract/contract.hpp"
 
 namespace concord::documents {

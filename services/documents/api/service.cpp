@@ -1,11 +1,11 @@
 // Wiring of the documents service: the store and its replay, the background loop following
 // delegations and scheduling, and the timer for entry into force.
-#include "api/documents_service.hpp"
+#include "documents/api/documents_service.hpp"
 
 #include "concord/core/log.hpp"
 #include "concord/documents/service.hpp"
 #include "concord/service/replica.hpp"
-#include "domain/snapshot.hpp"
+#include "documents/domain/snapshot.hpp"
 
 namespace concord::documents {
 

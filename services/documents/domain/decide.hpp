@@ -15,7 +15,7 @@
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
 #include "documents/contract/contract.hpp"
-#include "domain/model.hpp"
+#include "documents/domain/model.hpp"
 
 namespace concord::documents {
 

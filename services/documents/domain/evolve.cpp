@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "concord/crypto/crypto.hpp"
-#include "domain/decide.hpp"
-#include "domain/json_access.hpp"
+#include "documents/domain/decide.hpp"
+#include "documents/domain/json_access.hpp"
 #include "scheduling/contract/contract.hpp"
 
 namespace concord::documents {

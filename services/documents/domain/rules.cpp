@@ -2,7 +2,7 @@
 // bytes a signatory signs, the public snapshot.
 #include <algorithm>
 
-#include "domain/decide.hpp"
+#include "documents/domain/decide.hpp"
 
 namespace concord::documents {
 

@@ -1,8 +1,8 @@
 #include <map>
 
-#include "api/routes.hpp"
 #include "concord/service/api.hpp"
-#include "runtime/mailer.hpp"
+#include "notifications/api/routes.hpp"
+#include "notifications/runtime/mailer.hpp"
 
 namespace concord::notifications::api {
 

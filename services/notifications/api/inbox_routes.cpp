@@ -1,9 +1,9 @@
 #include <map>
 
-#include "api/routes.hpp"
 #include "concord/core/json_input.hpp"
 #include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
+#include "notifications/api/routes.hpp"
 
 namespace concord::notifications::api {
 

@@ -6,11 +6,11 @@
 
 #include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
-#include "runtime/deliverer.hpp"
-#include "runtime/live.hpp"
-#include "runtime/mailer.hpp"
-#include "runtime/processor.hpp"
-#include "runtime/shared_state.hpp"
+#include "notifications/runtime/deliverer.hpp"
+#include "notifications/runtime/live.hpp"
+#include "notifications/runtime/mailer.hpp"
+#include "notifications/runtime/processor.hpp"
+#include "notifications/runtime/shared_state.hpp"
 
 namespace concord::notifications {
 

@@ -1,15 +1,15 @@
 #include "concord/notifications/service.hpp"
-#include "api/notifications_service.hpp"
+#include "notifications/api/notifications_service.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "api/routes.hpp"
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
-#include "embedded_messages.hpp"
-#include "runtime/webhook_signing.hpp"
+#include "notifications/api/routes.hpp"
+#include "notifications/domain/embedded_messages.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>

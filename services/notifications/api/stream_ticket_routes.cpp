@@ -7,11 +7,11 @@
 // redemption claims it with SET NX, which Redis decides atomically — so a ticket opens one
 // stream across every replica. The answer is never an Idempotency-Key record (the route ignores
 // the header) and the ticket is redacted from every log line (libs/http).
-#include "api/routes.hpp"
 #include "concord/core/json_input.hpp"
 #include "concord/core/secret.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "concord/service/api.hpp"
+#include "notifications/api/routes.hpp"
 
 namespace concord::notifications::api {
 

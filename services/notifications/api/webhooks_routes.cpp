@@ -1,10 +1,10 @@
 #include <map>
 
-#include "api/routes.hpp"
 #include "concord/core/json_input.hpp"
 #include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
-#include "runtime/webhook_signing.hpp"
+#include "notifications/api/routes.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 
 namespace concord::notifications::api {
 

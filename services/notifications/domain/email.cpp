@@ -1,4 +1,4 @@
-#include "email.hpp"
+#include "notifications/domain/email.hpp"
 
 #include <algorithm>
 #include <cstdio>

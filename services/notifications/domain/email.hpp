@@ -16,10 +16,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "catalogue.hpp"
 #include "concord/core/time.hpp"
-#include "inbox.hpp"
-#include "views.hpp"
+#include "notifications/domain/catalogue.hpp"
+#include "notifications/domain/inbox.hpp"
+#include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
 

@@ -11,7 +11,7 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
-#include "views.hpp"
+#include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
 

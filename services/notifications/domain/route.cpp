@@ -1,4 +1,4 @@
-#include "route.hpp"
+#include "notifications/domain/route.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,10 +1,10 @@
 #pragma once
 // The service's whole state: the views of the other services' topics and what it folds from its
 // own (inbox, webhooks, e-mail). Pure.
-#include "email.hpp"
-#include "inbox.hpp"
-#include "views.hpp"
-#include "webhooks.hpp"
+#include "notifications/domain/email.hpp"
+#include "notifications/domain/inbox.hpp"
+#include "notifications/domain/views.hpp"
+#include "notifications/domain/webhooks.hpp"
 
 namespace concord::notifications {
 

@@ -1,4 +1,4 @@
-#include "views.hpp"
+#include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
 

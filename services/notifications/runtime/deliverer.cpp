@@ -1,4 +1,4 @@
-#include "runtime/deliverer.hpp"
+#include "notifications/runtime/deliverer.hpp"
 
 #include <mutex>
 #include <set>
@@ -6,7 +6,7 @@
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "concord/http/client.hpp"
-#include "runtime/webhook_signing.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 
 namespace concord::notifications {
 

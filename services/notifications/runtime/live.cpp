@@ -1,4 +1,4 @@
-#include "runtime/live.hpp"
+#include "notifications/runtime/live.hpp"
 
 #include <algorithm>
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "concord/http/message.hpp"
-#include "runtime/shared_state.hpp"
+#include "notifications/runtime/shared_state.hpp"
 
 namespace concord::notifications {
 

@@ -1,8 +1,8 @@
-#include "runtime/processor.hpp"
+#include "notifications/runtime/processor.hpp"
 
 #include "concord/core/log.hpp"
-#include "digest.hpp"
-#include "runtime/live.hpp"
+#include "notifications/domain/digest.hpp"
+#include "notifications/runtime/live.hpp"
 
 namespace concord::notifications {
 

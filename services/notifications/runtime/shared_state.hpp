@@ -10,18 +10,18 @@
 #include <unordered_set>
 #include <vector>
 
-#include "catalogue.hpp"
 #include "concord/cache/cache.hpp"
 #include "concord/core/id.hpp"
 #include "concord/core/time.hpp"
 #include "concord/events/event_log.hpp"
 #include "concord/service/api.hpp"
-#include "email.hpp"
-#include "inbox.hpp"
-#include "route.hpp"
-#include "state.hpp"
-#include "views.hpp"
-#include "webhooks.hpp"
+#include "notifications/domain/catalogue.hpp"
+#include "notifications/domain/email.hpp"
+#include "notifications/domain/inbox.hpp"
+#include "notifications/domain/route.hpp"
+#include "notifications/domain/state.hpp"
+#include "notifications/domain/views.hpp"
+#include "notifications/domain/webhooks.hpp"
 
 namespace concord::notifications {
 

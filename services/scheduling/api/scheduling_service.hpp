@@ -12,8 +12,8 @@
 #include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
-#include "domain/decide.hpp"
-#include "domain/programme.hpp"
+#include "scheduling/domain/decide.hpp"
+#include "scheduling/domain/programme.hpp"
 
 namespace concord::scheduling {
 

@@ -1,11 +1,11 @@
 #include <charconv>
 
-#include "api/scheduling_service.hpp"
 #include "concord/core/log.hpp"
 #include "concord/scheduling/service.hpp"
 #include "concord/service/replica.hpp"
-#include "domain/evolve.hpp"
-#include "domain/snapshot.hpp"
+#include "scheduling/api/scheduling_service.hpp"
+#include "scheduling/domain/evolve.hpp"
+#include "scheduling/domain/snapshot.hpp"
 
 namespace concord::scheduling {
 

@@ -1,9 +1,9 @@
-#include "domain/decide.hpp"
+#include "scheduling/domain/decide.hpp"
 
 #include <algorithm>
 #include <set>
 
-#include "domain/codec.hpp"
+#include "scheduling/domain/codec.hpp"
 
 namespace concord::scheduling {
 

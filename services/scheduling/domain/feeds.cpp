@@ -2,8 +2,8 @@
 // The secret itself never reaches the domain (CreateFeed carries its SHA-256).
 #include <algorithm>
 
-#include "domain/codec.hpp"
-#include "domain/decide.hpp"
+#include "scheduling/domain/codec.hpp"
+#include "scheduling/domain/decide.hpp"
 
 namespace concord::scheduling {
 

@@ -13,8 +13,8 @@
 #include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
 #include "delegations/contract/contract.hpp"
-#include "domain/interval_index.hpp"
 #include "scheduling/contract/contract.hpp"
+#include "scheduling/domain/interval_index.hpp"
 
 namespace concord::scheduling {
 

@@ -3,10 +3,10 @@
 #include <tuple>
 
 #include "concord/core/sort_key.hpp"
-#include "domain/codec.hpp"
-#include "domain/conflicts.hpp"
-#include "domain/evolve.hpp"
-#include "domain/model.hpp"
+#include "scheduling/domain/codec.hpp"
+#include "scheduling/domain/conflicts.hpp"
+#include "scheduling/domain/evolve.hpp"
+#include "scheduling/domain/model.hpp"
 
 namespace concord::scheduling {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "http_request.hpp"
-#include "runtime/webhook_signing.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 #include "standard_webhooks.hpp"
 
 namespace {
