@@ -1,11 +1,11 @@
 #pragma once
-// The four services with their domain factories attached, for `concord serve`.
+// The four services, each as its own spec() declares it, for `concord serve`.
 #include <vector>
 
 #include "concord/service/host.hpp"
 
 namespace concord::cli {
 
-std::vector<service::ServiceSpec> all_services_with_domains();
+std::vector<service::ServiceSpec> all_services();
 
 }  // namespace concord::cli

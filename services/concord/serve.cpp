@@ -13,7 +13,7 @@ int serve(const std::vector<std::string>& args) {
     return 2;
   }
   // The console beside the four services, reaching them in process (DESIGN §7).
-  return service::serve(all_services_with_domains(), console::in_process_console());
+  return service::serve(all_services(), console::in_process_console());
 }
 
 }  // namespace concord::cli

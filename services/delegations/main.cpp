@@ -1,8 +1,5 @@
 #include "concord/delegations/service.hpp"
-#include "concord/service/host.hpp"
 
 int main() {
-  auto spec = *concord::service::find_service("delegations");
-  spec.factory = concord::delegations::make_service;
-  return concord::service::serve({spec});
+  return concord::service::serve({concord::delegations::spec()});
 }

@@ -1,8 +1,5 @@
 #include "concord/scheduling/service.hpp"
-#include "concord/service/host.hpp"
 
 int main() {
-  auto spec = *concord::service::find_service("scheduling");
-  spec.factory = concord::scheduling::make_service;
-  return concord::service::serve({spec});
+  return concord::service::serve({concord::scheduling::spec()});
 }

@@ -21,7 +21,7 @@
 #include "concord/service/api.hpp"
 #include "concord/service/host.hpp"
 #include "concord/service/platform.hpp"
-#include "domain/codec.hpp"
+#include "scheduling/domain/codec.hpp"
 #include "wrk_load.hpp"
 
 using namespace concord;
@@ -154,13 +154,10 @@ int main(int argc, char** argv) {
   auto platform = service::Platform::from_env(env);
   if (!platform) return 1;
   s.platform = std::move(*platform);
-  for (auto [name, factory] :
-       {std::pair{"scheduling", &scheduling::make_service}, std::pair{"delegations", &delegations::make_service}}) {
-    auto spec = *service::find_service(name);
-    spec.factory = factory;
+  for (const auto& spec : {scheduling::spec(), delegations::spec()}) {
     auto host = service::Host::create(*s.platform, spec, env);
     if (!host) {
-      std::fprintf(stderr, "%s: %s\n", name, host.error().detail.c_str());
+      std::fprintf(stderr, "%s: %s\n", spec.name.c_str(), host.error().detail.c_str());
       return 1;
     }
     s.hosts.push_back(std::move(*host));

@@ -21,8 +21,8 @@
 
 #include "../unit/notifications/service_harness.hpp"
 #include "concord/core/log.hpp"
-#include "embedded_messages.hpp"
-#include "route.hpp"
+#include "notifications/domain/embedded_messages.hpp"
+#include "notifications/domain/route.hpp"
 
 using namespace concord;
 using namespace concord::notifications;

@@ -21,9 +21,9 @@
 #include "concord/http/server.hpp"
 #include "concord/scheduling/service.hpp"
 #include "delegation_events.hpp"
-#include "domain/codec.hpp"
-#include "domain/conflicts.hpp"
-#include "domain/evolve.hpp"
+#include "scheduling/domain/codec.hpp"
+#include "scheduling/domain/conflicts.hpp"
+#include "scheduling/domain/evolve.hpp"
 #include "wrk_load.hpp"
 
 using namespace concord;

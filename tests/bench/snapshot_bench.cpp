@@ -21,8 +21,8 @@
 #include "concord/events/file_log.hpp"
 #include "concord/events/snapshot_store.hpp"
 #include "concord/service/store.hpp"
-#include "domain/evolve.hpp"
-#include "domain/snapshot.hpp"
+#include "scheduling/domain/evolve.hpp"
+#include "scheduling/domain/snapshot.hpp"
 #include "scheduling_history.hpp"
 
 using namespace concord;

@@ -57,9 +57,7 @@ std::optional<Row> measure(const std::string& backend, const std::string& kafka_
     std::fprintf(stderr, "%s: %s\n", backend.c_str(), platform.error().detail.c_str());
     return std::nullopt;
   }
-  auto spec = *service::find_service("scheduling");
-  spec.factory = scheduling::make_service;
-  auto host = service::Host::create(**platform, spec, env);
+  auto host = service::Host::create(**platform, scheduling::spec(), env);
   if (!host) {
     std::fprintf(stderr, "%s: %s\n", backend.c_str(), host.error().detail.c_str());
     return std::nullopt;

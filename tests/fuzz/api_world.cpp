@@ -195,7 +195,7 @@ void World::build() {
     std::abort();
   }
   w.log = std::move(*opened);
-  for (const auto& spec : service::all_services())
+  for (const auto& spec : {scheduling::spec(), delegations::spec(), documents::spec(), notifications::spec()})
     if (!w.log->ensure_topics(spec.topics)) std::abort();
 
   http::ServerOptions options;

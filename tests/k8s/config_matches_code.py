@@ -6,9 +6,11 @@ variable set is one the code reads, and every port and probe path is one the bin
 
 RENDERED is the output of `kustomize build` of an overlay. The code is read, not run:
 - the variables: string literals such as "CONCORD_…", "KAFKA_…", "REDIS_…" in libs/ (linked into
-  every service) and services/<name>/ (that service only). libs/service/src/host.cpp names each
-  service's listen-address variable; a service reads only its own.
-- the ports: the default addresses in libs/service/src/host.cpp (all_services()).
+  every service) and services/<name>/ (that service only). Each service's spec() (in
+  services/<name>/) names its listen-address variable; a service reads only its own.
+- the ports: the default addresses in each service's spec().
+- the topics: literals in services/<name>/contract/, which every other service names through
+  <name>::contract::k… constants.
 - the paths: the ones libs/http/src/pipeline.cpp answers itself (/healthz, /readyz, /metrics).
 It also checks the KafkaUsers' ACLs against the topics and groups the sources name, that the
 image's fixed user is the one the pods run as, and that no Secret with
@@ -24,7 +26,11 @@ import yaml
 
 VAR = re.compile(r'"((?:CONCORD|KAFKA|REDIS)_[A-Z0-9_]+)"')
 UNSET = re.compile(r"#\s*unset:\s*([A-Z][A-Z0-9_]+)")
-SERVICE_SPEC = re.compile(r'\{"([a-z]+)",\s*"([0-9.]+):([0-9]+)",\s*"([A-Z_]+)"')
+# A service's spec(): {name, "host:port", "ADDRESS_VARIABLE", {the topics it writes}, factory}.
+SERVICE_SPEC = re.compile(r'ServiceSpec spec\(\) \{\s*return \{[^,]+,\s*"([0-9.]+):([0-9]+)",\s*"([A-Z_]+)",\s*\{(.*?)\},\s*\w+\};',
+                          re.S)
+CONTRACT_CONSTANT = re.compile(r'inline constexpr std::string_view (k\w+) = "([^"]+)";')
+CONTRACT_REFERENCE = re.compile(r'\b(?:(\w+)::)?contract::(k\w+)')
 SERVED_PATH = re.compile(r'request\.path == "(/[a-z]+)"')
 
 # Set by the manifests, read by something other than the services' code. Each with its reason.
@@ -42,6 +48,34 @@ failures = []
 
 def fail(message):
     failures.append(message)
+
+
+def contracts(repo):
+    """Each service's contract constants: {service: {constant: value}}."""
+    return {path.parent.parent.name: dict(CONTRACT_CONSTANT.findall(path.read_text()))
+            for path in (repo / "services").glob("*/contract/*.hpp")}
+
+
+def topics_in(text, name, contract_of):
+    """The topics a service's sources name: literals, and the contracts' constants they refer to
+    (contract::kTopic is the service's own, delegations::contract::kTopic another's)."""
+    found = set(TOPIC.findall(text))
+    for service, constant in CONTRACT_REFERENCE.findall(text):
+        value = contract_of.get(service or name, {}).get(constant, "")
+        if TOPIC.fullmatch(f'"{value}"'):
+            found.add(value)
+    return found
+
+
+def specs_of(repo, contract_of):
+    """Each service's spec(): its port, its address variable and the topics it writes."""
+    specs = {}
+    for directory in sorted(p for p in (repo / "services").iterdir() if p.is_dir()):
+        for path in sources(directory):
+            for port_, variable, topics in [m[1:] for m in SERVICE_SPEC.findall(path.read_text())]:
+                specs[directory.name] = {"port": int(port_), "address_variable": variable,
+                                         "topics": topics_in(topics, directory.name, contract_of)}
+    return specs
 
 
 def sources(root):
@@ -103,12 +137,11 @@ def acl_allows(user, resource_type, name, operation):
     return allowed and not denied
 
 
-def check_kafka_users(repo, where, users, host):
-    """Each service's KafkaUser against the code: it writes exactly the topics its spec in
-    host.cpp owns, as concord-<name>-writer, reads every topic its sources name, joins the groups
-    they name; integrators read the public topics, never a private one."""
-    blocks = re.split(r'\{"([a-z]+)",\s*"[0-9.]+:[0-9]+"', host.split("all_services()", 1)[1].split("return services;")[0])
-    owned = {blocks[i]: set(TOPIC.findall(blocks[i + 1])) for i in range(1, len(blocks) - 1, 2)}
+def check_kafka_users(repo, where, users, specs, contract_of):
+    """Each service's KafkaUser against the code: it writes exactly the topics its spec()
+    names, as concord-<name>-writer, reads every topic its sources name, joins the groups they
+    name; integrators read the public topics, never a private one."""
+    owned = {name: spec["topics"] for name, spec in specs.items()}
     every_topic = set().union(*owned.values())
     for name, own in owned.items():
         user = users.get(f"concord-{name}")
@@ -117,7 +150,7 @@ def check_kafka_users(repo, where, users, host):
             fail(f"{where}: no KafkaUser concord-{name}")
             continue
         text = "".join(p.read_text(errors="replace") for p in sources(repo / "services" / name))
-        reads = set(TOPIC.findall(text)) | own
+        reads = topics_in(text, name, contract_of) | own
         for topic in sorted(every_topic):
             if acl_allows(user, "topic", topic, "Write") != (topic in own):
                 fail(f"{ctx}: Write on {topic} is {'missing' if topic in own else 'granted'}; "
@@ -182,7 +215,7 @@ def check_console(repo, where, by_kind, configmaps, notes, common, dockerfile):
     reads.update(variables_in(sources(repo / "services" / "console"), repo))
     for name in ("CONCORD_SCHEDULING_ADDR", "CONCORD_DELEGATIONS_ADDR", "CONCORD_DOCUMENTS_ADDR",
                  "CONCORD_NOTIFICATIONS_ADDR"):
-        reads.pop(name, None)  # host.cpp's per-service addresses; the console has its own
+        reads.pop(name, None)  # the services' addresses; the console has its own
     for variable, source in sorted(reads.items()):
         if variable not in values and variable not in documented:
             fail(f"{ctx}: {variable} (read in {source}) is neither set nor written down as '# unset: {variable}'")
@@ -217,10 +250,10 @@ def main():
     repo = pathlib.Path(sys.argv[1]).resolve()
     rendered = [pathlib.Path(p) for p in sys.argv[2:]]
 
-    host = (repo / "libs/service/src/host.cpp").read_text()
-    specs = {m[0]: {"port": int(m[2]), "address_variable": m[3]} for m in SERVICE_SPEC.findall(host)}
+    contract_of = contracts(repo)
+    specs = specs_of(repo, contract_of)
     if len(specs) != 4:
-        fail(f"libs/service/src/host.cpp: expected the four services in all_services(), found {sorted(specs)}")
+        fail(f"services/: expected the four services' spec(), found {sorted(specs)}")
     address_variables = {s["address_variable"] for s in specs.values()}
     served = set(SERVED_PATH.findall((repo / "libs/http/src/pipeline.cpp").read_text()))
     for path in ("/healthz", "/readyz", "/metrics"):
@@ -257,7 +290,7 @@ def main():
             reads = dict(common)
             reads.update(variables_in(sources(repo / "services" / name), repo))
             for other in address_variables - {spec["address_variable"]}:
-                reads.pop(other, None)  # host.cpp reads only the service's own address variable
+                reads.pop(other, None)  # a service reads only its own address variable
             values = {}
             documented = set()
             for source in container.get("envFrom", []):
@@ -345,7 +378,7 @@ def main():
                     if backend["port"].get("name") != "http" and backend["port"].get("number") != specs.get(target, {}).get("port"):
                         fail(f"{where}: Ingress path {p['path']} uses port {backend['port']}")
 
-        check_kafka_users(repo, where, by_kind.get("KafkaUser", {}), host)
+        check_kafka_users(repo, where, by_kind.get("KafkaUser", {}), specs, contract_of)
 
     if failures:
         for f in failures:

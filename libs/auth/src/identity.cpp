@@ -32,15 +32,18 @@ void IdentityLinks::unlink(const std::string& member_id) {
   identity_of_.erase(it);
 }
 
-bool IdentityLinks::apply(std::string_view type, const nlohmann::json& data) {
-  if (type != kIdentityLinked && type != kIdentityUnlinked) return false;
+bool IdentityLinks::apply_unlink(const nlohmann::json& data) {
   if (!data.is_object()) return false;
   auto member = data.find("member_id");
   if (member == data.end() || !member->is_string()) return false;
-  if (type == kIdentityUnlinked) {
-    unlink(member->get<std::string>());
-    return true;
-  }
+  unlink(member->get<std::string>());
+  return true;
+}
+
+bool IdentityLinks::apply_link(const nlohmann::json& data) {
+  if (!data.is_object()) return false;
+  auto member = data.find("member_id");
+  if (member == data.end() || !member->is_string()) return false;
   auto identity = data.find("identity");
   if (identity == data.end() || !identity->is_object()) return false;
   auto issuer = identity->find("issuer");

@@ -36,34 +36,6 @@ std::string advertised_url(const Env& env, const std::string& bound_host, unsign
 }
 }  // namespace
 
-const std::vector<ServiceSpec>& all_services() {
-  static const std::vector<ServiceSpec> services = {
-      {"scheduling",
-       "127.0.0.1:8081",
-       "CONCORD_SCHEDULING_ADDR",
-       {{"concord.scheduling.v1"}, {"concord.scheduling.private.v1"}},
-       {}},
-      {"delegations",
-       "127.0.0.1:8082",
-       "CONCORD_DELEGATIONS_ADDR",
-       {{"concord.delegations.v1"}, {"concord.delegations.private.v1"}},
-       {}},
-      {"documents", "127.0.0.1:8083", "CONCORD_DOCUMENTS_ADDR", {{"concord.documents.v1"}}, {}},
-      {"notifications",
-       "127.0.0.1:8084",
-       "CONCORD_NOTIFICATIONS_ADDR",
-       {{"concord.notifications.v1"}, {"concord.webhooks.dlq.v1"}},
-       {}},
-  };
-  return services;
-}
-
-const ServiceSpec* find_service(const std::string& name) {
-  for (const auto& s : all_services())
-    if (s.name == name) return &s;
-  return nullptr;
-}
-
 Host::~Host() {
   stop();
 }

@@ -4,7 +4,7 @@
 #include "concord/core/json_input.hpp"
 #include "concord/core/secret.hpp"
 #include "concord/crypto/crypto.hpp"
-#include "delegations_service.hpp"
+#include "delegations/api/delegations_service.hpp"
 
 namespace concord::delegations {
 

@@ -3,9 +3,9 @@
 #include <set>
 
 #include "concord/core/json_input.hpp"
+#include "delegations/api/delegations_service.hpp"
 #include "delegations/domain/codec.hpp"
 #include "delegations/domain/parse.hpp"
-#include "delegations_service.hpp"
 
 namespace concord::delegations {
 

@@ -1,8 +1,9 @@
-#include "delegations_service.hpp"
+#include "delegations/api/delegations_service.hpp"
 
 #include <utility>
 
 #include "concord/core/log.hpp"
+#include "concord/delegations/service.hpp"
 #include "concord/service/replica.hpp"
 #include "delegations/domain/codec.hpp"
 #include "delegations/domain/snapshot.hpp"
@@ -16,6 +17,14 @@ void evolve_record(State& state, const std::string&, const events::Event& e) {
 }
 
 }  // namespace
+
+service::ServiceSpec spec() {
+  return {std::string(contract::kService),
+          "127.0.0.1:8082",
+          "CONCORD_DELEGATIONS_ADDR",
+          {{std::string(contract::kTopic)}, {std::string(contract::kPrivateTopic)}},
+          make_service};
+}
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
   return std::make_unique<DelegationsService>(context);

@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kPrefix = "concord.delegations.";
+const std::string kPrefix(contract::kPrefix);
 
 Status require_officer(const Actor& actor, std::string_view what) {
   if (actor.officer) return {};

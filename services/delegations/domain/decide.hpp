@@ -53,7 +53,7 @@ struct Recorded {
 // one is an orphan and never shows.
 void evolve(State& state, const Recorded& event);
 // The identity and invitation events of the private topic (identity.cpp); false for others.
-// `kind` is the type without "concord.delegations.". Throws on data it cannot read.
+// `kind` is the type without contract::kPrefix. Throws on data it cannot read.
 bool evolve_identity(State& state, std::string_view kind, const Recorded& event);
 
 // Reads, with the caller's rights applied.

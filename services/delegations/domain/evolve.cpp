@@ -10,7 +10,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kPrefix = "concord.delegations.";
+constexpr std::string_view kPrefix = contract::kPrefix;
 
 void apply_pending(State& s, const std::string& public_event_id) {
   auto it = s.pending.find(public_event_id);

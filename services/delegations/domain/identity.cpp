@@ -10,7 +10,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kPrefix = "concord.delegations.";
+const std::string kPrefix(contract::kPrefix);
 
 json identity_json(const auth::Identity& i) {
   return {{"issuer", i.issuer}, {"subject", i.subject}};
@@ -199,7 +199,7 @@ json invitation_view(const Invitation& i) {
 bool evolve_identity(State& s, std::string_view kind, const Recorded& e) {
   if (kind == "member_identity.linked" || kind == "member_identity.unlinked") {
     std::string member = e.data.at("member_id").get<std::string>();
-    s.identities.apply(e.type, e.data);
+    contract::apply_identity(s.identities, e.type, e.data);
     s.identity_versions[member] += 1;
     if (kind == "member_identity.unlinked") {
       s.linked.erase(member);

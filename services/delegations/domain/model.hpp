@@ -10,11 +10,12 @@
 
 #include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
+#include "delegations/contract/contract.hpp"
 
 namespace concord::delegations {
 
-inline constexpr std::string_view kPublicTopic = "concord.delegations.v1";
-inline constexpr std::string_view kPrivateTopic = "concord.delegations.private.v1";
+inline constexpr std::string_view kPublicTopic = contract::kTopic;
+inline constexpr std::string_view kPrivateTopic = contract::kPrivateTopic;
 
 using Texts = std::map<std::string, std::string>;  // {"en": "...", "ru": "..."}
 

@@ -12,14 +12,17 @@
 #include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
-#include "domain/decide.hpp"
+#include "delegations/contract/contract.hpp"
+#include "documents/domain/decide.hpp"
+#include "scheduling/contract/contract.hpp"
 
 namespace concord::documents {
 
-inline constexpr std::string_view kDelegationsTopic = "concord.delegations.v1";
-inline constexpr std::string_view kSchedulingTopic = "concord.scheduling.v1";
+// The topics it follows, by the contracts that own them.
+inline constexpr std::string_view kDelegationsTopic = delegations::contract::kTopic;
+inline constexpr std::string_view kSchedulingTopic = scheduling::contract::kTopic;
 // Followed only for which member each identity (token issuer + subject) is linked to.
-inline constexpr std::string_view kDelegationsPrivateTopic = "concord.delegations.private.v1";
+inline constexpr std::string_view kDelegationsPrivateTopic = delegations::contract::kPrivateTopic;
 
 class DocumentsService final : public service::Service {
  public:

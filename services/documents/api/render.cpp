@@ -1,4 +1,4 @@
-#include "api/render.hpp"
+#include "documents/api/render.hpp"
 
 namespace concord::documents {
 

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "concord/core/time.hpp"
-#include "domain/decide.hpp"
+#include "documents/domain/decide.hpp"
 
 namespace concord::documents {
 

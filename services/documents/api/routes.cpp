@@ -3,13 +3,13 @@
 #include <map>
 #include <set>
 
-#include "api/documents_service.hpp"
-#include "api/render.hpp"
 #include "concord/core/json_input.hpp"
 #include "concord/core/log.hpp"
 #include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
-#include "domain/diff.hpp"
+#include "documents/api/documents_service.hpp"
+#include "documents/api/render.hpp"
+#include "documents/domain/diff.hpp"
 
 namespace concord::documents {
 

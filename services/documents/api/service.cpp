@@ -1,11 +1,11 @@
 // Wiring of the documents service: the store and its replay, the background loop following
 // delegations and scheduling, and the timer for entry into force.
-#include "api/documents_service.hpp"
+#include "documents/api/documents_service.hpp"
 
 #include "concord/core/log.hpp"
 #include "concord/documents/service.hpp"
 #include "concord/service/replica.hpp"
-#include "domain/snapshot.hpp"
+#include "documents/domain/snapshot.hpp"
 
 namespace concord::documents {
 
@@ -19,7 +19,8 @@ void apply_record(State& state, const std::string& topic, const events::Event& e
   else if (topic == kSchedulingTopic)
     apply_scheduling_event(state, e.type, e.data);
   else if (topic == kDelegationsPrivateTopic)
-    state.identities.apply(e.type, e.data);  // contact and travel events are not ours to keep
+    delegations::contract::apply_identity(state.identities, e.type,
+                                          e.data);  // contact and travel events are not ours to keep
 }
 
 }  // namespace
@@ -118,6 +119,14 @@ void DocumentsService::after_poll(bool got_records) {
     log::warn("documents: settling failed; will retry", {{"error", st.error().detail}});
   else
     dirty_ = false;
+}
+
+service::ServiceSpec spec() {
+  return {std::string(contract::kService),
+          "127.0.0.1:8083",
+          "CONCORD_DOCUMENTS_ADDR",
+          {{std::string(contract::kTopic)}},
+          make_service};
 }
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {

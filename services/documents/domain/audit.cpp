@@ -1,6 +1,6 @@
 // The audit chain: every event of a document carries the hash of the one before it.
 #include "concord/crypto/crypto.hpp"
-#include "domain/decide.hpp"
+#include "documents/domain/decide.hpp"
 
 namespace concord::documents {
 

@@ -1,13 +1,13 @@
 // decide: every rule of the documents workflow. Each command becomes facts on a working copy of
 // the document (so later facts of one command see the earlier ones), each fact sealed with the
 // post-state snapshot and its place in the audit chain.
-#include "domain/decide.hpp"
+#include "documents/domain/decide.hpp"
 
 #include <algorithm>
 #include <set>
 
 #include "concord/crypto/crypto.hpp"
-#include "domain/json_access.hpp"
+#include "documents/domain/json_access.hpp"
 
 namespace concord::documents {
 
@@ -15,7 +15,7 @@ namespace {
 
 using Outcome = ::concord::Status;  // success or an Error (not the document's status)
 
-const char* const kPrefix = "concord.documents.";
+const std::string kPrefix(contract::kPrefix);
 
 // Facts of one document, built on a working copy.
 class Draft {

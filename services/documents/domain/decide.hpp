@@ -14,11 +14,12 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
-#include "domain/model.hpp"
+#include "documents/contract/contract.hpp"
+#include "documents/domain/model.hpp"
 
 namespace concord::documents {
 
-inline constexpr std::string_view kTopic = "concord.documents.v1";
+inline constexpr std::string_view kTopic = contract::kTopic;
 inline constexpr size_t kMaxContentBytes = 2 * 1024 * 1024;
 // Contents travel in chunks of at most this many bytes (cut on UTF-8 boundaries), so that even a
 // content of control characters, escaped six-fold in JSON, keeps every event under the ~1 MB a

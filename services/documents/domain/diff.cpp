@@ -1,4 +1,4 @@
-#include "domain/diff.hpp"
+#include "documents/domain/diff.hpp"
 
 #include <algorithm>
 

@@ -4,8 +4,9 @@
 #include <algorithm>
 
 #include "concord/crypto/crypto.hpp"
-#include "domain/decide.hpp"
-#include "domain/json_access.hpp"
+#include "documents/domain/decide.hpp"
+#include "documents/domain/json_access.hpp"
+#include "scheduling/contract/contract.hpp"
 
 namespace concord::documents {
 
@@ -94,7 +95,7 @@ void evolve(State& state, const Fact& fact) {
   auto id = document_id_of(fact);
   if (id.empty()) return;
   auto found = state.documents.find(id);
-  if (fact.type == "concord.documents.document.created") {
+  if (fact.type == contract::kDocumentCreated) {
     if (found != state.documents.end()) return;  // a duplicate creation is an orphan
     found = state.documents.emplace(id, Document{}).first;
     found->second.id = id;
@@ -104,7 +105,7 @@ void evolve(State& state, const Fact& fact) {
   auto status_before = found->second.status;
   evolve_document(found->second, fact);
   const Document& doc = found->second;
-  if (fact.type == "concord.documents.document.created") {
+  if (fact.type == contract::kDocumentCreated) {
     state.by_visit[doc.visit_id].insert(id);
     state.by_status[doc.status].insert(id);
   } else if (doc.status != status_before) {
@@ -115,7 +116,7 @@ void evolve(State& state, const Fact& fact) {
 
 void evolve_document(Document& doc, const Fact& fact) {
   const auto& d = fact.data;
-  if (fact.type == "concord.documents.document.created") doc.created_at = fact.time;
+  if (fact.type == contract::kDocumentCreated) doc.created_at = fact.time;
 
   doc.audit.push_back(AuditEntry{fact.sequence, fact.id, fact.type, fact.time, fact.actor, str(d, "previous_hash"),
                                  str(d, "hash"), chain_hash(fact)});
@@ -124,23 +125,23 @@ void evolve_document(Document& doc, const Fact& fact) {
   doc.updated_at = fact.time;
 
   const std::string& t = fact.type;
-  if (t == "concord.documents.document.created") {
+  if (t == contract::kDocumentCreated) {
     apply_created(doc, d);
-  } else if (t == "concord.documents.document.updated") {
+  } else if (t == contract::kDocumentUpdated) {
     const auto& title = obj(d, "title");
     if (!title.empty()) {
       doc.title.clear();
       for (const auto& [language, text] : title.items())
         if (text.is_string()) doc.title[language] = text.get<std::string>();
     }
-  } else if (t == "concord.documents.version.content_added") {
+  } else if (t == contract::kVersionContentAdded) {
     doc.pending_content[num(d, "number")] += str(d, "content");
-  } else if (t == "concord.documents.version.added") {
+  } else if (t == contract::kVersionAdded) {
     apply_version(doc, fact);
-  } else if (t == "concord.documents.document.submitted") {
+  } else if (t == contract::kDocumentSubmitted) {
     doc.status = DocStatus::under_approval;
     doc.approvals.clear();
-  } else if (t == "concord.documents.approval.recorded") {
+  } else if (t == contract::kApprovalRecorded) {
     Approval a;
     a.decision = str(d, "decision");
     a.comment = str(d, "comment");
@@ -149,41 +150,41 @@ void evolve_document(Document& doc, const Fact& fact) {
     a.at = fact.time;
     a.by = fact.actor;
     doc.approvals[str(d, "delegation_id")] = std::move(a);
-  } else if (t == "concord.documents.document.rejected") {
+  } else if (t == contract::kDocumentRejected) {
     doc.status = DocStatus::rejected;
     doc.reject_comment = str(d, "comment");
-  } else if (t == "concord.documents.document.agreed") {
+  } else if (t == contract::kDocumentAgreed) {
     doc.status = DocStatus::agreed;
     doc.agreed.clear();
     for (const auto& [language, ref] : obj(d, "agreed_versions").items())
       doc.agreed[language] = {num(ref, "number"), str(ref, "sha256")};
     doc.agreed_at = fact.time;
-  } else if (t == "concord.documents.signing.scheduled" || t == "concord.documents.signing.rescheduled") {
+  } else if (t == contract::kSigningScheduled || t == contract::kSigningRescheduled) {
     doc.signing =
         Signing{str(d, "meeting_id"), time(d, "start").value_or(Timestamp{}), time(d, "end").value_or(Timestamp{})};
     doc.signing_cancel_reason.clear();
-    if (t == "concord.documents.signing.scheduled")
+    if (t == contract::kSigningScheduled)
       doc.status = doc.signatures.empty() ? DocStatus::signing_scheduled : DocStatus::partially_signed;
-  } else if (t == "concord.documents.signing.cancelled") {
+  } else if (t == contract::kSigningCancelled) {
     doc.signing.reset();
     doc.signing_cancel_reason = str(d, "reason");
     if (doc.status == DocStatus::signing_scheduled || doc.status == DocStatus::partially_signed)
       doc.status = DocStatus::agreed;
-  } else if (t == "concord.documents.signature.recorded") {
+  } else if (t == contract::kSignatureRecorded) {
     apply_signature(doc, fact);
-  } else if (t == "concord.documents.signatory.changed") {
+  } else if (t == contract::kSignatoryChanged) {
     apply_signatories(doc, d);
-  } else if (t == "concord.documents.document.signed") {
+  } else if (t == contract::kDocumentSigned) {
     doc.status = DocStatus::signed_;
     doc.signed_on = date(d, "signed_on");
-  } else if (t == "concord.documents.entry_into_force.set") {
+  } else if (t == contract::kEntryIntoForceSet) {
     apply_entry_into_force(doc, d);
-  } else if (t == "concord.documents.party_notification.recorded") {
+  } else if (t == contract::kPartyNotificationRecorded) {
     if (auto day = date(d, "notified_on")) doc.notifications[str(d, "delegation_id")] = *day;
-  } else if (t == "concord.documents.document.in_force") {
+  } else if (t == contract::kDocumentInForce) {
     doc.status = DocStatus::in_force;
     doc.in_force_on = date(d, "date");
-  } else if (t == "concord.documents.document.withdrawn") {
+  } else if (t == contract::kDocumentWithdrawn) {
     doc.status = DocStatus::withdrawn;
     doc.withdraw_reason = str(d, "reason");
   }
@@ -213,7 +214,7 @@ void apply_delegations_event(State& state, const std::string& type, const nlohma
 }
 
 void apply_scheduling_event(State& state, const std::string& type, const nlohmann::json& data) {
-  if (!type.starts_with("concord.scheduling.meeting.")) return;
+  if (!type.starts_with(scheduling::contract::kMeetingPrefix)) return;
   const auto& m = obj(data, "meeting");
   auto id = str(m, "id");
   if (id.empty()) return;
@@ -227,7 +228,7 @@ void apply_scheduling_event(State& state, const std::string& type, const nlohman
   view.start = time(m, "start").value_or(view.start);
   view.end = time(m, "end").value_or(view.end);
   view.version = version;
-  if (type == "concord.scheduling.meeting.cancelled") {
+  if (type == scheduling::contract::kMeetingCancelled) {
     view.status = "cancelled";
     view.cancel_reason = str(data, "reason");
   }

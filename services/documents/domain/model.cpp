@@ -1,4 +1,4 @@
-#include "domain/model.hpp"
+#include "documents/domain/model.hpp"
 
 #include <algorithm>
 #include <array>

@@ -2,7 +2,7 @@
 // bytes a signatory signs, the public snapshot.
 #include <algorithm>
 
-#include "domain/decide.hpp"
+#include "documents/domain/decide.hpp"
 
 namespace concord::documents {
 
@@ -74,7 +74,7 @@ Result<std::string> signing_payload(const Document& doc, const std::string& memb
     return fail(Error::validation("/member_id", "the member is not a designated signatory of this document"));
   nlohmann::json agreed = nlohmann::json::object();
   for (const auto& [language, ref] : doc.agreed) agreed[language] = {{"number", ref.number}, {"sha256", ref.sha256}};
-  nlohmann::json payload = {{"purpose", "concord.documents.signature.v1"},
+  nlohmann::json payload = {{"purpose", contract::kSignaturePurpose},
                             {"document_id", doc.id},
                             {"agreed", std::move(agreed)},
                             {"member_id", member_id},

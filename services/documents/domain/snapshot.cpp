@@ -1,4 +1,4 @@
-#include "domain/snapshot.hpp"
+#include "documents/domain/snapshot.hpp"
 
 #include "concord/core/binary.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "domain/model.hpp"
+#include "documents/domain/model.hpp"
 
 namespace concord::documents {
 

@@ -1,7 +1,7 @@
 #pragma once
 #include "concord/http/router.hpp"
-#include "live.hpp"
-#include "shared.hpp"
+#include "notifications/runtime/live.hpp"
+#include "notifications/runtime/shared_state.hpp"
 
 namespace concord::notifications::api {
 

@@ -1,4 +1,4 @@
-#include "catalogue.hpp"
+#include "notifications/domain/catalogue.hpp"
 
 #include <algorithm>
 

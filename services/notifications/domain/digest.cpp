@@ -1,4 +1,4 @@
-#include "digest.hpp"
+#include "notifications/domain/digest.hpp"
 
 #include <algorithm>
 

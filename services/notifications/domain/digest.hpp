@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "catalogue.hpp"
-#include "email.hpp"
+#include "notifications/domain/catalogue.hpp"
+#include "notifications/domain/email.hpp"
 
 namespace concord::notifications {
 

@@ -1,4 +1,4 @@
-#include "email.hpp"
+#include "notifications/domain/email.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -148,7 +148,7 @@ json delivery_json(const Email& e) {
 }
 
 void evolve(Emails& s, const Incoming& ev) {
-  if (ev.type.rfind("concord.notifications.email.", 0) != 0 || !ev.data.is_object()) return;
+  if (!ev.type.starts_with(contract::kEmailPrefix) || !ev.data.is_object()) return;
   const auto& d = ev.data;
   if (ev.type == kEmailQueued) {
     if (!d.contains("message")) return;

@@ -16,18 +16,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "catalogue.hpp"
 #include "concord/core/time.hpp"
-#include "inbox.hpp"
-#include "views.hpp"
+#include "notifications/domain/catalogue.hpp"
+#include "notifications/domain/inbox.hpp"
+#include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
 
-inline constexpr const char* kEmailQueued = "concord.notifications.email.queued";
-inline constexpr const char* kEmailAttemptFailed = "concord.notifications.email.attempt_failed";
-inline constexpr const char* kEmailSent = "concord.notifications.email.sent";
-inline constexpr const char* kEmailDeadLettered = "concord.notifications.email.dead_lettered";
-inline constexpr const char* kEmailAddressFailing = "concord.notifications.email.address_failing";
+inline constexpr const char* kEmailQueued = contract::kEmailQueued.data();
+inline constexpr const char* kEmailAttemptFailed = contract::kEmailAttemptFailed.data();
+inline constexpr const char* kEmailSent = contract::kEmailSent.data();
+inline constexpr const char* kEmailDeadLettered = contract::kEmailDeadLettered.data();
+inline constexpr const char* kEmailAddressFailing = contract::kEmailAddressFailing.data();
 
 // RFC 5546: REQUEST adds or moves the event in the member's calendar, CANCEL removes it. UID
 // and SEQUENCE are the programme calendar's: "<meeting id>@concord", meeting version − 1.

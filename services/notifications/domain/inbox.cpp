@@ -1,4 +1,4 @@
-#include "inbox.hpp"
+#include "notifications/domain/inbox.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -11,15 +11,17 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
-#include "views.hpp"
+#include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
 
-inline constexpr const char* kTopic = "concord.notifications.v1";
-inline constexpr const char* kDeadLetterTopic = "concord.webhooks.dlq.v1";
-inline constexpr const char* kCreated = "concord.notifications.notification.created";
-inline constexpr const char* kRead = "concord.notifications.notification.read";
-inline constexpr const char* kPreferencesSet = "concord.notifications.preferences.set";
+// The contract's names as the C strings the codecs and adapters take (each ends in NUL: they
+// are literals).
+inline constexpr const char* kTopic = contract::kTopic.data();
+inline constexpr const char* kDeadLetterTopic = contract::kDeadLetterTopic.data();
+inline constexpr const char* kCreated = contract::kNotificationCreated.data();
+inline constexpr const char* kRead = contract::kNotificationRead.data();
+inline constexpr const char* kPreferencesSet = contract::kPreferencesSet.data();
 
 struct Notification {
   std::string id;

@@ -1,4 +1,4 @@
-#include "route.hpp"
+#include "notifications/domain/route.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -163,15 +163,15 @@ class Router {
     auto d = e_.data.contains("document") ? document_of(e_.data["document"]) : std::nullopt;
     if (!d) return;
     std::string kind;
-    if (type == "concord.documents.document.agreed")
+    if (type == documents::contract::kDocumentAgreed)
       kind = "document.agreed";
-    else if (type == "concord.documents.document.signed")
+    else if (type == documents::contract::kDocumentSigned)
       kind = "document.signed";
-    else if (type == "concord.documents.signing.scheduled")
+    else if (type == documents::contract::kSigningScheduled)
       kind = "document.signing_scheduled";
-    else if (type == "concord.documents.signing.rescheduled")
+    else if (type == documents::contract::kSigningRescheduled)
       kind = "document.signing_rescheduled";
-    else if (type == "concord.documents.signing.cancelled")
+    else if (type == documents::contract::kSigningCancelled)
       kind = "document.signing_cancelled";
     else
       return;
@@ -195,11 +195,11 @@ class Router {
 
   std::vector<Notification> run() {
     if (!e_.data.is_object()) return {};
-    if (auto verb = suffix_after(e_.type, "concord.scheduling.meeting."); !verb.empty())
+    if (auto verb = suffix_after(e_.type, scheduling::contract::kMeetingPrefix); !verb.empty())
       meeting(verb);
-    else if (auto v = suffix_after(e_.type, "concord.delegations.accreditation."); !v.empty())
+    else if (auto v = suffix_after(e_.type, delegations::contract::kAccreditationPrefix); !v.empty())
       accreditation(v);
-    else if (e_.type.rfind("concord.documents.", 0) == 0)
+    else if (e_.type.starts_with(documents::contract::kPrefix))
       document(e_.type);
     return std::move(out_);
   }
@@ -316,7 +316,7 @@ Notification render_reminder(const Reminder& r, const Views& views, const RouteC
   n.language = a.language;
   n.created_at = ctx.now;
   n.cause_event_id = "reminder:" + r.key;
-  n.cause_event_type = "concord.notifications.reminder.due";
+  n.cause_event_type = contract::kReminderDue;
   n.subject = "meeting/" + m.id;
   n.urgent = true;  // a reminder held back past its meeting would be useless
   n.deliver_after = ctx.now;

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "catalogue.hpp"
 #include "concord/core/id.hpp"
-#include "inbox.hpp"
-#include "views.hpp"
+#include "notifications/domain/catalogue.hpp"
+#include "notifications/domain/inbox.hpp"
+#include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
 

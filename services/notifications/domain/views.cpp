@@ -1,4 +1,4 @@
-#include "views.hpp"
+#include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
 
@@ -146,7 +146,7 @@ bool starts_with(const std::string& s, std::string_view prefix) {
 void evolve(Views& views, const Incoming& e) {
   if (!e.data.is_object()) return;
   const auto& d = e.data;
-  if (views.identities.apply(e.type, d)) return;
+  if (delegations::contract::apply_identity(views.identities, e.type, d)) return;
   if (e.type == kContactSet) {
     std::string member = str(d, "member_id");
     std::string public_id = str(d, "public_event_id");
@@ -160,7 +160,7 @@ void evolve(Views& views, const Incoming& e) {
       views.contacts.email.erase(member);
     else
       views.contacts.email[member] = address;
-  } else if (starts_with(e.type, "concord.delegations.")) {
+  } else if (starts_with(e.type, delegations::contract::kPrefix)) {
     if (d.contains("member")) {
       upsert(views.members, member_of(d["member"]));
       views.contacts.member_events.insert(e.id);
@@ -172,10 +172,10 @@ void evolve(Views& views, const Incoming& e) {
         views.contacts.waiting.erase(w);
       }
     }
-  } else if (starts_with(e.type, "concord.scheduling.")) {
+  } else if (starts_with(e.type, scheduling::contract::kPrefix)) {
     if (d.contains("meeting")) upsert(views.meetings, meeting_of(d["meeting"]));
     if (d.contains("venue")) upsert(views.venues, venue_of(d["venue"]));
-  } else if (starts_with(e.type, "concord.documents.")) {
+  } else if (starts_with(e.type, documents::contract::kPrefix)) {
     if (d.contains("document")) upsert(views.documents, document_of(d["document"]));
   }
 }

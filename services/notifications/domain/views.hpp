@@ -12,6 +12,10 @@
 
 #include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
+#include "delegations/contract/contract.hpp"
+#include "documents/contract/contract.hpp"
+#include "notifications/contract/contract.hpp"
+#include "scheduling/contract/contract.hpp"
 
 namespace concord::notifications {
 
@@ -108,8 +112,9 @@ std::optional<Document> document_of(const nlohmann::json& snapshot);
 // one, so applying an event twice (a rewound batch, a replay that ran ahead of the consumer
 // group) changes nothing. Unknown types and malformed data are ignored.
 void evolve(Views& views, const Incoming& event);
-inline constexpr const char* kPrivateTopic = "concord.delegations.private.v1";
-inline constexpr const char* kContactSet = "concord.delegations.member_contact.set";
+// Followed for contact addresses and identity links.
+inline constexpr const char* kPrivateTopic = delegations::contract::kPrivateTopic.data();
+inline constexpr const char* kContactSet = delegations::contract::kContactSet.data();
 
 // Helpers shared by the codecs.
 namespace json_read {

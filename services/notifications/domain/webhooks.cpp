@@ -1,4 +1,4 @@
-#include "webhooks.hpp"
+#include "notifications/domain/webhooks.hpp"
 
 #include "concord/core/sort_key.hpp"
 

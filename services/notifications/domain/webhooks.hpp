@@ -14,18 +14,18 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
-#include "views.hpp"
+#include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
 
-inline constexpr const char* kWebhookCreated = "concord.notifications.webhook.created";
-inline constexpr const char* kWebhookDeleted = "concord.notifications.webhook.deleted";
-inline constexpr const char* kWebhookFailing = "concord.notifications.webhook.failing";
-inline constexpr const char* kWebhookUpdated = "concord.notifications.webhook.updated";
-inline constexpr const char* kWebhookSecretRotated = "concord.notifications.webhook.secret_rotated";
-inline constexpr const char* kDeliveryReplayed = "concord.notifications.webhook.delivery_replayed";
-inline constexpr const char* kDeliveryAttempted = "concord.notifications.webhook.delivery_attempted";
-inline constexpr const char* kDeadLettered = "concord.notifications.webhook.dead_lettered";
+inline constexpr const char* kWebhookCreated = contract::kWebhookCreated.data();
+inline constexpr const char* kWebhookDeleted = contract::kWebhookDeleted.data();
+inline constexpr const char* kWebhookFailing = contract::kWebhookFailing.data();
+inline constexpr const char* kWebhookUpdated = contract::kWebhookUpdated.data();
+inline constexpr const char* kWebhookSecretRotated = contract::kWebhookSecretRotated.data();
+inline constexpr const char* kDeliveryReplayed = contract::kDeliveryReplayed.data();
+inline constexpr const char* kDeliveryAttempted = contract::kDeliveryAttempted.data();
+inline constexpr const char* kDeadLettered = contract::kDeadLettered.data();
 
 struct Webhook {
   std::string id;

@@ -12,8 +12,8 @@
 #include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
-#include "domain/decide.hpp"
-#include "domain/programme.hpp"
+#include "scheduling/domain/decide.hpp"
+#include "scheduling/domain/programme.hpp"
 
 namespace concord::scheduling {
 
@@ -51,7 +51,7 @@ class SchedulingService final : public service::Service {
   Response cancel_meeting(http::Request& r);
   Response programme(http::Request& r, bool ics);
   Response free_slots_of(http::Request& r);
-  // Calendar feeds (api/feeds.cpp).
+  // Calendar feeds (api/feed_routes.cpp).
   Response create_feed(http::Request& r);
   Response list_feeds(http::Request& r);
   Response revoke_feed(http::Request& r);
@@ -71,7 +71,7 @@ class SchedulingService final : public service::Service {
   std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> rendered_;
 };
 
-// Here rather than in a .cpp: handlers.cpp and feeds.cpp both commit.
+// Here rather than in a .cpp: routes.cpp and feed_routes.cpp both commit.
 template <class Decide>
 Result<std::vector<NewEvent>> SchedulingService::commit(const http::Request& request, Decide&& decide_fn) {
   std::vector<NewEvent> decided;

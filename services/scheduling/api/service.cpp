@@ -1,11 +1,11 @@
 #include <charconv>
 
-#include "api/scheduling_service.hpp"
 #include "concord/core/log.hpp"
 #include "concord/scheduling/service.hpp"
 #include "concord/service/replica.hpp"
-#include "domain/evolve.hpp"
-#include "domain/snapshot.hpp"
+#include "scheduling/api/scheduling_service.hpp"
+#include "scheduling/domain/evolve.hpp"
+#include "scheduling/domain/snapshot.hpp"
 
 namespace concord::scheduling {
 
@@ -31,6 +31,14 @@ WorkingHours working_hours(const Env& env) {
 }
 
 }  // namespace
+
+service::ServiceSpec spec() {
+  return {std::string(contract::kService),
+          "127.0.0.1:8081",
+          "CONCORD_SCHEDULING_ADDR",
+          {{std::string(contract::kTopic)}, {std::string(contract::kPrivateTopic)}},
+          make_service};
+}
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
   return std::make_unique<SchedulingService>(context);

@@ -1,4 +1,4 @@
-#include "domain/codec.hpp"
+#include "scheduling/domain/codec.hpp"
 
 namespace concord::scheduling {
 

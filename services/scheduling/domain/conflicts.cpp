@@ -1,4 +1,4 @@
-#include "domain/conflicts.hpp"
+#include "scheduling/domain/conflicts.hpp"
 
 #include <algorithm>
 

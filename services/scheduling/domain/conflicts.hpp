@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "domain/model.hpp"
+#include "scheduling/domain/model.hpp"
 
 namespace concord::scheduling {
 

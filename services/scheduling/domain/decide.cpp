@@ -1,9 +1,9 @@
-#include "domain/decide.hpp"
+#include "scheduling/domain/decide.hpp"
 
 #include <algorithm>
 #include <set>
 
-#include "domain/codec.hpp"
+#include "scheduling/domain/codec.hpp"
 
 namespace concord::scheduling {
 
@@ -20,13 +20,12 @@ Status require_officer(const Context& ctx) {
 }
 
 NewEvent venue_event(const char* verb, const Venue& v) {
-  return {std::string("concord.scheduling.venue.") + verb, "venue/" + v.id, v.id, v.version, {{"venue", to_json(v)}}};
+  return {std::string(contract::kVenuePrefix) + verb, "venue/" + v.id, v.id, v.version, {{"venue", to_json(v)}}};
 }
 
 NewEvent meeting_event(const char* verb, const Meeting& m, json extra = json::object()) {
   extra["meeting"] = to_json(m);
-  return {std::string("concord.scheduling.meeting.") + verb, "meeting/" + m.id, m.visit_id, m.version,
-          std::move(extra)};
+  return {std::string(contract::kMeetingPrefix) + verb, "meeting/" + m.id, m.visit_id, m.version, std::move(extra)};
 }
 
 json strings_json(const std::vector<std::string>& v) {
@@ -144,7 +143,7 @@ Decision decide(const State&, const PlanVisit& c, const Context& ctx) {
           c.starts_on,     c.ends_on, c.time_zone, "planned",      1};
   if (auto ok = check_visit(v); !ok) return fail(ok.error());
   return std::vector<NewEvent>{
-      {"concord.scheduling.visit.planned", "visit/" + v.id, v.id, v.version, {{"visit", to_json(v)}}}};
+      {std::string(contract::kVisitPlanned), "visit/" + v.id, v.id, v.version, {{"visit", to_json(v)}}}};
 }
 
 Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
@@ -197,7 +196,7 @@ Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
     if (!conflicts.empty()) return fail(conflicts_error(conflicts));
   }
   ++v.version;
-  return std::vector<NewEvent>{{"concord.scheduling.visit.updated",
+  return std::vector<NewEvent>{{std::string(contract::kVisitUpdated),
                                 "visit/" + v.id,
                                 v.id,
                                 v.version,

@@ -10,8 +10,8 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/id.hpp"
-#include "domain/conflicts.hpp"
-#include "domain/model.hpp"
+#include "scheduling/domain/conflicts.hpp"
+#include "scheduling/domain/model.hpp"
 
 namespace concord::scheduling {
 

@@ -2,15 +2,15 @@
 // The secret itself never reaches the domain (CreateFeed carries its SHA-256).
 #include <algorithm>
 
-#include "domain/codec.hpp"
-#include "domain/decide.hpp"
+#include "scheduling/domain/codec.hpp"
+#include "scheduling/domain/decide.hpp"
 
 namespace concord::scheduling {
 
 namespace {
 
 NewEvent feed_event(const char* verb, const Feed& f) {
-  return {std::string("concord.scheduling.feed.") + verb,
+  return {std::string(contract::kFeedPrefix) + verb,
           "feed/" + f.id,
           f.visit_id,
           f.version,

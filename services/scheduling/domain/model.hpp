@@ -12,20 +12,21 @@
 
 #include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
-#include "domain/interval_index.hpp"
+#include "delegations/contract/contract.hpp"
+#include "scheduling/contract/contract.hpp"
+#include "scheduling/domain/interval_index.hpp"
 
 namespace concord::scheduling {
 
 using Localized = std::map<std::string, std::string>;
 
-inline constexpr std::string_view kTopic = "concord.scheduling.v1";
-inline constexpr std::string_view kDelegationsTopic = "concord.delegations.v1";
-// Calendar feeds (secret addresses and who holds them): Concord's services only, never
-// documented for integrators (docs/event-contract.md says why).
-inline constexpr std::string_view kPrivateTopic = "concord.scheduling.private.v1";
+// The topics, by the contracts that own them (scheduling's own, delegations' followed).
+inline constexpr std::string_view kTopic = contract::kTopic;
+inline constexpr std::string_view kPrivateTopic = contract::kPrivateTopic;  // calendar feeds
+inline constexpr std::string_view kDelegationsTopic = delegations::contract::kTopic;
 // Followed for one thing only: which member each identity (token issuer + subject) is linked
 // to, so a member's programme is theirs by Concord's state, not by a claim in their token.
-inline constexpr std::string_view kDelegationsPrivateTopic = "concord.delegations.private.v1";
+inline constexpr std::string_view kDelegationsPrivateTopic = delegations::contract::kPrivateTopic;
 
 struct Venue {
   std::string id;

@@ -1,11 +1,11 @@
-#include "domain/programme.hpp"
+#include "scheduling/domain/programme.hpp"
 
 #include <algorithm>
 #include <map>
 
 #include "concord/core/ics.hpp"
-#include "domain/codec.hpp"
-#include "domain/conflicts.hpp"
+#include "scheduling/domain/codec.hpp"
+#include "scheduling/domain/conflicts.hpp"
 
 namespace concord::scheduling {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "concord/core/error.hpp"
-#include "domain/model.hpp"
+#include "scheduling/domain/model.hpp"
 
 namespace concord::scheduling {
 

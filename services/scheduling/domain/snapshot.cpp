@@ -1,4 +1,4 @@
-#include "domain/snapshot.hpp"
+#include "scheduling/domain/snapshot.hpp"
 
 #include <algorithm>
 #include <map>

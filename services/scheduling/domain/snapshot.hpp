@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "domain/model.hpp"
+#include "scheduling/domain/model.hpp"
 
 namespace concord::scheduling {
 

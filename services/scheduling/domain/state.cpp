@@ -3,10 +3,10 @@
 #include <tuple>
 
 #include "concord/core/sort_key.hpp"
-#include "domain/codec.hpp"
-#include "domain/conflicts.hpp"
-#include "domain/evolve.hpp"
-#include "domain/model.hpp"
+#include "scheduling/domain/codec.hpp"
+#include "scheduling/domain/conflicts.hpp"
+#include "scheduling/domain/evolve.hpp"
+#include "scheduling/domain/model.hpp"
 
 namespace concord::scheduling {
 
@@ -150,31 +150,33 @@ void upsert(Map& map, const nlohmann::json& data, const char* key, Parse parse) 
 void evolve(State& state, std::string_view topic, std::string_view type, const nlohmann::json& data, Timestamp time) {
   if (!data.is_object()) return;
   if (topic == kTopic) {
-    if (type.starts_with("concord.scheduling.venue."))
+    if (type.starts_with(contract::kVenuePrefix))
       upsert<Venue>(state.venues, data, "venue", venue_from_json);
-    else if (type.starts_with("concord.scheduling.visit."))
+    else if (type.starts_with(contract::kVisitPrefix))
       upsert<Visit>(state.visits, data, "visit", [](const nlohmann::json& j) {
         auto v = visit_from_json(j);
         if (v)
           if (auto w = visit_window(*v)) v->window = std::make_pair(w->start, w->end);
         return v;
       });
-    else if (type.starts_with("concord.scheduling.meeting."))
+    else if (type.starts_with(contract::kMeetingPrefix))
       apply_meeting(state, data, time);
     else
       return;
   } else if (topic == kPrivateTopic) {
-    if (type.starts_with("concord.scheduling.feed."))
+    if (type.starts_with(contract::kFeedPrefix))
       apply_feed(state, data, time);
     else
       return;
   } else if (topic == kDelegationsPrivateTopic) {
-    state.identities.apply(type, data);  // contact and travel events are not ours to keep
+    delegations::contract::apply_identity(state.identities, type,
+                                          data);  // contact and travel events are not ours to keep
     return;
   } else if (topic == kDelegationsTopic) {
-    if (type.starts_with("concord.delegations.delegation."))
+    if (type.starts_with(delegations::contract::kDelegationPrefix))
       upsert<Delegation>(state.delegations, data, "delegation", delegation_from_json);
-    else if (type.starts_with("concord.delegations.member.") || type.starts_with("concord.delegations.accreditation."))
+    else if (type.starts_with(delegations::contract::kMemberPrefix) ||
+             type.starts_with(delegations::contract::kAccreditationPrefix))
       upsert<Member>(state.members, data, "member", member_from_json);
     else
       return;

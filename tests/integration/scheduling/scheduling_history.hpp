@@ -11,8 +11,8 @@
 #include "../../unit/scheduling/delegation_events.hpp"
 #include "concord/core/id.hpp"
 #include "concord/events/event_log.hpp"
-#include "domain/codec.hpp"
-#include "domain/model.hpp"
+#include "scheduling/domain/codec.hpp"
+#include "scheduling/domain/model.hpp"
 
 namespace concord::testing {
 

@@ -39,26 +39,25 @@ struct Directory {
 
 TEST(IdentityLinks, one_identity_is_one_member_and_one_member_one_identity) {
   IdentityLinks links;
-  EXPECT_TRUE(links.apply(kIdentityLinked, link_data("m1", kAda)));
+  EXPECT_TRUE(links.apply_link(link_data("m1", kAda)));
   EXPECT_EQ(links.member_of(kAda), "m1");
   // The same identity linked to another member moves there.
-  links.apply(kIdentityLinked, link_data("m2", kAda));
+  links.apply_link(link_data("m2", kAda));
   EXPECT_EQ(links.member_of(kAda), "m2");
   EXPECT_FALSE(links.identity_of("m1"));
   // A member given another identity drops the first.
-  links.apply(kIdentityLinked, link_data("m2", kBob));
+  links.apply_link(link_data("m2", kBob));
   EXPECT_FALSE(links.member_of(kAda));
   EXPECT_EQ(links.member_of(kBob), "m2");
-  EXPECT_TRUE(links.apply(kIdentityUnlinked, {{"member_id", "m2"}}));
+  EXPECT_TRUE(links.apply_unlink({{"member_id", "m2"}}));
   EXPECT_EQ(links.size(), 0u);
 }
 
-TEST(IdentityLinks, ignores_other_events_and_unreadable_data) {
+TEST(IdentityLinks, ignores_unreadable_data) {
   IdentityLinks links;
-  EXPECT_FALSE(links.apply("concord.delegations.member_contact.set", link_data("m1", kAda)));
-  EXPECT_FALSE(links.apply(kIdentityLinked, {{"member_id", "m1"}}));
-  EXPECT_FALSE(links.apply(kIdentityLinked, {{"member_id", 7}, {"identity", {{"issuer", "i"}, {"subject", "s"}}}}));
-  EXPECT_FALSE(links.apply(kIdentityLinked, nlohmann::json::array()));
+  EXPECT_FALSE(links.apply_link({{"member_id", "m1"}}));
+  EXPECT_FALSE(links.apply_link({{"member_id", 7}, {"identity", {{"issuer", "i"}, {"subject", "s"}}}}));
+  EXPECT_FALSE(links.apply_link(nlohmann::json::array()));
   EXPECT_EQ(links.size(), 0u);
 }
 

@@ -2,6 +2,7 @@
 // the member to link it themself with a single-use, expiring code.
 #include <gtest/gtest.h>
 
+#include "delegations/contract/contract.hpp"
 #include "delegations/domain/snapshot.hpp"
 #include "domain_fixture.hpp"
 
@@ -179,4 +180,15 @@ TEST_F(IdentityTest, links_invitations_and_identity_versions_survive_a_snapshot)
   ASSERT_TRUE(run(RedeemInvitation{kHashB, carl}, stranger));
   EXPECT_EQ(state.identities.member_of(carl), aibek);
   EXPECT_FALSE(state.identities.member_of(kAda));
+}
+
+TEST(IdentityContract, applies_only_the_link_and_unlink_types) {
+  auth::IdentityLinks links;
+  nlohmann::json link = {{"member_id", "m1"}, {"identity", {{"issuer", kAda.issuer}, {"subject", kAda.subject}}}};
+  EXPECT_FALSE(contract::apply_identity(links, "concord.delegations.member_contact.set", link));
+  EXPECT_EQ(links.size(), 0u);
+  EXPECT_TRUE(contract::apply_identity(links, "concord.delegations.member_identity.linked", link));
+  EXPECT_EQ(links.member_of(kAda), "m1");
+  EXPECT_TRUE(contract::apply_identity(links, "concord.delegations.member_identity.unlinked", {{"member_id", "m1"}}));
+  EXPECT_EQ(links.size(), 0u);
 }

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "concord/core/binary.hpp"
-#include "domain/snapshot.hpp"
+#include "documents/domain/snapshot.hpp"
 #include "world.hpp"
 
 using namespace concord;

@@ -1,7 +1,7 @@
 // Versions: numbering, digests, languages, the 2 MiB limit, contents in chunks, and the diff.
 #include <gtest/gtest.h>
 
-#include "domain/diff.hpp"
+#include "documents/domain/diff.hpp"
 #include "world.hpp"
 
 using namespace concord;

@@ -5,7 +5,7 @@
 
 #include "concord/core/id.hpp"
 #include "concord/crypto/crypto.hpp"
-#include "domain/decide.hpp"
+#include "documents/domain/decide.hpp"
 #include "ed25519_key.hpp"
 
 namespace concord::documents::testing {

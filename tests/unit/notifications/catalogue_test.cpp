@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "catalogue.hpp"
-#include "embedded_messages.hpp"
+#include "notifications/domain/catalogue.hpp"
+#include "notifications/domain/embedded_messages.hpp"
 
 using namespace concord;
 using namespace concord::notifications;

@@ -1,8 +1,8 @@
 // The daily e-mail digest's pure parts: which e-mails are held for it, when a member's digest is
 // due (their zone, across a DST change), its stable id, what it says, and the state folded from
 // its event (held e-mails included once, never on their own).
-#include "digest.hpp"
-#include "email.hpp"
+#include "notifications/domain/digest.hpp"
+#include "notifications/domain/email.hpp"
 #include "route_fixture.hpp"
 
 using namespace concord;

@@ -1,6 +1,6 @@
 // The e-mail channel's pure parts: who gets an e-mail, the invitation's UID/SEQUENCE/METHOD,
 // the MIME message, the delivery state, and how SMTP outcomes are judged.
-#include "email.hpp"
+#include "notifications/domain/email.hpp"
 #include "route_fixture.hpp"
 
 using namespace concord;

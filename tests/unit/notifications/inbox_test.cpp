@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "inbox.hpp"
+#include "notifications/domain/inbox.hpp"
 
 using namespace concord;
 using namespace concord::notifications;

@@ -1,11 +1,11 @@
 #pragma once
 #include <gtest/gtest.h>
 
-#include "catalogue.hpp"
 #include "concord/core/id.hpp"
 #include "contract_events.hpp"
-#include "embedded_messages.hpp"
-#include "route.hpp"
+#include "notifications/domain/catalogue.hpp"
+#include "notifications/domain/embedded_messages.hpp"
+#include "notifications/domain/route.hpp"
 
 namespace concord::notifications::testing {
 

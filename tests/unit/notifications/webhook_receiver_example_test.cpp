@@ -6,8 +6,8 @@
 #include <string>
 
 #include "http_request.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 #include "standard_webhooks.hpp"
-#include "webhook_signing.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "webhooks.hpp"
+#include "notifications/domain/webhooks.hpp"
 
 using namespace concord;
 using namespace concord::notifications;

@@ -6,9 +6,9 @@
 #include <random>
 #include <set>
 
-#include "domain/codec.hpp"
-#include "domain/conflicts.hpp"
-#include "domain/evolve.hpp"
+#include "scheduling/domain/codec.hpp"
+#include "scheduling/domain/conflicts.hpp"
+#include "scheduling/domain/evolve.hpp"
 
 using namespace concord;
 using namespace concord::scheduling;

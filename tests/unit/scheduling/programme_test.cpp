@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include "concord/core/ics.hpp"
 
-#include "domain/programme.hpp"
+#include "scheduling/domain/programme.hpp"
 #include "scheduling_fixture.hpp"
 
 using namespace concord;

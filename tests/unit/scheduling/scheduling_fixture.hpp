@@ -7,8 +7,8 @@
 #include "concord/core/id.hpp"
 #include "concord/core/time.hpp"
 #include "delegation_events.hpp"
-#include "domain/decide.hpp"
-#include "domain/evolve.hpp"
+#include "scheduling/domain/decide.hpp"
+#include "scheduling/domain/evolve.hpp"
 
 namespace concord::testing {
 

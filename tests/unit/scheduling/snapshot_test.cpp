@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "concord/core/binary.hpp"
-#include "domain/snapshot.hpp"
+#include "scheduling/domain/snapshot.hpp"
 #include "scheduling_fixture.hpp"
 
 namespace concord::testing {

@@ -2,7 +2,7 @@
 // People, not claims: a delegation member is linked to the identity that signs in (the token's
 // issuer and subject), and the member's delegation always comes from Concord's state. Every
 // service keeps an IdentityLinks of its own, folded from the delegations service's private
-// events (concord.delegations.member_identity.linked / .unlinked), and resolves each caller
+// events (its contract's identity link and unlink), and resolves each caller
 // with resolve_member() before its handlers run. Pure values: no I/O here.
 #include <functional>
 #include <map>
@@ -21,9 +21,6 @@ class Reader;
 }  // namespace concord::binary
 
 namespace concord::auth {
-
-inline constexpr std::string_view kIdentityLinked = "concord.delegations.member_identity.linked";
-inline constexpr std::string_view kIdentityUnlinked = "concord.delegations.member_identity.unlinked";
 
 struct Identity {
   std::string issuer;
@@ -44,10 +41,11 @@ class IdentityLinks {
   // Member id → identity, in member id order.
   const std::map<std::string, Identity>& by_member() const { return identity_of_; }
 
-  // Applies one event of concord.delegations.private.v1 when it is a link or an unlink
-  // ({member_id, identity: {issuer, subject}}); returns false for any other event and for one
-  // it cannot read.
-  bool apply(std::string_view type, const nlohmann::json& data);
+  // Applies the data of a link ({member_id, identity: {issuer, subject}}) or of an unlink
+  // ({member_id}) event; false for data it cannot read. The event types are the delegations
+  // service's (its contract's apply_identity dispatches on them): this library names no service.
+  bool apply_link(const nlohmann::json& data);
+  bool apply_unlink(const nlohmann::json& data);
 
  private:
   std::map<Identity, std::string> member_of_;

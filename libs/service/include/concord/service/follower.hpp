@@ -1,5 +1,5 @@
 #pragma once
-// Follows other services' topics for a view (scheduling's members, documents' meetings): from
+// Follows other services' topics for a view (another service's members, meetings...): from
 // where the state's replay ended, with EventLog::tail — no consumer group and nothing
 // committed, so a restarted process never waits for a dead one's partitions. A reader that
 // fails is reopened from where it stood, with a growing pause. One thread; stop() joins it.
@@ -19,7 +19,7 @@ class Follower {
  public:
   using Apply = std::function<void(const events::Record&)>;
   // After every poll, with whether it brought records: where a service does what the view's
-  // changes call for (documents settles its ceremonies). Runs on the follower's thread.
+  // changes call for (settling what waited on the view). Runs on the follower's thread.
   using AfterPoll = std::function<void(bool got_records)>;
 
   Follower(std::string what, std::shared_ptr<events::EventLog> log, std::vector<std::string> topics);

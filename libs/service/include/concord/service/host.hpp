@@ -15,17 +15,16 @@
 
 namespace concord::service {
 
+// What the host needs to run one service. Each service declares its own (its public header's
+// spec()); `concord serve` and the single-service binaries compose them. This library names no
+// service.
 struct ServiceSpec {
-  std::string name;                       // "scheduling"
-  std::string default_address;            // "127.0.0.1:8081"
-  std::string address_variable;           // "CONCORD_SCHEDULING_ADDR"
+  std::string name;                       // its log's, its election's and its logs' name
+  std::string default_address;            // host:port when address_variable is not set
+  std::string address_variable;           // the environment variable of its address
   std::vector<events::TopicSpec> topics;  // the topics this service writes
   ServiceFactory factory;                 // empty: the host serves only health, readiness, metrics
 };
-
-// The four services of DESIGN §1, with their ports and topics.
-const std::vector<ServiceSpec>& all_services();
-const ServiceSpec* find_service(const std::string& name);
 
 class Host;
 

@@ -51,7 +51,7 @@ Result<events::Positions> parse_positions(std::string_view text);
 class Replica {
  public:
   struct Options {
-    std::string service;                  // "delegations"
+    std::string service;                  // its spec's name
     std::vector<std::string> own_topics;  // the topics the service writes
     std::string leader_topic;             // concord.<service>.leader.v1
     std::string instance;                 // names this process in logs and announcements

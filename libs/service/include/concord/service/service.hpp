@@ -19,7 +19,7 @@ namespace concord::service {
 class Replica;
 
 struct ServiceContext {
-  std::string name;  // "delegations"
+  std::string name;  // its spec's name
   std::shared_ptr<events::EventLog> log;
   cache::Cache& cache;
   const Clock& clock;

@@ -5,10 +5,15 @@
 // both run it through this factory.
 #include <memory>
 
+#include "concord/service/host.hpp"
 #include "concord/service/service.hpp"
 
 namespace concord::notifications {
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context);
+
+// The service as the host runs it: its name, its default address (8084) and the variable
+// that sets it (CONCORD_NOTIFICATIONS_ADDR), the topics it writes, and make_service.
+service::ServiceSpec spec();
 
 }  // namespace concord::notifications

@@ -1,4 +1,4 @@
-#include "mailer.hpp"
+#include "notifications/runtime/mailer.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,8 +6,8 @@
 
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
-#include "smtp.hpp"
-#include "webhook_signing.hpp"
+#include "notifications/runtime/smtp.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 
 namespace concord::notifications {
 

@@ -1,19 +1,15 @@
 #include "concord/notifications/service.hpp"
+#include "notifications/api/notifications_service.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "api/routes.hpp"
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
-#include "concord/service/follower.hpp"
-#include "deliverer.hpp"
-#include "embedded_messages.hpp"
-#include "live.hpp"
-#include "mailer.hpp"
-#include "processor.hpp"
-#include "webhook_signing.hpp"
+#include "notifications/api/routes.hpp"
+#include "notifications/domain/embedded_messages.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -129,121 +125,116 @@ Settings settings_of(const Env& env) {
   return s;
 }
 
-class NotificationsService final : public service::Service {
- public:
-  explicit NotificationsService(service::ServiceContext& ctx)
-      : shared_(ctx.log, ctx.cache, ctx.clock, ctx.ids, load_catalogues(ctx.env), settings_of(ctx.env)),
-        live_(shared_) {
-    shared_.live = &live_;
-  }
-  ~NotificationsService() override { stop(); }
+}  // namespace
 
-  void mount(http::Router& outer) override {
-    http::Router router;
-    api::mount_stream_tickets(router, shared_);
-    api::mount_inbox(router, shared_, live_);
-    api::mount_preferences(router, shared_);
-    api::mount_webhooks(router, shared_);
-    api::mount_email(router, shared_);
-    // A member is the one linked to the caller's identity, in the delegation the state says
-    // (a stream ticket keeps the principal resolved when it was issued).
-    service::api::mount_resolving(outer, router, [this](http::Request& request) {
-      std::shared_lock lock(shared_.mutex);
-      const auto& views = shared_.state.views;
-      return service::api::resolve_caller(request, views.identities,
-                                          [&](const std::string& id) -> std::optional<std::string> {
-                                            auto m = views.members.find(id);
-                                            if (m == views.members.end()) return std::nullopt;
-                                            return m->second.delegation_id;
-                                          });
-    });
-  }
+NotificationsService::NotificationsService(service::ServiceContext& context, Catalogues messages, Settings settings)
+    : shared_(context.log, context.cache, context.clock, context.ids, std::move(messages), std::move(settings)),
+      live_(shared_) {
+  shared_.live = &live_;
+}
 
-  // The inbox from our own topic (only committed events: the log replays nothing else), then
-  // the views from the three consumed topics. The views may run ahead of the consumer group's
-  // position: folding is idempotent, and what the processor then routes is judged against the
-  // latest directory (a member's later language change already applies).
-  Status recover() override {
-    std::unique_lock lock(shared_.mutex);
-    auto own = shared_.log->replay(kTopic, [&](const events::Record& r) -> Status {
-      evolve_own(shared_.state, incoming_of(r.event));
+NotificationsService::~NotificationsService() {
+  NotificationsService::stop();
+}
+
+void NotificationsService::mount(http::Router& outer) {
+  http::Router router;
+  api::mount_stream_tickets(router, shared_);
+  api::mount_inbox(router, shared_, live_);
+  api::mount_preferences(router, shared_);
+  api::mount_webhooks(router, shared_);
+  api::mount_email(router, shared_);
+  // A member is the one linked to the caller's identity, in the delegation the state says
+  // (a stream ticket keeps the principal resolved when it was issued).
+  service::api::mount_resolving(outer, router, [this](http::Request& request) {
+    std::shared_lock lock(shared_.mutex);
+    const auto& views = shared_.state.views;
+    return service::api::resolve_caller(request, views.identities,
+                                        [&](const std::string& id) -> std::optional<std::string> {
+                                          auto m = views.members.find(id);
+                                          if (m == views.members.end()) return std::nullopt;
+                                          return m->second.delegation_id;
+                                        });
+  });
+}
+
+Status NotificationsService::recover() {
+  std::unique_lock lock(shared_.mutex);
+  auto own = shared_.log->replay(kTopic, [&](const events::Record& r) -> Status {
+    evolve_own(shared_.state, incoming_of(r.event));
+    events::advance(replayed_, r);
+    return {};
+  });
+  if (!own) return own;
+  std::vector<std::string> consumed = kConsumedTopics;
+  consumed.push_back(kPrivateTopic);
+  for (const auto& topic : consumed) {
+    auto s = shared_.log->replay(topic, [&](const events::Record& r) -> Status {
+      evolve(shared_.state.views, incoming_of(r.event));
       events::advance(replayed_, r);
       return {};
     });
-    if (!own) return own;
-    std::vector<std::string> consumed = kConsumedTopics;
-    consumed.push_back(kPrivateTopic);
-    for (const auto& topic : consumed) {
-      auto s = shared_.log->replay(topic, [&](const events::Record& r) -> Status {
-        evolve(shared_.state.views, incoming_of(r.event));
-        events::advance(replayed_, r);
-        return {};
-      });
-      if (!s) return s;
+    if (!s) return s;
+  }
+  log::info("notifications state rebuilt", {{"notifications", shared_.state.inbox.notifications.size()},
+                                            {"members", shared_.state.views.members.size()},
+                                            {"meetings", shared_.state.views.meetings.size()}});
+  return {};
+}
+
+void NotificationsService::start() {
+  live_.subscribe();
+  // Replicas share the consumed topics' partitions, so each follows all of them (and our own
+  // topic) from where its replay ended: its views stay whole for routing, and its inbox, e-mail
+  // and webhook state take in what the other replicas append, within the follower's poll.
+  // What this replica appended itself it has applied already (Shared::take_own). The live
+  // stream needs nothing here: the producing replica publishes each notification to all.
+  std::vector<std::string> followed = kConsumedTopics;
+  followed.push_back(kPrivateTopic);
+  followed.push_back(kTopic);
+  follower_ = std::make_unique<service::Follower>("the notifications topics", shared_.log, followed);
+  follower_->start(replayed_, [this](const events::Record& r) {
+    std::unique_lock lock(shared_.mutex);
+    if (r.topic != kTopic) {
+      evolve(shared_.state.views, incoming_of(r.event));
+    } else if (!shared_.take_own(r.event.id)) {
+      evolve_own(shared_.state, incoming_of(r.event));
     }
-    log::info("notifications state rebuilt", {{"notifications", shared_.state.inbox.notifications.size()},
-                                              {"members", shared_.state.views.members.size()},
-                                              {"meetings", shared_.state.views.meetings.size()}});
-    return {};
+  });
+  processor_ = std::make_unique<Processor>(shared_);
+  processor_->start();
+  deliverer_ = std::make_unique<Deliverer>(shared_);
+  deliverer_->start();
+  const auto& mail = shared_.settings.email;
+  if (mail.enabled) {
+    log::info("e-mail channel on", {{"smtp", mail.url}, {"from", mail.from}, {"auth", !mail.user.empty()}});
+    mailer_ = std::make_unique<Mailer>(shared_);
+    mailer_->start();
+  } else {
+    log::info("e-mail channel off: CONCORD_SMTP_URL is not set (members who chose e-mail get their inbox only)");
   }
+}
 
-  void start() override {
-    live_.subscribe();
-    // Replicas share the consumed topics' partitions, so each follows all of them (and our own
-    // topic) from where its replay ended: its views stay whole for routing, and its inbox, e-mail
-    // and webhook state take in what the other replicas append, within the follower's poll.
-    // What this replica appended itself it has applied already (Shared::take_own). The live
-    // stream needs nothing here: the producing replica publishes each notification to all.
-    std::vector<std::string> followed = kConsumedTopics;
-    followed.push_back(kPrivateTopic);
-    followed.push_back(kTopic);
-    follower_ = std::make_unique<service::Follower>("the notifications topics", shared_.log, followed);
-    follower_->start(replayed_, [this](const events::Record& r) {
-      std::unique_lock lock(shared_.mutex);
-      if (r.topic != kTopic) {
-        evolve(shared_.state.views, incoming_of(r.event));
-      } else if (!shared_.take_own(r.event.id)) {
-        evolve_own(shared_.state, incoming_of(r.event));
-      }
-    });
-    processor_ = std::make_unique<Processor>(shared_);
-    processor_->start();
-    deliverer_ = std::make_unique<Deliverer>(shared_);
-    deliverer_->start();
-    const auto& mail = shared_.settings.email;
-    if (mail.enabled) {
-      log::info("e-mail channel on", {{"smtp", mail.url}, {"from", mail.from}, {"auth", !mail.user.empty()}});
-      mailer_ = std::make_unique<Mailer>(shared_);
-      mailer_->start();
-    } else {
-      log::info("e-mail channel off: CONCORD_SMTP_URL is not set (members who chose e-mail get their inbox only)");
-    }
-  }
+void NotificationsService::stop() {
+  if (follower_) follower_->stop();
+  if (processor_) processor_->stop();
+  if (deliverer_) deliverer_->stop();
+  if (mailer_) mailer_->stop();
+  mailer_.reset();
+  processor_.reset();
+  deliverer_.reset();
+}
 
-  void stop() override {
-    if (follower_) follower_->stop();
-    if (processor_) processor_->stop();
-    if (deliverer_) deliverer_->stop();
-    if (mailer_) mailer_->stop();
-    mailer_.reset();
-    processor_.reset();
-    deliverer_.reset();
-  }
-
- private:
-  Shared shared_;
-  Live live_;
-  std::unique_ptr<Processor> processor_;
-  std::unique_ptr<Deliverer> deliverer_;
-  std::unique_ptr<Mailer> mailer_;
-  std::unique_ptr<service::Follower> follower_;
-  events::Positions replayed_;  // where recover()'s replays ended
-};
-
-}  // namespace
+service::ServiceSpec spec() {
+  return {std::string(contract::kService),
+          "127.0.0.1:8084",
+          "CONCORD_NOTIFICATIONS_ADDR",
+          {{std::string(contract::kTopic)}, {std::string(contract::kDeadLetterTopic)}},
+          make_service};
+}
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {
-  return std::make_unique<NotificationsService>(context);
+  return std::make_unique<NotificationsService>(context, load_catalogues(context.env), settings_of(context.env));
 }
 
 }  // namespace concord::notifications

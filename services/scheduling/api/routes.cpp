@@ -2,9 +2,9 @@
 // decide through the Store, render. Every rule lives in domain/.
 #include <algorithm>
 
-#include "api/scheduling_service.hpp"
 #include "concord/core/json_input.hpp"
-#include "domain/codec.hpp"
+#include "scheduling/api/scheduling_service.hpp"
+#include "scheduling/domain/codec.hpp"
 
 namespace concord::scheduling {
 

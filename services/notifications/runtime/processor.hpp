@@ -13,7 +13,7 @@
 
 #include "concord/core/error.hpp"
 #include "concord/events/event_log.hpp"
-#include "shared.hpp"
+#include "notifications/runtime/shared_state.hpp"
 
 namespace concord::notifications {
 

@@ -3,7 +3,7 @@
 #include "concord/core/json_input.hpp"
 #include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
-#include "routes.hpp"
+#include "notifications/api/routes.hpp"
 
 namespace concord::notifications::api {
 

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "concord/events/event_log.hpp"
-#include "shared.hpp"
+#include "notifications/runtime/shared_state.hpp"
 
 namespace concord::notifications {
 

@@ -3,8 +3,8 @@
 #include "concord/core/json_input.hpp"
 #include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
-#include "routes.hpp"
-#include "webhook_signing.hpp"
+#include "notifications/api/routes.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 
 namespace concord::notifications::api {
 

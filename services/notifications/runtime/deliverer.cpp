@@ -1,4 +1,4 @@
-#include "deliverer.hpp"
+#include "notifications/runtime/deliverer.hpp"
 
 #include <mutex>
 #include <set>
@@ -6,7 +6,7 @@
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "concord/http/client.hpp"
-#include "webhook_signing.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 
 namespace concord::notifications {
 
@@ -161,7 +161,7 @@ Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
   if (batch->empty()) return 0;
   Outcome out;
   for (const auto& record : *batch) {
-    if (record.event.type.rfind("concord.notifications.webhook.", 0) == 0) continue;  // never about itself
+    if (record.event.type.starts_with(contract::kWebhookPrefix)) continue;  // never about itself
     std::vector<Webhook> targets;
     std::set<std::string> known;
     {

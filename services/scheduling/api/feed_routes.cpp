@@ -1,11 +1,11 @@
 // Calendar feeds: secret addresses that serve programme.ics without an Authorization header,
 // for calendar applications. The secret is made here (256 random bits), shown once in the
 // answer to its creation, and kept only as its SHA-256 (on concord.scheduling.private.v1).
-#include "api/scheduling_service.hpp"
 #include "concord/core/json_input.hpp"
 #include "concord/core/secret.hpp"
 #include "concord/crypto/crypto.hpp"
-#include "domain/codec.hpp"
+#include "scheduling/api/scheduling_service.hpp"
+#include "scheduling/domain/codec.hpp"
 
 namespace concord::scheduling {
 

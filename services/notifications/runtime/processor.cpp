@@ -1,8 +1,8 @@
-#include "processor.hpp"
+#include "notifications/runtime/processor.hpp"
 
 #include "concord/core/log.hpp"
-#include "digest.hpp"
-#include "live.hpp"
+#include "notifications/domain/digest.hpp"
+#include "notifications/runtime/live.hpp"
 
 namespace concord::notifications {
 
@@ -69,7 +69,7 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
     // come after it in the batch. The directory goes first, so the meeting is rendered in the
     // member's language. (Accreditation is routed on the snapshot its own event carries.)
     for (const auto& record : *batch)
-      if (record.topic == "concord.delegations.v1") evolve(shared_.state.views, incoming_of(record.event));
+      if (record.topic == delegations::contract::kTopic) evolve(shared_.state.views, incoming_of(record.event));
     for (const auto& record : *batch) {
       Incoming in = incoming_of(record.event);
       if (record.topic == kPrivateTopic) {  // addresses only: nothing to tell anyone
@@ -112,14 +112,14 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
 bool Processor::owns_meeting(const std::string& meeting_id) {
   auto m = shared_.state.views.meetings.find(meeting_id);
   if (m == shared_.state.views.meetings.end()) return false;
-  return subscription_->owns("concord.scheduling.v1", m->second.visit_id);
+  return subscription_->owns(scheduling::contract::kTopic, m->second.visit_id);
 }
 
 bool Processor::owns_member(const std::string& member_id) {
   auto m = shared_.state.views.members.find(member_id);
   std::string key =
       m != shared_.state.views.members.end() && !m->second.delegation_id.empty() ? m->second.delegation_id : member_id;
-  return subscription_->owns("concord.delegations.v1", key);
+  return subscription_->owns(delegations::contract::kTopic, key);
 }
 
 Result<size_t> Processor::fire_reminders() {

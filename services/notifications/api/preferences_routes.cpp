@@ -1,6 +1,6 @@
 #include "concord/core/json_input.hpp"
 #include "concord/service/api.hpp"
-#include "routes.hpp"
+#include "notifications/api/routes.hpp"
 
 namespace concord::notifications::api {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "concord/http/message.hpp"
-#include "shared.hpp"
+#include "notifications/runtime/shared_state.hpp"
 
 namespace concord::notifications {
 

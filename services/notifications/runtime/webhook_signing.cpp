@@ -1,4 +1,4 @@
-#include "webhook_signing.hpp"
+#include "notifications/runtime/webhook_signing.hpp"
 
 #include "concord/crypto/crypto.hpp"
 

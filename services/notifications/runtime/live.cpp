@@ -1,4 +1,4 @@
-#include "live.hpp"
+#include "notifications/runtime/live.hpp"
 
 #include <algorithm>
 

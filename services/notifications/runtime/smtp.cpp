@@ -1,4 +1,4 @@
-#include "smtp.hpp"
+#include "notifications/runtime/smtp.hpp"
 
 #include <curl/curl.h>
 

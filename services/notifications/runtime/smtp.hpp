@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "email.hpp"
-#include "shared.hpp"
+#include "notifications/domain/email.hpp"
+#include "notifications/runtime/shared_state.hpp"
 
 namespace concord::notifications {
 

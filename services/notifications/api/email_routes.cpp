@@ -1,8 +1,8 @@
 #include <map>
 
 #include "concord/service/api.hpp"
-#include "mailer.hpp"
-#include "routes.hpp"
+#include "notifications/api/routes.hpp"
+#include "notifications/runtime/mailer.hpp"
 
 namespace concord::notifications::api {
 

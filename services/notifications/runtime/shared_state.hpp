@@ -10,17 +10,18 @@
 #include <unordered_set>
 #include <vector>
 
-#include "catalogue.hpp"
 #include "concord/cache/cache.hpp"
 #include "concord/core/id.hpp"
 #include "concord/core/time.hpp"
 #include "concord/events/event_log.hpp"
 #include "concord/service/api.hpp"
-#include "email.hpp"
-#include "inbox.hpp"
-#include "route.hpp"
-#include "views.hpp"
-#include "webhooks.hpp"
+#include "notifications/domain/catalogue.hpp"
+#include "notifications/domain/email.hpp"
+#include "notifications/domain/inbox.hpp"
+#include "notifications/domain/route.hpp"
+#include "notifications/domain/state.hpp"
+#include "notifications/domain/views.hpp"
+#include "notifications/domain/webhooks.hpp"
 
 namespace concord::notifications {
 
@@ -29,8 +30,10 @@ class Live;
 inline constexpr const char* kGroup = "concord-notifications";
 inline constexpr const char* kWebhookGroup = "concord-notifications-webhooks";
 inline constexpr const char* kMailerGroup = "concord-notifications-mailer";
-inline const std::vector<std::string> kConsumedTopics = {"concord.delegations.v1", "concord.scheduling.v1",
-                                                         "concord.documents.v1"};
+// The other services' public topics, by their contracts.
+inline const std::vector<std::string> kConsumedTopics = {std::string(delegations::contract::kTopic),
+                                                         std::string(scheduling::contract::kTopic),
+                                                         std::string(documents::contract::kTopic)};
 
 struct Settings {
   std::vector<std::chrono::minutes> reminder_offsets{std::chrono::hours(24), std::chrono::hours(1)};
@@ -60,20 +63,6 @@ struct Settings {
     std::chrono::milliseconds timeout{30000};
   } email;
 };
-
-struct State {
-  Views views;
-  Inbox inbox;
-  Webhooks webhooks;
-  Emails emails;
-};
-
-// One event of our own topic, applied to whatever part of the state it concerns.
-inline void evolve_own(State& state, const Incoming& e) {
-  evolve(state.inbox, e);
-  evolve(state.webhooks, e);
-  evolve(state.emails, e);
-}
 
 struct Shared {
   Shared(std::shared_ptr<events::EventLog> log_, cache::Cache& cache_, const Clock& clock_, IdGenerator& ids_,

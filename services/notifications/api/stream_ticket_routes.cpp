@@ -11,7 +11,7 @@
 #include "concord/core/secret.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "concord/service/api.hpp"
-#include "routes.hpp"
+#include "notifications/api/routes.hpp"
 
 namespace concord::notifications::api {
 

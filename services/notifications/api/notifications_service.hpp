@@ -1,0 +1,37 @@
+#pragma once
+// The notifications service object: the state its parts share (runtime/shared_state.hpp), the
+// live fan-out, and the background work of runtime/ that it starts and stops. Its handlers are
+// api/*_routes.cpp (api/routes.hpp).
+#include <memory>
+
+#include "concord/service/follower.hpp"
+#include "concord/service/service.hpp"
+#include "notifications/runtime/deliverer.hpp"
+#include "notifications/runtime/live.hpp"
+#include "notifications/runtime/mailer.hpp"
+#include "notifications/runtime/processor.hpp"
+#include "notifications/runtime/shared_state.hpp"
+
+namespace concord::notifications {
+
+class NotificationsService final : public service::Service {
+ public:
+  NotificationsService(service::ServiceContext& context, Catalogues messages, Settings settings);
+  ~NotificationsService() override;
+
+  void mount(http::Router& router) override;
+  Status recover() override;
+  void start() override;
+  void stop() override;
+
+ private:
+  Shared shared_;
+  Live live_;
+  std::unique_ptr<Processor> processor_;
+  std::unique_ptr<Deliverer> deliverer_;
+  std::unique_ptr<Mailer> mailer_;
+  std::unique_ptr<service::Follower> follower_;
+  events::Positions replayed_;  // where recover()'s replays ended
+};
+
+}  // namespace concord::notifications

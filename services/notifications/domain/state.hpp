@@ -1,0 +1,25 @@
+#pragma once
+// The service's whole state: the views of the other services' topics and what it folds from its
+// own (inbox, webhooks, e-mail). Pure.
+#include "notifications/domain/email.hpp"
+#include "notifications/domain/inbox.hpp"
+#include "notifications/domain/views.hpp"
+#include "notifications/domain/webhooks.hpp"
+
+namespace concord::notifications {
+
+struct State {
+  Views views;
+  Inbox inbox;
+  Webhooks webhooks;
+  Emails emails;
+};
+
+// One event of our own topic, applied to whatever part of the state it concerns.
+inline void evolve_own(State& state, const Incoming& e) {
+  evolve(state.inbox, e);
+  evolve(state.webhooks, e);
+  evolve(state.emails, e);
+}
+
+}  // namespace concord::notifications
