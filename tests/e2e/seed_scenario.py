@@ -11,8 +11,14 @@ their venv's python). Steps:
      (kinds and subjects, language, time zone), every notification arrived as an e-mail at the
      member's address (Mailpit, STARTTLS and AUTH required; one Message-ID per notification, its
      subject the notification's title), the webhook receiver, the final state captured;
-  4. run B: the same story with each service SIGKILLed once at a step chosen by a fixed seed
-     and restarted; its final state, normalized, must equal run A's;
+  4. run B: the same story against two replicas of each service (a writer and a hot standby,
+     elected through Kafka; eight processes), the client sending each request to either replica
+     (a read with the Concord-Min-Position of its last write to that service, retrying a 503 or
+     a refused connection with the same Idempotency-Key on the other one); before steps drawn
+     from a kill seed (new every run, printed; CONCORD_E2E_KILL_SEED replays it) the current
+     writer of a service is SIGKILLed and restarted at once, coming back as a standby. The
+     kills, how long the next write took and the longest write gap are printed. Every replica's
+     final state, normalized, must equal run A's;
   5. the integrator reads all four public topics (and, for the personal-data check, the
      private one): every event valid against its AsyncAPI schema, in order per key, no
      personal data; both runs published the same events per aggregate (nothing lost or
@@ -58,6 +64,16 @@ SEED = int(os.environ.get("CONCORD_E2E_SEED", "20250928"))
 INVOCATION = uuid.uuid4().hex[:12]
 # How long a request refused because a view lags ("... is known from ...") is retried.
 LAG_TIMEOUT = float(os.environ.get("CONCORD_E2E_LAG_TIMEOUT", "150"))
+# Run B: every service as two replicas (a writer and a hot standby), the current writer of a
+# service SIGKILLed before steps drawn from the kill seed, and restarted (as a standby). A new
+# seed every run, printed; CONCORD_E2E_KILL_SEED replays a run's plan (and its clients' choices
+# of replica). CONCORD_E2E_KILLS writers are killed (at least one per service).
+REPLICAS = 2
+KILL_SEED = int(os.environ.get("CONCORD_E2E_KILL_SEED") or random.SystemRandom().randrange(1, 2**31))
+KILLS = max(4, int(os.environ.get("CONCORD_E2E_KILLS", "6")))
+# How long a killed writer keeps its role before the standby is elected (the broker's minimum in
+# deploy/local is 1 s; production keeps the default 6 s).
+ELECTION_SESSION = "2s"
 JWT_SECRET = "concord-e2e-secret-0123456789abcdef0123456789abcdef"
 SERVICES = ["scheduling", "delegations", "documents", "notifications"]
 PUBLIC_TOPICS = ["concord.scheduling.v1", "concord.delegations.v1", "concord.documents.v1", "concord.notifications.v1"]
@@ -136,33 +152,60 @@ def token(role, sub, member_id=None, delegation_id=None):
 # --- processes -------------------------------------------------------------------------------
 
 class Service:
-    def __init__(self, name, port, env, workdir):
-        self.name, self.port, self.env, self.workdir = name, port, env, workdir
+    """One process of a service; `index` names it among its service's replicas (run B)."""
+
+    def __init__(self, name, port, env, workdir, index=None):
+        self.name, self.port, self.env, self.workdir, self.index = name, port, env, workdir, index
+        self.tag = name if index is None else f"{name}-{index}"
         self.proc = None
         self.url = f"http://127.0.0.1:{port}"
         self.starts = 0
 
-    def start(self, timeout=120):
+    def launch(self):
+        """Starts the process without waiting for it (a replica restarted after a kill)."""
         self.starts += 1
-        log = open(os.path.join(self.workdir, f"{self.name}.log"), "ab")
+        env = dict(self.env)
+        if self.index is not None:
+            # Names this process in the writer election: a new name for every start, as a new pod has.
+            env["CONCORD_INSTANCE"] = f"{self.tag}-{self.starts}"
+        log = open(os.path.join(self.workdir, f"{self.tag}.log"), "ab")
         log.write(f"==== start {self.starts}\n".encode())
         log.flush()
         try:
-            self.proc = subprocess.Popen([os.path.join(BIN, "concord-" + self.name)], env=self.env, stdout=log,
+            self.proc = subprocess.Popen([os.path.join(BIN, "concord-" + self.name)], env=env, stdout=log,
                                          stderr=log, stdin=subprocess.DEVNULL)
         except OSError as e:
             raise Abort(f"cannot start concord-{self.name}: {e}")
+        finally:
+            log.close()
+
+    def wait_ready(self, timeout=120):
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise Abort(f"concord-{self.name} exited with {self.proc.returncode} during start:\n{self.tail()}")
-            try:
-                if request("GET", self.url + "/readyz", timeout=2).status == 200:
-                    return
-            except OSError:
-                pass
+                raise Abort(f"concord-{self.tag} exited with {self.proc.returncode} during start:\n{self.tail()}")
+            if (self.readyz() or {}).get("status") == "ready":
+                return
             time.sleep(0.1)
-        raise Abort(f"concord-{self.name} was not ready within {timeout}s:\n{self.tail()}")
+        raise Abort(f"concord-{self.tag} was not ready within {timeout}s:\n{self.tail()}")
+
+    def start(self, timeout=120):
+        self.launch()
+        self.wait_ready(timeout)
+
+    def readyz(self):
+        """The readiness document (its checks name the replica's role), or None."""
+        try:
+            return request("GET", self.url + "/readyz", timeout=2).json
+        except OSError:
+            return None
+
+    def role(self):
+        """"writer", "standby" or "starting" as /readyz says; None when it does not answer."""
+        return ((self.readyz() or {}).get("checks") or {}).get("role")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
 
     def kill9(self):
         if self.proc and self.proc.poll() is None:
@@ -179,7 +222,7 @@ class Service:
 
     def tail(self, n=30):
         try:
-            with open(os.path.join(self.workdir, f"{self.name}.log"), "rb") as f:
+            with open(os.path.join(self.workdir, f"{self.tag}.log"), "rb") as f:
                 return "\n".join(f.read().decode("utf-8", "replace").splitlines()[-n:])
         except OSError:
             return ""
@@ -281,44 +324,76 @@ class MailServer:
 
 
 class System:
-    """The four services as four processes of one run."""
+    """The four services, each as `replicas` processes of one run: one process each (run A, the
+    contracts), or a writer and a hot standby each on the Kafka broker (run B, DESIGN §7)."""
 
-    def __init__(self, stack, workdir, label, mail=None):
+    def __init__(self, stack, workdir, label, mail=None, replicas=1):
         self.workdir = os.path.join(workdir, label)
         os.makedirs(self.workdir, exist_ok=True)
-        ports = free_ports(len(SERVICES))
-        self.services = {}
-        for name, port in zip(SERVICES, ports):
-            data = os.path.join(self.workdir, name + "-data")
-            os.makedirs(data, exist_ok=True)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("CONCORD_")}
-            env.update({"KAFKA_BROKERS": stack.kafka, "REDIS_URL": stack.redis, "CONCORD_DATA_DIR": data,
-                        "CONCORD_JWT_SECRET": JWT_SECRET, "CONCORD_LOG_LEVEL": "info",
-                        "CONCORD_ACCESS_LOG": "false", f"CONCORD_{name.upper()}_ADDR": f"127.0.0.1:{port}",
-                        "CONCORD_HTTP_ADDR": f"127.0.0.1:{port}",
-                        # The test's webhook receiver listens on loopback, which production refuses.
-                        "CONCORD_WEBHOOK_ALLOW_PRIVATE": "true",
-                        # One key for every notifications process of the test (as one deployment
-                        # has): subscription secrets derive from it.
-                        "CONCORD_WEBHOOK_KEY": "concord-e2e-webhook-key-0123456789abcdef",
-                        "CONCORD_WEBHOOK_RETRY_SCHEDULE": "1s,2s,5s",
-                        # The integrator's receiver speaks HTTPS with a certificate of the
-                        # test's own CA, which notifications trusts beside the system's.
-                        "CONCORD_WEBHOOK_CA_FILE": TLS["ca"]})
-            if mail and name == "notifications":
-                env.update(mail.env())
-            self.services[name] = Service(name, port, env, self.workdir)
+        ports = iter(free_ports(len(SERVICES) * replicas))
+        self.replicas = {}
+        for name in SERVICES:
+            group = []
+            for i in range(replicas):
+                port = next(ports)
+                tag = name if replicas == 1 else f"{name}-{i}"
+                data = os.path.join(self.workdir, tag + "-data")
+                os.makedirs(data, exist_ok=True)
+                env = {k: v for k, v in os.environ.items() if not k.startswith("CONCORD_")}
+                env.update({"KAFKA_BROKERS": stack.kafka, "REDIS_URL": stack.redis, "CONCORD_DATA_DIR": data,
+                            "CONCORD_JWT_SECRET": JWT_SECRET, "CONCORD_LOG_LEVEL": "info",
+                            "CONCORD_ACCESS_LOG": "false", f"CONCORD_{name.upper()}_ADDR": f"127.0.0.1:{port}",
+                            "CONCORD_HTTP_ADDR": f"127.0.0.1:{port}",
+                            # The test's webhook receiver listens on loopback, which production refuses.
+                            "CONCORD_WEBHOOK_ALLOW_PRIVATE": "true",
+                            # One key for every notifications process of the test (as one deployment
+                            # has): subscription secrets derive from it.
+                            "CONCORD_WEBHOOK_KEY": "concord-e2e-webhook-key-0123456789abcdef",
+                            "CONCORD_WEBHOOK_RETRY_SCHEDULE": "1s,2s,5s",
+                            # The integrator's receiver speaks HTTPS with a certificate of the
+                            # test's own CA, which notifications trusts beside the system's.
+                            "CONCORD_WEBHOOK_CA_FILE": TLS["ca"]})
+                if replicas > 1:
+                    env.update({
+                        # A killed writer keeps its role this long before the standby is elected.
+                        "CONCORD_ELECTION_SESSION_TIMEOUT": ELECTION_SESSION,
+                        # Stable across restarts, as a StatefulSet's pod name is: a restarted
+                        # notifications replica takes its processors' partitions back at once.
+                        "CONCORD_INSTANCE_ID": f"seed-{INVOCATION}-{label}-{tag}"})
+                if mail and name == "notifications":
+                    env.update(mail.env())
+                group.append(Service(name, port, env, self.workdir, None if replicas == 1 else i))
+            self.replicas[name] = group
+
+    def processes(self):
+        return [s for group in self.replicas.values() for s in group]
 
     def start(self):
-        for s in self.services.values():
-            s.start()
+        for s in self.processes():
+            s.launch()
+        for s in self.processes():
+            s.wait_ready()
 
     def stop(self):
-        for s in self.services.values():
+        for s in self.processes():
             s.stop()
 
     def url(self, name):
-        return self.services[name].url
+        return self.replicas[name][0].url
+
+    def urls(self, name):
+        return [s.url for s in self.replicas[name]]
+
+    def writer(self, name, timeout=60):
+        """The replica of `name` that says it is the writer (waits for one to be elected)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for s in self.replicas[name]:
+                if s.alive() and s.role() == "writer":
+                    return s
+            time.sleep(0.1)
+        raise Abort(f"no writer of {name} within {timeout}s: roles "
+                    f"{[(s.tag, s.alive() and s.role()) for s in self.replicas[name]]}")
 
 
 # --- the story -------------------------------------------------------------------------------
@@ -389,7 +464,7 @@ class Run:
     """One play of the story. Records every id it creates under a logical name, so two runs'
     states can be compared name for name."""
 
-    def __init__(self, system, label, kills=None):
+    def __init__(self, system, label, kills=None, seed=0):
         self.sys = system
         self.label = label
         self.ids = {}        # logical name → id
@@ -397,10 +472,22 @@ class Run:
         # The same subjects in both runs: who did what is part of the state compared.
         self.officer = token("protocol_officer", "protocol-officer")
         self.member_tokens = {}
-        self.kills = dict(kills or {})  # step number → service to SIGKILL before that step
+        self.kills = dict(kills or {})  # step number → service whose writer is SIGKILLed before that step
+        self.killed = []                # {step, service, tag, pid, at, heir, elected_after}
+        self.restarting = {}            # service → the thread restarting its killed replica
         self.step_no = 0
+        self.step_services = {}         # step number → the service its call went to
         self.expected = collections.defaultdict(collections.Counter)  # member → Counter((kind, subject name))
         self.notes = []
+        # Which replica each request goes to first (a client behind a load balancer): from the
+        # kill seed, so a replay sends the same requests to the same replicas.
+        self.rng = random.Random(seed)
+        self.read_rng = random.Random(seed + 1)
+        # Per service, the log position just past this client's last write (Concord-Position):
+        # a read presents it (Concord-Min-Position), so a standby answers with the write in it.
+        self.positions = collections.defaultdict(dict)
+        self.writes = []  # (seconds from the first attempt to the acknowledgement, service, step, method, path)
+        self.attempts = collections.Counter()  # answers that were retried, by status (0: no connection)
 
     # ids
     def remember(self, name, id_):
@@ -411,46 +498,119 @@ class Run:
     def id(self, name):
         return self.ids[name]
 
-    # one step: maybe kill a service first (run B), then call, retrying through restarts
-    def step(self):
+    # one step: maybe kill a service's writer first (run B), then call, retrying through the failover
+    def step(self, service):
         self.step_no += 1
+        self.step_services[self.step_no] = service
         victim = self.kills.pop(self.step_no, None)
         if victim:
-            svc = self.sys.services[victim]
-            say(f"{self.label}: step {self.step_no}: SIGKILL concord-{victim} (pid {svc.proc.pid}) and restart it")
-            svc.kill9()
-            svc.start()
+            self.kill_writer(victim)
+
+    def kill_writer(self, name):
+        """SIGKILLs the current writer of `name`; the client carries on at once against the
+        standby, which is elected once the killed writer's session ends. The killed replica is
+        started again as soon as the standby has taken over (as a controller restarts a pod), so
+        it comes back as a standby. A replica killed earlier is ready again first (never both
+        down)."""
+        self.join_restarts(name)
+        group = self.sys.replicas[name]
+        for s in group:
+            s.wait_ready(timeout=120)
+        writer = self.sys.writer(name)
+        pid = writer.proc.pid
+        writer.kill9()
+        killed = {"step": self.step_no, "service": name, "tag": writer.tag, "pid": pid, "at": time.time()}
+        self.killed.append(killed)
+        say(f"{self.label}: step {self.step_no}: SIGKILL the writer of {name} ({writer.tag}, pid {pid})")
+
+        def restart():
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                heir = next((s for s in group if s is not writer and s.alive() and s.role() == "writer"), None)
+                if heir:
+                    killed["heir"], killed["elected_after"] = heir.tag, time.time() - killed["at"]
+                    break
+                time.sleep(0.05)
+            try:
+                writer.launch()
+            except Abort as e:
+                killed["error"] = str(e)
+        thread = threading.Thread(target=restart, daemon=True)
+        thread.start()
+        self.restarting[name] = thread
+
+    def join_restarts(self, name=None):
+        """Waits for the restarts of killed replicas (of `name`, or all) to have been launched."""
+        for n in [name] if name else list(self.restarting):
+            thread = self.restarting.pop(n, None)
+            if thread:
+                thread.join(90)
+        for k in self.killed:
+            if k.get("error"):
+                raise Abort(k["error"])
 
     def call(self, method, service, path, body=None, who=None, expect=(200, 201), idem=None, if_match=None,
-             retry_statuses=(), retry_for=None, step=True):
+             retry_statuses=(), retry_for=None, step=True, replica=None):
+        """One request, retried through lags and failovers with the same Idempotency-Key. It goes
+        to a replica of the service drawn by the client (`replica`: that one only), and each retry
+        to the next one; a read presents the position of the client's last write to the service."""
         if step:
-            self.step()
-        url = self.sys.url(service) + path
+            self.step(service)
+        urls = self.sys.urls(service)
+        # Writes draw from the seeded generator (their sequence is the story's); reads, whose
+        # number depends on timing (polls), from another.
+        draw = self.rng if method != "GET" else self.read_rng
+        turn = replica if replica is not None else draw.randrange(len(urls))
         headers = {}
         if method == "POST":
-            headers["Idempotency-Key"] = idem or f"{self.label}-{self.step_no}-{uuid.uuid4()}"
+            headers["Idempotency-Key"] = idem or f"{INVOCATION}-{self.label}-{self.step_no}-{uuid.uuid4()}"
         if if_match:
             headers["If-Match"] = if_match
-        deadline = time.time() + (retry_for if retry_for is not None else LAG_TIMEOUT)
+        if method == "GET" and self.positions[service]:
+            headers["Concord-Min-Position"] = ",".join(
+                f"{t}:{p}:{o}" for t, parts in sorted(self.positions[service].items()) for p, o in sorted(parts.items()))
+        first = time.time()
+        deadline = first + (retry_for if retry_for is not None else LAG_TIMEOUT)
         while True:
+            url = urls[turn % len(urls)] + path
             try:
                 r = request(method, url, who or self.officer, body, headers)
             except OSError as e:
                 r = None
                 err = e
             if r is not None and r.status in expect:
-                waited = time.time() - (deadline - (retry_for if retry_for is not None else LAG_TIMEOUT))
+                waited = time.time() - first
                 if waited > 5:
                     say(f"{self.label}: {method} {service}{path} went through after {waited:.1f}s of retries")
+                if method != "GET":
+                    self.writes.append((waited, service, self.step_no, method, path))
+                    self.note_position(service, r)
                 return r
             # A service that learns of another's aggregates from its topic may not know of one yet
-            # ("... is known from scheduling"): its view lags, the request is retried.
+            # ("... is known from scheduling"): its view lags, the request is retried. A write
+            # reaching a replica while no writer is elected answers 503 with Retry-After, and a
+            # killed replica refuses connections: retried on the next replica.
             lagging = r is not None and r.status in (400, 409, 422) and "known from" in r.body
-            if time.time() < deadline and (r is None or lagging or r.status in retry_statuses or r.status in (502, 503, 504)):
+            in_flight = r is not None and r.status == 409 and "still in progress" in r.body
+            if time.time() < deadline and (r is None or lagging or in_flight or r.status in retry_statuses
+                                           or r.status in (502, 503, 504)):
+                self.attempts[r.status if r is not None else 0] += 1
+                # Sooner than Retry-After (1 s) asks: the gap a failover leaves is measured.
                 time.sleep(0.2)
+                if replica is None:
+                    turn += 1
                 continue
             raise Abort(f"{self.label}: {method} {service}{path} {json.dumps(body, ensure_ascii=False)[:300]} → "
                         f"{r if r is not None else err}")
+
+    def note_position(self, service, reply):
+        header = next((v for k, v in reply.headers.items() if k.lower() == "concord-position"), None)
+        for item in (header or "").split(","):
+            parts = item.rsplit(":", 2)
+            if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+                continue
+            mine = self.positions[service].setdefault(parts[0], {})
+            mine[int(parts[1])] = max(mine.get(int(parts[1]), 0), int(parts[2]))
 
     def wait_for(self, condition, what, timeout=120):
         deadline = time.time() + timeout
@@ -682,17 +842,31 @@ class Run:
         inboxes = {k: self.inbox(k) for k, *_ in MEMBERS}
         return inboxes
 
-    def inbox(self, key):
-        items, cursor = [], None
+    def inbox(self, key, replica=None):
+        """A member's inbox as one replica of notifications lists it (`replica`, else one drawn
+        at random; a replica that does not answer, killed a moment ago, passes to the next)."""
+        urls = self.sys.urls("notifications")
+        turn = replica if replica is not None else random.randrange(len(urls))
+        deadline = time.time() + 60
         while True:
-            q = "?limit=100" + (f"&cursor={cursor}" if cursor else "")
-            r = request("GET", self.sys.url("notifications") + "/v1/inbox" + q, self.member_token(key))
-            if r.status != 200:
-                raise Abort(f"{self.label}: GET /v1/inbox for {key} → {r}")
-            items += r.json["items"]
-            cursor = r.json.get("next_cursor")
-            if not cursor:
-                return items
+            items, cursor = [], None
+            try:
+                while True:
+                    q = "?limit=100" + (f"&cursor={cursor}" if cursor else "")
+                    r = request("GET", urls[turn % len(urls)] + "/v1/inbox" + q, self.member_token(key))
+                    if r.status != 200:
+                        break
+                    items += r.json["items"]
+                    cursor = r.json.get("next_cursor")
+                    if not cursor:
+                        return items
+            except OSError as e:
+                r = e
+            if time.time() > deadline or (not isinstance(r, OSError) and r.status not in (502, 503, 504)):
+                raise Abort(f"{self.label}: GET /v1/inbox for {key} on {urls[turn % len(urls)]} → {r}")
+            time.sleep(0.2)
+            if replica is None:
+                turn += 1
 
     def check_inboxes(self, inboxes):
         for key, *_ in MEMBERS:
@@ -748,11 +922,11 @@ class Run:
     def name_of_subject(self, subject):
         return self.names.get(subject.split("/", 1)[-1], subject)
 
-    def final_state(self, inboxes):
-        """Everything the API returns about this run's aggregates, ids replaced by logical names
-        and run-dependent times and hashes masked."""
+    def final_state(self, replica=0):
+        """Everything the API returns about this run's aggregates, as one replica of each service
+        answers it, ids replaced by logical names and run-dependent times and hashes masked."""
         state = {}
-        get = lambda svc, path: self.call("GET", svc, path, step=False).json  # noqa: E731
+        get = lambda svc, path: self.call("GET", svc, path, step=False, replica=replica).json  # noqa: E731
         state["visit"] = get("scheduling", f"/v1/visits/{self.id('visit')}")
         for name, id_ in sorted(self.ids.items()):
             kind = name.split(":")[0]
@@ -769,7 +943,8 @@ class Run:
                 state[name] = get("documents", f"/v1/documents/{id_}")
                 state[name + ":versions"] = get("documents", f"/v1/documents/{id_}/versions?limit=100")
         state["meetings"] = get("scheduling", f"/v1/visits/{self.id('visit')}/meetings?limit=100")
-        for key, items in inboxes.items():
+        for key, *_ in MEMBERS:
+            items = self.inbox(key, replica)
             state["inbox:" + key] = sorted((normalize(n, self.names) for n in items),
                                            key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))
         return normalize(state, self.names)
@@ -1063,6 +1238,48 @@ def events_by_run(lines, names):
     return out
 
 
+def kill_plan(run_a, rng):
+    """Step → service whose writer is SIGKILLed before that step: one per service, at a step that
+    calls it (notifications, whose work the story does not call for, at any step), then more at
+    any step, up to KILLS."""
+    steps = range(3, run_a.step_no - 1)
+    plan = {}
+    for name in rng.sample(SERVICES, len(SERVICES)):
+        calling = [n for n in steps if run_a.step_services.get(n) == name and n not in plan]
+        plan[rng.choice(calling or [n for n in steps if n not in plan])] = name
+    while len(plan) < KILLS:
+        plan[rng.choice([n for n in steps if n not in plan])] = rng.choice(SERVICES)
+    return plan
+
+
+def report_failovers(run):
+    """The kills, how soon a standby took over and each service wrote again, and the longest write
+    gap (from a write's first attempt to its acknowledgement, through refused connections and 503s)."""
+    for k in run.killed:
+        after = [w for w in run.writes if w[1] == k["service"] and w[2] >= k["step"]]
+        note = (f"its next write (step {after[0][2]}) took {after[0][0]:.2f}s" if after else "no write to it followed")
+        heir = (f"{k['heir']} the writer {k['elected_after']:.2f}s later" if k.get("heir")
+                else "no other replica the writer within 60s")
+        say(f"{run.label}: killed the writer of {k['service']} ({k['tag']}, pid {k['pid']}) before step {k['step']}: "
+            f"{heir}; {note}")
+    if run.writes:
+        gap = max(run.writes)
+        say(f"{run.label}: longest write gap {gap[0]:.2f}s ({gap[3]} {gap[1]}{gap[4]}, step {gap[2]}); "
+            f"{len(run.writes)} writes, retried answers {dict(run.attempts)} (0: refused connection)")
+
+
+def settled_state(run, want, replica, timeout=20):
+    """The final state as `replica` of each service answers it, read again until it equals `want`
+    or `timeout` passes; with the seconds it took."""
+    started = time.time()
+    for rounds in range(1, 1000):
+        state = run.final_state(replica)
+        if state == want or time.time() - started > timeout:
+            break
+        time.sleep(1)
+    return state, (time.time() - started if rounds > 1 and state == want else 0)
+
+
 def main():
     workdir = tempfile.mkdtemp(prefix="concord-seed.")
     stack = None
@@ -1094,29 +1311,30 @@ def main():
         run_a.check_inboxes(inbox_a)
         if mail:
             run_a.check_mail(inbox_a, mail)
-        state_a = run_a.final_state(inbox_a)
+        state_a = run_a.final_state()
         say(f"A: {sum(len(v) for v in inbox_a.values())} notifications in {len(inbox_a)} inboxes")
         a_sys.stop()
 
-        # Run B: each service SIGKILLed once, at a step chosen by the seed, and restarted.
+        # Run B: every service as a writer and a hot standby, the clients spread over both; the
+        # current writer of a service SIGKILLed before steps drawn from the kill seed, and restarted.
         # CONCORD_E2E_KILL_RUN=0 leaves it out (a quicker loop while working on the checks after it).
         kill_run = os.environ.get("CONCORD_E2E_KILL_RUN", "1") != "0"
-        rng = random.Random(SEED)
         run_b = None
         if kill_run:
-            total_steps = run_a.step_no
-            steps = rng.sample(range(3, total_steps - 2), len(SERVICES))
-            kills = dict(zip(steps, rng.sample(SERVICES, len(SERVICES))))
-            if os.environ.get("CONCORD_E2E_KILL_ONLY"):  # e.g. documents: one service's kill alone, to diagnose
+            kills = kill_plan(run_a, random.Random(KILL_SEED))
+            if os.environ.get("CONCORD_E2E_KILL_ONLY"):  # e.g. documents: one service's kills alone, to diagnose
                 kills = {k: v for k, v in kills.items() if v in os.environ["CONCORD_E2E_KILL_ONLY"].split(",")}
             # A failure of run B is reported, and the checks after it (the topics, the contracts)
             # still run.
             try:
-                say(f"B: kill plan (step → service), seed {SEED}, {total_steps} steps: {dict(sorted(kills.items()))}")
-                b_sys = System(stack, workdir, "run-b", mail)
+                say(f"B: kill seed {KILL_SEED} (CONCORD_E2E_KILL_SEED={KILL_SEED} replays it); {REPLICAS} replicas of "
+                    f"each service; {run_a.step_no} steps; the writer killed before (step → service): "
+                    f"{dict(sorted(kills.items()))}")
+                b_sys = System(stack, workdir, "run-b", mail, replicas=REPLICAS)
                 systems.append(b_sys)
                 b_sys.start()
-                run_b = Run(b_sys, "B", kills)
+                say("B: roles " + ", ".join(f"{s.tag} {s.role()}" for s in b_sys.processes()))
+                run_b = Run(b_sys, "B", kills, seed=KILL_SEED + 1)
                 rec_b = WebhookReceiver()
                 receivers.append(rec_b)
                 if hooks:
@@ -1124,20 +1342,30 @@ def main():
                 run_b.play()
                 if run_b.kills:
                     fail(f"B: planned kills never happened: {run_b.kills}")
-                restarts = {n: s.starts - 1 for n, s in b_sys.services.items()}
-                if any(v != 1 for v in restarts.values()) and not os.environ.get("CONCORD_E2E_KILL_ONLY"):
-                    fail(f"B: every service should have been restarted once: {restarts}")
+                # The killed writers are back, as standbys: one writer and one standby per service.
+                run_b.join_restarts()
+                for s in b_sys.processes():
+                    s.wait_ready(timeout=120)
+                roles = {name: sorted(str(s.role()) for s in group) for name, group in b_sys.replicas.items()}
+                if any(r != ["standby"] * (REPLICAS - 1) + ["writer"] for r in roles.values()):
+                    fail(f"B: each service should have one writer and {REPLICAS - 1} standby after the kills: {roles}")
+                report_failovers(run_b)
                 inbox_b = run_b.wait_inboxes()
                 run_b.check_inboxes(inbox_b)
                 if mail:
                     run_b.check_mail(inbox_b, mail)
-                state_b = run_b.final_state(inbox_b)
-                differences = diff(state_a, state_b)
-                for d in differences[:40]:
-                    fail("A≠B: " + d)
-                if not differences:
-                    say(f"B: the final state equals A's ({len(json.dumps(state_a))} bytes of normalized state: "
-                        f"{len(state_a)} resources and inboxes)")
+                # Every replica of every service answers with A's final state (a standby follows
+                # its topics within a poll: a difference that persists is a lost, duplicated or
+                # never-followed write).
+                for i in range(REPLICAS):
+                    state_b, waited = settled_state(run_b, state_a, i)
+                    differences = diff(state_a, state_b)
+                    for d in differences[:40]:
+                        fail(f"A≠B (replica {i} of each service): " + d)
+                    if not differences:
+                        say(f"B: replica {i} of each service answers A's final state "
+                            f"({len(json.dumps(state_a))} bytes of normalized state: {len(state_a)} resources and inboxes)"
+                            + (f", after {waited:.1f}s" if waited else ""))
                 if run_a.conflicts != run_b.conflicts:
                     fail(f"the refused booking's conflicts differ: A {run_a.conflicts} B {run_b.conflicts}")
             except Abort as e:
@@ -1232,7 +1460,10 @@ def main():
         for f in FAILURES[:80]:
             print("  - " + f, file=sys.stderr)
         return 1
-    shutil.rmtree(workdir, ignore_errors=True)
+    if os.environ.get("CONCORD_E2E_KEEP") == "1":
+        say(f"logs kept in {workdir} (CONCORD_E2E_KEEP=1)")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     print("seed_scenario: passed", file=sys.stderr)
     return 0
 
