@@ -12,21 +12,34 @@ namespace {
 
 constexpr std::string_view kPrefix = contract::kPrefix;
 
+constexpr std::size_t kRecentPublicEvents = 4096;
+
+void apply_private(State& s, const PendingPrivate& p) {
+  if (!s.members.contains(p.member_id)) return;
+  if (p.is_contact) {
+    if (p.contact)
+      s.contacts[p.member_id] = *p.contact;
+    else
+      s.contacts.erase(p.member_id);
+  } else {
+    s.travel[p.member_id] = p.travel;
+  }
+}
+
 void apply_pending(State& s, const std::string& public_event_id) {
   auto it = s.pending.find(public_event_id);
   if (it == s.pending.end()) return;
-  for (auto& p : it->second) {
-    if (!s.members.contains(p.member_id)) continue;
-    if (p.is_contact) {
-      if (p.contact)
-        s.contacts[p.member_id] = *p.contact;
-      else
-        s.contacts.erase(p.member_id);
-    } else {
-      s.travel[p.member_id] = p.travel;
-    }
-  }
+  for (const auto& p : it->second) apply_private(s, p);
   s.pending.erase(it);
+}
+
+void remember_public(State& s, const std::string& public_event_id) {
+  if (!s.recent_public_ids.insert(public_event_id).second) return;
+  s.recent_public.push_back(public_event_id);
+  if (s.recent_public.size() > kRecentPublicEvents) {
+    s.recent_public_ids.erase(s.recent_public.front());
+    s.recent_public.pop_front();
+  }
 }
 
 void upsert_member(State& s, Member m) {
@@ -69,7 +82,11 @@ void apply(State& s, const Recorded& e) {
     } else {
       p.travel = travel_from_json(e.data.at("travel"));
     }
-    s.pending[e.data.at("public_event_id").get<std::string>()].push_back(std::move(p));
+    auto public_event_id = e.data.at("public_event_id").get<std::string>();
+    if (s.recent_public_ids.contains(public_event_id))
+      apply_private(s, p);  // its public companion came first (a live follower)
+    else
+      s.pending[public_event_id].push_back(std::move(p));
     return;
   }
 
@@ -103,6 +120,7 @@ void apply(State& s, const Recorded& e) {
     return;
   }
   apply_pending(s, e.id);
+  remember_public(s, e.id);
 }
 
 }  // namespace

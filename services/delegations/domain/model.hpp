@@ -1,6 +1,7 @@
 #pragma once
 // The delegations context's values: delegations, their members, accreditation, and the personal
 // data (contact, travel) that lives only on the private topic. State is the fold of both topics.
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -167,8 +168,15 @@ struct State {
   std::map<std::string, Contact> contacts;                            // member id →
   std::map<std::string, Travel> travel;                               // member id →
   std::map<std::string, std::vector<PendingPrivate>> pending;         // public event id → private events
-  auth::IdentityLinks identities;                                     // identity ↔ member
-  std::map<std::string, LinkedIdentity> linked;                       // member id → how its identity was linked
+  // The public events applied lately, oldest first (ids; at most kRecentPublicEvents). A replay
+  // reads the private topic before the public one, but a live follower reads both side by side
+  // and may meet a private event after its public companion: it then applies at once rather than
+  // waiting in `pending` for an event that has passed. Not in snapshots: after a restore the
+  // window starts empty, as the topics' positions then start together.
+  std::deque<std::string> recent_public;
+  std::set<std::string> recent_public_ids;
+  auth::IdentityLinks identities;                         // identity ↔ member
+  std::map<std::string, LinkedIdentity> linked;           // member id → how its identity was linked
   std::map<std::string, long long> identity_versions;     // member id → identity version (kept after unlink)
   std::map<std::string, Invitation> invitations;          // id →
   std::map<std::string, std::string> invitation_by_code;  // SHA-256 of the code → invitation id

@@ -290,6 +290,26 @@ TEST_F(DelegationsDomainTest, a_private_event_whose_public_event_never_landed_is
   EXPECT_EQ(replayed().contact_of(m)->email, "new@mfa.kg");
 }
 
+TEST_F(DelegationsDomainTest, a_private_event_read_after_its_public_event_still_applies) {
+  // A standby follows the public and the private topic side by side: the member's public event
+  // may reach it before the private one that carries the contact.
+  auto d = delegation("KG");
+  auto m = add_member(d, member_body("Aibek", "minister"));
+  Context context{clock.now(), officer, ids};
+  auto decision = decide(state, *parse_update_member(m, {{"contact", {{"email", "new@mfa.kg"}}}}), context);
+  ASSERT_TRUE(decision);
+  ASSERT_EQ(decision->events.size(), 2u);
+  const auto& priv = decision->events[0];
+  const auto& pub = decision->events[1];
+  ASSERT_TRUE(priv.is_private);
+  ASSERT_FALSE(pub.is_private);
+  evolve(state, Recorded{pub.id, pub.type, clock.now(), "officer-1", pub.data});
+  evolve(state, Recorded{priv.id, priv.type, clock.now(), "officer-1", priv.data});
+  ASSERT_TRUE(state.contact_of(m));
+  EXPECT_EQ(state.contact_of(m)->email, "new@mfa.kg");
+  EXPECT_TRUE(state.pending.empty());
+}
+
 // --- withdrawal ---
 
 TEST_F(DelegationsDomainTest, withdrawing_the_head_clears_the_head_and_revokes_the_badge) {
