@@ -16,6 +16,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
+#include "beast_verb.hpp"
+
 namespace concord::http {
 
 namespace asio = boost::asio;
@@ -28,35 +30,13 @@ namespace {
 
 constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
-bhttp::verb verb_of(Method m) {
-  switch (m) {
-    case Method::get:
-      return bhttp::verb::get;
-    case Method::head:
-      return bhttp::verb::head;
-    case Method::post:
-      return bhttp::verb::post;
-    case Method::put:
-      return bhttp::verb::put;
-    case Method::patch:
-      return bhttp::verb::patch;
-    case Method::del:
-      return bhttp::verb::delete_;
-    case Method::options:
-      return bhttp::verb::options;
-    case Method::other:
-      break;
-  }
-  return bhttp::verb::get;
-}
-
 // Writes the request and reads the response over a connected stream, plain or TLS.
 template <class Stream>
 asio::awaitable<Result<ClientResponse>> send(Stream& stream, const ClientRequest& request, const std::string& authority,
                                              const std::string& target,
                                              std::chrono::steady_clock::time_point deadline) {
   auto where = authority;
-  bhttp::request<bhttp::string_body> req{verb_of(request.method), target, 11};
+  bhttp::request<bhttp::string_body> req{beast_verb(request.method), target, 11};
   req.set(bhttp::field::host, authority);
   req.set(bhttp::field::user_agent, "concord");
   for (const auto& [k, v] : request.headers.fields()) req.set(k, v);

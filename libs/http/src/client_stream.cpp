@@ -23,6 +23,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 
+#include "beast_verb.hpp"
+
 #include "concord/http/client.hpp"
 
 namespace concord::http {
@@ -36,27 +38,6 @@ using steady = std::chrono::steady_clock;
 namespace {
 
 constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
-
-bhttp::verb verb_of(Method m) {
-  switch (m) {
-    case Method::post:
-      return bhttp::verb::post;
-    case Method::put:
-      return bhttp::verb::put;
-    case Method::patch:
-      return bhttp::verb::patch;
-    case Method::del:
-      return bhttp::verb::delete_;
-    case Method::head:
-      return bhttp::verb::head;
-    case Method::options:
-      return bhttp::verb::options;
-    case Method::get:
-    case Method::other:
-      break;
-  }
-  return bhttp::verb::get;
-}
 
 // One stream's state; touched only on the I/O thread except `cancelled`.
 struct Stream final : StreamClient::Handle, std::enable_shared_from_this<Stream> {
@@ -96,7 +77,7 @@ asio::awaitable<std::optional<Error>> run(std::shared_ptr<Stream> s, ClientReque
   if (s->cancelled) co_return std::nullopt;
   if (cec) co_return Error::unavailable("cannot connect to " + where + ": " + cec.message());
 
-  bhttp::request<bhttp::string_body> req{verb_of(request.method), target, 11};
+  bhttp::request<bhttp::string_body> req{beast_verb(request.method), target, 11};
   req.set(bhttp::field::host, authority);
   req.set(bhttp::field::user_agent, "concord");
   for (const auto& [k, v] : request.headers.fields()) req.set(k, v);
