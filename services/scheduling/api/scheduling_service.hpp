@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP shell around the scheduling domain: parse → authorize → decide (through the Store,
 // so writers are serialized) → append → evolve → render. The delegations view is replayed in
-// recover() and kept current by a subscription in start().
+// recover() and kept current by the follower of runtime/ that start() starts.
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -9,11 +9,11 @@
 #include <unordered_map>
 
 #include "concord/service/api.hpp"
-#include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
 #include "scheduling/domain/decide.hpp"
 #include "scheduling/domain/programme.hpp"
+#include "scheduling/runtime/delegations_follower.hpp"
 
 namespace concord::scheduling {
 
@@ -65,7 +65,7 @@ class SchedulingService final : public service::Service {
   Rules rules_;
   WorkingHours hours_;
   // The live half of the delegations view, from where recover() ended.
-  service::Follower delegations_;
+  DelegationsFollower delegations_;
   // Rendered programmes, valid while the state's revision is unchanged.
   std::mutex render_mutex_;
   std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> rendered_;
