@@ -107,9 +107,7 @@ std::vector<service::Append> DelegationsService::appends_of(const Decision& d, c
   service::Append priv{std::string(kPrivateTopic), d.key, {}};
   service::Append pub{std::string(kPublicTopic), d.key, {}};
   for (const auto& e : d.events) {
-    auto event = factory_.make(e.type, e.subject, e.sequence, e.data, cause);
-    event.id = e.id;
-    (e.is_private ? priv : pub).events.push_back(std::move(event));
+    (e.is_private ? priv : pub).events.push_back(factory_.make(e.type, e.subject, e.sequence, e.data, cause, {e.id}));
   }
   std::vector<service::Append> out;
   // Private first: alone it is an orphan that evolve ignores; the public event makes it count.

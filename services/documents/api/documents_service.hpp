@@ -9,6 +9,7 @@
 
 #include "concord/events/event_log.hpp"
 #include "concord/http/message.hpp"
+#include "concord/service/api.hpp"
 #include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
@@ -60,6 +61,10 @@ class DocumentsService final : public service::Service {
   Result<http::Response> certificate(http::Request& req);
 
   Context context_of(const http::Request& req);
+  // The one append of a document's facts, each in its envelope (the id, time and actor the
+  // domain gave it: the audit chain hashes them).
+  std::vector<service::Append> appends_of(const std::string& id, const std::vector<Fact>& facts,
+                                          const service::api::Cause& cause) const;
   // decide → append → evolve for one document, then the document as it now is.
   Result<http::Response> run(http::Request& req, const Command& command, int status = 200);
   // Looks the document up for reading: 404 unless it exists and the caller may see it.
@@ -74,6 +79,7 @@ class DocumentsService final : public service::Service {
 
   service::ServiceContext& context_;
   Store store_;
+  service::api::EventFactory events_;
   std::chrono::milliseconds tick_;
   // The views of delegations and scheduling, followed live; settling runs after each poll.
   service::Follower views_;
@@ -82,8 +88,7 @@ class DocumentsService final : public service::Service {
   std::chrono::steady_clock::time_point last_tick_;
 };
 
-// Between the log's CloudEvents and the domain's facts.
-events::Event to_event(const Fact& fact, const std::string& correlation_id, const std::string& causation_id);
+// A CloudEvent of the log as the domain's fact.
 Fact to_fact(const events::Event& event);
 
 }  // namespace concord::documents

@@ -124,9 +124,7 @@ Result<http::Response> DocumentsService::run(http::Request& req, const Command& 
       if (auto st = api::check_if_match(req, doc->version, false); !st) return fail(st.error());
     auto facts = decide(s, id, command, ctx);
     if (!facts) return fail(facts.error());
-    service::Append a{std::string(kTopic), id, {}};
-    for (const auto& f : *facts) a.events.push_back(to_event(f, cause.correlation_id, cause.causation_id));
-    return std::vector<service::Append>{std::move(a)};
+    return appends_of(id, *facts, cause);
   });
   if (!written) return fail(written.error());
   return store_.read([&](const State& s) -> Result<http::Response> {
@@ -186,9 +184,7 @@ Result<http::Response> DocumentsService::create(http::Request& req) {
     auto facts = decide_create(s, c, ctx);
     if (!facts) return fail(facts.error());
     id = facts->front().subject.substr(9);
-    service::Append a{std::string(kTopic), id, {}};
-    for (const auto& f : *facts) a.events.push_back(to_event(f, cause.correlation_id, cause.causation_id));
-    return std::vector<service::Append>{std::move(a)};
+    return appends_of(id, *facts, cause);
   });
   if (!written) return fail(written.error());
   return store_.read([&](const State& s) -> Result<http::Response> {

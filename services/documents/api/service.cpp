@@ -25,22 +25,6 @@ void apply_record(State& state, const std::string& topic, const events::Event& e
 
 }  // namespace
 
-events::Event to_event(const Fact& f, const std::string& correlation_id, const std::string& causation_id) {
-  events::Event e;
-  e.id = f.id;
-  e.source = "/concord/documents";
-  e.type = f.type;
-  e.subject = f.subject;
-  e.time = f.time;
-  e.dataschema = "urn:concord:schema:" + f.type;
-  e.sequence = f.sequence;
-  e.actor = f.actor;
-  e.correlationid = correlation_id;
-  e.causationid = causation_id;
-  e.data = f.data;
-  return e;
-}
-
 Fact to_fact(const events::Event& e) {
   return Fact{e.id, e.type, e.subject, e.sequence, e.time, e.actor, e.data};
 }
@@ -48,6 +32,7 @@ Fact to_fact(const events::Event& e) {
 DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono::milliseconds tick)
     : context_(context),
       store_(context.log, apply_record),
+      events_(context.name, context.clock, context.ids),
       tick_(tick),
       views_("the delegations and scheduling topics", context.log,
              {std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic), std::string(kSchedulingTopic)}) {
@@ -79,12 +64,21 @@ void DocumentsService::stop() {
   views_.stop();
 }
 
+std::vector<service::Append> DocumentsService::appends_of(const std::string& id, const std::vector<Fact>& facts,
+                                                          const service::api::Cause& cause) const {
+  service::Append append{std::string(kTopic), id, {}};
+  for (const auto& f : facts)
+    append.events.push_back(events_.make(f.type, f.subject, f.sequence, f.data, cause, {f.id, f.time, f.actor}));
+  return {std::move(append)};
+}
+
 Status DocumentsService::settle() {
   // Each round appends what the state calls for; the next round sees its effect. A few rounds
   // settle everything (a ceremony followed, then a date reached); the bound only guards a bug.
   for (int round = 0; round < 8; ++round) {
     Context ctx{context_.clock.now(), Actor{}, [this] { return context_.ids.next(); }};
     std::string correlation = "system:" + context_.ids.next();
+    service::api::Cause cause{ctx.actor.subject, correlation, correlation};
     bool any = store_.read([&](const State& s) {
       return !follow_ceremonies(s, ctx).empty() || !enter_into_force_when_due(s, ctx).empty();
     });
@@ -93,10 +87,9 @@ Status DocumentsService::settle() {
       auto steps = follow_ceremonies(s, ctx);
       if (steps.empty()) steps = enter_into_force_when_due(s, ctx);
       std::vector<service::Append> appends;
-      for (auto& [id, facts] : steps) {
-        service::Append a{std::string(kTopic), id, {}};
-        for (const auto& f : facts) a.events.push_back(to_event(f, correlation, correlation));
-        appends.push_back(std::move(a));
+      for (const auto& [id, facts] : steps) {
+        auto one = appends_of(id, facts, cause);
+        appends.insert(appends.end(), one.begin(), one.end());
       }
       return appends;
     });
