@@ -95,7 +95,7 @@ const Document& DocumentsService::as_read(const State& s, const Document& doc, s
   if (facts.empty()) return doc;
   scratch = doc;
   for (const auto& f : facts) evolve_document(*scratch, f);
-  settle_requested_ = true;
+  settler_.request();
   return *scratch;
 }
 

@@ -14,12 +14,19 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
+#include "delegations/contract/contract.hpp"
 #include "documents/contract/contract.hpp"
 #include "documents/domain/model.hpp"
+#include "scheduling/contract/contract.hpp"
 
 namespace concord::documents {
 
 inline constexpr std::string_view kTopic = contract::kTopic;
+// The topics it follows, by the contracts that own them.
+inline constexpr std::string_view kDelegationsTopic = delegations::contract::kTopic;
+inline constexpr std::string_view kSchedulingTopic = scheduling::contract::kTopic;
+// Followed only for which member each identity (token issuer + subject) is linked to.
+inline constexpr std::string_view kDelegationsPrivateTopic = delegations::contract::kPrivateTopic;
 inline constexpr size_t kMaxContentBytes = 2 * 1024 * 1024;
 // Contents travel in chunks of at most this many bytes (cut on UTF-8 boundaries), so that even a
 // content of control characters, escaped six-fold in JSON, keeps every event under the ~1 MB a
