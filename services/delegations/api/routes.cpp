@@ -115,7 +115,7 @@ Result<Response> DelegationsService::get_delegation(Request& request) {
   Actor actor = actor_of(request);
   auto view = store_.read([&](const State& s) { return read_delegation(s, actor, id); });
   if (!view) return fail(view.error());
-  ensure_roster(id);
+  rosters_.ensure(id);
   return api::json(200, *view, (*view)["version"].get<long long>());
 }
 
@@ -156,7 +156,7 @@ Result<Response> DelegationsService::list_members(Request& request) {
         [&](const auto& entry) { return roster_entry(s, actor, s.members.at(entry.second)); });
   });
   if (!body) return fail(body.error());
-  ensure_roster(id);
+  rosters_.ensure(id);
   return api::json(200, *body);
 }
 

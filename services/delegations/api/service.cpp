@@ -1,7 +1,5 @@
 #include "delegations/api/delegations_service.hpp"
 
-#include <utility>
-
 #include "concord/core/log.hpp"
 #include "concord/delegations/service.hpp"
 #include "concord/service/replica.hpp"
@@ -45,45 +43,10 @@ DelegationsService::DelegationsService(service::ServiceContext& context)
     : context_(context),
       store_(context.log, evolve_record),
       factory_(context.name, context.clock, context.ids),
-      publisher_([this] { publish_requested_rosters(); }) {
+      rosters_(store_, context.cache) {
   store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
   // A standby follows its own topics into the store (the replica set of DESIGN §7).
   if (context.replica) context.replica->track(store_);
-}
-
-DelegationsService::~DelegationsService() {
-  {
-    std::lock_guard lock(requested_mutex_);
-    stopping_ = true;
-  }
-  requested_cv_.notify_all();
-  publisher_.join();
-}
-
-void DelegationsService::request_roster(const std::string& delegation_id) {
-  {
-    std::lock_guard lock(requested_mutex_);
-    requested_.insert(delegation_id);
-  }
-  requested_cv_.notify_all();
-}
-
-void DelegationsService::publish_requested_rosters() {
-  std::unique_lock lock(requested_mutex_);
-  for (;;) {
-    requested_cv_.wait(lock, [this] { return stopping_ || !requested_.empty() || !to_check_.empty(); });
-    if (requested_.empty() && to_check_.empty()) return;  // stopping, and nothing left to write
-    auto ids = std::exchange(requested_, {});
-    auto checks = std::exchange(to_check_, {});
-    lock.unlock();
-    for (const auto& id : ids) publish_roster(id);
-    for (const auto& id : checks) {
-      if (ids.contains(id)) continue;
-      auto cached = context_.cache.get(roster_cache_key(id));
-      if (cached && !*cached) publish_roster(id);
-    }
-    lock.lock();
-  }
 }
 
 Status DelegationsService::recover() {
@@ -97,7 +60,7 @@ Status DelegationsService::recover() {
   });
   for (const auto& id : ids) {
     if (!context_.cache.healthy()) break;
-    publish_roster(id);
+    rosters_.publish(id);
   }
   log::info("delegations rebuilt", {{"delegations", ids.size()}});
   return {};
@@ -133,30 +96,8 @@ Result<Decision> DelegationsService::write(http::Request& request, const Command
     return appends_of(decision, cause);
   });
   if (!written) return fail(written.error());
-  if (!decision.events.empty()) request_roster(decision.key);
+  if (!decision.events.empty()) rosters_.request(decision.key);
   return decision;
-}
-
-void DelegationsService::publish_roster(const std::string& delegation_id) {
-  std::lock_guard lock(cache_mutex_);
-  auto doc = store_.read([&](const State& s) { return roster_document(s, delegation_id); });
-  if (doc.is_null()) return;
-  if (auto set = context_.cache.set(roster_cache_key(delegation_id), doc.dump()); !set)
-    log::warn("roster not cached", {{"delegation_id", delegation_id}, {"error", set.error().detail}});
-}
-
-void DelegationsService::ensure_roster(const std::string& delegation_id) {
-  // Reads only ask; the publisher thread looks (a roster of thousands is megabytes to fetch),
-  // at most once a second per delegation.
-  auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard lock(requested_mutex_);
-    auto& last = last_checked_[delegation_id];
-    if (now - last < std::chrono::seconds(1)) return;
-    last = now;
-    to_check_.insert(delegation_id);
-  }
-  requested_cv_.notify_all();
 }
 
 // The commands handlers write (routes.cpp).
