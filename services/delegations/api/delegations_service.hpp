@@ -28,7 +28,7 @@ class DelegationsService final : public service::Service {
   // Decides `command` for the caller, checks If-Match against `version_of`, appends what was
   // decided and applies it. The roster of the delegation is then refreshed in the cache.
   template <class Command>
-  Result<Decision> write(http::Request& request, const Command& command, VersionOf version_of);
+  Result<Decision> commit(http::Request& request, const Command& command, VersionOf version_of);
 
   std::vector<service::Append> appends_of(const Decision& decision, const service::api::Cause& cause) const;
 
@@ -59,7 +59,7 @@ class DelegationsService final : public service::Service {
 
   service::ServiceContext& context_;
   service::Store<State> store_;
-  service::api::EventFactory factory_;
+  service::api::EventFactory events_;
   RosterPublisher rosters_;  // after the store it reads
 };
 

@@ -42,7 +42,7 @@ Actor actor_of(const http::Request& request) {
 DelegationsService::DelegationsService(service::ServiceContext& context)
     : context_(context),
       store_(context.log, evolve_record),
-      factory_(context.name, context.clock, context.ids),
+      events_(context.name, context.clock, context.ids),
       rosters_(store_, context.cache) {
   store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
   // A standby follows its own topics into the store (the replica set of DESIGN §7).
@@ -70,7 +70,7 @@ std::vector<service::Append> DelegationsService::appends_of(const Decision& d, c
   service::Append priv{std::string(kPrivateTopic), d.key, {}};
   service::Append pub{std::string(kPublicTopic), d.key, {}};
   for (const auto& e : d.events) {
-    (e.is_private ? priv : pub).events.push_back(factory_.make(e.type, e.subject, e.sequence, e.data, cause, {e.id}));
+    (e.is_private ? priv : pub).events.push_back(events_.make(e.type, e.subject, e.sequence, e.data, cause, {e.id}));
   }
   std::vector<service::Append> out;
   // Private first: alone it is an orphan that evolve ignores; the public event makes it count.
@@ -80,12 +80,12 @@ std::vector<service::Append> DelegationsService::appends_of(const Decision& d, c
 }
 
 template <class Command>
-Result<Decision> DelegationsService::write(http::Request& request, const Command& command, VersionOf version_of) {
+Result<Decision> DelegationsService::commit(http::Request& request, const Command& command, VersionOf version_of) {
   Actor actor = actor_of(request);
   auto cause = service::api::cause_of(request);
   Decision decision;
   auto written = store_.write([&](const State& state) -> Result<std::vector<service::Append>> {
-    Context ctx{factory_.now(), actor, context_.ids};
+    Context ctx{events_.now(), actor, context_.ids};
     auto decided = decide(state, command, ctx);
     if (!decided) return fail(decided.error());
     if (version_of) {
@@ -101,17 +101,17 @@ Result<Decision> DelegationsService::write(http::Request& request, const Command
 }
 
 // The commands handlers write (routes.cpp).
-template Result<Decision> DelegationsService::write(http::Request&, const RegisterDelegation&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const UpdateDelegation&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const AddMember&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const UpdateMember&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const WithdrawMember&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const AccreditationAction&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const SetTravel&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const LinkIdentity&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const UnlinkIdentity&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const CreateInvitation&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const RedeemInvitation&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const RegisterDelegation&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const UpdateDelegation&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const AddMember&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const UpdateMember&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const WithdrawMember&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const AccreditationAction&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const SetTravel&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const LinkIdentity&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const UnlinkIdentity&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const CreateInvitation&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const RedeemInvitation&, VersionOf);
 
 Status DelegationsService::resolve(http::Request& request, bool redeeming) {
   return store_.read([&](const State& s) {

@@ -50,13 +50,13 @@ class DocumentsService final : public service::Service {
   Result<http::Response> audit(http::Request& req);
   Result<http::Response> certificate(http::Request& req);
 
-  Context context_of(const http::Request& req);
-  // The one append of a document's facts, each in its envelope (the id, time and actor the
+  Context context_for(const http::Request& req);
+  // The one append of a document's new events, each in its envelope (the id, time and actor the
   // domain gave it: the audit chain hashes them).
-  std::vector<service::Append> appends_of(const std::string& id, const std::vector<Fact>& facts,
+  std::vector<service::Append> appends_of(const std::string& id, const Decision& decided,
                                           const service::api::Cause& cause) const;
   // decide → append → evolve for one document, then the document as it now is.
-  Result<http::Response> run(http::Request& req, const Command& command, int status = 200);
+  Result<http::Response> commit(http::Request& req, const Command& command, int status = 200);
   // Looks the document up for reading: 404 unless it exists and the caller may see it.
   template <class F>
   Result<http::Response> read_document(http::Request& req, F&& render);
@@ -70,8 +70,5 @@ class DocumentsService final : public service::Service {
   // The views of delegations and scheduling, followed live, and the steps taken on its own.
   Settler settler_;
 };
-
-// A CloudEvent of the log as the domain's fact.
-Fact to_fact(const events::Event& event);
 
 }  // namespace concord::documents

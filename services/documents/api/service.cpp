@@ -13,7 +13,7 @@ namespace {
 
 void apply_record(State& state, const std::string& topic, const events::Event& e) {
   if (topic == kTopic)
-    evolve(state, to_fact(e));
+    evolve(state, Recorded{e.id, e.type, e.subject, e.sequence, e.time, e.actor, e.data});
   else if (topic == kDelegationsTopic)
     apply_delegations_event(state, e.type, e.data);
   else if (topic == kSchedulingTopic)
@@ -24,10 +24,6 @@ void apply_record(State& state, const std::string& topic, const events::Event& e
 }
 
 }  // namespace
-
-Fact to_fact(const events::Event& e) {
-  return Fact{e.id, e.type, e.subject, e.sequence, e.time, e.actor, e.data};
-}
 
 DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono::milliseconds tick)
     : context_(context),
@@ -59,10 +55,10 @@ void DocumentsService::stop() {
   settler_.stop();
 }
 
-std::vector<service::Append> DocumentsService::appends_of(const std::string& id, const std::vector<Fact>& facts,
+std::vector<service::Append> DocumentsService::appends_of(const std::string& id, const Decision& decided,
                                                           const service::api::Cause& cause) const {
   service::Append append{std::string(kTopic), id, {}};
-  for (const auto& f : facts)
+  for (const auto& f : decided)
     append.events.push_back(events_.make(f.type, f.subject, f.sequence, f.data, cause, {f.id, f.time, f.actor}));
   return {std::move(append)};
 }

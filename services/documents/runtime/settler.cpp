@@ -42,9 +42,9 @@ Status Settler::settle() {
       auto steps = follow_ceremonies(s, ctx);
       if (steps.empty()) steps = enter_into_force_when_due(s, ctx);
       std::vector<service::Append> appends;
-      for (const auto& [id, facts] : steps) {
+      for (const auto& [id, decided] : steps) {
         auto& append = appends.emplace_back(service::Append{std::string(kTopic), id, {}});
-        for (const auto& f : facts)
+        for (const auto& f : decided)
           append.events.push_back(events_.make(f.type, f.subject, f.sequence, f.data, cause, {f.id, f.time, f.actor}));
       }
       return appends;

@@ -33,7 +33,7 @@ class SchedulingService final : public service::Service {
   Context context_for(const http::Request& request) const;
   // Decides under the write lock, appends, evolves; returns what was decided.
   template <class Decide>
-  Result<std::vector<NewEvent>> commit(const http::Request& request, Decide&& decide_fn);
+  Result<Decision> commit(const http::Request& request, Decide&& decide_fn);
   nlohmann::json meeting_view(const State& s, const Meeting& m) const;
 
   Response create_venue(http::Request& r);
@@ -73,11 +73,11 @@ class SchedulingService final : public service::Service {
 
 // Here rather than in a .cpp: routes.cpp and feed_routes.cpp both commit.
 template <class Decide>
-Result<std::vector<NewEvent>> SchedulingService::commit(const http::Request& request, Decide&& decide_fn) {
-  std::vector<NewEvent> decided;
+Result<Decision> SchedulingService::commit(const http::Request& request, Decide&& decide_fn) {
+  Decision decided;
   auto cause = service::api::cause_of(request);
   auto written = store_.write([&](const State& s) -> Result<std::vector<service::Append>> {
-    Decision d = decide_fn(s, context_for(request));
+    Result<Decision> d = decide_fn(s, context_for(request));
     if (!d) return fail(d.error());
     std::vector<service::Append> out;
     for (const auto& e : *d) {
