@@ -7,7 +7,6 @@
 #include <set>
 
 #include "concord/crypto/crypto.hpp"
-#include "documents/domain/json_access.hpp"
 
 namespace concord::documents {
 

@@ -3,14 +3,14 @@
 // consumers), and records every event in the document's audit chain as it was read.
 #include <algorithm>
 
+#include "concord/core/json_read.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "documents/domain/decide.hpp"
-#include "documents/domain/json_access.hpp"
 #include "scheduling/contract/contract.hpp"
 
 namespace concord::documents {
 
-using namespace detail;
+using namespace json_read;
 
 namespace {
 
@@ -191,47 +191,11 @@ void evolve_document(Document& doc, const Recorded& event) {
 }
 
 void apply_delegations_event(State& state, const std::string& type, const nlohmann::json& data) {
-  (void)type;
-  const auto& m = obj(data, "member");
-  if (auto id = str(m, "id"); !id.empty()) {
-    auto& view = state.members[id];
-    long long version = num(m, "version");
-    if (version >= view.version) {
-      view.id = id;
-      view.delegation_id = str(m, "delegation_id");
-      view.visit_id = str(m, "visit_id");
-      view.status = str(m, "status");
-      view.public_key = str(m, "public_key");
-      view.version = version;
-    }
-  }
-  const auto& g = obj(data, "delegation");
-  if (auto id = str(g, "id"); !id.empty()) {
-    auto& view = state.delegations[id];
-    long long version = num(g, "version");
-    if (version >= view.version) view = DelegationView{id, str(g, "visit_id"), str(g, "country"), version};
-  }
+  delegations::contract::apply_public(state.delegations, state.members, type, data);
 }
 
 void apply_scheduling_event(State& state, const std::string& type, const nlohmann::json& data) {
-  if (!type.starts_with(scheduling::contract::kMeetingPrefix)) return;
-  const auto& m = obj(data, "meeting");
-  auto id = str(m, "id");
-  if (id.empty()) return;
-  auto& view = state.meetings[id];
-  long long version = num(m, "version");
-  if (version < view.version) return;
-  view.id = id;
-  view.visit_id = str(m, "visit_id");
-  view.kind = str(m, "kind");
-  view.status = str(m, "status");
-  view.start = time(m, "start").value_or(view.start);
-  view.end = time(m, "end").value_or(view.end);
-  view.version = version;
-  if (type == scheduling::contract::kMeetingCancelled) {
-    view.status = "cancelled";
-    view.cancel_reason = str(data, "reason");
-  }
+  scheduling::contract::apply_public(state.meetings, type, data);
 }
 
 }  // namespace concord::documents

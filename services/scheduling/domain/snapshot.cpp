@@ -12,24 +12,15 @@ namespace {
 
 using binary::Reader;
 using binary::Writer;
+// The views of delegations: their layout is delegations' contract's.
+using delegations::contract::decode_delegation_view;
+using delegations::contract::decode_member_view;
+using delegations::contract::encode;
 
 constexpr std::uint32_t kMagic = 0x53434831;  // "SCH1"
 enum Section : std::uint32_t { venues = 1, visits, meetings, meetings_of_visit, delegations, members, feeds, end };
 
-void put_time(Writer& w, Timestamp t) {
-  w.i64(t.time_since_epoch().count());
-}
-Timestamp get_time(Reader& r) {
-  return Timestamp{std::chrono::milliseconds{r.i64()}};
-}
-void put_day(Writer& w, Days d) {
-  w.i64(d.time_since_epoch().count());
-}
-Days get_day(Reader& r) {
-  return Days{std::chrono::days{r.i64()}};
-}
-
-void put(Writer& w, const Venue& v) {
+void encode(Writer& w, const Venue& v) {
   w.str(v.id);
   w.str(v.name);
   w.str(v.city);
@@ -52,21 +43,21 @@ Venue get_venue(Reader& r) {
   return v;
 }
 
-void put(Writer& w, const Visit& v) {
+void encode(Writer& w, const Visit& v) {
   w.str(v.id);
   w.string_map(v.title);
   w.str(v.kind);
   w.str(v.host_country);
   w.str(v.guest_country);
-  put_day(w, v.starts_on);
-  put_day(w, v.ends_on);
+  w.day(v.starts_on);
+  w.day(v.ends_on);
   w.str(v.time_zone);
   w.str(v.status);
   w.i64(v.version);
   w.boolean(v.window.has_value());
   if (v.window) {
-    put_time(w, v.window->first);
-    put_time(w, v.window->second);
+    w.time(v.window->first);
+    w.time(v.window->second);
   }
 }
 Visit get_visit(Reader& r) {
@@ -76,25 +67,25 @@ Visit get_visit(Reader& r) {
   v.kind = r.str();
   v.host_country = r.str();
   v.guest_country = r.str();
-  v.starts_on = get_day(r);
-  v.ends_on = get_day(r);
+  v.starts_on = r.day();
+  v.ends_on = r.day();
   v.time_zone = r.str();
   v.status = r.str();
   v.version = r.i64();
   if (r.boolean()) {
-    auto from = get_time(r);
-    v.window = std::make_pair(from, get_time(r));
+    auto from = r.time();
+    v.window = std::make_pair(from, r.time());
   }
   return v;
 }
 
-void put(Writer& w, const Meeting& m) {
+void encode(Writer& w, const Meeting& m) {
   w.str(m.id);
   w.str(m.visit_id);
   w.string_map(m.title);
   w.str(m.kind);
-  put_time(w, m.start);
-  put_time(w, m.end);
+  w.time(m.start);
+  w.time(m.end);
   w.opt_str(m.venue_id);
   w.str(m.time_zone);
   w.strings(m.participants);
@@ -102,8 +93,8 @@ void put(Writer& w, const Meeting& m) {
   w.str(m.notes);
   w.str(m.status);
   w.i64(m.version);
-  put_time(w, m.created_at);
-  put_time(w, m.updated_at);
+  w.time(m.created_at);
+  w.time(m.updated_at);
 }
 Meeting get_meeting(Reader& r) {
   Meeting m;
@@ -111,8 +102,8 @@ Meeting get_meeting(Reader& r) {
   m.visit_id = r.str();
   m.title = r.string_map();
   m.kind = r.str();
-  m.start = get_time(r);
-  m.end = get_time(r);
+  m.start = r.time();
+  m.end = r.time();
   m.venue_id = r.opt_str();
   m.time_zone = r.str();
   m.participants = r.strings();
@@ -120,66 +111,12 @@ Meeting get_meeting(Reader& r) {
   m.notes = r.str();
   m.status = r.str();
   m.version = r.i64();
-  m.created_at = get_time(r);
-  m.updated_at = get_time(r);
+  m.created_at = r.time();
+  m.updated_at = r.time();
   return m;
 }
 
-void put(Writer& w, const Delegation& d) {
-  w.str(d.id);
-  w.str(d.visit_id);
-  w.str(d.country);
-  w.str(d.side);
-  w.string_map(d.name);
-  w.opt_str(d.head_member_id);
-  w.i64(d.version);
-}
-Delegation get_delegation(Reader& r) {
-  Delegation d;
-  d.id = r.str();
-  d.visit_id = r.str();
-  d.country = r.str();
-  d.side = r.str();
-  d.name = r.string_map();
-  d.head_member_id = r.opt_str();
-  d.version = r.i64();
-  return d;
-}
-
-void put(Writer& w, const Member& m) {
-  w.str(m.id);
-  w.str(m.delegation_id);
-  w.str(m.visit_id);
-  w.string_map(m.full_name);
-  w.string_map(m.position);
-  w.str(m.rank);
-  w.opt_i64(m.precedence_order);
-  w.boolean(m.is_head);
-  w.strings(m.languages);
-  w.str(m.time_zone);
-  w.str(m.notification_language);
-  w.str(m.status);
-  w.i64(m.version);
-}
-Member get_member(Reader& r) {
-  Member m;
-  m.id = r.str();
-  m.delegation_id = r.str();
-  m.visit_id = r.str();
-  m.full_name = r.string_map();
-  m.position = r.string_map();
-  m.rank = r.str();
-  m.precedence_order = r.opt_i64();
-  m.is_head = r.boolean();
-  m.languages = r.strings();
-  m.time_zone = r.str();
-  m.notification_language = r.str();
-  m.status = r.str();
-  m.version = r.i64();
-  return m;
-}
-
-void put(Writer& w, const Feed& f) {
+void encode(Writer& w, const Feed& f) {
   w.str(f.id);
   w.str(f.visit_id);
   w.opt_str(f.member_id);
@@ -189,9 +126,8 @@ void put(Writer& w, const Feed& f) {
   w.str(f.label);
   w.str(f.status);
   w.i64(f.version);
-  put_time(w, f.created_at);
-  w.boolean(f.revoked_at.has_value());
-  if (f.revoked_at) put_time(w, *f.revoked_at);
+  w.time(f.created_at);
+  w.opt_time(f.revoked_at);
 }
 Feed get_feed(Reader& r) {
   Feed f;
@@ -204,8 +140,8 @@ Feed get_feed(Reader& r) {
   f.label = r.str();
   f.status = r.str();
   f.version = r.i64();
-  f.created_at = get_time(r);
-  if (r.boolean()) f.revoked_at = get_time(r);
+  f.created_at = r.time();
+  f.revoked_at = r.opt_time();
   return f;
 }
 
@@ -219,7 +155,7 @@ void put_all(Writer& w, Section section, const Map& map) {
   for (const auto& entry : map) entries.push_back(&entry);
   if constexpr (!requires { map.key_comp(); })
     std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  for (const auto* entry : entries) put(w, entry->second);
+  for (const auto* entry : entries) encode(w, entry->second);
 }
 
 }  // namespace
@@ -283,12 +219,12 @@ State decode_state(std::string_view bytes) {
   }
   r.mark(delegations);
   for (auto n = r.count(); n > 0; --n) {
-    auto d = get_delegation(r);
+    auto d = decode_delegation_view(r);
     s.delegations.emplace_hint(s.delegations.end(), d.id, std::move(d));
   }
   r.mark(members);
   for (auto n = r.count(); n > 0; --n) {
-    auto m = get_member(r);
+    auto m = decode_member_view(r);
     auto id = m.id;
     s.members.emplace(std::move(id), std::move(m));
   }

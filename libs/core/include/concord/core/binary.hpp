@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "concord/core/time.hpp"
+
 namespace concord::binary {
 
 // Thrown by Reader when the bytes do not hold what the layout says; a state codec turns it into
@@ -55,6 +57,30 @@ class Writer {
   void count(size_t n) { u32(static_cast<std::uint32_t>(n)); }
   // A marker between sections: a reader checks it, so a layout mistake fails loudly.
   void mark(std::uint32_t tag) { u32(tag); }
+  void time(Timestamp t) { i64(t.time_since_epoch().count()); }  // milliseconds since the epoch
+  void day(Days d) { i64(d.time_since_epoch().count()); }        // days since the epoch
+  template <class E>
+  void enumerator(E e) {
+    u8(static_cast<std::uint8_t>(e));
+  }
+  // A presence flag, then the value written by `put(writer, value)` when there is one.
+  template <class T, class Put>
+  void optional(const std::optional<T>& v, Put&& put) {
+    boolean(v.has_value());
+    if (v) put(*this, *v);
+  }
+  void opt_time(const std::optional<Timestamp>& t) {
+    optional(t, [](Writer& w, Timestamp v) { w.time(v); });
+  }
+  void opt_day(const std::optional<Days>& d) {
+    optional(d, [](Writer& w, Days v) { w.day(v); });
+  }
+  // A count, then every item of `items` written by `put(writer, item)`: Reader::each reads them.
+  template <class Items, class Put>
+  void each(const Items& items, Put&& put) {
+    count(items.size());
+    for (const auto& item : items) put(*this, item);
+  }
 
   std::string& bytes() { return out_; }
   std::string take() { return std::move(out_); }
@@ -120,6 +146,32 @@ class Reader {
   }
   void mark(std::uint32_t tag) {
     if (u32() != tag) throw Malformed("a section marker is not where the layout puts it");
+  }
+  Timestamp time() { return Timestamp{std::chrono::milliseconds{i64()}}; }
+  Days day() { return Days{std::chrono::days{i64()}}; }
+  // An enumerator written by Writer::enumerator; `last` is the highest the layout knows.
+  template <class E>
+  E enumerator(E last) {
+    auto v = u8();
+    if (v > static_cast<std::uint8_t>(last)) throw Malformed("an enumerator out of range");
+    return static_cast<E>(v);
+  }
+  // What Writer::optional wrote: `get(reader)` reads the value when the flag says there is one.
+  template <class Get>
+  auto optional(Get&& get) -> std::optional<decltype(get(*this))> {
+    if (!boolean()) return std::nullopt;
+    return get(*this);
+  }
+  std::optional<Timestamp> opt_time() {
+    return optional([](Reader& r) { return r.time(); });
+  }
+  std::optional<Days> opt_day() {
+    return optional([](Reader& r) { return r.day(); });
+  }
+  // What Writer::each wrote: `get(reader)` is called once for each item, in order.
+  template <class Get>
+  void each(Get&& get) {
+    for (auto n = count(); n > 0; --n) get(*this);
   }
   bool done() const { return pos_ == in_.size(); }
 
