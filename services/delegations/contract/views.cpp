@@ -45,61 +45,57 @@ std::optional<MemberView> member_view(const nlohmann::json& j) {
   return m;
 }
 
-void encode(binary::Writer& w, const DelegationView& d) {
-  w.str(d.id);
-  w.str(d.visit_id);
-  w.str(d.country);
-  w.str(d.side);
-  w.string_map(d.name);
-  w.opt_str(d.head_member_id);
-  w.i64(d.version);
+namespace {
+
+// The binary layouts, each written once for both directions (binary::Writer/Reader::field).
+template <class Io, class Delegation>
+void delegation_layout(Io& io, Delegation& d) {
+  io.field(d.id);
+  io.field(d.visit_id);
+  io.field(d.country);
+  io.field(d.side);
+  io.field(d.name);
+  io.field(d.head_member_id);
+  io.field(d.version);
 }
 
-DelegationView decode_delegation_view(binary::Reader& r) {
+template <class Io, class Member>
+void member_layout(Io& io, Member& m) {
+  io.field(m.id);
+  io.field(m.delegation_id);
+  io.field(m.visit_id);
+  io.field(m.full_name);
+  io.field(m.position);
+  io.field(m.rank);
+  io.field(m.precedence_order);
+  io.field(m.is_head);
+  io.field(m.languages);
+  io.field(m.time_zone);
+  io.field(m.notification_language);
+  io.field(m.status);
+  io.field(m.public_key);
+  io.field(m.version);
+}
+
+}  // namespace
+
+void encode(binary::Writer& out, const DelegationView& delegation) {
+  delegation_layout(out, delegation);
+}
+
+void encode(binary::Writer& out, const MemberView& member) {
+  member_layout(out, member);
+}
+
+DelegationView decode_delegation_view(binary::Reader& in) {
   DelegationView d;
-  d.id = r.str();
-  d.visit_id = r.str();
-  d.country = r.str();
-  d.side = r.str();
-  d.name = r.string_map();
-  d.head_member_id = r.opt_str();
-  d.version = r.i64();
+  delegation_layout(in, d);
   return d;
 }
 
-void encode(binary::Writer& w, const MemberView& m) {
-  w.str(m.id);
-  w.str(m.delegation_id);
-  w.str(m.visit_id);
-  w.string_map(m.full_name);
-  w.string_map(m.position);
-  w.str(m.rank);
-  w.opt_i64(m.precedence_order);
-  w.boolean(m.is_head);
-  w.strings(m.languages);
-  w.str(m.time_zone);
-  w.str(m.notification_language);
-  w.str(m.status);
-  w.str(m.public_key);
-  w.i64(m.version);
-}
-
-MemberView decode_member_view(binary::Reader& r) {
+MemberView decode_member_view(binary::Reader& in) {
   MemberView m;
-  m.id = r.str();
-  m.delegation_id = r.str();
-  m.visit_id = r.str();
-  m.full_name = r.string_map();
-  m.position = r.string_map();
-  m.rank = r.str();
-  m.precedence_order = r.opt_i64();
-  m.is_head = r.boolean();
-  m.languages = r.strings();
-  m.time_zone = r.str();
-  m.notification_language = r.str();
-  m.status = r.str();
-  m.public_key = r.str();
-  m.version = r.i64();
+  member_layout(in, m);
   return m;
 }
 

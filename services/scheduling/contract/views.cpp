@@ -39,27 +39,30 @@ bool apply_public(std::map<std::string, MeetingView>& meetings, std::string_view
   return true;
 }
 
-void encode(binary::Writer& w, const MeetingView& m) {
-  w.str(m.id);
-  w.str(m.visit_id);
-  w.str(m.kind);
-  w.str(m.status);
-  w.time(m.start);
-  w.time(m.end);
-  w.str(m.cancel_reason);
-  w.i64(m.version);
+namespace {
+
+// The binary layout, written once for both directions (binary::Writer/Reader::field).
+template <class Io, class Meeting>
+void meeting_layout(Io& io, Meeting& m) {
+  io.field(m.id);
+  io.field(m.visit_id);
+  io.field(m.kind);
+  io.field(m.status);
+  io.field(m.start);
+  io.field(m.end);
+  io.field(m.cancel_reason);
+  io.field(m.version);
 }
 
-MeetingView decode_meeting_view(binary::Reader& r) {
+}  // namespace
+
+void encode(binary::Writer& out, const MeetingView& meeting) {
+  meeting_layout(out, meeting);
+}
+
+MeetingView decode_meeting_view(binary::Reader& in) {
   MeetingView m;
-  m.id = r.str();
-  m.visit_id = r.str();
-  m.kind = r.str();
-  m.status = r.str();
-  m.start = r.time();
-  m.end = r.time();
-  m.cancel_reason = r.str();
-  m.version = r.i64();
+  meeting_layout(in, m);
   return m;
 }
 

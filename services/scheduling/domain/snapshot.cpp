@@ -20,129 +20,87 @@ using delegations::contract::encode;
 constexpr std::uint32_t kMagic = 0x53434831;  // "SCH1"
 enum Section : std::uint32_t { venues = 1, visits, meetings, meetings_of_visit, delegations, members, feeds, end };
 
+// The layouts, each written once for both directions (binary::Writer/Reader::field).
+template <class Io, class V>
+void venue_layout(Io& io, V& v) {
+  io.field(v.id);
+  io.field(v.name);
+  io.field(v.city);
+  io.field(v.address);
+  io.field(v.time_zone);
+  io.field(v.capacity);
+  io.field(v.buffer_minutes);
+  io.field(v.version);
+}
+
+template <class Io, class V>
+void visit_layout(Io& io, V& v) {
+  io.field(v.id);
+  io.field(v.title);
+  io.field(v.kind);
+  io.field(v.host_country);
+  io.field(v.guest_country);
+  io.field(v.starts_on);
+  io.field(v.ends_on);
+  io.field(v.time_zone);
+  io.field(v.status);
+  io.field(v.version);
+  io.field(v.window);
+}
+
+template <class Io, class M>
+void meeting_layout(Io& io, M& m) {
+  io.field(m.id);
+  io.field(m.visit_id);
+  io.field(m.title);
+  io.field(m.kind);
+  io.field(m.start);
+  io.field(m.end);
+  io.field(m.venue_id);
+  io.field(m.time_zone);
+  io.field(m.participants);
+  io.field(m.interpretation);
+  io.field(m.notes);
+  io.field(m.status);
+  io.field(m.version);
+  io.field(m.created_at);
+  io.field(m.updated_at);
+}
+
+template <class Io, class F>
+void feed_layout(Io& io, F& f) {
+  io.field(f.id);
+  io.field(f.visit_id);
+  io.field(f.member_id);
+  io.field(f.created_by);
+  io.field(f.secret_sha256);
+  io.field(f.language);
+  io.field(f.label);
+  io.field(f.status);
+  io.field(f.version);
+  io.field(f.created_at);
+  io.field(f.revoked_at);
+}
+
 void encode(Writer& w, const Venue& v) {
-  w.str(v.id);
-  w.str(v.name);
-  w.str(v.city);
-  w.str(v.address);
-  w.str(v.time_zone);
-  w.i64(v.capacity);
-  w.i64(v.buffer_minutes);
-  w.i64(v.version);
+  venue_layout(w, v);
 }
-Venue get_venue(Reader& r) {
-  Venue v;
-  v.id = r.str();
-  v.name = r.str();
-  v.city = r.str();
-  v.address = r.str();
-  v.time_zone = r.str();
-  v.capacity = static_cast<int>(r.i64());
-  v.buffer_minutes = static_cast<int>(r.i64());
-  v.version = r.i64();
-  return v;
-}
-
 void encode(Writer& w, const Visit& v) {
-  w.str(v.id);
-  w.string_map(v.title);
-  w.str(v.kind);
-  w.str(v.host_country);
-  w.str(v.guest_country);
-  w.day(v.starts_on);
-  w.day(v.ends_on);
-  w.str(v.time_zone);
-  w.str(v.status);
-  w.i64(v.version);
-  w.boolean(v.window.has_value());
-  if (v.window) {
-    w.time(v.window->first);
-    w.time(v.window->second);
-  }
+  visit_layout(w, v);
 }
-Visit get_visit(Reader& r) {
-  Visit v;
-  v.id = r.str();
-  v.title = r.string_map();
-  v.kind = r.str();
-  v.host_country = r.str();
-  v.guest_country = r.str();
-  v.starts_on = r.day();
-  v.ends_on = r.day();
-  v.time_zone = r.str();
-  v.status = r.str();
-  v.version = r.i64();
-  if (r.boolean()) {
-    auto from = r.time();
-    v.window = std::make_pair(from, r.time());
-  }
-  return v;
-}
-
 void encode(Writer& w, const Meeting& m) {
-  w.str(m.id);
-  w.str(m.visit_id);
-  w.string_map(m.title);
-  w.str(m.kind);
-  w.time(m.start);
-  w.time(m.end);
-  w.opt_str(m.venue_id);
-  w.str(m.time_zone);
-  w.strings(m.participants);
-  w.strings(m.interpretation);
-  w.str(m.notes);
-  w.str(m.status);
-  w.i64(m.version);
-  w.time(m.created_at);
-  w.time(m.updated_at);
+  meeting_layout(w, m);
 }
-Meeting get_meeting(Reader& r) {
-  Meeting m;
-  m.id = r.str();
-  m.visit_id = r.str();
-  m.title = r.string_map();
-  m.kind = r.str();
-  m.start = r.time();
-  m.end = r.time();
-  m.venue_id = r.opt_str();
-  m.time_zone = r.str();
-  m.participants = r.strings();
-  m.interpretation = r.strings();
-  m.notes = r.str();
-  m.status = r.str();
-  m.version = r.i64();
-  m.created_at = r.time();
-  m.updated_at = r.time();
-  return m;
+void encode(Writer& w, const Feed& f) {
+  feed_layout(w, f);
 }
 
-void encode(Writer& w, const Feed& f) {
-  w.str(f.id);
-  w.str(f.visit_id);
-  w.opt_str(f.member_id);
-  w.str(f.created_by);
-  w.str(f.secret_sha256);
-  w.str(f.language);
-  w.str(f.label);
-  w.str(f.status);
-  w.i64(f.version);
-  w.time(f.created_at);
-  w.opt_time(f.revoked_at);
-}
-Feed get_feed(Reader& r) {
-  Feed f;
-  f.id = r.str();
-  f.visit_id = r.str();
-  f.member_id = r.opt_str();
-  f.created_by = r.str();
-  f.secret_sha256 = r.str();
-  f.language = r.str();
-  f.label = r.str();
-  f.status = r.str();
-  f.version = r.i64();
-  f.created_at = r.time();
-  f.revoked_at = r.opt_time();
-  return f;
+// A value of type T read with its layout.
+template <class T, class Layout>
+T decoded(Reader& r, Layout layout) {
+  T value;
+  layout(r, value);
+  return value;
 }
 
 // In key order, hash maps too: the same state always makes the same bytes.
@@ -190,19 +148,19 @@ State decode_state(std::string_view bytes) {
   s.revision = r.u64();
   r.mark(venues);
   for (auto n = r.count(); n > 0; --n) {
-    auto v = get_venue(r);
+    auto v = decoded<Venue>(r, venue_layout<Reader, Venue>);
     s.venues.emplace_hint(s.venues.end(), v.id, std::move(v));
   }
   r.mark(visits);
   for (auto n = r.count(); n > 0; --n) {
-    auto v = get_visit(r);
+    auto v = decoded<Visit>(r, visit_layout<Reader, Visit>);
     s.visits.emplace_hint(s.visits.end(), v.id, std::move(v));
   }
   r.mark(meetings);
   auto meeting_count = r.count();
   s.meetings.reserve(meeting_count);
   for (auto n = meeting_count; n > 0; --n) {
-    auto m = get_meeting(r);
+    auto m = decoded<Meeting>(r, meeting_layout<Reader, Meeting>);
     // The indexes evolve() keeps beside the meetings (state.cpp: apply_meeting, index).
     s.meetings_by_start[m.visit_id].emplace(start_key(m), m.id);
     if (m.status == "scheduled") {
@@ -230,7 +188,7 @@ State decode_state(std::string_view bytes) {
   }
   r.mark(feeds);
   for (auto n = r.count(); n > 0; --n) {
-    auto f = get_feed(r);
+    auto f = decoded<Feed>(r, feed_layout<Reader, Feed>);
     if (f.status == "active") s.active_feed_by_secret[f.secret_sha256] = f.id;
     s.feeds.emplace_hint(s.feeds.end(), f.id, std::move(f));
   }

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "concord/core/time.hpp"
@@ -63,17 +64,28 @@ class Writer {
   void enumerator(E e) {
     u8(static_cast<std::uint8_t>(e));
   }
-  // A presence flag, then the value written by `put(writer, value)` when there is one.
-  template <class T, class Put>
-  void optional(const std::optional<T>& v, Put&& put) {
+  void opt_time(const std::optional<Timestamp>& t) { field(t); }
+  void opt_day(const std::optional<Days>& d) { field(d); }
+  // One value of a layout, by its type: a layout written once as `layout(io, value)`, calling
+  // io.field(member) for each member in order, serves both directions (Reader::field reads
+  // what these write), so encoder and decoder cannot drift apart.
+  void field(const std::string& v) { str(v); }
+  void field(bool v) { boolean(v); }
+  void field(int v) { i64(v); }
+  void field(long long v) { i64(v); }
+  void field(Timestamp v) { time(v); }
+  void field(Days v) { day(v); }
+  void field(const std::vector<std::string>& v) { strings(v); }
+  void field(const std::map<std::string, std::string>& v) { string_map(v); }
+  template <class T>
+  void field(const std::optional<T>& v) {  // a presence flag, then the value
     boolean(v.has_value());
-    if (v) put(*this, *v);
+    if (v) field(*v);
   }
-  void opt_time(const std::optional<Timestamp>& t) {
-    optional(t, [](Writer& w, Timestamp v) { w.time(v); });
-  }
-  void opt_day(const std::optional<Days>& d) {
-    optional(d, [](Writer& w, Days v) { w.day(v); });
+  template <class A, class B>
+  void field(const std::pair<A, B>& v) {
+    field(v.first);
+    field(v.second);
   }
   // A count, then every item of `items` written by `put(writer, item)`: Reader::each reads them.
   template <class Items, class Put>
@@ -156,17 +168,35 @@ class Reader {
     if (v > static_cast<std::uint8_t>(last)) throw Malformed("an enumerator out of range");
     return static_cast<E>(v);
   }
-  // What Writer::optional wrote: `get(reader)` reads the value when the flag says there is one.
-  template <class Get>
-  auto optional(Get&& get) -> std::optional<decltype(get(*this))> {
-    if (!boolean()) return std::nullopt;
-    return get(*this);
-  }
   std::optional<Timestamp> opt_time() {
-    return optional([](Reader& r) { return r.time(); });
+    std::optional<Timestamp> t;
+    field(t);
+    return t;
   }
   std::optional<Days> opt_day() {
-    return optional([](Reader& r) { return r.day(); });
+    std::optional<Days> d;
+    field(d);
+    return d;
+  }
+  // What Writer::field wrote, into the member given.
+  void field(std::string& v) { v = str(); }
+  void field(bool& v) { v = boolean(); }
+  void field(int& v) { v = static_cast<int>(i64()); }
+  void field(long long& v) { v = i64(); }
+  void field(Timestamp& v) { v = time(); }
+  void field(Days& v) { v = day(); }
+  void field(std::vector<std::string>& v) { v = strings(); }
+  void field(std::map<std::string, std::string>& v) { v = string_map(); }
+  template <class T>
+  void field(std::optional<T>& v) {
+    v.reset();
+    if (!boolean()) return;
+    field(v.emplace());
+  }
+  template <class A, class B>
+  void field(std::pair<A, B>& v) {
+    field(v.first);
+    field(v.second);
   }
   // What Writer::each wrote: `get(reader)` is called once for each item, in order.
   template <class Get>
