@@ -154,15 +154,20 @@ EventFactory::EventFactory(std::string service, const Clock& clock, IdGenerator&
 
 events::Event EventFactory::make(std::string type, std::string subject, long long sequence, nlohmann::json data,
                                  const Cause& cause) const {
+  return make(std::move(type), std::move(subject), sequence, std::move(data), cause, Stamp{});
+}
+
+events::Event EventFactory::make(std::string type, std::string subject, long long sequence, nlohmann::json data,
+                                 const Cause& cause, Stamp stamp) const {
   events::Event e;
-  e.id = ids_.next();
+  e.id = stamp.id.empty() ? ids_.next() : std::move(stamp.id);
   e.source = source_;
   e.dataschema = "urn:concord:schema:" + type;
   e.type = std::move(type);
   e.subject = std::move(subject);
-  e.time = clock_.now();
+  e.time = stamp.time ? *stamp.time : clock_.now();
   e.sequence = sequence;
-  e.actor = cause.actor;
+  e.actor = stamp.actor ? std::move(*stamp.actor) : cause.actor;
   e.correlationid = cause.correlation_id;
   e.causationid = cause.causation_id;
   e.data = std::move(data);

@@ -3,11 +3,17 @@
 #include <algorithm>
 
 #include "concord/core/log.hpp"
+#include "delegations/contract/contract.hpp"
+#include "documents/contract/contract.hpp"
+#include "scheduling/contract/contract.hpp"
 
 namespace concord::console {
 namespace {
 
-const std::vector<std::string> kTopics = {"concord.scheduling.v1", "concord.delegations.v1", "concord.documents.v1"};
+// The public topics a visit's changes come from, by the contracts that own them.
+const std::vector<std::string> kTopics = {std::string(scheduling::contract::kTopic),
+                                          std::string(delegations::contract::kTopic),
+                                          std::string(documents::contract::kTopic)};
 
 std::string text(const nlohmann::json& data, const char* field) {
   auto it = data.find(field);
@@ -19,13 +25,14 @@ std::string text(const nlohmann::json& data, const char* field) {
 std::string visit_of(const events::Record& record, std::map<std::string, std::string>& aggregate_visits) {
   const auto& e = record.event;
   std::string visit = text(e.data, "visit_id");
-  if (visit.empty() && e.type.starts_with("concord.scheduling.visit.")) visit = text(e.data, "id");
+  if (visit.empty() && e.type.starts_with(scheduling::contract::kVisitPrefix)) visit = text(e.data, "id");
   // Scheduling keys its events by visit; delegations and documents by their own aggregate, whose
   // visit an earlier event (its creation) named.
-  if (visit.empty() && record.topic == "concord.scheduling.v1" &&
-      (e.type.starts_with("concord.scheduling.meeting.") || e.type.starts_with("concord.scheduling.visit.")))
+  if (visit.empty() && record.topic == scheduling::contract::kTopic &&
+      (e.type.starts_with(scheduling::contract::kMeetingPrefix) ||
+       e.type.starts_with(scheduling::contract::kVisitPrefix)))
     visit = record.key;
-  if (record.topic != "concord.scheduling.v1") {
+  if (record.topic != scheduling::contract::kTopic) {
     if (!visit.empty())
       aggregate_visits[record.key] = visit;
     else if (auto it = aggregate_visits.find(record.key); it != aggregate_visits.end())

@@ -1,26 +1,21 @@
 #pragma once
-// The delegations service's shell: the Store over both topics, the write path every handler
-// shares (decide → If-Match → append private, then public → evolve), the roster in the cache.
-#include <chrono>
-#include <condition_variable>
+// The delegations service's object: the Store over both topics, the write path every handler
+// shares (decide → If-Match → append private, then public → evolve), and the roster publisher of
+// runtime/ wired to it.
 #include <functional>
-#include <map>
-#include <mutex>
-#include <set>
 #include <string>
-#include <thread>
 
 #include "concord/service/api.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
 #include "delegations/domain/decide.hpp"
+#include "delegations/runtime/roster_publisher.hpp"
 
 namespace concord::delegations {
 
 class DelegationsService final : public service::Service {
  public:
   explicit DelegationsService(service::ServiceContext& context);
-  ~DelegationsService() override;
 
   void mount(http::Router& router) override;  // routes.cpp
   Status recover() override;
@@ -33,18 +28,9 @@ class DelegationsService final : public service::Service {
   // Decides `command` for the caller, checks If-Match against `version_of`, appends what was
   // decided and applies it. The roster of the delegation is then refreshed in the cache.
   template <class Command>
-  Result<Decision> write(http::Request& request, const Command& command, VersionOf version_of);
+  Result<Decision> commit(http::Request& request, const Command& command, VersionOf version_of);
 
   std::vector<service::Append> appends_of(const Decision& decision, const service::api::Cause& cause) const;
-  // Writes the delegation's roster to the cache (best effort: the cache is never required).
-  void publish_roster(const std::string& delegation_id);
-  // Asks the publisher thread to write the roster soon. Requests for one delegation coalesce:
-  // a burst of writes to a roster of thousands renders it a few times, not once per write,
-  // and no request waits for it.
-  void request_roster(const std::string& delegation_id);
-  void publish_requested_rosters();
-  // Rebuilds the roster in the cache when it is missing there.
-  void ensure_roster(const std::string& delegation_id);
 
   // Handlers (routes.cpp).
   Result<http::Response> register_delegation(http::Request& request);
@@ -73,15 +59,8 @@ class DelegationsService final : public service::Service {
 
   service::ServiceContext& context_;
   service::Store<State> store_;
-  service::api::EventFactory factory_;
-  std::mutex cache_mutex_;  // roster writes, so a newer roster is never overwritten by an older one
-  std::mutex requested_mutex_;
-  std::condition_variable requested_cv_;
-  std::set<std::string> requested_;  // rosters to write
-  std::set<std::string> to_check_;   // rosters to write if missing from the cache
-  std::map<std::string, std::chrono::steady_clock::time_point> last_checked_;
-  bool stopping_ = false;
-  std::thread publisher_;  // last: started once everything it uses exists
+  service::api::EventFactory events_;
+  RosterPublisher rosters_;  // after the store it reads
 };
 
 Actor actor_of(const http::Request& request);

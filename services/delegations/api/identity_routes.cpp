@@ -42,7 +42,7 @@ Result<Response> DelegationsService::put_identity(Request& request) {
   in.refuse_unknown({"issuer", "subject"});
   if (auto ok = in.finish(); !ok) return fail(ok.error());
   LinkIdentity command{std::string(request.param("id")), {*issuer, *subject}};
-  auto decision = write(request, command, {});
+  auto decision = commit(request, command, {});
   if (!decision) return fail(decision.error());
   return get_identity(request);
 }
@@ -60,7 +60,7 @@ Result<Response> DelegationsService::get_identity(Request& request) {
 
 Result<Response> DelegationsService::delete_identity(Request& request) {
   if (auto ok = require_member_id(request); !ok) return fail(ok.error());
-  auto decision = write(request, UnlinkIdentity{std::string(request.param("id"))}, {});
+  auto decision = commit(request, UnlinkIdentity{std::string(request.param("id"))}, {});
   if (!decision) return fail(decision.error());
   return Response::no_content();
 }
@@ -84,7 +84,7 @@ Result<Response> DelegationsService::create_invitation(Request& request) {
   if (auto ok = in.finish(); !ok) return fail(ok.error());
   std::string code = new_secret(kInvitationPrefix);
   command.code_sha256 = crypto::sha256_hex(code);
-  auto decision = write(request, command, {});
+  auto decision = commit(request, command, {});
   if (!decision) return fail(decision.error());
   json view = store_.read([&](const State& s) { return invitation_view(s.invitations.at(decision->target_id)); });
   view["code"] = code;
@@ -125,7 +125,7 @@ Result<Response> DelegationsService::redeem_invitation(Request& request) {
     return fail(Error::not_found("no invitation has this code: check it, or ask your protocol officer for a new one"));
   const auth::Principal& who = request.who();
   RedeemInvitation command{crypto::sha256_hex(*code), {who.issuer, who.subject}};
-  auto decision = write(request, command, {});
+  auto decision = commit(request, command, {});
   if (!decision) return fail(decision.error());
   auto view = store_.read([&](const State& s) { return identity_view(s, decision->target_id); });
   auto r = api::json(200, view);

@@ -83,7 +83,7 @@ Result<Response> DelegationsService::register_delegation(Request& request) {
   if (!body) return fail(body.error());
   auto command = parse_register_delegation(*body);
   if (!command) return fail(command.error());
-  auto decision = write(request, *command, {});
+  auto decision = commit(request, *command, {});
   if (!decision) return fail(decision.error());
   const std::string& id = decision->target_id;
   auto view = store_.read([&](const State& s) { return delegation_snapshot(*s.delegation(id)); });
@@ -115,7 +115,7 @@ Result<Response> DelegationsService::get_delegation(Request& request) {
   Actor actor = actor_of(request);
   auto view = store_.read([&](const State& s) { return read_delegation(s, actor, id); });
   if (!view) return fail(view.error());
-  ensure_roster(id);
+  rosters_.ensure(id);
   return api::json(200, *view, (*view)["version"].get<long long>());
 }
 
@@ -123,7 +123,7 @@ Result<Response> DelegationsService::update_delegation(Request& request) {
   auto command = parsed_body(request, &parse_update_delegation, "delegation");
   if (!command) return fail(command.error());
   const std::string id = command->id;
-  auto decision = write(request, *command, [&](const State& s) { return delegation_version(s, id); });
+  auto decision = commit(request, *command, [&](const State& s) { return delegation_version(s, id); });
   if (!decision) return fail(decision.error());
   auto view = store_.read([&](const State& s) { return delegation_snapshot(*s.delegation(id)); });
   return api::json(200, view, view["version"].get<long long>());
@@ -132,7 +132,7 @@ Result<Response> DelegationsService::update_delegation(Request& request) {
 Result<Response> DelegationsService::add_member(Request& request) {
   auto command = parsed_body(request, &parse_add_member, "delegation");
   if (!command) return fail(command.error());
-  auto decision = write(request, *command, {});
+  auto decision = commit(request, *command, {});
   if (!decision) return fail(decision.error());
   return member_response(request, decision->target_id, 201, "/v1/members/" + decision->target_id);
 }
@@ -156,7 +156,7 @@ Result<Response> DelegationsService::list_members(Request& request) {
         [&](const auto& entry) { return roster_entry(s, actor, s.members.at(entry.second)); });
   });
   if (!body) return fail(body.error());
-  ensure_roster(id);
+  rosters_.ensure(id);
   return api::json(200, *body);
 }
 
@@ -177,7 +177,7 @@ Result<Response> DelegationsService::update_member(Request& request) {
   auto command = parsed_body(request, &parse_update_member, "member");
   if (!command) return fail(command.error());
   const std::string id = command->id;
-  auto decision = write(request, *command, [&](const State& s) { return member_version(s, id); });
+  auto decision = commit(request, *command, [&](const State& s) { return member_version(s, id); });
   if (!decision) return fail(decision.error());
   return member_response(request, id, 200);
 }
@@ -194,7 +194,7 @@ Result<Response> DelegationsService::withdraw_member(Request& request) {
   auto command = parse_withdraw(std::string(request.param("id")), body);
   if (!command) return fail(command.error());
   const std::string id = command->id;
-  auto decision = write(request, *command, [&](const State& s) { return member_version(s, id); });
+  auto decision = commit(request, *command, [&](const State& s) { return member_version(s, id); });
   if (!decision) return fail(decision.error());
   return member_response(request, id, 200);
 }
@@ -203,7 +203,7 @@ Result<Response> DelegationsService::accreditation(Request& request) {
   auto command = parsed_body(request, &parse_accreditation, "member");
   if (!command) return fail(command.error());
   const std::string id = command->member_id;
-  auto decision = write(request, *command, [&](const State& s) { return member_version(s, id); });
+  auto decision = commit(request, *command, [&](const State& s) { return member_version(s, id); });
   if (!decision) return fail(decision.error());
   return member_response(request, id, 200);
 }
@@ -212,7 +212,7 @@ Result<Response> DelegationsService::put_travel(Request& request) {
   auto command = parsed_body(request, &parse_travel, "member");
   if (!command) return fail(command.error());
   const std::string id = command->member_id;
-  auto decision = write(request, *command, [&](const State& s) { return member_version(s, id); });
+  auto decision = commit(request, *command, [&](const State& s) { return member_version(s, id); });
   if (!decision) return fail(decision.error());
   return get_travel(request);
 }

@@ -1,7 +1,5 @@
 #include "delegations/api/delegations_service.hpp"
 
-#include <utility>
-
 #include "concord/core/log.hpp"
 #include "concord/delegations/service.hpp"
 #include "concord/service/replica.hpp"
@@ -44,46 +42,11 @@ Actor actor_of(const http::Request& request) {
 DelegationsService::DelegationsService(service::ServiceContext& context)
     : context_(context),
       store_(context.log, evolve_record),
-      factory_(context.name, context.clock, context.ids),
-      publisher_([this] { publish_requested_rosters(); }) {
+      events_(context.name, context.clock, context.ids),
+      rosters_(store_, context.cache) {
   store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
   // A standby follows its own topics into the store (the replica set of DESIGN §7).
   if (context.replica) context.replica->track(store_);
-}
-
-DelegationsService::~DelegationsService() {
-  {
-    std::lock_guard lock(requested_mutex_);
-    stopping_ = true;
-  }
-  requested_cv_.notify_all();
-  publisher_.join();
-}
-
-void DelegationsService::request_roster(const std::string& delegation_id) {
-  {
-    std::lock_guard lock(requested_mutex_);
-    requested_.insert(delegation_id);
-  }
-  requested_cv_.notify_all();
-}
-
-void DelegationsService::publish_requested_rosters() {
-  std::unique_lock lock(requested_mutex_);
-  for (;;) {
-    requested_cv_.wait(lock, [this] { return stopping_ || !requested_.empty() || !to_check_.empty(); });
-    if (requested_.empty() && to_check_.empty()) return;  // stopping, and nothing left to write
-    auto ids = std::exchange(requested_, {});
-    auto checks = std::exchange(to_check_, {});
-    lock.unlock();
-    for (const auto& id : ids) publish_roster(id);
-    for (const auto& id : checks) {
-      if (ids.contains(id)) continue;
-      auto cached = context_.cache.get(roster_cache_key(id));
-      if (cached && !*cached) publish_roster(id);
-    }
-    lock.lock();
-  }
 }
 
 Status DelegationsService::recover() {
@@ -97,7 +60,7 @@ Status DelegationsService::recover() {
   });
   for (const auto& id : ids) {
     if (!context_.cache.healthy()) break;
-    publish_roster(id);
+    rosters_.publish(id);
   }
   log::info("delegations rebuilt", {{"delegations", ids.size()}});
   return {};
@@ -107,9 +70,7 @@ std::vector<service::Append> DelegationsService::appends_of(const Decision& d, c
   service::Append priv{std::string(kPrivateTopic), d.key, {}};
   service::Append pub{std::string(kPublicTopic), d.key, {}};
   for (const auto& e : d.events) {
-    auto event = factory_.make(e.type, e.subject, e.sequence, e.data, cause);
-    event.id = e.id;
-    (e.is_private ? priv : pub).events.push_back(std::move(event));
+    (e.is_private ? priv : pub).events.push_back(events_.make(e.type, e.subject, e.sequence, e.data, cause, {e.id}));
   }
   std::vector<service::Append> out;
   // Private first: alone it is an orphan that evolve ignores; the public event makes it count.
@@ -119,12 +80,12 @@ std::vector<service::Append> DelegationsService::appends_of(const Decision& d, c
 }
 
 template <class Command>
-Result<Decision> DelegationsService::write(http::Request& request, const Command& command, VersionOf version_of) {
+Result<Decision> DelegationsService::commit(http::Request& request, const Command& command, VersionOf version_of) {
   Actor actor = actor_of(request);
   auto cause = service::api::cause_of(request);
   Decision decision;
   auto written = store_.write([&](const State& state) -> Result<std::vector<service::Append>> {
-    Context ctx{factory_.now(), actor, context_.ids};
+    Context ctx{events_.now(), actor, context_.ids};
     auto decided = decide(state, command, ctx);
     if (!decided) return fail(decided.error());
     if (version_of) {
@@ -135,44 +96,22 @@ Result<Decision> DelegationsService::write(http::Request& request, const Command
     return appends_of(decision, cause);
   });
   if (!written) return fail(written.error());
-  if (!decision.events.empty()) request_roster(decision.key);
+  if (!decision.events.empty()) rosters_.request(decision.key);
   return decision;
 }
 
-void DelegationsService::publish_roster(const std::string& delegation_id) {
-  std::lock_guard lock(cache_mutex_);
-  auto doc = store_.read([&](const State& s) { return roster_document(s, delegation_id); });
-  if (doc.is_null()) return;
-  if (auto set = context_.cache.set(roster_cache_key(delegation_id), doc.dump()); !set)
-    log::warn("roster not cached", {{"delegation_id", delegation_id}, {"error", set.error().detail}});
-}
-
-void DelegationsService::ensure_roster(const std::string& delegation_id) {
-  // Reads only ask; the publisher thread looks (a roster of thousands is megabytes to fetch),
-  // at most once a second per delegation.
-  auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard lock(requested_mutex_);
-    auto& last = last_checked_[delegation_id];
-    if (now - last < std::chrono::seconds(1)) return;
-    last = now;
-    to_check_.insert(delegation_id);
-  }
-  requested_cv_.notify_all();
-}
-
 // The commands handlers write (routes.cpp).
-template Result<Decision> DelegationsService::write(http::Request&, const RegisterDelegation&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const UpdateDelegation&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const AddMember&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const UpdateMember&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const WithdrawMember&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const AccreditationAction&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const SetTravel&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const LinkIdentity&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const UnlinkIdentity&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const CreateInvitation&, VersionOf);
-template Result<Decision> DelegationsService::write(http::Request&, const RedeemInvitation&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const RegisterDelegation&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const UpdateDelegation&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const AddMember&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const UpdateMember&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const WithdrawMember&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const AccreditationAction&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const SetTravel&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const LinkIdentity&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const UnlinkIdentity&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const CreateInvitation&, VersionOf);
+template Result<Decision> DelegationsService::commit(http::Request&, const RedeemInvitation&, VersionOf);
 
 Status DelegationsService::resolve(http::Request& request, bool redeeming) {
   return store_.read([&](const State& s) {

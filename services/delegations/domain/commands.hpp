@@ -141,7 +141,7 @@ inline constexpr std::chrono::seconds kMinInvitationTtl{std::chrono::minutes(5)}
 inline constexpr std::chrono::seconds kMaxInvitationTtl{std::chrono::hours(24 * 30)};
 
 // One event the context decided on; the API layer wraps it into a CloudEvent with this id.
-struct Emitted {
+struct NewEvent {
   bool is_private = false;
   std::string id;
   std::string type;     // concord.delegations.<aggregate>.<verb>
@@ -153,7 +153,7 @@ struct Emitted {
 struct Decision {
   std::string key;        // the delegation id: the key of every event of the decision
   std::string target_id;  // the delegation or member the request was about (new or existing)
-  std::vector<Emitted> events;
+  std::vector<NewEvent> events;
 };
 
 }  // namespace concord::delegations

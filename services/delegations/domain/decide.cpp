@@ -97,14 +97,14 @@ class Draft {
     decision_.target_id = std::move(target_id);
     // Private events go first (see Store::write): alone they are harmless orphans.
     std::stable_partition(decision_.events.begin(), decision_.events.end(),
-                          [](const Emitted& e) { return e.is_private; });
+                          [](const NewEvent& e) { return e.is_private; });
     return std::move(decision_);
   }
 
  private:
   std::string emit(bool is_private, std::string type, std::string subject, long long sequence, json data,
                    std::string id) {
-    Emitted e;
+    NewEvent e;
     e.is_private = is_private;
     e.id = id.empty() ? context_.ids.next() : std::move(id);
     e.type = kPrefix + type;

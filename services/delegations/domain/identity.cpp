@@ -16,8 +16,8 @@ json identity_json(const auth::Identity& i) {
   return {{"issuer", i.issuer}, {"subject", i.subject}};
 }
 
-Emitted private_event(const Context& ctx, std::string verb, std::string subject, long long sequence, json data) {
-  Emitted e;
+NewEvent private_event(const Context& ctx, std::string verb, std::string subject, long long sequence, json data) {
+  NewEvent e;
   e.is_private = true;
   e.id = ctx.ids.next();
   e.type = kPrefix + std::move(verb);
@@ -49,9 +49,9 @@ Result<const Member*> member_for_officer(const State& s, const Actor& actor, con
 // The events that make `identity` the one of member `m`: the member's previous identity, if
 // another, is unlinked first. Nothing when it is already so. 409 when the identity belongs to
 // another member: one identity is one person, and one person is one member.
-Result<std::vector<Emitted>> link_events(const State& s, const Context& ctx, const Member& m,
-                                         const auth::Identity& identity, const std::string& via,
-                                         const std::optional<std::string>& invitation_id) {
+Result<std::vector<NewEvent>> link_events(const State& s, const Context& ctx, const Member& m,
+                                          const auth::Identity& identity, const std::string& via,
+                                          const std::optional<std::string>& invitation_id) {
   if (m.withdrawn)
     return fail(
         Error::conflict("member " + m.id + " has been withdrawn from the delegation: no identity is linked to them"));
@@ -61,7 +61,7 @@ Result<std::vector<Emitted>> link_events(const State& s, const Context& ctx, con
     e.errors.push_back({"/subject", "already linked to another member"});
     return fail(e);
   }
-  std::vector<Emitted> out;
+  std::vector<NewEvent> out;
   auto current = s.identities.identity_of(m.id);
   if (current && *current == identity && !invitation_id) return out;
   long long version = identity_version(s, m.id);

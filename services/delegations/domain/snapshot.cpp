@@ -11,25 +11,11 @@ using binary::Writer;
 
 constexpr std::uint32_t kMagic = 0x444c4731;  // "DLG1"
 
-void put_time(Writer& w, Timestamp t) {
-  w.i64(t.time_since_epoch().count());
-}
-Timestamp get_time(Reader& r) {
-  return Timestamp{std::chrono::milliseconds{r.i64()}};
-}
-
-template <class E>
-E get_enum(Reader& r, E last) {
-  auto v = r.u8();
-  if (v > static_cast<std::uint8_t>(last)) throw binary::Malformed("an enumerator out of range");
-  return static_cast<E>(v);
-}
-
 void put(Writer& w, const Delegation& d) {
   w.str(d.id);
   w.str(d.visit_id);
   w.str(d.country);
-  w.u8(static_cast<std::uint8_t>(d.side));
+  w.enumerator(d.side);
   w.string_map(d.name);
   w.opt_str(d.head_member_id);
   w.i64(d.version);
@@ -39,7 +25,7 @@ Delegation get_delegation(Reader& r) {
   d.id = r.str();
   d.visit_id = r.str();
   d.country = r.str();
-  d.side = get_enum(r, Side::guest);
+  d.side = r.enumerator(Side::guest);
   d.name = r.string_map();
   d.head_member_id = r.opt_str();
   d.version = r.i64();
@@ -52,7 +38,7 @@ void put(Writer& w, const Member& m) {
   w.str(m.visit_id);
   w.string_map(m.full_name);
   w.string_map(m.position);
-  w.u8(static_cast<std::uint8_t>(m.rank));
+  w.enumerator(m.rank);
   w.opt_i64(m.precedence_order);
   w.boolean(m.is_head);
   w.strings(m.languages);
@@ -62,7 +48,7 @@ void put(Writer& w, const Member& m) {
   w.opt_str(m.public_key);
   w.boolean(m.withdrawn);
   w.opt_str(m.withdrawal_reason);
-  w.u8(static_cast<std::uint8_t>(m.accreditation.status));
+  w.enumerator(m.accreditation.status);
   w.opt_str(m.accreditation.badge_number);
   w.count(m.accreditation.history.size());
   for (const auto& step : m.accreditation.history) {
@@ -70,7 +56,7 @@ void put(Writer& w, const Member& m) {
     w.str(step.actor);
     w.opt_str(step.reason);
     w.opt_str(step.badge_number);
-    put_time(w, step.at);
+    w.time(step.at);
   }
   w.i64(m.version);
 }
@@ -81,7 +67,7 @@ Member get_member(Reader& r) {
   m.visit_id = r.str();
   m.full_name = r.string_map();
   m.position = r.string_map();
-  m.rank = get_enum(r, Rank::support_staff);
+  m.rank = r.enumerator(Rank::support_staff);
   m.precedence_order = r.opt_i64();
   m.is_head = r.boolean();
   m.languages = r.strings();
@@ -91,7 +77,7 @@ Member get_member(Reader& r) {
   m.public_key = r.opt_str();
   m.withdrawn = r.boolean();
   m.withdrawal_reason = r.opt_str();
-  m.accreditation.status = get_enum(r, AccreditationStatus::revoked);
+  m.accreditation.status = r.enumerator(AccreditationStatus::revoked);
   m.accreditation.badge_number = r.opt_str();
   for (auto n = r.count(); n > 0; --n) {
     AccreditationStep step;
@@ -99,7 +85,7 @@ Member get_member(Reader& r) {
     step.actor = r.str();
     step.reason = r.opt_str();
     step.badge_number = r.opt_str();
-    step.at = get_time(r);
+    step.at = r.time();
     m.accreditation.history.push_back(std::move(step));
   }
   m.version = r.i64();
@@ -120,7 +106,7 @@ Contact get_contact(Reader& r) {
 void put(Writer& w, const std::optional<TravelLeg>& leg) {
   w.boolean(leg.has_value());
   if (!leg) return;
-  put_time(w, leg->time);
+  w.time(leg->time);
   w.i64(leg->offset_minutes);
   w.opt_str(leg->flight);
   w.opt_str(leg->airport);
@@ -128,7 +114,7 @@ void put(Writer& w, const std::optional<TravelLeg>& leg) {
 std::optional<TravelLeg> get_leg(Reader& r) {
   if (!r.boolean()) return std::nullopt;
   TravelLeg leg;
-  leg.time = get_time(r);
+  leg.time = r.time();
   leg.offset_minutes = static_cast<int>(r.i64());
   leg.flight = r.opt_str();
   leg.airport = r.opt_str();
@@ -223,7 +209,7 @@ std::string encode_state(const State& s) {
     w.str(l.identity.subject);
     w.str(l.via);
     w.opt_str(l.invitation_id);
-    put_time(w, l.linked_at);
+    w.time(l.linked_at);
     w.i64(l.version);
   }
   w.count(s.identity_versions.size());
@@ -238,8 +224,8 @@ std::string encode_state(const State& s) {
     w.str(i.delegation_id);
     w.str(i.code_sha256);
     w.str(i.created_by);
-    put_time(w, i.created_at);
-    put_time(w, i.expires_at);
+    w.time(i.created_at);
+    w.time(i.expires_at);
     w.boolean(i.redeemed);
   }
   w.string_map(s.invitation_by_code);
@@ -301,7 +287,7 @@ State decode_state(std::string_view bytes) {
     l.identity.subject = r.str();
     l.via = r.str();
     l.invitation_id = r.opt_str();
-    l.linked_at = get_time(r);
+    l.linked_at = r.time();
     l.version = r.i64();
     s.linked.emplace_hint(s.linked.end(), std::move(member_id), std::move(l));
   }
@@ -316,8 +302,8 @@ State decode_state(std::string_view bytes) {
     i.delegation_id = r.str();
     i.code_sha256 = r.str();
     i.created_by = r.str();
-    i.created_at = get_time(r);
-    i.expires_at = get_time(r);
+    i.created_at = r.time();
+    i.expires_at = r.time();
     i.redeemed = r.boolean();
     s.invitations.emplace_hint(s.invitations.end(), i.id, std::move(i));
   }

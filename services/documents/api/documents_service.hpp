@@ -1,28 +1,19 @@
 #pragma once
-// The documents service: the Store of documents and the views of delegations and scheduling,
-// the HTTP routes, and a background loop that follows the other topics (members' keys,
-// ceremonies) and enters documents into force when their date comes.
-#include <atomic>
+// The documents service's object: the Store of documents and the views of delegations and
+// scheduling, the HTTP routes (routes.cpp), and the background work of runtime/settler wired to
+// them.
 #include <chrono>
-#include <mutex>
 #include <optional>
 
 #include "concord/events/event_log.hpp"
 #include "concord/http/message.hpp"
-#include "concord/service/follower.hpp"
+#include "concord/service/api.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
-#include "delegations/contract/contract.hpp"
 #include "documents/domain/decide.hpp"
-#include "scheduling/contract/contract.hpp"
+#include "documents/runtime/settler.hpp"
 
 namespace concord::documents {
-
-// The topics it follows, by the contracts that own them.
-inline constexpr std::string_view kDelegationsTopic = delegations::contract::kTopic;
-inline constexpr std::string_view kSchedulingTopic = scheduling::contract::kTopic;
-// Followed only for which member each identity (token issuer + subject) is linked to.
-inline constexpr std::string_view kDelegationsPrivateTopic = delegations::contract::kPrivateTopic;
 
 class DocumentsService final : public service::Service {
  public:
@@ -59,31 +50,25 @@ class DocumentsService final : public service::Service {
   Result<http::Response> audit(http::Request& req);
   Result<http::Response> certificate(http::Request& req);
 
-  Context context_of(const http::Request& req);
+  Context context_for(const http::Request& req);
+  // The one append of a document's new events, each in its envelope (the id, time and actor the
+  // domain gave it: the audit chain hashes them).
+  std::vector<service::Append> appends_of(const std::string& id, const Decision& decided,
+                                          const service::api::Cause& cause) const;
   // decide → append → evolve for one document, then the document as it now is.
-  Result<http::Response> run(http::Request& req, const Command& command, int status = 200);
+  Result<http::Response> commit(http::Request& req, const Command& command, int status = 200);
   // Looks the document up for reading: 404 unless it exists and the caller may see it.
   template <class F>
   Result<http::Response> read_document(http::Request& req, F&& render);
-  // Appends the steps the service takes on its own (ceremonies followed, entry into force).
-  Status settle();
   // A read never appends: it shows `doc` with the steps it is owed applied (in `scratch`), and
-  // asks the background loop to append them.
+  // asks the settler to append them.
   const Document& as_read(const State& s, const Document& doc, std::optional<Document>& scratch);
-  void after_poll(bool got_records);
 
   service::ServiceContext& context_;
   Store store_;
-  std::chrono::milliseconds tick_;
-  // The views of delegations and scheduling, followed live; settling runs after each poll.
-  service::Follower views_;
-  std::atomic<bool> settle_requested_{false};
-  bool dirty_ = true;  // on the follower's thread only
-  std::chrono::steady_clock::time_point last_tick_;
+  service::api::EventFactory events_;
+  // The views of delegations and scheduling, followed live, and the steps taken on its own.
+  Settler settler_;
 };
-
-// Between the log's CloudEvents and the domain's facts.
-events::Event to_event(const Fact& fact, const std::string& correlation_id, const std::string& causation_id);
-Fact to_fact(const events::Event& event);
 
 }  // namespace concord::documents

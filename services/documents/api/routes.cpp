@@ -91,15 +91,15 @@ void DocumentsService::mount(http::Router& outer) {
 
 const Document& DocumentsService::as_read(const State& s, const Document& doc, std::optional<Document>& scratch) {
   Context ctx{context_.clock.now(), Actor{}, [this] { return context_.ids.next(); }};
-  auto facts = due_steps(s, doc, ctx);
-  if (facts.empty()) return doc;
+  auto decided = due_steps(s, doc, ctx);
+  if (decided.empty()) return doc;
   scratch = doc;
-  for (const auto& f : facts) evolve_document(*scratch, f);
-  settle_requested_ = true;
+  for (const auto& f : decided) evolve_document(*scratch, f);
+  settler_.request();
   return *scratch;
 }
 
-Context DocumentsService::context_of(const http::Request& req) {
+Context DocumentsService::context_for(const http::Request& req) {
   return Context{context_.clock.now(), actor_of(req), [this] { return context_.ids.next(); }};
 }
 
@@ -115,18 +115,16 @@ Result<http::Response> DocumentsService::read_document(http::Request& req, F&& r
   });
 }
 
-Result<http::Response> DocumentsService::run(http::Request& req, const Command& command, int status) {
-  auto ctx = context_of(req);
+Result<http::Response> DocumentsService::commit(http::Request& req, const Command& command, int status) {
+  auto ctx = context_for(req);
   auto cause = api::cause_of(req);
   std::string id(req.param("id"));
   auto written = store_.write([&](const State& s) -> Result<std::vector<service::Append>> {
     if (const Document* doc = s.find(id); doc && may_read(*doc, ctx.actor))
       if (auto st = api::check_if_match(req, doc->version, false); !st) return fail(st.error());
-    auto facts = decide(s, id, command, ctx);
-    if (!facts) return fail(facts.error());
-    service::Append a{std::string(kTopic), id, {}};
-    for (const auto& f : *facts) a.events.push_back(to_event(f, cause.correlation_id, cause.causation_id));
-    return std::vector<service::Append>{std::move(a)};
+    auto decided = decide(s, id, command, ctx);
+    if (!decided) return fail(decided.error());
+    return appends_of(id, *decided, cause);
   });
   if (!written) return fail(written.error());
   return store_.read([&](const State& s) -> Result<http::Response> {
@@ -179,16 +177,14 @@ Result<http::Response> DocumentsService::create(http::Request& req) {
   c.parties = *parties;
   c.languages = *languages;
 
-  auto ctx = context_of(req);
+  auto ctx = context_for(req);
   auto cause = api::cause_of(req);
   std::string id;
   auto written = store_.write([&](const State& s) -> Result<std::vector<service::Append>> {
-    auto facts = decide_create(s, c, ctx);
-    if (!facts) return fail(facts.error());
-    id = facts->front().subject.substr(9);
-    service::Append a{std::string(kTopic), id, {}};
-    for (const auto& f : *facts) a.events.push_back(to_event(f, cause.correlation_id, cause.causation_id));
-    return std::vector<service::Append>{std::move(a)};
+    auto decided = decide_create(s, c, ctx);
+    if (!decided) return fail(decided.error());
+    id = decided->front().subject.substr(9);
+    return appends_of(id, *decided, cause);
   });
   if (!written) return fail(written.error());
   return store_.read([&](const State& s) -> Result<http::Response> {
@@ -247,7 +243,7 @@ Result<http::Response> DocumentsService::update(http::Request& req) {
   r.refuse_unknown({"title"});
   auto title = r.localized("title");
   if (auto st = r.finish(); !st) return fail(st.error());
-  return run(req, UpdateDocument{*title});
+  return commit(req, UpdateDocument{*title});
 }
 
 Result<http::Response> DocumentsService::add_version(http::Request& req) {
@@ -259,7 +255,7 @@ Result<http::Response> DocumentsService::add_version(http::Request& req) {
   if (language && !json_input::is_bcp47(*language)) r.add_error("language", "must be a BCP 47 language tag");
   auto content = r.string("content", Need::required, kMaxContentBytes);
   if (auto st = r.finish(); !st) return fail(st.error());
-  auto response = run(req, AddVersion{*language, *content}, 201);
+  auto response = commit(req, AddVersion{*language, *content}, 201);
   if (!response) return response;
   auto doc = nlohmann::json::parse(response->body);
   long long number = doc["versions"].back()["number"].get<long long>();
@@ -327,10 +323,10 @@ Result<http::Response> DocumentsService::diff(http::Request& req) {
 }
 
 Result<http::Response> DocumentsService::submit(http::Request& req) {
-  return run(req, Submit{});
+  return commit(req, Submit{});
 }
 Result<http::Response> DocumentsService::agree(http::Request& req) {
-  return run(req, Agree{});
+  return commit(req, Agree{});
 }
 
 Result<http::Response> DocumentsService::approve(http::Request& req) {
@@ -342,7 +338,7 @@ Result<http::Response> DocumentsService::approve(http::Request& req) {
   auto decision = r.one_of("decision", {"approve", "reject"});
   auto comment = r.string("comment", Need::optional, 2000);
   if (auto st = r.finish(); !st) return fail(st.error());
-  return run(req, RecordApproval{*delegation, *decision, comment.value_or("")});
+  return commit(req, RecordApproval{*delegation, *decision, comment.value_or("")});
 }
 
 Result<http::Response> DocumentsService::link_signing(http::Request& req) {
@@ -352,7 +348,7 @@ Result<http::Response> DocumentsService::link_signing(http::Request& req) {
   r.refuse_unknown({"meeting_id"});
   auto meeting = r.uuid("meeting_id");
   if (auto st = r.finish(); !st) return fail(st.error());
-  return run(req, LinkSigning{*meeting});
+  return commit(req, LinkSigning{*meeting});
 }
 
 Result<http::Response> DocumentsService::sign(http::Request& req) {
@@ -369,10 +365,10 @@ Result<http::Response> DocumentsService::sign(http::Request& req) {
   auto signed_at = r.time("signed_at", digital ? Need::required : Need::optional);
   auto place = r.string("place", Need::optional, 200);
   if (auto st = r.finish(); !st) return fail(st.error());
-  return run(req,
-             RecordSignature{*member, *method, signature.value_or(""), signed_at.value_or(context_.clock.now()),
-                             place.value_or("")},
-             201);
+  return commit(req,
+                RecordSignature{*member, *method, signature.value_or(""), signed_at.value_or(context_.clock.now()),
+                                place.value_or("")},
+                201);
 }
 
 Result<http::Response> DocumentsService::signing_payload(http::Request& req) {
@@ -410,7 +406,7 @@ Result<http::Response> DocumentsService::change_signatories(http::Request& req) 
   auto delegation = r.uuid("delegation_id");
   auto members = r.uuid_list("member_ids", Need::required, 20);
   if (auto st = r.finish(); !st) return fail(st.error());
-  return run(req, ChangeSignatories{*delegation, *members});
+  return commit(req, ChangeSignatories{*delegation, *members});
 }
 
 Result<http::Response> DocumentsService::entry_into_force(http::Request& req) {
@@ -431,7 +427,7 @@ Result<http::Response> DocumentsService::entry_into_force(http::Request& req) {
                                             : Rule::on_signature;
   c.date = date;
   c.days = static_cast<int>(days.value_or(0));
-  return run(req, c);
+  return commit(req, c);
 }
 
 Result<http::Response> DocumentsService::notify(http::Request& req) {
@@ -442,7 +438,7 @@ Result<http::Response> DocumentsService::notify(http::Request& req) {
   auto delegation = r.uuid("delegation_id");
   auto notified_on = r.date("notified_on");
   if (auto st = r.finish(); !st) return fail(st.error());
-  return run(req, RecordNotification{*delegation, *notified_on}, 201);
+  return commit(req, RecordNotification{*delegation, *notified_on}, 201);
 }
 
 Result<http::Response> DocumentsService::withdraw(http::Request& req) {
@@ -452,7 +448,7 @@ Result<http::Response> DocumentsService::withdraw(http::Request& req) {
   r.refuse_unknown({"reason"});
   auto reason = r.string("reason", Need::required, 2000);
   if (auto st = r.finish(); !st) return fail(st.error());
-  return run(req, Withdraw{*reason});
+  return commit(req, Withdraw{*reason});
 }
 
 Result<http::Response> DocumentsService::audit(http::Request& req) {

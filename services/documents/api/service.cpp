@@ -1,5 +1,5 @@
-// Wiring of the documents service: the store and its replay, the background loop following
-// delegations and scheduling, and the timer for entry into force.
+// Wiring of the documents service: the store and its replay, and the settler of runtime/
+// (following delegations and scheduling, entering documents into force when their date comes).
 #include "documents/api/documents_service.hpp"
 
 #include "concord/core/log.hpp"
@@ -13,7 +13,7 @@ namespace {
 
 void apply_record(State& state, const std::string& topic, const events::Event& e) {
   if (topic == kTopic)
-    evolve(state, to_fact(e));
+    evolve(state, Recorded{e.id, e.type, e.subject, e.sequence, e.time, e.actor, e.data});
   else if (topic == kDelegationsTopic)
     apply_delegations_event(state, e.type, e.data);
   else if (topic == kSchedulingTopic)
@@ -25,32 +25,11 @@ void apply_record(State& state, const std::string& topic, const events::Event& e
 
 }  // namespace
 
-events::Event to_event(const Fact& f, const std::string& correlation_id, const std::string& causation_id) {
-  events::Event e;
-  e.id = f.id;
-  e.source = "/concord/documents";
-  e.type = f.type;
-  e.subject = f.subject;
-  e.time = f.time;
-  e.dataschema = "urn:concord:schema:" + f.type;
-  e.sequence = f.sequence;
-  e.actor = f.actor;
-  e.correlationid = correlation_id;
-  e.causationid = causation_id;
-  e.data = f.data;
-  return e;
-}
-
-Fact to_fact(const events::Event& e) {
-  return Fact{e.id, e.type, e.subject, e.sequence, e.time, e.actor, e.data};
-}
-
 DocumentsService::DocumentsService(service::ServiceContext& context, std::chrono::milliseconds tick)
     : context_(context),
       store_(context.log, apply_record),
-      tick_(tick),
-      views_("the delegations and scheduling topics", context.log,
-             {std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic), std::string(kSchedulingTopic)}) {
+      events_(context.name, context.clock, context.ids),
+      settler_(context.log, store_, events_, tick) {
   store_.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
   // A standby follows its own topic into the store (the replica set of DESIGN §7).
   if (context.replica) context.replica->track(store_);
@@ -63,62 +42,25 @@ DocumentsService::~DocumentsService() {
 Status DocumentsService::recover() {
   // The views first, then the documents (evolve of a document does not depend on the views,
   // but the settling step after recovery does).
-  return store_.replay({std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic),
-                        std::string(kSchedulingTopic), std::string(kTopic)});
+  auto topics = Settler::topics();
+  topics.emplace_back(kTopic);
+  return store_.replay(topics);
 }
 
 void DocumentsService::start() {
-  dirty_ = true;  // settle once after recovery
-  last_tick_ = std::chrono::steady_clock::now();
-  views_.start(
-      store_.replayed(), [this](const events::Record& r) { store_.apply(r.topic, r.event); },
-      [this](bool got_records) { after_poll(got_records); });
+  settler_.start();
 }
 
 void DocumentsService::stop() {
-  views_.stop();
+  settler_.stop();
 }
 
-Status DocumentsService::settle() {
-  // Each round appends what the state calls for; the next round sees its effect. A few rounds
-  // settle everything (a ceremony followed, then a date reached); the bound only guards a bug.
-  for (int round = 0; round < 8; ++round) {
-    Context ctx{context_.clock.now(), Actor{}, [this] { return context_.ids.next(); }};
-    std::string correlation = "system:" + context_.ids.next();
-    bool any = store_.read([&](const State& s) {
-      return !follow_ceremonies(s, ctx).empty() || !enter_into_force_when_due(s, ctx).empty();
-    });
-    if (!any) return {};
-    auto written = store_.write([&](const State& s) -> Result<std::vector<service::Append>> {
-      auto steps = follow_ceremonies(s, ctx);
-      if (steps.empty()) steps = enter_into_force_when_due(s, ctx);
-      std::vector<service::Append> appends;
-      for (auto& [id, facts] : steps) {
-        service::Append a{std::string(kTopic), id, {}};
-        for (const auto& f : facts) a.events.push_back(to_event(f, correlation, correlation));
-        appends.push_back(std::move(a));
-      }
-      return appends;
-    });
-    if (!written) return fail(written.error());
-  }
-  return {};
-}
-
-void DocumentsService::after_poll(bool got_records) {
-  // Settles when the views changed, when a read found a step owed, and at every tick (dates of
-  // entry into force come with time alone); a failed settle is tried again next time.
-  auto now = std::chrono::steady_clock::now();
-  if (got_records || settle_requested_.exchange(false)) dirty_ = true;
-  if (now - last_tick_ >= tick_) {
-    dirty_ = true;
-    last_tick_ = now;
-  }
-  if (!dirty_) return;
-  if (auto st = settle(); !st)
-    log::warn("documents: settling failed; will retry", {{"error", st.error().detail}});
-  else
-    dirty_ = false;
+std::vector<service::Append> DocumentsService::appends_of(const std::string& id, const Decision& decided,
+                                                          const service::api::Cause& cause) const {
+  service::Append append{std::string(kTopic), id, {}};
+  for (const auto& f : decided)
+    append.events.push_back(events_.make(f.type, f.subject, f.sequence, f.data, cause, {f.id, f.time, f.actor}));
+  return {std::move(append)};
 }
 
 service::ServiceSpec spec() {

@@ -4,15 +4,15 @@
 
 namespace concord::documents {
 
-std::string chain_hash(const Fact& fact) {
-  nlohmann::json data = fact.data;
+std::string chain_hash(const NewEvent& event) {
+  nlohmann::json data = event.data;
   if (data.is_object()) data.erase("hash");
-  nlohmann::json canonical = {{"id", fact.id},
-                              {"type", fact.type},
-                              {"subject", fact.subject},
-                              {"sequence", fact.sequence},
-                              {"time", format_rfc3339_utc(fact.time)},
-                              {"actor", fact.actor},
+  nlohmann::json canonical = {{"id", event.id},
+                              {"type", event.type},
+                              {"subject", event.subject},
+                              {"sequence", event.sequence},
+                              {"time", format_rfc3339_utc(event.time)},
+                              {"actor", event.actor},
                               {"data", std::move(data)}};
   // nlohmann's objects keep keys sorted, and dump() without indent writes no whitespace.
   return crypto::sha256_hex(canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -1,5 +1,5 @@
-// decide: every rule of the documents workflow. Each command becomes facts on a working copy of
-// the document (so later facts of one command see the earlier ones), each fact sealed with the
+// decide: every rule of the documents workflow. Each command becomes events on a working copy of
+// the document (so later events of one command see the earlier ones), each event sealed with the
 // post-state snapshot and its place in the audit chain.
 #include "documents/domain/decide.hpp"
 
@@ -7,7 +7,6 @@
 #include <set>
 
 #include "concord/crypto/crypto.hpp"
-#include "documents/domain/json_access.hpp"
 
 namespace concord::documents {
 
@@ -17,14 +16,14 @@ using Outcome = ::concord::Status;  // success or an Error (not the document's s
 
 const std::string kPrefix(contract::kPrefix);
 
-// Facts of one document, built on a working copy.
+// The new events of one document, built on a working copy.
 class Draft {
  public:
   Draft(Document base, const Context& ctx) : work_(std::move(base)), ctx_(ctx) {}
 
   // verb: "document.submitted" etc. Chunks of content carry no snapshot (they do not change it).
   void add(const std::string& verb, nlohmann::json data, bool with_snapshot = true) {
-    Fact f;
+    NewEvent f;
     f.id = ctx_.new_id();
     f.type = kPrefix + verb;
     f.subject = "document/" + work_.id;
@@ -40,16 +39,16 @@ class Draft {
     }
     f.data["hash"] = chain_hash(f);
     evolve_document(work_, f);
-    facts_.push_back(std::move(f));
+    events_.push_back(std::move(f));
   }
 
   const Document& doc() const { return work_; }
-  std::vector<Fact> take() { return std::move(facts_); }
+  Decision take() { return std::move(events_); }
 
  private:
   Document work_;
   const Context& ctx_;
-  std::vector<Fact> facts_;
+  Decision events_;
 };
 
 nlohmann::json conflict_extensions(const Document& doc) {
@@ -103,7 +102,7 @@ Days today(Timestamp now) {
   return std::chrono::floor<std::chrono::days>(now);
 }
 
-// After the facts of a command: signed when every signatory has signed, in force when due.
+// After the events of a command: signed when every signatory has signed, in force when due.
 void complete(Draft& draft, Timestamp now) {
   const Document& doc = draft.doc();
   if ((doc.status == DocStatus::signing_scheduled || doc.status == DocStatus::partially_signed) &&
@@ -389,7 +388,7 @@ Outcome withdraw(Draft& d, const Withdraw& c, const Context& ctx) {
 
 }  // namespace
 
-Result<std::vector<Fact>> decide_create(const State& state, const CreateDocument& c, const Context& ctx) {
+Result<Decision> decide_create(const State& state, const CreateDocument& c, const Context& ctx) {
   if (auto st = require_officer(ctx, "create a document"); !st) return fail(st.error());
   std::vector<FieldError> errors;
   std::set<std::string> parties;
@@ -449,8 +448,8 @@ Result<std::vector<Fact>> decide_create(const State& state, const CreateDocument
   return draft.take();
 }
 
-Result<std::vector<Fact>> decide(const State& state, const std::string& document_id, const Command& command,
-                                 const Context& ctx) {
+Result<Decision> decide(const State& state, const std::string& document_id, const Command& command,
+                        const Context& ctx) {
   const Document* doc = state.find(document_id);
   if (!doc || !may_read(*doc, ctx.actor)) return fail(Error::not_found("no document " + document_id));
   Draft draft(*doc, ctx);
@@ -489,7 +488,7 @@ Result<std::vector<Fact>> decide(const State& state, const std::string& document
 namespace {
 
 // The step a moved or cancelled signing ceremony calls for, if any.
-std::vector<Fact> ceremony_step(const State& state, const Document& doc, const Context& ctx) {
+Decision ceremony_step(const State& state, const Document& doc, const Context& ctx) {
   if (!doc.signing || (doc.status != DocStatus::signing_scheduled && doc.status != DocStatus::partially_signed))
     return {};
   auto it = state.meetings.find(doc.signing->meeting_id);
@@ -511,7 +510,7 @@ std::vector<Fact> ceremony_step(const State& state, const Document& doc, const C
   return draft.take();
 }
 
-std::vector<Fact> in_force_step(const Document& doc, const Context& ctx) {
+Decision in_force_step(const Document& doc, const Context& ctx) {
   if (!in_force_due(doc, ctx.now)) return {};
   Draft draft(doc, ctx);
   complete(draft, ctx.now);
@@ -520,23 +519,23 @@ std::vector<Fact> in_force_step(const Document& doc, const Context& ctx) {
 
 }  // namespace
 
-std::map<std::string, std::vector<Fact>> follow_ceremonies(const State& state, const Context& ctx) {
-  std::map<std::string, std::vector<Fact>> out;
+std::map<std::string, Decision> follow_ceremonies(const State& state, const Context& ctx) {
+  std::map<std::string, Decision> out;
   for (const auto& [id, doc] : state.documents)
-    if (auto facts = ceremony_step(state, doc, ctx); !facts.empty()) out[id] = std::move(facts);
+    if (auto events = ceremony_step(state, doc, ctx); !events.empty()) out[id] = std::move(events);
   return out;
 }
 
-std::map<std::string, std::vector<Fact>> enter_into_force_when_due(const State& state, const Context& ctx) {
-  std::map<std::string, std::vector<Fact>> out;
+std::map<std::string, Decision> enter_into_force_when_due(const State& state, const Context& ctx) {
+  std::map<std::string, Decision> out;
   for (const auto& [id, doc] : state.documents)
-    if (auto facts = in_force_step(doc, ctx); !facts.empty()) out[id] = std::move(facts);
+    if (auto events = in_force_step(doc, ctx); !events.empty()) out[id] = std::move(events);
   return out;
 }
 
-std::vector<Fact> due_steps(const State& state, const Document& doc, const Context& ctx) {
-  auto facts = ceremony_step(state, doc, ctx);
-  return facts.empty() ? in_force_step(doc, ctx) : facts;
+Decision due_steps(const State& state, const Document& doc, const Context& ctx) {
+  auto events = ceremony_step(state, doc, ctx);
+  return events.empty() ? in_force_step(doc, ctx) : events;
 }
 
 }  // namespace concord::documents

@@ -1,7 +1,7 @@
 #pragma once
-// The documents domain's write side: commands, the context they are decided in, the facts
-// (events of concord.documents.v1 as the domain sees them) they produce, and evolve, which
-// applies one fact; the same evolve runs on replay. Every business and authorization rule is
+// The documents domain's write side: commands, the context they are decided in, the new events
+// (of concord.documents.v1, as the domain sees them) they produce, and evolve, which applies one
+// recorded event; the same evolve runs on replay. Every business and authorization rule is
 // here. No I/O: the time, new ids and the caller come in through Context.
 #include <functional>
 #include <map>
@@ -14,12 +14,19 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
+#include "delegations/contract/contract.hpp"
 #include "documents/contract/contract.hpp"
 #include "documents/domain/model.hpp"
+#include "scheduling/contract/contract.hpp"
 
 namespace concord::documents {
 
 inline constexpr std::string_view kTopic = contract::kTopic;
+// The topics it follows, by the contracts that own them.
+inline constexpr std::string_view kDelegationsTopic = delegations::contract::kTopic;
+inline constexpr std::string_view kSchedulingTopic = scheduling::contract::kTopic;
+// Followed only for which member each identity (token issuer + subject) is linked to.
+inline constexpr std::string_view kDelegationsPrivateTopic = delegations::contract::kPrivateTopic;
 inline constexpr size_t kMaxContentBytes = 2 * 1024 * 1024;
 // Contents travel in chunks of at most this many bytes (cut on UTF-8 boundaries), so that even a
 // content of control characters, escaped six-fold in JSON, keeps every event under the ~1 MB a
@@ -30,8 +37,9 @@ inline constexpr std::chrono::seconds kSigningClockSkew{60};
 // ... and at most this far behind it.
 inline constexpr std::chrono::hours kSigningMaxAge{24};
 
-// One event of a document.
-struct Fact {
+// One event of a document that decide produced, before its envelope is made: its id, time and
+// actor are fixed here, because the audit chain hashes them.
+struct NewEvent {
   std::string id;
   std::string type;     // concord.documents.<aggregate>.<verb>
   std::string subject;  // document/<id>
@@ -40,6 +48,10 @@ struct Fact {
   std::string actor;
   nlohmann::json data = nlohmann::json::object();
 };
+// What decide returns when it accepts a command: the events of one document, in order.
+using Decision = std::vector<NewEvent>;
+// A committed event as evolve reads it: the same fields as a new one (the chain hashes them all).
+using Recorded = NewEvent;
 
 // The caller, as the domain needs to know it.
 struct Actor {
@@ -113,24 +125,23 @@ using Command = std::variant<UpdateDocument, AddVersion, Submit, RecordApproval,
                              ChangeSignatories, SetEntryIntoForce, RecordNotification, Withdraw>;
 
 // A new document (its id from ctx.new_id()).
-Result<std::vector<Fact>> decide_create(const State& state, const CreateDocument& command, const Context& ctx);
+Result<Decision> decide_create(const State& state, const CreateDocument& command, const Context& ctx);
 // A step on an existing document: 404 when it does not exist (or the caller may not see it),
 // 403 when the caller may not take it, 409 naming the allowed steps when the state forbids it.
-Result<std::vector<Fact>> decide(const State& state, const std::string& document_id, const Command& command,
-                                 const Context& ctx);
+Result<Decision> decide(const State& state, const std::string& document_id, const Command& command, const Context& ctx);
 
 // Steps the service takes on its own, grouped by document (one append each):
 // following the linked signing ceremonies (rescheduled → new time; cancelled → back to agreed) ...
-std::map<std::string, std::vector<Fact>> follow_ceremonies(const State& state, const Context& ctx);
+std::map<std::string, Decision> follow_ceremonies(const State& state, const Context& ctx);
 // ... and entering into force the documents whose date has come.
-std::map<std::string, std::vector<Fact>> enter_into_force_when_due(const State& state, const Context& ctx);
+std::map<std::string, Decision> enter_into_force_when_due(const State& state, const Context& ctx);
 // What the service owes one document now (its ceremony moved or cancelled, or its date come),
 // which the background loop has not appended yet. Reads show the document with these applied.
-std::vector<Fact> due_steps(const State& state, const Document& doc, const Context& ctx);
+Decision due_steps(const State& state, const Document& doc, const Context& ctx);
 bool in_force_due(const Document& doc, Timestamp now);
 
-void evolve(State& state, const Fact& fact);
-void evolve_document(Document& doc, const Fact& fact);  // doc.id already set
+void evolve(State& state, const Recorded& event);
+void evolve_document(Document& doc, const Recorded& event);  // doc.id already set
 // Views of the other contexts, folded from their public topics (malformed events are ignored).
 void apply_delegations_event(State& state, const std::string& type, const nlohmann::json& data);
 void apply_scheduling_event(State& state, const std::string& type, const nlohmann::json& data);
@@ -150,9 +161,9 @@ nlohmann::json snapshot(const Document& doc);
 
 // --- audit chain ---
 inline constexpr std::string_view kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
-// SHA-256 over the canonical serialization of the fact without data.hash: the JSON object
+// SHA-256 over the canonical serialization of the event without data.hash: the JSON object
 // {id, type, subject, sequence, time, actor, data}, keys sorted, no whitespace.
-std::string chain_hash(const Fact& fact);
+std::string chain_hash(const NewEvent& event);
 struct ChainVerdict {
   bool valid = true;
   std::optional<long long> broken_at;  // the sequence of the first event that does not verify

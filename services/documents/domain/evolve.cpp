@@ -3,19 +3,19 @@
 // consumers), and records every event in the document's audit chain as it was read.
 #include <algorithm>
 
+#include "concord/core/json_read.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "documents/domain/decide.hpp"
-#include "documents/domain/json_access.hpp"
 #include "scheduling/contract/contract.hpp"
 
 namespace concord::documents {
 
-using namespace detail;
+using namespace json_read;
 
 namespace {
 
-std::string document_id_of(const Fact& fact) {
-  if (fact.subject.starts_with("document/")) return fact.subject.substr(9);
+std::string document_id_of(const Recorded& event) {
+  if (event.subject.starts_with("document/")) return event.subject.substr(9);
   return {};
 }
 
@@ -32,8 +32,8 @@ void apply_created(Document& doc, const nlohmann::json& d) {
   doc.status = DocStatus::draft;
 }
 
-void apply_version(Document& doc, const Fact& fact) {
-  const auto& d = fact.data;
+void apply_version(Document& doc, const Recorded& event) {
+  const auto& d = event.data;
   Version v;
   v.number = num(d, "number");
   v.language = str(d, "language");
@@ -46,23 +46,23 @@ void apply_version(Document& doc, const Fact& fact) {
   }
   v.intact = content.size() == v.size && crypto::sha256_hex(content) == v.sha256;
   v.content = std::make_shared<const std::string>(std::move(content));
-  v.created_at = fact.time;
-  v.created_by = fact.actor;
+  v.created_at = event.time;
+  v.created_by = event.actor;
   doc.latest[v.language] = {v.number, v.sha256};
   doc.versions.push_back(std::move(v));
   if (doc.status == DocStatus::rejected) doc.status = DocStatus::draft;
 }
 
-void apply_signature(Document& doc, const Fact& fact) {
-  const auto& d = fact.data;
+void apply_signature(Document& doc, const Recorded& event) {
+  const auto& d = event.data;
   Signature s;
   s.member_id = str(d, "member_id");
   s.delegation_id = str(d, "delegation_id");
   s.method = str(d, "method");
-  s.signed_at = time(d, "signed_at").value_or(fact.time);
+  s.signed_at = time(d, "signed_at").value_or(event.time);
   s.place = str(d, "place");
   s.signature = str(d, "signature");
-  s.recorded_by = fact.actor;
+  s.recorded_by = event.actor;
   if (doc.signature_of(s.member_id)) return;
   doc.signatures.push_back(std::move(s));
   if (doc.status == DocStatus::signing_scheduled) doc.status = DocStatus::partially_signed;
@@ -91,11 +91,11 @@ void apply_entry_into_force(Document& doc, const nlohmann::json& d) {
 
 }  // namespace
 
-void evolve(State& state, const Fact& fact) {
-  auto id = document_id_of(fact);
+void evolve(State& state, const Recorded& event) {
+  auto id = document_id_of(event);
   if (id.empty()) return;
   auto found = state.documents.find(id);
-  if (fact.type == contract::kDocumentCreated) {
+  if (event.type == contract::kDocumentCreated) {
     if (found != state.documents.end()) return;  // a duplicate creation is an orphan
     found = state.documents.emplace(id, Document{}).first;
     found->second.id = id;
@@ -103,9 +103,9 @@ void evolve(State& state, const Fact& fact) {
   }
   if (found == state.documents.end()) return;  // an event of a document never created: an orphan
   auto status_before = found->second.status;
-  evolve_document(found->second, fact);
+  evolve_document(found->second, event);
   const Document& doc = found->second;
-  if (fact.type == contract::kDocumentCreated) {
+  if (event.type == contract::kDocumentCreated) {
     state.by_visit[doc.visit_id].insert(id);
     state.by_status[doc.status].insert(id);
   } else if (doc.status != status_before) {
@@ -114,17 +114,17 @@ void evolve(State& state, const Fact& fact) {
   }
 }
 
-void evolve_document(Document& doc, const Fact& fact) {
-  const auto& d = fact.data;
-  if (fact.type == contract::kDocumentCreated) doc.created_at = fact.time;
+void evolve_document(Document& doc, const Recorded& event) {
+  const auto& d = event.data;
+  if (event.type == contract::kDocumentCreated) doc.created_at = event.time;
 
-  doc.audit.push_back(AuditEntry{fact.sequence, fact.id, fact.type, fact.time, fact.actor, str(d, "previous_hash"),
-                                 str(d, "hash"), chain_hash(fact)});
+  doc.audit.push_back(AuditEntry{event.sequence, event.id, event.type, event.time, event.actor, str(d, "previous_hash"),
+                                 str(d, "hash"), chain_hash(event)});
   doc.head_hash = str(d, "hash");
-  doc.version = std::max(doc.version + 1, fact.sequence);
-  doc.updated_at = fact.time;
+  doc.version = std::max(doc.version + 1, event.sequence);
+  doc.updated_at = event.time;
 
-  const std::string& t = fact.type;
+  const std::string& t = event.type;
   if (t == contract::kDocumentCreated) {
     apply_created(doc, d);
   } else if (t == contract::kDocumentUpdated) {
@@ -137,7 +137,7 @@ void evolve_document(Document& doc, const Fact& fact) {
   } else if (t == contract::kVersionContentAdded) {
     doc.pending_content[num(d, "number")] += str(d, "content");
   } else if (t == contract::kVersionAdded) {
-    apply_version(doc, fact);
+    apply_version(doc, event);
   } else if (t == contract::kDocumentSubmitted) {
     doc.status = DocStatus::under_approval;
     doc.approvals.clear();
@@ -147,8 +147,8 @@ void evolve_document(Document& doc, const Fact& fact) {
     a.comment = str(d, "comment");
     for (const auto& [language, number] : obj(d, "versions").items())
       if (number.is_number_integer()) a.versions[language] = number.get<long long>();
-    a.at = fact.time;
-    a.by = fact.actor;
+    a.at = event.time;
+    a.by = event.actor;
     doc.approvals[str(d, "delegation_id")] = std::move(a);
   } else if (t == contract::kDocumentRejected) {
     doc.status = DocStatus::rejected;
@@ -158,7 +158,7 @@ void evolve_document(Document& doc, const Fact& fact) {
     doc.agreed.clear();
     for (const auto& [language, ref] : obj(d, "agreed_versions").items())
       doc.agreed[language] = {num(ref, "number"), str(ref, "sha256")};
-    doc.agreed_at = fact.time;
+    doc.agreed_at = event.time;
   } else if (t == contract::kSigningScheduled || t == contract::kSigningRescheduled) {
     doc.signing =
         Signing{str(d, "meeting_id"), time(d, "start").value_or(Timestamp{}), time(d, "end").value_or(Timestamp{})};
@@ -171,7 +171,7 @@ void evolve_document(Document& doc, const Fact& fact) {
     if (doc.status == DocStatus::signing_scheduled || doc.status == DocStatus::partially_signed)
       doc.status = DocStatus::agreed;
   } else if (t == contract::kSignatureRecorded) {
-    apply_signature(doc, fact);
+    apply_signature(doc, event);
   } else if (t == contract::kSignatoryChanged) {
     apply_signatories(doc, d);
   } else if (t == contract::kDocumentSigned) {
@@ -191,47 +191,11 @@ void evolve_document(Document& doc, const Fact& fact) {
 }
 
 void apply_delegations_event(State& state, const std::string& type, const nlohmann::json& data) {
-  (void)type;
-  const auto& m = obj(data, "member");
-  if (auto id = str(m, "id"); !id.empty()) {
-    auto& view = state.members[id];
-    long long version = num(m, "version");
-    if (version >= view.version) {
-      view.id = id;
-      view.delegation_id = str(m, "delegation_id");
-      view.visit_id = str(m, "visit_id");
-      view.status = str(m, "status");
-      view.public_key = str(m, "public_key");
-      view.version = version;
-    }
-  }
-  const auto& g = obj(data, "delegation");
-  if (auto id = str(g, "id"); !id.empty()) {
-    auto& view = state.delegations[id];
-    long long version = num(g, "version");
-    if (version >= view.version) view = DelegationView{id, str(g, "visit_id"), str(g, "country"), version};
-  }
+  delegations::contract::apply_public(state.delegations, state.members, type, data);
 }
 
 void apply_scheduling_event(State& state, const std::string& type, const nlohmann::json& data) {
-  if (!type.starts_with(scheduling::contract::kMeetingPrefix)) return;
-  const auto& m = obj(data, "meeting");
-  auto id = str(m, "id");
-  if (id.empty()) return;
-  auto& view = state.meetings[id];
-  long long version = num(m, "version");
-  if (version < view.version) return;
-  view.id = id;
-  view.visit_id = str(m, "visit_id");
-  view.kind = str(m, "kind");
-  view.status = str(m, "status");
-  view.start = time(m, "start").value_or(view.start);
-  view.end = time(m, "end").value_or(view.end);
-  view.version = version;
-  if (type == scheduling::contract::kMeetingCancelled) {
-    view.status = "cancelled";
-    view.cancel_reason = str(data, "reason");
-  }
+  scheduling::contract::apply_public(state.meetings, type, data);
 }
 
 }  // namespace concord::documents

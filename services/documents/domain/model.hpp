@@ -13,6 +13,8 @@
 
 #include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
+#include "delegations/contract/views.hpp"
+#include "scheduling/contract/views.hpp"
 
 namespace concord::documents {
 
@@ -137,34 +139,12 @@ struct Document {
   bool is_signatory(const std::string& member_id) const;
 };
 
-// What documents needs to know of a member (from concord.delegations.v1 snapshots).
-struct MemberView {
-  std::string id;
-  std::string delegation_id;
-  std::string visit_id;
-  std::string status;      // active | withdrawn
-  std::string public_key;  // base64 Ed25519, "" when none
-  long long version = 0;
-};
-
-struct DelegationView {
-  std::string id;
-  std::string visit_id;
-  std::string country;  // ISO 3166-1 alpha-2: which delegation officers act for it
-  long long version = 0;
-};
-
-// What documents needs to know of a meeting (from concord.scheduling.v1 snapshots).
-struct MeetingView {
-  std::string id;
-  std::string visit_id;
-  std::string kind;
-  std::string status;  // scheduled | cancelled
-  Timestamp start{};
-  Timestamp end{};
-  std::string cancel_reason;
-  long long version = 0;
-};
+// The views of the other contexts it keeps, as their contracts give them: members (their
+// public keys) and delegations (their countries) from concord.delegations.v1, meetings (signing
+// ceremonies) from concord.scheduling.v1.
+using MemberView = delegations::contract::MemberView;
+using DelegationView = delegations::contract::DelegationView;
+using MeetingView = scheduling::contract::MeetingView;
 
 // Snapshots encode this (domain/snapshot.cpp): a change here must bump kStateVersion there.
 struct State {

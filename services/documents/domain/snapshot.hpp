@@ -12,7 +12,8 @@ namespace concord::documents {
 // The layout's version. Bump it whenever State (model.hpp) or this layout changes, or an
 // evolve() change means the same events fold into a different state: a snapshot of another
 // version is then ignored and the log replayed in full.
-inline constexpr int kStateVersion = 1;
+// 2: the views of members, delegations and meetings in the layout of their services' contracts.
+inline constexpr int kStateVersion = 2;
 
 std::string encode_state(const State& state);
 // Throws binary::Malformed when the bytes do not hold a state of this layout.

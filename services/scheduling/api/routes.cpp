@@ -122,7 +122,7 @@ SchedulingService::Response SchedulingService::update_venue(http::Request& r) {
   c.buffer_minutes = small_int(in, "buffer_minutes", 0, 1440, Need::optional);
   in.refuse_unknown({"name", "city", "address", "time_zone", "capacity", "buffer_minutes"});
   if (auto ok = in.finish(); !ok) return fail(ok.error());
-  auto events = commit(r, [&](const State& s, const Context& ctx) -> Decision {
+  auto events = commit(r, [&](const State& s, const Context& ctx) -> Result<Decision> {
     if (const Venue* v = s.venue(c.venue_id); v && ctx.actor.officer)
       if (auto ok = api::check_if_match(r, v->version, false); !ok) return fail(ok.error());
     return decide(s, c, ctx);
@@ -192,7 +192,7 @@ SchedulingService::Response SchedulingService::update_visit(http::Request& r) {
   c.status = in.one_of("status", kVisitStatuses, Need::optional);
   in.refuse_unknown({"title", "kind", "host_country", "guest_country", "starts_on", "ends_on", "time_zone", "status"});
   if (auto ok = in.finish(); !ok) return fail(ok.error());
-  auto events = commit(r, [&](const State& s, const Context& ctx) -> Decision {
+  auto events = commit(r, [&](const State& s, const Context& ctx) -> Result<Decision> {
     if (const Visit* v = s.visit(c.visit_id); v && ctx.actor.officer)
       if (auto ok = api::check_if_match(r, v->version, false); !ok) return fail(ok.error());
     return decide(s, c, ctx);
@@ -303,7 +303,7 @@ SchedulingService::Response SchedulingService::update_meeting(http::Request& r) 
   if (auto ok = in.finish(); !ok) return fail(ok.error());
   // If-Match is required (428), checked against the version under the same lock as the
   // decision, so a stale read can never overwrite a concurrent change.
-  auto decide_fn = [&](const State& s, const Context& ctx) -> Decision {
+  auto decide_fn = [&](const State& s, const Context& ctx) -> Result<Decision> {
     if (const Meeting* m = s.meeting(c.meeting_id); m && ctx.actor.officer)
       if (auto ok = api::check_if_match(r, m->version, true); !ok) return fail(ok.error());
     return decide(s, c, ctx);
@@ -330,7 +330,7 @@ SchedulingService::Response SchedulingService::cancel_meeting(http::Request& r) 
   in.refuse_unknown({"reason"});
   if (auto ok = in.finish(); !ok) return fail(ok.error());
   CancelMeeting c{std::string(r.param("id")), *reason};
-  auto events = commit(r, [&](const State& s, const Context& ctx) -> Decision {
+  auto events = commit(r, [&](const State& s, const Context& ctx) -> Result<Decision> {
     if (const Meeting* m = s.meeting(c.meeting_id); m && ctx.actor.officer)
       if (auto ok = api::check_if_match(r, m->version, false); !ok) return fail(ok.error());
     return decide(s, c, ctx);

@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP shell around the scheduling domain: parse → authorize → decide (through the Store,
 // so writers are serialized) → append → evolve → render. The delegations view is replayed in
-// recover() and kept current by a subscription in start().
+// recover() and kept current by the follower of runtime/ that start() starts.
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -9,11 +9,11 @@
 #include <unordered_map>
 
 #include "concord/service/api.hpp"
-#include "concord/service/follower.hpp"
 #include "concord/service/service.hpp"
 #include "concord/service/store.hpp"
 #include "scheduling/domain/decide.hpp"
 #include "scheduling/domain/programme.hpp"
+#include "scheduling/runtime/delegations_follower.hpp"
 
 namespace concord::scheduling {
 
@@ -33,7 +33,7 @@ class SchedulingService final : public service::Service {
   Context context_for(const http::Request& request) const;
   // Decides under the write lock, appends, evolves; returns what was decided.
   template <class Decide>
-  Result<std::vector<NewEvent>> commit(const http::Request& request, Decide&& decide_fn);
+  Result<Decision> commit(const http::Request& request, Decide&& decide_fn);
   nlohmann::json meeting_view(const State& s, const Meeting& m) const;
 
   Response create_venue(http::Request& r);
@@ -65,7 +65,7 @@ class SchedulingService final : public service::Service {
   Rules rules_;
   WorkingHours hours_;
   // The live half of the delegations view, from where recover() ended.
-  service::Follower delegations_;
+  DelegationsFollower delegations_;
   // Rendered programmes, valid while the state's revision is unchanged.
   std::mutex render_mutex_;
   std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> rendered_;
@@ -73,11 +73,11 @@ class SchedulingService final : public service::Service {
 
 // Here rather than in a .cpp: routes.cpp and feed_routes.cpp both commit.
 template <class Decide>
-Result<std::vector<NewEvent>> SchedulingService::commit(const http::Request& request, Decide&& decide_fn) {
-  std::vector<NewEvent> decided;
+Result<Decision> SchedulingService::commit(const http::Request& request, Decide&& decide_fn) {
+  Decision decided;
   auto cause = service::api::cause_of(request);
   auto written = store_.write([&](const State& s) -> Result<std::vector<service::Append>> {
-    Decision d = decide_fn(s, context_for(request));
+    Result<Decision> d = decide_fn(s, context_for(request));
     if (!d) return fail(d.error());
     std::vector<service::Append> out;
     for (const auto& e : *d) {

@@ -49,8 +49,7 @@ SchedulingService::SchedulingService(service::ServiceContext& context)
       store_(context.log, [](State& s, const std::string& topic,
                              const events::Event& e) { evolve(s, topic, e.type, e.data, e.time); }),
       events_(context.name, context.clock, context.ids),
-      delegations_("the delegations topics", context.log,
-                   {std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic)}) {
+      delegations_(context.log, store_) {
   rules_.narrow_format_max_per_side =
       static_cast<int>(context.env.integer("CONCORD_NARROW_FORMAT_MAX_PER_SIDE", 4, 1, 100));
   hours_ = working_hours(context.env);
@@ -65,12 +64,13 @@ SchedulingService::~SchedulingService() {
 
 Status SchedulingService::recover() {
   // Members first, so the programme's precedence is right from the first request.
-  return store_.replay({std::string(kDelegationsTopic), std::string(kDelegationsPrivateTopic), std::string(kTopic),
-                        std::string(kPrivateTopic)});
+  auto topics = DelegationsFollower::topics();
+  topics.insert(topics.end(), {std::string(kTopic), std::string(kPrivateTopic)});
+  return store_.replay(topics);
 }
 
 void SchedulingService::start() {
-  delegations_.start(store_.replayed(), [this](const events::Record& r) { store_.apply(r.topic, r.event); });
+  delegations_.start();
 }
 
 void SchedulingService::stop() {

@@ -196,39 +196,4 @@ std::optional<Meeting> meeting_from_json(const json& j) {
   });
 }
 
-std::optional<Delegation> delegation_from_json(const json& j) {
-  return guarded<Delegation>([&] {
-    Delegation d;
-    d.id = str(j, "id");
-    d.visit_id = str(j, "visit_id");
-    d.country = j.value("country", "");
-    d.side = str(j, "side");
-    d.name = loc(j, "name");
-    d.head_member_id = opt_str(j, "head_member_id");
-    d.version = j.value("version", 0LL);
-    return d;
-  });
-}
-
-std::optional<Member> member_from_json(const json& j) {
-  return guarded<Member>([&] {
-    Member m;
-    m.id = str(j, "id");
-    m.delegation_id = str(j, "delegation_id");
-    m.visit_id = str(j, "visit_id");
-    m.full_name = loc(j, "full_name");
-    m.position = loc(j, "position");
-    m.rank = j.value("rank", "");
-    if (auto it = j.find("precedence_order"); it != j.end() && !it->is_null())
-      m.precedence_order = it->get<long long>();
-    m.is_head = j.value("is_head", false);
-    m.languages = strings(j, "languages");
-    m.time_zone = j.value("time_zone", "");
-    m.notification_language = j.value("notification_language", "");
-    m.status = j.value("status", "active");
-    m.version = j.value("version", 0LL);
-    return m;
-  });
-}
-
 }  // namespace concord::scheduling

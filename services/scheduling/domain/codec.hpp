@@ -21,8 +21,6 @@ nlohmann::json feed_view(const Feed& f);
 std::optional<Venue> venue_from_json(const nlohmann::json& j);
 std::optional<Visit> visit_from_json(const nlohmann::json& j);
 std::optional<Meeting> meeting_from_json(const nlohmann::json& j);
-std::optional<Delegation> delegation_from_json(const nlohmann::json& j);
-std::optional<Member> member_from_json(const nlohmann::json& j);
 std::optional<Feed> feed_from_json(const nlohmann::json& j);
 
 nlohmann::json localized_json(const Localized& text);

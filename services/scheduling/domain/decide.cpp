@@ -110,14 +110,14 @@ Error conflicts_error(const std::vector<Conflict>& conflicts) {
   return Error::conflict(detail, {{"conflicts", std::move(rendered)}});
 }
 
-Decision decide(const State&, const CreateVenue& c, const Context& ctx) {
+Result<Decision> decide(const State&, const CreateVenue& c, const Context& ctx) {
   if (auto ok = require_officer(ctx); !ok) return fail(ok.error());
   if (auto ok = check_venue(c); !ok) return fail(ok.error());
   Venue v{ctx.ids->next(), c.name, c.city, c.address, c.time_zone, c.capacity, c.buffer_minutes, 1};
   return std::vector<NewEvent>{venue_event("created", v)};
 }
 
-Decision decide(const State& s, const UpdateVenue& c, const Context& ctx) {
+Result<Decision> decide(const State& s, const UpdateVenue& c, const Context& ctx) {
   if (auto ok = require_officer(ctx); !ok) return fail(ok.error());
   const Venue* current = s.venue(c.venue_id);
   if (!current) return fail(Error::not_found("no venue with this id"));
@@ -137,7 +137,7 @@ Decision decide(const State& s, const UpdateVenue& c, const Context& ctx) {
   return std::vector<NewEvent>{venue_event("updated", v)};
 }
 
-Decision decide(const State&, const PlanVisit& c, const Context& ctx) {
+Result<Decision> decide(const State&, const PlanVisit& c, const Context& ctx) {
   if (auto ok = require_officer(ctx); !ok) return fail(ok.error());
   Visit v{ctx.ids->next(), c.title,   c.kind,      c.host_country, c.guest_country,
           c.starts_on,     c.ends_on, c.time_zone, "planned",      1};
@@ -146,7 +146,7 @@ Decision decide(const State&, const PlanVisit& c, const Context& ctx) {
       {std::string(contract::kVisitPlanned), "visit/" + v.id, v.id, v.version, {{"visit", to_json(v)}}}};
 }
 
-Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
+Result<Decision> decide(const State& s, const UpdateVisit& c, const Context& ctx) {
   if (auto ok = require_officer(ctx); !ok) return fail(ok.error());
   const Visit* current = s.visit(c.visit_id);
   if (!current) return fail(Error::not_found("no visit with this id"));
@@ -203,7 +203,7 @@ Decision decide(const State& s, const UpdateVisit& c, const Context& ctx) {
                                 {{"visit", to_json(v)}, {"changed", changed}}}};
 }
 
-Decision decide(const State& s, const ScheduleMeeting& c, const Context& ctx) {
+Result<Decision> decide(const State& s, const ScheduleMeeting& c, const Context& ctx) {
   if (auto ok = require_officer(ctx); !ok) return fail(ok.error());
   const Visit* visit = s.visit(c.visit_id);
   if (!visit) return fail(Error::not_found("no visit with this id"));
@@ -229,7 +229,7 @@ Decision decide(const State& s, const ScheduleMeeting& c, const Context& ctx) {
   return std::vector<NewEvent>{meeting_event("scheduled", m)};
 }
 
-Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx) {
+Result<Decision> decide(const State& s, const ChangeMeeting& c, const Context& ctx) {
   if (auto ok = require_officer(ctx); !ok) return fail(ok.error());
   const Meeting* current = s.meeting(c.meeting_id);
   if (!current) return fail(Error::not_found("no meeting with this id"));
@@ -307,7 +307,7 @@ Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx) {
   return out;
 }
 
-Decision decide(const State& s, const CancelMeeting& c, const Context& ctx) {
+Result<Decision> decide(const State& s, const CancelMeeting& c, const Context& ctx) {
   if (auto ok = require_officer(ctx); !ok) return fail(ok.error());
   const Meeting* current = s.meeting(c.meeting_id);
   if (!current) return fail(Error::not_found("no meeting with this id"));

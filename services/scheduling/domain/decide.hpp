@@ -31,7 +31,7 @@ struct NewEvent {
   nlohmann::json data;
   std::string_view topic = kTopic;  // kPrivateTopic for calendar feeds
 };
-using Decision = Result<std::vector<NewEvent>>;
+using Decision = std::vector<NewEvent>;  // what decide() returns when it accepts the command
 
 inline const std::vector<std::string_view> kVisitKinds = {"official_visit", "working_visit", "commission_session"};
 inline const std::vector<std::string_view> kVisitStatuses = {"planned", "confirmed", "completed", "cancelled"};
@@ -100,15 +100,15 @@ struct RevokeFeed {
 };
 inline constexpr size_t kMaxActiveFeeds = 20;  // per holder (a member, or an officer) and visit
 
-Decision decide(const State& s, const CreateVenue& c, const Context& ctx);
-Decision decide(const State& s, const UpdateVenue& c, const Context& ctx);
-Decision decide(const State& s, const PlanVisit& c, const Context& ctx);
-Decision decide(const State& s, const UpdateVisit& c, const Context& ctx);
-Decision decide(const State& s, const ScheduleMeeting& c, const Context& ctx);
-Decision decide(const State& s, const ChangeMeeting& c, const Context& ctx);
-Decision decide(const State& s, const CancelMeeting& c, const Context& ctx);
-Decision decide(const State& s, const CreateFeed& c, const Context& ctx);
-Decision decide(const State& s, const RevokeFeed& c, const Context& ctx);
+Result<Decision> decide(const State& s, const CreateVenue& c, const Context& ctx);
+Result<Decision> decide(const State& s, const UpdateVenue& c, const Context& ctx);
+Result<Decision> decide(const State& s, const PlanVisit& c, const Context& ctx);
+Result<Decision> decide(const State& s, const UpdateVisit& c, const Context& ctx);
+Result<Decision> decide(const State& s, const ScheduleMeeting& c, const Context& ctx);
+Result<Decision> decide(const State& s, const ChangeMeeting& c, const Context& ctx);
+Result<Decision> decide(const State& s, const CancelMeeting& c, const Context& ctx);
+Result<Decision> decide(const State& s, const CreateFeed& c, const Context& ctx);
+Result<Decision> decide(const State& s, const RevokeFeed& c, const Context& ctx);
 
 // The 409 every conflicting booking gets: all the conflicts at once, under "conflicts".
 Error conflicts_error(const std::vector<Conflict>& conflicts);

@@ -46,7 +46,7 @@ const Feed* active_feed(const State& s, const std::string& secret_sha256) {
   return f;
 }
 
-Decision decide(const State& s, const CreateFeed& c, const Context& ctx) {
+Result<Decision> decide(const State& s, const CreateFeed& c, const Context& ctx) {
   const Actor& a = ctx.actor;
   if (!a.officer && !a.member_id && !a.country) return fail(Error::forbidden(kFeedsAreFor));
   const Visit* visit = s.visit(c.visit_id);
@@ -95,7 +95,7 @@ Decision decide(const State& s, const CreateFeed& c, const Context& ctx) {
   return std::vector<NewEvent>{feed_event("created", f)};
 }
 
-Decision decide(const State& s, const RevokeFeed& c, const Context& ctx) {
+Result<Decision> decide(const State& s, const RevokeFeed& c, const Context& ctx) {
   const Actor& a = ctx.actor;
   if (!a.officer && !a.member_id && !a.country) return fail(Error::forbidden(kFeedsAreFor));
   const Feed* current = s.feed(c.feed_id);

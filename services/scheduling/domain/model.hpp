@@ -13,6 +13,7 @@
 #include "concord/auth/identity.hpp"
 #include "concord/core/time.hpp"
 #include "delegations/contract/contract.hpp"
+#include "delegations/contract/views.hpp"
 #include "scheduling/contract/contract.hpp"
 #include "scheduling/domain/interval_index.hpp"
 
@@ -73,32 +74,9 @@ struct Meeting {
   Timestamp updated_at{};  // time of the latest event
 };
 
-// The view of concord.delegations.v1 this service needs.
-struct Delegation {
-  std::string id;
-  std::string visit_id;
-  std::string country;
-  std::string side;  // host | guest
-  Localized name;
-  std::optional<std::string> head_member_id;
-  long long version = 0;
-};
-
-struct Member {
-  std::string id;
-  std::string delegation_id;
-  std::string visit_id;
-  Localized full_name;
-  Localized position;
-  std::string rank;
-  std::optional<long long> precedence_order;
-  bool is_head = false;
-  std::vector<std::string> languages;
-  std::string time_zone;
-  std::string notification_language;
-  std::string status;  // active | withdrawn
-  long long version = 0;
-};
+// The views of concord.delegations.v1 this service keeps, as delegations' contract gives them.
+using Delegation = delegations::contract::DelegationView;
+using Member = delegations::contract::MemberView;
 
 // A secret calendar address: the programme of a visit (an officer's), or of one member in it
 // (the meetings they attend), as programme.ics renders it. Only the secret's SHA-256 is kept.

@@ -12,201 +12,95 @@ namespace {
 
 using binary::Reader;
 using binary::Writer;
+// The views of delegations: their layout is delegations' contract's.
+using delegations::contract::decode_delegation_view;
+using delegations::contract::decode_member_view;
+using delegations::contract::encode;
 
 constexpr std::uint32_t kMagic = 0x53434831;  // "SCH1"
 enum Section : std::uint32_t { venues = 1, visits, meetings, meetings_of_visit, delegations, members, feeds, end };
 
-void put_time(Writer& w, Timestamp t) {
-  w.i64(t.time_since_epoch().count());
-}
-Timestamp get_time(Reader& r) {
-  return Timestamp{std::chrono::milliseconds{r.i64()}};
-}
-void put_day(Writer& w, Days d) {
-  w.i64(d.time_since_epoch().count());
-}
-Days get_day(Reader& r) {
-  return Days{std::chrono::days{r.i64()}};
-}
-
-void put(Writer& w, const Venue& v) {
-  w.str(v.id);
-  w.str(v.name);
-  w.str(v.city);
-  w.str(v.address);
-  w.str(v.time_zone);
-  w.i64(v.capacity);
-  w.i64(v.buffer_minutes);
-  w.i64(v.version);
-}
-Venue get_venue(Reader& r) {
-  Venue v;
-  v.id = r.str();
-  v.name = r.str();
-  v.city = r.str();
-  v.address = r.str();
-  v.time_zone = r.str();
-  v.capacity = static_cast<int>(r.i64());
-  v.buffer_minutes = static_cast<int>(r.i64());
-  v.version = r.i64();
-  return v;
+// The layouts, each written once for both directions (binary::Writer/Reader::field).
+template <class Io, class V>
+void venue_layout(Io& io, V& v) {
+  io.field(v.id);
+  io.field(v.name);
+  io.field(v.city);
+  io.field(v.address);
+  io.field(v.time_zone);
+  io.field(v.capacity);
+  io.field(v.buffer_minutes);
+  io.field(v.version);
 }
 
-void put(Writer& w, const Visit& v) {
-  w.str(v.id);
-  w.string_map(v.title);
-  w.str(v.kind);
-  w.str(v.host_country);
-  w.str(v.guest_country);
-  put_day(w, v.starts_on);
-  put_day(w, v.ends_on);
-  w.str(v.time_zone);
-  w.str(v.status);
-  w.i64(v.version);
-  w.boolean(v.window.has_value());
-  if (v.window) {
-    put_time(w, v.window->first);
-    put_time(w, v.window->second);
-  }
-}
-Visit get_visit(Reader& r) {
-  Visit v;
-  v.id = r.str();
-  v.title = r.string_map();
-  v.kind = r.str();
-  v.host_country = r.str();
-  v.guest_country = r.str();
-  v.starts_on = get_day(r);
-  v.ends_on = get_day(r);
-  v.time_zone = r.str();
-  v.status = r.str();
-  v.version = r.i64();
-  if (r.boolean()) {
-    auto from = get_time(r);
-    v.window = std::make_pair(from, get_time(r));
-  }
-  return v;
+template <class Io, class V>
+void visit_layout(Io& io, V& v) {
+  io.field(v.id);
+  io.field(v.title);
+  io.field(v.kind);
+  io.field(v.host_country);
+  io.field(v.guest_country);
+  io.field(v.starts_on);
+  io.field(v.ends_on);
+  io.field(v.time_zone);
+  io.field(v.status);
+  io.field(v.version);
+  io.field(v.window);
 }
 
-void put(Writer& w, const Meeting& m) {
-  w.str(m.id);
-  w.str(m.visit_id);
-  w.string_map(m.title);
-  w.str(m.kind);
-  put_time(w, m.start);
-  put_time(w, m.end);
-  w.opt_str(m.venue_id);
-  w.str(m.time_zone);
-  w.strings(m.participants);
-  w.strings(m.interpretation);
-  w.str(m.notes);
-  w.str(m.status);
-  w.i64(m.version);
-  put_time(w, m.created_at);
-  put_time(w, m.updated_at);
-}
-Meeting get_meeting(Reader& r) {
-  Meeting m;
-  m.id = r.str();
-  m.visit_id = r.str();
-  m.title = r.string_map();
-  m.kind = r.str();
-  m.start = get_time(r);
-  m.end = get_time(r);
-  m.venue_id = r.opt_str();
-  m.time_zone = r.str();
-  m.participants = r.strings();
-  m.interpretation = r.strings();
-  m.notes = r.str();
-  m.status = r.str();
-  m.version = r.i64();
-  m.created_at = get_time(r);
-  m.updated_at = get_time(r);
-  return m;
+template <class Io, class M>
+void meeting_layout(Io& io, M& m) {
+  io.field(m.id);
+  io.field(m.visit_id);
+  io.field(m.title);
+  io.field(m.kind);
+  io.field(m.start);
+  io.field(m.end);
+  io.field(m.venue_id);
+  io.field(m.time_zone);
+  io.field(m.participants);
+  io.field(m.interpretation);
+  io.field(m.notes);
+  io.field(m.status);
+  io.field(m.version);
+  io.field(m.created_at);
+  io.field(m.updated_at);
 }
 
-void put(Writer& w, const Delegation& d) {
-  w.str(d.id);
-  w.str(d.visit_id);
-  w.str(d.country);
-  w.str(d.side);
-  w.string_map(d.name);
-  w.opt_str(d.head_member_id);
-  w.i64(d.version);
-}
-Delegation get_delegation(Reader& r) {
-  Delegation d;
-  d.id = r.str();
-  d.visit_id = r.str();
-  d.country = r.str();
-  d.side = r.str();
-  d.name = r.string_map();
-  d.head_member_id = r.opt_str();
-  d.version = r.i64();
-  return d;
+template <class Io, class F>
+void feed_layout(Io& io, F& f) {
+  io.field(f.id);
+  io.field(f.visit_id);
+  io.field(f.member_id);
+  io.field(f.created_by);
+  io.field(f.secret_sha256);
+  io.field(f.language);
+  io.field(f.label);
+  io.field(f.status);
+  io.field(f.version);
+  io.field(f.created_at);
+  io.field(f.revoked_at);
 }
 
-void put(Writer& w, const Member& m) {
-  w.str(m.id);
-  w.str(m.delegation_id);
-  w.str(m.visit_id);
-  w.string_map(m.full_name);
-  w.string_map(m.position);
-  w.str(m.rank);
-  w.opt_i64(m.precedence_order);
-  w.boolean(m.is_head);
-  w.strings(m.languages);
-  w.str(m.time_zone);
-  w.str(m.notification_language);
-  w.str(m.status);
-  w.i64(m.version);
+void encode(Writer& w, const Venue& v) {
+  venue_layout(w, v);
 }
-Member get_member(Reader& r) {
-  Member m;
-  m.id = r.str();
-  m.delegation_id = r.str();
-  m.visit_id = r.str();
-  m.full_name = r.string_map();
-  m.position = r.string_map();
-  m.rank = r.str();
-  m.precedence_order = r.opt_i64();
-  m.is_head = r.boolean();
-  m.languages = r.strings();
-  m.time_zone = r.str();
-  m.notification_language = r.str();
-  m.status = r.str();
-  m.version = r.i64();
-  return m;
+void encode(Writer& w, const Visit& v) {
+  visit_layout(w, v);
+}
+void encode(Writer& w, const Meeting& m) {
+  meeting_layout(w, m);
+}
+void encode(Writer& w, const Feed& f) {
+  feed_layout(w, f);
 }
 
-void put(Writer& w, const Feed& f) {
-  w.str(f.id);
-  w.str(f.visit_id);
-  w.opt_str(f.member_id);
-  w.str(f.created_by);
-  w.str(f.secret_sha256);
-  w.str(f.language);
-  w.str(f.label);
-  w.str(f.status);
-  w.i64(f.version);
-  put_time(w, f.created_at);
-  w.boolean(f.revoked_at.has_value());
-  if (f.revoked_at) put_time(w, *f.revoked_at);
-}
-Feed get_feed(Reader& r) {
-  Feed f;
-  f.id = r.str();
-  f.visit_id = r.str();
-  f.member_id = r.opt_str();
-  f.created_by = r.str();
-  f.secret_sha256 = r.str();
-  f.language = r.str();
-  f.label = r.str();
-  f.status = r.str();
-  f.version = r.i64();
-  f.created_at = get_time(r);
-  if (r.boolean()) f.revoked_at = get_time(r);
-  return f;
+// A value of type T read with its layout.
+template <class T, class Layout>
+T decoded(Reader& r, Layout layout) {
+  T value;
+  layout(r, value);
+  return value;
 }
 
 // In key order, hash maps too: the same state always makes the same bytes.
@@ -219,7 +113,7 @@ void put_all(Writer& w, Section section, const Map& map) {
   for (const auto& entry : map) entries.push_back(&entry);
   if constexpr (!requires { map.key_comp(); })
     std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  for (const auto* entry : entries) put(w, entry->second);
+  for (const auto* entry : entries) encode(w, entry->second);
 }
 
 }  // namespace
@@ -254,19 +148,19 @@ State decode_state(std::string_view bytes) {
   s.revision = r.u64();
   r.mark(venues);
   for (auto n = r.count(); n > 0; --n) {
-    auto v = get_venue(r);
+    auto v = decoded<Venue>(r, venue_layout<Reader, Venue>);
     s.venues.emplace_hint(s.venues.end(), v.id, std::move(v));
   }
   r.mark(visits);
   for (auto n = r.count(); n > 0; --n) {
-    auto v = get_visit(r);
+    auto v = decoded<Visit>(r, visit_layout<Reader, Visit>);
     s.visits.emplace_hint(s.visits.end(), v.id, std::move(v));
   }
   r.mark(meetings);
   auto meeting_count = r.count();
   s.meetings.reserve(meeting_count);
   for (auto n = meeting_count; n > 0; --n) {
-    auto m = get_meeting(r);
+    auto m = decoded<Meeting>(r, meeting_layout<Reader, Meeting>);
     // The indexes evolve() keeps beside the meetings (state.cpp: apply_meeting, index).
     s.meetings_by_start[m.visit_id].emplace(start_key(m), m.id);
     if (m.status == "scheduled") {
@@ -283,18 +177,18 @@ State decode_state(std::string_view bytes) {
   }
   r.mark(delegations);
   for (auto n = r.count(); n > 0; --n) {
-    auto d = get_delegation(r);
+    auto d = decode_delegation_view(r);
     s.delegations.emplace_hint(s.delegations.end(), d.id, std::move(d));
   }
   r.mark(members);
   for (auto n = r.count(); n > 0; --n) {
-    auto m = get_member(r);
+    auto m = decode_member_view(r);
     auto id = m.id;
     s.members.emplace(std::move(id), std::move(m));
   }
   r.mark(feeds);
   for (auto n = r.count(); n > 0; --n) {
-    auto f = get_feed(r);
+    auto f = decoded<Feed>(r, feed_layout<Reader, Feed>);
     if (f.status == "active") s.active_feed_by_secret[f.secret_sha256] = f.id;
     s.feeds.emplace_hint(s.feeds.end(), f.id, std::move(f));
   }

@@ -173,13 +173,7 @@ void evolve(State& state, std::string_view topic, std::string_view type, const n
                                           data);  // contact and travel events are not ours to keep
     return;
   } else if (topic == kDelegationsTopic) {
-    if (type.starts_with(delegations::contract::kDelegationPrefix))
-      upsert<Delegation>(state.delegations, data, "delegation", delegation_from_json);
-    else if (type.starts_with(delegations::contract::kMemberPrefix) ||
-             type.starts_with(delegations::contract::kAccreditationPrefix))
-      upsert<Member>(state.members, data, "member", member_from_json);
-    else
-      return;
+    if (!delegations::contract::apply_public(state.delegations, state.members, type, data)) return;
   } else {
     return;
   }

@@ -19,7 +19,7 @@ inline const std::string kOtherVisit = "01900000-0000-7000-8000-0000000000bb";
 inline const std::string kPublicKey = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 
 struct Written {
-  Emitted emitted;
+  NewEvent emitted;
   std::string actor;
   Timestamp time;
 };

@@ -13,7 +13,7 @@ namespace {
 // Every fact of every document, in the order they were applied.
 struct Recorder {
   World w;
-  std::vector<Fact> all;
+  std::vector<NewEvent> all;
   std::string id;
   Recorder() {
     // Re-run the workflow, keeping the facts.
@@ -30,13 +30,13 @@ struct Recorder {
       keep(*facts);
     }
   }
-  void keep(const std::vector<Fact>& facts) {
+  void keep(const std::vector<NewEvent>& facts) {
     for (const auto& f : facts) {
       evolve(w.state, f);
       all.push_back(f);
     }
   }
-  Document replay(const std::vector<Fact>& facts) {
+  Document replay(const std::vector<NewEvent>& facts) {
     State s;
     for (const auto& f : facts) evolve(s, f);
     return s.documents.at(id);

@@ -84,7 +84,7 @@ struct World {
     return Context{now, Actor{}, [this] { return ids.next(); }};
   }
 
-  void apply(const std::vector<Fact>& facts) {
+  void apply(const std::vector<NewEvent>& facts) {
     for (const auto& f : facts) evolve(state, f);
   }
 
@@ -101,7 +101,7 @@ struct World {
     return facts->front().subject.substr(9);
   }
 
-  Result<std::vector<Fact>> step(const std::string& doc, Command c, std::optional<Context> ctx = {}) {
+  Result<Decision> step(const std::string& doc, Command c, std::optional<Context> ctx = {}) {
     auto facts = decide(state, doc, c, ctx ? *ctx : officer());
     if (facts) apply(*facts);
     return facts;

@@ -17,14 +17,14 @@ class Feeds : public concord::testing::SchedulingFixture {
     return std::string(64 - h.size(), 'c') + h;
   }
   Actor member_actor(const std::string& id) { return Actor{"user-" + id, false, false, id, guest_}; }
-  Decision as(const Actor& a, const auto& command) {
+  Result<Decision> as(const Actor& a, const auto& command) {
     auto c = ctx();
     c.actor = a;
     auto d = decide(state_, command, c);
     if (d) apply(*d);
     return d;
   }
-  std::string made(const Decision& d) { return d->at(0).data["feed"]["id"].get<std::string>(); }
+  std::string made(const Result<Decision>& d) { return d->at(0).data["feed"]["id"].get<std::string>(); }
 };
 
 TEST_F(Feeds, a_member_makes_a_feed_of_their_own_programme_on_the_private_topic) {

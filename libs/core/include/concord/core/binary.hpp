@@ -12,7 +12,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "concord/core/time.hpp"
 
 namespace concord::binary {
 
@@ -55,6 +58,41 @@ class Writer {
   void count(size_t n) { u32(static_cast<std::uint32_t>(n)); }
   // A marker between sections: a reader checks it, so a layout mistake fails loudly.
   void mark(std::uint32_t tag) { u32(tag); }
+  void time(Timestamp t) { i64(t.time_since_epoch().count()); }  // milliseconds since the epoch
+  void day(Days d) { i64(d.time_since_epoch().count()); }        // days since the epoch
+  template <class E>
+  void enumerator(E e) {
+    u8(static_cast<std::uint8_t>(e));
+  }
+  void opt_time(const std::optional<Timestamp>& t) { field(t); }
+  void opt_day(const std::optional<Days>& d) { field(d); }
+  // One value of a layout, by its type: a layout written once as `layout(io, value)`, calling
+  // io.field(member) for each member in order, serves both directions (Reader::field reads
+  // what these write), so encoder and decoder cannot drift apart.
+  void field(const std::string& v) { str(v); }
+  void field(bool v) { boolean(v); }
+  void field(int v) { i64(v); }
+  void field(long long v) { i64(v); }
+  void field(Timestamp v) { time(v); }
+  void field(Days v) { day(v); }
+  void field(const std::vector<std::string>& v) { strings(v); }
+  void field(const std::map<std::string, std::string>& v) { string_map(v); }
+  template <class T>
+  void field(const std::optional<T>& v) {  // a presence flag, then the value
+    boolean(v.has_value());
+    if (v) field(*v);
+  }
+  template <class A, class B>
+  void field(const std::pair<A, B>& v) {
+    field(v.first);
+    field(v.second);
+  }
+  // A count, then every item of `items` written by `put(writer, item)`: Reader::each reads them.
+  template <class Items, class Put>
+  void each(const Items& items, Put&& put) {
+    count(items.size());
+    for (const auto& item : items) put(*this, item);
+  }
 
   std::string& bytes() { return out_; }
   std::string take() { return std::move(out_); }
@@ -120,6 +158,50 @@ class Reader {
   }
   void mark(std::uint32_t tag) {
     if (u32() != tag) throw Malformed("a section marker is not where the layout puts it");
+  }
+  Timestamp time() { return Timestamp{std::chrono::milliseconds{i64()}}; }
+  Days day() { return Days{std::chrono::days{i64()}}; }
+  // An enumerator written by Writer::enumerator; `last` is the highest the layout knows.
+  template <class E>
+  E enumerator(E last) {
+    auto v = u8();
+    if (v > static_cast<std::uint8_t>(last)) throw Malformed("an enumerator out of range");
+    return static_cast<E>(v);
+  }
+  std::optional<Timestamp> opt_time() {
+    std::optional<Timestamp> t;
+    field(t);
+    return t;
+  }
+  std::optional<Days> opt_day() {
+    std::optional<Days> d;
+    field(d);
+    return d;
+  }
+  // What Writer::field wrote, into the member given.
+  void field(std::string& v) { v = str(); }
+  void field(bool& v) { v = boolean(); }
+  void field(int& v) { v = static_cast<int>(i64()); }
+  void field(long long& v) { v = i64(); }
+  void field(Timestamp& v) { v = time(); }
+  void field(Days& v) { v = day(); }
+  void field(std::vector<std::string>& v) { v = strings(); }
+  void field(std::map<std::string, std::string>& v) { v = string_map(); }
+  template <class T>
+  void field(std::optional<T>& v) {
+    v.reset();
+    if (!boolean()) return;
+    field(v.emplace());
+  }
+  template <class A, class B>
+  void field(std::pair<A, B>& v) {
+    field(v.first);
+    field(v.second);
+  }
+  // What Writer::each wrote: `get(reader)` is called once for each item, in order.
+  template <class Get>
+  void each(Get&& get) {
+    for (auto n = count(); n > 0; --n) get(*this);
   }
   bool done() const { return pos_ == in_.size(); }
 

@@ -113,12 +113,24 @@ struct Cause {
 };
 Cause cause_of(const http::Request& request);
 
+// What a domain already fixed of an event before its envelope is made: its id (delegations links
+// a private event to its public one by it) and, where the domain hashes them into the event
+// (documents' audit chain), its time and actor. What is not given the factory makes.
+struct Stamp {
+  std::string id;
+  std::optional<Timestamp> time;
+  std::optional<std::string> actor;
+};
+
+// The one maker of CloudEvents envelopes: every event a service appends comes from here.
 class EventFactory {
  public:
   EventFactory(std::string service, const Clock& clock, IdGenerator& ids);
   // type "concord.<service>.<aggregate>.<verb>", subject "<aggregate>/<id>".
   events::Event make(std::string type, std::string subject, long long sequence, nlohmann::json data,
                      const Cause& cause) const;
+  events::Event make(std::string type, std::string subject, long long sequence, nlohmann::json data, const Cause& cause,
+                     Stamp stamp) const;
   Timestamp now() const { return clock_.now(); }
   std::string new_id() const { return ids_.next(); }
 
