@@ -45,6 +45,8 @@ function(concord_header_check)
     endforeach()
     if(sources)
       add_library(${first}_headers OBJECT ${sources})
+      # Batched into unity sources, a header would lean on the ones before it: never.
+      set_target_properties(${first}_headers PROPERTIES UNITY_BUILD OFF)
       target_link_libraries(${first}_headers PRIVATE ${owners_${key}})
       list(APPEND objects ${first}_headers)
     endif()

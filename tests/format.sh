@@ -13,10 +13,15 @@ if [ "${1:-}" = --fix ]; then
   "$format" -i "${files[@]}"
   exit 0
 fi
-bad=()
-for f in "${files[@]}"; do
-  "$format" --dry-run --Werror "$f" >/dev/null 2>&1 || bad+=("$f")
-done
+# In batches, side by side: one clang-format per file cost most of this check's time in starts.
+# A file that differs is named in clang-format's own "<file>:<line>:<col>: error:" lines.
+status=0
+out="$(printf '%s\0' "${files[@]}" | xargs -0 -P "$(nproc)" -n 25 "$format" --dry-run --Werror 2>&1)" || status=$?
+mapfile -t bad < <(sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: .*/\1/p' <<<"$out" | sort -u)
+if [ "$status" != 0 ] && [ ${#bad[@]} -eq 0 ]; then
+  printf 'format: clang-format failed:\n%s\n' "$out" >&2
+  exit 1
+fi
 if [ ${#bad[@]} -gt 0 ]; then
   printf 'format: %d of %d files differ from .clang-format (tests/format.sh --fix formats them):\n' "${#bad[@]}" "${#files[@]}" >&2
   printf '  %s\n' "${bad[@]}" >&2

@@ -10,6 +10,7 @@
 #                           libFuzzer target run for a bounded time
 #   CONCORD_TEST_QUICK=1    skip the sanitizer and fuzzing build (for a fast local loop)
 #   CONCORD_FUZZ_SECONDS=N  seconds per fuzz target (15)
+#   CONCORD_UNITY_BUILD=OFF build each source file alone (the default batches them: faster)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,8 +38,10 @@ prefetch_log="$(mktemp -t concord-prefetch.XXXXXX)"
 setsid nice -n 19 tests/prefetch.sh >"$prefetch_log" 2>&1 &
 prefetch_pid=$!
 stack_started=0
+sanitizer_pid=""
 cleanup() {
   kill -- -"$prefetch_pid" 2>/dev/null || true
+  [ -z "$sanitizer_pid" ] || kill -- -"$sanitizer_pid" 2>/dev/null || true
   [ "$stack_started" = 0 ] || deploy/local/stack.sh stop >&2 || true
 }
 trap cleanup EXIT
@@ -47,8 +50,39 @@ step "format: every C++ file as .clang-format says"
 tests/format.sh
 
 step "configure and build ($build)"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONCORD_WERROR="${CONCORD_WERROR:-ON}" >/dev/null
+# Unity sources (README, "Build fast"): each target's files compiled eight at a time.
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONCORD_WERROR="${CONCORD_WERROR:-ON}" \
+  -DCMAKE_UNITY_BUILD="${CONCORD_UNITY_BUILD:-ON}" >/dev/null
 cmake --build "$build" -j "$jobs"
+
+if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
+  # The sanitizer and fuzzing build is the largest compile of the command (clang, ASan, UBSan
+  # and coverage hooks on every object). It runs in the background from here on, under the
+  # idle scheduling class, so it takes only the CPU the tiers below leave (they mostly wait on
+  # the broker, browsers and timeouts) and never slows them; the tier that needs it waits for it.
+  # The platform's unit tests and every service's domain and API tests (handlers over the file
+  # log and the memory cache, in process) are where memory errors would hide; the process,
+  # integration and e2e tiers run in the normal build only. One build serves the fuzzers too, at
+  # -O1 so that fuzzing is not crawling. The compiler is named on the command line, so a build
+  # directory configured with g++ before is reconfigured for clang.
+  cmake -S . -B "$asan_build" -G Ninja -DCMAKE_CXX_COMPILER="$(command -v clang++-16)" -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCONCORD_SANITIZE=ON -DCONCORD_FUZZERS=ON \
+    -DCONCORD_BENCHMARKS=OFF -DCMAKE_UNITY_BUILD="${CONCORD_UNITY_BUILD:-ON}" >/dev/null
+  asan_targets=(crypto_unit_tests core_unit_tests auth_unit_tests http_unit_tests http_server_tests events_unit_tests
+                cache_unit_tests service_unit_tests limits_tests)
+  for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^fuzz_[a-z_]+:' | tr -d ':' | sort -u); do
+    fuzz_targets+=("$t")
+  done
+  for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^[a-z]+_(domain|api)_tests?:' | tr -d ':' | sort -u); do
+    asan_targets+=("$t")
+  done
+  sanitizer_log="$(mktemp -t concord-sanitizer-build.XXXXXX)"
+  sanitizer_started=$SECONDS
+  setsid chrt --idle 0 cmake --build "$asan_build" -j "$jobs" --target "${asan_targets[@]}" "${fuzz_targets[@]}" \
+    >"$sanitizer_log" 2>&1 &
+  sanitizer_pid=$!
+  echo "the sanitizer build ($asan_build, clang) runs in the background from here" >&2
+fi
 
 step "unit tests"
 ctest --test-dir "$build" -L unit --output-on-failure -j "$jobs"
@@ -66,8 +100,8 @@ export KAFKA_BROKERS REDIS_URL
 echo "KAFKA_BROKERS=$KAFKA_BROKERS REDIS_URL=$REDIS_URL" >&2
 
 step "integration tests (real Kafka, real Redis, file log, memory cache)"
-# One at a time: some tests stop and restart the shared broker.
-ctest --test-dir "$build" -L integration --output-on-failure -j 1
+# Side by side; the few that stop the shared broker are RUN_SERIAL (tests/CMakeLists.txt).
+ctest --test-dir "$build" -L integration --output-on-failure -j "$jobs"
 
 step "e2e (the binaries as processes, over HTTP), on a fresh stack"
 # As in production, the public topics hold only what the services wrote: the integration tests
@@ -87,31 +121,30 @@ step "faults: a full disk under the file log; Redis and Kafka behind Toxiproxy; 
 ctest --test-dir "$build" -L '^faults$' --output-on-failure -j 1
 
 if [ "${CONCORD_TEST_QUICK:-0}" != 1 ]; then
-  # The platform's unit tests and every service's domain and API tests (handlers over the
-  # file log and the memory cache, in process): where memory errors would hide. The process,
-  # integration and e2e tiers run in the normal build only; building them twice would double CI.
-  # One build serves the fuzzers too: clang with ASan, UBSan and libFuzzer's coverage hooks
-  # (-fsanitize=fuzzer-no-link) on every object, at -O1 so that fuzzing is not crawling.
   step "unit tests under AddressSanitizer + UBSan, and the fuzz targets ($asan_build, clang)"
-  # The compiler is named on the command line, so a build directory configured with g++ before
-  # is reconfigured for clang (CMake starts its cache afresh when the compiler changes).
-  cmake -S . -B "$asan_build" -G Ninja -DCMAKE_CXX_COMPILER="$(command -v clang++-16)" -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DCONCORD_SANITIZE=ON -DCONCORD_FUZZERS=ON \
-    -DCONCORD_BENCHMARKS=OFF >/dev/null
-  asan_targets=(crypto_unit_tests core_unit_tests auth_unit_tests http_unit_tests http_server_tests events_unit_tests
-                cache_unit_tests service_unit_tests limits_tests)
-  for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^fuzz_[a-z_]+:' | tr -d ':' | sort -u); do
-    fuzz_targets+=("$t")
-  done
-  for t in $(ninja -C "$asan_build" -t targets all 2>/dev/null | grep -oE '^[a-z]+_(domain|api)_tests?:' | tr -d ':' | sort -u); do
-    asan_targets+=("$t")
-  done
-  cmake --build "$asan_build" -j "$jobs" --target "${asan_targets[@]}" "${fuzz_targets[@]}"
-  for t in "${asan_targets[@]}"; do
-    echo "--- $t (ASan+UBSan)" >&2
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      "$asan_build/tests/$t" --gtest_brief=1
-  done
+  waited=$SECONDS
+  if ! wait "$sanitizer_pid"; then
+    sanitizer_pid=""
+    tail -n 60 "$sanitizer_log" >&2
+    echo "the sanitizer build failed (its whole log: $sanitizer_log)" >&2
+    exit 1
+  fi
+  sanitizer_pid=""
+  printf 'the sanitizer build took %d s in the background; this step waited %d s for it\n' \
+    $((SECONDS - sanitizer_started)) $((SECONDS - waited)) >&2
+  # Two at a time (as ctest runs them in the normal build); each one's output is printed whole
+  # when it fails.
+  sanitized_logs="$(mktemp -d -t concord-sanitized.XXXXXX)"
+  export asan_build sanitized_logs
+  printf '%s\n' "${asan_targets[@]}" | xargs -P "$jobs" -I{} bash -c '
+    if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+         "$asan_build/tests/$1" --gtest_brief=1 >"$sanitized_logs/$1.log" 2>&1; then
+      echo "--- $1 (ASan+UBSan): $(grep -E "^\[  PASSED  \]" "$sanitized_logs/$1.log")" >&2
+    else
+      echo "--- $1 (ASan+UBSan) FAILED:" >&2
+      cat "$sanitized_logs/$1.log" >&2
+      exit 1
+    fi' _ {}
 
   step "fuzzing: every libFuzzer target for ${CONCORD_FUZZ_SECONDS:-15} s from its seeds and regressions"
   tests/fuzz/run.sh "$asan_build"

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "concord/auth/jwt.hpp"
+#include "concord/core/ascii.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "secret_file.hpp"
 
@@ -17,12 +18,6 @@ constexpr std::string_view kRoleNames = "host_officer, delegation_officer, deleg
 // The message format of ConfigError, so main() can report either the same way.
 Error bad(const std::string& name, const std::string& expected, const std::string& got) {
   return Error::internal(name + ": expected " + expected + ", got " + got);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // PEM text as given, or read from the file the value names. Environment variables often carry
@@ -151,9 +146,9 @@ Result<std::optional<OidcConfig>> oidc_config(const Env& env) {
 Result<JwtConfig> jwt_config_from_env(const Env& env, const std::string& data_dir) {
   JwtConfig config;
   auto alg = env.get("CONCORD_JWT_ALG").value_or("HS256");
-  if (iequals(alg, "HS256"))
+  if (ascii_iequals(alg, "HS256"))
     config.algorithm = Algorithm::hs256;
-  else if (iequals(alg, "EdDSA"))
+  else if (ascii_iequals(alg, "EdDSA"))
     config.algorithm = Algorithm::eddsa;
   else
     return fail(bad("CONCORD_JWT_ALG", "HS256 or EdDSA", "'" + alg + "'"));

@@ -6,6 +6,7 @@
 
 #include "claims.hpp"
 #include "concord/auth/jwt.hpp"
+#include "concord/core/ascii.hpp"
 #include "concord/crypto/crypto.hpp"
 #include "jwk.hpp"
 #include "oidc_keys.hpp"
@@ -16,12 +17,6 @@ namespace {
 
 Error unauthorized(std::string detail) {
   return Error::unauthorized(std::move(detail));
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 struct Segments {
@@ -45,8 +40,8 @@ Result<Segments> split(std::string_view token) {
 // RFC 7515 §4.1.9: typ is advisory; when present it must say this is a JWT and not some other
 // kind of object signed with the same key.
 bool acceptable_typ(std::string_view typ) {
-  if (typ.size() > 12 && iequals(typ.substr(0, 12), "application/")) typ.remove_prefix(12);
-  return iequals(typ, "JWT") || iequals(typ, "at+jwt");
+  if (typ.size() > 12 && ascii_iequals(typ.substr(0, 12), "application/")) typ.remove_prefix(12);
+  return ascii_iequals(typ, "JWT") || ascii_iequals(typ, "at+jwt");
 }
 
 Result<nlohmann::json> parse_header(std::string_view encoded) {
@@ -260,7 +255,7 @@ Result<Principal> Verifier::authenticate(std::optional<std::string_view> authori
   while (!value.empty() && is_space(value.back())) value.remove_suffix(1);
   auto end_of_scheme = std::find_if(value.begin(), value.end(), is_space);
   std::string_view scheme(value.begin(), end_of_scheme);
-  if (!iequals(scheme, "Bearer"))
+  if (!ascii_iequals(scheme, "Bearer"))
     return fail(unauthorized("the Authorization header must use the Bearer scheme: Authorization: Bearer <token>"));
   std::string_view token(end_of_scheme, value.end());
   while (!token.empty() && is_space(token.front())) token.remove_prefix(1);

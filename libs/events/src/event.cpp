@@ -1,6 +1,7 @@
 // CloudEvents 1.0, structured JSON mode (https://github.com/cloudevents/spec, json-format.md).
 #include "concord/events/event.hpp"
 
+#include "concord/core/ascii.hpp"
 #include "concord/core/log.hpp"
 #include "fast_json.hpp"
 
@@ -80,11 +81,7 @@ bool is_json_media_type(std::string_view m) {
   if (m == "application/json") return true;
   auto base = m.substr(0, m.find(';'));
   while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  auto same = [](std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-  };
+  auto same = ascii_iequals;
   return same(base, "application/json") || same(base, "text/json") ||
          (base.size() > 5 && same(base.substr(base.size() - 5), "+json") && base.find('/') != std::string_view::npos);
 }

@@ -17,6 +17,7 @@
 #include <boost/url/parse.hpp>
 
 #include "beast_verb.hpp"
+#include "nothrow_awaitable.hpp"
 
 namespace concord::http {
 
@@ -27,8 +28,6 @@ using tcp = asio::ip::tcp;
 namespace ssl = asio::ssl;
 
 namespace {
-
-constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
 // Writes the request and reads the response over a connected stream, plain or TLS.
 template <class Stream>

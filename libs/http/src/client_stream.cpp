@@ -24,6 +24,7 @@
 #include <boost/url/parse.hpp>
 
 #include "beast_verb.hpp"
+#include "nothrow_awaitable.hpp"
 
 #include "concord/http/client.hpp"
 
@@ -36,8 +37,6 @@ using tcp = asio::ip::tcp;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
 // One stream's state; touched only on the I/O thread except `cancelled`.
 struct Stream final : StreamClient::Handle, std::enable_shared_from_this<Stream> {

@@ -30,6 +30,7 @@
 
 #include "concord/core/config.hpp"
 #include "concord/core/log.hpp"
+#include "nothrow_awaitable.hpp"
 #include "pipeline.hpp"
 
 namespace concord::http {
@@ -40,8 +41,6 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
 std::string one_line(std::string_view s) {
   std::string out;

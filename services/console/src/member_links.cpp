@@ -47,7 +47,7 @@ Result<nlohmann::json> read_member(const http::Router& api, const http::Request&
   }
 }
 
-std::string text(const nlohmann::json& j, const char* field) {
+std::string string_field(const nlohmann::json& j, const char* field) {
   auto it = j.find(field);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -65,9 +65,9 @@ void mount_member_links(http::Router& router, SignIn& sign_in, std::shared_ptr<c
           return fail(Error::forbidden("only protocol officers and admins issue sign-in links"));
         auto member = read_member(*api, req, id);
         if (!member) return fail(member.error());
-        std::string delegation = text(*member, "delegation_id");
+        std::string delegation = string_field(*member, "delegation_id");
         if (delegation.empty()) return fail(Error::unavailable("the member " + id + " has no delegation"));
-        if (text(*member, "status") == "withdrawn")
+        if (string_field(*member, "status") == "withdrawn")
           return fail(Error::conflict("the member " + id + " has withdrawn: no sign-in link"));
         auto expires = sign_in.code_expiry();
         auto code = sign_in.issue(SignIn::Grant{.subject = "member:" + id,

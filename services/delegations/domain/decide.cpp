@@ -11,8 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kPrefix(contract::kPrefix);
-
 Status require_officer(const Actor& actor, std::string_view what) {
   if (actor.officer) return {};
   return fail(Error::forbidden("only protocol officers and admins may " + std::string(what)));
@@ -107,7 +105,7 @@ class Draft {
     NewEvent e;
     e.is_private = is_private;
     e.id = id.empty() ? context_.ids.next() : std::move(id);
-    e.type = kPrefix + type;
+    e.type = std::string(contract::kPrefix) + type;
     e.subject = std::move(subject);
     e.sequence = sequence;
     e.data = std::move(data);

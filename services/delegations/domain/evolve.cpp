@@ -10,8 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kPrefix = contract::kPrefix;
-
 constexpr std::size_t kRecentPublicEvents = 4096;
 
 void apply_private(State& s, const PendingPrivate& p) {
@@ -68,8 +66,8 @@ std::optional<std::string> reason_of(const json& data) {
 }
 
 void apply(State& s, const Recorded& e) {
-  if (!e.type.starts_with(kPrefix)) return;
-  std::string_view kind = std::string_view(e.type).substr(kPrefix.size());
+  if (!e.type.starts_with(contract::kPrefix)) return;
+  std::string_view kind = std::string_view(e.type).substr(contract::kPrefix.size());
   if (evolve_identity(s, kind, e)) return;
 
   if (kind == "member_contact.set" || kind == "member_travel.set") {

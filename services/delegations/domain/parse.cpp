@@ -12,7 +12,6 @@
 namespace concord::delegations {
 
 using json_input::Need;
-using json_input::Reader;
 using nlohmann::json;
 
 namespace {
@@ -21,20 +20,20 @@ namespace {
 // together with the Reader's.
 using Extra = std::vector<FieldError>;
 
-Status finish(const Reader& r, const Extra& extra) {
+Status finish(const json_input::Reader& r, const Extra& extra) {
   if (r.ok() && extra.empty()) return {};
   std::vector<FieldError> all = r.errors();
   all.insert(all.end(), extra.begin(), extra.end());
   return fail(Error::validation(std::move(all)));
 }
 
-bool is_null_field(const Reader& r, std::string_view field) {
+bool is_null_field(const json_input::Reader& r, std::string_view field) {
   const auto& j = r.json();
   auto it = j.find(field);
   return it != j.end() && it->is_null();
 }
 
-std::optional<std::string> country(Reader& r, Need need) {
+std::optional<std::string> country(json_input::Reader& r, Need need) {
   auto code = r.string("country", need, 2);
   if (!code) return std::nullopt;
   if (!is_country_code(*code)) {
@@ -44,17 +43,17 @@ std::optional<std::string> country(Reader& r, Need need) {
   return code;
 }
 
-std::optional<Side> side(Reader& r, Need need) {
+std::optional<Side> side(json_input::Reader& r, Need need) {
   auto s = r.one_of("side", {"host", "guest"}, need);
   return s ? parse_side(*s) : std::nullopt;
 }
 
-std::optional<Rank> rank(Reader& r, Need need) {
+std::optional<Rank> rank(json_input::Reader& r, Need need) {
   auto s = r.one_of("rank", rank_names(), need);
   return s ? parse_rank(*s) : std::nullopt;
 }
 
-std::optional<std::vector<std::string>> languages(Reader& r, Need need, Extra& extra) {
+std::optional<std::vector<std::string>> languages(json_input::Reader& r, Need need, Extra& extra) {
   auto list = r.string_list("languages", need, 20, 35);
   if (!list) return std::nullopt;
   if (list->empty()) {
@@ -77,7 +76,7 @@ std::optional<std::vector<std::string>> languages(Reader& r, Need need, Extra& e
   return list;
 }
 
-std::optional<Contact> contact(Reader& r, Need need) {
+std::optional<Contact> contact(json_input::Reader& r, Need need) {
   auto c = r.object("contact", need);
   if (!c) return std::nullopt;
   c->refuse_unknown({"email", "phone"});
@@ -103,7 +102,7 @@ std::optional<Contact> contact(Reader& r, Need need) {
   return out;
 }
 
-std::optional<Notifications> notifications(Reader& r, Need need, Extra& extra) {
+std::optional<Notifications> notifications(json_input::Reader& r, Need need, Extra& extra) {
   auto n = r.object("notifications", need);
   if (!n) return std::nullopt;
   n->refuse_unknown({"language", "channels"});
@@ -141,7 +140,7 @@ std::optional<Notifications> notifications(Reader& r, Need need, Extra& extra) {
   return out;
 }
 
-std::optional<std::string> public_key(Reader& r) {
+std::optional<std::string> public_key(json_input::Reader& r) {
   auto key = r.string("public_key", Need::optional, 100);
   if (!key) return std::nullopt;
   if (!is_ed25519_public_key(*key)) {
@@ -151,11 +150,11 @@ std::optional<std::string> public_key(Reader& r) {
   return key;
 }
 
-std::optional<long long> precedence_order(Reader& r) {
+std::optional<long long> precedence_order(json_input::Reader& r) {
   return r.integer("precedence_order", 1, 9999, Need::optional);
 }
 
-std::optional<TravelLeg> leg(Reader& r, std::string_view field) {
+std::optional<TravelLeg> leg(json_input::Reader& r, std::string_view field) {
   auto o = r.object(field, Need::optional);
   if (!o) return std::nullopt;
   o->refuse_unknown({"time", "flight", "airport"});
@@ -237,7 +236,7 @@ bool is_iata_airport(std::string_view s) {
 }
 
 Result<RegisterDelegation> parse_register_delegation(const json& body) {
-  Reader r(body);
+  json_input::Reader r(body);
   r.refuse_unknown({"visit_id", "country", "side", "name"});
   RegisterDelegation c;
   auto visit = r.uuid("visit_id");
@@ -253,7 +252,7 @@ Result<RegisterDelegation> parse_register_delegation(const json& body) {
 }
 
 Result<UpdateDelegation> parse_update_delegation(std::string id, const json& body) {
-  Reader r(body);
+  json_input::Reader r(body);
   if (r.has("visit_id")) r.add_error("visit_id", "cannot be changed: register a delegation for the other visit");
   r.refuse_unknown({"visit_id", "country", "side", "name", "head_member_id"});
   UpdateDelegation c;
@@ -272,7 +271,7 @@ Result<UpdateDelegation> parse_update_delegation(std::string id, const json& bod
 }
 
 Result<AddMember> parse_add_member(std::string delegation_id, const json& body) {
-  Reader r(body);
+  json_input::Reader r(body);
   Extra extra;
   r.refuse_unknown({"full_name", "position", "rank", "languages", "time_zone", "contact", "notifications", "public_key",
                     "is_head", "precedence_order"});
@@ -298,7 +297,7 @@ Result<AddMember> parse_add_member(std::string delegation_id, const json& body) 
 }
 
 Result<UpdateMember> parse_update_member(std::string id, const json& body) {
-  Reader r(body);
+  json_input::Reader r(body);
   Extra extra;
   r.refuse_unknown({"full_name", "position", "rank", "languages", "time_zone", "contact", "notifications", "public_key",
                     "is_head", "precedence_order"});
@@ -334,7 +333,7 @@ Result<UpdateMember> parse_update_member(std::string id, const json& body) {
 }
 
 Result<WithdrawMember> parse_withdraw(std::string id, const json& body) {
-  Reader r(body);
+  json_input::Reader r(body);
   r.refuse_unknown({"reason"});
   WithdrawMember c;
   c.id = std::move(id);
@@ -344,7 +343,7 @@ Result<WithdrawMember> parse_withdraw(std::string id, const json& body) {
 }
 
 Result<AccreditationAction> parse_accreditation(std::string member_id, const json& body) {
-  Reader r(body);
+  json_input::Reader r(body);
   r.refuse_unknown({"action", "badge_number", "reason"});
   AccreditationAction c;
   c.member_id = std::move(member_id);
@@ -367,7 +366,7 @@ Result<AccreditationAction> parse_accreditation(std::string member_id, const jso
 }
 
 Result<SetTravel> parse_travel(std::string member_id, const json& body) {
-  Reader r(body);
+  json_input::Reader r(body);
   Extra extra;
   r.refuse_unknown({"arrival", "departure", "hotel"});
   SetTravel c;

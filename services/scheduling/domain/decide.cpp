@@ -28,10 +28,6 @@ NewEvent meeting_event(const char* verb, const Meeting& m, json extra = json::ob
   return {std::string(contract::kMeetingPrefix) + verb, "meeting/" + m.id, m.visit_id, m.version, std::move(extra)};
 }
 
-json strings_json(const std::vector<std::string>& v) {
-  return json(v);
-}
-
 Status check_venue(const CreateVenue& v) {
   std::vector<FieldError> errors;
   if (v.name.empty()) errors.push_back({"/name", "a venue needs a name"});
@@ -293,8 +289,7 @@ Result<Decision> decide(const State& s, const ChangeMeeting& c, const Context& c
   if (!added.empty() || !removed.empty()) {
     step.participants = next.participants;
     ++step.version;
-    out.push_back(meeting_event("participants_changed", step,
-                                {{"added", strings_json(added)}, {"removed", strings_json(removed)}}));
+    out.push_back(meeting_event("participants_changed", step, {{"added", json(added)}, {"removed", json(removed)}}));
   }
   if (!changed.empty()) {
     step.title = next.title;

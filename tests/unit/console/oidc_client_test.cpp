@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kIssuer = "https://idp.example.org:8443/realms/concord";
 
-http::Response get(const http::Router& router, const std::string& path) {
+http::Response get_path(const http::Router& router, const std::string& path) {
   http::Request req;
   req.method = http::Method::get;
   req.path = path;
@@ -37,7 +37,7 @@ TEST(ConsoleOidc, without_a_client_id_the_console_signs_in_by_link_only) {
 
   http::Router r;
   mount_config(r, *none);
-  auto res = get(with_security_headers(r), "/console/v1/config");
+  auto res = get_path(with_security_headers(r), "/console/v1/config");
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(nlohmann::json::parse(res.body), nlohmann::json::parse(R"({"oidc": null})"));
   EXPECT_NE(csp_of(res).find("connect-src 'self';"), std::string::npos) << csp_of(res);
@@ -52,7 +52,7 @@ TEST(ConsoleOidc, the_issuer_and_client_are_served_and_only_the_issuers_origin_i
 
   http::Router r;
   mount_config(r, *client);
-  auto res = get(with_security_headers(r, *https_origin((*client)->issuer)), "/console/v1/config");
+  auto res = get_path(with_security_headers(r, *https_origin((*client)->issuer)), "/console/v1/config");
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.headers.get("Cache-Control"), "no-store");
   auto body = nlohmann::json::parse(res.body);
