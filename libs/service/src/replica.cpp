@@ -159,7 +159,7 @@ std::optional<std::string> Replica::writer_url() const {
 void Replica::follow() {
   if (!tracked_) return;
   events::Positions from;
-  auto replayed = tracked_->replayed();
+  auto replayed = tracked_->positions ? tracked_->positions() : tracked_->replayed();
   for (const auto& topic : options_.own_topics)
     if (auto it = replayed.find(topic); it != replayed.end()) from[topic] = it->second;
   {
@@ -213,7 +213,7 @@ bool Replica::promote() {
   };
   if (auto s = log_->acquire_writer(); !s) return back_to_standby(s.error(), "acquire_writer");
   if (tracked_) {
-    if (auto s = tracked_->resync(); !s) return back_to_standby(s.error(), "catch up");
+    if (auto s = catch_up(); !s) return back_to_standby(s.error(), "catch up");
   }
   if (auto s = announce(); !s) return back_to_standby(s.error(), "announce");
   if (!election_->elected()) return back_to_standby(Error::unavailable("the role was revoked meanwhile"), "election");
@@ -232,16 +232,22 @@ void Replica::demote() {
   role_ = Role::standby;
   log_->release_writer();
   log::warn("this replica is a standby now", {{"service", options_.service}, {"instance", options_.instance}});
-  // The state holds this replica's own appends: rebuild it, so following starts where it ends.
+  // The state holds this replica's own appends, at positions the log reported: it reads on from
+  // there (another writer may have written since), so following starts where it ends.
   if (tracked_) {
     for (;;) {
-      auto s = tracked_->resync();
+      auto s = catch_up();
       if (s || stopping_) break;
       log::warn("cannot rebuild the state yet; retrying", {{"service", options_.service}, {"error", s.error().detail}});
       std::this_thread::sleep_for(kRetryPause);
     }
   }
   follow();
+}
+
+Status Replica::catch_up() {
+  if (!tracked_->catch_up) return tracked_->resync();
+  return tracked_->catch_up(options_.own_topics);
 }
 
 Status Replica::announce() {

@@ -7,13 +7,16 @@
 //   1. stops following its own topics,
 //   2. takes the writer's role (EventLog::acquire_writer: init_transactions under the service's
 //      fixed transactional id fences any previous writer, zombies included),
-//   3. replays its own topics to their end, so its state holds everything ever committed,
+//   3. reads its own topics from where its state stands to their end (a standby has followed
+//      them, so that is what the previous writer committed last), so its state holds everything
+//      ever committed,
 //   4. announces itself on the leader topic (its advertised URL), through the same
 //      transactional producer, so a fenced replica cannot announce,
 //   5. and only then takes writes.
 // When the group revokes the role, when the session is lost, or when an append finds the
-// producer fenced, it stops writing at once, gives the producer up, rebuilds its state and
-// follows its own topics again as a standby.
+// producer fenced, it stops writing at once, gives the producer up, brings its state to the end
+// of the log (rebuilding it only when an append's outcome is unknown) and follows its own topics
+// again as a standby.
 // A standby follows its own topics from where its replay ended (as views follow other
 // services' topics) and serves reads. A write that reaches it is forwarded to the announced
 // writer, or answered 503 with Retry-After while no writer is known or reachable; a forwarded
@@ -64,6 +67,10 @@ class Replica {
     std::function<Status()> resync;                    // rebuild from the log
     std::function<events::Positions()> replayed;       // where that rebuild ended
     std::function<void(const events::Record&)> apply;  // an event another replica wrote
+    // Optional: reads the own topics from where the state stands to their end (or rebuilds when
+    // it cannot), instead of resync(), and where the state stands to follow from.
+    std::function<Status(const std::vector<std::string>& own_topics)> catch_up;
+    std::function<events::Positions()> positions;
   };
 
   // `election` null: the only process of its service (the file log), always the writer.
@@ -81,7 +88,9 @@ class Replica {
   template <class State>
   void track(Store<State>& store) {
     track(Tracked{[&store] { return store.resync(); }, [&store] { return store.replayed(); },
-                  [&store](const events::Record& r) { store.apply(r.topic, r.event); }});
+                  [&store](const events::Record& r) { store.apply(r); },
+                  [&store](const std::vector<std::string>& topics) { return store.catch_up(topics); },
+                  [&store] { return store.positions(); }});
   }
 
   // After the service's state is rebuilt: follows its own topics and joins the election (or,
@@ -109,6 +118,7 @@ class Replica {
   bool promote();
   void demote();
   void follow();
+  Status catch_up();
   Status announce();
   http::Response forward(const http::Request& request, const std::string& url);
 

@@ -21,6 +21,9 @@
 // and replays only what follows its positions; one that is missing, damaged, of another
 // version or that does not decode is passed over for a full replay, with the reason logged.
 // After the replay a Snapshotter writes new ones in the background.
+// Catching up (catch_up()): the committed state knows where it stands in the log (the rebuild's
+// end, moved on by its own appends' positions and by the records a standby applies), so a
+// replica that becomes its service's writer reads only what follows that, not the whole log.
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -101,6 +104,8 @@ class Store {
     std::string why_not;            // why no snapshot was used (empty when one was, or snapshots are off)
     long long snapshot_events = 0;  // events the snapshot's state folds
     long long replayed_events = 0;  // events replayed from the log
+    // A catch-up from the state it held (catch_up()): replayed_events are only what followed it.
+    bool caught_up = false;
   };
   Recovery recovery() const {
     std::shared_lock lock(committed_mutex_);
@@ -128,6 +133,48 @@ class Store {
   events::Positions replayed() const {
     std::shared_lock lock(committed_mutex_);
     return replayed_;
+  }
+
+  // Brings the committed state from where it stands to the end of `topics` (once no batch is in
+  // flight), reading only what follows it: what a standby that followed its own topics does when
+  // it becomes the writer (after fencing the previous one, whose last transaction is then
+  // committed or aborted) and when it stops being it. Where the state cannot say exactly where
+  // it stands (an append whose positions the log does not report, or whose outcome is unknown)
+  // it rebuilds instead, as resync() does.
+  Status catch_up(const std::vector<std::string>& topics) {
+    std::unique_lock lock(writer_mutex_);
+    committed_cv_.wait(lock, [&] { return !committing_ && queue_.empty(); });
+    if (stale_ || !positions_exact_) return rebuild_locked();
+    std::vector<events::Record> tail;
+    events::Positions reached = positions();
+    for (const auto& topic : topics) {
+      auto from = reached[topic];  // a copy: the visitor moves reached on
+      auto status = log_->replay_from(topic, from, [&](const events::Record& r) -> Status {
+        events::advance(reached, r);
+        tail.push_back(r);
+        return {};
+      });
+      if (!status) return status;
+    }
+    // Nothing is in flight: the draft is the committed state, and both take the same records.
+    for (const auto& r : tail) evolve_(draft_, r.topic, r.event);
+    {
+      std::unique_lock committed(committed_mutex_);
+      for (const auto& r : tail) evolve_(committed_, r.topic, r.event);
+      positions_ = std::move(reached);
+      recovery_ = Recovery{};
+      recovery_.caught_up = true;
+      recovery_.replayed_events = static_cast<long long>(tail.size());
+    }
+    if (snapshotter_ && !tail.empty()) snapshotter_->committed(static_cast<long long>(tail.size()));
+    return {};
+  }
+
+  // Where the committed state stands in the log: the rebuild's end, moved on by this store's
+  // appends (where the log reports their positions) and by apply(Record).
+  events::Positions positions() const {
+    std::shared_lock lock(committed_mutex_);
+    return positions_;
   }
 
   // f(const State&) on the committed state. Never waits for an append.
@@ -165,6 +212,18 @@ class Store {
         mine = std::max(mine, next);
       }
     return std::move(command.appends);
+  }
+
+  // The same for a record of a topic whose position the state keeps (positions()): a standby's
+  // own topics, which the writer appends.
+  void apply(const events::Record& record) {
+    std::unique_lock lock(writer_mutex_);
+    evolve_(draft_, record.topic, record.event);
+    std::unique_lock committed(committed_mutex_);
+    evolve_(committed_, record.topic, record.event);
+    events::advance(positions_, record);
+    committed.unlock();
+    if (snapshotter_) snapshotter_->committed(1);
   }
 
   // Applies an event written elsewhere (another service's topic that this one follows).
@@ -222,6 +281,7 @@ class Store {
           evolve_(committed_, append.topic, e);
           ++n;
         }
+      advance_positions_locked(appends, *appended);
       committed.unlock();
       if (snapshotter_) snapshotter_->committed(n);
       for (Command* c : batch) {
@@ -273,6 +333,19 @@ class Store {
     queue_ = std::move(still);
   }
 
+  // With committed_mutex_ held: the state now holds `appends`, which the log put at `appended`
+  // (just past them, per partition). A topic appended to with no position reported leaves the
+  // state's positions inexact until the next rebuild.
+  void advance_positions_locked(const std::vector<Append>& appends, const events::Positions& appended) {
+    for (const auto& [topic, partitions] : appended)
+      for (const auto& [partition, next] : partitions) {
+        auto& mine = positions_[topic][partition];
+        mine = std::max(mine, next);
+      }
+    for (const auto& append : appends)
+      if (!append.events.empty() && !appended.contains(append.topic)) positions_exact_ = false;
+  }
+
   void reset_draft_locked() {
     std::shared_lock committed(committed_mutex_);
     draft_ = committed_;
@@ -315,9 +388,11 @@ class Store {
     {
       std::unique_lock committed(committed_mutex_);
       committed_ = std::move(fresh);
+      positions_ = positions;
       replayed_ = std::move(positions);
       recovery_ = std::move(recovery);
     }
+    positions_exact_ = true;
     stale_ = false;
     return {};
   }
@@ -338,6 +413,8 @@ class Store {
   mutable std::shared_mutex committed_mutex_;
   State committed_;
   events::Positions replayed_;
+  events::Positions positions_;  // where the committed state stands (positions())
+  bool positions_exact_ = true;  // false once an append's positions went unreported
   Recovery recovery_;
 
   // Snapshots (set before replay(); the snapshotter once it is done).
