@@ -78,7 +78,10 @@ Result<events::Positions> parse_positions(std::string_view text) {
 
 Replica::Replica(Options options, std::shared_ptr<events::EventLog> log,
                  std::unique_ptr<events::WriterElection> election)
-    : options_(std::move(options)), log_(std::move(log)), election_(std::move(election)) {}
+    : options_(std::move(options)),
+      log_(std::move(log)),
+      election_(std::move(election)),
+      process_term_(new_uuid_v7()) {}
 
 Replica::~Replica() {
   stop();
@@ -272,6 +275,40 @@ Status Replica::announce() {
     writer_instance_ = options_.instance;
   }
   return s;
+}
+
+std::string Replica::term() const {
+  if (!election_) return process_term_;
+  if (!writer()) return {};
+  std::lock_guard lock(url_mutex_);
+  return announcement_id_;
+}
+
+std::optional<http::LoggedRequest> Replica::logged(const std::string& key_hash) const {
+  if (!answers_from_log()) return std::nullopt;
+  auto request = tracked_->committed_request(key_hash);
+  if (!request) return std::nullopt;
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto& e : request->events)
+    events.push_back({{"id", e.id}, {"type", e.type}, {"subject", e.subject}, {"sequence", e.sequence}});
+  auto response = http::Response::json(
+      200, {{"status", "committed"},
+            {"detail",
+             "this request was committed before its first response was recorded (its writer stopped); these are "
+             "the events it wrote"},
+            {"events", std::move(events)}});
+  if (!request->positions.empty()) response.headers.set(kPositionHeader, format_positions(request->positions));
+  return http::LoggedRequest{std::move(request->fingerprint), std::move(response)};
+}
+
+http::IdempotencyLedger Replica::idempotency_ledger() {
+  return {.term = [this] { return term(); },
+          .logged = [this](const http::Request&, const std::string& key_hash) { return logged(key_hash); },
+          .enter =
+              [](const std::string& key_hash, const std::string& fingerprint) {
+                request_stamp() = RequestStamp{key_hash, fingerprint};
+              },
+          .leave = [] { request_stamp().reset(); }};
 }
 
 void Replica::finish(const http::Request& request, http::Response& response) {

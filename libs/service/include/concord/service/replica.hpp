@@ -22,6 +22,9 @@
 // writer, or answered 503 with Retry-After while no writer is known or reachable; a forwarded
 // request that reaches a replica that is not the writer answers 503 (no loops).
 // The file log (the embedded default) has one process: it is always the writer.
+// Idempotency-Keys (idempotency_ledger()): each writer's term has a name of its own, recorded in
+// the claims its requests take; a retry that finds a claim of another term is answered from the
+// state's log (the request's events carry the key's hash), or run when the log does not hold it.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -36,6 +39,7 @@
 #include "concord/events/event_log.hpp"
 #include "concord/events/writer_election.hpp"
 #include "concord/http/message.hpp"
+#include "concord/http/server.hpp"
 #include "concord/service/follower.hpp"
 #include "concord/service/store.hpp"
 
@@ -71,6 +75,8 @@ class Replica {
     // it cannot), instead of resync(), and where the state stands to follow from.
     std::function<Status(const std::vector<std::string>& own_topics)> catch_up;
     std::function<events::Positions()> positions;
+    // Optional: the request the state holds under an Idempotency-Key's hash (Store).
+    std::function<std::optional<CommittedRequest>(const std::string& key_hash)> committed_request;
   };
 
   // `election` null: the only process of its service (the file log), always the writer.
@@ -90,7 +96,8 @@ class Replica {
     track(Tracked{[&store] { return store.resync(); }, [&store] { return store.replayed(); },
                   [&store](const events::Record& r) { store.apply(r); },
                   [&store](const std::vector<std::string>& topics) { return store.catch_up(topics); },
-                  [&store] { return store.positions(); }});
+                  [&store] { return store.positions(); },
+                  [&store](const std::string& key) { return store.committed_request(key); }});
   }
 
   // After the service's state is rebuilt: follows its own topics and joins the election (or,
@@ -111,6 +118,16 @@ class Replica {
   std::optional<http::Response> intercept(http::Request& request);
   // For the server's finisher: Concord-Position on a successful write's response.
   void finish(const http::Request& request, http::Response& response);
+
+  // Whether the tracked state answers for Idempotency-Keys from the log (a Store).
+  bool answers_from_log() const { return tracked_ && tracked_->committed_request; }
+  // Names the current writer's term of this process ("" while it is not the writer).
+  std::string term() const;
+  // The answer to a retry of a request the log holds under `key_hash`, whose first response
+  // was never recorded: 200, its events and where they are (README, Idempotency-Key).
+  std::optional<http::LoggedRequest> logged(const std::string& key_hash) const;
+  // The three together, for the HTTP server (answers_from_log() only).
+  http::IdempotencyLedger idempotency_ledger();
 
  private:
   enum class Role { starting, standby, writer };
@@ -137,7 +154,8 @@ class Replica {
   mutable std::mutex url_mutex_;
   std::string writer_url_;
   std::string writer_instance_;
-  std::string announcement_id_;          // this replica's last announcement
+  std::string announcement_id_;          // this replica's last announcement: its writer term
+  const std::string process_term_;       // the term of a replica without an election
   bool announcement_seen_ = false;       // read back from the leader topic
   std::atomic<bool> superseded_{false};  // another replica announced itself after it
 };
