@@ -51,7 +51,8 @@ TEST(KafkaIdempotency, a_retry_after_the_writer_died_between_commit_and_response
   Pair p("after-commit");
   ASSERT_TRUE(p.start());
   p.first->dies_at(Writer::DiesAt::after_commit);
-  auto lost = std::async(std::launch::async, [&] { return p.first->post("k-1", R"({"n":1})", std::chrono::seconds(60)); });
+  auto lost =
+      std::async(std::launch::async, [&] { return p.first->post("k-1", R"({"n":1})", std::chrono::seconds(60)); });
   p.first->wait_until_held();
   ASSERT_TRUE(p.promote());
 
@@ -74,7 +75,8 @@ TEST(KafkaIdempotency, a_retry_after_the_writer_died_before_its_commit_runs_once
   Pair p("before-commit");
   ASSERT_TRUE(p.start());
   p.first->dies_at(Writer::DiesAt::before_commit);
-  auto lost = std::async(std::launch::async, [&] { return p.first->post("k-2", R"({"n":1})", std::chrono::seconds(60)); });
+  auto lost =
+      std::async(std::launch::async, [&] { return p.first->post("k-2", R"({"n":1})", std::chrono::seconds(60)); });
   p.first->wait_until_held();
   ASSERT_TRUE(p.promote());
 

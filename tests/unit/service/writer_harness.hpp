@@ -35,8 +35,7 @@ class Writer {
     replica_.track(store_);
     http::Router router;
     router.post(
-        "/v1/things",
-        [this](http::Request& request) -> Result<http::Response> { return create(request); },
+        "/v1/things", [this](http::Request& request) -> Result<http::Response> { return create(request); },
         http::RouteOptions{.public_route = true});
     server_ = std::make_unique<http::Server>(
         http::ServerOptions{.service = "things", .shutdown_grace = std::chrono::seconds(1), .access_log = false},
