@@ -79,8 +79,9 @@ class Replica:
 
 class Load(threading.Thread):
     """One write after another, each sent to the next replica in turn and retried with the same
-    Idempotency-Key on 503, 409 (the key still in flight on a killed writer) and connection errors,
-    on the next replica, until acknowledged (201) or given up after 30 s (then its outcome is
+    Idempotency-Key on 503, 409 (the key still in flight on the writer it reached) and connection
+    errors, on the next replica, until acknowledged (201, or 200 answered from the log: the
+    writer that committed it died before answering) or given up after 30 s (then its outcome is
     unknown: it may be in the log once, never twice)."""
 
     def __init__(self, urls, token, run):
@@ -91,6 +92,7 @@ class Load(threading.Thread):
         self.abandoned = []  # keys given up
         self.n = 0
         self.statuses = collections.Counter()
+        self.from_log = 0  # acknowledged by a new writer from the log (200, "committed")
 
     def run(self):
         turn = 0
@@ -111,6 +113,11 @@ class Load(threading.Thread):
                 self.statuses[s] += 1
                 if s == 201:
                     self.acked.append((time.time(), key, doc["id"]))
+                    break
+                if s == 200 and isinstance(doc, dict) and doc.get("status") == "committed":
+                    subject = doc["events"][0]["subject"]  # delegation/<id>
+                    self.acked.append((time.time(), key, subject.split("/", 1)[1]))
+                    self.from_log += 1
                     break
                 if s not in (0, 409, 500, 502, 503, 504):
                     fail(f"write {key} answered {s}: {doc}")
@@ -323,8 +330,8 @@ def main():
                 by_name[name[len("Failover "):]] += 1
         twice = [k for k, n in by_name.items() if n > 1]
         missing = [k for _, k, _ in load.acked if by_name[k] != 1]
-        say(f"{len(load.acked)} writes acknowledged, {len(load.abandoned)} given up, {sum(by_name.values())} in the "
-            f"log; answers {dict(load.statuses)}")
+        say(f"{len(load.acked)} writes acknowledged ({load.from_log} answered from the log by a new writer), "
+            f"{len(load.abandoned)} given up, {sum(by_name.values())} in the log; answers {dict(load.statuses)}")
         if twice:
             fail(f"{len(twice)} writes are in the log twice (a zombie wrote?): {twice[:5]}")
         if missing:

@@ -108,6 +108,10 @@ Status check_formats(const Event& e) {
     return fail(attribute_error("dataschema", "must be an absolute URI"));
   if (!e.traceparent.empty() && !valid_traceparent(e.traceparent))
     return fail(attribute_error("traceparent", "must be a W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)"));
+  if (!e.idempotencykey.empty() && (e.idempotencykey.size() != 64 || !is_lower_hex(e.idempotencykey)))
+    return fail(attribute_error("idempotencykey", "must be a SHA-256 in lowercase hex"));
+  if (!e.requestdigest.empty() && (e.requestdigest.size() != 64 || !is_lower_hex(e.requestdigest)))
+    return fail(attribute_error("requestdigest", "must be a SHA-256 in lowercase hex"));
   return {};
 }
 
@@ -168,13 +172,15 @@ Result<Event> extract(Json& doc) {
   // Optional string attributes: absent is empty; present must be a non-empty string.
   e.datacontenttype.clear();
   for (auto [name, target] :
-       std::array<std::pair<const char*, std::string*>, 7>{{{"subject", &e.subject},
+       std::array<std::pair<const char*, std::string*>, 9>{{{"subject", &e.subject},
                                                             {"datacontenttype", &e.datacontenttype},
                                                             {"dataschema", &e.dataschema},
                                                             {"actor", &e.actor},
                                                             {"correlationid", &e.correlationid},
                                                             {"causationid", &e.causationid},
-                                                            {"traceparent", &e.traceparent}}}) {
+                                                            {"traceparent", &e.traceparent},
+                                                            {"idempotencykey", &e.idempotencykey},
+                                                            {"requestdigest", &e.requestdigest}}}) {
     auto it = doc.find(name);
     if (it == doc.end()) continue;
     if (!it->is_string()) return fail(attribute_error(name, "must be a string"));
@@ -247,14 +253,16 @@ size_t end_of_value(std::string_view s, size_t i) {
 // `data` to the JSON parser, which is what makes replay fast. Anything else — including every
 // error — returns nullopt and takes the general path, which also words the error.
 std::optional<Event> parse_simple(std::string_view s) {
-  static constexpr std::array<std::string_view, 14> kNames = {
-      "specversion", "id",    "source",        "type",        "subject",     "time",     "datacontenttype",
-      "dataschema",  "actor", "correlationid", "causationid", "traceparent", "sequence", "data"};
+  static constexpr std::array<std::string_view, 16> kNames = {
+      "specversion",     "id",         "source",         "type",          "subject",     "time",
+      "datacontenttype", "dataschema", "actor",          "correlationid", "causationid", "traceparent",
+      "sequence",        "data",       "idempotencykey", "requestdigest"};
   Event e;
   e.datacontenttype.clear();
-  std::array<std::string*, 14> targets = {
-      nullptr,       &e.id,    &e.source,        &e.type,        &e.subject,     nullptr, &e.datacontenttype,
-      &e.dataschema, &e.actor, &e.correlationid, &e.causationid, &e.traceparent, nullptr, nullptr};
+  std::array<std::string*, 16> targets = {
+      nullptr,           &e.id,           &e.source,        &e.type,        &e.subject,     nullptr, &e.datacontenttype,
+      &e.dataschema,     &e.actor,        &e.correlationid, &e.causationid, &e.traceparent, nullptr, nullptr,
+      &e.idempotencykey, &e.requestdigest};
   size_t i = 0;
   auto space = [&] {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
@@ -353,6 +361,8 @@ json to_json(const Event& e) {
   if (!e.correlationid.empty()) j["correlationid"] = e.correlationid;
   if (!e.causationid.empty()) j["causationid"] = e.causationid;
   if (!e.traceparent.empty()) j["traceparent"] = e.traceparent;
+  if (!e.idempotencykey.empty()) j["idempotencykey"] = e.idempotencykey;
+  if (!e.requestdigest.empty()) j["requestdigest"] = e.requestdigest;
   j["data"] = e.data;
   return j;
 }
@@ -383,6 +393,8 @@ std::string serialize(const Event& e) {
   text("datacontenttype", e.datacontenttype);
   text("dataschema", e.dataschema);
   text("id", e.id, true);
+  text("idempotencykey", e.idempotencykey);
+  text("requestdigest", e.requestdigest);
   key("sequence");
   out += std::to_string(e.sequence);
   text("source", e.source, true);
@@ -420,7 +432,7 @@ Status validate(const Event& e) {
   if (e.source.empty()) return fail(attribute_error("source", "must not be empty"));
   if (e.type.empty()) return fail(attribute_error("type", "must not be empty"));
   for (auto [name, value] :
-       std::array<std::pair<const char*, const std::string*>, 10>{{{"id", &e.id},
+       std::array<std::pair<const char*, const std::string*>, 12>{{{"id", &e.id},
                                                                    {"source", &e.source},
                                                                    {"type", &e.type},
                                                                    {"subject", &e.subject},
@@ -429,7 +441,9 @@ Status validate(const Event& e) {
                                                                    {"actor", &e.actor},
                                                                    {"correlationid", &e.correlationid},
                                                                    {"causationid", &e.causationid},
-                                                                   {"traceparent", &e.traceparent}}}) {
+                                                                   {"traceparent", &e.traceparent},
+                                                                   {"idempotencykey", &e.idempotencykey},
+                                                                   {"requestdigest", &e.requestdigest}}}) {
     if (!valid_utf8(*value)) return fail(attribute_error(name, "is not UTF-8"));
   }
   if (e.time < kEarliest || e.time > kLatest)

@@ -132,10 +132,13 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
 
   IdempotencyGuard::Decision claim;
   auto key = request.headers.get("Idempotency-Key");
+  const IdempotencyLedger* ledger = ledger_ ? &*ledger_ : nullptr;
   if (key && idempotency_ && request.method == Method::post && route.options.idempotent) {
-    claim = idempotency_->begin(request, *key);
+    claim = idempotency_->begin(request, *key, ledger);
     if (claim.answer) return std::move(*claim.answer);
   }
+  bool stamped = ledger && !claim.key_hash.empty();
+  if (stamped) ledger->enter(claim.key_hash, claim.fingerprint);
 
   Response response;
   try {
@@ -146,6 +149,13 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
     log::error("handler threw", {{"route", route.pattern}, {"what", e.what()}});
     response = Response::problem(Error::internal("an unexpected error occurred; it has been logged"),
                                  redact_secrets(request.path));
+  }
+  if (stamped) {
+    ledger->leave();
+    // Refused because the log holds the key (the writer found it committed, or another attempt
+    // committed it meanwhile): the outcome in the log is the answer.
+    if (response.status >= 400)
+      if (auto replay = idempotency_->replay_from_log(request, claim, *ledger)) response = std::move(*replay);
   }
   if (finisher_) finisher_(request, response);
   if (idempotency_ && !claim.record_key.empty()) idempotency_->finish(claim, response);

@@ -26,6 +26,7 @@ class Pipeline {
   void set_interceptor(Interceptor i) { interceptor_ = std::move(i); }
   void set_finisher(Finisher f) { finisher_ = std::move(f); }
   void set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl);
+  void set_idempotency_ledger(IdempotencyLedger ledger) { ledger_ = std::move(ledger); }
   // Per-principal limits (options().rate_limit per options().rate_window); off when the limit is 0.
   void set_rate_limit_store(cache::Cache* cache);
 
@@ -50,6 +51,7 @@ class Pipeline {
   Interceptor interceptor_;
   Finisher finisher_;
   std::unique_ptr<IdempotencyGuard> idempotency_;
+  std::optional<IdempotencyLedger> ledger_;
   std::unique_ptr<RateLimiter> rate_limiter_;
 };
 

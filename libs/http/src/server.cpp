@@ -521,6 +521,9 @@ void Server::set_finisher(Finisher finisher) {
 void Server::set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl) {
   impl_->pipeline().set_idempotency_store(cache, ttl);
 }
+void Server::set_idempotency_ledger(IdempotencyLedger ledger) {
+  impl_->pipeline().set_idempotency_ledger(std::move(ledger));
+}
 void Server::set_rate_limit_store(cache::Cache* cache) {
   impl_->pipeline().set_rate_limit_store(cache);
 }

@@ -99,6 +99,9 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
     return verifier->authenticate(header, clock.now());
   });
   host->server_->set_idempotency_store(&platform.cache());
+  // A service whose state is a Store answers a retry from its log when the writer that took the
+  // key's claim is gone; any other keeps the cache's claims alone.
+  if (host->replica_->answers_from_log()) host->server_->set_idempotency_ledger(host->replica_->idempotency_ledger());
   host->server_->set_rate_limit_store(&platform.cache());
   cache::Cache* cache = &platform.cache();
   Replica* replica = host->replica_.get();

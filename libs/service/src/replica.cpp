@@ -78,7 +78,10 @@ Result<events::Positions> parse_positions(std::string_view text) {
 
 Replica::Replica(Options options, std::shared_ptr<events::EventLog> log,
                  std::unique_ptr<events::WriterElection> election)
-    : options_(std::move(options)), log_(std::move(log)), election_(std::move(election)) {}
+    : options_(std::move(options)),
+      log_(std::move(log)),
+      election_(std::move(election)),
+      process_term_(new_uuid_v7()) {}
 
 Replica::~Replica() {
   stop();
@@ -159,7 +162,7 @@ std::optional<std::string> Replica::writer_url() const {
 void Replica::follow() {
   if (!tracked_) return;
   events::Positions from;
-  auto replayed = tracked_->replayed();
+  auto replayed = tracked_->positions ? tracked_->positions() : tracked_->replayed();
   for (const auto& topic : options_.own_topics)
     if (auto it = replayed.find(topic); it != replayed.end()) from[topic] = it->second;
   {
@@ -213,7 +216,7 @@ bool Replica::promote() {
   };
   if (auto s = log_->acquire_writer(); !s) return back_to_standby(s.error(), "acquire_writer");
   if (tracked_) {
-    if (auto s = tracked_->resync(); !s) return back_to_standby(s.error(), "catch up");
+    if (auto s = catch_up(); !s) return back_to_standby(s.error(), "catch up");
   }
   if (auto s = announce(); !s) return back_to_standby(s.error(), "announce");
   if (!election_->elected()) return back_to_standby(Error::unavailable("the role was revoked meanwhile"), "election");
@@ -232,16 +235,22 @@ void Replica::demote() {
   role_ = Role::standby;
   log_->release_writer();
   log::warn("this replica is a standby now", {{"service", options_.service}, {"instance", options_.instance}});
-  // The state holds this replica's own appends: rebuild it, so following starts where it ends.
+  // The state holds this replica's own appends, at positions the log reported: it reads on from
+  // there (another writer may have written since), so following starts where it ends.
   if (tracked_) {
     for (;;) {
-      auto s = tracked_->resync();
+      auto s = catch_up();
       if (s || stopping_) break;
       log::warn("cannot rebuild the state yet; retrying", {{"service", options_.service}, {"error", s.error().detail}});
       std::this_thread::sleep_for(kRetryPause);
     }
   }
   follow();
+}
+
+Status Replica::catch_up() {
+  if (!tracked_->catch_up) return tracked_->resync();
+  return tracked_->catch_up(options_.own_topics);
 }
 
 Status Replica::announce() {
@@ -266,6 +275,59 @@ Status Replica::announce() {
     writer_instance_ = options_.instance;
   }
   return s;
+}
+
+std::string Replica::term() const {
+  if (!election_) return process_term_;
+  if (!writer()) return {};
+  std::lock_guard lock(url_mutex_);
+  return announcement_id_;
+}
+
+std::optional<http::LoggedRequest> Replica::logged(const std::string& key_hash) const {
+  if (!answers_from_log()) return std::nullopt;
+  auto request = tracked_->committed_request(key_hash);
+  if (!request) return std::nullopt;
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto& e : request->events)
+    events.push_back({{"id", e.id}, {"type", e.type}, {"subject", e.subject}, {"sequence", e.sequence}});
+  auto response = http::Response::json(
+      200, {{"status", "committed"},
+            {"detail",
+             "this request was committed before its first response was recorded (its writer stopped); these are "
+             "the events it wrote"},
+            {"events", std::move(events)}});
+  if (!request->positions.empty()) response.headers.set(kPositionHeader, format_positions(request->positions));
+  return http::LoggedRequest{std::move(request->fingerprint), std::move(response)};
+}
+
+http::IdempotencyLedger Replica::idempotency_ledger() {
+  return {.term = [this] { return term(); },
+          .logged = [this](const http::Request&, const std::string& key_hash) { return logged(key_hash); },
+          .enter =
+              [](const std::string& key_hash, const std::string& fingerprint) {
+                request_stamp() = RequestStamp{key_hash, fingerprint};
+              },
+          .leave = [] { request_stamp().reset(); }};
+}
+
+http::Router Replica::through(const http::Router& routes) {
+  http::Router out;
+  for (const auto& route : routes.routes()) {
+    out.add(
+        route.method, route.pattern,
+        [this, handler = route.handler](http::Request& request) -> Result<http::Response> {
+          if (auto answered = intercept(request)) return std::move(*answered);
+          auto result = handler(request);
+          if (result)
+            finish(request, *result);
+          else
+            written_positions().clear();
+          return result;
+        },
+        route.options);
+  }
+  return out;
 }
 
 void Replica::finish(const http::Request& request, http::Response& response) {

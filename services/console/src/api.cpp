@@ -29,8 +29,17 @@ bool hop_by_hop(std::string_view name) {
 }  // namespace
 
 void mount_in_process(http::Router& router, const std::string& name, const http::Router& service_routes) {
+  const std::string prefix = "/api/" + name;
   for (const auto& route : service_routes.routes())
-    router.add(route.method, "/api/" + name + route.pattern, route.handler, route.options);
+    router.add(
+        route.method, prefix + route.pattern,
+        [prefix, handler = route.handler](http::Request& req) -> Result<http::Response> {
+          // The service's own target, as a forwarded request has it: a standby that forwards the
+          // write to its writer sends it there.
+          if (req.target.starts_with(prefix + "/")) req.target.erase(0, prefix.size());
+          return handler(req);
+        },
+        route.options);
 }
 
 void mount_forward(http::Router& router, const std::string& name, const std::string& base_url,

@@ -80,7 +80,7 @@ service::CompanionFactory in_process_console() {
     // In process, the scheduling service's log is already open (with Kafka: its own writer,
     // which the console only reads through).
     auto console = ConsoleServer::start(platform, env, "scheduling", [&](http::Router& router) {
-      for (const auto* h : hosts) mount_in_process(router, h->name(), h->routes());
+      for (const auto* h : hosts) mount_in_process(router, h->name(), h->in_process_routes());
     });
     if (!console) return fail(console.error());
     return std::unique_ptr<service::Companion>(std::move(*console));

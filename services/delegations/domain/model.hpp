@@ -171,8 +171,10 @@ struct State {
   // The public events applied lately, oldest first (ids; at most kRecentPublicEvents). A replay
   // reads the private topic before the public one, but a live follower reads both side by side
   // and may meet a private event after its public companion: it then applies at once rather than
-  // waiting in `pending` for an event that has passed. Not in snapshots: after a restore the
-  // window starts empty, as the topics' positions then start together.
+  // waiting in `pending` for an event that has passed. In snapshots too: a snapshot may hold a
+  // public event whose private companion lies past the snapshot's position in the private topic
+  // (Kafka makes a transaction visible partition by partition), and a replica restored from it
+  // must still apply that private event when it comes.
   std::deque<std::string> recent_public;
   std::set<std::string> recent_public_ids;
   auth::IdentityLinks identities;                         // identity ↔ member

@@ -229,6 +229,7 @@ std::string encode_state(const State& s) {
     w.boolean(i.redeemed);
   }
   w.string_map(s.invitation_by_code);
+  w.strings(std::vector<std::string>(s.recent_public.begin(), s.recent_public.end()));
   w.mark(kMagic);
   return w.take();
 }
@@ -308,6 +309,10 @@ State decode_state(std::string_view bytes) {
     s.invitations.emplace_hint(s.invitations.end(), i.id, std::move(i));
   }
   s.invitation_by_code = r.string_map();
+  for (auto& id : r.strings()) {
+    s.recent_public_ids.insert(id);
+    s.recent_public.push_back(std::move(id));
+  }
   r.mark(kMagic);
   if (!r.done()) throw binary::Malformed("bytes after the end of the state");
   return s;

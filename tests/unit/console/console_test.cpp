@@ -146,6 +146,26 @@ TEST(ConsoleApi, a_service_route_is_served_under_its_api_prefix) {
   EXPECT_EQ(std::get<http::RouteMatch>(m).params.at("id"), "abc");
 }
 
+TEST(ConsoleApi, a_service_route_in_process_sees_its_own_target_and_its_answer_passes_as_it_is) {
+  http::Router service;
+  service.post("/v1/visits", [](http::Request& req) -> Result<http::Response> {
+    auto r = http::Response::json(201, {{"target", req.target}});
+    r.headers.set("Concord-Position", "concord.scheduling.v1:0:7");
+    return r;
+  });
+  http::Router console;
+  mount_in_process(console, "scheduling", service);
+  auto m = console.match(http::Method::post, "/api/scheduling/v1/visits");
+  ASSERT_TRUE(std::holds_alternative<http::RouteMatch>(m));
+  http::Request request;
+  request.method = http::Method::post;
+  request.target = "/api/scheduling/v1/visits?dry_run=false";
+  auto answer = std::get<http::RouteMatch>(m).route->handler(request);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(nlohmann::json::parse(answer->body)["target"], "/v1/visits?dry_run=false");
+  EXPECT_EQ(answer->headers.get("Concord-Position"), "concord.scheduling.v1:0:7");
+}
+
 TEST(ConsoleSignIn, a_code_signs_in_once) {
   ManualClock clock(Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1)));
   SignIn sign_in(dev_jwt(), clock, SignIn::Options{});

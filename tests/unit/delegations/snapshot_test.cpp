@@ -52,6 +52,28 @@ TEST_F(DelegationsDomainTest, a_snapshot_decodes_to_a_state_that_answers_every_r
   EXPECT_EQ(decoded.contact_of(n)->email, "b@mfa.kg");
 }
 
+TEST_F(DelegationsDomainTest, a_state_restored_from_a_snapshot_applies_a_private_event_read_after_its_public_one) {
+  // The snapshot holds the public event; its private companion lies past the snapshot's position
+  // in the private topic (a Kafka transaction becomes visible partition by partition), so the
+  // restored replica reads it afterwards.
+  auto d = delegation("KG");
+  auto m = add_member(d, member_body("Aibek", "minister"));
+  Context context{clock.now(), officer, ids};
+  auto decision = decide(state, *parse_update_member(m, {{"contact", {{"email", "new@mfa.kg"}}}}), context);
+  ASSERT_TRUE(decision);
+  const auto& priv = decision->events.front();
+  const auto& pub = decision->events.back();
+  ASSERT_TRUE(priv.is_private);
+  evolve(state, Recorded{pub.id, pub.type, clock.now(), "officer-1", pub.data});
+
+  State restored = decode_state(encode_state(state));
+  evolve(restored, Recorded{priv.id, priv.type, clock.now(), "officer-1", priv.data});
+  ASSERT_TRUE(restored.contact_of(m));
+  EXPECT_EQ(restored.contact_of(m)->email, "new@mfa.kg");
+  EXPECT_TRUE(restored.pending.empty());
+  EXPECT_EQ(restored.recent_public, state.recent_public);
+}
+
 TEST_F(DelegationsDomainTest, damaged_snapshot_bytes_are_refused_never_half_decoded) {
   auto d = delegation("KG");
   add_member(d, member_body("Aibek", "minister"));

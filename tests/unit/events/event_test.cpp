@@ -27,6 +27,8 @@ Event full_event() {
   e.correlationid = "req-1";
   e.causationid = "req-1";
   e.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  e.idempotencykey = std::string(64, 'a');
+  e.requestdigest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
   e.data = {{"old", {{"start", "2025-09-28T07:00:00Z"}}},
             {"new", {{"start", "2025-09-28T08:00:00Z"}}},
             {"title", "Тет-а-тет 会谈"},
@@ -77,6 +79,16 @@ TEST(Envelope, serialize_writes_what_the_json_document_would_byte_for_byte) {
   awkward.sequence = 0;
   for (const auto& e : {full, minimal, awkward})
     EXPECT_EQ(serialize(e), to_json(e).dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+TEST(Envelope, idempotency_attributes_must_be_sha256_in_lowercase_hex) {
+  for (const char* attribute : {"idempotencykey", "requestdigest"}) {
+    for (const std::string& bad : {std::string("the key itself"), std::string(64, 'A'), std::string(63, 'a')}) {
+      auto doc = valid_doc();
+      doc[attribute] = bad;
+      expect_rejected(doc, attribute);
+    }
+  }
 }
 
 TEST(Envelope, a_minimal_event_survives_the_round_trip) {

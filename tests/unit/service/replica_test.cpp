@@ -51,6 +51,10 @@ events::Event event(const std::string& id) {
   return e;
 }
 
+bool written_positions_are_clear() {
+  return service::written_positions().empty();
+}
+
 TEST(Positions, round_trip_through_the_header_format) {
   events::Positions p{{"concord.delegations.v1", {{0, 12}, {2, 57}}}, {"concord.delegations.private.v1", {{1, 3}}}};
   auto text = service::format_positions(p);
@@ -109,6 +113,45 @@ TEST(Replica, a_write_answer_carries_where_the_store_wrote_it_and_the_next_reque
   auto answer = replica.intercept(get);
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->status, 400);
+  replica.stop();
+}
+
+TEST(Replica, routes_mounted_in_another_server_answer_a_write_with_its_position) {
+  // The console inside `concord serve` runs the services' routes in process: through the
+  // replica, as the service's own server does.
+  TempDir dir;
+  auto file = events::open_file_log({.directory = dir.path()});
+  ASSERT_TRUE(file);
+  auto log = std::make_shared<PositionedLog>(std::move(*file));
+  ASSERT_TRUE(log->ensure_topics({{"t.v1"}}));
+  service::Store<int> store(log, [](int& n, const std::string&, const events::Event&) { ++n; });
+  ASSERT_TRUE(store.replay({"t.v1"}));
+  service::Replica replica({.service = "test", .own_topics = {"t.v1"}}, log, nullptr);
+  replica.track(store);
+  replica.start();
+  http::Router routes;
+  routes.post("/v1/things", [&](http::Request&) -> Result<http::Response> {
+    auto written = store.write([](const int&) -> Result<std::vector<service::Append>> {
+      return std::vector<service::Append>{{"t.v1", "k", {event("e1")}}};
+    });
+    if (!written) return fail(written.error());
+    return http::Response::json(201, {{"n", 1}});
+  });
+  routes.post("/v1/refused", [](http::Request&) -> Result<http::Response> { return fail(Error::conflict("no")); });
+  auto mounted = replica.through(routes);
+
+  auto run = [&](const std::string& path) {
+    auto match = mounted.match(http::Method::post, path);
+    http::Request request;
+    request.method = http::Method::post;
+    request.target = request.path = path;
+    return std::get<http::RouteMatch>(match).route->handler(request);
+  };
+  auto created = run("/v1/things");
+  ASSERT_TRUE(created) << created.error().detail;
+  EXPECT_EQ(created->headers.get("Concord-Position"), "t.v1:0:41");
+  EXPECT_FALSE(run("/v1/refused"));
+  EXPECT_TRUE(written_positions_are_clear());
   replica.stop();
 }
 

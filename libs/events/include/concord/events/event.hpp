@@ -25,14 +25,19 @@ struct Event {
   std::string correlationid;  // the request or chain it belongs to
   std::string causationid;    // the event or request that caused it
   std::string traceparent;    // W3C trace context, when there is one
+  // A request that carried an Idempotency-Key: the hex SHA-256 of the service, the caller and
+  // the key, and of the request itself (method, path, body), so that a writer that takes over
+  // can answer a retry from the log (docs/event-contract.md).
+  std::string idempotencykey;
+  std::string requestdigest;
   nlohmann::json data = nlohmann::json::object();
 
   bool operator==(const Event&) const = default;
 };
 
 // Structured mode. Empty optional attributes (subject, datacontenttype, dataschema, actor,
-// correlationid, causationid, traceparent) are left out; `time` is written in UTC with `Z`.
-// Never throws: a string that is not UTF-8 is written with U+FFFD (validate() refuses it first).
+// correlationid, causationid, traceparent, idempotencykey, requestdigest) are left out; `time` is written in UTC with
+// `Z`. Never throws: a string that is not UTF-8 is written with U+FFFD (validate() refuses it first).
 nlohmann::json to_json(const Event& e);
 std::string serialize(const Event& e);
 // Strict: specversion must be "1.0", required attributes present and typed, time RFC 3339,

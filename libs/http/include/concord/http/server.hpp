@@ -52,6 +52,25 @@ using Interceptor = std::function<std::optional<Response>(Request&)>;
 // Runs on every response of a matched route, just before it is sent (positions in headers).
 using Finisher = std::function<void(const Request&, Response&)>;
 
+// What a service's log knows of Idempotency-Keys (libs/service's Replica and Store provide it),
+// so a retry of a request that was in flight on a writer that died is answered from the log at
+// once, not 409 until its claim expires, and never run a second time.
+struct LoggedRequest {
+  std::string fingerprint;  // of the request the log holds under the key
+  Response response;        // what a retry is answered
+};
+struct IdempotencyLedger {
+  // Names this process's current term as its service's writer. An in-flight claim records it:
+  // a claim of another term was made by a writer that can no longer commit anything, and what
+  // it did commit is in this writer's state.
+  std::function<std::string()> term;
+  // The request the log holds under `key_hash` (hex SHA-256 of service, caller and key).
+  std::function<std::optional<LoggedRequest>(const Request&, const std::string& key_hash)> logged;
+  // Around the handler, on its thread: what it appends carries the key's hash and fingerprint.
+  std::function<void(const std::string& key_hash, const std::string& fingerprint)> enter;
+  std::function<void()> leave;
+};
+
 struct Readiness {
   bool ready = false;
   nlohmann::json checks = nlohmann::json::object();  // e.g. {"event_log": "ok", "replay": "done"}
@@ -70,6 +89,8 @@ class Server {
   void set_finisher(Finisher finisher);
   // Idempotency-Key records live here (DESIGN §4); without a cache the header is ignored.
   void set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl = std::chrono::hours(24));
+  // With it, a key whose claim is held by a writer that is gone is answered from the log.
+  void set_idempotency_ledger(IdempotencyLedger ledger);
   // Counters for ServerOptions::rate_limit (shared by every replica through the cache); without
   // a cache, or with a limit of 0, there are no rate limits.
   void set_rate_limit_store(cache::Cache* cache);

@@ -7,18 +7,24 @@
 //   1. stops following its own topics,
 //   2. takes the writer's role (EventLog::acquire_writer: init_transactions under the service's
 //      fixed transactional id fences any previous writer, zombies included),
-//   3. replays its own topics to their end, so its state holds everything ever committed,
+//   3. reads its own topics from where its state stands to their end (a standby has followed
+//      them, so that is what the previous writer committed last), so its state holds everything
+//      ever committed,
 //   4. announces itself on the leader topic (its advertised URL), through the same
 //      transactional producer, so a fenced replica cannot announce,
 //   5. and only then takes writes.
 // When the group revokes the role, when the session is lost, or when an append finds the
-// producer fenced, it stops writing at once, gives the producer up, rebuilds its state and
-// follows its own topics again as a standby.
+// producer fenced, it stops writing at once, gives the producer up, brings its state to the end
+// of the log (rebuilding it only when an append's outcome is unknown) and follows its own topics
+// again as a standby.
 // A standby follows its own topics from where its replay ended (as views follow other
 // services' topics) and serves reads. A write that reaches it is forwarded to the announced
 // writer, or answered 503 with Retry-After while no writer is known or reachable; a forwarded
 // request that reaches a replica that is not the writer answers 503 (no loops).
 // The file log (the embedded default) has one process: it is always the writer.
+// Idempotency-Keys (idempotency_ledger()): each writer's term has a name of its own, recorded in
+// the claims its requests take; a retry that finds a claim of another term is answered from the
+// state's log (the request's events carry the key's hash), or run when the log does not hold it.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -33,6 +39,7 @@
 #include "concord/events/event_log.hpp"
 #include "concord/events/writer_election.hpp"
 #include "concord/http/message.hpp"
+#include "concord/http/server.hpp"
 #include "concord/service/follower.hpp"
 #include "concord/service/store.hpp"
 
@@ -64,6 +71,12 @@ class Replica {
     std::function<Status()> resync;                    // rebuild from the log
     std::function<events::Positions()> replayed;       // where that rebuild ended
     std::function<void(const events::Record&)> apply;  // an event another replica wrote
+    // Optional: reads the own topics from where the state stands to their end (or rebuilds when
+    // it cannot), instead of resync(), and where the state stands to follow from.
+    std::function<Status(const std::vector<std::string>& own_topics)> catch_up;
+    std::function<events::Positions()> positions;
+    // Optional: the request the state holds under an Idempotency-Key's hash (Store).
+    std::function<std::optional<CommittedRequest>(const std::string& key_hash)> committed_request;
   };
 
   // `election` null: the only process of its service (the file log), always the writer.
@@ -81,7 +94,10 @@ class Replica {
   template <class State>
   void track(Store<State>& store) {
     track(Tracked{[&store] { return store.resync(); }, [&store] { return store.replayed(); },
-                  [&store](const events::Record& r) { store.apply(r.topic, r.event); }});
+                  [&store](const events::Record& r) { store.apply(r); },
+                  [&store](const std::vector<std::string>& topics) { return store.catch_up(topics); },
+                  [&store] { return store.positions(); },
+                  [&store](const std::string& key) { return store.committed_request(key); }});
   }
 
   // After the service's state is rebuilt: follows its own topics and joins the election (or,
@@ -103,12 +119,29 @@ class Replica {
   // For the server's finisher: Concord-Position on a successful write's response.
   void finish(const http::Request& request, http::Response& response);
 
+  // `routes` as this replica's own server runs them, intercepted and finished, for a server that
+  // mounts them in process (the console in `concord serve`): a write on a standby is forwarded
+  // to the writer (the request's target must be the service's own), a read with
+  // Concord-Min-Position waits for it, and a write's answer carries Concord-Position.
+  http::Router through(const http::Router& routes);
+
+  // Whether the tracked state answers for Idempotency-Keys from the log (a Store).
+  bool answers_from_log() const { return tracked_ && tracked_->committed_request; }
+  // Names the current writer's term of this process ("" while it is not the writer).
+  std::string term() const;
+  // The answer to a retry of a request the log holds under `key_hash`, whose first response
+  // was never recorded: 200, its events and where they are (README, Idempotency-Key).
+  std::optional<http::LoggedRequest> logged(const std::string& key_hash) const;
+  // The three together, for the HTTP server (answers_from_log() only).
+  http::IdempotencyLedger idempotency_ledger();
+
  private:
   enum class Role { starting, standby, writer };
   void run();
   bool promote();
   void demote();
   void follow();
+  Status catch_up();
   Status announce();
   http::Response forward(const http::Request& request, const std::string& url);
 
@@ -127,7 +160,8 @@ class Replica {
   mutable std::mutex url_mutex_;
   std::string writer_url_;
   std::string writer_instance_;
-  std::string announcement_id_;          // this replica's last announcement
+  std::string announcement_id_;          // this replica's last announcement: its writer term
+  const std::string process_term_;       // the term of a replica without an election
   bool announcement_seen_ = false;       // read back from the leader topic
   std::atomic<bool> superseded_{false};  // another replica announced itself after it
 };

@@ -21,6 +21,14 @@
 // and replays only what follows its positions; one that is missing, damaged, of another
 // version or that does not decode is passed over for a full replay, with the reason logged.
 // After the replay a Snapshotter writes new ones in the background.
+// Idempotency-Keys (request_stamp()): the events of a request that carried one are stamped with
+// its key's hash and the request's digest, and the store remembers the latest requests it holds
+// committed that way (rebuilt from the replay, a little before a snapshot's positions included),
+// so a writer that takes over from one that died answers a retry from the log, and a key the
+// log holds, or one still in flight here, is never written again.
+// Catching up (catch_up()): the committed state knows where it stands in the log (the rebuild's
+// end, moved on by its own appends' positions and by the records a standby applies), so a
+// replica that becomes its service's writer reads only what follows that, not the whole log.
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -31,6 +39,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -51,6 +60,29 @@ inline events::Positions& written_positions() {
   thread_local events::Positions positions;
   return positions;
 }
+
+// The Idempotency-Key of the request the calling thread serves, set by the host around the
+// handler (its http::IdempotencyLedger). Store::write stamps what it appends with it.
+struct RequestStamp {
+  std::string key;          // hex SHA-256 of the service, the caller and the Idempotency-Key
+  std::string fingerprint;  // hex SHA-256 of the request (method, path, body)
+  bool wrote = false;       // the request has appended under it already (a handler may write twice)
+};
+inline std::optional<RequestStamp>& request_stamp() {
+  thread_local std::optional<RequestStamp> stamp;
+  return stamp;
+}
+
+// What the log holds of a request appended under an Idempotency-Key.
+struct CommittedRequest {
+  struct EventRef {
+    std::string topic, id, type, subject;
+    long long sequence = 0;
+  };
+  std::string fingerprint;
+  std::vector<EventRef> events;
+  events::Positions positions;  // just past its events, where the log reported them
+};
 
 template <class State>
 class Store {
@@ -101,6 +133,8 @@ class Store {
     std::string why_not;            // why no snapshot was used (empty when one was, or snapshots are off)
     long long snapshot_events = 0;  // events the snapshot's state folds
     long long replayed_events = 0;  // events replayed from the log
+    // A catch-up from the state it held (catch_up()): replayed_events are only what followed it.
+    bool caught_up = false;
   };
   Recovery recovery() const {
     std::shared_lock lock(committed_mutex_);
@@ -124,10 +158,65 @@ class Store {
     return rebuild_locked();
   }
 
+  // The request the log holds under an Idempotency-Key's hash (RequestStamp::key), among the
+  // last kRememberedRequests so appended.
+  static constexpr size_t kRememberedRequests = 16384;
+  std::optional<CommittedRequest> committed_request(const std::string& key) const {
+    std::shared_lock lock(committed_mutex_);
+    auto it = remembered_.requests.find(key);
+    if (it == remembered_.requests.end()) return std::nullopt;
+    return it->second;
+  }
+
   // Where the replay ended: the positions to follow other services' topics from.
   events::Positions replayed() const {
     std::shared_lock lock(committed_mutex_);
     return replayed_;
+  }
+
+  // Brings the committed state from where it stands to the end of `topics` (once no batch is in
+  // flight), reading only what follows it: what a standby that followed its own topics does when
+  // it becomes the writer (after fencing the previous one, whose last transaction is then
+  // committed or aborted) and when it stops being it. Where the state cannot say exactly where
+  // it stands (an append whose positions the log does not report, or whose outcome is unknown)
+  // it rebuilds instead, as resync() does.
+  Status catch_up(const std::vector<std::string>& topics) {
+    std::unique_lock lock(writer_mutex_);
+    committed_cv_.wait(lock, [&] { return !committing_ && queue_.empty(); });
+    if (stale_ || !positions_exact_) return rebuild_locked();
+    std::vector<events::Record> tail;
+    events::Positions reached = positions();
+    for (const auto& topic : topics) {
+      auto from = reached[topic];  // a copy: the visitor moves reached on
+      auto status = log_->replay_from(topic, from, [&](const events::Record& r) -> Status {
+        events::advance(reached, r);
+        tail.push_back(r);
+        return {};
+      });
+      if (!status) return status;
+    }
+    // Nothing is in flight: the draft is the committed state, and both take the same records.
+    for (const auto& r : tail) evolve_(draft_, r.topic, r.event);
+    {
+      std::unique_lock committed(committed_mutex_);
+      for (const auto& r : tail) {
+        evolve_(committed_, r.topic, r.event);
+        remembered_.take(r.topic, r.event, &r);
+      }
+      positions_ = std::move(reached);
+      recovery_ = Recovery{};
+      recovery_.caught_up = true;
+      recovery_.replayed_events = static_cast<long long>(tail.size());
+    }
+    if (snapshotter_ && !tail.empty()) snapshotter_->committed(static_cast<long long>(tail.size()));
+    return {};
+  }
+
+  // Where the committed state stands in the log: the rebuild's end, moved on by this store's
+  // appends (where the log reports their positions) and by apply(Record).
+  events::Positions positions() const {
+    std::shared_lock lock(committed_mutex_);
+    return positions_;
   }
 
   // f(const State&) on the committed state. Never waits for an append.
@@ -145,11 +234,20 @@ class Store {
   template <class DecideFn>
   Result<std::vector<Append>> write(DecideFn&& decide) {
     Command command{Decide(std::ref(decide))};
+    auto& stamp = request_stamp();
+    if (stamp) {
+      command.key = stamp->key;
+      command.fingerprint = stamp->fingerprint;
+    }
     std::unique_lock lock(writer_mutex_);
     if (stale_) {
       if (auto rebuilt = rebuild_locked(); !rebuilt) return fail(rebuilding_error(rebuilt.error()));
     }
+    if (stamp && !stamp->wrote) {
+      if (auto duplicate = duplicate_of_locked(command.key)) return fail(std::move(*duplicate));
+    }
     if (auto decided = decide_on_draft(command); !decided) return fail(decided.error());
+    if (!command.key.empty()) ++in_flight_keys_[command.key];
     queue_.push_back(&command);
     while (!command.outcome) {
       if (committing_) {
@@ -158,13 +256,28 @@ class Store {
       }
       commit_next_batch(lock);
     }
+    if (!command.key.empty() && --in_flight_keys_[command.key] == 0) in_flight_keys_.erase(command.key);
     if (!*command.outcome) return fail(command.outcome->error());
+    if (stamp) stamp->wrote = true;
     for (const auto& [topic, partitions] : command.positions)
       for (const auto& [partition, next] : partitions) {
         auto& mine = written_positions()[topic][partition];
         mine = std::max(mine, next);
       }
     return std::move(command.appends);
+  }
+
+  // The same for a record of a topic whose position the state keeps (positions()): a standby's
+  // own topics, which the writer appends.
+  void apply(const events::Record& record) {
+    std::unique_lock lock(writer_mutex_);
+    evolve_(draft_, record.topic, record.event);
+    std::unique_lock committed(committed_mutex_);
+    evolve_(committed_, record.topic, record.event);
+    events::advance(positions_, record);
+    remembered_.take(record.topic, record.event, &record);
+    committed.unlock();
+    if (snapshotter_) snapshotter_->committed(1);
   }
 
   // Applies an event written elsewhere (another service's topic that this one follows).
@@ -178,8 +291,36 @@ class Store {
   }
 
  private:
+  // The requests stamped with an Idempotency-Key that the committed state holds, the latest
+  // kRememberedRequests of them.
+  struct Remembered {
+    std::unordered_map<std::string, CommittedRequest> requests;
+    std::deque<std::string> order;  // oldest first
+
+    void take(const std::string& topic, const events::Event& e, const events::Record* record,
+              const events::Positions* appended = nullptr) {
+      if (e.idempotencykey.empty()) return;
+      auto [it, added] = requests.try_emplace(e.idempotencykey);
+      if (added) {
+        order.push_back(e.idempotencykey);
+        if (order.size() > kRememberedRequests) {
+          requests.erase(order.front());
+          order.pop_front();
+        }
+      }
+      auto& request = it->second;
+      request.fingerprint = e.requestdigest;
+      request.events.push_back({topic, e.id, e.type, e.subject, e.sequence});
+      if (record) events::advance(request.positions, *record);
+      if (appended)
+        if (auto t = appended->find(topic); t != appended->end()) request.positions[topic] = t->second;
+    }
+  };
+
   struct Command {
     Decide decide;
+    std::string key;  // the request's Idempotency-Key stamp, if any
+    std::string fingerprint;
     std::vector<Append> appends;
     events::Positions positions;    // where its batch ended in the log
     std::optional<Status> outcome;  // set once its batch is done, or it no longer passes
@@ -194,11 +335,32 @@ class Store {
                              "the state is being rebuilt after an append of unknown outcome: " + cause.detail);
   }
 
+  // With writer_mutex_ held: why a request stamped `key` must not write (the log holds it, or
+  // another request is writing it), or nullopt.
+  std::optional<Error> duplicate_of_locked(const std::string& key) {
+    if (in_flight_keys_.contains(key)) {
+      Error e = Error::conflict("a request with this Idempotency-Key is still in progress");
+      e.extensions["idempotency"] = "in_flight";
+      return e;
+    }
+    std::shared_lock committed(committed_mutex_);
+    if (!remembered_.requests.contains(key)) return std::nullopt;
+    Error e = Error::conflict("a request with this Idempotency-Key is already in the log");
+    e.extensions["idempotency"] = "committed";
+    return e;
+  }
+
   // With writer_mutex_ held.
   Status decide_on_draft(Command& command) {
     auto decided = command.decide(static_cast<const State&>(draft_));
     if (!decided) return fail(decided.error());
     command.appends = std::move(*decided);
+    if (!command.key.empty())
+      for (auto& append : command.appends)
+        for (auto& e : append.events) {
+          e.idempotencykey = command.key;
+          e.requestdigest = command.fingerprint;
+        }
     for (const auto& append : command.appends)
       for (const auto& e : append.events) evolve_(draft_, append.topic, e);
     return {};
@@ -220,8 +382,10 @@ class Store {
       for (const auto& append : appends)
         for (const auto& e : append.events) {
           evolve_(committed_, append.topic, e);
+          remembered_.take(append.topic, e, nullptr, &*appended);
           ++n;
         }
+      advance_positions_locked(appends, *appended);
       committed.unlock();
       if (snapshotter_) snapshotter_->committed(n);
       for (Command* c : batch) {
@@ -273,6 +437,19 @@ class Store {
     queue_ = std::move(still);
   }
 
+  // With committed_mutex_ held: the state now holds `appends`, which the log put at `appended`
+  // (just past them, per partition). A topic appended to with no position reported leaves the
+  // state's positions inexact until the next rebuild.
+  void advance_positions_locked(const std::vector<Append>& appends, const events::Positions& appended) {
+    for (const auto& [topic, partitions] : appended)
+      for (const auto& [partition, next] : partitions) {
+        auto& mine = positions_[topic][partition];
+        mine = std::max(mine, next);
+      }
+    for (const auto& append : appends)
+      if (!append.events.empty() && !appended.contains(append.topic)) positions_exact_ = false;
+  }
+
   void reset_draft_locked() {
     std::shared_lock committed(committed_mutex_);
     draft_ = committed_;
@@ -284,6 +461,7 @@ class Store {
     State fresh;
     events::Positions positions;
     Recovery recovery;
+    Remembered remembered;
     if (policy_.store) {
       auto loaded = load_snapshot<State>(*policy_.store, snapshot_service_, topics_, codec_);
       if (auto* found = std::get_if<FromSnapshot<State>>(&loaded)) {
@@ -298,8 +476,14 @@ class Store {
       }
     }
     for (const auto& topic : topics_) {
-      auto from = positions[topic];  // a copy: the visitor moves positions on
+      const auto snapshot_ends = positions[topic];  // what the snapshot's state holds already
+      // A little before it too, for the Idempotency-Keys of the requests just before it only.
+      auto from = snapshot_ends;
+      for (auto& [partition, next] : from) next = std::max(0LL, next - kKeysLookBack);
       auto status = log_->replay_from(topic, from, [&](const events::Record& r) -> Status {
+        remembered.take(r.topic, r.event, &r);
+        auto held = snapshot_ends.find(r.partition);
+        if (held != snapshot_ends.end() && r.offset < held->second) return {};
         evolve_(fresh, r.topic, r.event);
         events::advance(positions, r);
         ++recovery.replayed_events;
@@ -315,15 +499,21 @@ class Store {
     {
       std::unique_lock committed(committed_mutex_);
       committed_ = std::move(fresh);
+      positions_ = positions;
+      remembered_ = std::move(remembered);
       replayed_ = std::move(positions);
       recovery_ = std::move(recovery);
     }
+    positions_exact_ = true;
     stale_ = false;
     return {};
   }
 
   std::shared_ptr<events::EventLog> log_;
   Evolve evolve_;
+
+  // How far before a snapshot's positions a start reads, for Idempotency-Keys only.
+  static constexpr long long kKeysLookBack = 4096;
 
   // Writers: the draft, the queue, the batch in flight.
   std::mutex writer_mutex_;
@@ -333,11 +523,15 @@ class Store {
   bool committing_ = false;
   bool stale_ = false;
   std::vector<std::string> topics_;
+  std::unordered_map<std::string, int> in_flight_keys_;  // stamps of the commands decided, not done
 
   // Readers: the committed state.
   mutable std::shared_mutex committed_mutex_;
   State committed_;
   events::Positions replayed_;
+  events::Positions positions_;  // where the committed state stands (positions())
+  Remembered remembered_;
+  bool positions_exact_ = true;  // false once an append's positions went unreported
   Recovery recovery_;
 
   // Snapshots (set before replay(); the snapshotter once it is done).
