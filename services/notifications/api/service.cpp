@@ -9,6 +9,7 @@
 #include "concord/crypto/crypto.hpp"
 #include "notifications/api/routes.hpp"
 #include "notifications/domain/embedded_messages.hpp"
+#include "notifications/domain/snapshot.hpp"
 #include "notifications/runtime/webhook_signing.hpp"
 
 #include <boost/url/parse.hpp>
@@ -131,6 +132,7 @@ NotificationsService::NotificationsService(service::ServiceContext& context, Cat
     : shared_(context.log, context.cache, context.clock, context.ids, std::move(messages), std::move(settings)),
       live_(shared_) {
   shared_.live = &live_;
+  shared_.store.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
   // No context.replica->track(store): that keeps a standby in step with topics only the writer
   // appends to, and rebuilds the state when the role changes hands. Every notifications replica
   // appends to our own topic (its consumer groups' steps), so each follows every topic it folds

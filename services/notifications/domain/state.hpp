@@ -10,6 +10,7 @@
 
 namespace concord::notifications {
 
+// Snapshots encode it (snapshot.hpp): change kStateVersion there whenever this changes.
 struct State {
   Views views;
   Inbox inbox;

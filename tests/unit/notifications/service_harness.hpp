@@ -14,6 +14,7 @@
 #include "concord/core/config.hpp"
 #include "concord/core/id.hpp"
 #include "concord/events/file_log.hpp"
+#include "concord/events/snapshot_store.hpp"
 #include "concord/http/client.hpp"
 #include "concord/http/server.hpp"
 #include "concord/notifications/service.hpp"
@@ -90,6 +91,7 @@ class Harness {
   void start_service() {
     context_ = std::unique_ptr<service::ServiceContext>(
         new service::ServiceContext{"notifications", log_, *cache_, clock_, ids_, env_});
+    context_->snapshots.store = snapshots_;
     service_ = make_service(*context_);
     http::Router router;
     service_->mount(router);
@@ -131,6 +133,15 @@ class Harness {
     context_.reset();
     log_.reset();
   }
+
+  // From the next open() on: state snapshots in the data directory (written when a test asks
+  // the store for one), and a start from the latest usable one.
+  void use_snapshots() {
+    auto store = events::open_file_snapshots((dir_.path() / "snapshots").string());
+    if (!store) throw std::runtime_error(store.error().detail);
+    snapshots_ = *store;
+  }
+  std::filesystem::path snapshot_file() const { return dir_.path() / "snapshots" / "notifications.snapshot"; }
 
   unsigned short port() const { return server_->port(); }
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port()) + path; }
@@ -197,6 +208,7 @@ class Harness {
   Loops loops_ = Loops::stepped;
   std::unique_ptr<cache::Cache> cache_;
   std::shared_ptr<events::EventLog> log_;
+  std::shared_ptr<events::SnapshotStore> snapshots_;
   std::unique_ptr<service::ServiceContext> context_;
   std::unique_ptr<service::Service> service_;
   std::unique_ptr<http::Server> server_;
