@@ -210,7 +210,10 @@ Result<size_t> Deliverer::retry_due() {
         due.emplace_back(d, w->second);
     }
   });
+  size_t attempted = 0;
   for (auto& [d, w] : due) {
+    if (stopping_) break;  // the rest stay due: a stop does not wait for every retry
+    ++attempted;
     Outcome out;
     attempt(d, w, out);
     // The dead letter and the delivery's own records in one step: both or neither.
@@ -219,7 +222,7 @@ Result<size_t> Deliverer::retry_due() {
         [&](const State& state) -> Result<std::vector<events::Output>> { return with_failing_marks(state, out); }, {});
     if (!committed) return fail(committed.error());
   }
-  return due.size();
+  return attempted;
 }
 
 Result<size_t> Deliverer::iterate(std::chrono::milliseconds wait) {
