@@ -26,12 +26,9 @@ const std::vector<std::string> kFolded = {"concord.delegations.v1", "concord.sch
 
 std::map<std::string, std::string> env() {
   // Nothing listens on port 9: e-mails and webhook deliveries fail and wait for their retry.
-  return {{"CONCORD_SMTP_URL", "smtp://127.0.0.1:9"},
-          {"CONCORD_SMTP_FROM", "concord@commission.example.org"},
-          {"CONCORD_SMTP_RETRY_SCHEDULE", "1h"},
-          {"CONCORD_SMTP_TIMEOUT", "2s"},
-          {"CONCORD_WEBHOOK_ALLOW_PRIVATE", "true"},
-          {"CONCORD_WEBHOOK_KEY", std::string(40, 'k')}};
+  return {{"CONCORD_SMTP_URL", "smtp://127.0.0.1:9"}, {"CONCORD_SMTP_FROM", "concord@commission.example.org"},
+          {"CONCORD_SMTP_RETRY_SCHEDULE", "1h"},      {"CONCORD_SMTP_TIMEOUT", "2s"},
+          {"CONCORD_WEBHOOK_ALLOW_PRIVATE", "true"},  {"CONCORD_WEBHOOK_KEY", std::string(40, 'k')}};
 }
 
 // Members (one with an e-mail address), a webhook, a meeting and a document concerning them, a
@@ -40,7 +37,8 @@ void history(Harness& h, const std::string& tag) {
   std::string mailed = "m-" + tag + "-mail", plain = "m-" + tag + "-inbox";
   auto m = contract::member(mailed, "d-" + mailed, "ru", "Europe/Minsk");
   m["channels"] = {"inbox", "email"};
-  auto public_id = h.append("concord.delegations.v1", "d-" + mailed, "concord.delegations.member.added", {{"member", m}});
+  auto public_id =
+      h.append("concord.delegations.v1", "d-" + mailed, "concord.delegations.member.added", {{"member", m}});
   h.append("concord.delegations.private.v1", "d-" + mailed, "concord.delegations.member_contact.set",
            {{"member_id", mailed},
             {"delegation_id", "d-" + mailed},
