@@ -47,7 +47,7 @@ nlohmann::json meeting(const std::string& id, const std::vector<std::string>& pa
 }
 
 void latency(int rate, int seconds) {
-  Harness h;
+  Harness h({}, *parse_rfc3339("2025-09-20T09:00:00Z"), false, Harness::Loops::threads);
   for (int m = 0; m < 10; ++m) h.add_member("m-" + std::to_string(m), m % 2 ? "ru" : "en", "Europe/Minsk");
   std::mutex mutex;
   std::map<std::string, Steady::time_point> sent;
@@ -134,7 +134,8 @@ void fanout_domain(int participants) {
 }
 
 void fanout_processor(int participants, int events) {
-  Harness h(std::map<std::string, std::string>{{"CONCORD_NOTIFICATIONS_BATCH", "1000"}});
+  Harness h(std::map<std::string, std::string>{{"CONCORD_NOTIFICATIONS_BATCH", "1000"}},
+            *parse_rfc3339("2025-09-20T09:00:00Z"), false, Harness::Loops::threads);
   h.close();
   h.open_log();
   std::vector<std::string> members;

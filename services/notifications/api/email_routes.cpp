@@ -23,12 +23,13 @@ void mount_email(http::Router& router, Shared& shared) {
     if (!owner) return fail(owner.error());
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
-    std::shared_lock lock(shared.mutex);
-    const auto& emails = shared.state.emails;
-    static const std::map<std::string, std::string> none;
-    auto ids = emails.by_member.find(*owner);
-    auto body = svc::keyset_page(ids == emails.by_member.end() ? none : ids->second, *page, svc::keep_all,
-                                 [&](const auto& entry) { return delivery_json(emails.by_id.at(entry.second)); });
+    auto body = shared.store.read([&](const State& state) {
+      const auto& emails = state.emails;
+      static const std::map<std::string, std::string> none;
+      auto ids = emails.by_member.find(*owner);
+      return svc::keyset_page(ids == emails.by_member.end() ? none : ids->second, *page, svc::keep_all,
+                              [&](const auto& entry) { return delivery_json(emails.by_id.at(entry.second)); });
+    });
     body["enabled"] = shared.settings.email.enabled;
     return json(200, body);
   });
@@ -39,18 +40,18 @@ void mount_email(http::Router& router, Shared& shared) {
     if (!svc::is_officer(req.who())) return fail(Error::forbidden("only protocol officers see failing addresses"));
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
-    std::shared_lock lock(shared.mutex);
-    const auto& contacts = shared.state.views.contacts.email;
-    return json(200, svc::keyset_page(shared.state.emails.failing, *page, svc::keep_all, [&](const auto& entry) {
-                  const FailingAddress& f = entry.second;
-                  nlohmann::json address = nullptr;
-                  if (auto c = contacts.find(f.member_id);
-                      c != contacts.end() && address_digest(c->second) == f.address_digest)
-                    address = c->second;
-                  return nlohmann::json{
-                      {"member_id", f.member_id}, {"address", address},     {"address_digest", f.address_digest},
-                      {"reason", f.reason},       {"email_id", f.email_id}, {"since", format_rfc3339_utc(f.since)}};
-                }));
+    return json(200, shared.store.read([&](const State& state) {
+      const auto& contacts = state.views.contacts.email;
+      return svc::keyset_page(state.emails.failing, *page, svc::keep_all, [&](const auto& entry) {
+        const FailingAddress& f = entry.second;
+        nlohmann::json address = nullptr;
+        if (auto c = contacts.find(f.member_id); c != contacts.end() && address_digest(c->second) == f.address_digest)
+          address = c->second;
+        return nlohmann::json{
+            {"member_id", f.member_id}, {"address", address},     {"address_digest", f.address_digest},
+            {"reason", f.reason},       {"email_id", f.email_id}, {"since", format_rfc3339_utc(f.since)}};
+      });
+    }));
   });
 }
 

@@ -54,17 +54,19 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
     if (!unread) return fail(unread.error());
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
-    std::shared_lock lock(shared.mutex);
-    Timestamp now = shared.clock.now();
-    const auto& inbox = shared.state.inbox;
-    const auto& index = *unread ? inbox.unread_by_member : inbox.by_member;
-    static const std::map<std::string, std::string> none;
-    auto ids = index.find(*owner);
-    auto body = svc::keyset_page(
-        ids == index.end() ? none : ids->second, *page,
-        [&](const auto& entry) { return inbox.notifications.at(entry.second).deliver_after <= now; },
-        [&](const auto& entry) { return item_json(inbox.notifications.at(entry.second)); });
-    body["unread_count"] = unread_count(inbox, *owner, now);
+    auto body = shared.store.read([&](const State& state) {
+      Timestamp now = shared.clock.now();
+      const auto& inbox = state.inbox;
+      const auto& index = *unread ? inbox.unread_by_member : inbox.by_member;
+      static const std::map<std::string, std::string> none;
+      auto ids = index.find(*owner);
+      auto page_body = svc::keyset_page(
+          ids == index.end() ? none : ids->second, *page,
+          [&](const auto& entry) { return inbox.notifications.at(entry.second).deliver_after <= now; },
+          [&](const auto& entry) { return item_json(inbox.notifications.at(entry.second)); });
+      page_body["unread_count"] = unread_count(inbox, *owner, now);
+      return page_body;
+    });
     return json(200, body);
   });
 
@@ -88,33 +90,35 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
   router.get("/v1/inbox/{id}", [&shared](http::Request& req) -> Result<http::Response> {
     Caller caller = caller_of(req);
     std::string id(req.param("id"));
-    std::shared_lock lock(shared.mutex);
-    auto it = shared.state.inbox.notifications.find(id);
-    bool visible = it != shared.state.inbox.notifications.end() &&
-                   (caller.officer || (caller.member_id && *caller.member_id == it->second.member_id));
-    if (!visible) {
+    auto found = shared.store.read([&](const State& state) -> std::optional<Notification> {
+      auto it = state.inbox.notifications.find(id);
+      bool visible = it != state.inbox.notifications.end() &&
+                     (caller.officer || (caller.member_id && *caller.member_id == it->second.member_id));
+      if (!visible) return std::nullopt;
+      return it->second;
+    });
+    if (!found) {
       if (!caller.officer && !caller.member_id) return fail(Error::forbidden("only delegation members have an inbox"));
       return fail(Error::not_found("no notification " + id + " in your inbox"));
     }
-    return json(200, item_json(it->second), version_of(it->second));
+    return json(200, item_json(*found), version_of(*found));
   });
 
   router.post("/v1/inbox/{id}/read", [&shared](http::Request& req) -> Result<http::Response> {
     Caller caller = caller_of(req);
     std::string id(req.param("id"));
-    // Serialized with other marks by the unique lock held across the append: a notification is
-    // marked read once.
-    std::unique_lock lock(shared.mutex);
+    // Decided on the store's draft, where writers are serialized: a notification is marked
+    // read once (a second mark decides nothing to append).
     Timestamp now = shared.clock.now();
-    auto decided = decide_mark_read(shared.state.inbox, caller, id, now);
-    if (!decided) return fail(decided.error());
-    if (*decided) {
-      auto cause = svc::cause_of(req);
-      auto event = shared.events.make(kRead, "notification/" + id, 2, to_json(**decided), cause);
-      if (auto s = append_own(shared, kTopic, (*decided)->member_id, {event}); !s) return fail(s.error());
-      evolve(shared.state.inbox, incoming_of(event));
-    }
-    const auto& n = shared.state.inbox.notifications.at(id);
+    auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
+      auto decided = decide_mark_read(state.inbox, caller, id, now);
+      if (!decided) return fail(decided.error());
+      if (!*decided) return std::vector<service::Append>{};
+      auto event = shared.events.make(kRead, "notification/" + id, 2, to_json(**decided), svc::cause_of(req));
+      return std::vector<service::Append>{{kTopic, (*decided)->member_id, {event}}};
+    });
+    if (!written) return fail(written.error());
+    auto n = shared.store.read([&](const State& state) { return state.inbox.notifications.at(id); });
     return json(200, item_json(n), version_of(n));
   });
 
@@ -126,17 +130,16 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
     if (!page) return fail(page.error());
     // Derived from the meetings this member attends (a few dozen), in the order they fire.
     std::map<std::string, nlohmann::json> items;
-    {
-      std::shared_lock lock(shared.mutex);
-      for (const auto& r : pending_reminders(shared.state.views, shared.settings.reminder_offsets,
-                                             shared.state.inbox.fired_reminders, shared.clock.now(), *owner))
+    shared.store.read([&](const State& state) {
+      for (const auto& r : pending_reminders(state.views, shared.settings.reminder_offsets, state.inbox.fired_reminders,
+                                             shared.clock.now(), *owner))
         items.emplace(SortKey().add(r.at.time_since_epoch().count()).add(r.meeting_id).add(r.offset.count()).str(),
                       nlohmann::json{{"meeting_id", r.meeting_id},
                                      {"member_id", r.member_id},
                                      {"at", format_rfc3339_utc(r.at)},
                                      {"offset_minutes", r.offset.count()},
                                      {"meeting_start", format_rfc3339_utc(r.meeting_start)}});
-    }
+    });
     return json(200, svc::keyset_page(items, *page, svc::keep_all, [](const auto& entry) { return entry.second; }));
   });
 }

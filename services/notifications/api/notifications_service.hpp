@@ -24,6 +24,16 @@ class NotificationsService final : public service::Service {
   void start() override;
   void stop() override;
 
+  // What start() starts, without the loops' threads: the follower, the live fan-out, and the
+  // processor, deliverer and mailer, idle until run_once() turns them (tests: no waiting on a
+  // thread or the clock of the machine).
+  void start_stepped();
+  // One turn of each loop, as their threads would take it, with reminders and digests checked:
+  // how many records and e-mails they handled (0: nothing was waiting), or the first error.
+  Result<size_t> run_once();
+  // The state and its write path (tests and the benchmark: snapshots, recovery).
+  service::Store<State>& store() { return shared_.store; }
+
  private:
   Shared shared_;
   Live live_;
@@ -31,7 +41,6 @@ class NotificationsService final : public service::Service {
   std::unique_ptr<Deliverer> deliverer_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<service::Follower> follower_;
-  events::Positions replayed_;  // where recover()'s replays ended
 };
 
 }  // namespace concord::notifications

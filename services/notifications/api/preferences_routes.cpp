@@ -87,20 +87,6 @@ Result<Preferences> parse(const nlohmann::json& body, const Catalogues& messages
   return p;
 }
 
-Result<std::optional<long long>> if_match(const http::Request& req) {
-  auto h = req.headers.get("If-Match");
-  if (!h || *h == "*") return std::optional<long long>{};
-  std::string_view v = *h;
-  if (v.starts_with("W/")) v.remove_prefix(2);
-  if (v.size() < 3 || v.front() != '"' || v.back() != '"')
-    return fail(Error::precondition_failed("If-Match must be an ETag this service gave out"));
-  try {
-    return std::optional<long long>{std::stoll(std::string(v.substr(1, v.size() - 2)))};
-  } catch (...) {
-    return fail(Error::precondition_failed("If-Match must be an ETag this service gave out"));
-  }
-}
-
 }  // namespace
 
 void mount_preferences(http::Router& router, Shared& shared) {
@@ -108,10 +94,10 @@ void mount_preferences(http::Router& router, Shared& shared) {
     auto member = req.query_param("member_id");
     auto owner = inbox_owner(caller_of(req), member);
     if (!owner) return fail(owner.error());
-    std::shared_lock lock(shared.mutex);
-    Preferences p;
-    if (auto it = shared.state.inbox.preferences.find(*owner); it != shared.state.inbox.preferences.end())
-      p = it->second;
+    Preferences p = shared.store.read([&](const State& state) {
+      auto it = state.inbox.preferences.find(*owner);
+      return it == state.inbox.preferences.end() ? Preferences{} : it->second;
+    });
     auto body = to_json(p);
     body["member_id"] = *owner;
     return svc::json(200, body, p.version);
@@ -124,18 +110,23 @@ void mount_preferences(http::Router& router, Shared& shared) {
     if (!body) return fail(body.error());
     auto wanted = parse(*body, shared.messages);
     if (!wanted) return fail(wanted.error());
-    auto expected = if_match(req);
-    if (!expected) return fail(expected.error());
-    std::unique_lock lock(shared.mutex);
-    auto decided = decide_preferences(shared.state.inbox, caller, *wanted, *expected);
-    if (!decided) return fail(decided.error());
-    auto event = shared.events.make(kPreferencesSet, "preferences/" + *caller.member_id, decided->version,
-                                    preferences_set_data(*caller.member_id, *decided), svc::cause_of(req));
-    if (auto s = append_own(shared, kTopic, *caller.member_id, {event}); !s) return fail(s.error());
-    evolve(shared.state.inbox, incoming_of(event));
-    auto out = to_json(*decided);
+    Preferences decided;
+    auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
+      long long current = 0;
+      if (auto it = state.inbox.preferences.find(*caller.member_id); it != state.inbox.preferences.end())
+        current = it->second.version;
+      if (auto ok = svc::check_if_match(req, current, false); !ok) return fail(ok.error());
+      auto d = decide_preferences(state.inbox, caller, *wanted, std::nullopt);
+      if (!d) return fail(d.error());
+      decided = *d;
+      auto event = shared.events.make(kPreferencesSet, "preferences/" + *caller.member_id, decided.version,
+                                      preferences_set_data(*caller.member_id, decided), svc::cause_of(req));
+      return std::vector<service::Append>{{kTopic, *caller.member_id, {event}}};
+    });
+    if (!written) return fail(written.error());
+    auto out = to_json(decided);
     out["member_id"] = *caller.member_id;
-    return svc::json(200, out, decided->version);
+    return svc::json(200, out, decided.version);
   });
 }
 

@@ -9,6 +9,7 @@
 #include "concord/crypto/crypto.hpp"
 #include "notifications/api/routes.hpp"
 #include "notifications/domain/embedded_messages.hpp"
+#include "notifications/domain/snapshot.hpp"
 #include "notifications/runtime/webhook_signing.hpp"
 
 #include <boost/url/parse.hpp>
@@ -131,6 +132,11 @@ NotificationsService::NotificationsService(service::ServiceContext& context, Cat
     : shared_(context.log, context.cache, context.clock, context.ids, std::move(messages), std::move(settings)),
       live_(shared_) {
   shared_.live = &live_;
+  shared_.store.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
+  // No context.replica->track(store): that keeps a standby in step with topics only the writer
+  // appends to, and rebuilds the state when the role changes hands. Every notifications replica
+  // appends to our own topic (its consumer groups' steps), so each follows every topic it folds
+  // itself, writer or not (start()), and never needs a rebuild to catch up.
 }
 
 NotificationsService::~NotificationsService() {
@@ -147,42 +153,43 @@ void NotificationsService::mount(http::Router& outer) {
   // A member is the one linked to the caller's identity, in the delegation the state says
   // (a stream ticket keeps the principal resolved when it was issued).
   service::api::mount_resolving(outer, router, [this](http::Request& request) {
-    std::shared_lock lock(shared_.mutex);
-    const auto& views = shared_.state.views;
-    return service::api::resolve_caller(request, views.identities,
-                                        [&](const std::string& id) -> std::optional<std::string> {
-                                          auto m = views.members.find(id);
-                                          if (m == views.members.end()) return std::nullopt;
-                                          return m->second.delegation_id;
-                                        });
+    return shared_.store.read([&](const State& state) {
+      const auto& views = state.views;
+      return service::api::resolve_caller(request, views.identities,
+                                          [&](const std::string& id) -> std::optional<std::string> {
+                                            auto m = views.members.find(id);
+                                            if (m == views.members.end()) return std::nullopt;
+                                            return m->second.delegation_id;
+                                          });
+    });
   });
 }
 
 Status NotificationsService::recover() {
-  std::unique_lock lock(shared_.mutex);
-  auto own = shared_.log->replay(kTopic, [&](const events::Record& r) -> Status {
-    evolve_own(shared_.state, incoming_of(r.event));
-    events::advance(replayed_, r);
-    return {};
+  // The directory first (the views of the people everything else is about), our own topic last.
+  std::vector<std::string> folded = kConsumedTopics;
+  folded.push_back(kPrivateTopic);
+  folded.push_back(kTopic);
+  if (auto s = shared_.store.replay(folded); !s) return s;
+  auto recovery = shared_.store.recovery();
+  shared_.store.read([&](const State& state) {
+    log::info("notifications state rebuilt", {{"notifications", state.inbox.notifications.size()},
+                                              {"members", state.views.members.size()},
+                                              {"meetings", state.views.meetings.size()},
+                                              {"from_snapshot", recovery.from_snapshot},
+                                              {"replayed_events", recovery.replayed_events}});
   });
-  if (!own) return own;
-  std::vector<std::string> consumed = kConsumedTopics;
-  consumed.push_back(kPrivateTopic);
-  for (const auto& topic : consumed) {
-    auto s = shared_.log->replay(topic, [&](const events::Record& r) -> Status {
-      evolve(shared_.state.views, incoming_of(r.event));
-      events::advance(replayed_, r);
-      return {};
-    });
-    if (!s) return s;
-  }
-  log::info("notifications state rebuilt", {{"notifications", shared_.state.inbox.notifications.size()},
-                                            {"members", shared_.state.views.members.size()},
-                                            {"meetings", shared_.state.views.meetings.size()}});
   return {};
 }
 
 void NotificationsService::start() {
+  start_stepped();
+  processor_->start();
+  deliverer_->start();
+  if (mailer_) mailer_->start();
+}
+
+void NotificationsService::start_stepped() {
   live_.subscribe();
   // Replicas share the consumed topics' partitions, so each follows all of them (and our own
   // topic) from where its replay ended: its views stay whole for routing, and its inbox, e-mail
@@ -193,26 +200,35 @@ void NotificationsService::start() {
   followed.push_back(kPrivateTopic);
   followed.push_back(kTopic);
   follower_ = std::make_unique<service::Follower>("the notifications topics", shared_.log, followed);
-  follower_->start(replayed_, [this](const events::Record& r) {
-    std::unique_lock lock(shared_.mutex);
-    if (r.topic != kTopic) {
-      evolve(shared_.state.views, incoming_of(r.event));
-    } else if (!shared_.take_own(r.event.id)) {
-      evolve_own(shared_.state, incoming_of(r.event));
-    }
+  follower_->start(shared_.store.replayed(), [this](const events::Record& r) {
+    if (r.topic == kTopic && shared_.take_own(r.event.id)) return;
+    shared_.store.apply(r.topic, r.event);
   });
   processor_ = std::make_unique<Processor>(shared_);
-  processor_->start();
   deliverer_ = std::make_unique<Deliverer>(shared_);
-  deliverer_->start();
   const auto& mail = shared_.settings.email;
   if (mail.enabled) {
     log::info("e-mail channel on", {{"smtp", mail.url}, {"from", mail.from}, {"auth", !mail.user.empty()}});
     mailer_ = std::make_unique<Mailer>(shared_);
-    mailer_->start();
   } else {
     log::info("e-mail channel off: CONCORD_SMTP_URL is not set (members who chose e-mail get their inbox only)");
   }
+}
+
+Result<size_t> NotificationsService::run_once() {
+  size_t handled = 0;
+  auto processed = processor_->iterate(std::chrono::milliseconds(0), true);
+  if (!processed) return processed;
+  handled += *processed;
+  auto delivered = deliverer_->iterate(std::chrono::milliseconds(0));
+  if (!delivered) return delivered;
+  handled += *delivered;
+  if (mailer_) {
+    auto sent = mailer_->send_due();
+    if (!sent) return sent;
+    handled += *sent;
+  }
+  return handled;
 }
 
 void NotificationsService::stop() {

@@ -47,31 +47,38 @@ Result<WebhookChange> parse_change(const nlohmann::json& body, const Settings& s
   return change;
 }
 
-// Appends the webhook's new snapshot as `type` and folds it in; the caller holds the lock.
-Status write_webhook(Shared& shared, const char* type, const Webhook& w, const http::Request& req) {
+// The webhook's new snapshot as one `type` event, to append.
+std::vector<service::Append> webhook_written(Shared& shared, const char* type, const Webhook& w,
+                                             const http::Request& req) {
   auto event = shared.events.make(type, "webhook/" + w.id, w.version, {{"webhook", to_json(w)}}, svc::cause_of(req));
-  if (auto s = append_own(shared, kTopic, w.id, {event}); !s) return s;
-  evolve_own(shared.state, incoming_of(event));
-  return {};
+  return {{kTopic, w.id, {event}}};
 }
 
-// Replays each dead letter in `ids` (all of one webhook) in one append.
-Result<std::vector<Delivery>> replay(Shared& shared, const Webhook& w, const std::vector<std::string>& ids,
-                                     const http::Request& req) {
+// The visible webhook `req` names, with If-Match checked against its version: the first two
+// steps of every change.
+Result<Webhook> changing(const State& state, const http::Request& req) {
+  auto w = visible_webhook(state.webhooks, integrator_of(req), std::string(req.param("id")));
+  if (!w) return fail(w.error());
+  if (auto s = svc::check_if_match(req, (*w)->version, false); !s) return fail(s.error());
+  return **w;
+}
+
+// Each dead letter in `ids` (all of one webhook) replayed, as one append.
+Result<std::vector<service::Append>> replay(Shared& shared, const State& state, const Webhook& w,
+                                            const std::vector<std::string>& ids, const http::Request& req,
+                                            std::vector<Delivery>& replayed) {
   Timestamp now = shared.clock.now();
-  std::vector<Delivery> replayed;
+  replayed.clear();
   std::vector<events::Event> events;
   for (const auto& id : ids) {
-    auto d = replay_delivery(shared.state.webhooks.deliveries.at(id), now);
+    auto d = replay_delivery(state.webhooks.deliveries.at(id), now);
     if (!d) return fail(d.error());
     events.push_back(shared.events.make(kDeliveryReplayed, "webhook_delivery/" + d->id, d->sequence(),
                                         {{"delivery", to_json(*d, false)}}, svc::cause_of(req)));
     replayed.push_back(std::move(*d));
   }
-  if (events.empty()) return replayed;
-  if (auto s = append_own(shared, kTopic, w.id, events); !s) return fail(s.error());
-  for (const auto& e : events) evolve_own(shared.state, incoming_of(e));
-  return replayed;
+  if (events.empty()) return std::vector<service::Append>{};
+  return std::vector<service::Append>{{kTopic, w.id, std::move(events)}};
 }
 
 }  // namespace
@@ -101,13 +108,10 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     w.url = *url;
     w.event_types = *types;
     w.created_at = shared.clock.now();
-    auto event =
-        shared.events.make(kWebhookCreated, "webhook/" + w.id, 1, {{"webhook", to_json(w)}}, svc::cause_of(req));
-    if (auto s = append_own(shared, kTopic, w.id, {event}); !s) return fail(s.error());
-    {
-      std::unique_lock lock(shared.mutex);
-      evolve_own(shared.state, incoming_of(event));
-    }
+    auto written = write_own(shared, [&](const State&) -> Result<std::vector<service::Append>> {
+      return webhook_written(shared, kWebhookCreated, w, req);
+    });
+    if (!written) return fail(written.error());
     auto out = public_json(w);
     out["secret"] = webhook_secret(shared.settings.webhook_key, w.id);  // shown once, here
     return svc::json(201, out, w.version, "/v1/webhooks/" + w.id);
@@ -118,51 +122,56 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     if (auto s = may_manage_webhooks(who); !s) return fail(s.error());
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
-    std::shared_lock lock(shared.mutex);
-    return svc::json(200, svc::keyset_page(
-                              shared.state.webhooks.by_id, *page,
-                              [&](const auto& entry) {
-                                const auto& w = entry.second;
-                                return w.status != "deleted" && (who.admin || w.owner == who.subject);
-                              },
-                              [](const auto& entry) { return public_json(entry.second); }));
+    return svc::json(200, shared.store.read([&](const State& state) {
+      return svc::keyset_page(
+          state.webhooks.by_id, *page,
+          [&](const auto& entry) {
+            const auto& w = entry.second;
+            return w.status != "deleted" && (who.admin || w.owner == who.subject);
+          },
+          [](const auto& entry) { return public_json(entry.second); });
+    }));
   });
 
   router.get("/v1/webhooks/{id}", [&shared](http::Request& req) -> Result<http::Response> {
-    std::shared_lock lock(shared.mutex);
-    auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
+    auto w = shared.store.read([&](const State& state) -> Result<Webhook> {
+      auto found = visible_webhook(state.webhooks, integrator_of(req), std::string(req.param("id")));
+      if (!found) return fail(found.error());
+      return **found;
+    });
     if (!w) return fail(w.error());
-    return svc::json(200, public_json(**w), (*w)->version);
+    return svc::json(200, public_json(*w), w->version);
   });
 
   router.del("/v1/webhooks/{id}", [&shared](http::Request& req) -> Result<http::Response> {
-    std::unique_lock lock(shared.mutex);
-    auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
-    if (!w) return fail(w.error());
-    if (auto s = svc::check_if_match(req, (*w)->version, false); !s) return fail(s.error());
-    Webhook deleted = **w;
-    deleted.status = "deleted";
-    deleted.version += 1;
-    auto event = shared.events.make(kWebhookDeleted, "webhook/" + deleted.id, deleted.version,
-                                    {{"webhook", to_json(deleted)}}, svc::cause_of(req));
-    if (auto s = append_own(shared, kTopic, deleted.id, {event}); !s) return fail(s.error());
-    evolve_own(shared.state, incoming_of(event));
+    auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
+      auto w = changing(state, req);
+      if (!w) return fail(w.error());
+      Webhook deleted = *w;
+      deleted.status = "deleted";
+      deleted.version += 1;
+      return webhook_written(shared, kWebhookDeleted, deleted, req);
+    });
+    if (!written) return fail(written.error());
     return http::Response::no_content();
   });
 
   router.patch("/v1/webhooks/{id}", [&shared](http::Request& req) -> Result<http::Response> {
     auto body = svc::body_object(req);
     if (!body) return fail(body.error());
-    std::unique_lock lock(shared.mutex);
-    auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
-    if (!w) return fail(w.error());
-    if (auto s = svc::check_if_match(req, (*w)->version, false); !s) return fail(s.error());
     auto change = parse_change(*body, shared.settings);
     if (!change) return fail(change.error());
-    auto changed = change_webhook(**w, *change);
-    if (!changed) return fail(changed.error());
-    if (auto s = write_webhook(shared, kWebhookUpdated, *changed, req); !s) return fail(s.error());
-    return svc::json(200, public_json(*changed), changed->version);
+    Webhook changed;
+    auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
+      auto w = changing(state, req);
+      if (!w) return fail(w.error());
+      auto decided = change_webhook(*w, *change);
+      if (!decided) return fail(decided.error());
+      changed = *decided;
+      return webhook_written(shared, kWebhookUpdated, changed, req);
+    });
+    if (!written) return fail(written.error());
+    return svc::json(200, public_json(changed), changed.version);
   });
 
   // A new secret, shown this once; the old one keeps signing (beside the new) for the grace.
@@ -174,12 +183,14 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     auto grace = r.integer("grace_seconds", 0, std::chrono::duration_cast<std::chrono::seconds>(kLongestGrace).count(),
                            json_input::Need::optional);
     if (!r.errors().empty()) return fail(Error::validation(r.errors()));
-    std::unique_lock lock(shared.mutex);
-    auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
-    if (!w) return fail(w.error());
-    if (auto s = svc::check_if_match(req, (*w)->version, false); !s) return fail(s.error());
-    Webhook rotated = rotate_secret(**w, shared.clock.now(), std::chrono::seconds(grace.value_or(24 * 3600)));
-    if (auto s = write_webhook(shared, kWebhookSecretRotated, rotated, req); !s) return fail(s.error());
+    Webhook rotated;
+    auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
+      auto w = changing(state, req);
+      if (!w) return fail(w.error());
+      rotated = rotate_secret(*w, shared.clock.now(), std::chrono::seconds(grace.value_or(24 * 3600)));
+      return webhook_written(shared, kWebhookSecretRotated, rotated, req);
+    });
+    if (!written) return fail(written.error());
     auto out = public_json(rotated);
     out["secret"] = webhook_secret(shared.settings.webhook_key, rotated.id, rotated.secret_generation);
     return svc::json(200, out, rotated.version);
@@ -187,53 +198,60 @@ void mount_webhooks(http::Router& router, Shared& shared) {
 
   router.post("/v1/webhooks/{id}/deliveries/{delivery}/replay",
               [&shared](http::Request& req) -> Result<http::Response> {
-                std::unique_lock lock(shared.mutex);
-                auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
-                if (!w) return fail(w.error());
                 std::string id(req.param("delivery"));
-                auto d = shared.state.webhooks.deliveries.find(id);
-                if (d == shared.state.webhooks.deliveries.end() || d->second.webhook_id != (*w)->id)
-                  return fail(Error::not_found("no delivery " + id + " of webhook " + (*w)->id));
-                auto replayed = replay(shared, **w, {id}, req);
-                if (!replayed) return fail(replayed.error());
-                return svc::json(202, to_json(replayed->front(), false));
+                std::vector<Delivery> replayed;
+                auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
+                  auto w = visible_webhook(state.webhooks, integrator_of(req), std::string(req.param("id")));
+                  if (!w) return fail(w.error());
+                  auto d = state.webhooks.deliveries.find(id);
+                  if (d == state.webhooks.deliveries.end() || d->second.webhook_id != (*w)->id)
+                    return fail(Error::not_found("no delivery " + id + " of webhook " + (*w)->id));
+                  return replay(shared, state, **w, {id}, req, replayed);
+                });
+                if (!written) return fail(written.error());
+                return svc::json(202, to_json(replayed.front(), false));
               });
 
   // Every dead letter of the webhook, oldest first, at most kMostReplaysPerCall a call.
   router.post("/v1/webhooks/{id}/replay-dead-letters", [&shared](http::Request& req) -> Result<http::Response> {
-    std::unique_lock lock(shared.mutex);
-    auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
-    if (!w) return fail(w.error());
-    std::vector<std::string> dead;
+    std::vector<Delivery> replayed;
     size_t remaining = 0;
-    if (auto ids = shared.state.webhooks.by_webhook.find((*w)->id); ids != shared.state.webhooks.by_webhook.end()) {
-      for (auto it = ids->second.rbegin(); it != ids->second.rend(); ++it) {
-        if (shared.state.webhooks.deliveries.at(it->second).status != "dead_lettered") continue;
-        if (dead.size() < kMostReplaysPerCall)
-          dead.push_back(it->second);
-        else
-          ++remaining;
+    auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
+      auto w = visible_webhook(state.webhooks, integrator_of(req), std::string(req.param("id")));
+      if (!w) return fail(w.error());
+      std::vector<std::string> dead;
+      remaining = 0;
+      if (auto ids = state.webhooks.by_webhook.find((*w)->id); ids != state.webhooks.by_webhook.end()) {
+        for (auto it = ids->second.rbegin(); it != ids->second.rend(); ++it) {
+          if (state.webhooks.deliveries.at(it->second).status != "dead_lettered") continue;
+          if (dead.size() < kMostReplaysPerCall)
+            dead.push_back(it->second);
+          else
+            ++remaining;
+        }
       }
-    }
-    auto replayed = replay(shared, **w, dead, req);
-    if (!replayed) return fail(replayed.error());
+      return replay(shared, state, **w, dead, req, replayed);
+    });
+    if (!written) return fail(written.error());
     nlohmann::json ids = nlohmann::json::array();
-    for (const auto& d : *replayed) ids.push_back(d.id);
+    for (const auto& d : replayed) ids.push_back(d.id);
     return svc::json(202, {{"replayed", ids}, {"remaining", remaining}});
   });
 
   router.get("/v1/webhooks/{id}/deliveries", [&shared](http::Request& req) -> Result<http::Response> {
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
-    std::shared_lock lock(shared.mutex);
-    auto w = visible_webhook(shared.state.webhooks, integrator_of(req), std::string(req.param("id")));
-    if (!w) return fail(w.error());
-    const auto& state = shared.state.webhooks;
-    static const std::map<std::string, std::string> none;
-    auto ids = state.by_webhook.find((*w)->id);
-    return svc::json(
-        200, svc::keyset_page(ids == state.by_webhook.end() ? none : ids->second, *page, svc::keep_all,
-                              [&](const auto& entry) { return to_json(state.deliveries.at(entry.second), false); }));
+    auto body = shared.store.read([&](const State& whole) -> Result<nlohmann::json> {
+      auto w = visible_webhook(whole.webhooks, integrator_of(req), std::string(req.param("id")));
+      if (!w) return fail(w.error());
+      const auto& state = whole.webhooks;
+      static const std::map<std::string, std::string> none;
+      auto ids = state.by_webhook.find((*w)->id);
+      return svc::keyset_page(ids == state.by_webhook.end() ? none : ids->second, *page, svc::keep_all,
+                              [&](const auto& entry) { return to_json(state.deliveries.at(entry.second), false); });
+    });
+    if (!body) return fail(body.error());
+    return svc::json(200, *body);
   });
 }
 

@@ -1,6 +1,5 @@
 #include "notifications/runtime/deliverer.hpp"
 
-#include <mutex>
 #include <set>
 
 #include "concord/core/log.hpp"
@@ -125,11 +124,11 @@ void Deliverer::attempt(Delivery& d, const Webhook& w, Outcome& out) {
   out.failing.push_back({w.id, d.id, d.last_error, d.event_id});
 }
 
-void Deliverer::mark_failing_locked(Outcome& out) {
+std::vector<events::Output> Deliverer::with_failing_marks(const State& state, Outcome& out) {
   std::set<std::string> marked;
   for (const auto& f : out.failing) {
-    auto it = shared_.state.webhooks.by_id.find(f.webhook_id);
-    if (it == shared_.state.webhooks.by_id.end() || it->second.status != "active") continue;
+    auto it = state.webhooks.by_id.find(f.webhook_id);
+    if (it == state.webhooks.by_id.end() || it->second.status != "active") continue;
     if (!marked.insert(f.webhook_id).second) continue;
     Webhook failing = it->second;
     failing.status = "failing";
@@ -142,6 +141,7 @@ void Deliverer::mark_failing_locked(Outcome& out) {
                              cause)});
   }
   out.failing.clear();
+  return out.outputs;
 }
 
 Status Deliverer::open() {
@@ -164,15 +164,14 @@ Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
     if (record.event.type.starts_with(contract::kWebhookPrefix)) continue;  // never about itself
     std::vector<Webhook> targets;
     std::set<std::string> known;
-    {
-      std::shared_lock lock(shared_.mutex);
-      for (const auto& [id, w] : shared_.state.webhooks.by_id)
+    shared_.store.read([&](const State& state) {
+      for (const auto& [id, w] : state.webhooks.by_id)
         if (wants(w, record.event.type)) targets.push_back(w);
       for (const auto& w : targets) {
         auto did = delivery_id_of(crypto::sha256_hex(w.id + ":" + record.event.id));
-        if (shared_.state.webhooks.deliveries.contains(did)) known.insert(did);
+        if (state.webhooks.deliveries.contains(did)) known.insert(did);
       }
-    }
+    });
     for (const auto& w : targets) {
       Delivery d;
       d.id = delivery_id_of(crypto::sha256_hex(w.id + ":" + record.event.id));
@@ -184,13 +183,13 @@ Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
       attempt(d, w, out);
     }
   }
-  // Held across the commit, as the API holds it across its appends: webhook versions are
-  // decided and written by one writer at a time.
-  std::unique_lock lock(shared_.mutex);
-  mark_failing_locked(out);
-  if (auto s = commit_own(shared_, *subscription_, out.outputs, *batch); !s) return fail(s.error());
-  for (const auto& o : out.outputs)
-    if (o.topic == kTopic) evolve_own(shared_.state, incoming_of(o.event));
+  // A webhook's version is decided (marked failing) and written with the handlers' writes held
+  // off, so a change through the API at the same time never gets the same version.
+  auto committed = commit_decided(
+      shared_, *subscription_,
+      [&](const State& state) -> Result<std::vector<events::Output>> { return with_failing_marks(state, out); },
+      *batch);
+  if (!committed) return fail(committed.error());
   return batch->size();
 }
 
@@ -200,10 +199,9 @@ Result<size_t> Deliverer::step(std::chrono::milliseconds wait) {
 Result<size_t> Deliverer::retry_due() {
   if (auto opened = open(); !opened) return fail(opened.error());
   std::vector<std::pair<Delivery, Webhook>> due;
-  {
-    std::shared_lock lock(shared_.mutex);
+  shared_.store.read([&](const State& whole) {
     Timestamp now = shared_.clock.now();
-    const auto& state = shared_.state.webhooks;
+    const auto& state = whole.webhooks;
     for (const auto& id : state.pending) {
       const auto& d = state.deliveries.at(id);
       auto w = state.by_id.find(d.webhook_id);
@@ -211,24 +209,34 @@ Result<size_t> Deliverer::retry_due() {
       if (d.next_attempt_at && *d.next_attempt_at <= now && subscription_->owns(kTopic, d.webhook_id))
         due.emplace_back(d, w->second);
     }
-  }
+  });
+  size_t attempted = 0;
   for (auto& [d, w] : due) {
+    if (stopping_) break;  // the rest stay due: a stop does not wait for every retry
+    ++attempted;
     Outcome out;
     attempt(d, w, out);
     // The dead letter and the delivery's own records in one step: both or neither.
-    std::unique_lock lock(shared_.mutex);
-    mark_failing_locked(out);
-    if (auto s = commit_own(shared_, *subscription_, out.outputs, {}); !s) return fail(s.error());
-    for (const auto& o : out.outputs)
-      if (o.topic == kTopic) evolve_own(shared_.state, incoming_of(o.event));
+    auto committed = commit_decided(
+        shared_, *subscription_,
+        [&](const State& state) -> Result<std::vector<events::Output>> { return with_failing_marks(state, out); }, {});
+    if (!committed) return fail(committed.error());
   }
-  return due.size();
+  return attempted;
+}
+
+Result<size_t> Deliverer::iterate(std::chrono::milliseconds wait) {
+  auto done = step(wait);
+  if (!done) return done;
+  if (auto retried = retry_due(); !retried)
+    log::warn("webhook retries failed; they stay due", {{"error", retried.error().detail}});
+  return done;
 }
 
 void Deliverer::run() {
   auto backoff = std::chrono::milliseconds(100);
   while (!stopping_) {
-    auto done = step(std::chrono::milliseconds(100));
+    auto done = iterate(std::chrono::milliseconds(100));
     if (!done) {
       log::warn("webhook step failed; the batch will be polled again", {{"error", done.error().detail}});
       if (events::failure_of(done.error()) == events::LogFailure::fenced) return;
@@ -237,8 +245,6 @@ void Deliverer::run() {
       continue;
     }
     backoff = std::chrono::milliseconds(100);
-    if (auto retried = retry_due(); !retried)
-      log::warn("webhook retries failed; they stay due", {{"error", retried.error().detail}});
   }
 }
 

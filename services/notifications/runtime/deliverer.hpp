@@ -22,15 +22,19 @@ class Deliverer {
   ~Deliverer();
   void start();
   void stop();
+  // One turn of the loop run() repeats: step(wait), then retry_due() (its failure is logged:
+  // the retries stay due). Returns step's count, or its error. Tests call it instead of waiting.
+  Result<size_t> iterate(std::chrono::milliseconds wait);
   Result<size_t> step(std::chrono::milliseconds wait);  // first attempts of one polled batch
   Result<size_t> retry_due();                           // the retries that are due now
 
  private:
   struct Outcome {
     std::vector<events::Output> outputs;
-    // Dead letters whose webhook is to be marked failing: decided against the current state
-    // under the unique lock, so several deliveries dying together (or an API change of the
-    // webhook at the same time) never give it two events with one version.
+    // Dead letters whose webhook is to be marked failing: decided against the committed state
+    // with the handlers' writes held off (commit_decided), so several deliveries dying together
+    // (or an API change of the webhook at the same time) never give it two events with one
+    // version.
     struct Failing {
       std::string webhook_id;
       std::string delivery_id;
@@ -41,7 +45,8 @@ class Deliverer {
   };
   Status open();  // joins kWebhookGroup
   void attempt(Delivery& d, const Webhook& w, Outcome& out);
-  void mark_failing_locked(Outcome& out);
+  // out.outputs with the webhook.failing events its dead letters call for, decided on `state`.
+  std::vector<events::Output> with_failing_marks(const State& state, Outcome& out);
   void run();
 
   Shared& shared_;

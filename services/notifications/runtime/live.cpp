@@ -82,10 +82,8 @@ void Live::subscribe() {
 void Live::deliver(const std::vector<Notification>& notifications) {
   Timestamp now = shared_.clock.now();
   for (const auto& n : notifications) {
-    {
-      std::shared_lock lock(shared_.mutex);
-      if (!wants_stream(shared_.state.inbox, n.member_id)) continue;  // the inbox only
-    }
+    if (!shared_.store.read([&](const State& s) { return wants_stream(s.inbox, n.member_id); }))
+      continue;  // the inbox only
     if (n.deliver_after > now) {
       std::lock_guard lock(mutex_);
       held_.emplace(n.deliver_after, n);
@@ -147,22 +145,22 @@ void Live::attach(const std::string& member, const std::string& last_event_id, s
     std::lock_guard lock(registry_->mutex);
     registry_->streams.emplace(member, stream);
   }
-  if (!last_event_id.empty()) {
-    std::shared_lock lock(shared_.mutex);
-    Timestamp now = shared_.clock.now();
-    const auto& inbox = shared_.state.inbox;
-    auto ids = inbox.by_member.find(member);
-    auto last = inbox.notifications.find(last_event_id);
-    if (ids != inbox.by_member.end() && last != inbox.notifications.end() && last->second.member_id == member) {
-      // Newest first in the index: what came after the last one sent sorts before it.
-      const auto& list = ids->second;
-      auto end = list.find(last->second.inbox_key);
-      for (auto it = std::make_reverse_iterator(end); it != list.rend(); ++it) {
-        const auto& n = inbox.notifications.at(it->second);
-        if (n.deliver_after <= now) backlog.emplace_back(n.id, item_json(n).dump());
+  if (!last_event_id.empty())
+    shared_.store.read([&](const State& state) {
+      Timestamp now = shared_.clock.now();
+      const auto& inbox = state.inbox;
+      auto ids = inbox.by_member.find(member);
+      auto last = inbox.notifications.find(last_event_id);
+      if (ids != inbox.by_member.end() && last != inbox.notifications.end() && last->second.member_id == member) {
+        // Newest first in the index: what came after the last one sent sorts before it.
+        const auto& list = ids->second;
+        auto end = list.find(last->second.inbox_key);
+        for (auto it = std::make_reverse_iterator(end); it != list.rend(); ++it) {
+          const auto& n = inbox.notifications.at(it->second);
+          if (n.deliver_after <= now) backlog.emplace_back(n.id, item_json(n).dump());
+        }
       }
-    }
-  }
+    });
   stream->open(backlog);
   std::weak_ptr<Stream> weak = stream;
   std::weak_ptr<Registry> registry = registry_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 
 #include "concord/core/log.hpp"
 #include "concord/crypto/crypto.hpp"
@@ -58,19 +57,18 @@ Result<size_t> Mailer::send_due() {
   if (!polled) return fail(polled.error());
   if (!polled->empty())
     if (auto s = subscription_->commit(*polled); !s) return fail(s.error());
-  {
-    std::shared_lock lock(shared_.mutex);
+  shared_.store.read([&](const State& state) {
     Timestamp now = shared_.clock.now();
-    for (const auto& id : shared_.state.emails.pending) {
-      const Email& e = shared_.state.emails.by_id.at(id);
+    for (const auto& id : state.emails.pending) {
+      const Email& e = state.emails.by_id.at(id);
       if (e.not_before > now || (e.next_attempt_at && *e.next_attempt_at > now)) continue;
       if (!subscription_->owns(kTopic, e.member_id)) continue;  // another replica's to send
       std::string address;
-      if (auto c = shared_.state.views.contacts.email.find(e.member_id); c != shared_.state.views.contacts.email.end())
+      if (auto c = state.views.contacts.email.find(e.member_id); c != state.views.contacts.email.end())
         address = c->second;
       due.push_back({e, address});
     }
-  }
+  });
   // Oldest first: a burst goes out in the order it was queued.
   std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) {
     return a.email.queued_at != b.email.queued_at ? a.email.queued_at < b.email.queued_at : a.email.id < b.email.id;
@@ -136,13 +134,10 @@ Result<size_t> Mailer::send_due() {
                                 {"address_digest", digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(digest)},
                                 {"reason", outcome.error},
                                 {"email_id", e.id}};
-      long long address_version = 1;
-      {
-        std::shared_lock lock(shared_.mutex);
-        if (auto v = shared_.state.emails.address_versions.find(e.member_id);
-            v != shared_.state.emails.address_versions.end())
-          address_version = v->second + 1;
-      }
+      long long address_version = shared_.store.read([&](const State& state) {
+        auto v = state.emails.address_versions.find(e.member_id);
+        return v == state.emails.address_versions.end() ? 1 : v->second + 1;
+      });
       // Its own aggregate per member: the sequence counts the member's failing marks.
       own.push_back(
           shared_.events.make(kEmailAddressFailing, "email_address/" + e.member_id, address_version, failing, cause));
@@ -155,8 +150,6 @@ Result<size_t> Mailer::send_due() {
     if (letter) outputs.push_back({kDeadLetterTopic, e.member_id, *letter});
     for (const auto& ev : own) outputs.push_back({kTopic, e.member_id, ev});
     if (auto s = commit_own(shared_, *subscription_, outputs, {}); !s) return fail(s.error());
-    std::unique_lock lock(shared_.mutex);
-    for (const auto& ev : own) evolve_own(shared_.state, incoming_of(ev));
   }
   return attempted;
 }

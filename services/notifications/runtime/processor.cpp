@@ -19,10 +19,9 @@ events::Event queued_event(const Shared& shared, const Email& e, const events::E
 namespace {
 
 // The e-mail a notification becomes, when the channel is on and the member wants it.
-std::optional<Email> email_of_notification(const Shared& shared, const Notification& n) {
+std::optional<Email> email_of_notification(const Shared& shared, const State& state, const Notification& n) {
   if (!shared.settings.email.enabled) return std::nullopt;
-  return email_for(n, shared.state.views, shared.state.inbox.preferences, shared.messages,
-                   shared.settings.email.domain);
+  return email_for(n, state.views, state.inbox.preferences, shared.messages, shared.settings.email.domain);
 }
 
 }  // namespace
@@ -60,42 +59,38 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
 
   std::vector<Notification> created;
   std::vector<events::Output> outputs;
-  {
-    // Route each record against the views as they were before it, then fold it in. Folding is
-    // idempotent (snapshots by version), so a batch polled again after a failed commit is harmless.
-    std::unique_lock lock(shared_.mutex);
-    RouteContext ctx{shared_.clock.now(), shared_.ids, shared_.messages, shared_.state.inbox.preferences};
-    // Topics are ordered per key, not across topics: a member added just before a meeting may
-    // come after it in the batch. The directory goes first, so the meeting is rendered in the
-    // member's language. (Accreditation is routed on the snapshot its own event carries.)
-    for (const auto& record : *batch)
-      if (record.topic == delegations::contract::kTopic) evolve(shared_.state.views, incoming_of(record.event));
-    for (const auto& record : *batch) {
-      Incoming in = incoming_of(record.event);
-      if (record.topic == kPrivateTopic) {  // addresses only: nothing to tell anyone
-        evolve(shared_.state.views, in);
-        continue;
-      }
-      auto routed = route(in, shared_.state.views, ctx);
-      evolve(shared_.state.views, in);
-      // E-mails are decided on the views after the event: an invitation carries the meeting's
-      // new time and version (its SEQUENCE).
+  // Route each record against the views as they were before it, then fold it in (through the
+  // store, as every event is). Folding is idempotent (snapshots by version), so a batch polled
+  // again after a failed commit, or an event the follower has already folded, is harmless.
+  // Topics are ordered per key, not across topics: a member added just before a meeting may
+  // come after it in the batch. The directory goes first, so the meeting is rendered in the
+  // member's language. (Accreditation is routed on the snapshot its own event carries.)
+  for (const auto& record : *batch)
+    if (record.topic == delegations::contract::kTopic) shared_.store.apply(record.topic, record.event);
+  for (const auto& record : *batch) {
+    if (record.topic == kPrivateTopic) {  // addresses only: nothing to tell anyone
+      shared_.store.apply(record.topic, record.event);
+      continue;
+    }
+    Incoming in = incoming_of(record.event);
+    auto routed = shared_.store.read([&](const State& state) {
+      RouteContext ctx{shared_.clock.now(), shared_.ids, shared_.messages, state.inbox.preferences};
+      return route(in, state.views, ctx);
+    });
+    shared_.store.apply(record.topic, record.event);
+    if (routed.empty()) continue;
+    // E-mails are decided on the views after the event: an invitation carries the meeting's
+    // new time and version (its SEQUENCE).
+    shared_.store.read([&](const State& state) {
       for (auto& n : routed) {
         outputs.push_back({kTopic, n.member_id, created_event(shared_, n, &record.event)});
-        if (auto e = email_of_notification(shared_, n)) {
+        if (auto e = email_of_notification(shared_, state, n))
           outputs.push_back({kTopic, n.member_id, queued_event(shared_, *e, &record.event)});
-        }
         created.push_back(std::move(n));
       }
-    }
+    });
   }
   if (auto s = commit_own(shared_, *subscription_, outputs, *batch); !s) return fail(s.error());
-  {
-    std::unique_lock lock(shared_.mutex);
-    for (const auto& n : created) add(shared_.state.inbox, n);
-    for (const auto& o : outputs)
-      if (o.event.type == kEmailQueued) evolve(shared_.state.emails, incoming_of(o.event));
-  }
   if (shared_.live) shared_.live->deliver(created);
   return batch->size();
 }
@@ -109,16 +104,15 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
 // and the append goes through the group's step (commit_with with nothing consumed), which the
 // group generation fences: a replica that lost the partition without knowing it (a zombie)
 // cannot fire it too.
-bool Processor::owns_meeting(const std::string& meeting_id) {
-  auto m = shared_.state.views.meetings.find(meeting_id);
-  if (m == shared_.state.views.meetings.end()) return false;
+bool Processor::owns_meeting(const Views& views, const std::string& meeting_id) {
+  auto m = views.meetings.find(meeting_id);
+  if (m == views.meetings.end()) return false;
   return subscription_->owns(scheduling::contract::kTopic, m->second.visit_id);
 }
 
-bool Processor::owns_member(const std::string& member_id) {
-  auto m = shared_.state.views.members.find(member_id);
-  std::string key =
-      m != shared_.state.views.members.end() && !m->second.delegation_id.empty() ? m->second.delegation_id : member_id;
+bool Processor::owns_member(const Views& views, const std::string& member_id) {
+  auto m = views.members.find(member_id);
+  std::string key = m != views.members.end() && !m->second.delegation_id.empty() ? m->second.delegation_id : member_id;
   return subscription_->owns(delegations::contract::kTopic, key);
 }
 
@@ -126,30 +120,24 @@ Result<size_t> Processor::fire_reminders() {
   if (auto opened = open(); !opened) return fail(opened.error());
   std::vector<events::Output> outputs;
   std::vector<Notification> created;
-  {
-    std::shared_lock lock(shared_.mutex);
+  shared_.store.read([&](const State& state) {
     Timestamp now = shared_.clock.now();
-    auto due =
-        due_reminders(shared_.state.views, shared_.settings.reminder_offsets, shared_.state.inbox.fired_reminders, now);
-    if (due.empty()) return 0;
-    RouteContext ctx{now, shared_.ids, shared_.messages, shared_.state.inbox.preferences};
+    auto due = due_reminders(state.views, shared_.settings.reminder_offsets, state.inbox.fired_reminders, now);
+    if (due.empty()) return;
+    RouteContext ctx{now, shared_.ids, shared_.messages, state.inbox.preferences};
     for (const auto& r : due) {
-      if (!owns_meeting(r.meeting_id)) continue;
-      auto n = render_reminder(r, shared_.state.views, ctx);
+      if (!owns_meeting(state.views, r.meeting_id)) continue;
+      auto n = render_reminder(r, state.views, ctx);
       outputs.push_back({kTopic, n.member_id, created_event(shared_, n, nullptr)});
-      if (auto e = email_of_notification(shared_, n))
+      if (auto e = email_of_notification(shared_, state, n))
         outputs.push_back({kTopic, n.member_id, queued_event(shared_, *e, nullptr)});
       created.push_back(std::move(n));
     }
-  }
+  });
   if (outputs.empty()) return 0;
   // One atomic step, and what was appended is in every replica's inbox (fired_reminders), so a
   // reminder is never fired twice.
   if (auto s = commit_own(shared_, *subscription_, outputs, {}); !s) return fail(s.error());
-  {
-    std::unique_lock lock(shared_.mutex);
-    for (const auto& o : outputs) evolve_own(shared_.state, incoming_of(o.event));
-  }
   if (shared_.live) shared_.live->deliver(created);
   return outputs.size();
 }
@@ -158,32 +146,54 @@ Result<size_t> Processor::queue_digests() {
   if (!shared_.settings.email.enabled) return 0;
   if (auto opened = open(); !opened) return fail(opened.error());
   std::vector<std::pair<std::string, events::Event>> queued;
-  {
-    std::shared_lock lock(shared_.mutex);
+  shared_.store.read([&](const State& state) {
     Timestamp now = shared_.clock.now();
-    const auto& preferences = shared_.state.inbox.preferences;
+    const auto& preferences = state.inbox.preferences;
     RouteContext ctx{now, shared_.ids, shared_.messages, preferences};
-    for (const auto& [member, held] : shared_.state.emails.held) {
-      if (held.empty() || !owns_member(member)) continue;
+    for (const auto& [member, held] : state.emails.held) {
+      if (held.empty() || !owns_member(state.views, member)) continue;
       std::optional<int> minute;
       if (auto p = preferences.find(member); p != preferences.end()) minute = p->second.digest_minute;
-      Audience a = audience_of(member, shared_.state.views, ctx, "UTC");
-      auto due = digest_due(shared_.state.emails, member, minute, a.time_zone, now);
+      Audience a = audience_of(member, state.views, ctx, "UTC");
+      auto due = digest_due(state.emails, member, minute, a.time_zone, now);
       if (!due) continue;
-      auto e = digest_email(*due, shared_.state.emails, a.language, a.time_zone, shared_.messages,
+      auto e = digest_email(*due, state.emails, a.language, a.time_zone, shared_.messages,
                             shared_.settings.email.domain, now);
       queued.emplace_back(member, queued_event(shared_, e, nullptr));
     }
-  }
+  });
   size_t count = 0;
   for (const auto& [member, event] : queued) {
     // Appended, then folded: the digest's id is taken, so the next round does not queue it again.
     if (auto s = commit_own(shared_, *subscription_, {{kTopic, member, event}}, {}); !s) return fail(s.error());
-    std::unique_lock lock(shared_.mutex);
-    evolve_own(shared_.state, incoming_of(event));
     ++count;
   }
   return count;
+}
+
+Result<size_t> Processor::iterate(std::chrono::milliseconds wait, bool timers) {
+  auto done = step(wait);
+  if (!done) return done;
+  size_t handled = *done;
+  if (timers) {
+    if (auto fired = fire_reminders(); !fired) {
+      log::warn("firing reminders failed; they stay due", {{"error", fired.error().detail}});
+    } else if (*fired > 0) {
+      log::info("reminders fired", {{"count", *fired}});
+      handled += *fired;
+    }
+    if (auto digests = queue_digests(); !digests) {
+      log::warn("queueing e-mail digests failed; they stay due", {{"error", digests.error().detail}});
+    } else if (*digests > 0) {
+      log::info("e-mail digests queued", {{"count", *digests}});
+      handled += *digests;
+    }
+  }
+  if (shared_.live) {
+    shared_.live->release_held(shared_.clock.now());
+    shared_.live->expire(shared_.clock.now());
+  }
+  return handled;
 }
 
 void Processor::run() {
@@ -194,7 +204,9 @@ void Processor::run() {
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }
-    auto done = step(shared_.settings.poll_wait);
+    auto now = std::chrono::steady_clock::now();
+    bool timers = now - last_reminders_ >= shared_.settings.reminder_interval;
+    auto done = iterate(shared_.settings.poll_wait, timers);
     if (!done) {
       auto failure = events::failure_of(done.error());
       log::warn("notification step failed; the batch will be polled again", {{"error", done.error().detail}});
@@ -209,22 +221,7 @@ void Processor::run() {
       continue;
     }
     backoff = std::chrono::milliseconds(100);
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_reminders_ >= shared_.settings.reminder_interval) {
-      last_reminders_ = now;
-      if (auto fired = fire_reminders(); !fired)
-        log::warn("firing reminders failed; they stay due", {{"error", fired.error().detail}});
-      else if (*fired > 0)
-        log::info("reminders fired", {{"count", *fired}});
-      if (auto digests = queue_digests(); !digests)
-        log::warn("queueing e-mail digests failed; they stay due", {{"error", digests.error().detail}});
-      else if (*digests > 0)
-        log::info("e-mail digests queued", {{"count", *digests}});
-    }
-    if (shared_.live) {
-      shared_.live->release_held(shared_.clock.now());
-      shared_.live->expire(shared_.clock.now());
-    }
+    if (timers) last_reminders_ = now;
   }
 }
 

@@ -1,10 +1,9 @@
 #pragma once
-// What the processor, the live fan-out and the HTTP handlers share: the folded state behind one
-// lock, the catalogues, and the adapters. Internal to the service.
+// What the processor, the live fan-out and the HTTP handlers share: the folded state (a
+// service::Store), the catalogues, and the adapters. Internal to the service.
 #include <chrono>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -15,6 +14,7 @@
 #include "concord/core/time.hpp"
 #include "concord/events/event_log.hpp"
 #include "concord/service/api.hpp"
+#include "concord/service/store.hpp"
 #include "notifications/domain/catalogue.hpp"
 #include "notifications/domain/email.hpp"
 #include "notifications/domain/inbox.hpp"
@@ -64,6 +64,10 @@ struct Settings {
   } email;
 };
 
+inline Incoming incoming_of(const events::Event& e) {
+  return Incoming{e.id, e.type, e.time, e.data};
+}
+
 struct Shared {
   Shared(std::shared_ptr<events::EventLog> log_, cache::Cache& cache_, const Clock& clock_, IdGenerator& ids_,
          Catalogues messages_, Settings settings_)
@@ -73,7 +77,9 @@ struct Shared {
         ids(ids_),
         messages(std::move(messages_)),
         settings(std::move(settings_)),
-        events("notifications", clock_, ids_) {}
+        events("notifications", clock_, ids_),
+        store(log,
+              [](State& s, const std::string& topic, const events::Event& e) { evolve(s, topic, incoming_of(e)); }) {}
 
   std::shared_ptr<events::EventLog> log;
   cache::Cache& cache;
@@ -83,8 +89,10 @@ struct Shared {
   const Settings settings;
   service::api::EventFactory events;
 
-  mutable std::shared_mutex mutex;
-  State state;
+  // The state, as every service keeps it (libs/service store.hpp): readers see the committed
+  // state and never wait for an append; the handlers write through it (write_own); what the
+  // consumer groups commit in their own transactions is applied to it (commit_own, commit_decided).
+  service::Store<State> store;
   Live* live = nullptr;  // set by the service once the fan-out exists
 
   // Every replica follows our own topic to apply what the others append; what this replica
@@ -112,19 +120,32 @@ struct Shared {
   std::unordered_set<std::string> own_ids;
 };
 
-// log->append of our own events, marked as this replica's (see Shared::mark_own).
-inline Status append_own(Shared& shared, std::string_view topic, std::string_view key,
-                         const std::vector<events::Event>& appended) {
-  if (topic != kTopic) return shared.log->append(topic, key, appended);
-  shared.mark_own(appended);
-  auto s = shared.log->append(topic, key, appended);
-  if (!s) shared.unmark_own(appended);
-  return s;
+// The handlers' one write path, as in every service: decide(const State&) →
+// Result<std::vector<service::Append>> checks If-Match, decides and makes the envelopes (from
+// shared.events) against the store's draft; the store appends them (grouped with other
+// requests' in one transaction) and applies them to the committed state before this returns.
+// The events on our own topic are marked as this replica's while they may be appended. decide
+// may run more than once (service::Store::write): each run's marks replace the last's.
+template <class Decide>
+Result<std::vector<service::Append>> write_own(Shared& shared, Decide&& decide) {
+  std::vector<events::Event> marked;
+  auto written = shared.store.write([&](const State& state) -> Result<std::vector<service::Append>> {
+    shared.unmark_own(marked);
+    marked.clear();
+    Result<std::vector<service::Append>> decided = decide(state);
+    if (!decided) return decided;
+    for (const auto& append : *decided)
+      if (append.topic == kTopic) marked.insert(marked.end(), append.events.begin(), append.events.end());
+    shared.mark_own(marked);
+    return decided;
+  });
+  if (!written) shared.unmark_own(marked);
+  return written;
 }
 
 // subscription.commit_with, with the outputs on our own topic marked as this replica's.
-inline Status commit_own(Shared& shared, events::Subscription& subscription, const std::vector<events::Output>& outputs,
-                         const std::vector<events::Record>& consumed) {
+inline Status commit_marked(Shared& shared, events::Subscription& subscription,
+                            const std::vector<events::Output>& outputs, const std::vector<events::Record>& consumed) {
   std::vector<events::Event> own;
   for (const auto& o : outputs)
     if (o.topic == kTopic) own.push_back(o.event);
@@ -134,8 +155,38 @@ inline Status commit_own(Shared& shared, events::Subscription& subscription, con
   return s;
 }
 
-inline Incoming incoming_of(const events::Event& e) {
-  return Incoming{e.id, e.type, e.time, e.data};
+// A consumer group's step: its outputs and the consumed positions in the group's own transaction
+// (KIP-447: the writer's producer cannot carry another group's offsets, and every replica runs
+// the groups, not only the writer), then, once committed, its outputs applied to the store's
+// committed state like any other append. For outputs no handler decides against (notifications,
+// e-mail records): applied without holding the writers off.
+inline Status commit_own(Shared& shared, events::Subscription& subscription, const std::vector<events::Output>& outputs,
+                         const std::vector<events::Record>& consumed) {
+  if (auto s = commit_marked(shared, subscription, outputs, consumed); !s) return s;
+  for (const auto& o : outputs) shared.store.apply(o.topic, o.event);
+  return {};
+}
+
+// The same for outputs decided against state a handler also writes (a webhook's version, when
+// a delivery marks it failing): decide(const State&) → Result<std::vector<events::Output>> runs
+// against the committed state with the handlers' writes held off until the step has committed
+// and been applied (service::Store::write_with), so two events never carry one version.
+template <class Decide>
+Result<std::vector<events::Output>> commit_decided(Shared& shared, events::Subscription& subscription, Decide&& decide,
+                                                   const std::vector<events::Record>& consumed) {
+  std::vector<events::Output> outputs;
+  auto written = shared.store.write_with(
+      [&](const State& state) -> Result<std::vector<service::Append>> {
+        auto decided = decide(state);
+        if (!decided) return fail(decided.error());
+        outputs = std::move(*decided);
+        std::vector<service::Append> appends;
+        for (const auto& o : outputs) appends.push_back({o.topic, o.key, {o.event}});
+        return appends;
+      },
+      [&](const std::vector<service::Append>&) { return commit_marked(shared, subscription, outputs, consumed); });
+  if (!written) return fail(written.error());
+  return outputs;
 }
 
 // The notification.created event for `n`, caused by `cause` (a consumed event), or by nothing

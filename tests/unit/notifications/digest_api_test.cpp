@@ -75,26 +75,26 @@ TEST(DigestApi, held_emails_go_out_once_in_one_digest_at_the_members_time_and_ur
   h.append("concord.delegations.v1", "d-m-1", "concord.delegations.accreditation.approved",
            {{"member", email_member(2, "approved")}, {"reason", nullptr}, {"badge_number", "BY-0007"}});
   auto emails = [&] { return h.get("/v1/emails", "member:m-1").json["items"]; };
-  ASSERT_TRUE(wait_until([&] { return emails().size() == 1; })) << emails();
+  ASSERT_TRUE(h.settled([&] { return emails().size() == 1; })) << emails();
   auto held = emails()[0];
   EXPECT_EQ(held["status"], "held");
-  std::this_thread::sleep_for(500ms);
+  h.settle();
   EXPECT_EQ(emails()[0]["attempts"], 0) << "a held e-mail is not sent on its own";
 
   // Urgent: sent at once even with the digest on.
   h.append("concord.delegations.v1", "d-m-1", "concord.delegations.accreditation.revoked",
            {{"member", email_member(3, "revoked")}, {"reason", "badge lost"}});
-  ASSERT_TRUE(wait_until([&] {
+  ASSERT_TRUE(h.settled([&] {
     auto r = find(emails(), "accreditation.revoked");
     return !r.is_null() && r["attempts"] >= 1;
   })) << emails();
   EXPECT_TRUE(find(emails(), "digest").is_null());
 
   h.clock().advance(5h + 59min);  // 17:59 in Minsk
-  std::this_thread::sleep_for(1500ms);
+  h.settle();
   EXPECT_TRUE(find(emails(), "digest").is_null()) << emails();
   h.clock().advance(1min);  // 18:00
-  ASSERT_TRUE(wait_until([&] {
+  ASSERT_TRUE(h.settled([&] {
     auto d = find(emails(), "digest");
     return !d.is_null() && d["attempts"] >= 1;
   })) << emails();
@@ -125,7 +125,7 @@ TEST(DigestApi, held_emails_go_out_once_in_one_digest_at_the_members_time_and_ur
   h.close();
   h.open();
   h.clock().advance(2h);
-  std::this_thread::sleep_for(1500ms);
+  h.settle();
   int count = 0;
   for (const auto& i : emails()) count += i["kind"] == "digest";
   EXPECT_EQ(count, 1) << emails();

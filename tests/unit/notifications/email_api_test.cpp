@@ -49,7 +49,7 @@ TEST(EmailApi, without_an_smtp_url_the_channel_is_off_and_nothing_is_queued) {
   Harness h;
   add_email_member(h, "m-1", "m1@gov.example.org");
   schedule(h, "mt-1", {"m-1"});
-  ASSERT_TRUE(wait_until([&] { return h.inbox("m-1").size() == 1; }));
+  ASSERT_TRUE(h.settled([&] { return h.inbox("m-1").size() == 1; }));
   auto r = h.get("/v1/emails", "member:m-1");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_FALSE(r.json["enabled"].get<bool>());
@@ -102,7 +102,7 @@ TEST(EmailApi, an_unreachable_server_is_retried_on_the_schedule_then_dead_letter
   h.add_member("m-inbox", "en", "Asia/Bishkek");
   schedule(h, "mt-1", {"m-1", "m-inbox"});
   auto emails = [&] { return h.get("/v1/emails?member_id=m-1", "officer").json["items"]; };
-  ASSERT_TRUE(wait_until([&] {
+  ASSERT_TRUE(h.settled([&] {
     auto e = emails();
     return e.size() == 1 && e[0]["attempts"] == 1;
   })) << emails();
@@ -113,12 +113,12 @@ TEST(EmailApi, an_unreachable_server_is_retried_on_the_schedule_then_dead_letter
   EXPECT_EQ(first["next_attempt_at"], "2025-09-20T09:01:00Z");
   EXPECT_TRUE(h.get("/v1/emails?member_id=m-inbox", "officer").json["items"].empty());
   // Not before its time: the clock stands still, so no second attempt.
-  std::this_thread::sleep_for(500ms);
+  h.settle();
   EXPECT_EQ(emails()[0]["attempts"], 1);
   h.clock().advance(1min);
-  ASSERT_TRUE(wait_until([&] { return emails()[0]["attempts"] == 2; }));
+  ASSERT_TRUE(h.settled([&] { return emails()[0]["attempts"] == 2; }));
   h.clock().advance(1min);
-  ASSERT_TRUE(wait_until([&] { return emails()[0]["status"] == "dead_lettered"; })) << emails();
+  ASSERT_TRUE(h.settled([&] { return emails()[0]["status"] == "dead_lettered"; })) << emails();
   EXPECT_EQ(emails()[0]["attempts"], 3);
   auto failing = h.get("/v1/email-addresses/failing", "officer");
   ASSERT_EQ(failing.json["items"].size(), 1u) << failing.body;

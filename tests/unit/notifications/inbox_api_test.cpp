@@ -26,7 +26,7 @@ class InboxApi : public ::testing::Test {
                                                    {"m-minsk", "m-bishkek"}, version)}});
   }
   bool inbox_has(const std::string& member, size_t n) {
-    return wait_until([&] { return h.inbox(member).size() == n; });
+    return h.settled([&] { return h.inbox(member).size() == n; });
   }
   // Reads an SSE stream until `until` appears.
   struct Sse {
@@ -172,6 +172,7 @@ TEST_F(InboxApi, a_live_notification_reaches_the_stream_within_a_second_and_resu
   ASSERT_TRUE(live.open("member:m-bishkek"));
   auto sent = std::chrono::steady_clock::now();
   schedule("mt-1");
+  h.settle();
   ASSERT_TRUE(live.wait_for("event: notification", 1s)) << live.text;
   EXPECT_LT(std::chrono::steady_clock::now() - sent, 1s);
   EXPECT_NE(live.text.find("Meeting scheduled: Expanded talks"), std::string::npos);
@@ -197,6 +198,7 @@ TEST_F(InboxApi, a_live_notification_reaches_the_stream_within_a_second_and_resu
   schedule("mt-4");
   ASSERT_TRUE(inbox_has("m-bishkek", 4));
   std::string fourth = h.inbox("m-bishkek")[0]["id"];
+  h.settle();
   ASSERT_TRUE(resumed.wait_for("id: " + fourth, 1s));
   resumed.wait_for(": keep-alive", 500ms);
   EXPECT_EQ(resumed.count("id: " + fourth), 1u);
@@ -229,7 +231,7 @@ TEST_F(InboxApi, reminders_are_listed_fire_on_time_and_vanish_with_a_cancellatio
   ASSERT_TRUE(inbox_has("m-minsk", 3));
   EXPECT_TRUE(h.get("/v1/reminders", "member:m-minsk").json["items"].empty());
   h.clock().set(*parse_rfc3339("2025-09-28T06:00:01Z"));
-  std::this_thread::sleep_for(1500ms);  // a reminder check runs every second; none may fire
+  h.settle();  // the reminders are checked: none may fire
   EXPECT_EQ(h.inbox("m-minsk").size(), 3u);
 }
 
@@ -243,7 +245,7 @@ TEST_F(InboxApi, a_restart_serves_the_same_inbox_and_resumes_without_duplicates)
   schedule("mt-2");  // while it is down
   h.open();
   ASSERT_TRUE(inbox_has("m-minsk", 2));
-  std::this_thread::sleep_for(300ms);
+  h.settle();
   auto items = h.inbox("m-minsk");
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[1]["id"], id);
@@ -255,8 +257,10 @@ TEST_F(InboxApi, a_stream_ends_when_the_token_it_was_opened_with_expires) {
   Sse sse(h.port());
   ASSERT_TRUE(sse.open("expiring:m-minsk"));
   schedule("mt-1");
+  h.settle();
   ASSERT_TRUE(sse.wait_for("event: notification"));
   h.clock().set(*parse_rfc3339("2025-09-20T10:00:01Z"));
+  h.settle();  // the processor's turn closes the streams whose token has expired
   ASSERT_TRUE(wait_until(
       [&] {
         sse.text += sse.client.read(50ms);

@@ -44,7 +44,7 @@ TEST_F(PreferencesApi, a_members_language_and_zone_override_what_the_delegation_
   EXPECT_EQ(r.headers.get("ETag").value_or(""), "\"1\"");
   EXPECT_EQ(h.get("/v1/preferences", "member:m-minsk").json["time_zone"], "Asia/Tokyo");
   schedule("mt-1");
-  ASSERT_TRUE(wait_until([&] { return h.inbox("m-minsk").size() == 1; }));
+  ASSERT_TRUE(h.settled([&] { return h.inbox("m-minsk").size() == 1; }));
   auto n = h.inbox("m-minsk")[0];
   EXPECT_EQ(n["language"], "en");
   EXPECT_NE(n["body"].get<std::string>().find("16:00 (Asia/Tokyo, UTC+09:00)"), std::string::npos) << n;
@@ -93,13 +93,13 @@ TEST_F(PreferencesApi, quiet_hours_hold_back_what_is_not_urgent_and_let_cancella
   // 12:00 in Minsk; quiet from 11:00 to 13:00.
   ASSERT_EQ(put({{"quiet_hours", {{"start", "11:00"}, {"end", "13:00"}}}}).status, 200);
   schedule("mt-1");
-  std::this_thread::sleep_for(300ms);
+  h.settle();
   EXPECT_TRUE(h.inbox("m-minsk").empty());
   schedule("mt-1", 2, "cancelled", "cancelled");
-  ASSERT_TRUE(wait_until([&] { return h.inbox("m-minsk").size() == 1; }));
+  ASSERT_TRUE(h.settled([&] { return h.inbox("m-minsk").size() == 1; }));
   EXPECT_EQ(h.inbox("m-minsk")[0]["kind"], "meeting.cancelled");
   h.clock().set(*parse_rfc3339("2025-09-20T10:00:00Z"));  // 13:00 in Minsk
-  ASSERT_TRUE(wait_until([&] { return h.inbox("m-minsk").size() == 2; }));
+  ASSERT_TRUE(h.settled([&] { return h.inbox("m-minsk").size() == 2; }));
   auto held = h.inbox("m-minsk")[1];
   EXPECT_EQ(held["kind"], "meeting.scheduled");
   EXPECT_EQ(held["deliver_after"], "2025-09-20T10:00:00Z");

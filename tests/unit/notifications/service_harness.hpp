@@ -1,8 +1,8 @@
 #pragma once
 // The notifications service in this process over real HTTP: a file log in a temp dir, the
-// memory cache, a fake authenticator ("Bearer member:<id>", "Bearer officer", "Bearer
-// integrator", "Bearer admin"), and helpers that append contract-shaped events as the other
-// services would.
+// memory cache, its loops turned by the test (settle()) rather than by threads, a fake
+// authenticator ("Bearer member:<id>", "Bearer officer", "Bearer integrator", "Bearer admin"),
+// and helpers that append contract-shaped events as the other services would.
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -14,11 +14,13 @@
 #include "concord/core/config.hpp"
 #include "concord/core/id.hpp"
 #include "concord/events/file_log.hpp"
+#include "concord/events/snapshot_store.hpp"
 #include "concord/http/client.hpp"
 #include "concord/http/server.hpp"
 #include "concord/notifications/service.hpp"
 #include "concord/service/api.hpp"
 #include "contract_events.hpp"
+#include "notifications/api/notifications_service.hpp"
 
 namespace concord::notifications::testing {
 
@@ -42,6 +44,8 @@ inline Result<auth::Principal> fake_auth(std::optional<std::string_view> header)
   return fail(Error::unauthorized("the token is not valid"));
 }
 
+// For what arrives over a socket on another thread (an SSE stream's events): the loops' work
+// itself is done by Harness::settle(), without waiting.
 inline bool wait_until(const std::function<bool()>& condition,
                        std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -54,9 +58,12 @@ inline bool wait_until(const std::function<bool()>& condition,
 
 class Harness {
  public:
+  // Loops::stepped: the processor, deliverer and mailer have no threads; settle() turns them.
+  // Loops::threads: they run as in production (the benchmark).
+  enum class Loops { stepped, threads };
   explicit Harness(std::map<std::string, std::string> env = {}, Timestamp now = *parse_rfc3339("2025-09-20T09:00:00Z"),
-                   bool access_log = false)
-      : clock_(now), ids_(clock_), env_(Env::from_map(std::move(env))), access_log_(access_log) {
+                   bool access_log = false, Loops loops = Loops::stepped)
+      : clock_(now), ids_(clock_), env_(Env::from_map(std::move(env))), access_log_(access_log), loops_(loops) {
     cache_ = cache::make_memory_cache(clock_);
     open();
   }
@@ -84,6 +91,7 @@ class Harness {
   void start_service() {
     context_ = std::unique_ptr<service::ServiceContext>(
         new service::ServiceContext{"notifications", log_, *cache_, clock_, ids_, env_});
+    context_->snapshots.store = snapshots_;
     service_ = make_service(*context_);
     http::Router router;
     service_->mount(router);
@@ -95,8 +103,28 @@ class Harness {
     server_->set_idempotency_store(cache_.get());
     if (auto s = server_->start(); !s) throw std::runtime_error(s.error().detail);
     if (auto s = service_->recover(); !s) throw std::runtime_error(s.error().detail);
-    service_->start();
+    if (loops_ == Loops::threads)
+      service_->start();
+    else
+      notifications().start_stepped();
   }
+
+  // Turns the service's loops (processor with reminders and digests, deliverer, mailer) until
+  // none has anything left to do: what their threads would do by themselves, here and at once.
+  void settle() {
+    for (int round = 0; round < 100; ++round) {
+      auto handled = notifications().run_once();
+      if (!handled) throw std::runtime_error("a notification loop failed: " + handled.error().detail);
+      if (*handled == 0) return;
+    }
+    throw std::runtime_error("the notification loops still had work after 100 rounds");
+  }
+  // settle(), then whether `condition` holds.
+  bool settled(const std::function<bool()>& condition) {
+    settle();
+    return condition();
+  }
+  NotificationsService& notifications() { return dynamic_cast<NotificationsService&>(*service_); }
   void close() {
     if (server_) server_->stop();
     if (service_) service_->stop();
@@ -105,6 +133,15 @@ class Harness {
     context_.reset();
     log_.reset();
   }
+
+  // From the next open() on: state snapshots in the data directory (written when a test asks
+  // the store for one), and a start from the latest usable one.
+  void use_snapshots() {
+    auto store = events::open_file_snapshots((dir_.path() / "snapshots").string());
+    if (!store) throw std::runtime_error(store.error().detail);
+    snapshots_ = *store;
+  }
+  std::filesystem::path snapshot_file() const { return dir_.path() / "snapshots" / "notifications.snapshot"; }
 
   unsigned short port() const { return server_->port(); }
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port()) + path; }
@@ -168,8 +205,10 @@ class Harness {
   UuidV7Generator ids_;
   Env env_;
   bool access_log_ = false;
+  Loops loops_ = Loops::stepped;
   std::unique_ptr<cache::Cache> cache_;
   std::shared_ptr<events::EventLog> log_;
+  std::shared_ptr<events::SnapshotStore> snapshots_;
   std::unique_ptr<service::ServiceContext> context_;
   std::unique_ptr<service::Service> service_;
   std::unique_ptr<http::Server> server_;

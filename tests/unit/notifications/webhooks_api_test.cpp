@@ -92,7 +92,7 @@ std::map<std::string, std::string> webhook_env(bool allow_private) {
           {"CONCORD_WEBHOOK_KEY", "test-webhook-key-0123456789abcdef0123456789"}};
 }
 
-class Webhooks : public ::testing::Test {
+class WebhooksApi : public ::testing::Test {
  protected:
   Harness::Reply create(const std::string& token, std::vector<std::string> types = {"concord.scheduling.*"}) {
     return h.call(http::Method::post, "/v1/webhooks", token, {{"url", receiver.url()}, {"event_types", types}});
@@ -107,13 +107,11 @@ class Webhooks : public ::testing::Test {
   }
   // Moves the test clock on until `condition` holds, as time passing would.
   bool advance_until(const std::function<bool()>& condition) {
-    return wait_until(
-        [&] {
-          if (condition()) return true;
-          h.clock().advance(500ms);
-          return false;
-        },
-        20s);
+    for (int turn = 0; turn < 2000; ++turn) {
+      if (h.settled(condition)) return true;
+      h.clock().advance(500ms);
+    }
+    return false;
   }
 
   Receiver receiver;
@@ -122,7 +120,7 @@ class Webhooks : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(Webhooks, a_matching_event_is_delivered_once_signed_with_the_secret_shown_at_creation) {
+TEST_F(WebhooksApi, a_matching_event_is_delivered_once_signed_with_the_secret_shown_at_creation) {
   auto created = create("integrator");
   ASSERT_EQ(created.status, 201) << created.body;
   std::string id = created.json["id"], secret = created.json["secret"];
@@ -136,9 +134,9 @@ TEST_F(Webhooks, a_matching_event_is_delivered_once_signed_with_the_secret_shown
   auto cause = schedule("mt-1");
   h.append("concord.delegations.v1", "d-1", "concord.delegations.member.added",
            {{"member", contract::member("m-1", "d-1", "en", "Asia/Bishkek")}});  // not subscribed
-  ASSERT_TRUE(wait_until([&] { return receiver.count() >= 1; }));
-  ASSERT_TRUE(wait_until([&] { return !deliveries(id).empty() && deliveries(id)[0]["status"] == "succeeded"; }));
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(h.settled([&] { return receiver.count() >= 1; }));
+  ASSERT_TRUE(h.settled([&] { return !deliveries(id).empty() && deliveries(id)[0]["status"] == "succeeded"; }));
+  h.settle();
   auto calls = receiver.calls();
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_TRUE(signature_valid(secret, calls[0].id, calls[0].timestamp, calls[0].body, calls[0].signature));
@@ -155,7 +153,7 @@ TEST_F(Webhooks, a_matching_event_is_delivered_once_signed_with_the_secret_shown
   EXPECT_EQ(d[0]["id"], calls[0].id);
 }
 
-TEST_F(Webhooks, a_failing_receiver_gets_retries_with_the_same_id_and_then_a_dead_letter) {
+TEST_F(WebhooksApi, a_failing_receiver_gets_retries_with_the_same_id_and_then_a_dead_letter) {
   receiver.answer(500);
   auto created = create("integrator");
   ASSERT_EQ(created.status, 201);
@@ -189,11 +187,11 @@ TEST_F(Webhooks, a_failing_receiver_gets_retries_with_the_same_id_and_then_a_dea
   EXPECT_EQ(letters, 1);
   // No more attempts after the dead letter.
   h.clock().advance(1h);
-  std::this_thread::sleep_for(300ms);
+  h.settle();
   EXPECT_EQ(receiver.count(), 4u);
 }
 
-TEST_F(Webhooks, deliveries_dying_together_mark_their_webhook_failing_once) {
+TEST_F(WebhooksApi, deliveries_dying_together_mark_their_webhook_failing_once) {
   receiver.answer(500);
   auto created = create("integrator");
   ASSERT_EQ(created.status, 201);
@@ -218,25 +216,25 @@ TEST_F(Webhooks, deliveries_dying_together_mark_their_webhook_failing_once) {
   EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["version"], 2);
 }
 
-TEST_F(Webhooks, a_receiver_that_comes_back_gets_the_delivery_and_no_more) {
+TEST_F(WebhooksApi, a_receiver_that_comes_back_gets_the_delivery_and_no_more) {
   receiver.answer(500);
   auto created = create("integrator");
   std::string id = created.json["id"];
   schedule("mt-1");
-  ASSERT_TRUE(wait_until([&] { return receiver.count() == 1; }));
+  ASSERT_TRUE(h.settled([&] { return receiver.count() == 1; }));
   receiver.answer(200);
   ASSERT_TRUE(advance_until([&] {
     auto d = deliveries(id);
     return !d.empty() && d[0]["status"] == "succeeded";
   }));
   h.clock().advance(1h);
-  std::this_thread::sleep_for(300ms);
+  h.settle();
   EXPECT_EQ(receiver.count(), 2u);
   EXPECT_EQ(deliveries(id)[0]["attempts"], 2);
   EXPECT_EQ(h.get("/v1/webhooks/" + id, "integrator").json["status"], "active");
 }
 
-TEST_F(Webhooks, only_integrators_and_admins_manage_them_and_an_integrator_sees_only_their_own) {
+TEST_F(WebhooksApi, only_integrators_and_admins_manage_them_and_an_integrator_sees_only_their_own) {
   EXPECT_EQ(create("member:m-1").status, 403);
   EXPECT_EQ(create("officer").status, 403);
   auto mine = create("integrator:erp-a");
@@ -257,7 +255,7 @@ TEST_F(Webhooks, only_integrators_and_admins_manage_them_and_an_integrator_sees_
   EXPECT_EQ(h.get("/v1/webhooks", "admin").json["items"].size(), 1u);
 }
 
-TEST_F(Webhooks, bad_subscriptions_are_refused_with_pointers) {
+TEST_F(WebhooksApi, bad_subscriptions_are_refused_with_pointers) {
   auto r = h.call(http::Method::post, "/v1/webhooks", "integrator",
                   {{"url", "ftp://example.org/x"}, {"event_types", {"scheduling", "concord.scheduling.*"}}, {"x", 1}});
   ASSERT_EQ(r.status, 400);
@@ -287,7 +285,7 @@ bool signed_by(const std::string& secret, const Receiver::Call& c) {
   return false;
 }
 
-TEST_F(Webhooks, an_integrator_moves_a_webhook_to_a_new_url_and_new_types) {
+TEST_F(WebhooksApi, an_integrator_moves_a_webhook_to_a_new_url_and_new_types) {
   Receiver moved;
   auto created = create("integrator");
   ASSERT_EQ(created.status, 201);
@@ -320,14 +318,14 @@ TEST_F(Webhooks, an_integrator_moves_a_webhook_to_a_new_url_and_new_types) {
   schedule("mt-1");  // no longer subscribed
   h.append("concord.delegations.v1", "d-1", "concord.delegations.member.added",
            {{"member", contract::member("m-1", "d-1", "en", "Asia/Bishkek")}});
-  ASSERT_TRUE(wait_until([&] { return moved.count() >= 1; }));
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(h.settled([&] { return moved.count() >= 1; }));
+  h.settle();
   EXPECT_EQ(moved.count(), 1u);
   EXPECT_EQ(receiver.count(), 0u);
   EXPECT_NE(moved.calls()[0].body.find("concord.delegations.member.added"), std::string::npos);
 }
 
-TEST_F(Webhooks, a_rotated_secret_signs_beside_the_old_one_for_its_grace_then_alone) {
+TEST_F(WebhooksApi, a_rotated_secret_signs_beside_the_old_one_for_its_grace_then_alone) {
   auto created = create("integrator");
   std::string id = created.json["id"], old_secret = created.json["secret"];
   auto rotate = [&](const nlohmann::json& body) {
@@ -347,14 +345,14 @@ TEST_F(Webhooks, a_rotated_secret_signs_beside_the_old_one_for_its_grace_then_al
   EXPECT_FALSE(h.get("/v1/webhooks/" + id, "integrator").json.contains("secret"));
 
   schedule("mt-1");
-  ASSERT_TRUE(wait_until([&] { return receiver.count() == 1; }));
+  ASSERT_TRUE(h.settled([&] { return receiver.count() == 1; }));
   auto during = receiver.calls()[0];
   EXPECT_TRUE(signed_by(old_secret, during)) << during.signature;
   EXPECT_TRUE(signed_by(new_secret, during)) << during.signature;
 
   h.clock().advance(2h);  // the grace is over
   schedule("mt-2");
-  ASSERT_TRUE(wait_until([&] { return receiver.count() == 2; }));
+  ASSERT_TRUE(h.settled([&] { return receiver.count() == 2; }));
   auto after = receiver.calls()[1];
   EXPECT_TRUE(signed_by(new_secret, after));
   EXPECT_FALSE(signed_by(old_secret, after)) << "the old secret no longer signs";
@@ -367,7 +365,7 @@ TEST_F(Webhooks, a_rotated_secret_signs_beside_the_old_one_for_its_grace_then_al
   }));
 }
 
-TEST_F(Webhooks, a_failing_webhook_is_re_enabled_and_its_dead_letters_replayed_each_with_a_whole_schedule) {
+TEST_F(WebhooksApi, a_failing_webhook_is_re_enabled_and_its_dead_letters_replayed_each_with_a_whole_schedule) {
   receiver.answer(500);
   auto created = create("integrator");
   std::string id = created.json["id"];
@@ -488,7 +486,7 @@ TEST_F(HttpsWebhooks, a_receiver_whose_certificate_verifies_gets_the_signed_deli
   auto created = subscribe(h, receiver.url("localhost", "/hooks/concord"));
   std::string id = created.substr(0, created.find('\n')), secret = created.substr(created.find('\n') + 1);
   schedule(h);
-  ASSERT_TRUE(wait_until([&] { return delivery(h, id).value("status", "") == "succeeded"; })) << delivery(h, id);
+  ASSERT_TRUE(h.settled([&] { return delivery(h, id).value("status", "") == "succeeded"; })) << delivery(h, id);
   auto seen = receiver.requests();
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0]["path"], "/hooks/concord");
@@ -512,13 +510,11 @@ TEST_F(HttpsWebhooks, an_untrusted_or_misnamed_certificate_is_a_failed_delivery_
   schedule(h);
   schedule(untrusting);
   auto dead = [&](Harness& harness, const std::string& id) {
-    return wait_until(
-        [&] {
-          if (delivery(harness, id).value("status", "") == "dead_lettered") return true;
-          harness.clock().advance(500ms);
-          return false;
-        },
-        30s);
+    for (int turn = 0; turn < 2000; ++turn) {
+      if (harness.settled([&] { return delivery(harness, id).value("status", "") == "dead_lettered"; })) return true;
+      harness.clock().advance(500ms);
+    }
+    return false;
   };
   ASSERT_TRUE(dead(h, misnamed)) << delivery(h, misnamed);
   ASSERT_TRUE(dead(untrusting, untrusted)) << delivery(untrusting, untrusted);

@@ -256,3 +256,51 @@ TEST_F(StoreTest, many_concurrent_writers_of_distinct_slots_all_land_exactly_onc
   ASSERT_TRUE(store_->replay({"concord.test.v1"}));
   EXPECT_EQ(slots(), in_memory) << "memory holds what the log holds, in the log's order";
 }
+
+// write_with: an append made elsewhere (a consumer group's transaction) still keeps the writers'
+// order: it is decided after the batch in flight, on the state with it, and what it
+// appended is applied; one that fails applies nothing.
+TEST_F(StoreTest, a_write_through_another_append_is_decided_after_the_batch_in_flight_and_applied_once_appended) {
+  log_->hold();
+  auto pending = std::async(std::launch::async, [&] { return book("09:00"); });
+  log_->wait_for_batches(1);
+  std::vector<std::string> seen;
+  auto through = std::async(std::launch::async, [&] {
+    return store_->write_with(
+        [&](const Booked& s) -> Result<std::vector<service::Append>> {
+          seen = s.slots;
+          if (std::find(s.slots.begin(), s.slots.end(), "09:00") != s.slots.end())
+            return fail(Error::conflict("the slot is booked"));
+          return std::vector<service::Append>{{"concord.test.v1", "09:00", {booking("09:00")}}};
+        },
+        [&](const std::vector<service::Append>& appends) { return log_->append_all(appends); });
+  });
+  log_->open();
+  ASSERT_TRUE(pending.get());
+  auto refused = through.get();
+  ASSERT_FALSE(refused) << "decided before the batch in flight was committed";
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_EQ(seen, std::vector<std::string>{"09:00"});
+
+  auto booked = store_->write_with(
+      [&](const Booked&) -> Result<std::vector<service::Append>> {
+        return std::vector<service::Append>{{"concord.test.v1", "10:00", {booking("10:00")}}};
+      },
+      [&](const std::vector<service::Append>& appends) { return log_->append_all(appends); });
+  ASSERT_TRUE(booked) << booked.error().detail;
+  EXPECT_EQ(slots(), (std::vector<std::string>{"09:00", "10:00"}));
+  ASSERT_TRUE(book("11:00")) << "the writers go on after it";
+}
+
+TEST_F(StoreTest, a_write_through_another_append_that_fails_applies_nothing) {
+  log_->fail_next(1);
+  auto failed = store_->write_with(
+      [&](const Booked&) -> Result<std::vector<service::Append>> {
+        return std::vector<service::Append>{{"concord.test.v1", "09:00", {booking("09:00")}}};
+      },
+      [&](const std::vector<service::Append>& appends) { return log_->append_all(appends); });
+  ASSERT_FALSE(failed);
+  EXPECT_TRUE(slots().empty());
+  ASSERT_TRUE(book("09:00"));
+  EXPECT_EQ(slots(), std::vector<std::string>{"09:00"});
+}

@@ -280,6 +280,48 @@ class Store {
     if (snapshotter_) snapshotter_->committed(1);
   }
 
+  // A write whose append the store cannot make itself: one that must commit in another
+  // transaction (a consumer group's consume → produce → commit step, which carries the group's
+  // offsets and is fenced by its generation). It still keeps the writers' order: it waits until
+  // no batch is in flight, decides against the committed state, appends through
+  // append(const std::vector<Append>&) → Status with the other writers held off (they queue
+  // behind it, deciding nothing on a state it is about to change), and applies what it appended.
+  // For small, rare decisions; reads never wait for it.
+  template <class DecideFn, class AppendFn>
+  Result<std::vector<Append>> write_with(DecideFn&& decide, AppendFn&& append) {
+    std::unique_lock lock(writer_mutex_);
+    committed_cv_.wait(lock, [&] { return !committing_ && queue_.empty(); });
+    if (stale_) {
+      if (auto rebuilt = rebuild_locked(); !rebuilt) return fail(rebuilding_error(rebuilt.error()));
+    }
+    Result<std::vector<Append>> decided = decide(static_cast<const State&>(draft_));
+    if (!decided) return fail(decided.error());
+    Status appended;
+    try {
+      appended = append(static_cast<const std::vector<Append>&>(*decided));
+    } catch (const std::exception& e) {
+      appended = fail(Error::internal(std::string("the append threw: ") + e.what()));
+    }
+    if (!appended) {
+      if (outcome_unknown(appended.error())) stale_ = true;
+      return fail(appended.error());
+    }
+    long long n = 0;
+    {
+      std::unique_lock committed(committed_mutex_);
+      for (const auto& a : *decided)
+        for (const auto& e : a.events) {
+          evolve_(draft_, a.topic, e);
+          evolve_(committed_, a.topic, e);
+          ++n;
+        }
+    }
+    // The other transaction reports no positions: the state's are inexact until a rebuild.
+    if (n > 0) positions_exact_ = false;
+    if (snapshotter_) snapshotter_->committed(n);
+    return decided;
+  }
+
   // Applies an event written elsewhere (another service's topic that this one follows).
   void apply(const std::string& topic, const events::Event& event) {
     std::unique_lock lock(writer_mutex_);
