@@ -72,7 +72,7 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
 
   router.get(
       "/v1/inbox/stream",
-      [&shared, &live](http::Request& req) -> Result<http::Response> {
+      [&live](http::Request& req) -> Result<http::Response> {
         auto owner = owner_of(req);
         if (!owner) return fail(owner.error());
         std::string last = std::string(req.headers.get("Last-Event-ID").value_or(""));
