@@ -2,17 +2,23 @@
 // meetings (scheduling), a delegation of 10k members (delegations), served as `concord serve`
 // serves them, on the file log. wrk on loopback measures GET …?limit=50 at the start, the middle
 // and the end of each list beside a single-item GET. Goal (issue 13): every page within 2× of
-// the single-item GET — keyset pages from ordered indexes, not lists built whole and then cut.
+// the single-item GET — keyset pages from ordered indexes, each item's JSON kept as bytes beside
+// it, not lists built whole and then cut, nor rendered item by item on every request.
+// What remains of a request's cost is printed too: the HTTP floor (an authenticated GET that
+// answers 404, and /healthz with no token) and, in process, the JSON a page costs rendered item
+// by item against one concatenated from kept bytes.
 //
 //   build/bench/list_bench [seconds per run, default 3]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "concord/auth/jwt.hpp"
 #include "concord/core/log.hpp"
+#include "concord/core/rendered_json.hpp"
 #include "concord/core/time.hpp"
 #include "concord/delegations/service.hpp"
 #include "concord/events/file_log.hpp"
@@ -136,6 +142,69 @@ std::pair<std::string, std::string> middle_and_end(const std::string& url, const
   return {cursors[cursors.size() / 2], cursors.back()};
 }
 
+// Microseconds per call of f, over enough calls to take about a fifth of a second.
+template <class F>
+double micros_per_call(F&& f) {
+  using clock = std::chrono::steady_clock;
+  long long calls = 0;
+  auto start = clock::now();
+  while (clock::now() - start < std::chrono::milliseconds(200))
+    for (int i = 0; i < 100; ++i, ++calls) f();
+  return std::chrono::duration<double, std::micro>(clock::now() - start).count() / static_cast<double>(calls);
+}
+
+// The JSON a page of 50 costs in process, with no HTTP: rendered item by item (as before issue
+// 13) against concatenated from the bytes kept beside each item. Meetings carry their local
+// times, as the API renders them.
+void print_json_costs() {
+  std::map<std::string, scheduling::Venue> venues;
+  std::map<std::string, scheduling::Meeting> meetings;
+  SystemClock clock;
+  UuidV7Generator ids(clock);
+  Timestamp day0 = *parse_rfc3339("2027-03-01T00:00:00Z");
+  for (int i = 0; i < 1000; ++i) {
+    scheduling::Venue v{ids.next(), "Hall " + std::to_string(i), "Minsk", "", "Europe/Minsk", 100, 0, 1};
+    venues.emplace(v.id, v);
+    scheduling::Meeting m;
+    m.id = ids.next();
+    m.visit_id = kVisit;
+    m.title = {{"en", "Talks " + std::to_string(i)}};
+    m.kind = "bilateral_meeting";
+    m.start = day0 + std::chrono::hours(i);
+    m.end = m.start + std::chrono::minutes(30);
+    m.time_zone = "Europe/Minsk";
+    m.status = "scheduled";
+    m.version = 1;
+    meetings.emplace(m.id, m);
+  }
+  auto meeting_json = [](const scheduling::Meeting& m) {
+    json j = scheduling::to_json(m);
+    if (auto l = to_local(m.start, m.time_zone)) j["start_local"] = l->rfc3339;
+    if (auto l = to_local(m.end, m.time_zone)) j["end_local"] = l->rfc3339;
+    return j;
+  };
+  service::api::Page page;
+  auto report = [&](const char* name, const auto& index, auto render) {
+    const auto& one = index.begin()->second;
+    double single = micros_per_call([&] { (void)json_bytes(render(one)); });
+    double whole = micros_per_call([&] {
+      (void)json_bytes(service::api::keyset_page(index, page, service::api::keep_all,
+                                                 [&](const auto& entry) { return render(entry.second); }));
+    });
+    double kept = micros_per_call([&] {
+      (void)service::api::keyset_page_bytes(index, page, service::api::keep_all,
+                                            [&](const auto& entry) -> const std::string& {
+                                              return entry.second.rendered.get([&] { return render(entry.second); });
+                                            });
+    });
+    std::printf("%-44s %12.1f %16.1f %16.1f\n", name, single, whole, kept);
+  };
+  std::printf("\nJSON in process, no HTTP (microseconds)\n");
+  std::printf("%-44s %12s %16s %16s\n", "", "one item", "page of 50 whole", "page of 50 kept");
+  report("venues", venues, [](const scheduling::Venue& v) { return scheduling::to_json(v); });
+  report("meetings (with local times)", meetings, meeting_json);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -239,6 +308,10 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("goal: every page within 2x of the single-item GET\n");
+  std::printf("\nThe HTTP floor, the same way\n");
+  bench::print_row("authenticated GET answered 404", load(sched + "/v1/venues/0190a5c4-0000-7000-8000-0000000000ff"));
+  bench::print_row("/healthz, no token", load(sched + "/healthz"));
+  print_json_costs();
   for (auto& h : s.hosts) h->stop();
   s.hosts.clear();
   s.platform.reset();

@@ -137,6 +137,10 @@ http::Response json(int status, const nlohmann::json& body, long long version, s
   return r;
 }
 
+http::Response json_text(int status, std::string body) {
+  return http::Response::text(status, std::move(body), "application/json");
+}
+
 Result<bool> dry_run(const http::Request& request) {
   auto v = request.query_param("dry_run");
   if (!v || *v == "false" || *v == "0") return false;

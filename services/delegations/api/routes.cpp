@@ -98,15 +98,19 @@ Result<Response> DelegationsService::list_delegations(Request& request) {
   // Delegations are public data: every authenticated caller reads them. By id: UUIDv7, so in
   // order of registration.
   auto body = store_.read([&](const State& s) {
-    auto render = [&](const std::string& id) { return delegation_snapshot(s.delegations.at(id)); };
+    auto bytes = [](const Delegation& d) -> const std::string& {
+      return d.rendered.get([&] { return delegation_snapshot(d); });
+    };
     if (!visit)
-      return api::keyset_page(s.delegations, *page, api::keep_all,
-                              [&](const auto& entry) { return delegation_snapshot(entry.second); });
+      return api::keyset_page_bytes(s.delegations, *page, api::keep_all,
+                                    [&](const auto& entry) -> const std::string& { return bytes(entry.second); });
     static const std::set<std::string> none;
     auto it = s.delegations_of_visit.find(*visit);
-    return api::keyset_page(it == s.delegations_of_visit.end() ? none : it->second, *page, api::keep_all, render);
+    return api::keyset_page_bytes(
+        it == s.delegations_of_visit.end() ? none : it->second, *page, api::keep_all,
+        [&](const std::string& id) -> const std::string& { return bytes(s.delegations.at(id)); });
   });
-  return api::json(200, body);
+  return api::json_text(200, std::move(body));
 }
 
 Result<Response> DelegationsService::get_delegation(Request& request) {
@@ -146,18 +150,20 @@ Result<Response> DelegationsService::list_members(Request& request) {
   std::string id(request.param("id"));
   Actor actor = actor_of(request);
   bool withdrawn_too = status == "all";
-  auto body = store_.read([&](const State& s) -> Result<nlohmann::json> {
+  auto body = store_.read([&](const State& s) -> Result<std::string> {
     if (auto ok = may_read_roster(s, actor, id); !ok) return fail(ok.error());
     static const std::map<std::string, std::string> none;
     auto order = s.roster_order.find(id);
-    return api::keyset_page(
+    return api::keyset_page_bytes(
         order == s.roster_order.end() ? none : order->second, *page,
         [&](const auto& entry) { return withdrawn_too || !s.members.at(entry.second).withdrawn; },
-        [&](const auto& entry) { return roster_entry(s, actor, s.members.at(entry.second)); });
+        [&](const auto& entry) -> const std::string& {
+          return roster_entry_bytes(s, actor, s.members.at(entry.second));
+        });
   });
   if (!body) return fail(body.error());
   rosters_.ensure(id);
-  return api::json(200, *body);
+  return api::json_text(200, std::move(*body));
 }
 
 Result<Response> DelegationsService::member_response(Request& request, const std::string& id, int status,

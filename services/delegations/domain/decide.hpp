@@ -65,6 +65,8 @@ Result<std::vector<nlohmann::json>> read_roster(const State& state, const Actor&
                                                 const std::string& delegation_id, bool include_withdrawn);
 Status may_read_roster(const State& state, const Actor& actor, const std::string& delegation_id);
 nlohmann::json roster_entry(const State& state, const Actor& actor, const Member& member);
+// The same as bytes, rendered once per change of the member (Member::rendered).
+const std::string& roster_entry_bytes(const State& state, const Actor& actor, const Member& member);
 Result<nlohmann::json> read_member(const State& state, const Actor& actor, const std::string& id);
 Result<nlohmann::json> read_travel(const State& state, const Actor& actor, const std::string& member_id);
 

@@ -13,7 +13,9 @@ namespace {
 constexpr std::size_t kRecentPublicEvents = 4096;
 
 void apply_private(State& s, const PendingPrivate& p) {
-  if (!s.members.contains(p.member_id)) return;
+  auto member = s.members.find(p.member_id);
+  if (member == s.members.end()) return;
+  member->second.rendered.clear();  // its personal view shows the contact and travel
   if (p.is_contact) {
     if (p.contact)
       s.contacts[p.member_id] = *p.contact;
@@ -114,6 +116,7 @@ void apply(State& s, const Recorded& e) {
       }
       stored.accreditation.history.push_back(std::move(step));
     }
+    stored.rendered.clear();  // edited in place above
   } else {
     return;
   }

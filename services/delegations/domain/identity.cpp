@@ -199,6 +199,11 @@ json invitation_view(const Invitation& i) {
 bool evolve_identity(State& s, std::string_view kind, const Recorded& e) {
   if (kind == "member_identity.linked" || kind == "member_identity.unlinked") {
     std::string member = e.data.at("member_id").get<std::string>();
+    // The personal view of a member shows their linked identity.
+    auto forget_rendered = [&](const std::string& id) {
+      if (auto m = s.members.find(id); m != s.members.end()) m->second.rendered.clear();
+    };
+    forget_rendered(member);
     contract::apply_identity(s.identities, e.type, e.data);
     s.identity_versions[member] += 1;
     if (kind == "member_identity.unlinked") {
@@ -216,8 +221,11 @@ bool evolve_identity(State& s, std::string_view kind, const Recorded& e) {
     l.linked_at = e.time;
     l.version = s.identity_versions[member];
     // One identity, one member: whichever member held it before no longer does.
-    for (auto it = s.linked.begin(); it != s.linked.end();)
-      it = it->second.identity == l.identity && it->first != member ? s.linked.erase(it) : std::next(it);
+    for (auto it = s.linked.begin(); it != s.linked.end();) {
+      bool held_it = it->second.identity == l.identity && it->first != member;
+      if (held_it) forget_rendered(it->first);
+      it = held_it ? s.linked.erase(it) : std::next(it);
+    }
     s.linked[member] = std::move(l);
     return true;
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "concord/auth/identity.hpp"
+#include "concord/core/rendered_json.hpp"
 #include "concord/core/time.hpp"
 #include "delegations/contract/contract.hpp"
 
@@ -59,6 +60,7 @@ struct Delegation {
   Texts name;
   std::optional<std::string> head_member_id;
   long long version = 0;
+  RenderedJson<> rendered;  // its JSON as the API shows it (not in the snapshot)
 };
 
 struct AccreditationStep {
@@ -93,7 +95,12 @@ struct Member {
   std::optional<std::string> withdrawal_reason;
   Accreditation accreditation;
   long long version = 0;
+  // Its JSON as a roster shows it, without and with personal data (kMemberPublic,
+  // kMemberPersonal; not in the snapshot). The personal view shows the contact, travel and linked
+  // identity kept beside the member in State: evolve() clears these when any of them changes.
+  RenderedJson<2> rendered;
 };
+inline constexpr std::size_t kMemberPublic = 0, kMemberPersonal = 1;
 
 // Personal data: only on the private topic, only for officers and the member themself.
 struct Contact {

@@ -54,9 +54,25 @@ Status may_read_roster(const State& state, const Actor& actor, const std::string
   return {};
 }
 
-json roster_entry(const State& state, const Actor& actor, const Member& m) {
-  bool personal = acts_for(state, actor, m.delegation_id) || is_self(actor, m.id);
+namespace {
+
+bool sees_personal_data(const State& state, const Actor& actor, const Member& m) {
+  return acts_for(state, actor, m.delegation_id) || is_self(actor, m.id);
+}
+
+json entry_view(const State& state, const Member& m, bool personal) {
   return personal ? full_view(state, m) : member_view(m, nullptr, nullptr, false);
+}
+
+}  // namespace
+
+json roster_entry(const State& state, const Actor& actor, const Member& m) {
+  return entry_view(state, m, sees_personal_data(state, actor, m));
+}
+
+const std::string& roster_entry_bytes(const State& state, const Actor& actor, const Member& m) {
+  bool personal = sees_personal_data(state, actor, m);
+  return m.rendered.get(personal ? kMemberPersonal : kMemberPublic, [&] { return entry_view(state, m, personal); });
 }
 
 Result<std::vector<json>> read_roster(const State& state, const Actor& actor, const std::string& delegation_id,

@@ -115,6 +115,7 @@ void evolve(State& state, const Recorded& event) {
 }
 
 void evolve_document(Document& doc, const Recorded& event) {
+  doc.rendered.clear();  // changed in place below
   const auto& d = event.data;
   if (event.type == contract::kDocumentCreated) doc.created_at = event.time;
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "concord/auth/identity.hpp"
+#include "concord/core/rendered_json.hpp"
 #include "concord/core/time.hpp"
 #include "delegations/contract/views.hpp"
 #include "scheduling/contract/views.hpp"
@@ -133,6 +134,8 @@ struct Document {
   std::vector<AuditEntry> audit;
   // Chunks of contents not yet closed by their version.added (number → chunks so far).
   std::map<long long, std::string> pending_content;
+  // Its snapshot's JSON as lists show it (not in the snapshot); evolve_document() clears it.
+  RenderedJson<> rendered;
 
   const Version* find_version(long long number) const;
   const Signature* signature_of(const std::string& member_id) const;

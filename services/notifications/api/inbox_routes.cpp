@@ -60,14 +60,16 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
       const auto& index = *unread ? inbox.unread_by_member : inbox.by_member;
       static const std::map<std::string, std::string> none;
       auto ids = index.find(*owner);
-      auto page_body = svc::keyset_page(
+      return svc::keyset_page_bytes(
           ids == index.end() ? none : ids->second, *page,
           [&](const auto& entry) { return inbox.notifications.at(entry.second).deliver_after <= now; },
-          [&](const auto& entry) { return item_json(inbox.notifications.at(entry.second)); });
-      page_body["unread_count"] = unread_count(inbox, *owner, now);
-      return page_body;
+          [&](const auto& entry) -> const std::string& {
+            const Notification& n = inbox.notifications.at(entry.second);
+            return n.rendered.get([&] { return item_json(n); });
+          },
+          ",\"unread_count\":" + std::to_string(unread_count(inbox, *owner, now)));
     });
-    return json(200, body);
+    return svc::json_text(200, std::move(body));
   });
 
   router.get(

@@ -127,6 +127,7 @@ void evolve(Inbox& inbox, const Incoming& e) {
     if (it != inbox.notifications.end() && at && !it->second.read_at) {
       auto& n = it->second;
       n.read_at = *at;
+      n.rendered.clear();
       inbox.unread_by_member[n.member_id].erase(n.inbox_key);
       if (auto held = inbox.held_unread.find(n.member_id); held != inbox.held_unread.end()) held->second.erase(n.id);
     }

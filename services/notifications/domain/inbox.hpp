@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "concord/core/error.hpp"
+#include "concord/core/rendered_json.hpp"
 #include "concord/core/time.hpp"
 #include "notifications/domain/views.hpp"
 
@@ -38,7 +39,8 @@ struct Notification {
   Timestamp deliver_after{};  // later than created_at when quiet hours hold it back
   std::string reminder;       // for reminders: the reminder's key (see reminders.hpp)
   std::optional<Timestamp> read_at;
-  std::string inbox_key;  // its place in the member's inbox (Inbox::by_member), set by add()
+  std::string inbox_key;    // its place in the member's inbox (Inbox::by_member), set by add()
+  RenderedJson<> rendered;  // its JSON as the inbox shows it (not in the snapshot; evolve clears it)
 };
 
 nlohmann::json to_json(const Notification& n);  // the event's "notification" and the API item

@@ -59,6 +59,8 @@ const json& last_snapshot(const std::vector<NewEvent>& events, const char* aggre
 
 }  // namespace
 
+// List pages keep these bytes beside the meeting (Meeting::rendered), which evolve() drops only
+// when the meeting changes: what the view shows must come from the meeting alone.
 json SchedulingService::meeting_view(const State&, const Meeting& m) const {
   json j = to_json(m);
   if (auto l = to_local(m.start, m.time_zone)) j["start_local"] = l->rfc3339;
@@ -91,12 +93,13 @@ SchedulingService::Response SchedulingService::create_venue(http::Request& r) {
 SchedulingService::Response SchedulingService::list_venues(http::Request& r) {
   auto page = api::page_of(r);
   if (!page) return fail(page.error());
-  // Venues by id: UUIDv7, so creation order.
+  // Venues by id: UUIDv7, so creation order. Each item's bytes are rendered once per version.
   auto body = store_.read([&](const State& s) {
-    return api::keyset_page(
-        s.venues, *page, [](const auto&) { return true; }, [](const auto& entry) { return to_json(entry.second); });
+    return api::keyset_page_bytes(s.venues, *page, api::keep_all, [](const auto& entry) -> const std::string& {
+      return entry.second.rendered.get([&] { return to_json(entry.second); });
+    });
   });
-  return api::json(200, body);
+  return api::json_text(200, std::move(body));
 }
 
 SchedulingService::Response SchedulingService::get_venue(http::Request& r) {
@@ -158,11 +161,13 @@ SchedulingService::Response SchedulingService::list_visits(http::Request& r) {
   if (!page) return fail(page.error());
   auto actor = context_for(r).actor;
   auto body = store_.read([&](const State& s) {
-    return api::keyset_page(
+    return api::keyset_page_bytes(
         s.visits, *page, [&](const auto& entry) { return static_cast<bool>(may_read_visit(s, actor, entry.first)); },
-        [](const auto& entry) { return to_json(entry.second); });
+        [](const auto& entry) -> const std::string& {
+          return entry.second.rendered.get([&] { return to_json(entry.second); });
+        });
   });
-  return api::json(200, body);
+  return api::json_text(200, std::move(body));
 }
 
 SchedulingService::Response SchedulingService::get_visit(http::Request& r) {
@@ -253,18 +258,20 @@ SchedulingService::Response SchedulingService::list_meetings(http::Request& r) {
   auto page = api::page_of(r);
   if (!page) return fail(page.error());
   auto actor = context_for(r).actor;
-  auto body = store_.read([&](const State& s) -> Result<json> {
+  auto body = store_.read([&](const State& s) -> Result<std::string> {
     const Visit* visit = s.visit(r.param("id"));
     if (!visit) return fail(Error::not_found("no visit with this id"));
     if (auto ok = may_read_visit(s, actor, visit->id); !ok) return fail(ok.error());
     static const std::map<std::string, std::string> none;
     auto it = s.meetings_by_start.find(visit->id);
-    return api::keyset_page(
-        it == s.meetings_by_start.end() ? none : it->second, *page, [](const auto&) { return true; },
-        [&](const auto& entry) { return meeting_view(s, s.meetings.at(entry.second)); });
+    return api::keyset_page_bytes(it == s.meetings_by_start.end() ? none : it->second, *page, api::keep_all,
+                                  [&](const auto& entry) -> const std::string& {
+                                    const Meeting& m = s.meetings.at(entry.second);
+                                    return m.rendered.get([&] { return meeting_view(s, m); });
+                                  });
   });
   if (!body) return fail(body.error());
-  return api::json(200, *body);
+  return api::json_text(200, std::move(*body));
 }
 
 SchedulingService::Response SchedulingService::get_meeting(http::Request& r) {

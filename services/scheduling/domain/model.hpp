@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "concord/auth/identity.hpp"
+#include "concord/core/rendered_json.hpp"
 #include "concord/core/time.hpp"
 #include "delegations/contract/contract.hpp"
 #include "delegations/contract/views.hpp"
@@ -38,6 +39,7 @@ struct Venue {
   int capacity = 0;
   int buffer_minutes = 0;
   long long version = 0;
+  RenderedJson<> rendered;  // its JSON as the API shows it (not in the snapshot)
 };
 
 struct Visit {
@@ -54,6 +56,7 @@ struct Visit {
   // Not in the snapshot: [midnight of starts_on, midnight after ends_on) in the visit's zone,
   // resolved once by evolve() so a conflict check does no time-zone lookups.
   std::optional<std::pair<Timestamp, Timestamp>> window;
+  RenderedJson<> rendered;  // its JSON as the API shows it (not in the snapshot)
 };
 
 struct Meeting {
@@ -70,8 +73,9 @@ struct Meeting {
   std::string notes;
   std::string status;  // scheduled | cancelled
   long long version = 0;
-  Timestamp created_at{};  // time of the first event (not in the snapshot: the event's time)
-  Timestamp updated_at{};  // time of the latest event
+  Timestamp created_at{};   // time of the first event (not in the snapshot: the event's time)
+  Timestamp updated_at{};   // time of the latest event
+  RenderedJson<> rendered;  // its JSON as the API shows it, local times included (not in the snapshot)
 };
 
 // The views of concord.delegations.v1 this service keeps, as delegations' contract gives them.

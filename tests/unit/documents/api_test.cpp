@@ -99,6 +99,39 @@ TEST_F(DocumentsApi, lists_filter_by_visit_and_status) {
   (void)b;
 }
 
+// A list shows each document from bytes kept beside it: as its GET shows the same fields (the
+// GET details signatures further), through every index the filters use, and each change at once.
+TEST_F(DocumentsApi, list_items_read_as_their_document_does_and_show_each_change_at_once) {
+  auto id = create();
+  auto listed = [&](const std::string& query) {
+    auto r = h->get("/v1/documents?limit=200" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "application/json");
+    for (const auto& item : r.json["items"])
+      if (item["id"] == id) return item;
+    ADD_FAILURE() << id << " is not listed by ?" << query;
+    return json::object();
+  };
+  auto expect_as_got = [&] {
+    auto got = h->get(path(id)).json;
+    for (const std::string& query :
+         {std::string(), "&visit_id=" + visit, "&status=" + got["status"].get<std::string>()}) {
+      json item = listed(query);  // items() keeps a reference: not to a temporary
+      for (const auto& [key, value] : item.items()) {
+        if (key == "signatures") continue;
+        EXPECT_EQ(value, got[key]) << key << " listed by ?" << query;
+      }
+    }
+  };
+  expect_as_got();
+  ASSERT_EQ(h->post(path(id, "/versions"), {{"language", "ru"}, {"content", "Статья 1.\n"}}).status, 201);
+  EXPECT_EQ(listed("")["latest_versions"]["ru"]["number"], 1);
+  ASSERT_EQ(h->post(path(id, "/versions"), {{"language", "ky"}, {"content", "1-берене.\n"}}).status, 201);
+  ASSERT_EQ(h->post(path(id, "/submit"), json::object()).status, 200);
+  EXPECT_EQ(listed("&status=under_approval")["status"], "under_approval");
+  expect_as_got();
+}
+
 TEST_F(DocumentsApi, versions_are_stored_with_their_sha256_and_diffed_within_one_language) {
   auto id = create();
   auto v1 = h->post(path(id, "/versions"), {{"language", "ru"}, {"content", "Статья 1.\nСтатья 2.\nСтатья 3.\n"}});

@@ -166,6 +166,29 @@ TEST_F(InboxApi, lists_are_paginated_and_bad_queries_are_named) {
   EXPECT_EQ(h.get("/v1/inbox?cursor=zz", "member:m-minsk").status, 400);
 }
 
+// The inbox is paged from bytes kept beside each notification: an item reads as its own GET
+// does, and reading it shows in the next page at once, in the whole inbox and the unread one.
+TEST_F(InboxApi, inbox_items_read_as_their_get_does_and_show_being_read_at_once) {
+  schedule("mt-1");
+  schedule("mt-2");
+  ASSERT_TRUE(inbox_has("m-minsk", 2));
+  auto page = h.get("/v1/inbox", "member:m-minsk");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.headers.get("Content-Type").value_or(""), "application/json");
+  EXPECT_EQ(page.json["unread_count"], 2);
+  for (const auto& item : page.json["items"])
+    EXPECT_EQ(item, h.get("/v1/inbox/" + item["id"].get<std::string>(), "member:m-minsk").json);
+  std::string id = page.json["items"][0]["id"];
+  ASSERT_EQ(h.call(http::Method::post, "/v1/inbox/" + id + "/read", "member:m-minsk").status, 200);
+  auto after = h.get("/v1/inbox", "member:m-minsk");
+  EXPECT_EQ(after.json["unread_count"], 1);
+  EXPECT_TRUE(after.json["items"][0]["read_at"].is_string()) << after.body;
+  EXPECT_EQ(after.json["items"][0], h.get("/v1/inbox/" + id, "member:m-minsk").json);
+  auto unread = h.get("/v1/inbox?unread=true", "member:m-minsk");
+  ASSERT_EQ(unread.json["items"].size(), 1u);
+  EXPECT_NE(unread.json["items"][0]["id"], id);
+}
+
 TEST_F(InboxApi, a_live_notification_reaches_the_stream_within_a_second_and_resume_sends_what_was_missed_once) {
   auto live_stream = std::make_unique<Sse>(h.port());
   auto& live = *live_stream;

@@ -223,6 +223,47 @@ TEST_F(SchedulingApi, schedules_a_meeting_with_location_etag_and_local_times) {
   EXPECT_EQ(again.body["title"]["ru"], "Переговоры");
 }
 
+// List pages are made of bytes kept beside each item: each item must read exactly as its own
+// GET does, and show a change as soon as the change is answered.
+TEST_F(SchedulingApi, list_pages_show_items_as_their_gets_do_and_every_change_at_once) {
+  auto meeting = post(meetings_path(), meeting_body("2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {gh_, hh_}));
+  ASSERT_EQ(meeting.status, 201) << meeting.text;
+  std::string meeting_id = meeting.body["id"];
+  auto listed = [&](const std::string& list, const std::string& id) {
+    auto page = get(list + "?limit=200");
+    EXPECT_EQ(page.status, 200) << page.text;
+    EXPECT_EQ(page.headers.get("Content-Type").value_or(""), "application/json");
+    for (const auto& item : page.body["items"])
+      if (item["id"] == id) return item;
+    ADD_FAILURE() << id << " is not in " << list;
+    return json();
+  };
+  auto as_got = [&](const std::string& list, const std::string& item_path, const std::string& id) {
+    EXPECT_EQ(listed(list, id), get(item_path + id).body) << list;
+  };
+  auto check_all = [&] {
+    as_got("/v1/venues", "/v1/venues/", hall_);
+    as_got("/v1/visits", "/v1/visits/", visit_);
+    as_got(meetings_path(), "/v1/meetings/", meeting_id);
+  };
+  check_all();
+  ASSERT_EQ(call(http::Method::patch, "/v1/venues/" + hall_, {{"name", "Palace of the Republic"}}).status, 200);
+  EXPECT_EQ(listed("/v1/venues", hall_)["name"], "Palace of the Republic");
+  ASSERT_EQ(call(http::Method::patch, "/v1/visits/" + visit_, {{"status", "confirmed"}}).status, 200);
+  EXPECT_EQ(listed("/v1/visits", visit_)["status"], "confirmed");
+  http::Headers v1;
+  v1.set("If-Match", "\"1\"");
+  auto moved = call(http::Method::patch, "/v1/meetings/" + meeting_id,
+                    {{"start", "2025-09-28T09:00:00Z"}, {"end", "2025-09-28T10:00:00Z"}}, "officer", v1);
+  ASSERT_EQ(moved.status, 200) << moved.text;
+  auto relisted = listed(meetings_path(), meeting_id);
+  EXPECT_EQ(relisted["start_local"], "2025-09-28T12:00:00+03:00");
+  EXPECT_EQ(relisted["version"], 2);
+  ASSERT_EQ(post("/v1/meetings/" + meeting_id + "/cancel", {{"reason", "postponed"}}).status, 200);
+  EXPECT_EQ(listed(meetings_path(), meeting_id)["status"], "cancelled");
+  check_all();
+}
+
 TEST_F(SchedulingApi, every_field_error_is_reported_with_its_pointer) {
   auto r = post(meetings_path(), {{"title", {{"en", ""}}},
                                   {"kind", "banquet"},

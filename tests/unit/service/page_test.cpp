@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "concord/core/rendered_json.hpp"
 #include "concord/core/sort_key.hpp"
 #include "concord/service/api.hpp"
 
@@ -81,4 +82,28 @@ TEST(KeysetPage, cursors_and_limits_nobody_gave_out_are_400_with_a_pointer) {
   }
   for (const char* bad : {"0", "201", "-1", "ten", "5x"}) EXPECT_FALSE(api::page_of(request({{"limit", bad}})));
   EXPECT_TRUE(api::page_of(request({{"cursor", api::cursor_for("anything")}})));
+}
+
+TEST(KeysetPage, a_page_from_items_bytes_is_byte_for_byte_the_page_rendered_whole) {
+  std::map<std::string, int> index;
+  for (int i = 0; i < 9; ++i) index.emplace(key(i), i);
+  auto as_object = [](const auto& e) { return nlohmann::json{{"n", e.second}, {"name", "item \xff"}}; };
+  auto bytes = [&](const auto& e) { return json_bytes(as_object(e)); };
+  for (auto limit : {"1", "4", "9", "200"}) {
+    std::optional<std::string> cursor;
+    do {
+      std::map<std::string, std::string> query{{"limit", limit}};
+      if (cursor) query["cursor"] = *cursor;
+      auto p = api::page_of(request(query));
+      auto whole = api::keyset_page(index, *p, api::keep_all, as_object);
+      EXPECT_EQ(api::keyset_page_bytes(index, *p, api::keep_all, bytes), json_bytes(whole)) << limit;
+      auto counted = whole;
+      counted["unread_count"] = 3;
+      EXPECT_EQ(api::keyset_page_bytes(index, *p, api::keep_all, bytes, ",\"unread_count\":3"), json_bytes(counted));
+      cursor = whole["next_cursor"].is_null() ? std::nullopt : std::optional(whole["next_cursor"].get<std::string>());
+    } while (cursor);
+  }
+  auto none = api::page_of(request({}));
+  EXPECT_EQ(api::keyset_page_bytes(std::map<std::string, int>{}, *none, api::keep_all, bytes),
+            R"({"items":[],"next_cursor":null})");
 }

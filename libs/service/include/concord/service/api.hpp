@@ -57,40 +57,78 @@ struct Page {
 Result<Page> page_of(const http::Request& request);
 std::string cursor_for(std::string_view sort_key);
 
-// One page from an ordered range already positioned just after page.after (e.g. an index's
-// upper_bound). Items `keep` refuses are skipped (filters not indexed: rights); `render` makes
-// an item's JSON; `key_of` gives its sort key for the next cursor, which is set only when
-// another kept item follows.
+// Walks one page of an ordered range already positioned just after page.after (e.g. an index's
+// upper_bound): `keep` skips items (filters not indexed: rights), `take` receives each item of
+// the page right after `keep` accepted it. Returns the sort key (`key_of`) of the page's last
+// item when another kept item follows it (the next cursor's), else nullopt.
+template <class It, class KeyOf, class Keep, class Take>
+std::optional<std::string> walk_page(It first, It last, const Page& page, KeyOf&& key_of, Keep&& keep, Take&& take) {
+  size_t taken = 0;
+  std::string last_key;
+  for (; first != last; ++first) {
+    if (!keep(*first)) continue;
+    if (taken == page.limit) return last_key;
+    take(*first);
+    ++taken;
+    last_key = key_of(*first);
+  }
+  return std::nullopt;
+}
+
+// One page as JSON, `render` making an item's JSON.
 template <class It, class KeyOf, class Keep, class Render>
 nlohmann::json keyset_page(It first, It last, const Page& page, KeyOf&& key_of, Keep&& keep, Render&& render) {
   nlohmann::json items = nlohmann::json::array();
-  std::string last_key;
-  bool more = false;
-  for (; first != last; ++first) {
-    if (!keep(*first)) continue;
-    if (items.size() == page.limit) {
-      more = true;
-      break;
-    }
-    items.push_back(render(*first));
-    last_key = key_of(*first);
-  }
-  nlohmann::json next = more ? nlohmann::json(cursor_for(last_key)) : nlohmann::json(nullptr);
+  auto after = walk_page(first, last, page, key_of, keep, [&](const auto& item) { items.push_back(render(item)); });
+  nlohmann::json next = after ? nlohmann::json(cursor_for(*after)) : nlohmann::json(nullptr);
   return {{"items", std::move(items)}, {"next_cursor", std::move(next)}};
+}
+
+// The same page serialized, from each item's bytes (`bytes` → its JSON as text: the rendering
+// kept beside the item, RenderedJson), so a page costs a cursor lookup and a concatenation. Byte
+// for byte what keyset_page's JSON serializes to; `more` adds members after next_cursor
+// (",\"name\":value", names that sort after it: JSON objects serialize their keys sorted).
+template <class It, class KeyOf, class Keep, class Bytes>
+std::string keyset_page_bytes(It first, It last, const Page& page, KeyOf&& key_of, Keep&& keep, Bytes&& bytes,
+                              std::string_view more = {}) {
+  std::string body = "{\"items\":[";
+  bool first_item = true;
+  auto after = walk_page(first, last, page, key_of, keep, [&](const auto& item) {
+    if (!first_item) body += ',';
+    first_item = false;
+    body += bytes(item);
+  });
+  body += "],\"next_cursor\":";
+  body += after ? nlohmann::json(cursor_for(*after)).dump() : "null";
+  body += more;
+  body += '}';
+  return body;
 }
 
 // The same over an index ordered by sort key (a std::map keyed by it, or a std::set of them),
 // positioned by the page's cursor.
+template <class Index>
+auto page_start(const Index& index, const Page& page) {
+  return page.after ? index.upper_bound(*page.after) : index.begin();
+}
+inline constexpr auto sort_key_of = [](const auto& entry) -> const std::string& {
+  if constexpr (requires { entry.first; })
+    return entry.first;
+  else
+    return entry;
+};
+
 template <class Index, class Keep, class Render>
 nlohmann::json keyset_page(const Index& index, const Page& page, Keep&& keep, Render&& render) {
-  auto first = page.after ? index.upper_bound(*page.after) : index.begin();
-  auto key_of = [](const auto& entry) -> const std::string& {
-    if constexpr (requires { entry.first; })
-      return entry.first;
-    else
-      return entry;
-  };
-  return keyset_page(first, index.end(), page, key_of, std::forward<Keep>(keep), std::forward<Render>(render));
+  return keyset_page(page_start(index, page), index.end(), page, sort_key_of, std::forward<Keep>(keep),
+                     std::forward<Render>(render));
+}
+
+template <class Index, class Keep, class Bytes>
+std::string keyset_page_bytes(const Index& index, const Page& page, Keep&& keep, Bytes&& bytes,
+                              std::string_view more = {}) {
+  return keyset_page_bytes(page_start(index, page), index.end(), page, sort_key_of, std::forward<Keep>(keep),
+                           std::forward<Bytes>(bytes), more);
 }
 
 inline constexpr auto keep_all = [](const auto&) { return true; };
@@ -101,6 +139,8 @@ std::string etag(long long version);
 Status check_if_match(const http::Request& request, long long version, bool required);
 
 http::Response json(int status, const nlohmann::json& body, long long version = -1, std::string location = {});
+// A body already serialized as JSON (keyset_page_bytes), sent as json() sends one.
+http::Response json_text(int status, std::string body);
 
 // ?dry_run=true|false
 Result<bool> dry_run(const http::Request& request);
