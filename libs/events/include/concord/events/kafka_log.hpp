@@ -75,7 +75,7 @@ struct KafkaOptions {
   // after a fixed 20 ms: begun at once, a third of the transactions on an idle local broker
   // and most under load paid those 20 ms. Meanwhile the appends that arrive join the next
   // transaction (EventLog::append_ready_at). 0: begin at once.
-  std::chrono::milliseconds transaction_gap{3};
+  std::chrono::milliseconds transaction_gap{6};
   // Whether open_kafka_log() takes the writer's role at once (one replica per service). A
   // replica that waits for an election to make it the writer opens with false and calls
   // EventLog::acquire_writer() when elected.
