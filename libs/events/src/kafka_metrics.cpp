@@ -38,6 +38,14 @@ void transaction(bool committed) {
       .inc();
 }
 
+void transaction_step(const char* step, double seconds) {
+  global()
+      .histogram("concord_events_transaction_step_seconds",
+                 "Time the event log's Kafka transactions spend in each step (gap, begin, produce, acks, commit)",
+                 {{"step", step}})
+      .observe(seconds);
+}
+
 void consumer_lag(const std::string& group, const std::string& topic, long long lag) {
   global()
       .gauge("concord_events_consumer_lag", "Records not yet consumed by a Kafka subscription, by group and topic",

@@ -10,6 +10,8 @@ void consumed(const std::string& topic, size_t n);
 void replayed(const std::string& topic, size_t n);
 void append_latency(const std::string& topic, double seconds);
 void transaction(bool committed);
+// One step of a transaction (begin, produce, acks, commit), or the gap before it.
+void transaction_step(const char* step, double seconds);
 void consumer_lag(const std::string& group, const std::string& topic, long long lag);
 
 }  // namespace concord::events::kafka::metrics

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "concord/core/log.hpp"
 #include "kafka_metrics.hpp"
@@ -28,6 +29,10 @@ using Clock = std::chrono::steady_clock;
 // larger, so a record under this always fits.
 constexpr size_t kMaxRecordBytes = 1000000;
 constexpr size_t kHeaderAllowance = 1024;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 std::string ms(std::chrono::milliseconds d) {
   return std::to_string(d.count());
@@ -124,8 +129,15 @@ Status TxnProducer::submit(Request& r) {
   queue_.push_back(&r);
   while (!r.done) {
     if (!busy_) {
-      // Lead: run the next transaction for whoever is queued, then look again.
+      // Lead: run the next transaction for whoever is queued, then look again. The queue stays
+      // open until the transaction may begin, so what arrives meanwhile goes out in it.
       busy_ = true;
+      if (auto ready = next_transaction_at(), now = Clock::now(); ready > now) {
+        lock.unlock();
+        std::this_thread::sleep_until(ready);
+        lock.lock();
+        metrics::transaction_step("gap", seconds_since(now));
+      }
       auto batch = take_batch();
       lock.unlock();
       Status s = run(batch);
@@ -153,6 +165,10 @@ Status TxnProducer::submit(Request& r) {
   return r.status;
 }
 
+Clock::time_point TxnProducer::next_transaction_at() const {
+  return Clock::time_point(Clock::duration(ended_at_.load())) + options_.transaction_gap;
+}
+
 std::vector<TxnProducer::Request*> TxnProducer::take_batch() {
   std::vector<Request*> batch{queue_.front()};
   queue_.pop_front();
@@ -171,6 +187,7 @@ Status TxnProducer::run(const std::vector<Request*>& batch) {
   auto deadline = batch.front()->deadline;
   for (Request* r : batch) deadline = std::min(deadline, r->deadline);
   Status s = transact(batch, deadline);
+  ended_at_ = Clock::now().time_since_epoch().count();
   metrics::transaction(s.has_value());
   if (s) {
     auto now = Clock::now();
@@ -187,6 +204,11 @@ Status TxnProducer::run(const std::vector<Request*>& batch) {
 }
 
 Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_point deadline) {
+  auto step_start = Clock::now();
+  auto step_done = [&](const char* step) {
+    metrics::transaction_step(step, seconds_since(step_start));
+    step_start = Clock::now();
+  };
   if (auto s = prepare(deadline); !s) return s;
   rd_kafka_t* rk = rk_.get();
   if (ErrorPtr e{rd_kafka_begin_transaction(rk)}) {
@@ -197,6 +219,7 @@ Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_poi
   delivery_error_ = 0;
   ++transaction_number_;
   transaction_positions_.clear();
+  step_done("begin");
   for (const Request* r : batch) {
     for (const auto& m : r->messages) {
       if (auto s = produce(m, deadline); !s) return abort(std::move(s.error()));
@@ -210,9 +233,12 @@ Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_poi
       return abort(unavailable("cannot add the consumer's offsets to the transaction", e.get()));
     }
   }
+  step_done("produce");
   // Wait for every record to be acknowledged before committing: if the broker is out of reach
   // the commit was never requested, so aborting is certain to leave nothing behind.
-  if (rd_kafka_flush(rk, std::max(1, remaining_ms(deadline))) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  auto flushed = rd_kafka_flush(rk, std::max(1, remaining_ms(deadline)));
+  step_done("acks");
+  if (flushed != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return abort(log_error(LogFailure::unavailable,
                            "Kafka did not acknowledge the events within " + ms(options_.append_timeout) + " ms"));
   }
@@ -229,6 +255,7 @@ Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_poi
   // abort grace so a slow moment does not turn a good transaction into an unknown outcome.
   int commit_ms = std::max(remaining_ms(deadline), static_cast<int>(options_.abort_grace.count()));
   ErrorPtr e{rd_kafka_commit_transaction(rk, commit_ms)};
+  step_done("commit");
   if (!e) return {};
   if (auto f = check_fatal(e.get()); !f) return f;
   if (rd_kafka_error_txn_requires_abort(e.get())) {

@@ -49,6 +49,8 @@ class TxnProducer {
   Status commit_with(std::vector<OutMessage> messages, const rd_kafka_topic_partition_list_t* offsets,
                      const rd_kafka_consumer_group_metadata_t* group);
   bool fenced() const { return fenced_.load(); }
+  // When the next transaction begins: KafkaOptions::transaction_gap after the last one ended.
+  std::chrono::steady_clock::time_point next_transaction_at() const;
 
  private:
   struct Request {
@@ -80,7 +82,8 @@ class TxnProducer {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Request*> queue_;
-  bool busy_ = false;  // a thread is running a transaction
+  bool busy_ = false;                                        // a thread is running a transaction
+  std::atomic<std::chrono::steady_clock::rep> ended_at_{0};  // when the last transaction ended
 
   // Used only by the thread running a transaction.
   Handle rk_;

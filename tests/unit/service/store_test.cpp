@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -78,6 +79,22 @@ class UncertainLog final : public events::EventLog {
     return inner_->tail(t, p);
   }
   bool healthy() override { return inner_->healthy(); }
+  // A log that takes its next append only at `ready_at` (Kafka: a gap after the last
+  // transaction), counting the writers that asked.
+  std::chrono::steady_clock::time_point append_ready_at() override {
+    std::lock_guard lock(gate_mutex_);
+    ++ready_asked_;
+    gate_cv_.notify_all();
+    return ready_at_;
+  }
+  void ready_at(std::chrono::steady_clock::time_point t) {
+    std::lock_guard lock(gate_mutex_);
+    ready_at_ = t;
+  }
+  void wait_for_ready_asked(int n) {
+    std::unique_lock lock(gate_mutex_);
+    gate_cv_.wait(lock, [&] { return ready_asked_ >= n; });
+  }
 
   // Holds every append until open() (a broker that stalls), counting batches as they arrive.
   void hold() {
@@ -109,6 +126,8 @@ class UncertainLog final : public events::EventLog {
   bool open_ = true;
   int fail_next_ = 0;
   int batches_ = 0;
+  int ready_asked_ = 0;
+  std::chrono::steady_clock::time_point ready_at_;
 };
 
 class StoreTest : public ::testing::Test {
@@ -216,6 +235,20 @@ TEST_F(StoreTest, writes_that_arrive_during_a_commit_are_decided_against_it_and_
   for (auto& f : rest) ASSERT_TRUE(f.get());
   EXPECT_EQ(slots().size(), 32u);
   EXPECT_LE(log_->batches(), 3) << "31 writers queued behind one commit should need one or two more";
+}
+
+TEST_F(StoreTest, writes_that_arrive_before_the_log_can_take_the_next_append_go_out_with_it) {
+  // Far enough away for the writers below to queue on any machine; nothing is timed.
+  log_->ready_at(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+  auto first = std::async(std::launch::async, [&] { return book("09:00"); });
+  log_->wait_for_ready_asked(1);
+  std::vector<std::future<Result<std::vector<service::Append>>>> rest;
+  for (int i = 0; i < 7; ++i)
+    rest.push_back(std::async(std::launch::async, [&, i] { return book("slot-" + std::to_string(i)); }));
+  ASSERT_TRUE(first.get());
+  for (auto& f : rest) ASSERT_TRUE(f.get());
+  EXPECT_EQ(slots().size(), 8u);
+  EXPECT_EQ(log_->batches(), 1) << "the batch stays open until the log can take it";
 }
 
 TEST_F(StoreTest, a_failed_batch_fails_its_own_writes_and_the_ones_behind_it_are_decided_again) {

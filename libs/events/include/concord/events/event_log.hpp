@@ -122,6 +122,10 @@ class EventLog {
     if (auto s = append_all(appends); !s) return fail(s.error());
     return std::map<std::string, std::map<int, long long>>{};
   }
+  // Before when an append would only wait on the log itself (Kafka: the previous transaction's
+  // end, KafkaOptions::transaction_gap); a writer that groups appends keeps its next batch open
+  // till then, so whatever arrives meanwhile goes out in it. The epoch: no such wait.
+  virtual std::chrono::steady_clock::time_point append_ready_at() { return {}; }
   Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) {
     return append_all({Append{std::string(topic), std::string(key), events}});
   }

@@ -30,6 +30,7 @@
 // end, moved on by its own appends' positions and by the records a standby applies), so a
 // replica that becomes its service's writer reads only what follows that, not the whole log.
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -38,7 +39,9 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -196,19 +199,17 @@ class Store {
       if (!status) return status;
     }
     // Nothing is in flight: the draft is the committed state, and both take the same records.
-    for (const auto& r : tail) evolve_(draft_, r.topic, r.event);
-    {
-      std::unique_lock committed(committed_mutex_);
-      for (const auto& r : tail) {
-        evolve_(committed_, r.topic, r.event);
-        remembered_.take(r.topic, r.event, &r);
-      }
-      positions_ = std::move(reached);
-      recovery_ = Recovery{};
-      recovery_.caught_up = true;
-      recovery_.replayed_events = static_cast<long long>(tail.size());
-    }
-    if (snapshotter_ && !tail.empty()) snapshotter_->committed(static_cast<long long>(tail.size()));
+    commit_to_state_locked(
+        each_record(tail), Draft::apply,
+        [&](const std::string& topic, const events::Event& e, const events::Record* r) {
+          remembered_.take(topic, e, r);
+        },
+        [&] {
+          positions_ = std::move(reached);
+          recovery_ = Recovery{};
+          recovery_.caught_up = true;
+          recovery_.replayed_events = static_cast<long long>(tail.size());
+        });
     return {};
   }
 
@@ -271,13 +272,13 @@ class Store {
   // own topics, which the writer appends.
   void apply(const events::Record& record) {
     std::unique_lock lock(writer_mutex_);
-    evolve_(draft_, record.topic, record.event);
-    std::unique_lock committed(committed_mutex_);
-    evolve_(committed_, record.topic, record.event);
-    events::advance(positions_, record);
-    remembered_.take(record.topic, record.event, &record);
-    committed.unlock();
-    if (snapshotter_) snapshotter_->committed(1);
+    commit_to_state_locked(
+        each_record(std::span(&record, 1)), Draft::apply,
+        [&](const std::string& topic, const events::Event& e, const events::Record* r) {
+          events::advance(positions_, *r);
+          remembered_.take(topic, e, r);
+        },
+        [] {});
   }
 
   // A write whose append the store cannot make itself: one that must commit in another
@@ -306,30 +307,15 @@ class Store {
       if (outcome_unknown(appended.error())) stale_ = true;
       return fail(appended.error());
     }
-    long long n = 0;
-    {
-      std::unique_lock committed(committed_mutex_);
-      for (const auto& a : *decided)
-        for (const auto& e : a.events) {
-          evolve_(draft_, a.topic, e);
-          evolve_(committed_, a.topic, e);
-          ++n;
-        }
-    }
     // The other transaction reports no positions: the state's are inexact until a rebuild.
-    if (n > 0) positions_exact_ = false;
-    if (snapshotter_) snapshotter_->committed(n);
+    if (commit_to_state_locked(each_appended(*decided), Draft::apply, no_more, [] {}) > 0) positions_exact_ = false;
     return decided;
   }
 
   // Applies an event written elsewhere (another service's topic that this one follows).
   void apply(const std::string& topic, const events::Event& event) {
     std::unique_lock lock(writer_mutex_);
-    evolve_(draft_, topic, event);
-    std::unique_lock committed(committed_mutex_);
-    evolve_(committed_, topic, event);
-    committed.unlock();
-    if (snapshotter_) snapshotter_->committed(1);
+    commit_to_state_locked([&](auto&& f) { f(topic, event, nullptr); }, Draft::apply, no_more, [] {});
   }
 
  private:
@@ -367,6 +353,46 @@ class Store {
     events::Positions positions;    // where its batch ended in the log
     std::optional<Status> outcome;  // set once its batch is done, or it no longer passes
   };
+
+  // Whether committed events were decided on the draft, which then holds them already.
+  enum class Draft { decided, apply };
+
+  // The one way committed events reach the state, with writer_mutex_ held: into the draft
+  // (unless decided there), then into the committed state under the readers' lock, where
+  // with_each(topic, event, record) runs after each (Idempotency-Keys, positions; record: where
+  // a replay or a tail read it, else null) and last() once after them; then the snapshotter
+  // counts them. each_event(f) calls f(topic, event, record) for every event, in order.
+  // Returns how many there were.
+  template <class EachEvent, class WithEach, class Last>
+  long long commit_to_state_locked(EachEvent&& each_event, Draft draft, WithEach&& with_each, Last&& last) {
+    if (draft == Draft::apply)
+      each_event(
+          [&](const std::string& topic, const events::Event& e, const events::Record*) { evolve_(draft_, topic, e); });
+    long long n = 0;
+    {
+      std::unique_lock committed(committed_mutex_);
+      each_event([&](const std::string& topic, const events::Event& e, const events::Record* record) {
+        evolve_(committed_, topic, e);
+        with_each(topic, e, record);
+        ++n;
+      });
+      last();
+    }
+    if (snapshotter_ && n > 0) snapshotter_->committed(n);
+    return n;
+  }
+  static void no_more(const std::string&, const events::Event&, const events::Record*) {}
+  static auto each_record(std::span<const events::Record> records) {
+    return [records](auto&& f) {
+      for (const auto& r : records) f(r.topic, r.event, &r);
+    };
+  }
+  static auto each_appended(std::span<const Append> appends) {
+    return [appends](auto&& f) {
+      for (const auto& a : appends)
+        for (const auto& e : a.events) f(a.topic, e, nullptr);
+    };
+  }
 
   static bool outcome_unknown(const Error& error) {
     auto it = error.extensions.find("commit_outcome");
@@ -411,6 +437,13 @@ class Store {
   // With writer_mutex_ held by `lock`; releases it only while the batch is appended.
   void commit_next_batch(std::unique_lock<std::mutex>& lock) {
     committing_ = true;
+    // The batch stays open while the log could not take it yet (EventLog::append_ready_at):
+    // the writers that arrive meanwhile are decided and go out in it.
+    if (auto ready = log_->append_ready_at(); ready > std::chrono::steady_clock::now()) {
+      lock.unlock();
+      std::this_thread::sleep_until(ready);
+      lock.lock();
+    }
     std::vector<Command*> batch(queue_.begin(), queue_.end());
     queue_.clear();
     std::vector<Append> appends;
@@ -419,17 +452,12 @@ class Store {
     Result<events::Positions> appended = append_all(appends);
     lock.lock();
     if (appended) {
-      std::unique_lock committed(committed_mutex_);
-      long long n = 0;
-      for (const auto& append : appends)
-        for (const auto& e : append.events) {
-          evolve_(committed_, append.topic, e);
-          remembered_.take(append.topic, e, nullptr, &*appended);
-          ++n;
-        }
-      advance_positions_locked(appends, *appended);
-      committed.unlock();
-      if (snapshotter_) snapshotter_->committed(n);
+      commit_to_state_locked(
+          each_appended(appends), Draft::decided,
+          [&](const std::string& topic, const events::Event& e, const events::Record*) {
+            remembered_.take(topic, e, nullptr, &*appended);
+          },
+          [&] { advance_positions_locked(appends, *appended); });
       for (Command* c : batch) {
         c->positions = *appended;
         c->outcome = Status{};
