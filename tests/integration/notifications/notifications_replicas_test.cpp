@@ -33,17 +33,29 @@ size_t occurrences(const std::string& text, const std::string& what) {
   return n;
 }
 
+// Two notifications processes' environments, on the test run's broker and Redis.
+class NotificationsAcrossProcesses : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto brokers = kafka_brokers();
+    auto redis = redis_url();
+    ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
+                                     "deploy/local/stack.sh start and export what it prints)";
+    brokers_ = *brokers;
+    redis_ = *redis;
+    env_a = process_env(dir_a.path(), true);
+    env_b = process_env(dir_b.path(), true);
+    env_a["REDIS_URL"] = env_b["REDIS_URL"] = redis_;
+  }
+
+  std::string brokers_, redis_;
+  TempDir dir_a, dir_b;
+  std::map<std::string, std::string> env_a, env_b;
+};
+
 }  // namespace
 
-TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_another_process_through_redis) {
-  auto brokers = kafka_brokers();
-  auto redis = redis_url();
-  ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
-                                   "deploy/local/stack.sh start and export what it prints)";
-  TempDir dir_a, dir_b;
-  auto env_a = process_env(dir_a.path(), true);
-  auto env_b = process_env(dir_b.path(), true);
-  env_a["REDIS_URL"] = env_b["REDIS_URL"] = *redis;
+TEST_F(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_another_process_through_redis) {
   // Both processes route the consumed topics' partitions they are assigned: the notification
   // is created by one of them and published on Redis, and both inboxes hold it (each replica
   // follows the notifications topic).
@@ -60,7 +72,7 @@ TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_
   std::string text = stream.read(5s, "\r\n\r\n");
   ASSERT_EQ(status_of(text), 200) << text;
 
-  auto opened = events::open_kafka_log({.brokers = *brokers, .transactional_id = "replicas-test-" + new_uuid_v7()});
+  auto opened = events::open_kafka_log({.brokers = brokers_, .transactional_id = "replicas-test-" + new_uuid_v7()});
   ASSERT_TRUE(opened) << opened.error().detail;
   auto& log = **opened;
   ASSERT_TRUE(log.ensure_topics({{"concord.scheduling.v1"}, {"concord.delegations.v1"}, {"concord.documents.v1"}}));
@@ -105,15 +117,7 @@ TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_
   EXPECT_EQ(own[0]["id"], id);
 }
 
-TEST(NotificationsAcrossProcesses, a_stream_ticket_opens_one_stream_whichever_replica_it_reaches) {
-  auto brokers = kafka_brokers();
-  auto redis = redis_url();
-  ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
-                                   "deploy/local/stack.sh start and export what it prints)";
-  TempDir dir_a, dir_b;
-  auto env_a = process_env(dir_a.path(), true);
-  auto env_b = process_env(dir_b.path(), true);
-  env_a["REDIS_URL"] = env_b["REDIS_URL"] = *redis;
+TEST_F(NotificationsAcrossProcesses, a_stream_ticket_opens_one_stream_whichever_replica_it_reaches) {
   ServiceProcess a("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_a);
   ASSERT_TRUE(a.start()) << a.last_error();
   ServiceProcess b("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_b);
@@ -148,17 +152,9 @@ TEST(NotificationsAcrossProcesses, a_stream_ticket_opens_one_stream_whichever_re
   EXPECT_EQ((on_a.second == 401) + (on_b.second == 401), 1) << on_a.second << " " << on_b.second;
 }
 
-TEST(NotificationsAcrossProcesses,
-     a_standby_reads_a_forwarded_write_at_its_position_and_answers_its_retry_from_the_log) {
-  auto brokers = kafka_brokers();
-  auto redis = redis_url();
-  ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
-                                   "deploy/local/stack.sh start and export what it prints)";
-  TempDir dir_a, dir_b;
-  auto env_a = process_env(dir_a.path(), true);
-  auto env_b = process_env(dir_b.path(), true);
+TEST_F(NotificationsAcrossProcesses,
+       a_standby_reads_a_forwarded_write_at_its_position_and_answers_its_retry_from_the_log) {
   for (auto* env : {&env_a, &env_b}) {
-    (*env)["REDIS_URL"] = *redis;
     (*env)["CONCORD_ELECTION_SESSION_TIMEOUT"] = "2s";
     (*env)["CONCORD_WEBHOOK_ALLOW_PRIVATE"] = "true";
     (*env)["CONCORD_WEBHOOK_KEY"] = std::string(40, 'k');
@@ -193,7 +189,7 @@ TEST(NotificationsAcrossProcesses,
 
   // The writer dies; as if it had died before recording its answer, the key's record is gone.
   writer.kill9();
-  auto cache = cache::make_redis_cache({.url = *redis});
+  auto cache = cache::make_redis_cache({.url = redis_});
   ASSERT_TRUE(cache) << cache.error().detail;
   ASSERT_TRUE((*cache)->del("idem:notifications:" + subject + ":" + key));
   auto deadline = std::chrono::steady_clock::now() + 30s;

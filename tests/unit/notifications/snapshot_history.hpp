@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "notifications/domain/snapshot.hpp"
 #include "service_harness.hpp"
 
 namespace concord::notifications::testing {
@@ -56,6 +57,18 @@ inline void write_history(Harness& h, const std::string& tag) {
   ASSERT_EQ(h.call(http::Method::post, "/v1/inbox/" + first + "/read", "member:" + plain).status, 200);
   ASSERT_EQ(h.call(http::Method::put, "/v1/preferences", "member:" + plain, {{"language", "ru"}}).status, 200);
   h.settle();
+}
+
+// The state after write_history() "a" and "b", as encode_state() gave it: not trivially equal
+// to another, since every part of it holds the history.
+inline void expect_both_histories(const std::string& encoded) {
+  auto decoded = decode_state(encoded);
+  EXPECT_EQ(decoded.views.members.size(), 4u);
+  EXPECT_EQ(decoded.views.contacts.email.size(), 2u);
+  EXPECT_EQ(decoded.inbox.preferences.size(), 2u);
+  EXPECT_EQ(decoded.webhooks.by_id.size(), 2u);
+  EXPECT_FALSE(decoded.webhooks.pending.empty());
+  EXPECT_FALSE(decoded.emails.pending.empty());
 }
 
 }  // namespace concord::notifications::testing
