@@ -33,6 +33,11 @@ Settings tail_settings(const KafkaOptions& o) {
       // one) may wait for the client's next metadata refresh to find its leader: the default
       // five minutes left a follower blind that long on a fresh broker.
       {"topic.metadata.refresh.interval.ms", "5000"},
+      // How long the broker may hold a fetch that finds nothing new to read (librdkafka's
+      // default: 500 ms): what a follower reads is how soon other replicas' inboxes show a
+      // notification, so a commit made while a fetch waits should not wait that long to be read.
+      // The cost is an idle topic's fetch ten times a second.
+      {"fetch.wait.max.ms", "100"},
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };

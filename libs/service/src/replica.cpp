@@ -11,6 +11,9 @@ namespace {
 
 constexpr auto kElectionPoll = std::chrono::milliseconds(100);
 constexpr auto kRetryPause = std::chrono::milliseconds(1000);
+// How long a replica elected writer waits for a service following its own topics to reach their
+// end before it gives the role up and tries again.
+constexpr auto kReachEndWait = std::chrono::seconds(30);
 
 http::Response unavailable(const http::Request& request, std::string detail) {
   Error e = Error::unavailable(std::move(detail));
@@ -118,7 +121,11 @@ void Replica::start() {
 }
 
 void Replica::stop() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(followed_mutex_);
+    stopping_ = true;
+  }
+  followed_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   if (election_) {
     // A writer that stops hands its role over at once: the group rebalances on LeaveGroup.
@@ -161,6 +168,21 @@ std::optional<std::string> Replica::writer_url() const {
 
 void Replica::follow() {
   if (!tracked_) return;
+  if (tracked_->follows_itself) {
+    // The service's follower runs whatever the role, from where the replay ended: followed()
+    // moves on from there.
+    std::lock_guard lock(followed_mutex_);
+    if (following_) return;
+    following_ = true;
+    auto replayed = tracked_->replayed();
+    for (const auto& topic : options_.own_topics)
+      if (auto it = replayed.find(topic); it != replayed.end())
+        for (const auto& [partition, next] : it->second) {
+          auto& mine = followed_[topic][partition];
+          mine = std::max(mine, next);
+        }
+    return;
+  }
   events::Positions from;
   auto replayed = tracked_->positions ? tracked_->positions() : tracked_->replayed();
   for (const auto& topic : options_.own_topics)
@@ -179,6 +201,30 @@ void Replica::follow() {
     }
     followed_cv_.notify_all();
   });
+}
+
+void Replica::followed(const events::Record& record) {
+  if (std::find(options_.own_topics.begin(), options_.own_topics.end(), record.topic) == options_.own_topics.end())
+    return;
+  {
+    std::lock_guard lock(followed_mutex_);
+    events::advance(followed_, record);
+  }
+  followed_cv_.notify_all();
+}
+
+bool Replica::covers(const events::Positions& wanted) const {
+  for (const auto& [topic, partitions] : wanted) {
+    if (std::find(options_.own_topics.begin(), options_.own_topics.end(), topic) == options_.own_topics.end())
+      continue;  // another service's topic: not this replica's to wait for
+    auto t = followed_.find(topic);
+    for (const auto& [partition, next] : partitions) {
+      if (t == followed_.end()) return false;
+      auto p = t->second.find(partition);
+      if (p == t->second.end() || p->second < next) return false;
+    }
+  }
+  return true;
 }
 
 void Replica::run() {
@@ -236,8 +282,9 @@ void Replica::demote() {
   log_->release_writer();
   log::warn("this replica is a standby now", {{"service", options_.service}, {"instance", options_.instance}});
   // The state holds this replica's own appends, at positions the log reported: it reads on from
-  // there (another writer may have written since), so following starts where it ends.
-  if (tracked_) {
+  // there (another writer may have written since), so following starts where it ends. A service
+  // that follows its own topics itself has never stopped following them.
+  if (tracked_ && !tracked_->follows_itself) {
     for (;;) {
       auto s = catch_up();
       if (s || stopping_) break;
@@ -249,8 +296,33 @@ void Replica::demote() {
 }
 
 Status Replica::catch_up() {
+  if (tracked_->follows_itself) return wait_for_the_service_to_reach_the_end();
   if (!tracked_->catch_up) return tracked_->resync();
   return tracked_->catch_up(options_.own_topics);
+}
+
+// The end of the own topics as the log has it now that the previous writer is fenced (its last
+// transaction committed or aborted), read from where the service's follower stands, and then
+// that follower's way to it: the state then holds every request any writer committed, so what
+// this one decides cannot contradict them, and their Idempotency-Keys are answered from it.
+Status Replica::wait_for_the_service_to_reach_the_end() {
+  events::Positions end;
+  {
+    std::lock_guard lock(followed_mutex_);
+    end = followed_;
+  }
+  for (const auto& topic : options_.own_topics) {
+    auto from = end[topic];  // a copy: the visitor moves `end` on
+    auto read = log_->replay_from(topic, from, [&](const events::Record& r) -> Status {
+      events::advance(end, r);
+      return {};
+    });
+    if (!read) return read;
+  }
+  std::unique_lock lock(followed_mutex_);
+  followed_cv_.wait_for(lock, kReachEndWait, [&] { return stopping_ || covers(end); });
+  if (!stopping_ && covers(end)) return {};
+  return fail(Error::unavailable("the service has not followed its own topics to their end"));
 }
 
 Status Replica::announce() {
@@ -345,23 +417,10 @@ std::optional<http::Response> Replica::intercept(http::Request& request) {
     if (!header) return std::nullopt;
     auto wanted = parse_positions(*header);
     if (!wanted) return http::Response::problem(wanted.error(), request.path);
-    // The writer's state holds every committed event (it caught up when it took the role).
+    // The writer's state holds every committed request (it caught up when it took the role).
     if (!election_ || writer() || !tracked_) return std::nullopt;
-    auto covered = [&] {
-      for (const auto& [topic, partitions] : *wanted) {
-        if (std::find(options_.own_topics.begin(), options_.own_topics.end(), topic) == options_.own_topics.end())
-          continue;  // another service's topic: not this replica's to wait for
-        for (const auto& [partition, next] : partitions) {
-          auto t = followed_.find(topic);
-          if (t == followed_.end()) return false;
-          auto p = t->second.find(partition);
-          if (p == t->second.end() || p->second < next) return false;
-        }
-      }
-      return true;
-    };
     std::unique_lock lock(followed_mutex_);
-    if (followed_cv_.wait_for(lock, options_.min_position_wait, covered)) return std::nullopt;
+    if (followed_cv_.wait_for(lock, options_.min_position_wait, [&] { return covers(*wanted); })) return std::nullopt;
     lock.unlock();
     return unavailable(request, "this replica of " + options_.service + " has not caught up with " +
                                     kMinPositionHeader + " yet; retry shortly");

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "concord/service/follower.hpp"
+#include "concord/service/replica.hpp"
 #include "concord/service/service.hpp"
 #include "notifications/runtime/deliverer.hpp"
 #include "notifications/runtime/live.hpp"
@@ -41,6 +42,7 @@ class NotificationsService final : public service::Service {
   std::unique_ptr<Deliverer> deliverer_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<service::Follower> follower_;
+  service::Replica* replica_ = nullptr;  // null when the service runs without a host (tests)
 };
 
 }  // namespace concord::notifications

@@ -133,10 +133,14 @@ NotificationsService::NotificationsService(service::ServiceContext& context, Cat
       live_(shared_) {
   shared_.live = &live_;
   shared_.store.use_snapshots(context.name, {kStateVersion, encode_state, decode_state}, context.snapshots);
-  // No context.replica->track(store): that keeps a standby in step with topics only the writer
-  // appends to, and rebuilds the state when the role changes hands. Every notifications replica
-  // appends to our own topic (its consumer groups' steps), so each follows every topic it folds
-  // itself, writer or not (start()), and never needs a rebuild to catch up.
+  // One writer takes the handlers' requests (preferences, read marks, webhooks), as in every
+  // service: the others forward them. Yet every replica appends to our own topic (its consumer
+  // groups' steps, fenced by their group generations), so each follows every topic it folds
+  // itself, writer or not (start()), and tells the replica how far it has read: that is what a
+  // standby's Concord-Min-Position waits for, and what a replica elected writer waits to reach
+  // the end of the log with before it decides anything.
+  replica_ = context.replica;
+  if (replica_) replica_->track(shared_.store, service::Replica::OwnTopics::followed_by_service);
 }
 
 NotificationsService::~NotificationsService() {
@@ -196,13 +200,22 @@ void NotificationsService::start_stepped() {
   // and webhook state take in what the other replicas append, within the follower's poll.
   // What this replica appended itself it has applied already (Shared::take_own). The live
   // stream needs nothing here: the producing replica publishes each notification to all.
+  // The dead-letter topic folds to nothing; it is followed (from its beginning: it is not
+  // replayed) so that the replica knows how far this one has read every topic it writes.
   std::vector<std::string> followed = kConsumedTopics;
   followed.push_back(kPrivateTopic);
   followed.push_back(kTopic);
+  followed.push_back(kDeadLetterTopic);
   follower_ = std::make_unique<service::Follower>("the notifications topics", shared_.log, followed);
   follower_->start(shared_.store.replayed(), [this](const events::Record& r) {
-    if (r.topic == kTopic && shared_.take_own(r.event.id)) return;
-    shared_.store.apply(r.topic, r.event);
+    if (r.topic == kTopic) {
+      // As a record, so the store remembers the Idempotency-Keys of the writer's requests: a
+      // replica elected after the writer died answers their retries from its state.
+      if (!shared_.take_own(r.event.id)) shared_.store.apply(r);
+    } else if (r.topic != kDeadLetterTopic) {
+      shared_.store.apply(r.topic, r.event);
+    }
+    if (replica_) replica_->followed(r);
   });
   processor_ = std::make_unique<Processor>(shared_);
   deliverer_ = std::make_unique<Deliverer>(shared_);

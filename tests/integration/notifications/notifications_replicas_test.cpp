@@ -1,12 +1,16 @@
 // Live delivery across processes: a member's stream is open on one notifications process while
 // another one (the current writer) creates the notification; it reaches the member through
-// Redis pub/sub, once. Two real processes, the real broker and the real redis-server.
+// Redis pub/sub, once. A write sent to a standby is forwarded to the writer, read back on the
+// standby at the position it answered with, and its retry after the writer's death is answered
+// from the log by the standby elected next. Two real processes, the real broker and the real
+// redis-server.
 #include <gtest/gtest.h>
 
 #include <thread>
 
 #include "../../unit/http/raw_client.hpp"
 #include "../../unit/notifications/contract_events.hpp"
+#include "concord/cache/redis_cache.hpp"
 #include "concord/core/id.hpp"
 #include "concord/events/kafka_log.hpp"
 #include "service_process.hpp"
@@ -29,17 +33,29 @@ size_t occurrences(const std::string& text, const std::string& what) {
   return n;
 }
 
+// Two notifications processes' environments, on the test run's broker and Redis.
+class NotificationsAcrossProcesses : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto brokers = kafka_brokers();
+    auto redis = redis_url();
+    ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
+                                     "deploy/local/stack.sh start and export what it prints)";
+    brokers_ = *brokers;
+    redis_ = *redis;
+    env_a = process_env(dir_a.path(), true);
+    env_b = process_env(dir_b.path(), true);
+    env_a["REDIS_URL"] = env_b["REDIS_URL"] = redis_;
+  }
+
+  std::string brokers_, redis_;
+  TempDir dir_a, dir_b;
+  std::map<std::string, std::string> env_a, env_b;
+};
+
 }  // namespace
 
-TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_another_process_through_redis) {
-  auto brokers = kafka_brokers();
-  auto redis = redis_url();
-  ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
-                                   "deploy/local/stack.sh start and export what it prints)";
-  TempDir dir_a, dir_b;
-  auto env_a = process_env(dir_a.path(), true);
-  auto env_b = process_env(dir_b.path(), true);
-  env_a["REDIS_URL"] = env_b["REDIS_URL"] = *redis;
+TEST_F(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_another_process_through_redis) {
   // Both processes route the consumed topics' partitions they are assigned: the notification
   // is created by one of them and published on Redis, and both inboxes hold it (each replica
   // follows the notifications topic).
@@ -56,7 +72,7 @@ TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_
   std::string text = stream.read(5s, "\r\n\r\n");
   ASSERT_EQ(status_of(text), 200) << text;
 
-  auto opened = events::open_kafka_log({.brokers = *brokers, .transactional_id = "replicas-test-" + new_uuid_v7()});
+  auto opened = events::open_kafka_log({.brokers = brokers_, .transactional_id = "replicas-test-" + new_uuid_v7()});
   ASSERT_TRUE(opened) << opened.error().detail;
   auto& log = **opened;
   ASSERT_TRUE(log.ensure_topics({{"concord.scheduling.v1"}, {"concord.delegations.v1"}, {"concord.documents.v1"}}));
@@ -101,15 +117,7 @@ TEST(NotificationsAcrossProcesses, a_live_notification_reaches_a_stream_open_on_
   EXPECT_EQ(own[0]["id"], id);
 }
 
-TEST(NotificationsAcrossProcesses, a_stream_ticket_opens_one_stream_whichever_replica_it_reaches) {
-  auto brokers = kafka_brokers();
-  auto redis = redis_url();
-  ASSERT_TRUE(brokers && redis) << "this test needs KAFKA_BROKERS and REDIS_URL (tests/run.sh starts both; or "
-                                   "deploy/local/stack.sh start and export what it prints)";
-  TempDir dir_a, dir_b;
-  auto env_a = process_env(dir_a.path(), true);
-  auto env_b = process_env(dir_b.path(), true);
-  env_a["REDIS_URL"] = env_b["REDIS_URL"] = *redis;
+TEST_F(NotificationsAcrossProcesses, a_stream_ticket_opens_one_stream_whichever_replica_it_reaches) {
   ServiceProcess a("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_a);
   ASSERT_TRUE(a.start()) << a.last_error();
   ServiceProcess b("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_b);
@@ -142,4 +150,62 @@ TEST(NotificationsAcrossProcesses, a_stream_ticket_opens_one_stream_whichever_re
   tb.join();
   EXPECT_EQ((on_a.second == 200) + (on_b.second == 200), 1) << on_a.second << " " << on_b.second;
   EXPECT_EQ((on_a.second == 401) + (on_b.second == 401), 1) << on_a.second << " " << on_b.second;
+}
+
+TEST_F(NotificationsAcrossProcesses,
+       a_standby_reads_a_forwarded_write_at_its_position_and_answers_its_retry_from_the_log) {
+  for (auto* env : {&env_a, &env_b}) {
+    (*env)["CONCORD_ELECTION_SESSION_TIMEOUT"] = "2s";
+    (*env)["CONCORD_WEBHOOK_ALLOW_PRIVATE"] = "true";
+    (*env)["CONCORD_WEBHOOK_KEY"] = std::string(40, 'k');
+  }
+  ServiceProcess writer("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_a);
+  ASSERT_TRUE(writer.start()) << writer.last_error();
+  ServiceProcess standby("concord-notifications", "CONCORD_NOTIFICATIONS_ADDR", env_b);
+  standby.may_be_standby();
+  ASSERT_TRUE(standby.start()) << standby.last_error();
+  ASSERT_EQ(standby.call(http::Method::get, "/readyz", "").json["checks"]["role"], "standby");
+
+  // Sent to the standby, written by the writer; the answer says where.
+  std::string subject = "integrator-" + new_uuid_v7();
+  std::string token = token_for(subject, {auth::Role::integrator});
+  std::string key = "create-hook-" + new_uuid_v7();
+  nlohmann::json hook = {{"url", "http://127.0.0.1:9/hook"}, {"event_types", {"concord.scheduling.*"}}};
+  http::Headers keyed;
+  keyed.set("Idempotency-Key", key);
+  auto created = standby.call(http::Method::post, "/v1/webhooks", token, hook, keyed);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.json["id"];
+  std::string position(created.headers.get("Concord-Position").value_or(""));
+  EXPECT_NE(position.find("concord.notifications.v1:"), std::string::npos)
+      << "a write's answer carries where it was written: " << position;
+
+  // Read on the standby at that position: it waits for its follower, then holds the webhook.
+  http::Headers at;
+  at.set("Concord-Min-Position", position);
+  auto read = standby.call(http::Method::get, "/v1/webhooks/" + id, token, nullptr, at);
+  EXPECT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.json["id"], id);
+
+  // The writer dies; as if it had died before recording its answer, the key's record is gone.
+  writer.kill9();
+  auto cache = cache::make_redis_cache({.url = redis_});
+  ASSERT_TRUE(cache) << cache.error().detail;
+  ASSERT_TRUE((*cache)->del("idem:notifications:" + subject + ":" + key));
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         standby.call(http::Method::get, "/readyz", "").json["checks"]["role"] != "writer")
+    std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(standby.call(http::Method::get, "/readyz", "").json["checks"]["role"], "writer") << standby.log_tail();
+
+  // The retry is answered from the log the standby followed: the webhook is not created twice.
+  auto retried = standby.call(http::Method::post, "/v1/webhooks", token, hook, keyed);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(retried.headers.get("Idempotent-Replayed").value_or(""), "true");
+  EXPECT_EQ(retried.json["status"], "committed") << retried.body;
+  ASSERT_EQ(retried.json["events"].size(), 1u) << retried.body;
+  EXPECT_EQ(retried.json["events"][0]["subject"], "webhook/" + id);
+  auto listed = standby.call(http::Method::get, "/v1/webhooks", token);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.json["items"].size(), 1u) << listed.body;
 }

@@ -12,59 +12,17 @@
 #include "concord/core/binary.hpp"
 #include "concord/service/store.hpp"
 #include "notifications/domain/snapshot.hpp"
-#include "service_harness.hpp"
+#include "snapshot_history.hpp"
 
 using namespace concord;
 using namespace concord::notifications;
 using namespace concord::notifications::testing;
-namespace contract = concord::notifications::contract;
 
 namespace {
 
-const std::vector<std::string> kFolded = {"concord.delegations.v1", "concord.scheduling.v1", "concord.documents.v1",
-                                          "concord.delegations.private.v1", "concord.notifications.v1"};
-
-std::map<std::string, std::string> env() {
-  // Nothing listens on port 9: e-mails and webhook deliveries fail and wait for their retry.
-  return {{"CONCORD_SMTP_URL", "smtp://127.0.0.1:9"}, {"CONCORD_SMTP_FROM", "concord@commission.example.org"},
-          {"CONCORD_SMTP_RETRY_SCHEDULE", "1h"},      {"CONCORD_SMTP_TIMEOUT", "2s"},
-          {"CONCORD_WEBHOOK_ALLOW_PRIVATE", "true"},  {"CONCORD_WEBHOOK_KEY", std::string(40, 'k')}};
-}
-
-// Members (one with an e-mail address), a webhook, a meeting and a document concerning them, a
-// read mark and preferences: every part of the state gets something.
-void history(Harness& h, const std::string& tag) {
-  std::string mailed = "m-" + tag + "-mail", plain = "m-" + tag + "-inbox";
-  auto m = contract::member(mailed, "d-" + mailed, "ru", "Europe/Minsk");
-  m["channels"] = {"inbox", "email"};
-  auto public_id =
-      h.append("concord.delegations.v1", "d-" + mailed, "concord.delegations.member.added", {{"member", m}});
-  h.append("concord.delegations.private.v1", "d-" + mailed, "concord.delegations.member_contact.set",
-           {{"member_id", mailed},
-            {"delegation_id", "d-" + mailed},
-            {"public_event_id", public_id},
-            {"contact", {{"email", mailed + "@gov.example.org"}, {"phone", nullptr}}}});
-  h.add_member(plain, "en", "Asia/Bishkek");
-  auto hook = h.call(http::Method::post, "/v1/webhooks", "integrator",
-                     {{"url", "http://127.0.0.1:9/hook"}, {"event_types", {"concord.scheduling.*"}}});
-  ASSERT_EQ(hook.status, 201) << hook.body;
-  h.append("concord.scheduling.v1", "visit-" + tag, "concord.scheduling.meeting.scheduled",
-           {{"meeting", contract::meeting("mt-" + tag, contract::at("2025-09-28T07:00:00Z"),
-                                          contract::at("2025-09-28T08:00:00Z"), {mailed, plain})}});
-  h.append("concord.documents.v1", "doc-" + tag, "concord.documents.document.agreed",
-           {{"document", contract::document("doc-" + tag, {plain})}});
-  h.settle();
-  auto inbox = h.inbox(plain);
-  ASSERT_FALSE(inbox.empty());
-  std::string first = inbox[0]["id"];
-  ASSERT_EQ(h.call(http::Method::post, "/v1/inbox/" + first + "/read", "member:" + plain).status, 200);
-  ASSERT_EQ(h.call(http::Method::put, "/v1/preferences", "member:" + plain, {{"language", "ru"}}).status, 200);
-  h.settle();
-}
-
 long long events_in(events::EventLog& log) {
   long long n = 0;
-  for (const auto& topic : kFolded) {
+  for (const auto& topic : kFoldedTopics) {
     auto s = log.replay(topic, [&](const events::Record&) -> Status {
       ++n;
       return {};
@@ -87,7 +45,7 @@ service::Store<State> store_on(events::EventLog& log) {
 // The state as a full replay of the log has it, snapshots off.
 std::string full_replay(events::EventLog& log) {
   auto store = store_on(log);
-  auto s = store.replay(kFolded);
+  auto s = store.replay(kFoldedTopics);
   EXPECT_TRUE(s) << s.error().detail;
   EXPECT_FALSE(store.recovery().from_snapshot);
   return store.read([](const State& state) { return encode_state(state); });
@@ -108,18 +66,18 @@ class NotificationsSnapshots : public ::testing::Test {
     h.close();
     h.use_snapshots();
     h.open();
-    history(h, "a");
+    write_history(h, "a");
     auto written = h.notifications().store().snapshot_now();
     ASSERT_TRUE(written) << written.error().detail;
     at_snapshot = written->events;
     EXPECT_EQ(at_snapshot, events_in(h.log()));
-    history(h, "b");
+    write_history(h, "b");
     total = events_in(h.log());
     ASSERT_GT(total, at_snapshot);
     h.close();
   }
 
-  Harness h{env()};
+  Harness h{snapshot_history_env()};
   long long at_snapshot = 0;
   long long total = 0;
 };
@@ -134,14 +92,7 @@ TEST_F(NotificationsSnapshots, a_restart_after_a_snapshot_replays_only_what_foll
   EXPECT_EQ(recovery.replayed_events, total - at_snapshot);
   auto state = state_of(h);
   EXPECT_EQ(state, full_replay(h.log()));
-  // And the state is not trivially equal: every part of it holds the history.
-  auto decoded = decode_state(state);
-  EXPECT_EQ(decoded.views.members.size(), 4u);
-  EXPECT_EQ(decoded.views.contacts.email.size(), 2u);
-  EXPECT_EQ(decoded.inbox.preferences.size(), 2u);
-  EXPECT_EQ(decoded.webhooks.by_id.size(), 2u);
-  EXPECT_FALSE(decoded.webhooks.pending.empty());
-  EXPECT_FALSE(decoded.emails.pending.empty());
+  expect_both_histories(state);
   EXPECT_EQ(h.inbox("m-a-inbox").size(), 2u);
   EXPECT_EQ(h.inbox("m-a-inbox", "&unread=true").size(), 1u);
 }
@@ -166,7 +117,7 @@ TEST_F(NotificationsSnapshots, a_snapshot_of_another_version_is_ignored) {
     auto snapshots = events::open_file_snapshots(h.snapshot_file().parent_path().string());
     ASSERT_TRUE(snapshots) << snapshots.error().detail;
     other.use_snapshots("notifications", {kStateVersion + 1, encode_state, decode_state}, {*snapshots});
-    ASSERT_TRUE(other.replay(kFolded));
+    ASSERT_TRUE(other.replay(kFoldedTopics));
     ASSERT_TRUE(other.snapshot_now());
   }
   h.open();

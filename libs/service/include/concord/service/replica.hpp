@@ -21,6 +21,10 @@
 // services' topics) and serves reads. A write that reaches it is forwarded to the announced
 // writer, or answered 503 with Retry-After while no writer is known or reachable; a forwarded
 // request that reaches a replica that is not the writer answers 503 (no loops).
+// A service whose consumer groups append to its own topic on every replica (notifications)
+// follows that topic itself, writer or not, and tells the replica how far it has read
+// (Tracked::follows_itself, followed()): the replica then waits on that for Concord-Min-Position
+// and, when elected, for its reaching the end of the log, instead of following and reading it.
 // The file log (the embedded default) has one process: it is always the writer.
 // Idempotency-Keys (idempotency_ledger()): each writer's term has a name of its own, recorded in
 // the claims its requests take; a retry that finds a claim of another term is answered from the
@@ -77,7 +81,16 @@ class Replica {
     std::function<events::Positions()> positions;
     // Optional: the request the state holds under an Idempotency-Key's hash (Store).
     std::function<std::optional<CommittedRequest>(const std::string& key_hash)> committed_request;
+    // Whether the service follows its own topics itself, writer or not, and reports each record
+    // its follower passes through followed(): a service whose consumer groups append to its
+    // topic on every replica (notifications), so the writer is not the topic's only writer.
+    // The replica then runs no follower of its own and never rebuilds the state on a change of
+    // role; a replica elected writer waits for that follower to reach the end of the own topics.
+    bool follows_itself = false;
   };
+  // Who follows a tracked Store's own topics: the replica while it is a standby (a topic only
+  // its writer appends to), or the service itself on every replica (followed()).
+  enum class OwnTopics { followed_by_replica, followed_by_service };
 
   // `election` null: the only process of its service (the file log), always the writer.
   Replica(Options options, std::shared_ptr<events::EventLog> log, std::unique_ptr<events::WriterElection> election);
@@ -92,13 +105,18 @@ class Replica {
   // not a Store), a standby serves reads from the state it replayed at start.
   void track(Tracked tracked);
   template <class State>
-  void track(Store<State>& store) {
+  void track(Store<State>& store, OwnTopics own = OwnTopics::followed_by_replica) {
     track(Tracked{[&store] { return store.resync(); }, [&store] { return store.replayed(); },
                   [&store](const events::Record& r) { store.apply(r); },
                   [&store](const std::vector<std::string>& topics) { return store.catch_up(topics); },
                   [&store] { return store.positions(); },
-                  [&store](const std::string& key) { return store.committed_request(key); }});
+                  [&store](const std::string& key) { return store.committed_request(key); },
+                  own == OwnTopics::followed_by_service});
   }
+  // For a service that follows its own topics itself (Tracked::follows_itself): its follower
+  // has passed `record` (applied it, or found it applied already), so a read waiting for a
+  // position up to it, or a promotion waiting for the end of the log, may go on.
+  void followed(const events::Record& record);
 
   // After the service's state is rebuilt: follows its own topics and joins the election (or,
   // without one, is the writer at once).
@@ -142,6 +160,8 @@ class Replica {
   void demote();
   void follow();
   Status catch_up();
+  Status wait_for_the_service_to_reach_the_end();
+  bool covers(const events::Positions& wanted) const;  // with followed_mutex_ held
   Status announce();
   http::Response forward(const http::Request& request, const std::string& url);
 
@@ -157,6 +177,7 @@ class Replica {
   std::mutex followed_mutex_;
   std::condition_variable followed_cv_;
   events::Positions followed_;  // how far the state holds the own topics (standby)
+  bool following_ = false;      // followed_ set from the state's replay (a service following itself)
   mutable std::mutex url_mutex_;
   std::string writer_url_;
   std::string writer_instance_;
