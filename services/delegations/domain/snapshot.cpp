@@ -11,87 +11,6 @@ using binary::Writer;
 
 constexpr std::uint32_t kMagic = 0x444c4731;  // "DLG1"
 
-void put(Writer& w, const Delegation& d) {
-  w.str(d.id);
-  w.str(d.visit_id);
-  w.str(d.country);
-  w.enumerator(d.side);
-  w.string_map(d.name);
-  w.opt_str(d.head_member_id);
-  w.i64(d.version);
-}
-Delegation get_delegation(Reader& r) {
-  Delegation d;
-  d.id = r.str();
-  d.visit_id = r.str();
-  d.country = r.str();
-  d.side = r.enumerator(Side::guest);
-  d.name = r.string_map();
-  d.head_member_id = r.opt_str();
-  d.version = r.i64();
-  return d;
-}
-
-void put(Writer& w, const Member& m) {
-  w.str(m.id);
-  w.str(m.delegation_id);
-  w.str(m.visit_id);
-  w.string_map(m.full_name);
-  w.string_map(m.position);
-  w.enumerator(m.rank);
-  w.opt_i64(m.precedence_order);
-  w.boolean(m.is_head);
-  w.strings(m.languages);
-  w.str(m.time_zone);
-  w.str(m.notification_language);
-  w.strings(m.channels);
-  w.opt_str(m.public_key);
-  w.boolean(m.withdrawn);
-  w.opt_str(m.withdrawal_reason);
-  w.enumerator(m.accreditation.status);
-  w.opt_str(m.accreditation.badge_number);
-  w.count(m.accreditation.history.size());
-  for (const auto& step : m.accreditation.history) {
-    w.str(step.action);
-    w.str(step.actor);
-    w.opt_str(step.reason);
-    w.opt_str(step.badge_number);
-    w.time(step.at);
-  }
-  w.i64(m.version);
-}
-Member get_member(Reader& r) {
-  Member m;
-  m.id = r.str();
-  m.delegation_id = r.str();
-  m.visit_id = r.str();
-  m.full_name = r.string_map();
-  m.position = r.string_map();
-  m.rank = r.enumerator(Rank::support_staff);
-  m.precedence_order = r.opt_i64();
-  m.is_head = r.boolean();
-  m.languages = r.strings();
-  m.time_zone = r.str();
-  m.notification_language = r.str();
-  m.channels = r.strings();
-  m.public_key = r.opt_str();
-  m.withdrawn = r.boolean();
-  m.withdrawal_reason = r.opt_str();
-  m.accreditation.status = r.enumerator(AccreditationStatus::revoked);
-  m.accreditation.badge_number = r.opt_str();
-  for (auto n = r.count(); n > 0; --n) {
-    AccreditationStep step;
-    step.action = r.str();
-    step.actor = r.str();
-    step.reason = r.opt_str();
-    step.badge_number = r.opt_str();
-    step.at = r.time();
-    m.accreditation.history.push_back(std::move(step));
-  }
-  m.version = r.i64();
-  return m;
-}
-
 void put(Writer& w, const Contact& c) {
   w.opt_str(c.email);
   w.opt_str(c.phone);
@@ -156,13 +75,61 @@ Travel get_travel(Reader& r) {
 
 }  // namespace
 
+// The layouts of a delegation and a member, each written once for both directions
+// (binary::Writer/Reader::field): a struct's layout names its members in order, and
+// io.field(member) finds the layout of a member that is a struct. They live in this namespace,
+// not an anonymous one, for that lookup to find them.
+
+template <class Io>
+void layout(Io& io, Delegation& d) {
+  io.field(d.id);
+  io.field(d.visit_id);
+  io.field(d.country);
+  io.field(d.side, Side::guest);
+  io.field(d.name);
+  io.field(d.head_member_id);
+  io.field(d.version);
+}
+
+template <class Io>
+void layout(Io& io, AccreditationStep& step) {
+  io.field(step.action);
+  io.field(step.actor);
+  io.field(step.reason);
+  io.field(step.badge_number);
+  io.field(step.at);
+}
+
+template <class Io>
+void layout(Io& io, Member& m) {
+  io.field(m.id);
+  io.field(m.delegation_id);
+  io.field(m.visit_id);
+  io.field(m.full_name);
+  io.field(m.position);
+  io.field(m.rank, Rank::support_staff);
+  io.field(m.precedence_order);
+  io.field(m.is_head);
+  io.field(m.languages);
+  io.field(m.time_zone);
+  io.field(m.notification_language);
+  io.field(m.channels);
+  io.field(m.public_key);
+  io.field(m.withdrawn);
+  io.field(m.withdrawal_reason);
+  io.field(m.accreditation.status, AccreditationStatus::revoked);
+  io.field(m.accreditation.badge_number);
+  io.field(m.accreditation.history);
+  io.field(m.version);
+}
+
 std::string encode_state(const State& s) {
   Writer w;
   w.mark(kMagic);
   w.count(s.delegations.size());
-  for (const auto& [id, d] : s.delegations) put(w, d);
+  for (const auto& [id, d] : s.delegations) w.field(d);
   w.count(s.members.size());
-  for (const auto& [id, m] : s.members) put(w, m);
+  for (const auto& [id, m] : s.members) w.field(m);
   w.count(s.members_of.size());
   for (const auto& [id, ids] : s.members_of) {
     w.str(id);
@@ -239,11 +206,13 @@ State decode_state(std::string_view bytes) {
   State s;
   r.mark(kMagic);
   for (auto n = r.count(); n > 0; --n) {
-    auto d = get_delegation(r);
+    Delegation d;
+    r.field(d);
     s.delegations.emplace_hint(s.delegations.end(), d.id, std::move(d));
   }
   for (auto n = r.count(); n > 0; --n) {
-    auto m = get_member(r);
+    Member m;
+    r.field(m);
     s.members.emplace_hint(s.members.end(), m.id, std::move(m));
   }
   for (auto n = r.count(); n > 0; --n) {
