@@ -23,19 +23,22 @@ void identity_links(binary::Reader& in, auth::IdentityLinks& links) {
 // layout names its members in order, and io.field(member) finds the layout of a member that is a
 // struct. They live in this namespace, not an anonymous one, for that lookup to find them.
 
+// A member and a meeting: their contract's view (its layout is the contract's), then what
+// notifications keeps on top of it.
 template <class Io>
 void layout(Io& io, Member& m) {
-  io.field(m.id);
-  io.field(m.delegation_id);
-  io.field(m.visit_id);
-  io.field(m.full_name);
-  io.field(m.languages);
-  io.field(m.time_zone);
-  io.field(m.notification_language);
+  io.field(static_cast<delegations::contract::MemberView&>(m));
   io.field(m.channels);
-  io.field(m.status);
   io.field(m.accreditation);
-  io.field(m.version);
+}
+
+template <class Io>
+void layout(Io& io, Meeting& m) {
+  io.field(static_cast<scheduling::contract::MeetingView&>(m));
+  io.field(m.title);
+  io.field(m.venue_id);
+  io.field(m.time_zone);
+  io.field(m.participants);
 }
 
 template <class Io>
@@ -45,21 +48,6 @@ void layout(Io& io, Venue& v) {
   io.field(v.city);
   io.field(v.time_zone);
   io.field(v.version);
-}
-
-template <class Io>
-void layout(Io& io, Meeting& m) {
-  io.field(m.id);
-  io.field(m.visit_id);
-  io.field(m.title);
-  io.field(m.kind);
-  io.field(m.start);
-  io.field(m.end);
-  io.field(m.venue_id);
-  io.field(m.time_zone);
-  io.field(m.participants);
-  io.field(m.status);
-  io.field(m.version);
 }
 
 template <class Io>

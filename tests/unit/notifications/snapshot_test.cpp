@@ -21,6 +21,11 @@ void fill_views(Views& v) {
   m.delegation_id = "d-1";
   m.visit_id = "visit-1";
   m.full_name = {{"en", "Aibek"}, {"ru", "Айбек"}};
+  m.position = {{"en", "Minister"}};
+  m.rank = "minister";
+  m.precedence_order = 1;
+  m.is_head = true;
+  m.public_key = "MCowBQYDK2VwAyEA";
   m.languages = {"ky", "ru"};
   m.time_zone = "Asia/Bishkek";
   m.notification_language = "ru";
@@ -45,6 +50,7 @@ void fill_views(Views& v) {
   mt.time_zone = "Europe/Minsk";
   mt.participants = {"m-1", "m-2"};
   mt.status = "cancelled";
+  mt.cancel_reason = "the heads dine privately";
   mt.version = 3;
   v.meetings[mt.id] = mt;
   Document d;
@@ -134,8 +140,9 @@ void fill_emails(Emails& s) {
   e.urgent = true;
   e.queued_at = at("2025-09-20T09:00:00Z");
   e.not_before = at("2025-09-20T10:00:00Z");
-  e.invitation = Invitation{"REQUEST",           "mt-1@concord", 2, at("2025-09-28T07:00:00Z"), at("2025-09-28T08:00:00Z"),
-                            "Talks",             "Palace",       "Europe/Minsk"};
+  e.invitation =
+      Invitation{"REQUEST", "mt-1@concord", 2, at("2025-09-28T07:00:00Z"), at("2025-09-28T08:00:00Z"), "Talks",
+                 "Palace",  "Europe/Minsk"};
   e.digest = true;
   e.includes = {"n-2", "n-3"};
   e.digest_id = "dg-1";
@@ -172,9 +179,11 @@ TEST(NotificationsSnapshot, a_decoded_state_encodes_to_the_same_bytes_and_holds_
   EXPECT_EQ(member.channels, (std::vector<std::string>{"inbox", "email"}));
   EXPECT_EQ(member.accreditation, "approved");
   EXPECT_EQ(member.full_name.at("ru"), "Айбек");
+  EXPECT_EQ(member.precedence_order, 1);
   EXPECT_EQ(decoded.views.identities.member_of(auth::Identity{"https://id.example.org", "sub-1"}), "m-1");
   EXPECT_EQ(decoded.views.contacts.waiting.at("ev-9").second, "b@mfa.kg");
   EXPECT_EQ(decoded.views.meetings.at("mt-1").participants.size(), 2u);
+  EXPECT_EQ(decoded.views.meetings.at("mt-1").cancel_reason, "the heads dine privately");
   EXPECT_EQ(decoded.views.documents.at("doc-1").signing->meeting_id, "mt-1");
   EXPECT_EQ(decoded.inbox.notifications.at("n-1").read_at, at("2025-09-20T11:00:00Z"));
   EXPECT_EQ(decoded.inbox.preferences.at("m-1").quiet_hours->end_minute, 7 * 60);
