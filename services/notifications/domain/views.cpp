@@ -4,13 +4,25 @@ namespace concord::notifications {
 
 using namespace json_read;
 
-std::optional<Member> member_of(const nlohmann::json& s) {
-  auto view = delegations::contract::member_view(s);
+namespace {
+
+// A contract's view as the base of notifications' own struct, whose other fields the caller
+// reads next; nullopt when the contract's reader found no view.
+template <class Extended, class View>
+std::optional<Extended> extending(std::optional<View> view) {
   if (!view) return std::nullopt;
-  Member m;
-  static_cast<delegations::contract::MemberView&>(m) = std::move(*view);
-  m.channels = strings(s, "channels");
-  if (auto a = str(obj(s, "accreditation"), "status"); !a.empty()) m.accreditation = a;
+  Extended extended;
+  static_cast<View&>(extended) = std::move(*view);
+  return extended;
+}
+
+}  // namespace
+
+std::optional<Member> member_of(const nlohmann::json& s) {
+  auto m = extending<Member>(delegations::contract::member_view(s));
+  if (!m) return std::nullopt;
+  m->channels = strings(s, "channels");
+  if (auto a = str(obj(s, "accreditation"), "status"); !a.empty()) m->accreditation = a;
   return m;
 }
 
@@ -26,14 +38,12 @@ std::optional<Venue> venue_of(const nlohmann::json& s) {
 }
 
 std::optional<Meeting> meeting_of(const nlohmann::json& s) {
-  auto view = scheduling::contract::meeting_view(s);
-  if (!view) return std::nullopt;
-  Meeting m;
-  static_cast<scheduling::contract::MeetingView&>(m) = std::move(*view);
-  m.title = localized(s, "title");
-  m.venue_id = str(s, "venue_id");
-  m.time_zone = str(s, "time_zone");
-  m.participants = strings(s, "participants");
+  auto m = extending<Meeting>(scheduling::contract::meeting_view(s));
+  if (!m) return std::nullopt;
+  m->title = localized(s, "title");
+  m->venue_id = str(s, "venue_id");
+  m->time_zone = str(s, "time_zone");
+  m->participants = strings(s, "participants");
   return m;
 }
 
