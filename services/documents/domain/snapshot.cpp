@@ -6,9 +6,6 @@ namespace concord::documents {
 
 namespace {
 
-using binary::Reader;
-using binary::Writer;
-
 constexpr std::uint32_t kMagic = 0x444f4331;  // "DOC1"
 
 }  // namespace
@@ -120,64 +117,31 @@ void layout(Io& io, Document& d) {
   io.field(d.pending_content);
 }
 
+// The state, with the views of the other services as their contracts lay them out.
+template <class Io>
+void layout(Io& io, State& s) {
+  io.mark(kMagic);
+  io.values(s.documents, &Document::id);
+  io.field(s.order);
+  io.field(s.by_visit);
+  io.field(s.by_status, DocStatus::withdrawn);
+  io.values(s.members, &MemberView::id);
+  io.values(s.delegations, &DelegationView::id);
+  io.values(s.meetings, &MeetingView::id);
+  io.field(s.identities);
+  io.mark(kMagic);
+}
+
 std::string encode_state(const State& s) {
-  Writer w;
-  w.mark(kMagic);
-  w.count(s.documents.size());
-  for (const auto& [id, d] : s.documents) w.field(d);
-  w.strings(s.order);
-  w.count(s.by_visit.size());
-  for (const auto& [visit, ids] : s.by_visit) {
-    w.str(visit);
-    w.strings(std::vector<std::string>(ids.begin(), ids.end()));
-  }
-  w.count(s.by_status.size());
-  for (const auto& [status, ids] : s.by_status) {
-    w.enumerator(status);
-    w.strings(std::vector<std::string>(ids.begin(), ids.end()));
-  }
-  w.each(s.members, [](Writer& out, const auto& entry) { delegations::contract::encode(out, entry.second); });
-  w.each(s.delegations, [](Writer& out, const auto& entry) { delegations::contract::encode(out, entry.second); });
-  w.each(s.meetings, [](Writer& out, const auto& entry) { scheduling::contract::encode(out, entry.second); });
-  auth::encode_links(w, s.identities);
-  w.mark(kMagic);
+  binary::Writer w;
+  w.field(s);
   return w.take();
 }
 
 State decode_state(std::string_view bytes) {
-  Reader r(bytes);
+  binary::Reader r(bytes);
   State s;
-  r.mark(kMagic);
-  for (auto n = r.count(); n > 0; --n) {
-    Document d;
-    r.field(d);
-    s.documents.emplace_hint(s.documents.end(), d.id, std::move(d));
-  }
-  s.order = r.strings();
-  for (auto n = r.count(); n > 0; --n) {
-    auto visit = r.str();
-    auto ids = r.strings();
-    s.by_visit.emplace_hint(s.by_visit.end(), std::move(visit), std::set<std::string>(ids.begin(), ids.end()));
-  }
-  for (auto n = r.count(); n > 0; --n) {
-    auto status = r.enumerator(DocStatus::withdrawn);
-    auto ids = r.strings();
-    s.by_status.emplace_hint(s.by_status.end(), status, std::set<std::string>(ids.begin(), ids.end()));
-  }
-  r.each([&](Reader& in) {
-    auto m = delegations::contract::decode_member_view(in);
-    s.members.emplace_hint(s.members.end(), m.id, std::move(m));
-  });
-  r.each([&](Reader& in) {
-    auto d = delegations::contract::decode_delegation_view(in);
-    s.delegations.emplace_hint(s.delegations.end(), d.id, std::move(d));
-  });
-  r.each([&](Reader& in) {
-    auto m = scheduling::contract::decode_meeting_view(in);
-    s.meetings.emplace_hint(s.meetings.end(), m.id, std::move(m));
-  });
-  s.identities = auth::decode_links(r);
-  r.mark(kMagic);
+  r.field(s);
   if (!r.done()) throw binary::Malformed("bytes after the end of the state");
   return s;
 }

@@ -7,6 +7,8 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,9 +111,30 @@ class Writer {
   void field(const std::set<T>& v) {
     items(v);
   }
+  template <class T>
+  void field(const std::deque<T>& v) {
+    items(v);
+  }
   template <class K, class V>
   void field(const std::map<K, V>& v) {
     items(v);
+  }
+  // A map keyed by enumerators: a count, then each enumerator and its value.
+  template <class E, class V>
+    requires std::is_enum_v<E>
+  void field(const std::map<E, V>& v, E /*last*/) {
+    count(v.size());
+    for (const auto& [key, value] : v) {
+      enumerator(key);
+      field(value);
+    }
+  }
+  // A map whose values hold their own key (`key_of` reads it): a count, then each value; the
+  // reader keys them again.
+  template <class K, class V, class KeyOf>
+  void values(const std::map<K, V>& v, KeyOf /*key_of*/) {
+    count(v.size());
+    for (const auto& entry : v) field(entry.second);
   }
   // A struct, by its own layout: `template <class Io> void layout(Io& io, T& value)`, declared
   // in T's namespace so that it is found by argument-dependent lookup. Writing never changes the
@@ -263,6 +286,11 @@ class Reader {
       v.emplace_hint(v.end(), std::move(item));
     }
   }
+  template <class T>
+  void field(std::deque<T>& v) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) field(v.emplace_back());
+  }
   template <class K, class V>
   void field(std::map<K, V>& v) {
     v.clear();
@@ -270,6 +298,25 @@ class Reader {
       K key;
       field(key);
       field(v.emplace_hint(v.end(), std::move(key), V{})->second);
+    }
+  }
+  template <class E, class V>
+    requires std::is_enum_v<E>
+  void field(std::map<E, V>& v, E last) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) {
+      auto key = enumerator(last);
+      field(v.emplace_hint(v.end(), key, V{})->second);
+    }
+  }
+  template <class K, class V, class KeyOf>
+  void values(std::map<K, V>& v, KeyOf key_of) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) {
+      V value;
+      field(value);
+      K key = std::invoke(key_of, value);
+      v.emplace_hint(v.end(), std::move(key), std::move(value));
     }
   }
   template <class T>
