@@ -10,9 +10,8 @@ constexpr std::uint32_t kMagic = 0x444c4731;  // "DLG1"
 
 }  // namespace
 
-// The layouts, each written once for both directions (binary::Writer/Reader::field): a struct's
-// layout names its members in order, and io.field(member) finds the layout of a member that is a
-// struct. They live in this namespace, not an anonymous one, for that lookup to find them.
+// Delegations' layouts, members to invitations; in this namespace (not an anonymous one) for
+// io.field(member) to find them (binary.hpp, Writer::field).
 
 template <class Io>
 void layout(Io& io, Delegation& d) {
@@ -139,16 +138,11 @@ void layout(Io& io, State& s) {
 }
 
 std::string encode_state(const State& s) {
-  binary::Writer w;
-  w.field(s);
-  return w.take();
+  return binary::to_bytes(s);
 }
 
 State decode_state(std::string_view bytes) {
-  binary::Reader r(bytes);
-  State s;
-  r.field(s);
-  if (!r.done()) throw binary::Malformed("bytes after the end of the state");
+  auto s = binary::from_bytes<State>(bytes);
   s.recent_public_ids.insert(s.recent_public.begin(), s.recent_public.end());
   return s;
 }

@@ -10,10 +10,8 @@ constexpr std::uint32_t kMagic = 0x444f4331;  // "DOC1"
 
 }  // namespace
 
-// The layouts of a document, each written once for both directions (binary::Writer/Reader::field):
-// a struct's layout names its members in order, and io.field(member) finds the layout of a
-// member that is a struct. They live in this namespace, not an anonymous one, for that lookup to
-// find them.
+// A document's layouts; io.field(member) finds the layout of a member that is a struct, so they
+// sit in this namespace, not an anonymous one (binary.hpp, Writer::field).
 
 template <class Io>
 void layout(Io& io, Signatory& s) {
@@ -132,18 +130,12 @@ void layout(Io& io, State& s) {
   io.mark(kMagic);
 }
 
-std::string encode_state(const State& s) {
-  binary::Writer w;
-  w.field(s);
-  return w.take();
+std::string encode_state(const State& state) {
+  return binary::to_bytes(state);
 }
 
 State decode_state(std::string_view bytes) {
-  binary::Reader r(bytes);
-  State s;
-  r.field(s);
-  if (!r.done()) throw binary::Malformed("bytes after the end of the state");
-  return s;
+  return binary::from_bytes<State>(bytes);
 }
 
 }  // namespace concord::documents

@@ -9,19 +9,10 @@ namespace {
 constexpr std::uint32_t kMagic = 0x4e4f5431;  // "NOT1"
 enum Section : std::uint32_t { views = 1, inbox, webhooks, emails, end };
 
-// Identity links keep their own codec (libs/auth), one function per direction.
-void identity_links(binary::Writer& out, const auth::IdentityLinks& links) {
-  auth::encode_links(out, links);
-}
-void identity_links(binary::Reader& in, auth::IdentityLinks& links) {
-  links = auth::decode_links(in);
-}
-
 }  // namespace
 
-// The layouts, each written once for both directions (binary::Writer/Reader::field): a struct's
-// layout names its members in order, and io.field(member) finds the layout of a member that is a
-// struct. They live in this namespace, not an anonymous one, for that lookup to find them.
+// Notifications' layouts, views to e-mails; in this namespace (not an anonymous one) for
+// io.field(member) to find them (binary.hpp, Writer::field).
 
 // A member and a meeting: their contract's view (its layout is the contract's), then what
 // notifications keeps on top of it.
@@ -187,7 +178,7 @@ void layout(Io& io, State& s) {
   io.field(s.views.contacts.email);
   io.field(s.views.contacts.waiting);
   io.field(s.views.contacts.member_events);
-  identity_links(io, s.views.identities);
+  io.field(s.views.identities);
   io.field(s.views.venues);
   io.field(s.views.meetings);
   io.field(s.views.documents);
@@ -214,17 +205,11 @@ void layout(Io& io, State& s) {
 }
 
 std::string encode_state(const State& state) {
-  binary::Writer w;
-  w.field(state);
-  return w.take();
+  return binary::to_bytes(state);
 }
 
 State decode_state(std::string_view bytes) {
-  binary::Reader r(bytes);
-  State s;
-  r.field(s);
-  if (!r.done()) throw binary::Malformed("bytes after the end of the state");
-  return s;
+  return binary::from_bytes<State>(bytes);
 }
 
 }  // namespace concord::notifications

@@ -347,4 +347,23 @@ class Reader {
   size_t pos_ = 0;
 };
 
+// The bytes of a value with a layout (see Writer::field), and the value back from all of them:
+// a state codec is these two over its State's layout.
+template <class T>
+std::string to_bytes(const T& value) {
+  Writer out;
+  out.field(value);
+  return out.take();
+}
+
+// Throws Malformed when the bytes do not hold the layout, or hold more.
+template <class T>
+T from_bytes(std::string_view bytes) {
+  Reader in(bytes);
+  T value;
+  in.field(value);
+  if (!in.done()) throw Malformed("bytes after the end of the layout");
+  return value;
+}
+
 }  // namespace concord::binary
