@@ -95,4 +95,12 @@ IdentityLinks decode_links(binary::Reader& in) {
   return links;
 }
 
+void layout(binary::Writer& out, const IdentityLinks& links) {
+  encode_links(out, links);
+}
+
+void layout(binary::Reader& in, IdentityLinks& links) {
+  links = decode_links(in);
+}
+
 }  // namespace concord::auth

@@ -45,57 +45,23 @@ std::optional<MemberView> member_view(const nlohmann::json& j) {
   return m;
 }
 
-namespace {
-
-// The binary layouts, each written once for both directions (binary::Writer/Reader::field).
-template <class Io, class Delegation>
-void delegation_layout(Io& io, Delegation& d) {
-  io.field(d.id);
-  io.field(d.visit_id);
-  io.field(d.country);
-  io.field(d.side);
-  io.field(d.name);
-  io.field(d.head_member_id);
-  io.field(d.version);
-}
-
-template <class Io, class Member>
-void member_layout(Io& io, Member& m) {
-  io.field(m.id);
-  io.field(m.delegation_id);
-  io.field(m.visit_id);
-  io.field(m.full_name);
-  io.field(m.position);
-  io.field(m.rank);
-  io.field(m.precedence_order);
-  io.field(m.is_head);
-  io.field(m.languages);
-  io.field(m.time_zone);
-  io.field(m.notification_language);
-  io.field(m.status);
-  io.field(m.public_key);
-  io.field(m.version);
-}
-
-}  // namespace
-
 void encode(binary::Writer& out, const DelegationView& delegation) {
-  delegation_layout(out, delegation);
+  out.field(delegation);
 }
 
 void encode(binary::Writer& out, const MemberView& member) {
-  member_layout(out, member);
+  out.field(member);
 }
 
 DelegationView decode_delegation_view(binary::Reader& in) {
   DelegationView d;
-  delegation_layout(in, d);
+  in.field(d);
   return d;
 }
 
 MemberView decode_member_view(binary::Reader& in) {
   MemberView m;
-  member_layout(in, m);
+  in.field(m);
   return m;
 }
 

@@ -58,8 +58,38 @@ std::optional<MemberView> member_view(const nlohmann::json& snapshot);
 template <class Delegations, class Members>
 bool apply_public(Delegations& delegations, Members& members, std::string_view type, const nlohmann::json& data);
 
-// The binary layout of the views in a reader's snapshot. A change here changes the layout of
-// every snapshot that holds them: each reader's state version must be raised with it.
+// The binary layout of the views in a reader's snapshot, written once for both directions
+// (binary::Writer/Reader::field; io.field(view) finds these). A change here changes the layout
+// of every snapshot that holds them: each reader's state version must be raised with it.
+template <class Io>
+void layout(Io& io, DelegationView& d) {
+  io.field(d.id);
+  io.field(d.visit_id);
+  io.field(d.country);
+  io.field(d.side);
+  io.field(d.name);
+  io.field(d.head_member_id);
+  io.field(d.version);
+}
+
+template <class Io>
+void layout(Io& io, MemberView& m) {
+  io.field(m.id);
+  io.field(m.delegation_id);
+  io.field(m.visit_id);
+  io.field(m.full_name);
+  io.field(m.position);
+  io.field(m.rank);
+  io.field(m.precedence_order);
+  io.field(m.is_head);
+  io.field(m.languages);
+  io.field(m.time_zone);
+  io.field(m.notification_language);
+  io.field(m.status);
+  io.field(m.public_key);
+  io.field(m.version);
+}
+
 void encode(binary::Writer& out, const DelegationView& delegation);
 void encode(binary::Writer& out, const MemberView& member);
 DelegationView decode_delegation_view(binary::Reader& in);

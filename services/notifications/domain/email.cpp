@@ -122,7 +122,7 @@ std::optional<Email> email_of(const json& j) {
     auto start = time(i, "start");
     auto end = time(i, "end");
     if (start && end)
-      e.invitation = Invitation{str(i, "method"),  str(i, "uid"),      integer(i, "sequence"), *start, *end,
+      e.invitation = Invitation{str(i, "method"),  str(i, "uid"),      num(i, "sequence"), *start, *end,
                                 str(i, "summary"), str(i, "location"), str(i, "time_zone")};
   }
   e.updated_at = e.queued_at;
@@ -183,10 +183,10 @@ void evolve(Emails& s, const Incoming& ev) {
   auto it = s.by_id.find(str(d, "id"));
   if (it == s.by_id.end()) return;
   Email& e = it->second;
-  int attempts = static_cast<int>(integer(d, "attempts", e.attempts));
+  int attempts = static_cast<int>(num(d, "attempts", e.attempts));
   if (attempts < e.attempts) return;  // an older record seen again
   e.attempts = attempts;
-  e.last_code = static_cast<int>(integer(d, "last_code", 0));
+  e.last_code = static_cast<int>(num(d, "last_code", 0));
   e.last_error = str(d, "last_error");
   e.next_attempt_at = time(d, "next_attempt_at");
   e.updated_at = ev.time;

@@ -93,7 +93,7 @@ Preferences preferences_of(const nlohmann::json& j) {
   }
   if (j.contains("email_digest") && j["email_digest"].is_object())
     p.digest_minute = minute_of_day(str(j["email_digest"], "time"));
-  p.version = integer(j, "version");
+  p.version = num(j, "version");
   return p;
 }
 

@@ -14,7 +14,9 @@ namespace concord::notifications {
 // The layout's version. Bump it whenever State (state.hpp and the structs it holds) or this
 // layout changes, or an evolve() change means the same events fold into a different state: a
 // snapshot of another version is then ignored and the log replayed in full.
-inline constexpr int kStateVersion = 1;
+// 2: members and meetings are delegations' and scheduling's contract views, then the fields
+// notifications alone keeps (the views' layouts are the contracts').
+inline constexpr int kStateVersion = 2;
 
 std::string encode_state(const State& state);
 // Throws binary::Malformed when the bytes do not hold a state of this layout.

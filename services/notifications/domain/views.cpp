@@ -2,72 +2,27 @@
 
 namespace concord::notifications {
 
-namespace json_read {
-
-std::string str(const nlohmann::json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-Localized localized(const nlohmann::json& j, const char* key) {
-  Localized out;
-  if (!j.is_object()) return out;
-  auto it = j.find(key);
-  if (it == j.end()) return out;
-  if (it->is_string()) {
-    out["en"] = it->get<std::string>();  // a plain text is taken as the default language's
-  } else if (it->is_object()) {
-    for (const auto& [lang, text] : it->items())
-      if (text.is_string()) out[lang] = text.get<std::string>();
-  }
-  return out;
-}
-
-std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
-  std::vector<std::string> out;
-  if (!j.is_object()) return out;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) return out;
-  for (const auto& v : *it)
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-std::optional<Timestamp> time(const nlohmann::json& j, const char* key) {
-  auto text = str(j, key);
-  if (text.empty()) return std::nullopt;
-  auto t = parse_rfc3339(text);
-  if (!t) return std::nullopt;
-  return *t;
-}
-
-long long integer(const nlohmann::json& j, const char* key, long long fallback) {
-  if (!j.is_object()) return fallback;
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<long long>() : fallback;
-}
-
-}  // namespace json_read
-
 using namespace json_read;
 
+namespace {
+
+// A contract's view as the base of notifications' own struct, whose other fields the caller
+// reads next; nullopt when the contract's reader found no view.
+template <class Extended, class View>
+std::optional<Extended> extending(std::optional<View> view) {
+  if (!view) return std::nullopt;
+  Extended extended;
+  static_cast<View&>(extended) = std::move(*view);
+  return extended;
+}
+
+}  // namespace
+
 std::optional<Member> member_of(const nlohmann::json& s) {
-  Member m;
-  m.id = str(s, "id");
-  if (m.id.empty()) return std::nullopt;
-  m.delegation_id = str(s, "delegation_id");
-  m.visit_id = str(s, "visit_id");
-  m.full_name = localized(s, "full_name");
-  m.languages = strings(s, "languages");
-  m.time_zone = str(s, "time_zone");
-  m.notification_language = str(s, "notification_language");
-  m.channels = strings(s, "channels");
-  if (auto status = str(s, "status"); !status.empty()) m.status = status;
-  if (s.contains("accreditation") && s["accreditation"].is_object()) {
-    if (auto a = str(s["accreditation"], "status"); !a.empty()) m.accreditation = a;
-  }
-  m.version = integer(s, "version");
+  auto m = extending<Member>(delegations::contract::member_view(s));
+  if (!m) return std::nullopt;
+  m->channels = strings(s, "channels");
+  if (auto a = str(obj(s, "accreditation"), "status"); !a.empty()) m->accreditation = a;
   return m;
 }
 
@@ -78,26 +33,17 @@ std::optional<Venue> venue_of(const nlohmann::json& s) {
   v.name = localized(s, "name");
   v.city = str(s, "city");
   v.time_zone = str(s, "time_zone");
-  v.version = integer(s, "version");
+  v.version = num(s, "version");
   return v;
 }
 
 std::optional<Meeting> meeting_of(const nlohmann::json& s) {
-  Meeting m;
-  m.id = str(s, "id");
-  auto start = time(s, "start");
-  auto end = time(s, "end");
-  if (m.id.empty() || !start) return std::nullopt;
-  m.start = *start;
-  m.end = end.value_or(*start);
-  m.visit_id = str(s, "visit_id");
-  m.title = localized(s, "title");
-  m.kind = str(s, "kind");
-  m.venue_id = str(s, "venue_id");
-  m.time_zone = str(s, "time_zone");
-  m.participants = strings(s, "participants");
-  if (auto status = str(s, "status"); !status.empty()) m.status = status;
-  m.version = integer(s, "version");
+  auto m = extending<Meeting>(scheduling::contract::meeting_view(s));
+  if (!m) return std::nullopt;
+  m->title = localized(s, "title");
+  m->venue_id = str(s, "venue_id");
+  m->time_zone = str(s, "time_zone");
+  m->participants = strings(s, "participants");
   return m;
 }
 
@@ -108,17 +54,14 @@ std::optional<Document> document_of(const nlohmann::json& s) {
   d.title = localized(s, "title");
   d.kind = str(s, "kind");
   d.status = str(s, "status");
-  if (s.contains("signatories") && s["signatories"].is_array()) {
-    for (const auto& sig : s["signatories"]) {
+  if (auto signatories = s.find("signatories"); signatories != s.end() && signatories->is_array()) {
+    for (const auto& sig : *signatories)
       if (auto member = str(sig, "member_id"); !member.empty()) d.signatories.push_back(member);
-    }
   }
-  if (s.contains("signing") && s["signing"].is_object()) {
-    const auto& g = s["signing"];
-    auto start = time(g, "start");
-    if (start) d.signing = Signing{str(g, "meeting_id"), *start, time(g, "end").value_or(*start)};
-  }
-  d.version = integer(s, "version");
+  const auto& signing = obj(s, "signing");
+  if (auto start = time(signing, "start"))
+    d.signing = Signing{str(signing, "meeting_id"), *start, time(signing, "end").value_or(*start)};
+  d.version = num(s, "version");
   return d;
 }
 

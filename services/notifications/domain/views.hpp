@@ -11,11 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "concord/auth/identity.hpp"
+#include "concord/core/json_read.hpp"
 #include "concord/core/time.hpp"
 #include "delegations/contract/contract.hpp"
+#include "delegations/contract/views.hpp"
 #include "documents/contract/contract.hpp"
 #include "notifications/contract/contract.hpp"
 #include "scheduling/contract/contract.hpp"
+#include "scheduling/contract/views.hpp"
 
 namespace concord::notifications {
 
@@ -29,18 +32,12 @@ struct Incoming {
   nlohmann::json data = nlohmann::json::object();
 };
 
-struct Member {
-  std::string id;
-  std::string delegation_id;
-  std::string visit_id;
-  Localized full_name;
-  std::vector<std::string> languages;
-  std::string time_zone;              // IANA; empty when unknown
-  std::string notification_language;  // BCP 47; empty when unknown
+// A member as delegations' contract gives it (the view scheduling and documents keep too), and
+// what notifications alone reads of the same snapshot: the channels the member is reached on and
+// where its accreditation stands. The view is the base, so `member.time_zone` reads as before.
+struct Member : delegations::contract::MemberView {
   std::vector<std::string> channels;
-  std::string status = "active";  // "active" | "withdrawn"
   std::string accreditation = "none";
-  long long version = 0;
 };
 
 struct Venue {
@@ -51,18 +48,13 @@ struct Venue {
   long long version = 0;
 };
 
-struct Meeting {
-  std::string id;
-  std::string visit_id;
+// A meeting as scheduling's contract gives it, and what a notification about it says: its title,
+// venue, time zone and who takes part.
+struct Meeting : scheduling::contract::MeetingView {
   Localized title;
-  std::string kind;
-  Timestamp start{};
-  Timestamp end{};
   std::string venue_id;
   std::string time_zone;
   std::vector<std::string> participants;
-  std::string status = "scheduled";  // "scheduled" | "cancelled"
-  long long version = 0;
 };
 
 struct Signing {
@@ -100,8 +92,9 @@ struct Views {
   std::map<std::string, Document> documents;
 };
 
-// Snapshot readers: tolerant of missing optional fields; nullopt when the snapshot lacks an id
-// (or, for a meeting, its times). They never throw.
+// Snapshot readers: tolerant of missing optional fields; nullopt when the snapshot lacks what
+// identifies it (a member's and a meeting's are their contract's: ids, visit, a meeting's times).
+// They never throw.
 std::optional<Member> member_of(const nlohmann::json& snapshot);
 std::optional<Venue> venue_of(const nlohmann::json& snapshot);
 std::optional<Meeting> meeting_of(const nlohmann::json& snapshot);
@@ -115,14 +108,5 @@ void evolve(Views& views, const Incoming& event);
 // Followed for contact addresses and identity links.
 inline constexpr const char* kPrivateTopic = delegations::contract::kPrivateTopic.data();
 inline constexpr const char* kContactSet = delegations::contract::kContactSet.data();
-
-// Helpers shared by the codecs.
-namespace json_read {
-std::string str(const nlohmann::json& j, const char* key);
-Localized localized(const nlohmann::json& j, const char* key);
-std::vector<std::string> strings(const nlohmann::json& j, const char* key);
-std::optional<Timestamp> time(const nlohmann::json& j, const char* key);
-long long integer(const nlohmann::json& j, const char* key, long long fallback = 0);
-}  // namespace json_read
 
 }  // namespace concord::notifications

@@ -29,8 +29,8 @@ std::optional<Webhook> webhook_of(const nlohmann::json& j) {
   w.event_types = strings(j, "event_types");
   if (auto s = str(j, "status"); !s.empty()) w.status = s;
   w.created_at = time(j, "created_at").value_or(Timestamp{});
-  w.version = integer(j, "version", 1);
-  w.secret_generation = static_cast<int>(integer(j, "secret_generation", 0));
+  w.version = num(j, "version", 1);
+  w.secret_generation = static_cast<int>(num(j, "secret_generation", 0));
   w.previous_secret_until = time(j, "previous_secret_until");
   return w;
 }
@@ -64,14 +64,14 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j) {
   d.event_id = str(j, "event_id");
   d.event_type = str(j, "event_type");
   d.payload = str(j, "payload");
-  d.attempts = static_cast<int>(integer(j, "attempts"));
+  d.attempts = static_cast<int>(num(j, "attempts"));
   if (auto s = str(j, "status"); !s.empty()) d.status = s;
-  d.last_status_code = static_cast<int>(integer(j, "last_status_code"));
+  d.last_status_code = static_cast<int>(num(j, "last_status_code"));
   d.last_error = str(j, "last_error");
   d.next_attempt_at = time(j, "next_attempt_at");
   d.updated_at = time(j, "updated_at").value_or(Timestamp{});
-  d.replayed_after = static_cast<int>(integer(j, "replayed_after", 0));
-  d.replays = static_cast<int>(integer(j, "replays", 0));
+  d.replayed_after = static_cast<int>(num(j, "replayed_after", 0));
+  d.replays = static_cast<int>(num(j, "replays", 0));
   return d;
 }
 

@@ -39,30 +39,13 @@ bool apply_public(std::map<std::string, MeetingView>& meetings, std::string_view
   return true;
 }
 
-namespace {
-
-// The binary layout, written once for both directions (binary::Writer/Reader::field).
-template <class Io, class Meeting>
-void meeting_layout(Io& io, Meeting& m) {
-  io.field(m.id);
-  io.field(m.visit_id);
-  io.field(m.kind);
-  io.field(m.status);
-  io.field(m.start);
-  io.field(m.end);
-  io.field(m.cancel_reason);
-  io.field(m.version);
-}
-
-}  // namespace
-
 void encode(binary::Writer& out, const MeetingView& meeting) {
-  meeting_layout(out, meeting);
+  out.field(meeting);
 }
 
 MeetingView decode_meeting_view(binary::Reader& in) {
   MeetingView m;
-  meeting_layout(in, m);
+  in.field(m);
   return m;
 }
 

@@ -36,8 +36,21 @@ std::optional<MeetingView> meeting_view(const nlohmann::json& snapshot);
 // read.
 bool apply_public(std::map<std::string, MeetingView>& meetings, std::string_view type, const nlohmann::json& data);
 
-// The binary layout of the view in a reader's snapshot. A change here changes the layout of
+// The binary layout of the view in a reader's snapshot, written once for both directions
+// (binary::Writer/Reader::field; io.field(view) finds it). A change here changes the layout of
 // every snapshot that holds it: each reader's state version must be raised with it.
+template <class Io>
+void layout(Io& io, MeetingView& m) {
+  io.field(m.id);
+  io.field(m.visit_id);
+  io.field(m.kind);
+  io.field(m.status);
+  io.field(m.start);
+  io.field(m.end);
+  io.field(m.cancel_reason);
+  io.field(m.version);
+}
+
 void encode(binary::Writer& out, const MeetingView& meeting);
 MeetingView decode_meeting_view(binary::Reader& in);
 

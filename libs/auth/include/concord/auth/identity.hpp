@@ -55,6 +55,9 @@ class IdentityLinks {
 // The links in a service's state snapshot (each service's domain/snapshot.cpp).
 void encode_links(binary::Writer& out, const IdentityLinks& links);
 IdentityLinks decode_links(binary::Reader& in);
+// The same bytes, for a snapshot's layout to name the links as one field (io.field(links)).
+void layout(binary::Writer& out, const IdentityLinks& links);
+void layout(binary::Reader& in, IdentityLinks& links);
 
 // The delegation a member belongs to in the caller's state; nullopt when the state does not
 // know the member.

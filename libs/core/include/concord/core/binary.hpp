@@ -7,11 +7,16 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -73,19 +78,71 @@ class Writer {
   void field(bool v) { boolean(v); }
   void field(int v) { i64(v); }
   void field(long long v) { i64(v); }
+  void field(std::uint64_t v) { u64(v); }
   void field(Timestamp v) { time(v); }
   void field(Days v) { day(v); }
-  void field(const std::vector<std::string>& v) { strings(v); }
-  void field(const std::map<std::string, std::string>& v) { string_map(v); }
+  // An enumerator; `last` is for the reader (Reader::field), which refuses any beyond it.
+  template <class E>
+    requires std::is_enum_v<E>
+  void field(E v, E /*last*/) {
+    enumerator(v);
+  }
   template <class T>
   void field(const std::optional<T>& v) {  // a presence flag, then the value
     boolean(v.has_value());
+    if (v) field(*v);
+  }
+  template <class T>
+  void field(const std::shared_ptr<const T>& v) {  // as an optional: a presence flag, then the value
+    boolean(v != nullptr);
     if (v) field(*v);
   }
   template <class A, class B>
   void field(const std::pair<A, B>& v) {
     field(v.first);
     field(v.second);
+  }
+  // Containers: a count, then each item (each key, then its value), in the container's order.
+  template <class T>
+  void field(const std::vector<T>& v) {
+    items(v);
+  }
+  template <class T>
+  void field(const std::set<T>& v) {
+    items(v);
+  }
+  template <class T>
+  void field(const std::deque<T>& v) {
+    items(v);
+  }
+  template <class K, class V>
+  void field(const std::map<K, V>& v) {
+    items(v);
+  }
+  // A map keyed by enumerators: a count, then each enumerator and its value.
+  template <class E, class V>
+    requires std::is_enum_v<E>
+  void field(const std::map<E, V>& v, E /*last*/) {
+    count(v.size());
+    for (const auto& [key, value] : v) {
+      enumerator(key);
+      field(value);
+    }
+  }
+  // A map whose values hold their own key (`key_of` reads it): a count, then each value; the
+  // reader keys them again.
+  template <class K, class V, class KeyOf>
+  void values(const std::map<K, V>& v, KeyOf /*key_of*/) {
+    count(v.size());
+    for (const auto& entry : v) field(entry.second);
+  }
+  // A struct, by its own layout: `template <class Io> void layout(Io& io, T& value)`, declared
+  // in T's namespace so that it is found by argument-dependent lookup. Writing never changes the
+  // value; the layout takes it non-const so that one function serves the Reader too.
+  template <class T>
+    requires requires(Writer& w, T& v) { layout(w, v); }
+  void field(const T& v) {
+    layout(*this, const_cast<T&>(v));
   }
   // A count, then every item of `items` written by `put(writer, item)`: Reader::each reads them.
   template <class Items, class Put>
@@ -98,6 +155,11 @@ class Writer {
   std::string take() { return std::move(out_); }
 
  private:
+  template <class Items>
+  void items(const Items& all) {
+    count(all.size());
+    for (const auto& item : all) field(item);
+  }
   void raw(const void* p, size_t n) {
     // Little-endian hosts only (x86-64, ARMv8 as Linux runs them).
     static_assert(std::endian::native == std::endian::little);
@@ -183,20 +245,84 @@ class Reader {
   void field(bool& v) { v = boolean(); }
   void field(int& v) { v = static_cast<int>(i64()); }
   void field(long long& v) { v = i64(); }
+  void field(std::uint64_t& v) { v = u64(); }
   void field(Timestamp& v) { v = time(); }
   void field(Days& v) { v = day(); }
-  void field(std::vector<std::string>& v) { v = strings(); }
-  void field(std::map<std::string, std::string>& v) { v = string_map(); }
+  template <class E>
+    requires std::is_enum_v<E>
+  void field(E& v, E last) {
+    v = enumerator(last);
+  }
   template <class T>
   void field(std::optional<T>& v) {
     v.reset();
     if (!boolean()) return;
     field(v.emplace());
   }
+  template <class T>
+  void field(std::shared_ptr<const T>& v) {
+    v.reset();
+    if (!boolean()) return;
+    T value;
+    field(value);
+    v = std::make_shared<const T>(std::move(value));
+  }
   template <class A, class B>
   void field(std::pair<A, B>& v) {
     field(v.first);
     field(v.second);
+  }
+  template <class T>
+  void field(std::vector<T>& v) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) field(v.emplace_back());
+  }
+  template <class T>
+  void field(std::set<T>& v) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) {
+      T item;
+      field(item);
+      v.emplace_hint(v.end(), std::move(item));
+    }
+  }
+  template <class T>
+  void field(std::deque<T>& v) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) field(v.emplace_back());
+  }
+  template <class K, class V>
+  void field(std::map<K, V>& v) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) {
+      K key;
+      field(key);
+      field(v.emplace_hint(v.end(), std::move(key), V{})->second);
+    }
+  }
+  template <class E, class V>
+    requires std::is_enum_v<E>
+  void field(std::map<E, V>& v, E last) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) {
+      auto key = enumerator(last);
+      field(v.emplace_hint(v.end(), key, V{})->second);
+    }
+  }
+  template <class K, class V, class KeyOf>
+  void values(std::map<K, V>& v, KeyOf key_of) {
+    v.clear();
+    for (auto n = count(); n > 0; --n) {
+      V value;
+      field(value);
+      K key = std::invoke(key_of, value);
+      v.emplace_hint(v.end(), std::move(key), std::move(value));
+    }
+  }
+  template <class T>
+    requires requires(Reader& r, T& v) { layout(r, v); }
+  void field(T& v) {
+    layout(*this, v);
   }
   // What Writer::each wrote: `get(reader)` is called once for each item, in order.
   template <class Get>
@@ -220,5 +346,24 @@ class Reader {
   std::string_view in_;
   size_t pos_ = 0;
 };
+
+// The bytes of a value with a layout (see Writer::field), and the value back from all of them:
+// a state codec is these two over its State's layout.
+template <class T>
+std::string to_bytes(const T& value) {
+  Writer out;
+  out.field(value);
+  return out.take();
+}
+
+// Throws Malformed when the bytes do not hold the layout, or hold more.
+template <class T>
+T from_bytes(std::string_view bytes) {
+  Reader in(bytes);
+  T value;
+  in.field(value);
+  if (!in.done()) throw Malformed("bytes after the end of the layout");
+  return value;
+}
 
 }  // namespace concord::binary
