@@ -1,5 +1,7 @@
 #include "concord/http/message.hpp"
 
+#include "concord/core/rendered_json.hpp"
+
 #include <strings.h>
 #include <algorithm>
 #include <cassert>
@@ -87,7 +89,7 @@ Response Response::json(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;
   r.headers.set("Content-Type", "application/json");
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = concord::json_bytes(body);  // the bytes list pages keep beside their items
   return r;
 }
 
