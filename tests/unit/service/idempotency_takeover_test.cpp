@@ -62,6 +62,10 @@ TEST_F(TakeoverTest, a_retry_after_the_writer_died_between_commit_and_response_i
   EXPECT_EQ(doc["events"][0]["subject"], "thing/" + ids[0]);
   EXPECT_EQ(doc["events"][0]["type"], "concord.things.thing.created");
   EXPECT_EQ(next->handled(), 0);
+  // Not the lost 201, but where what it created lives, and where a read waits for it.
+  EXPECT_EQ(retry->headers.get("Location").value_or(""), "/v1/things/" + ids[0]);
+  EXPECT_EQ(doc["location"], "/v1/things/" + ids[0]);
+  EXPECT_TRUE(retry->headers.get("Concord-Position").value_or("").starts_with(std::string(kTopic) + ":"));
 
   // The answer is remembered like any other; another request under the key is still 422.
   auto again = next->post("k-1", R"({"n":1})");

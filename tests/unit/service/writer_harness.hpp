@@ -31,7 +31,7 @@ class Writer {
   Writer(std::shared_ptr<events::EventLog> log, cache::Cache& cache, std::string topic)
       : topic_(std::move(topic)),
         store_(log, [](Things& s, const std::string&, const events::Event& e) { s.ids.push_back(e.data["id"]); }),
-        replica_({.service = "things", .own_topics = {topic_}}, log, nullptr) {
+        replica_({.service = "things", .own_topics = {topic_}, .addresses = {{"thing", "/v1/things/"}}}, log, nullptr) {
     replica_.track(store_);
     http::Router router;
     router.post(

@@ -4,6 +4,7 @@
 // exist and its state is rebuilt.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -24,6 +25,8 @@ struct ServiceSpec {
   std::string address_variable;           // the environment variable of its address
   std::vector<events::TopicSpec> topics;  // the topics this service writes
   ServiceFactory factory;                 // empty: the host serves only health, readiness, metrics
+  // Where the resources its requests create live, by subject kind (Replica::Options::addresses).
+  std::map<std::string, std::string> addresses = {};
 };
 
 class Host;
