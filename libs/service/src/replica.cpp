@@ -399,25 +399,6 @@ http::IdempotencyLedger Replica::idempotency_ledger() {
           .leave = [] { request_stamp().reset(); }};
 }
 
-http::Router Replica::through(const http::Router& routes) {
-  http::Router out;
-  for (const auto& route : routes.routes()) {
-    out.add(
-        route.method, route.pattern,
-        [this, handler = route.handler](http::Request& request) -> Result<http::Response> {
-          if (auto answered = intercept(request)) return std::move(*answered);
-          auto result = handler(request);
-          if (result)
-            finish(request, *result);
-          else
-            written_positions().clear();
-          return result;
-        },
-        route.options);
-  }
-  return out;
-}
-
 void Replica::finish(const http::Request& request, http::Response& response) {
   auto& written = written_positions();
   if (!written.empty() && response.status < 300 && request.method != http::Method::get &&

@@ -4,6 +4,7 @@
 // ledger), with one write route that can be held where a writer dies: before its commit or
 // between its commit and its response. Two of these on one log (the file log, or two Kafka
 // logs with one transactional id) play a writer that dies and the one that takes over.
+// The caller is "anonymous" unless the request says "Authorization: Bearer <subject>".
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -34,12 +35,14 @@ class Writer {
         replica_({.service = "things", .own_topics = {topic_}, .addresses = {{"thing", "/v1/things/"}}}, log, nullptr) {
     replica_.track(store_);
     http::Router router;
-    router.post(
-        "/v1/things", [this](http::Request& request) -> Result<http::Response> { return create(request); },
-        http::RouteOptions{.public_route = true});
+    router.post("/v1/things", [this](http::Request& request) -> Result<http::Response> { return create(request); });
     server_ = std::make_unique<http::Server>(
         http::ServerOptions{.service = "things", .shutdown_grace = std::chrono::seconds(1), .access_log = false},
         std::move(router));
+    server_->set_authenticator([](std::optional<std::string_view> header) -> Result<auth::Principal> {
+      std::string subject = header && header->starts_with("Bearer ") ? std::string(header->substr(7)) : "anonymous";
+      return auth::Principal{.subject = subject, .roles = {auth::Role::admin}};
+    });
     server_->set_idempotency_store(&cache);
     server_->set_idempotency_ledger(replica_.idempotency_ledger());
     server_->set_finisher([this](const http::Request& q, http::Response& r) { replica_.finish(q, r); });
@@ -57,6 +60,9 @@ class Writer {
   // What promotion does once the previous writer is fenced.
   Status catch_up() { return store_.catch_up({topic_}); }
 
+  // The routes as a console in the same process mounts them.
+  http::Router in_process_routes() const { return server_->in_process_routes(); }
+
   void dies_at(DiesAt where) { dies_at_ = where; }
   // Waits until a request is held where the writer dies.
   void wait_until_held() { held_.get_future().wait(); }
@@ -68,12 +74,17 @@ class Writer {
 
   Result<http::ClientResponse> post(const std::string& key, const std::string& body,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
-    http::ClientRequest request{.method = http::Method::post,
-                                .url = "http://127.0.0.1:" + std::to_string(server_->port()) + "/v1/things",
-                                .body = body,
-                                .timeout = timeout};
+    return post_to(url(), key, body, {}, timeout);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/v1/things"; }
+  // A POST under `key`, as `subject` (Authorization: Bearer <subject>) when one is given.
+  static Result<http::ClientResponse> post_to(const std::string& url, const std::string& key, const std::string& body,
+                                              const std::string& subject = {},
+                                              std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    http::ClientRequest request{.method = http::Method::post, .url = url, .body = body, .timeout = timeout};
     request.headers.set("Idempotency-Key", key);
     request.headers.set("Content-Type", "application/json");
+    if (!subject.empty()) request.headers.set("Authorization", "Bearer " + subject);
     return http::fetch(request);
   }
 

@@ -141,12 +141,6 @@ class Replica {
   // For the server's finisher: Concord-Position on a successful write's response.
   void finish(const http::Request& request, http::Response& response);
 
-  // `routes` as this replica's own server runs them, intercepted and finished, for a server that
-  // mounts them in process (the console in `concord serve`): a write on a standby is forwarded
-  // to the writer (the request's target must be the service's own), a read with
-  // Concord-Min-Position waits for it, and a write's answer carries Concord-Position.
-  http::Router through(const http::Router& routes);
-
   // Whether the tracked state answers for Idempotency-Keys from the log (a Store).
   bool answers_from_log() const { return tracked_ && tracked_->committed_request; }
   // Names the current writer's term of this process ("" while it is not the writer).
