@@ -3,7 +3,8 @@
 // with the Idempotency-Key records in a cache shared with the other writers and the Replica's
 // ledger), with one write route that can be held where a writer dies: before its commit or
 // between its commit and its response. Two of these on one log (the file log, or two Kafka
-// logs with one transactional id) play a writer that dies and the one that takes over.
+// logs with one transactional id) play a writer that dies and the one that takes over. With a
+// snapshot store, its state is snapshotted there and a start begins from the latest snapshot.
 // The caller is "anonymous" unless the request says "Authorization: Bearer <subject>".
 #include <atomic>
 #include <chrono>
@@ -24,15 +25,25 @@ struct Things {
   std::vector<std::string> ids;
 };
 
+inline StateCodec<Things> things_codec() {
+  return {1, [](const Things& s) { return nlohmann::json(s.ids).dump(); },
+          [](std::string_view bytes) { return Things{nlohmann::json::parse(bytes).get<std::vector<std::string>>()}; }};
+}
+
 class Writer {
  public:
   // Where the route's handler is held until release(): as a writer that dies there.
   enum class DiesAt { never, before_commit, after_commit };
 
-  Writer(std::shared_ptr<events::EventLog> log, cache::Cache& cache, std::string topic)
+  Writer(std::shared_ptr<events::EventLog> log, cache::Cache& cache, std::string topic,
+         std::shared_ptr<events::SnapshotStore> snapshots = nullptr)
       : topic_(std::move(topic)),
         store_(log, [](Things& s, const std::string&, const events::Event& e) { s.ids.push_back(e.data["id"]); }),
         replica_({.service = "things", .own_topics = {topic_}, .addresses = {{"thing", "/v1/things/"}}}, log, nullptr) {
+    // Snapshots only when asked for (snapshot_now()): never in the background.
+    store_.use_snapshots(
+        "things", things_codec(),
+        {.store = std::move(snapshots), .every_events = 1LL << 40, .interval = std::chrono::hours(24)});
     replica_.track(store_);
     http::Router router;
     router.post("/v1/things", [this](http::Request& request) -> Result<http::Response> { return create(request); });
@@ -60,6 +71,8 @@ class Writer {
   // What promotion does once the previous writer is fenced.
   Status catch_up() { return store_.catch_up({topic_}); }
 
+  Result<events::Snapshot> snapshot_now() { return store_.snapshot_now(); }
+  Store<Things>::Recovery recovery() const { return store_.recovery(); }
   // The routes as a console in the same process mounts them.
   http::Router in_process_routes() const { return server_->in_process_routes(); }
 
