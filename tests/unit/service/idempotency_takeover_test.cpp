@@ -5,6 +5,7 @@
 // before it from the snapshot itself.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 
 #include "concord/events/file_log.hpp"
@@ -44,21 +45,8 @@ class TakeoverTest : public ::testing::Test {
 
   // `n` events of other requests, none under a key, in appends of 1,000.
   void append_unkeyed(int n) {
-    for (int done = 0; done < n;) {
-      std::vector<events::Event> batch;
-      for (; done < n && batch.size() < 1000; ++done) {
-        events::Event e;
-        e.id = new_uuid_v7();
-        e.source = "/concord/things";
-        e.type = "concord.things.thing.created";
-        e.subject = "thing/" + e.id;
-        e.sequence = 1;
-        e.time = Timestamp{std::chrono::milliseconds(1'760'000'000'000)};
-        e.data = {{"id", e.id}};
-        batch.push_back(std::move(e));
-      }
-      ASSERT_TRUE(log_->append(kTopic, "bulk", batch));
-    }
+    for (int done = 0; done < n; done += 1000)
+      ASSERT_TRUE(log_->append(kTopic, "bulk", service::testing::unkeyed_things(std::min(1000, n - done))));
   }
 
   TempDir dir_{"concord-takeover-"};

@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "concord/cache/cache.hpp"
 #include "concord/core/id.hpp"
@@ -28,6 +29,23 @@ struct Things {
 inline StateCodec<Things> things_codec() {
   return {1, [](const Things& s) { return nlohmann::json(s.ids).dump(); },
           [](std::string_view bytes) { return Things{nlohmann::json::parse(bytes).get<std::vector<std::string>>()}; }};
+}
+
+// `n` events of requests made under no key, as the route writes them.
+inline std::vector<events::Event> unkeyed_things(int n) {
+  std::vector<events::Event> out;
+  for (int i = 0; i < n; ++i) {
+    events::Event e;
+    e.id = new_uuid_v7();
+    e.source = "/concord/things";
+    e.type = "concord.things.thing.created";
+    e.subject = "thing/" + e.id;
+    e.sequence = 1;
+    e.time = Timestamp{std::chrono::milliseconds(1'760'000'000'000)};
+    e.data = {{"id", e.id}};
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 class Writer {
