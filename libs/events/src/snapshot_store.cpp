@@ -1,7 +1,8 @@
 // Snapshots in the data directory. A file is, in order:
 //   "concord-snapshot 1\n"
-//   one line of JSON: {"service", "version", "events", "positions": {topic: {partition: next}},
-//                      "state_bytes", "state_crc32c"}
+//   one line of JSON: {"service", "version", "envelope", "events",
+//                      "positions": {topic: {partition: next}}, "state_bytes", "state_crc32c"}
+//   ("envelope" is absent from files written before it was kept: 0)
 //   the state's bytes
 //   "\nend <CRC-32C of every byte before this line, 8 hex digits>\n"
 // so a file cut short (no end line), damaged anywhere (the end line's CRC) or of another
@@ -76,6 +77,7 @@ std::string encode_snapshot_file(const Snapshot& s) {
   }
   nlohmann::json header = {{"service", s.service},
                            {"version", s.version},
+                           {"envelope", s.envelope},
                            {"events", s.events},
                            {"positions", positions},
                            {"state_bytes", s.state.size()},
@@ -114,6 +116,7 @@ std::variant<Snapshot, NoSnapshot> decode_snapshot_file(std::string_view bytes, 
     auto header = nlohmann::json::parse(body.substr(kMagic.size(), eol - kMagic.size()));
     s.service = header.at("service").get<std::string>();
     s.version = header.at("version").get<int>();
+    s.envelope = header.value("envelope", 0);
     s.events = header.at("events").get<long long>();
     for (const auto& [topic, partitions] : header.at("positions").items()) {
       auto& at = s.positions[topic];  // named even when empty: the snapshot covers the topic

@@ -103,15 +103,7 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
   request.route = route.pattern;
   request.path_params = std::move(m.params);
 
-  if (interceptor_) {
-    try {
-      if (auto answered = interceptor_(request)) return std::move(*answered);
-    } catch (const std::exception& e) {
-      log::error("interceptor threw", {{"route", route.pattern}, {"what", e.what()}});
-      return Response::problem(Error::internal("an unexpected error occurred; it has been logged"),
-                               redact_secrets(request.path));
-    }
-  }
+  if (auto answered = intercept(request, route)) return std::move(*answered);
 
   if (!route.options.public_route) {
     if (!authenticator_)
@@ -129,7 +121,26 @@ Response Pipeline::dispatch(Request& request, Prepared& prepared) {
     if (rate_limiter_)
       if (auto refused = rate_limiter_->check(request)) return std::move(*refused);
   }
+  return run(request, route);
+}
 
+std::optional<Response> Pipeline::intercept(Request& request, const Route& route) {
+  if (!interceptor_) return std::nullopt;
+  try {
+    return interceptor_(request);
+  } catch (const std::exception& e) {
+    log::error("interceptor threw", {{"route", route.pattern}, {"what", e.what()}});
+    return Response::problem(Error::internal("an unexpected error occurred; it has been logged"),
+                             redact_secrets(request.path));
+  }
+}
+
+Response Pipeline::in_process(Request& request, const Route& route) {
+  if (auto answered = intercept(request, route)) return std::move(*answered);
+  return run(request, route);
+}
+
+Response Pipeline::run(Request& request, const Route& route) {
   IdempotencyGuard::Decision claim;
   auto key = request.headers.get("Idempotency-Key");
   const IdempotencyLedger* ledger = ledger_ ? &*ledger_ : nullptr;

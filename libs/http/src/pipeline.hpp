@@ -35,6 +35,10 @@ class Pipeline {
   Result<Prepared> prepare(Request& request) const;
   // The rest of the pipeline; never throws, always answers.
   Response handle(Request& request, Prepared& prepared);
+  // A request another server of the process authenticated, for one of this pipeline's routes
+  // (Server::in_process_routes): what follows authentication here, as if it had come here.
+  Response in_process(Request& request, const Route& route);
+  const Router& router() const { return router_; }
   // For responses the session writes itself (413, 431, 408, 429): counted and logged alike.
   void record(const Request& request, int status, std::chrono::steady_clock::time_point started);
 
@@ -43,6 +47,9 @@ class Pipeline {
  private:
   Response dispatch(Request& request, Prepared& prepared);
   Response builtin(const Request& request, bool& handled);
+  std::optional<Response> intercept(Request& request, const Route& route);
+  // Idempotency-Key → handler → finisher, for an authenticated request.
+  Response run(Request& request, const Route& route);
 
   ServerOptions options_;
   Router router_;

@@ -524,6 +524,16 @@ void Server::set_idempotency_store(cache::Cache* cache, std::chrono::seconds ttl
 void Server::set_idempotency_ledger(IdempotencyLedger ledger) {
   impl_->pipeline().set_idempotency_ledger(std::move(ledger));
 }
+Router Server::in_process_routes() const {
+  Router out;
+  Pipeline* pipeline = &impl_->pipeline();
+  for (const auto& route : pipeline->router().routes())
+    out.add(
+        route.method, route.pattern,
+        [pipeline, route](Request& request) -> Result<Response> { return pipeline->in_process(request, route); },
+        route.options);
+  return out;
+}
 void Server::set_rate_limit_store(cache::Cache* cache) {
   impl_->pipeline().set_rate_limit_store(cache);
 }

@@ -64,6 +64,7 @@ Result<std::unique_ptr<Host>> Host::create(Platform& platform, const ServiceSpec
   Replica::Options replica_options{
       .service = spec.name, .leader_topic = Platform::leader_topic(spec.name), .instance = instance};
   for (const auto& t : spec.topics) replica_options.own_topics.push_back(t.name);
+  replica_options.addresses = spec.addresses;
   replica_options.forward_timeout = env.duration("CONCORD_FORWARD_TIMEOUT", replica_options.forward_timeout);
   replica_options.min_position_wait = env.duration("CONCORD_MIN_POSITION_WAIT", replica_options.min_position_wait);
   host->replica_ = std::make_unique<Replica>(std::move(replica_options), host->log_, std::move(election));

@@ -356,6 +356,18 @@ std::string Replica::term() const {
   return announcement_id_;
 }
 
+// The first stream the request began (its event of sequence 1) whose kind has an address.
+std::optional<std::string> Replica::created_by(const CommittedRequest& request) const {
+  for (const auto& e : request.events) {
+    if (e.sequence != 1) continue;
+    auto slash = e.subject.find('/');
+    if (slash == std::string::npos || slash + 1 == e.subject.size()) continue;
+    auto address = options_.addresses.find(e.subject.substr(0, slash));
+    if (address != options_.addresses.end()) return address->second + e.subject.substr(slash + 1);
+  }
+  return std::nullopt;
+}
+
 std::optional<http::LoggedRequest> Replica::logged(const std::string& key_hash) const {
   if (!answers_from_log()) return std::nullopt;
   auto request = tracked_->committed_request(key_hash);
@@ -363,12 +375,16 @@ std::optional<http::LoggedRequest> Replica::logged(const std::string& key_hash) 
   nlohmann::json events = nlohmann::json::array();
   for (const auto& e : request->events)
     events.push_back({{"id", e.id}, {"type", e.type}, {"subject", e.subject}, {"sequence", e.sequence}});
-  auto response = http::Response::json(
-      200, {{"status", "committed"},
-            {"detail",
-             "this request was committed before its first response was recorded (its writer stopped); these are "
-             "the events it wrote"},
-            {"events", std::move(events)}});
+  nlohmann::json body = {{"status", "committed"},
+                         {"detail",
+                          "this request was committed before its first response was recorded (its writer stopped), "
+                          "so this is not that response: these are the events it wrote; a read that sends this "
+                          "answer's Concord-Position as Concord-Min-Position sees them"},
+                         {"events", std::move(events)}};
+  auto created = created_by(*request);
+  if (created) body["location"] = *created;
+  auto response = http::Response::json(200, body);
+  if (created) response.headers.set("Location", *created);
   if (!request->positions.empty()) response.headers.set(kPositionHeader, format_positions(request->positions));
   return http::LoggedRequest{std::move(request->fingerprint), std::move(response)};
 }
@@ -381,25 +397,6 @@ http::IdempotencyLedger Replica::idempotency_ledger() {
                 request_stamp() = RequestStamp{key_hash, fingerprint};
               },
           .leave = [] { request_stamp().reset(); }};
-}
-
-http::Router Replica::through(const http::Router& routes) {
-  http::Router out;
-  for (const auto& route : routes.routes()) {
-    out.add(
-        route.method, route.pattern,
-        [this, handler = route.handler](http::Request& request) -> Result<http::Response> {
-          if (auto answered = intercept(request)) return std::move(*answered);
-          auto result = handler(request);
-          if (result)
-            finish(request, *result);
-          else
-            written_positions().clear();
-          return result;
-        },
-        route.options);
-  }
-  return out;
 }
 
 void Replica::finish(const http::Request& request, http::Response& response) {

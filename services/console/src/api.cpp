@@ -30,16 +30,24 @@ bool hop_by_hop(std::string_view name) {
 
 void mount_in_process(http::Router& router, const std::string& name, const http::Router& service_routes) {
   const std::string prefix = "/api/" + name;
-  for (const auto& route : service_routes.routes())
+  for (const auto& route : service_routes.routes()) {
+    auto options = route.options;
+    options.idempotent = false;  // the service's own step claims the key, under its name
     router.add(
         route.method, prefix + route.pattern,
         [prefix, handler = route.handler](http::Request& req) -> Result<http::Response> {
-          // The service's own target, as a forwarded request has it: a standby that forwards the
-          // write to its writer sends it there.
+          // The service's own target and path, as a forwarded request has them: a standby that
+          // forwards the write to its writer sends it there, and the Idempotency-Key's request
+          // is the same whichever way it came. The console's own log keeps its path.
+          std::string console_path = req.path;
           if (req.target.starts_with(prefix + "/")) req.target.erase(0, prefix.size());
-          return handler(req);
+          if (req.path.starts_with(prefix + "/")) req.path.erase(0, prefix.size());
+          auto answer = handler(req);
+          req.path = std::move(console_path);
+          return answer;
         },
-        route.options);
+        options);
+  }
 }
 
 void mount_forward(http::Router& router, const std::string& name, const std::string& base_url,

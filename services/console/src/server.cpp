@@ -48,7 +48,8 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(service::Platform& p
   console->server_->set_authenticator([verifier, &clock](std::optional<std::string_view> header) {
     return verifier->authenticate(header, clock.now());
   });
-  console->server_->set_idempotency_store(&platform.cache());
+  // No Idempotency-Key store of its own: keys are the services' (their in-process routes claim
+  // them, and a forwarded request carries the header to them).
   if (auto started = console->server_->start(); !started) return fail(started.error());
 
   auto hp = parse_host_port(address);

@@ -21,7 +21,8 @@ service::ServiceSpec spec() {
           "127.0.0.1:8082",
           "CONCORD_DELEGATIONS_ADDR",
           {{std::string(contract::kTopic)}, {std::string(contract::kPrivateTopic)}},
-          make_service};
+          make_service,
+          {{"delegation", "/v1/delegations/"}, {"member", "/v1/members/"}}};
 }
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {

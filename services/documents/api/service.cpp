@@ -64,11 +64,8 @@ std::vector<service::Append> DocumentsService::appends_of(const std::string& id,
 }
 
 service::ServiceSpec spec() {
-  return {std::string(contract::kService),
-          "127.0.0.1:8083",
-          "CONCORD_DOCUMENTS_ADDR",
-          {{std::string(contract::kTopic)}},
-          make_service};
+  return {std::string(contract::kService),   "127.0.0.1:8083", "CONCORD_DOCUMENTS_ADDR",
+          {{std::string(contract::kTopic)}}, make_service,     {{"document", "/v1/documents/"}}};
 }
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {

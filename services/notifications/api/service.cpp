@@ -259,7 +259,8 @@ service::ServiceSpec spec() {
           "127.0.0.1:8084",
           "CONCORD_NOTIFICATIONS_ADDR",
           {{std::string(contract::kTopic)}, {std::string(contract::kDeadLetterTopic)}},
-          make_service};
+          make_service,
+          {{"webhook", "/v1/webhooks/"}}};
 }
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {

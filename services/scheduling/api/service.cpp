@@ -37,7 +37,9 @@ service::ServiceSpec spec() {
           "127.0.0.1:8081",
           "CONCORD_SCHEDULING_ADDR",
           {{std::string(contract::kTopic)}, {std::string(contract::kPrivateTopic)}},
-          make_service};
+          make_service,
+          // A calendar feed's address is a secret: never put in a retry's answer.
+          {{"venue", "/v1/venues/"}, {"visit", "/v1/visits/"}, {"meeting", "/v1/meetings/"}}};
 }
 
 std::unique_ptr<service::Service> make_service(service::ServiceContext& context) {

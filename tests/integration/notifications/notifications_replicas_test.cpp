@@ -205,6 +205,7 @@ TEST_F(NotificationsAcrossProcesses,
   EXPECT_EQ(retried.json["status"], "committed") << retried.body;
   ASSERT_EQ(retried.json["events"].size(), 1u) << retried.body;
   EXPECT_EQ(retried.json["events"][0]["subject"], "webhook/" + id);
+  EXPECT_EQ(retried.headers.get("Location").value_or(""), "/v1/webhooks/" + id);
   auto listed = standby.call(http::Method::get, "/v1/webhooks", token);
   ASSERT_EQ(listed.status, 200) << listed.body;
   EXPECT_EQ(listed.json["items"].size(), 1u) << listed.body;

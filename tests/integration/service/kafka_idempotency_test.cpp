@@ -6,12 +6,15 @@
 
 #include <future>
 
+#include "concord/events/snapshot_store.hpp"
 #include "fake_cache.hpp"
 #include "kafka_test_support.hpp"
+#include "temp_dir.hpp"
 #include "writer_harness.hpp"
 
 using namespace concord;
 using namespace concord::events::kafka_test;
+using concord::events::testing::TempDir;
 using concord::service::testing::Writer;
 
 namespace {
@@ -94,6 +97,41 @@ TEST(KafkaIdempotency, a_retry_after_the_writer_died_before_its_commit_runs_once
   lost.wait();
   ASSERT_TRUE(p.standby->catch_up());
   EXPECT_EQ(p.standby->ids().size(), 1u);
+}
+
+TEST(KafkaIdempotency, a_key_from_long_before_a_snapshot_is_answered_from_the_log_by_a_writer_started_from_it) {
+  if (brokers().empty()) return;
+  Pair p("snapshot");
+  TempDir dir{"concord-kafka-idem-snapshots-"};
+  auto snapshots = events::open_file_snapshots((dir.path() / "snapshots").string());
+  ASSERT_TRUE(snapshots);
+  ASSERT_TRUE(p.first_log && p.standby_log && p.first_log->ensure_topics({{p.topic, 3}}));
+  p.first = std::make_unique<Writer>(p.first_log, p.cache, p.topic, *snapshots);
+  ASSERT_TRUE(p.first->replay());
+  auto created = p.first->post("k-5", "{}");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  // More behind it in its partition (the same key) than a start used to read back for keys.
+  auto id = created->headers.get("Location").value_or("").substr(std::string("/v1/things/").size());
+  for (int batch = 0; batch < 5; ++batch)
+    ASSERT_TRUE(p.first_log->append(p.topic, id, service::testing::unkeyed_things(1000)));
+  auto written = p.first->snapshot_now();
+  ASSERT_TRUE(written) << written.error().detail;
+  EXPECT_EQ(written->events, 5001);
+  ASSERT_TRUE(p.cache.del("idem:things:anonymous:k-5"));
+
+  ASSERT_TRUE(p.standby_log->acquire_writer());  // the first writer is fenced
+  p.standby = std::make_unique<Writer>(p.standby_log, p.cache, p.topic, *snapshots);
+  ASSERT_TRUE(p.standby->replay());
+  EXPECT_TRUE(p.standby->recovery().from_snapshot) << p.standby->recovery().why_not;
+  EXPECT_EQ(p.standby->recovery().replayed_events, 0);
+  auto retry = p.standby->post("k-5", "{}");
+  ASSERT_TRUE(retry) << retry.error().detail;
+  EXPECT_EQ(retry->status, 200) << retry->body;
+  EXPECT_EQ(retry->headers.get("Location"), created->headers.get("Location"));
+  EXPECT_TRUE(retry->headers.get("Concord-Position").has_value());
+  EXPECT_EQ(p.standby->handled(), 0);
+  EXPECT_EQ(p.standby->ids().size(), 5001u);
 }
 
 }  // namespace

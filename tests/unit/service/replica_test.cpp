@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "concord/events/file_log.hpp"
+#include "concord/http/server.hpp"
 #include "concord/service/replica.hpp"
 #include "concord/service/store.hpp"
 #include "temp_dir.hpp"
@@ -138,7 +139,10 @@ TEST(Replica, routes_mounted_in_another_server_answer_a_write_with_its_position)
     return http::Response::json(201, {{"n", 1}});
   });
   routes.post("/v1/refused", [](http::Request&) -> Result<http::Response> { return fail(Error::conflict("no")); });
-  auto mounted = replica.through(routes);
+  http::Server server({.service = "test", .access_log = false}, std::move(routes));
+  server.set_interceptor([&](http::Request& r) { return replica.intercept(r); });
+  server.set_finisher([&](const http::Request& q, http::Response& r) { replica.finish(q, r); });
+  auto mounted = server.in_process_routes();
 
   auto run = [&](const std::string& path) {
     auto match = mounted.match(http::Method::post, path);
@@ -150,7 +154,10 @@ TEST(Replica, routes_mounted_in_another_server_answer_a_write_with_its_position)
   auto created = run("/v1/things");
   ASSERT_TRUE(created) << created.error().detail;
   EXPECT_EQ(created->headers.get("Concord-Position"), "t.v1:0:41");
-  EXPECT_FALSE(run("/v1/refused"));
+  auto refused = run("/v1/refused");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 409);
+  EXPECT_FALSE(refused->headers.get("Concord-Position"));
   EXPECT_TRUE(written_positions_are_clear());
   replica.stop();
 }

@@ -28,6 +28,9 @@ struct Snapshot {
   Positions positions;   // for each topic folded into the state, the next offset per partition
   long long events = 0;  // how many events the state folds (for logs and figures)
   std::string state;     // the encoded state
+  // Of the layout its writer wraps around the state (libs/service's Store: its remembered
+  // requests); 0 in files that have none. The writer checks it: this layer only carries it.
+  int envelope = 0;
 };
 
 // Why latest() found no snapshot to use: nothing written yet, or one that must not be used.

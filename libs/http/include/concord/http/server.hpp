@@ -95,6 +95,14 @@ class Server {
   // a cache, or with a limit of 0, there are no rate limits.
   void set_rate_limit_store(cache::Cache* cache);
 
+  // This server's routes for another server of the process to mount (the console in `concord
+  // serve`), which authenticates, limits and logs the request: each runs what follows
+  // authentication here — the interceptor, the Idempotency-Key (claimed under this server's
+  // service and the request's principal, its events stamped through this server's ledger), the
+  // handler, the finisher — so a request that comes that way is the same request as one that
+  // comes here. The mounting server must not claim their keys itself (RouteOptions::idempotent).
+  Router in_process_routes() const;
+
   Status start();  // binds and starts serving; an Error when the address cannot be bound
   unsigned short port() const;
   // Stops accepting, lets in-flight requests finish within the grace period, closes idle

@@ -4,6 +4,7 @@
 // exist and its state is rebuilt.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -24,6 +25,8 @@ struct ServiceSpec {
   std::string address_variable;           // the environment variable of its address
   std::vector<events::TopicSpec> topics;  // the topics this service writes
   ServiceFactory factory;                 // empty: the host serves only health, readiness, metrics
+  // Where the resources its requests create live, by subject kind (Replica::Options::addresses).
+  std::map<std::string, std::string> addresses = {};
 };
 
 class Host;
@@ -52,9 +55,10 @@ class Host {
   unsigned short port() const { return server_->port(); }
   // The service's routes as its server has them (answering 503 until the state is rebuilt).
   const http::Router& routes() const { return routes_; }
-  // The same, run as the service's own server runs them (Replica::through): what another server
-  // of this process mounts (the console in `concord serve`).
-  http::Router in_process_routes() const { return replica_->through(routes_); }
+  // The same, run as the service's own server runs them once a request is authenticated
+  // (http::Server::in_process_routes: the replica's interception and positions, the service's
+  // Idempotency-Keys): what another server of this process mounts (the console in `concord serve`).
+  http::Router in_process_routes() const { return server_->in_process_routes(); }
   const Replica& replica() const { return *replica_; }
   void stop();
 

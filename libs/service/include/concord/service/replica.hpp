@@ -33,6 +33,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,6 +70,9 @@ class Replica {
     std::string advertised_url;           // how the other replicas reach this one: http://10.1.2.3:8082
     std::chrono::milliseconds forward_timeout{std::chrono::seconds(20)};
     std::chrono::milliseconds min_position_wait{std::chrono::seconds(2)};
+    // Where a resource the service's requests create lives, by its events' subject kind
+    // ("visit" → "/v1/visits/"): a retry answered from the log names it (logged()).
+    std::map<std::string, std::string> addresses;
   };
   // What a replica keeps in step with its own topics: usually a Store (see track()).
   struct Tracked {
@@ -137,18 +141,13 @@ class Replica {
   // For the server's finisher: Concord-Position on a successful write's response.
   void finish(const http::Request& request, http::Response& response);
 
-  // `routes` as this replica's own server runs them, intercepted and finished, for a server that
-  // mounts them in process (the console in `concord serve`): a write on a standby is forwarded
-  // to the writer (the request's target must be the service's own), a read with
-  // Concord-Min-Position waits for it, and a write's answer carries Concord-Position.
-  http::Router through(const http::Router& routes);
-
   // Whether the tracked state answers for Idempotency-Keys from the log (a Store).
   bool answers_from_log() const { return tracked_ && tracked_->committed_request; }
   // Names the current writer's term of this process ("" while it is not the writer).
   std::string term() const;
   // The answer to a retry of a request the log holds under `key_hash`, whose first response
-  // was never recorded: 200, its events and where they are (README, Idempotency-Key).
+  // was never recorded: 200, its events, where they are (Concord-Position) and the resource it
+  // created (Location), if any (docs/architecture.md, Idempotency-Keys).
   std::optional<http::LoggedRequest> logged(const std::string& key_hash) const;
   // The three together, for the HTTP server (answers_from_log() only).
   http::IdempotencyLedger idempotency_ledger();
@@ -164,6 +163,7 @@ class Replica {
   bool covers(const events::Positions& wanted) const;  // with followed_mutex_ held
   Status announce();
   http::Response forward(const http::Request& request, const std::string& url);
+  std::optional<std::string> created_by(const CommittedRequest& request) const;
 
   Options options_;
   std::shared_ptr<events::EventLog> log_;

@@ -11,9 +11,15 @@
 // from its positions (EventLog::replay_from) to the end of the log, counting each record as it
 // folds it: the positions of what it writes are exact by construction, and writers never wait
 // for it. The price is a second copy of the state in memory and each event decoded twice.
+//
+// A snapshot holds more than the service's state: the Store's envelope around it carries the
+// requests the store remembers under their Idempotency-Keys, folded beside the shadow, so a start
+// from it answers a retry of a request from before its positions without reading back.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -29,6 +36,7 @@
 #include "concord/core/log.hpp"
 #include "concord/events/event_log.hpp"
 #include "concord/events/snapshot_store.hpp"
+#include "concord/service/remembered_requests.hpp"
 
 namespace concord::service {
 
@@ -51,15 +59,45 @@ struct SnapshotPolicy {
   std::chrono::milliseconds interval{std::chrono::minutes(10)};  // and after this long if any do
 };
 
+// The Store's envelope around a service's state in a snapshot: the length of the remembered
+// requests' bytes (u64), those bytes, then the state as the service's codec wrote it. Its version
+// travels in the snapshot's header (events::Snapshot::envelope), apart from the state's: a
+// snapshot written before the store kept its requests there (0), or with another envelope, is
+// passed over, never half used.
+inline constexpr int kSnapshotEnvelope = 1;
+
+inline std::string wrap_state(const RememberedRequests& remembered, const std::string& state) {
+  binary::Writer out;
+  out.u64(0);
+  remembered.encode(out);
+  std::uint64_t length = out.bytes().size() - sizeof(std::uint64_t);
+  std::memcpy(out.bytes().data(), &length, sizeof length);
+  out.bytes() += state;
+  return out.take();
+}
+
+// The remembered requests, and the state's bytes (a view into `envelope`). Throws
+// binary::Malformed.
+inline std::pair<RememberedRequests, std::string_view> unwrap_state(std::string_view envelope) {
+  binary::Reader head(envelope);
+  auto length = head.u64();
+  if (length > envelope.size() - sizeof length) throw binary::Malformed("the remembered requests run past the end");
+  binary::Reader requests(envelope.substr(sizeof length, length));
+  auto remembered = RememberedRequests::decode(requests);
+  if (!requests.done()) throw binary::Malformed("bytes left after the remembered requests");
+  return {std::move(remembered), envelope.substr(sizeof length + length)};
+}
+
 // What a start from a snapshot found: the state and where it ends, or why none was used.
 template <class State>
 struct FromSnapshot {
   State state;
-  events::Snapshot snapshot;  // its state bytes dropped once decoded
+  RememberedRequests remembered;  // the requests under Idempotency-Keys its log holds
+  events::Snapshot snapshot;      // its state bytes dropped once decoded
 };
 
-// The latest snapshot of `service` that is whole, of the codec's version, covers every topic of
-// `topics` and decodes; else the reason it is not used.
+// The latest snapshot of `service` that is whole, of the store's envelope and the codec's
+// version, covers every topic of `topics` and decodes; else the reason it is not used.
 template <class State>
 std::variant<FromSnapshot<State>, std::string> load_snapshot(events::SnapshotStore& store, const std::string& service,
                                                              const std::vector<std::string>& topics,
@@ -68,11 +106,16 @@ std::variant<FromSnapshot<State>, std::string> load_snapshot(events::SnapshotSto
   if (!latest) return "the snapshot cannot be read: " + latest.error().detail;
   if (auto* none = std::get_if<events::NoSnapshot>(&*latest)) return none->reason;
   auto& snapshot = std::get<events::Snapshot>(*latest);
+  if (snapshot.envelope != kSnapshotEnvelope)
+    return "the snapshot's envelope is version " + std::to_string(snapshot.envelope) + "; this code reads version " +
+           std::to_string(kSnapshotEnvelope) + " (with the requests remembered under Idempotency-Keys)";
   for (const auto& topic : topics)
     if (!snapshot.positions.contains(topic)) return "the snapshot does not cover topic " + topic;
   FromSnapshot<State> out;
   try {
-    out.state = codec.decode(snapshot.state);
+    auto [remembered, state] = unwrap_state(snapshot.state);
+    out.remembered = std::move(remembered);
+    out.state = codec.decode(state);
   } catch (const std::exception& e) {
     return std::string("the snapshot's state does not decode: ") + e.what();
   }
@@ -99,13 +142,15 @@ class Snapshotter {
   Snapshotter(const Snapshotter&) = delete;
   Snapshotter& operator=(const Snapshotter&) = delete;
 
-  // Takes the state a replay ended with, exactly at `positions`, folding `events` events of
-  // which `since_snapshot` came after the snapshot it started from (all of them without one),
-  // and starts the thread.
-  void start(State state, events::Positions positions, long long events, long long since_snapshot) {
+  // Takes the state a replay ended with and the requests it remembers, exactly at `positions`,
+  // folding `events` events of which `since_snapshot` came after the snapshot it started from
+  // (all of them without one), and starts the thread.
+  void start(State state, RememberedRequests remembered, events::Positions positions, long long events,
+             long long since_snapshot) {
     {
       std::lock_guard work(work_mutex_);
       shadow_ = std::move(state);
+      remembered_ = std::move(remembered);
       positions_ = std::move(positions);
       events_ = events;
       pending_ = since_snapshot;
@@ -157,6 +202,7 @@ class Snapshotter {
       auto loaded = load_snapshot<State>(*policy_.store, service_, topics_, codec_);
       if (auto* found = std::get_if<FromSnapshot<State>>(&loaded)) {
         shadow_ = std::move(found->state);
+        remembered_ = std::move(found->remembered);
         positions_ = std::move(found->snapshot.positions);
         events_ = found->snapshot.events;
       } else {
@@ -218,6 +264,7 @@ class Snapshotter {
         auto stop = end.find(r.partition);
         if (stop == end.end() || r.offset >= stop->second) return {};  // past the cut: next time
         evolve_(shadow_, r.topic, r.event);
+        remembered_.take(r.topic, r.event, &r);
         auto& next = at[r.partition];
         next = std::max(next, r.offset + 1);
         ++events_;
@@ -232,11 +279,11 @@ class Snapshotter {
   // With work_mutex_ (never the writers' locks): encodes the shadow and writes it.
   Result<events::Snapshot> write() {
     auto started = std::chrono::steady_clock::now();
-    events::Snapshot snapshot{service_, codec_.version, positions_, events_, {}};
+    events::Snapshot snapshot{service_, codec_.version, positions_, events_, {}, kSnapshotEnvelope};
     for (const auto& topic : topics_) snapshot.positions[topic];  // every topic named, even empty ones
     Status written;
     try {
-      snapshot.state = codec_.encode(shadow_);
+      snapshot.state = wrap_state(remembered_, codec_.encode(shadow_));
       written = policy_.store->write(snapshot);
     } catch (const std::exception& e) {
       written = fail(Error::internal(std::string("encoding the state failed: ") + e.what()));
@@ -263,6 +310,7 @@ class Snapshotter {
   // The shadow, where it ends, and the last write: the snapshot thread's (and snapshot_now's).
   std::mutex work_mutex_;
   State shadow_;
+  RememberedRequests remembered_;  // beside the shadow, at the same positions
   events::Positions positions_;
   long long events_ = 0;
   long long pending_ = 0;  // folded since the last snapshot written

@@ -22,10 +22,11 @@
 // version or that does not decode is passed over for a full replay, with the reason logged.
 // After the replay a Snapshotter writes new ones in the background.
 // Idempotency-Keys (request_stamp()): the events of a request that carried one are stamped with
-// its key's hash and the request's digest, and the store remembers the latest requests it holds
-// committed that way (rebuilt from the replay, a little before a snapshot's positions included),
-// so a writer that takes over from one that died answers a retry from the log, and a key the
-// log holds, or one still in flight here, is never written again.
+// its key's hash and the request's digest, and the store remembers the requests it holds
+// committed that way for as long as the key's ledger keeps a response (remembered_requests.hpp:
+// rebuilt from the replay, and carried in snapshots, so a start from one remembers what the log
+// before it holds), so a writer that takes over from one that died answers a retry from the
+// log, and a key the log holds, or one still in flight here, is never written again.
 // Catching up (catch_up()): the committed state knows where it stands in the log (the rebuild's
 // end, moved on by its own appends' positions and by the records a standby applies), so a
 // replica that becomes its service's writer reads only what follows that, not the whole log.
@@ -49,6 +50,7 @@
 
 #include "concord/core/error.hpp"
 #include "concord/events/event_log.hpp"
+#include "concord/service/remembered_requests.hpp"
 #include "concord/service/snapshots.hpp"
 
 namespace concord::service {
@@ -75,17 +77,6 @@ inline std::optional<RequestStamp>& request_stamp() {
   thread_local std::optional<RequestStamp> stamp;
   return stamp;
 }
-
-// What the log holds of a request appended under an Idempotency-Key.
-struct CommittedRequest {
-  struct EventRef {
-    std::string topic, id, type, subject;
-    long long sequence = 0;
-  };
-  std::string fingerprint;
-  std::vector<EventRef> events;
-  events::Positions positions;  // just past its events, where the log reported them
-};
 
 template <class State>
 class Store {
@@ -124,7 +115,7 @@ class Store {
         snapshotter_->start_from_latest_snapshot();
       } else {
         std::shared_lock committed(committed_mutex_);
-        snapshotter_->start(committed_, replayed_, recovery_.replayed_events, recovery_.replayed_events);
+        snapshotter_->start(committed_, remembered_, replayed_, recovery_.replayed_events, recovery_.replayed_events);
       }
     }
     return rebuilt;
@@ -161,14 +152,12 @@ class Store {
     return rebuild_locked();
   }
 
-  // The request the log holds under an Idempotency-Key's hash (RequestStamp::key), among the
-  // last kRememberedRequests so appended.
-  static constexpr size_t kRememberedRequests = 16384;
+  // The request the log holds under an Idempotency-Key's hash (RequestStamp::key), among those
+  // it remembers (RememberedRequests: the last 24 hours', at most kMostRequests).
   std::optional<CommittedRequest> committed_request(const std::string& key) const {
     std::shared_lock lock(committed_mutex_);
-    auto it = remembered_.requests.find(key);
-    if (it == remembered_.requests.end()) return std::nullopt;
-    return it->second;
+    if (const auto* request = remembered_.find(key)) return *request;
+    return std::nullopt;
   }
 
   // Where the replay ended: the positions to follow other services' topics from.
@@ -319,32 +308,6 @@ class Store {
   }
 
  private:
-  // The requests stamped with an Idempotency-Key that the committed state holds, the latest
-  // kRememberedRequests of them.
-  struct Remembered {
-    std::unordered_map<std::string, CommittedRequest> requests;
-    std::deque<std::string> order;  // oldest first
-
-    void take(const std::string& topic, const events::Event& e, const events::Record* record,
-              const events::Positions* appended = nullptr) {
-      if (e.idempotencykey.empty()) return;
-      auto [it, added] = requests.try_emplace(e.idempotencykey);
-      if (added) {
-        order.push_back(e.idempotencykey);
-        if (order.size() > kRememberedRequests) {
-          requests.erase(order.front());
-          order.pop_front();
-        }
-      }
-      auto& request = it->second;
-      request.fingerprint = e.requestdigest;
-      request.events.push_back({topic, e.id, e.type, e.subject, e.sequence});
-      if (record) events::advance(request.positions, *record);
-      if (appended)
-        if (auto t = appended->find(topic); t != appended->end()) request.positions[topic] = t->second;
-    }
-  };
-
   struct Command {
     Decide decide;
     std::string key;  // the request's Idempotency-Key stamp, if any
@@ -412,7 +375,7 @@ class Store {
       return e;
     }
     std::shared_lock committed(committed_mutex_);
-    if (!remembered_.requests.contains(key)) return std::nullopt;
+    if (!remembered_.find(key)) return std::nullopt;
     Error e = Error::conflict("a request with this Idempotency-Key is already in the log");
     e.extensions["idempotency"] = "committed";
     return e;
@@ -531,11 +494,12 @@ class Store {
     State fresh;
     events::Positions positions;
     Recovery recovery;
-    Remembered remembered;
+    RememberedRequests remembered;
     if (policy_.store) {
       auto loaded = load_snapshot<State>(*policy_.store, snapshot_service_, topics_, codec_);
       if (auto* found = std::get_if<FromSnapshot<State>>(&loaded)) {
         fresh = std::move(found->state);
+        remembered = std::move(found->remembered);
         positions = std::move(found->snapshot.positions);
         recovery.from_snapshot = true;
         recovery.snapshot_events = found->snapshot.events;
@@ -546,14 +510,9 @@ class Store {
       }
     }
     for (const auto& topic : topics_) {
-      const auto snapshot_ends = positions[topic];  // what the snapshot's state holds already
-      // A little before it too, for the Idempotency-Keys of the requests just before it only.
-      auto from = snapshot_ends;
-      for (auto& [partition, next] : from) next = std::max(0LL, next - kKeysLookBack);
+      auto from = positions[topic];  // a copy: the visitor moves `positions` on
       auto status = log_->replay_from(topic, from, [&](const events::Record& r) -> Status {
         remembered.take(r.topic, r.event, &r);
-        auto held = snapshot_ends.find(r.partition);
-        if (held != snapshot_ends.end() && r.offset < held->second) return {};
         evolve_(fresh, r.topic, r.event);
         events::advance(positions, r);
         ++recovery.replayed_events;
@@ -582,9 +541,6 @@ class Store {
   std::shared_ptr<events::EventLog> log_;
   Evolve evolve_;
 
-  // How far before a snapshot's positions a start reads, for Idempotency-Keys only.
-  static constexpr long long kKeysLookBack = 4096;
-
   // Writers: the draft, the queue, the batch in flight.
   std::mutex writer_mutex_;
   std::condition_variable committed_cv_;
@@ -600,7 +556,7 @@ class Store {
   State committed_;
   events::Positions replayed_;
   events::Positions positions_;  // where the committed state stands (positions())
-  Remembered remembered_;
+  RememberedRequests remembered_;
   bool positions_exact_ = true;  // false once an append's positions went unreported
   Recovery recovery_;
 

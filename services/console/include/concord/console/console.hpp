@@ -93,9 +93,11 @@ class SignIn {
 // member gets no link (409, 404).
 void mount_member_links(http::Router& router, SignIn& sign_in, std::shared_ptr<const http::Router> api);
 
-// /api/<name>/<path> → the service's own route /<path>, in this process, with the target the
-// service would see (/<path>); pass the host's in_process_routes(), so a write's answer carries
-// Concord-Position and a read with Concord-Min-Position waits on any replica.
+// /api/<name>/<path> → the service's own route /<path>, in this process, with the target and path
+// the service would see (/<path>); pass the host's in_process_routes(), so a write's answer
+// carries Concord-Position, a read with Concord-Min-Position waits on any replica, and an
+// Idempotency-Key is the service's, claimed under the signed-in user as a request sent to the
+// service itself would be (the console claims none of its own on these routes).
 void mount_in_process(http::Router& router, const std::string& name, const http::Router& service_routes);
 // /api/<name>/<path> → forwarded to base_url (http://host:port) + /<path>, headers and body as
 // they came. A GET accepting text/event-stream goes through `streams`, which passes a live
