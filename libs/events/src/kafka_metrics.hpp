@@ -10,7 +10,7 @@ void consumed(const std::string& topic, size_t n);
 void replayed(const std::string& topic, size_t n);
 void append_latency(const std::string& topic, double seconds);
 void transaction(bool committed);
-// One step of a transaction (begin, produce, acks, commit), or the gap before it.
+// One step of a transaction: begin, produce, acks, commit.
 void transaction_step(const char* step, double seconds);
 void consumer_lag(const std::string& group, const std::string& topic, long long lag);
 
