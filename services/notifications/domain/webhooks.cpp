@@ -115,15 +115,15 @@ bool wants(const Webhook& w, const std::string& type) {
   return false;
 }
 
-Status may_manage_webhooks(const Integrator& who) {
-  if (who.integrator || who.admin) return {};
+Status may_manage_webhooks(const Actor& actor) {
+  if (actor.integrator || actor.admin) return {};
   return fail(Error::forbidden("only integrators and admins manage webhooks"));
 }
 
-Result<const Webhook*> visible_webhook(const Webhooks& state, const Integrator& who, const std::string& id) {
-  if (auto s = may_manage_webhooks(who); !s) return fail(s.error());
+Result<const Webhook*> visible_webhook(const Webhooks& state, const Actor& actor, const std::string& id) {
+  if (auto s = may_manage_webhooks(actor); !s) return fail(s.error());
   auto it = state.by_id.find(id);
-  if (it == state.by_id.end() || it->second.status == "deleted" || (!who.admin && it->second.owner != who.subject))
+  if (it == state.by_id.end() || it->second.status == "deleted" || (!actor.admin && it->second.owner != actor.subject))
     return fail(Error::not_found("no webhook " + id));
   return &it->second;
 }

@@ -14,6 +14,7 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
+#include "notifications/domain/actor.hpp"
 #include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
@@ -78,15 +79,10 @@ void evolve(Webhooks& state, const Incoming& event);
 bool type_matches(const std::string& filter, const std::string& type);
 bool wants(const Webhook& w, const std::string& type);
 
-// Who is asking to manage webhooks.
-struct Integrator {
-  std::string subject;
-  bool integrator = false;
-  bool admin = false;
-};
-Status may_manage_webhooks(const Integrator& who);
+// Integrators and admins manage webhooks; others are 403.
+Status may_manage_webhooks(const Actor& actor);
 // An integrator sees and deletes only their own; an admin any. Others' are 404.
-Result<const Webhook*> visible_webhook(const Webhooks& state, const Integrator& who, const std::string& id);
+Result<const Webhook*> visible_webhook(const Webhooks& state, const Actor& actor, const std::string& id);
 // Exact "concord.<service>.<aggregate>.<verb>" types or prefixes ending ".*"; errors point at
 // /event_types/<i>.
 std::vector<FieldError> check_event_types(const std::vector<std::string>& types);

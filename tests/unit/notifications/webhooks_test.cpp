@@ -51,12 +51,12 @@ TEST(WebhookRules, only_integrators_and_admins_manage_and_integrators_see_their_
   w.id = "w1";
   w.owner = "erp-a";
   state.by_id["w1"] = w;
-  EXPECT_TRUE(visible_webhook(state, {"erp-a", true, false}, "w1"));
-  EXPECT_EQ(visible_webhook(state, {"erp-b", true, false}, "w1").error().code, ErrorCode::not_found);
-  EXPECT_TRUE(visible_webhook(state, {"root", false, true}, "w1"));
-  EXPECT_EQ(visible_webhook(state, {"officer", false, false}, "w1").error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(visible_webhook(state, {.subject = "erp-a", .integrator = true}, "w1"));
+  EXPECT_EQ(visible_webhook(state, {.subject = "erp-b", .integrator = true}, "w1").error().code, ErrorCode::not_found);
+  EXPECT_TRUE(visible_webhook(state, {.subject = "root", .officer = true, .admin = true}, "w1"));
+  EXPECT_EQ(visible_webhook(state, {.subject = "officer", .officer = true}, "w1").error().code, ErrorCode::forbidden);
   state.by_id["w1"].status = "deleted";
-  EXPECT_EQ(visible_webhook(state, {"erp-a", true, false}, "w1").error().code, ErrorCode::not_found);
+  EXPECT_EQ(visible_webhook(state, {.subject = "erp-a", .integrator = true}, "w1").error().code, ErrorCode::not_found);
 }
 
 TEST(WebhookRules, deliveries_fold_by_attempt_and_keep_the_first_payload) {
