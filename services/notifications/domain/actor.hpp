@@ -8,9 +8,9 @@ namespace concord::notifications {
 
 struct Actor {
   std::string subject;
-  bool officer = false;     // host_officer or admin: any member's inbox and e-mails, failing addresses
-  bool integrator = false;  // manages the webhooks it made
-  bool admin = false;       // manages every webhook
+  bool officer = false;                  // host_officer or admin: any member's inbox and e-mails, failing addresses
+  bool integrator = false;               // manages the webhooks it made
+  bool admin = false;                    // manages every webhook
   std::optional<std::string> member_id;  // a delegation_member: their own inbox, preferences, e-mails
 };
 

@@ -75,13 +75,40 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j) {
   return d;
 }
 
+namespace {
+
+void unlist_webhook(Webhooks& state, const Webhook& w) {
+  state.live.erase(w.id);
+  if (auto of = state.live_by_owner.find(w.owner); of != state.live_by_owner.end()) {
+    of->second.erase(w.id);
+    if (of->second.empty()) state.live_by_owner.erase(of);
+  }
+}
+
+void list_webhook(Webhooks& state, const Webhook& w) {
+  if (w.status == "deleted") return;
+  state.live.insert(w.id);
+  state.live_by_owner[w.owner].insert(w.id);
+}
+
+}  // namespace
+
+void reindex(Webhooks& state) {
+  state.live.clear();
+  state.live_by_owner.clear();
+  for (const auto& [id, w] : state.by_id) list_webhook(state, w);
+}
+
 void evolve(Webhooks& state, const Incoming& e) {
   if (!e.data.is_object()) return;
   if (e.type == kWebhookCreated || e.type == kWebhookDeleted || e.type == kWebhookFailing ||
       e.type == kWebhookUpdated || e.type == kWebhookSecretRotated) {
     if (!e.data.contains("webhook")) return;
     auto w = webhook_of(e.data["webhook"]);
-    if (w) state.by_id[w->id] = std::move(*w);
+    if (!w) return;
+    if (auto old = state.by_id.find(w->id); old != state.by_id.end()) unlist_webhook(state, old->second);
+    list_webhook(state, *w);
+    state.by_id[w->id] = std::move(*w);
   } else if (e.type == kDeliveryAttempted || e.type == kDeadLettered || e.type == kDeliveryReplayed) {
     if (!e.data.contains("delivery")) return;
     auto d = delivery_of(e.data["delivery"]);

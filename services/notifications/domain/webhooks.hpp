@@ -67,6 +67,10 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j);
 
 struct Webhooks {
   std::map<std::string, Webhook> by_id;
+  // The ids of the webhooks not deleted, all (an admin's list) and by owner (an integrator's),
+  // in by_id's order. Not in the snapshot (reindex rebuilds them).
+  std::set<std::string> live;
+  std::map<std::string, std::set<std::string>> live_by_owner;
   std::map<std::string, Delivery> deliveries;  // by delivery id
   // Webhook id → ordinal key → delivery id, newest first.
   std::map<std::string, std::map<std::string, std::string>> by_webhook;
@@ -75,6 +79,8 @@ struct Webhooks {
 
 // Applies concord.notifications.webhook.* events; others are ignored.
 void evolve(Webhooks& state, const Incoming& event);
+// Rebuilds the lists' indexes (live, live_by_owner) from by_id, e.g. after a snapshot.
+void reindex(Webhooks& state);
 
 bool type_matches(const std::string& filter, const std::string& type);
 bool wants(const Webhook& w, const std::string& type);
