@@ -24,17 +24,11 @@ namespace {
 constexpr size_t kVersionBodyLimit = kMaxContentBytes + 64 * 1024;
 
 Actor actor_of(const http::Request& req) {
-  Actor a;
-  if (!req.principal) return a;
+  if (!req.principal) return Actor{};
   const auto& p = *req.principal;
-  a.subject = p.subject;
-  a.officer = api::is_officer(p);
-  a.integrator = p.has(auth::Role::integrator);
+  auto a = api::actor_from<Actor>(p);
   a.country = api::officer_country(p);
-  if (p.has(auth::Role::delegation_member)) {
-    a.member_id = p.member_id;
-    a.delegation_id = p.delegation_id;
-  }
+  if (p.has(auth::Role::delegation_member)) a.delegation_id = p.delegation_id;
   return a;
 }
 

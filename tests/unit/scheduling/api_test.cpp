@@ -133,6 +133,16 @@ class SchedulingApi : public ::testing::Test {
             {"interpretation", {"ru", "ky"}}};
   }
   std::string meetings_path() const { return "/v1/visits/" + visit_ + "/meetings"; }
+  // A second visit, with nobody of the first's delegations in it.
+  Reply plan_other_visit() {
+    return post("/v1/visits", {{"title", {{"en", "Other"}}},
+                               {"kind", "working_visit"},
+                               {"host_country", "KG"},
+                               {"guest_country", "BY"},
+                               {"starts_on", "2025-10-01"},
+                               {"ends_on", "2025-10-02"},
+                               {"time_zone", "Asia/Bishkek"}});
+  }
 
   void build_visit() {
     auto visit = post("/v1/visits", {{"title", {{"en", "Official visit to Minsk"}}},
@@ -452,13 +462,7 @@ TEST_F(SchedulingApi, officers_write_and_members_read_their_own_visit_and_progra
   EXPECT_EQ(get("/v1/visits", me).body["items"].size(), 1u);
 
   // A member of another visit's delegation sees none of it.
-  auto other = post("/v1/visits", {{"title", {{"en", "Other"}}},
-                                   {"kind", "working_visit"},
-                                   {"host_country", "KG"},
-                                   {"guest_country", "BY"},
-                                   {"starts_on", "2025-10-01"},
-                                   {"ends_on", "2025-10-02"},
-                                   {"time_zone", "Asia/Bishkek"}});
+  auto other = plan_other_visit();
   std::string stranger = "member " + new_uuid_v7() + " " + new_uuid_v7();
   EXPECT_EQ(get("/v1/visits/" + visit_ + "/programme", stranger).status, 403);
   EXPECT_EQ(get("/v1/visits/" + visit_, stranger).status, 403);
@@ -736,13 +740,7 @@ TEST_F(CalendarFeeds, who_may_make_list_and_revoke_feeds) {
 // visit's: pages of one feed follow the visit's feeds in creation order, none of the other
 // visit's, and a feed revoked or made shows on the next request.
 TEST_F(CalendarFeeds, a_visits_feeds_page_through_its_own_index_and_show_each_change_at_once) {
-  auto other = post("/v1/visits", {{"title", {{"en", "Other"}}},
-                                   {"kind", "working_visit"},
-                                   {"host_country", "KG"},
-                                   {"guest_country", "BY"},
-                                   {"starts_on", "2025-10-01"},
-                                   {"ends_on", "2025-10-02"},
-                                   {"time_zone", "Asia/Bishkek"}});
+  auto other = plan_other_visit();
   ASSERT_EQ(other.status, 201) << other.text;
   std::string other_feeds = "/v1/visits/" + other.body["id"].get<std::string>() + "/calendar-feeds";
   std::vector<std::string> ours;
