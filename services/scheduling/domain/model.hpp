@@ -97,6 +97,7 @@ struct Feed {
   long long version = 0;
   Timestamp created_at{};  // the events' times (not in the snapshot)
   std::optional<Timestamp> revoked_at;
+  RenderedJson<> rendered;  // its JSON as the API lists it, feed_view (not in the snapshot)
 };
 
 // Snapshots encode this (domain/snapshot.cpp): a change here must bump kStateVersion there.
