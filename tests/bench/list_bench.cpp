@@ -1,5 +1,6 @@
-// What a page of a long list costs, printed, never judged: 100k venues and a visit of 100k
-// meetings (scheduling), a delegation of 10k members (delegations), served as `concord serve`
+// What a page of a long list costs, printed, never judged: 100k venues, a visit of 100k
+// meetings and 10k calendar feeds over 100 visits (scheduling), a delegation of 10k members
+// (delegations), served as `concord serve`
 // serves them, on the file log. wrk on loopback measures GET …?limit=50 at the start, the middle
 // and the end of each list beside a single-item GET. Goal (issue 13): every page within 2× of
 // the single-item GET — keyset pages from ordered indexes, each item's JSON kept as bytes beside
@@ -39,6 +40,8 @@ namespace {
 constexpr int kVenues = 100'000;
 constexpr int kMeetings = 100'000;
 constexpr int kMembers = 10'000;
+constexpr int kFeedVisits = 100;
+constexpr int kFeeds = 10'000;  // spread over kFeedVisits visits, kVisit's among them
 constexpr const char* kSecret = "list-bench-secret-0123456789abcdef0123";
 const char* kVisit = "0190a5c4-0000-7000-8000-000000000001";
 
@@ -46,7 +49,7 @@ const char* kVisit = "0190a5c4-0000-7000-8000-000000000001";
 // them: the service then replays them at start.
 void seed_scheduling(const fs::path& dir) {
   auto log = events::open_file_log({.directory = dir / "log"});
-  if (!log || !(*log)->ensure_topics({{"concord.scheduling.v1"}})) std::abort();
+  if (!log || !(*log)->ensure_topics({{"concord.scheduling.v1"}, {"concord.scheduling.private.v1"}})) std::abort();
   SystemClock clock;
   UuidV7Generator ids(clock);
   service::api::EventFactory factory("scheduling", clock, ids);
@@ -97,6 +100,33 @@ void seed_scheduling(const fs::path& dir) {
                      kVisit,
                      {factory.make("concord.scheduling.meeting.scheduled", "meeting/" + m.id, 1,
                                    {{"meeting", scheduling::to_json(m)}}, cause)}});
+    if (batch.size() == 5000) flush();
+  }
+  // Calendar feeds, one visit's among every visit's: a visit's list is its own index.
+  std::vector<std::string> feed_visits = {kVisit};
+  for (int i = 1; i < kFeedVisits; ++i) {
+    scheduling::Visit other = visit;
+    other.id = ids.next();
+    feed_visits.push_back(other.id);
+    batch.push_back({"concord.scheduling.v1",
+                     other.id,
+                     {factory.make("concord.scheduling.visit.planned", "visit/" + other.id, 1,
+                                   {{"visit", scheduling::to_json(other)}}, cause)}});
+  }
+  for (int i = 0; i < kFeeds; ++i) {
+    scheduling::Feed f;
+    f.id = ids.next();
+    f.visit_id = feed_visits[i % kFeedVisits];
+    f.created_by = "officer";
+    char hash[65];
+    std::snprintf(hash, sizeof hash, "%064x", i);  // unique; never served in this benchmark
+    f.secret_sha256 = hash;
+    f.status = "active";
+    f.version = 1;
+    batch.push_back({"concord.scheduling.private.v1",
+                     f.visit_id,
+                     {factory.make("concord.scheduling.feed.created", "feed/" + f.id, 1,
+                                   {{"feed", scheduling::to_json(f)}}, cause)}});
     if (batch.size() == 5000) flush();
   }
   flush();
@@ -286,6 +316,9 @@ int main(int argc, char** argv) {
                .get<std::string>(),
        sched + "/v1/visits/" + kVisit + "/meetings"},
       {"roster (10k members)", dlg + "/v1/members/" + member, dlg + "/v1/delegations/" + delegation + "/members"},
+      // A feed has no GET of its own: beside the visit's, as the single item.
+      {"feeds of a visit (10k over 100 visits)", sched + "/v1/visits/" + kVisit,
+       sched + "/v1/visits/" + kVisit + "/calendar-feeds"},
   };
   std::string auth = "Authorization: Bearer " + s.token;
   auto load = [&](const std::string& url) {

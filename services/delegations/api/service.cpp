@@ -31,12 +31,8 @@ std::unique_ptr<service::Service> make_service(service::ServiceContext& context)
 
 Actor actor_of(const http::Request& request) {
   const auth::Principal& p = request.who();
-  Actor a;
-  a.subject = p.subject;
-  a.officer = service::api::is_officer(p);
-  a.integrator = p.has(auth::Role::integrator);
+  auto a = service::api::actor_from<Actor>(p);
   a.country = service::api::officer_country(p);
-  if (p.has(auth::Role::delegation_member)) a.member_id = p.member_id;
   return a;
 }
 

@@ -1,4 +1,5 @@
 // The HTTP handlers: parse (pointing at fields) → decide (through the store) → render.
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
@@ -23,17 +24,11 @@ namespace {
 constexpr size_t kVersionBodyLimit = kMaxContentBytes + 64 * 1024;
 
 Actor actor_of(const http::Request& req) {
-  Actor a;
-  if (!req.principal) return a;
+  if (!req.principal) return Actor{};
   const auto& p = *req.principal;
-  a.subject = p.subject;
-  a.officer = api::is_officer(p);
-  a.integrator = p.has(auth::Role::integrator);
+  auto a = api::actor_from<Actor>(p);
   a.country = api::officer_country(p);
-  if (p.has(auth::Role::delegation_member)) {
-    a.member_id = p.member_id;
-    a.delegation_id = p.delegation_id;
-  }
+  if (p.has(auth::Role::delegation_member)) a.delegation_id = p.delegation_id;
   return a;
 }
 
@@ -227,6 +222,13 @@ Result<http::Response> DocumentsService::list(http::Request& req) {
       rendered_now = json_bytes(snapshot(*shown));
       return rendered_now;
     };
+    // A delegation member reads their delegation's documents only: those it is a party to.
+    bool reads_all = actor.officer || actor.integrator || actor.country;
+    if (!reads_all && actor.delegation_id)
+      return api::json_text(200, api::keyset_page_bytes(in(s.by_party, *actor.delegation_id), *page, keep, bytes));
+    if (visit && wanted)
+      return api::json_text(
+          200, api::keyset_page_bytes(in(s.by_visit_status, std::pair(*visit, *wanted)), *page, keep, bytes));
     if (visit) return api::json_text(200, api::keyset_page_bytes(in(s.by_visit, *visit), *page, keep, bytes));
     if (wanted) return api::json_text(200, api::keyset_page_bytes(in(s.by_status, *wanted), *page, keep, bytes));
     return api::json_text(200, api::keyset_page_bytes(
@@ -275,12 +277,23 @@ Result<http::Response> DocumentsService::list_versions(http::Request& req) {
   if (!page) return fail(page.error());
   auto language = req.query_param("language");
   return read_document(req, [&](const Document& doc, const State&) -> Result<http::Response> {
-    // A document's versions are few and numbered: the cursor is the last number given.
-    std::map<std::string, const Version*> by_number;
-    for (const auto& v : doc.versions)
-      if (!language || v.language == *language) by_number.emplace(SortKey().add(v.number).str(), &v);
-    return api::json(200, api::keyset_page(by_number, *page, api::keep_all,
-                                           [](const auto& entry) { return render_version(*entry.second, false); }));
+    // Versions are kept in number order, a language's positions in the same order: the page
+    // starts just after the cursor's number, found by binary search. The cursor is that number.
+    auto key_of = [](const Version& v) { return SortKey().add(v.number).str(); };
+    auto before_page = [&](const Version& v) { return page->after && key_of(v) <= *page->after; };
+    if (!language) {
+      auto first = std::partition_point(doc.versions.begin(), doc.versions.end(), before_page);
+      return api::json(200, api::keyset_page(first, doc.versions.end(), *page, key_of, api::keep_all,
+                                             [](const Version& v) { return render_version(v, false); }));
+    }
+    static const std::vector<size_t> none;
+    auto positions = doc.versions_by_language.find(*language);
+    const auto& of_language = positions == doc.versions_by_language.end() ? none : positions->second;
+    auto first = std::partition_point(of_language.begin(), of_language.end(),
+                                      [&](size_t i) { return before_page(doc.versions[i]); });
+    return api::json(200, api::keyset_page(
+                              first, of_language.end(), *page, [&](size_t i) { return key_of(doc.versions[i]); },
+                              api::keep_all, [&](size_t i) { return render_version(doc.versions[i], false); }));
   });
 }
 

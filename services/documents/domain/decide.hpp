@@ -142,6 +142,9 @@ bool in_force_due(const Document& doc, Timestamp now);
 
 void evolve(State& state, const Recorded& event);
 void evolve_document(Document& doc, const Recorded& event);  // doc.id already set
+// Rebuilds the indexes evolve keeps that a snapshot does not carry (by visit and status, by
+// party, each document's versions by language).
+void reindex(State& state);
 // Views of the other contexts, folded from their public topics (malformed events are ignored).
 void apply_delegations_event(State& state, const std::string& type, const nlohmann::json& data);
 void apply_scheduling_event(State& state, const std::string& type, const nlohmann::json& data);

@@ -49,6 +49,7 @@ void apply_version(Document& doc, const Recorded& event) {
   v.created_at = event.time;
   v.created_by = event.actor;
   doc.latest[v.language] = {v.number, v.sha256};
+  doc.versions_by_language[v.language].push_back(doc.versions.size());
   doc.versions.push_back(std::move(v));
   if (doc.status == DocStatus::rejected) doc.status = DocStatus::draft;
 }
@@ -108,9 +109,26 @@ void evolve(State& state, const Recorded& event) {
   if (event.type == contract::kDocumentCreated) {
     state.by_visit[doc.visit_id].insert(id);
     state.by_status[doc.status].insert(id);
+    state.by_visit_status[{doc.visit_id, doc.status}].insert(id);
+    for (const auto& party : doc.parties) state.by_party[party].insert(id);
   } else if (doc.status != status_before) {
     state.by_status[status_before].erase(id);
     state.by_status[doc.status].insert(id);
+    auto before = state.by_visit_status.find({doc.visit_id, status_before});
+    if (before != state.by_visit_status.end() && before->second.erase(id) && before->second.empty())
+      state.by_visit_status.erase(before);
+    state.by_visit_status[{doc.visit_id, doc.status}].insert(id);
+  }
+}
+
+void reindex(State& state) {
+  state.by_visit_status.clear();
+  state.by_party.clear();
+  for (auto& [id, doc] : state.documents) {
+    state.by_visit_status[{doc.visit_id, doc.status}].insert(id);
+    for (const auto& party : doc.parties) state.by_party[party].insert(id);
+    doc.versions_by_language.clear();
+    for (size_t i = 0; i < doc.versions.size(); ++i) doc.versions_by_language[doc.versions[i].language].push_back(i);
   }
 }
 

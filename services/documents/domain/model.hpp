@@ -113,7 +113,10 @@ struct Document {
   std::vector<std::string> parties;
   std::vector<Signatory> signatories;
   std::vector<std::string> languages;
-  std::vector<Version> versions;              // in number order
+  std::vector<Version> versions;  // in number order
+  // Language → the positions of its versions in `versions`: a language's list (not in the
+  // snapshot: reindex rebuilds it).
+  std::map<std::string, std::vector<size_t>> versions_by_language;
   std::map<std::string, VersionRef> latest;   // language → latest version
   std::map<std::string, Approval> approvals;  // delegation id → its latest decision
   std::map<std::string, VersionRef> agreed;   // frozen at agreement
@@ -156,6 +159,10 @@ struct State {
   // Ids (UUIDv7: creation order) by the filters lists offer.
   std::map<std::string, std::set<std::string>> by_visit;
   std::map<DocStatus, std::set<std::string>> by_status;
+  // Not in the snapshot (reindex rebuilds them): by visit and status together, and by
+  // party (a delegation member's list: the documents of their delegation).
+  std::map<std::pair<std::string, DocStatus>, std::set<std::string>> by_visit_status;
+  std::map<std::string, std::set<std::string>> by_party;
   std::map<std::string, MemberView> members;
   std::map<std::string, DelegationView> delegations;
   std::map<std::string, MeetingView> meetings;

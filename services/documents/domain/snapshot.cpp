@@ -1,6 +1,7 @@
 #include "documents/domain/snapshot.hpp"
 
 #include "concord/core/binary.hpp"
+#include "documents/domain/decide.hpp"
 
 namespace concord::documents {
 
@@ -135,7 +136,9 @@ std::string encode_state(const State& state) {
 }
 
 State decode_state(std::string_view bytes) {
-  return binary::from_bytes<State>(bytes);
+  auto state = binary::from_bytes<State>(bytes);
+  reindex(state);
+  return state;
 }
 
 }  // namespace concord::documents

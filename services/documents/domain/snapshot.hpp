@@ -1,7 +1,8 @@
 #pragma once
 // The documents state as the bytes of a snapshot and back (libs/service/snapshots.hpp): the
 // documents with their versions (contents included), approvals, signatures and audit trail,
-// the indexes, and the views of members, delegations and meetings, in a compact binary layout.
+// the indexes by visit and by status, and the views of members, delegations and meetings, in a
+// compact binary layout; the other indexes are rebuilt on decoding (reindex).
 #include <string>
 #include <string_view>
 

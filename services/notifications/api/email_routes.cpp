@@ -13,13 +13,9 @@ void mount_email(http::Router& router, Shared& shared) {
   // A member's e-mails and how their delivery went, newest first: the member their own, an
   // officer anyone's (member_id required).
   router.get("/v1/emails", [&shared](http::Request& req) -> Result<http::Response> {
-    const auto& p = req.who();
-    Caller caller;
-    if (p.has(auth::Role::delegation_member)) caller.member_id = p.member_id;
-    caller.officer = svc::is_officer(p);
     auto member = req.query_param("member_id");
     if (member && member->empty()) return fail(Error::validation("/member_id", "member_id must not be empty"));
-    auto owner = inbox_owner(caller, member);
+    auto owner = inbox_owner(actor_of(req), member);
     if (!owner) return fail(owner.error());
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
@@ -37,7 +33,7 @@ void mount_email(http::Router& router, Shared& shared) {
   // Addresses the mail server refused for good or that ran out of retries (officers): each
   // with the address it concerns while the member still has it, why, and since when.
   router.get("/v1/email-addresses/failing", [&shared](http::Request& req) -> Result<http::Response> {
-    if (!svc::is_officer(req.who())) return fail(Error::forbidden("only protocol officers see failing addresses"));
+    if (!actor_of(req).officer) return fail(Error::forbidden("only protocol officers see failing addresses"));
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
     return json(200, shared.store.read([&](const State& state) {

@@ -12,14 +12,6 @@ namespace svc = concord::service::api;
 
 namespace {
 
-Caller caller_of(const http::Request& req) {
-  const auto& p = req.who();
-  Caller c;
-  if (p.has(auth::Role::delegation_member)) c.member_id = p.member_id;
-  c.officer = svc::is_officer(p);
-  return c;
-}
-
 nlohmann::json item_json(const Notification& n) {
   auto j = to_json(n);
   j["read_at"] = n.read_at ? nlohmann::json(format_rfc3339_utc(*n.read_at)) : nlohmann::json(nullptr);
@@ -33,7 +25,7 @@ long long version_of(const Notification& n) {
 Result<std::string> owner_of(const http::Request& req) {
   auto member = req.query_param("member_id");
   if (member && member->empty()) return fail(Error::validation("/member_id", "member_id must not be empty"));
-  return inbox_owner(caller_of(req), member);
+  return inbox_owner(actor_of(req), member);
 }
 
 Result<bool> unread_only(const http::Request& req) {
@@ -90,30 +82,25 @@ void mount_inbox(http::Router& router, Shared& shared, Live& live) {
       {.header_free_credential = [&shared](const http::Request& req) { return redeem_stream_ticket(shared, req); }});
 
   router.get("/v1/inbox/{id}", [&shared](http::Request& req) -> Result<http::Response> {
-    Caller caller = caller_of(req);
+    Actor actor = actor_of(req);
     std::string id(req.param("id"));
-    auto found = shared.store.read([&](const State& state) -> std::optional<Notification> {
-      auto it = state.inbox.notifications.find(id);
-      bool visible = it != state.inbox.notifications.end() &&
-                     (caller.officer || (caller.member_id && *caller.member_id == it->second.member_id));
-      if (!visible) return std::nullopt;
-      return it->second;
+    auto found = shared.store.read([&](const State& state) -> Result<Notification> {
+      auto n = visible_notification(state.inbox, actor, id);
+      if (!n) return fail(n.error());
+      return **n;
     });
-    if (!found) {
-      if (!caller.officer && !caller.member_id) return fail(Error::forbidden("only delegation members have an inbox"));
-      return fail(Error::not_found("no notification " + id + " in your inbox"));
-    }
+    if (!found) return fail(found.error());
     return json(200, item_json(*found), version_of(*found));
   });
 
   router.post("/v1/inbox/{id}/read", [&shared](http::Request& req) -> Result<http::Response> {
-    Caller caller = caller_of(req);
+    Actor actor = actor_of(req);
     std::string id(req.param("id"));
     // Decided on the store's draft, where writers are serialized: a notification is marked
     // read once (a second mark decides nothing to append).
     Timestamp now = shared.clock.now();
     auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
-      auto decided = decide_mark_read(state.inbox, caller, id, now);
+      auto decided = decide_mark_read(state.inbox, actor, id, now);
       if (!decided) return fail(decided.error());
       if (!*decided) return std::vector<service::Append>{};
       auto event = shared.events.make(kRead, "notification/" + id, 2, to_json(**decided), svc::cause_of(req));

@@ -8,14 +8,6 @@ namespace svc = concord::service::api;
 
 namespace {
 
-Caller caller_of(const http::Request& req) {
-  const auto& p = req.who();
-  Caller c;
-  if (p.has(auth::Role::delegation_member)) c.member_id = p.member_id;
-  c.officer = svc::is_officer(p);
-  return c;
-}
-
 std::optional<int> minute_of(const std::string& text) {
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
   for (size_t i : {0u, 1u, 3u, 4u})
@@ -92,7 +84,7 @@ Result<Preferences> parse(const nlohmann::json& body, const Catalogues& messages
 void mount_preferences(http::Router& router, Shared& shared) {
   router.get("/v1/preferences", [&shared](http::Request& req) -> Result<http::Response> {
     auto member = req.query_param("member_id");
-    auto owner = inbox_owner(caller_of(req), member);
+    auto owner = inbox_owner(actor_of(req), member);
     if (!owner) return fail(owner.error());
     Preferences p = shared.store.read([&](const State& state) {
       auto it = state.inbox.preferences.find(*owner);
@@ -104,8 +96,8 @@ void mount_preferences(http::Router& router, Shared& shared) {
   });
 
   router.put("/v1/preferences", [&shared](http::Request& req) -> Result<http::Response> {
-    Caller caller = caller_of(req);
-    if (!caller.member_id) return fail(Error::forbidden("only a delegation member sets their own preferences"));
+    Actor actor = actor_of(req);
+    if (!actor.member_id) return fail(Error::forbidden("only a delegation member sets their own preferences"));
     auto body = svc::body_object(req);
     if (!body) return fail(body.error());
     auto wanted = parse(*body, shared.messages);
@@ -113,19 +105,19 @@ void mount_preferences(http::Router& router, Shared& shared) {
     Preferences decided;
     auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
       long long current = 0;
-      if (auto it = state.inbox.preferences.find(*caller.member_id); it != state.inbox.preferences.end())
+      if (auto it = state.inbox.preferences.find(*actor.member_id); it != state.inbox.preferences.end())
         current = it->second.version;
       if (auto ok = svc::check_if_match(req, current, false); !ok) return fail(ok.error());
-      auto d = decide_preferences(state.inbox, caller, *wanted, std::nullopt);
+      auto d = decide_preferences(state.inbox, actor, *wanted, std::nullopt);
       if (!d) return fail(d.error());
       decided = *d;
-      auto event = shared.events.make(kPreferencesSet, "preferences/" + *caller.member_id, decided.version,
-                                      preferences_set_data(*caller.member_id, decided), svc::cause_of(req));
-      return std::vector<service::Append>{{kTopic, *caller.member_id, {event}}};
+      auto event = shared.events.make(kPreferencesSet, "preferences/" + *actor.member_id, decided.version,
+                                      preferences_set_data(*actor.member_id, decided), svc::cause_of(req));
+      return std::vector<service::Append>{{kTopic, *actor.member_id, {event}}};
     });
     if (!written) return fail(written.error());
     auto out = to_json(decided);
-    out["member_id"] = *caller.member_id;
+    out["member_id"] = *actor.member_id;
     return svc::json(200, out, decided.version);
   });
 }

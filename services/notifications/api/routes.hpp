@@ -1,9 +1,14 @@
 #pragma once
 #include "concord/http/router.hpp"
+#include "notifications/domain/actor.hpp"
 #include "notifications/runtime/live.hpp"
 #include "notifications/runtime/shared_state.hpp"
 
 namespace concord::notifications::api {
+
+// The caller as the domain sees it, from the request's principal: the one place the handlers
+// read roles.
+Actor actor_of(const http::Request& request);
 
 // GET /v1/inbox, GET /v1/inbox/{id}, POST /v1/inbox/{id}/read, GET /v1/inbox/stream,
 // GET /v1/reminders.

@@ -99,18 +99,13 @@ void mount_stream_tickets(http::Router& router, Shared& shared) {
                 json_input::Reader in(*body);
                 in.refuse_unknown({});
                 if (auto ok = in.finish(); !ok) return fail(ok.error());
-                const auto& p = req.who();
                 // Only a caller with an inbox to stream gets a ticket (a member: their own).
-                Caller caller;
-                if (p.has(auth::Role::delegation_member)) caller.member_id = p.member_id;
-                caller.officer = svc::is_officer(p);
-                if (!caller.officer && !caller.member_id)
-                  return fail(Error::forbidden("only delegation members have an inbox"));
+                if (auto ok = may_read_inboxes(actor_of(req)); !ok) return fail(ok.error());
                 Timestamp now = shared.clock.now();
                 Timestamp expires = now + kStreamTicketTtl;
                 std::string ticket = new_secret(kTicketSecretPrefix);
                 auto stored =
-                    shared.cache.set(record_key(crypto::sha256_hex(ticket)), principal_json(p, expires).dump(),
+                    shared.cache.set(record_key(crypto::sha256_hex(ticket)), principal_json(req.who(), expires).dump(),
                                      std::chrono::duration_cast<std::chrono::milliseconds>(kStreamTicketTtl));
                 if (!stored) return fail(stored.error());
                 auto resp = svc::json(201, {{"ticket", ticket},

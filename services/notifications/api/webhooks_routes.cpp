@@ -1,4 +1,5 @@
 #include <map>
+#include <set>
 
 #include "concord/core/json_input.hpp"
 #include "concord/core/sort_key.hpp"
@@ -11,11 +12,6 @@ namespace concord::notifications::api {
 namespace svc = concord::service::api;
 
 namespace {
-
-Integrator integrator_of(const http::Request& req) {
-  const auto& p = req.who();
-  return Integrator{p.subject, p.has(auth::Role::integrator), p.has(auth::Role::admin)};
-}
 
 nlohmann::json public_json(const Webhook& w) {
   auto j = to_json(w);
@@ -57,7 +53,7 @@ std::vector<service::Append> webhook_written(Shared& shared, const char* type, c
 // The visible webhook `req` names, with If-Match checked against its version: the first two
 // steps of every change.
 Result<Webhook> changing(const State& state, const http::Request& req) {
-  auto w = visible_webhook(state.webhooks, integrator_of(req), std::string(req.param("id")));
+  auto w = visible_webhook(state.webhooks, actor_of(req), std::string(req.param("id")));
   if (!w) return fail(w.error());
   if (auto s = svc::check_if_match(req, (*w)->version, false); !s) return fail(s.error());
   return **w;
@@ -85,8 +81,8 @@ Result<std::vector<service::Append>> replay(Shared& shared, const State& state, 
 
 void mount_webhooks(http::Router& router, Shared& shared) {
   router.post("/v1/webhooks", [&shared](http::Request& req) -> Result<http::Response> {
-    Integrator who = integrator_of(req);
-    if (auto s = may_manage_webhooks(who); !s) return fail(s.error());
+    Actor actor = actor_of(req);
+    if (auto s = may_manage_webhooks(actor); !s) return fail(s.error());
     auto body = svc::body_object(req);
     if (!body) return fail(body.error());
     json_input::Reader r(*body);
@@ -104,7 +100,7 @@ void mount_webhooks(http::Router& router, Shared& shared) {
 
     Webhook w;
     w.id = shared.ids.next();
-    w.owner = who.subject;
+    w.owner = actor.subject;
     w.url = *url;
     w.event_types = *types;
     w.created_at = shared.clock.now();
@@ -118,24 +114,24 @@ void mount_webhooks(http::Router& router, Shared& shared) {
   });
 
   router.get("/v1/webhooks", [&shared](http::Request& req) -> Result<http::Response> {
-    Integrator who = integrator_of(req);
-    if (auto s = may_manage_webhooks(who); !s) return fail(s.error());
+    Actor actor = actor_of(req);
+    if (auto s = may_manage_webhooks(actor); !s) return fail(s.error());
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
     return svc::json(200, shared.store.read([&](const State& state) {
-      return svc::keyset_page(
-          state.webhooks.by_id, *page,
-          [&](const auto& entry) {
-            const auto& w = entry.second;
-            return w.status != "deleted" && (who.admin || w.owner == who.subject);
-          },
-          [](const auto& entry) { return public_json(entry.second); });
+      // An admin's list is every webhook not deleted, an integrator's their own: each an index.
+      const auto& webhooks = state.webhooks;
+      static const std::set<std::string> none;
+      auto owned = webhooks.live_by_owner.find(actor.subject);
+      const auto& ids = actor.admin ? webhooks.live : owned == webhooks.live_by_owner.end() ? none : owned->second;
+      return svc::keyset_page(ids, *page, svc::keep_all,
+                              [&](const std::string& id) { return public_json(webhooks.by_id.at(id)); });
     }));
   });
 
   router.get("/v1/webhooks/{id}", [&shared](http::Request& req) -> Result<http::Response> {
     auto w = shared.store.read([&](const State& state) -> Result<Webhook> {
-      auto found = visible_webhook(state.webhooks, integrator_of(req), std::string(req.param("id")));
+      auto found = visible_webhook(state.webhooks, actor_of(req), std::string(req.param("id")));
       if (!found) return fail(found.error());
       return **found;
     });
@@ -201,7 +197,7 @@ void mount_webhooks(http::Router& router, Shared& shared) {
                 std::string id(req.param("delivery"));
                 std::vector<Delivery> replayed;
                 auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
-                  auto w = visible_webhook(state.webhooks, integrator_of(req), std::string(req.param("id")));
+                  auto w = visible_webhook(state.webhooks, actor_of(req), std::string(req.param("id")));
                   if (!w) return fail(w.error());
                   auto d = state.webhooks.deliveries.find(id);
                   if (d == state.webhooks.deliveries.end() || d->second.webhook_id != (*w)->id)
@@ -217,7 +213,7 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     std::vector<Delivery> replayed;
     size_t remaining = 0;
     auto written = write_own(shared, [&](const State& state) -> Result<std::vector<service::Append>> {
-      auto w = visible_webhook(state.webhooks, integrator_of(req), std::string(req.param("id")));
+      auto w = visible_webhook(state.webhooks, actor_of(req), std::string(req.param("id")));
       if (!w) return fail(w.error());
       std::vector<std::string> dead;
       remaining = 0;
@@ -242,7 +238,7 @@ void mount_webhooks(http::Router& router, Shared& shared) {
     auto page = svc::page_of(req);
     if (!page) return fail(page.error());
     auto body = shared.store.read([&](const State& whole) -> Result<nlohmann::json> {
-      auto w = visible_webhook(whole.webhooks, integrator_of(req), std::string(req.param("id")));
+      auto w = visible_webhook(whole.webhooks, actor_of(req), std::string(req.param("id")));
       if (!w) return fail(w.error());
       const auto& state = whole.webhooks;
       static const std::map<std::string, std::string> none;

@@ -162,23 +162,36 @@ long long unread_count(const Inbox& inbox, const std::string& member_id, Timesta
   return count;
 }
 
-Result<std::string> inbox_owner(const Caller& caller, const std::optional<std::string>& member_id) {
-  if (caller.officer) {
-    if (member_id) return *member_id;
-    if (caller.member_id) return *caller.member_id;
-    return fail(Error::validation("/member_id", "say whose inbox: ?member_id=<member id>"));
-  }
-  if (!caller.member_id) return fail(Error::forbidden("only delegation members have an inbox"));
-  if (member_id && *member_id != *caller.member_id)
-    return fail(Error::forbidden("a member sees only their own notifications"));
-  return *caller.member_id;
+Status may_read_inboxes(const Actor& actor) {
+  if (actor.officer || actor.member_id) return {};
+  return fail(Error::forbidden("only delegation members have an inbox"));
 }
 
-Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Caller& caller, const std::string& id,
-                                                 Timestamp now) {
-  if (!caller.member_id) return fail(Error::forbidden("only the member a notification is for can mark it read"));
+Result<std::string> inbox_owner(const Actor& actor, const std::optional<std::string>& member_id) {
+  if (auto ok = may_read_inboxes(actor); !ok) return fail(ok.error());
+  if (actor.officer) {
+    if (member_id) return *member_id;
+    if (actor.member_id) return *actor.member_id;
+    return fail(Error::validation("/member_id", "say whose inbox: ?member_id=<member id>"));
+  }
+  if (member_id && *member_id != *actor.member_id)
+    return fail(Error::forbidden("a member sees only their own notifications"));
+  return *actor.member_id;
+}
+
+Result<const Notification*> visible_notification(const Inbox& inbox, const Actor& actor, const std::string& id) {
+  if (auto ok = may_read_inboxes(actor); !ok) return fail(ok.error());
   auto it = inbox.notifications.find(id);
-  if (it == inbox.notifications.end() || it->second.member_id != *caller.member_id)
+  if (it == inbox.notifications.end() || (!actor.officer && it->second.member_id != *actor.member_id))
+    return fail(Error::not_found("no notification " + id + " in your inbox"));
+  return &it->second;
+}
+
+Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Actor& actor, const std::string& id,
+                                                 Timestamp now) {
+  if (!actor.member_id) return fail(Error::forbidden("only the member a notification is for can mark it read"));
+  auto it = inbox.notifications.find(id);
+  if (it == inbox.notifications.end() || it->second.member_id != *actor.member_id)
     return fail(Error::not_found("no notification " + id + " in your inbox"));
   if (it->second.read_at) return std::optional<ReadMark>{};
   return std::optional<ReadMark>{ReadMark{id, it->second.member_id, now}};
@@ -196,11 +209,11 @@ bool wants_stream(const Inbox& inbox, const std::string& member_id) {
   return std::find(c.begin(), c.end(), "stream") != c.end();
 }
 
-Result<Preferences> decide_preferences(const Inbox& inbox, const Caller& caller, Preferences wanted,
+Result<Preferences> decide_preferences(const Inbox& inbox, const Actor& actor, Preferences wanted,
                                        std::optional<long long> expected_version) {
-  if (!caller.member_id) return fail(Error::forbidden("only a delegation member sets their own preferences"));
+  if (!actor.member_id) return fail(Error::forbidden("only a delegation member sets their own preferences"));
   long long current = 0;
-  if (auto it = inbox.preferences.find(*caller.member_id); it != inbox.preferences.end()) current = it->second.version;
+  if (auto it = inbox.preferences.find(*actor.member_id); it != inbox.preferences.end()) current = it->second.version;
   if (expected_version && *expected_version != current)
     return fail(Error::precondition_failed(
         "the preferences have changed since they were read: they are now at version " + std::to_string(current)));

@@ -12,6 +12,7 @@
 #include "concord/core/error.hpp"
 #include "concord/core/rendered_json.hpp"
 #include "concord/core/time.hpp"
+#include "notifications/domain/actor.hpp"
 #include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
@@ -92,15 +93,16 @@ long long unread_count(const Inbox& inbox, const std::string& member_id, Timesta
 // processor applies what it has just committed without parsing it back).
 void add(Inbox& inbox, Notification n);
 
-// Who is asking, as the domain needs to know it.
-struct Caller {
-  std::optional<std::string> member_id;  // delegation members
-  bool officer = false;                  // protocol officers and admins
-};
-
+// Whether the caller has an inbox to read at all: members (their own) and officers (anyone's);
+// 403 otherwise.
+Status may_read_inboxes(const Actor& actor);
 // Whose inbox a request may see: a member their own (member_id absent or theirs), an officer or
 // admin any member's (member_id required). 403 otherwise.
-Result<std::string> inbox_owner(const Caller& caller, const std::optional<std::string>& member_id);
+Result<std::string> inbox_owner(const Actor& actor, const std::optional<std::string>& member_id);
+
+// One notification as the caller may see it: a member their own, an officer any; another
+// member's (or an unknown id) is 404, so ids cannot be probed.
+Result<const Notification*> visible_notification(const Inbox& inbox, const Actor& actor, const std::string& id);
 
 // Marking a notification read: only its member may; another member's (or an unknown id) is 404,
 // so ids cannot be probed. Already read: nothing to append (nullopt), the call is idempotent.
@@ -109,7 +111,7 @@ struct ReadMark {
   std::string member_id;
   Timestamp read_at{};
 };
-Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Caller& caller, const std::string& id,
+Result<std::optional<ReadMark>> decide_mark_read(const Inbox& inbox, const Actor& actor, const std::string& id,
                                                  Timestamp now);
 nlohmann::json to_json(const ReadMark& r);
 
@@ -120,7 +122,7 @@ bool wants_stream(const Inbox& inbox, const std::string& member_id);
 
 // Replacing a member's preferences: only the member themself; the result carries the next
 // version. `expected_version` (from If-Match) must match the current one when given: 412.
-Result<Preferences> decide_preferences(const Inbox& inbox, const Caller& caller, Preferences wanted,
+Result<Preferences> decide_preferences(const Inbox& inbox, const Actor& actor, Preferences wanted,
                                        std::optional<long long> expected_version);
 nlohmann::json preferences_set_data(const std::string& member_id, const Preferences& p);
 

@@ -259,9 +259,9 @@ void each_reminder(const Views& views, const std::vector<minutes>& offsets, cons
   std::sort(sorted.begin(), sorted.end());  // smallest first
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   minutes longest = sorted.empty() ? minutes(0) : sorted.back();
-  for (const auto& [id, m] : views.meetings) {
-    if (m.status != "scheduled" || m.start <= now) continue;
-    if (only_due && m.start - longest > now) continue;
+  auto of_meeting = [&](const Meeting& m) {
+    if (m.status != "scheduled" || m.start <= now) return;
+    if (only_due && m.start - longest > now) return;
     for (const auto& p : m.participants) {
       if (!only_member.empty() && p != only_member) continue;
       if (is_withdrawn(views, p)) continue;
@@ -275,7 +275,15 @@ void each_reminder(const Views& views, const std::vector<minutes>& offsets, cons
         visit(Reminder{std::move(key), p, m.id, sorted[i], at, m.start});
       }
     }
+  };
+  if (only_member.empty()) {
+    for (const auto& [id, m] : views.meetings) of_meeting(m);
+    return;
   }
+  // One member's: only the meetings they are listed in.
+  if (auto ids = views.meetings_of_member.find(only_member); ids != views.meetings_of_member.end())
+    for (const auto& id : ids->second)
+      if (auto m = views.meetings.find(id); m != views.meetings.end()) of_meeting(m->second);
 }
 
 }  // namespace

@@ -209,7 +209,10 @@ std::string encode_state(const State& state) {
 }
 
 State decode_state(std::string_view bytes) {
-  return binary::from_bytes<State>(bytes);
+  auto state = binary::from_bytes<State>(bytes);
+  reindex(state.views);
+  reindex(state.webhooks);
+  return state;
 }
 
 }  // namespace concord::notifications

@@ -1,9 +1,10 @@
 #pragma once
 // The notifications state as the bytes of a snapshot and back (libs/service snapshots.hpp):
 // the views of the other services, every inbox with its indexes, preferences, webhooks with
-// their deliveries, and e-mails, in a compact binary layout. The indexes are written as they
-// are rather than rebuilt: their keys are ordinals given as events arrived (an inbox's order,
-// a webhook's deliveries), which a rebuild could not recover.
+// their deliveries, and e-mails, in a compact binary layout. The indexes whose keys are
+// ordinals given as events arrived (an inbox's order, a webhook's deliveries) are written as
+// they are, since a rebuild could not recover them; those keyed by ids alone (meetings by
+// participant, webhooks by owner) are rebuilt on decoding (reindex).
 #include <string>
 #include <string_view>
 

@@ -80,6 +80,21 @@ void upsert(std::map<std::string, T>& map, std::optional<T> value) {
   it->second = std::move(*value);
 }
 
+// A meeting as upsert() takes it, the participants' index following whatever it kept.
+void upsert_meeting(Views& views, std::optional<Meeting> meeting) {
+  if (!meeting) return;
+  std::string id = meeting->id;
+  std::vector<std::string> listed_before;
+  if (auto it = views.meetings.find(id); it != views.meetings.end()) listed_before = it->second.participants;
+  upsert(views.meetings, std::move(meeting));
+  for (const auto& p : listed_before)
+    if (auto of = views.meetings_of_member.find(p); of != views.meetings_of_member.end()) {
+      of->second.erase(id);
+      if (of->second.empty()) views.meetings_of_member.erase(of);
+    }
+  for (const auto& p : views.meetings.at(id).participants) views.meetings_of_member[p].insert(id);
+}
+
 bool starts_with(const std::string& s, std::string_view prefix) {
   return s.rfind(prefix, 0) == 0;
 }
@@ -116,11 +131,17 @@ void evolve(Views& views, const Incoming& e) {
       }
     }
   } else if (starts_with(e.type, scheduling::contract::kPrefix)) {
-    if (d.contains("meeting")) upsert(views.meetings, meeting_of(d["meeting"]));
+    if (d.contains("meeting")) upsert_meeting(views, meeting_of(d["meeting"]));
     if (d.contains("venue")) upsert(views.venues, venue_of(d["venue"]));
   } else if (starts_with(e.type, documents::contract::kPrefix)) {
     if (d.contains("document")) upsert(views.documents, document_of(d["document"]));
   }
+}
+
+void reindex(Views& views) {
+  views.meetings_of_member.clear();
+  for (const auto& [id, m] : views.meetings)
+    for (const auto& p : m.participants) views.meetings_of_member[p].insert(id);
 }
 
 }  // namespace concord::notifications

@@ -90,7 +90,13 @@ struct Views {
   std::map<std::string, Venue> venues;
   std::map<std::string, Meeting> meetings;
   std::map<std::string, Document> documents;
+  // Participant → the meetings they are listed in: a member's reminders come from their own
+  // meetings, not from every meeting's participants. Not in the snapshot (reindex rebuilds it).
+  std::map<std::string, std::set<std::string>> meetings_of_member;
 };
+
+// Rebuilds what evolve keeps beside the views (meetings_of_member), e.g. after a snapshot.
+void reindex(Views& views);
 
 // Snapshot readers: tolerant of missing optional fields; nullopt when the snapshot lacks what
 // identifies it (a member's and a meeting's are their contract's: ids, visit, a meeting's times).

@@ -75,13 +75,40 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j) {
   return d;
 }
 
+namespace {
+
+void unlist_webhook(Webhooks& state, const Webhook& w) {
+  state.live.erase(w.id);
+  if (auto of = state.live_by_owner.find(w.owner); of != state.live_by_owner.end()) {
+    of->second.erase(w.id);
+    if (of->second.empty()) state.live_by_owner.erase(of);
+  }
+}
+
+void list_webhook(Webhooks& state, const Webhook& w) {
+  if (w.status == "deleted") return;
+  state.live.insert(w.id);
+  state.live_by_owner[w.owner].insert(w.id);
+}
+
+}  // namespace
+
+void reindex(Webhooks& state) {
+  state.live.clear();
+  state.live_by_owner.clear();
+  for (const auto& [id, w] : state.by_id) list_webhook(state, w);
+}
+
 void evolve(Webhooks& state, const Incoming& e) {
   if (!e.data.is_object()) return;
   if (e.type == kWebhookCreated || e.type == kWebhookDeleted || e.type == kWebhookFailing ||
       e.type == kWebhookUpdated || e.type == kWebhookSecretRotated) {
     if (!e.data.contains("webhook")) return;
     auto w = webhook_of(e.data["webhook"]);
-    if (w) state.by_id[w->id] = std::move(*w);
+    if (!w) return;
+    if (auto old = state.by_id.find(w->id); old != state.by_id.end()) unlist_webhook(state, old->second);
+    list_webhook(state, *w);
+    state.by_id[w->id] = std::move(*w);
   } else if (e.type == kDeliveryAttempted || e.type == kDeadLettered || e.type == kDeliveryReplayed) {
     if (!e.data.contains("delivery")) return;
     auto d = delivery_of(e.data["delivery"]);
@@ -115,15 +142,15 @@ bool wants(const Webhook& w, const std::string& type) {
   return false;
 }
 
-Status may_manage_webhooks(const Integrator& who) {
-  if (who.integrator || who.admin) return {};
+Status may_manage_webhooks(const Actor& actor) {
+  if (actor.integrator || actor.admin) return {};
   return fail(Error::forbidden("only integrators and admins manage webhooks"));
 }
 
-Result<const Webhook*> visible_webhook(const Webhooks& state, const Integrator& who, const std::string& id) {
-  if (auto s = may_manage_webhooks(who); !s) return fail(s.error());
+Result<const Webhook*> visible_webhook(const Webhooks& state, const Actor& actor, const std::string& id) {
+  if (auto s = may_manage_webhooks(actor); !s) return fail(s.error());
   auto it = state.by_id.find(id);
-  if (it == state.by_id.end() || it->second.status == "deleted" || (!who.admin && it->second.owner != who.subject))
+  if (it == state.by_id.end() || it->second.status == "deleted" || (!actor.admin && it->second.owner != actor.subject))
     return fail(Error::not_found("no webhook " + id));
   return &it->second;
 }

@@ -14,6 +14,7 @@
 
 #include "concord/core/error.hpp"
 #include "concord/core/time.hpp"
+#include "notifications/domain/actor.hpp"
 #include "notifications/domain/views.hpp"
 
 namespace concord::notifications {
@@ -66,6 +67,10 @@ std::optional<Delivery> delivery_of(const nlohmann::json& j);
 
 struct Webhooks {
   std::map<std::string, Webhook> by_id;
+  // The ids of the webhooks not deleted, all (an admin's list) and by owner (an integrator's),
+  // in by_id's order. Not in the snapshot (reindex rebuilds them).
+  std::set<std::string> live;
+  std::map<std::string, std::set<std::string>> live_by_owner;
   std::map<std::string, Delivery> deliveries;  // by delivery id
   // Webhook id → ordinal key → delivery id, newest first.
   std::map<std::string, std::map<std::string, std::string>> by_webhook;
@@ -74,19 +79,16 @@ struct Webhooks {
 
 // Applies concord.notifications.webhook.* events; others are ignored.
 void evolve(Webhooks& state, const Incoming& event);
+// Rebuilds the lists' indexes (live, live_by_owner) from by_id, e.g. after a snapshot.
+void reindex(Webhooks& state);
 
 bool type_matches(const std::string& filter, const std::string& type);
 bool wants(const Webhook& w, const std::string& type);
 
-// Who is asking to manage webhooks.
-struct Integrator {
-  std::string subject;
-  bool integrator = false;
-  bool admin = false;
-};
-Status may_manage_webhooks(const Integrator& who);
+// Integrators and admins manage webhooks; others are 403.
+Status may_manage_webhooks(const Actor& actor);
 // An integrator sees and deletes only their own; an admin any. Others' are 404.
-Result<const Webhook*> visible_webhook(const Webhooks& state, const Integrator& who, const std::string& id);
+Result<const Webhook*> visible_webhook(const Webhooks& state, const Actor& actor, const std::string& id);
 // Exact "concord.<service>.<aggregate>.<verb>" types or prefixes ending ".*"; errors point at
 // /event_types/<i>.
 std::vector<FieldError> check_event_types(const std::vector<std::string>& types);

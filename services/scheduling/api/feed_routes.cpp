@@ -62,16 +62,23 @@ SchedulingService::Response SchedulingService::list_feeds(http::Request& r) {
     return fail(Error::forbidden(
         "calendar feeds are for delegation members (their own programme) and officers (a whole visit's programme)"));
   std::string visit_id(r.param("id"));
-  auto body = store_.read([&](const State& s) -> Result<json> {
+  auto body = store_.read([&](const State& s) -> Result<std::string> {
     if (!s.visit(visit_id)) return fail(Error::not_found("no visit with this id"));
     if (auto ok = may_read_visit(s, actor, visit_id); !ok) return fail(ok.error());
-    return api::keyset_page(
-        s.feeds, *page,
-        [&](const auto& entry) { return entry.second.visit_id == visit_id && may_manage_feed(actor, entry.second); },
-        [](const auto& entry) { return feed_view(entry.second); });
+    // The visit's feeds, by id; the rights filter drops, within this one visit, the feeds of
+    // other members and other delegation officers.
+    static const std::set<std::string> none;
+    auto ids = s.feeds_by_visit.find(visit_id);
+    return api::keyset_page_bytes(
+        ids == s.feeds_by_visit.end() ? none : ids->second, *page,
+        [&](const std::string& id) { return may_manage_feed(actor, s.feeds.at(id)); },
+        [&](const std::string& id) -> const std::string& {
+          const Feed& f = s.feeds.at(id);
+          return f.rendered.get([&] { return feed_view(f); });
+        });
   });
   if (!body) return fail(body.error());
-  return api::json(200, *body);
+  return api::json_text(200, std::move(*body));
 }
 
 SchedulingService::Response SchedulingService::revoke_feed(http::Request& r) {

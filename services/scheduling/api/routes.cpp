@@ -161,11 +161,17 @@ SchedulingService::Response SchedulingService::list_visits(http::Request& r) {
   if (!page) return fail(page.error());
   auto actor = context_for(r).actor;
   auto body = store_.read([&](const State& s) {
-    return api::keyset_page_bytes(
-        s.visits, *page, [&](const auto& entry) { return static_cast<bool>(may_read_visit(s, actor, entry.first)); },
-        [](const auto& entry) -> const std::string& {
-          return entry.second.rendered.get([&] { return to_json(entry.second); });
-        });
+    auto bytes = [](const auto& entry) -> const std::string& {
+      return entry.second.rendered.get([&] { return to_json(entry.second); });
+    };
+    if (actor.officer || actor.integrator) return api::keyset_page_bytes(s.visits, *page, api::keep_all, bytes);
+    // A member reads the one visit their delegation attends (may_read_visit): a range of at
+    // most one, never a walk over every visit.
+    auto first = s.visits.end(), last = s.visits.end();
+    if (auto own = actor.member_id ? visit_of(s, actor) : std::nullopt)
+      if (auto it = s.visits.find(*own); it != s.visits.end() && (!page->after || it->first > *page->after))
+        first = it, last = std::next(it);
+    return api::keyset_page_bytes(first, last, *page, api::sort_key_of, api::keep_all, bytes);
   });
   return api::json_text(200, std::move(body));
 }

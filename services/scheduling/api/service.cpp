@@ -86,15 +86,11 @@ Context SchedulingService::context_for(const http::Request& request) const {
   c.rules = rules_;
   if (request.principal) {
     const auto& p = *request.principal;
-    c.actor.subject = p.subject;
-    c.actor.officer = service::api::is_officer(p);
-    // A delegation officer reads the programme as an integrator does and changes nothing in it.
-    c.actor.integrator = p.has(auth::Role::integrator) || service::api::officer_country(p).has_value();
+    c.actor = service::api::actor_from<Actor>(p);
     c.actor.country = service::api::officer_country(p);
-    if (p.has(auth::Role::delegation_member)) {
-      c.actor.member_id = p.member_id;
-      c.actor.delegation_id = p.delegation_id;
-    }
+    // A delegation officer reads the programme as an integrator does and changes nothing in it.
+    if (c.actor.country) c.actor.integrator = true;
+    if (p.has(auth::Role::delegation_member)) c.actor.delegation_id = p.delegation_id;
   }
   return c;
 }

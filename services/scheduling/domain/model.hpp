@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -96,6 +97,7 @@ struct Feed {
   long long version = 0;
   Timestamp created_at{};  // the events' times (not in the snapshot)
   std::optional<Timestamp> revoked_at;
+  RenderedJson<> rendered;  // its JSON as the API lists it, feed_view (not in the snapshot)
 };
 
 // Snapshots encode this (domain/snapshot.cpp): a change here must bump kStateVersion there.
@@ -111,7 +113,9 @@ struct State {
   // Scheduled (not cancelled) meetings, by venue and by participant.
   std::unordered_map<std::string, IntervalIndex> by_venue;
   std::unordered_map<std::string, IntervalIndex> by_participant;
-  std::map<std::string, Feed> feeds;                                   // by id: creation order
+  std::map<std::string, Feed> feeds;  // by id: creation order
+  // Visit id → the ids of its feeds (revoked ones too), in the same order: a visit's list.
+  std::unordered_map<std::string, std::set<std::string>> feeds_by_visit;
   std::unordered_map<std::string, std::string> active_feed_by_secret;  // SHA-256 → feed id
   auth::IdentityLinks identities;  // who signs in as which member (concord.delegations.private.v1)
   // Raised by every applied event, so renderings can be cached against it.

@@ -189,7 +189,9 @@ State decode_state(std::string_view bytes) {
   r.mark(feeds);
   for (auto n = r.count(); n > 0; --n) {
     auto f = decoded<Feed>(r, feed_layout<Reader, Feed>);
+    // The indexes evolve() keeps beside the feeds (state.cpp: apply_feed).
     if (f.status == "active") s.active_feed_by_secret[f.secret_sha256] = f.id;
+    s.feeds_by_visit[f.visit_id].insert(f.id);
     s.feeds.emplace_hint(s.feeds.end(), f.id, std::move(f));
   }
   s.identities = auth::decode_links(r);

@@ -2,7 +2,7 @@
 // The scheduling state as the bytes of a snapshot and back (libs/service/snapshots.hpp): what
 // the log folded into (venues, visits, meetings, feeds, the delegations view) in a compact
 // binary layout; the indexes derived from it (by start, by venue, by participant, feeds by
-// secret) are rebuilt on decoding rather than stored.
+// secret and by visit) are rebuilt on decoding rather than stored.
 #include <string>
 #include <string_view>
 

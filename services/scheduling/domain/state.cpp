@@ -126,6 +126,7 @@ void apply_feed(State& s, const nlohmann::json& data, Timestamp time) {
     s.active_feed_by_secret.erase(existing->second.secret_sha256);
   } else {
     f->created_at = time;
+    s.feeds_by_visit[f->visit_id].insert(f->id);
   }
   if (f->status == "active")
     s.active_feed_by_secret[f->secret_sha256] = f->id;

@@ -114,8 +114,8 @@ TEST_F(DocumentsApi, list_items_read_as_their_document_does_and_show_each_change
   };
   auto expect_as_got = [&] {
     auto got = h->get(path(id)).json;
-    for (const std::string& query :
-         {std::string(), "&visit_id=" + visit, "&status=" + got["status"].get<std::string>()}) {
+    std::string status = "&status=" + got["status"].get<std::string>();
+    for (const std::string& query : {std::string(), "&visit_id=" + visit, status, "&visit_id=" + visit + status}) {
       json item = listed(query);  // items() keeps a reference: not to a temporary
       for (const auto& [key, value] : item.items()) {
         if (key == "signatures") continue;
@@ -130,6 +130,65 @@ TEST_F(DocumentsApi, list_items_read_as_their_document_does_and_show_each_change
   ASSERT_EQ(h->post(path(id, "/submit"), json::object()).status, 200);
   EXPECT_EQ(listed("&status=under_approval")["status"], "under_approval");
   expect_as_got();
+}
+
+// Every list page comes from an index of what it lists: a delegation member's from the
+// documents their delegation is a party to, visit and status together from their own, a
+// language's versions from theirs. Pages of one give what picking them out of the whole gave,
+// and a change shows at the next request.
+TEST_F(DocumentsApi, lists_page_through_their_own_indexes_and_show_each_change_at_once) {
+  auto walk = [&](const std::string& list, const std::string& token = "officer") {
+    std::vector<json> items;
+    std::string cursor;
+    do {
+      auto r = h->get(list + (list.find('?') == std::string::npos ? "?" : "&") + "limit=1" +
+                          (cursor.empty() ? "" : "&cursor=" + cursor),
+                      token);
+      EXPECT_EQ(r.status, 200) << r.body;
+      for (const auto& item : r.json["items"]) items.push_back(item);
+      cursor = r.json["next_cursor"].is_string() ? r.json["next_cursor"].get<std::string>() : "";
+    } while (!cursor.empty() && items.size() < 20);
+    return items;
+  };
+  auto ids = [](const std::vector<json>& items, const char* field = "id") {
+    std::vector<json> out;
+    for (const auto& item : items) out.push_back(item[field]);
+    return out;
+  };
+  auto kg_only_body = document_body();
+  kg_only_body["parties"] = {kg};
+  kg_only_body["signatories"] = {{{"delegation_id", kg}, {"member_id", kg_head}}};
+  std::vector<json> all = ids(walk("/v1/documents"));  // the fixture's, parties to both
+  std::vector<json> both = all;
+  for (int i = 0; i < 2; ++i) {
+    both.push_back(draft());
+    all.push_back(both.back());
+    auto r = h->post("/v1/documents", kg_only_body);
+    ASSERT_EQ(r.status, 201) << r.body;
+    all.push_back(r.json["id"]);
+  }
+  EXPECT_EQ(ids(walk("/v1/documents", member_token(by_head, by))), both);
+  EXPECT_EQ(ids(walk("/v1/documents", member_token(kg_head, kg))), all);
+  EXPECT_EQ(ids(walk("/v1/documents")), all);
+  std::string under_approval = "/v1/documents?visit_id=" + visit + "&status=under_approval";
+  EXPECT_TRUE(walk(under_approval).empty());
+  ASSERT_EQ(h->post(path(both.back(), "/submit"), json::object()).status, 200);
+  EXPECT_EQ(ids(walk(under_approval)), std::vector<json>{both.back()});
+  EXPECT_EQ(ids(walk(under_approval, member_token(by_head, by))), std::vector<json>{both.back()});
+  std::vector<json> drafts = all;
+  std::erase(drafts, both.back());
+  EXPECT_EQ(ids(walk("/v1/documents?visit_id=" + visit + "&status=draft")), drafts);
+
+  // Versions: all in number order, or one language's.
+  std::string versions = path(both[1], "/versions");  // a draft() of this test: two versions
+  ASSERT_EQ(h->post(versions, {{"language", "ru"}, {"content", "Статья 1.\n"}}).status, 201);
+  EXPECT_EQ(ids(walk(versions), "number"), (std::vector<json>{1, 2, 3}));
+  EXPECT_EQ(ids(walk(versions + "?language=ru"), "number"), (std::vector<json>{1, 3}));
+  EXPECT_EQ(ids(walk(versions + "?language=ky"), "number"), (std::vector<json>{2}));
+  EXPECT_TRUE(walk(versions + "?language=en").empty());
+  ASSERT_EQ(h->post(versions, {{"language", "ky"}, {"content", "1-берене.\n"}}).status, 201);
+  EXPECT_EQ(ids(walk(versions + "?language=ky"), "number"), (std::vector<json>{2, 4}));
+  EXPECT_EQ(ids(walk(versions), "number"), (std::vector<json>{1, 2, 3, 4}));
 }
 
 TEST_F(DocumentsApi, versions_are_stored_with_their_sha256_and_diffed_within_one_language) {

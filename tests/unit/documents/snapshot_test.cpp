@@ -34,8 +34,13 @@ TEST(DocumentsSnapshot, a_decoded_state_encodes_to_the_same_bytes_and_takes_the_
     ASSERT_EQ(decoded.find(doc)->versions.size(), w.state.find(doc)->versions.size());
     for (size_t i = 0; i < decoded.find(doc)->versions.size(); ++i)
       EXPECT_EQ(*decoded.find(doc)->versions[i].content, *w.state.find(doc)->versions[i].content);
+    EXPECT_EQ(decoded.find(doc)->versions_by_language, w.state.find(doc)->versions_by_language);
   }
   EXPECT_EQ(decoded.by_status, w.state.by_status);
+  // The indexes a snapshot does not carry are rebuilt as evolve kept them.
+  EXPECT_EQ(decoded.by_visit_status, w.state.by_visit_status);
+  EXPECT_EQ(decoded.by_party, w.state.by_party);
+  EXPECT_FALSE(decoded.by_party.empty());
 
   // The second signature, on both: the same events, the same resulting state.
   auto second = w.signature(w.by_head_key, id, w.by_head, signed_at);

@@ -76,7 +76,7 @@ TEST(Inbox, a_fired_reminder_is_remembered) {
 TEST(Inbox, only_the_owner_marks_a_notification_read_and_twice_is_harmless) {
   Inbox inbox;
   evolve(inbox, created(note("n1", "m1")));
-  Caller owner{"m1", false}, other{"m2", false}, officer{std::nullopt, true};
+  Actor owner{.member_id = "m1"}, other{.member_id = "m2"}, officer{.officer = true};
   EXPECT_EQ(decide_mark_read(inbox, other, "n1", t("2025-09-20T10:00:00Z")).error().code, ErrorCode::not_found);
   EXPECT_EQ(decide_mark_read(inbox, owner, "nope", t("2025-09-20T10:00:00Z")).error().code, ErrorCode::not_found);
   EXPECT_EQ(decide_mark_read(inbox, officer, "n1", t("2025-09-20T10:00:00Z")).error().code, ErrorCode::forbidden);
@@ -90,7 +90,7 @@ TEST(Inbox, only_the_owner_marks_a_notification_read_and_twice_is_harmless) {
 }
 
 TEST(Inbox, a_member_sees_only_their_own_inbox_and_officers_any) {
-  Caller member{"m1", false}, officer{std::nullopt, true}, integrator{std::nullopt, false};
+  Actor member{.member_id = "m1"}, officer{.officer = true}, integrator{.integrator = true};
   EXPECT_EQ(*inbox_owner(member, std::nullopt), "m1");
   EXPECT_EQ(*inbox_owner(member, std::string("m1")), "m1");
   EXPECT_EQ(inbox_owner(member, std::string("m2")).error().code, ErrorCode::forbidden);

@@ -113,3 +113,38 @@ TEST_F(Reminders, offsets_are_configured_as_durations) {
   EXPECT_FALSE(parse_offsets("-1h"));
   EXPECT_FALSE(parse_offsets("1h,,2h"));
 }
+
+// A member's reminders come from the meetings they are listed in (Views::meetings_of_member),
+// the same as picking them out of every meeting's, and follow a changed list of participants.
+TEST_F(Reminders, a_members_reminders_come_from_their_own_meetings_and_follow_a_changed_list) {
+  auto second = [&](long long version, std::vector<std::string> who) {
+    evolve(views, event("concord.scheduling.meeting.scheduled",
+                        {{"meeting", contract::meeting("mt-2", contract::at("2025-09-28T12:00:00Z"),
+                                                       contract::at("2025-09-28T13:00:00Z"), who, version)}}));
+  };
+  second(1, {"m-bishkek"});
+  auto now = t("2025-09-27T06:00:00Z");
+  auto picked_from_all = [&](const std::string& member) {
+    std::vector<std::string> keys;
+    for (const auto& r : pending_reminders(views, offsets, fired, now))
+      if (r.member_id == member) keys.push_back(r.key);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  auto of_member = [&](const std::string& member) {
+    std::vector<std::string> keys;
+    for (const auto& r : pending_reminders(views, offsets, fired, now, member)) keys.push_back(r.key);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  EXPECT_EQ(views.meetings_of_member.at("m-minsk"), std::set<std::string>{"mt-1"});
+  EXPECT_EQ(views.meetings_of_member.at("m-bishkek"), (std::set<std::string>{"mt-1", "mt-2"}));
+  for (const std::string member : {"m-minsk", "m-bishkek"}) EXPECT_EQ(of_member(member), picked_from_all(member));
+  EXPECT_EQ(of_member("m-minsk").size(), 2u);
+
+  second(2, {"m-minsk"});
+  EXPECT_EQ(views.meetings_of_member.at("m-bishkek"), std::set<std::string>{"mt-1"});
+  EXPECT_EQ(of_member("m-minsk").size(), 4u);
+  EXPECT_EQ(of_member("m-bishkek").size(), 2u);
+  for (const std::string member : {"m-minsk", "m-bishkek"}) EXPECT_EQ(of_member(member), picked_from_all(member));
+}

@@ -191,6 +191,10 @@ TEST(NotificationsSnapshot, a_decoded_state_encodes_to_the_same_bytes_and_holds_
   EXPECT_FALSE(decoded.inbox.preferences.at("m-2").channels);
   EXPECT_EQ(decoded.inbox.held_unread.at("m-1").size(), 2u);
   EXPECT_EQ(decoded.webhooks.by_id.at("wh-1").previous_secret_until, at("2025-09-21T09:00:00Z"));
+  // The indexes keyed by ids alone are rebuilt, not carried.
+  EXPECT_EQ(decoded.webhooks.live_by_owner.at("integrator-1"), std::set<std::string>{"wh-1"});
+  EXPECT_EQ(decoded.webhooks.live, std::set<std::string>{"wh-1"});
+  EXPECT_EQ(decoded.views.meetings_of_member.at("m-2"), std::set<std::string>{"mt-1"});
   EXPECT_EQ(decoded.webhooks.deliveries.at("msg_01").last_status_code, 503);
   EXPECT_EQ(decoded.emails.by_id.at("n-1").invitation->sequence, 2);
   EXPECT_EQ(decoded.emails.failing.at("m-2").reason, "mailbox unavailable");

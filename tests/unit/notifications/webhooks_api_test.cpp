@@ -255,6 +255,51 @@ TEST_F(WebhooksApi, only_integrators_and_admins_manage_them_and_an_integrator_se
   EXPECT_EQ(h.get("/v1/webhooks", "admin").json["items"].size(), 1u);
 }
 
+// Lists come from indexes of the webhooks not deleted (all for an admin, by owner for an
+// integrator): pages of one follow each owner's webhooks in creation order, as picking them out
+// of every webhook did, and a change or a deletion shows on the next request.
+TEST_F(WebhooksApi, lists_page_through_each_owners_webhooks_and_show_each_change_at_once) {
+  std::vector<std::string> a_ids, all_ids;
+  for (int i = 0; i < 3; ++i) {
+    auto a = create("integrator:erp-a");
+    auto b = create("integrator:erp-b");
+    ASSERT_EQ(a.status, 201);
+    ASSERT_EQ(b.status, 201);
+    a_ids.push_back(a.json["id"]);
+    all_ids.push_back(a.json["id"]);
+    all_ids.push_back(b.json["id"]);
+  }
+  auto walk = [&](const std::string& token) {
+    std::vector<nlohmann::json> items;
+    std::string cursor;
+    do {
+      auto page = h.get("/v1/webhooks?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), token);
+      EXPECT_EQ(page.status, 200) << page.body;
+      for (const auto& item : page.json["items"]) items.push_back(item);
+      cursor = page.json["next_cursor"].is_string() ? page.json["next_cursor"].get<std::string>() : "";
+    } while (!cursor.empty() && items.size() < 20);
+    return items;
+  };
+  auto ids = [](const std::vector<nlohmann::json>& items) {
+    std::vector<std::string> out;
+    for (const auto& item : items) out.push_back(item["id"]);
+    return out;
+  };
+  EXPECT_EQ(ids(walk("integrator:erp-a")), a_ids);
+  EXPECT_EQ(ids(walk("admin")), all_ids);
+  EXPECT_TRUE(walk("integrator:erp-c").empty());
+
+  auto moved = h.call(http::Method::patch, "/v1/webhooks/" + a_ids[1], "integrator:erp-a",
+                      {{"event_types", {"concord.documents.*"}}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(walk("integrator:erp-a")[1]["event_types"][0], "concord.documents.*");
+  ASSERT_EQ(h.call(http::Method::del, "/v1/webhooks/" + a_ids[0], "integrator:erp-a").status, 204);
+  a_ids.erase(a_ids.begin());
+  all_ids.erase(all_ids.begin());
+  EXPECT_EQ(ids(walk("integrator:erp-a")), a_ids);
+  EXPECT_EQ(ids(walk("admin")), all_ids);
+}
+
 TEST_F(WebhooksApi, bad_subscriptions_are_refused_with_pointers) {
   auto r = h.call(http::Method::post, "/v1/webhooks", "integrator",
                   {{"url", "ftp://example.org/x"}, {"event_types", {"scheduling", "concord.scheduling.*"}}, {"x", 1}});

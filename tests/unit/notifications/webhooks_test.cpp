@@ -51,12 +51,43 @@ TEST(WebhookRules, only_integrators_and_admins_manage_and_integrators_see_their_
   w.id = "w1";
   w.owner = "erp-a";
   state.by_id["w1"] = w;
-  EXPECT_TRUE(visible_webhook(state, {"erp-a", true, false}, "w1"));
-  EXPECT_EQ(visible_webhook(state, {"erp-b", true, false}, "w1").error().code, ErrorCode::not_found);
-  EXPECT_TRUE(visible_webhook(state, {"root", false, true}, "w1"));
-  EXPECT_EQ(visible_webhook(state, {"officer", false, false}, "w1").error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(visible_webhook(state, {.subject = "erp-a", .integrator = true}, "w1"));
+  EXPECT_EQ(visible_webhook(state, {.subject = "erp-b", .integrator = true}, "w1").error().code, ErrorCode::not_found);
+  EXPECT_TRUE(visible_webhook(state, {.subject = "root", .officer = true, .admin = true}, "w1"));
+  EXPECT_EQ(visible_webhook(state, {.subject = "officer", .officer = true}, "w1").error().code, ErrorCode::forbidden);
   state.by_id["w1"].status = "deleted";
-  EXPECT_EQ(visible_webhook(state, {"erp-a", true, false}, "w1").error().code, ErrorCode::not_found);
+  EXPECT_EQ(visible_webhook(state, {.subject = "erp-a", .integrator = true}, "w1").error().code, ErrorCode::not_found);
+}
+
+TEST(WebhookRules, the_lists_indexes_hold_the_webhooks_not_deleted_by_owner_and_follow_each_event) {
+  Webhooks state;
+  auto fold = [&](const char* type, const std::string& id, const std::string& owner, const std::string& status,
+                  long long version) {
+    Webhook w;
+    w.id = id;
+    w.owner = owner;
+    w.url = "https://hooks.example.org/" + id;
+    w.event_types = {"concord.scheduling.*"};
+    w.status = status;
+    w.version = version;
+    evolve(state, Incoming{"e-" + id + std::to_string(version), type, {}, {{"webhook", to_json(w)}}});
+  };
+  fold(kWebhookCreated, "w1", "erp-a", "active", 1);
+  fold(kWebhookCreated, "w2", "erp-b", "active", 1);
+  fold(kWebhookCreated, "w3", "erp-a", "active", 1);
+  EXPECT_EQ(state.live, (std::set<std::string>{"w1", "w2", "w3"}));
+  EXPECT_EQ(state.live_by_owner.at("erp-a"), (std::set<std::string>{"w1", "w3"}));
+  fold(kWebhookFailing, "w3", "erp-a", "failing", 2);  // failing is still listed
+  fold(kWebhookDeleted, "w1", "erp-a", "deleted", 2);
+  fold(kWebhookDeleted, "w2", "erp-b", "deleted", 2);
+  EXPECT_EQ(state.live, (std::set<std::string>{"w3"}));
+  EXPECT_EQ(state.live_by_owner.at("erp-a"), (std::set<std::string>{"w3"}));
+  EXPECT_FALSE(state.live_by_owner.contains("erp-b"));
+  Webhooks rebuilt;
+  rebuilt.by_id = state.by_id;
+  reindex(rebuilt);
+  EXPECT_EQ(rebuilt.live, state.live);
+  EXPECT_EQ(rebuilt.live_by_owner, state.live_by_owner);
 }
 
 TEST(WebhookRules, deliveries_fold_by_attempt_and_keep_the_first_payload) {

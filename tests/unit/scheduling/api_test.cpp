@@ -133,6 +133,16 @@ class SchedulingApi : public ::testing::Test {
             {"interpretation", {"ru", "ky"}}};
   }
   std::string meetings_path() const { return "/v1/visits/" + visit_ + "/meetings"; }
+  // A second visit, with nobody of the first's delegations in it.
+  Reply plan_other_visit() {
+    return post("/v1/visits", {{"title", {{"en", "Other"}}},
+                               {"kind", "working_visit"},
+                               {"host_country", "KG"},
+                               {"guest_country", "BY"},
+                               {"starts_on", "2025-10-01"},
+                               {"ends_on", "2025-10-02"},
+                               {"time_zone", "Asia/Bishkek"}});
+  }
 
   void build_visit() {
     auto visit = post("/v1/visits", {{"title", {{"en", "Official visit to Minsk"}}},
@@ -452,13 +462,7 @@ TEST_F(SchedulingApi, officers_write_and_members_read_their_own_visit_and_progra
   EXPECT_EQ(get("/v1/visits", me).body["items"].size(), 1u);
 
   // A member of another visit's delegation sees none of it.
-  auto other = post("/v1/visits", {{"title", {{"en", "Other"}}},
-                                   {"kind", "working_visit"},
-                                   {"host_country", "KG"},
-                                   {"guest_country", "BY"},
-                                   {"starts_on", "2025-10-01"},
-                                   {"ends_on", "2025-10-02"},
-                                   {"time_zone", "Asia/Bishkek"}});
+  auto other = plan_other_visit();
   std::string stranger = "member " + new_uuid_v7() + " " + new_uuid_v7();
   EXPECT_EQ(get("/v1/visits/" + visit_ + "/programme", stranger).status, 403);
   EXPECT_EQ(get("/v1/visits/" + visit_, stranger).status, 403);
@@ -730,6 +734,49 @@ TEST_F(CalendarFeeds, who_may_make_list_and_revoke_feeds) {
   EXPECT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + heads.body["id"].get<std::string>(), nullptr, "integrator")
                 .status,
             403);
+}
+
+// A visit's feeds are paged from their own index (feeds by visit), not picked out of every
+// visit's: pages of one feed follow the visit's feeds in creation order, none of the other
+// visit's, and a feed revoked or made shows on the next request.
+TEST_F(CalendarFeeds, a_visits_feeds_page_through_its_own_index_and_show_each_change_at_once) {
+  auto other = plan_other_visit();
+  ASSERT_EQ(other.status, 201) << other.text;
+  std::string other_feeds = "/v1/visits/" + other.body["id"].get<std::string>() + "/calendar-feeds";
+  std::vector<std::string> ours;
+  for (int i = 0; i < 4; ++i) {
+    auto mine = post(feeds_path(), {{"label", "ours " + std::to_string(i)}});
+    ASSERT_EQ(mine.status, 201) << mine.text;
+    ours.push_back(mine.body["id"]);
+    ASSERT_EQ(post(other_feeds, {{"label", "theirs " + std::to_string(i)}}).status, 201);
+  }
+  auto walk = [&] {
+    std::vector<json> items;
+    std::string cursor;
+    do {
+      auto page = get(feeds_path() + "?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor));
+      EXPECT_EQ(page.status, 200) << page.text;
+      for (const auto& item : page.body["items"]) items.push_back(item);
+      cursor = page.body["next_cursor"].is_string() ? page.body["next_cursor"].get<std::string>() : "";
+    } while (!cursor.empty() && items.size() < 20);
+    return items;
+  };
+  auto ids = [](const std::vector<json>& items) {
+    std::vector<std::string> out;
+    for (const auto& item : items) out.push_back(item["id"]);
+    return out;
+  };
+  EXPECT_EQ(ids(walk()), ours);
+  EXPECT_EQ(get(other_feeds + "?limit=200").body["items"].size(), 4u);
+
+  ASSERT_EQ(call(http::Method::del, "/v1/calendar-feeds/" + ours[1]).status, 204);
+  EXPECT_EQ(walk()[1]["status"], "revoked");
+  auto made = post(feeds_path(), {{"label", "latest"}});
+  ASSERT_EQ(made.status, 201);
+  ours.push_back(made.body["id"]);
+  auto after = walk();
+  EXPECT_EQ(ids(after), ours);
+  EXPECT_EQ(after.back()["label"], "latest");
 }
 
 TEST_F(CalendarFeeds, bad_requests_are_4xx_problems_and_write_nothing) {

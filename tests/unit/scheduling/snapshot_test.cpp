@@ -44,6 +44,9 @@ TEST_F(SchedulingSnapshotTest, a_decoded_state_encodes_to_the_same_bytes_and_kee
   EXPECT_EQ(decoded.meetings_of_visit, state_.meetings_of_visit);
   EXPECT_EQ(decoded.meetings_by_start, state_.meetings_by_start);
   EXPECT_EQ(decoded.active_feed_by_secret, state_.active_feed_by_secret);
+  EXPECT_EQ(decoded.feeds_by_visit, state_.feeds_by_visit);
+  ASSERT_EQ(decoded.feeds_by_visit.size(), 1u);
+  EXPECT_EQ(decoded.feeds_by_visit.at(visit_).size(), state_.feeds.size());
   ASSERT_EQ(decoded.active_feed_by_secret.size(), 1u);
   EXPECT_NE(scheduling::active_feed(decoded, std::string(64, 'b')), nullptr);
   EXPECT_EQ(scheduling::active_feed(decoded, std::string(64, 'a')), nullptr);

@@ -33,6 +33,19 @@ bool is_officer(const auth::Principal& p);  // host_officer or admin: every side
 // The country a delegation_officer acts for (their token's country); nullopt for anyone else.
 std::optional<std::string> officer_country(const auth::Principal& p);
 
+// The part of every service's Actor (the caller as its domain sees it) that all of them read
+// the same way: the subject, `officer` (is_officer), `integrator` (the role) and, for a
+// delegation member, `member_id`. Each service's api/ adds the fields only it reads.
+template <class Actor>
+Actor actor_from(const auth::Principal& p) {
+  Actor a;
+  a.subject = p.subject;
+  a.officer = is_officer(p);
+  a.integrator = p.has(auth::Role::integrator);
+  if (p.has(auth::Role::delegation_member)) a.member_id = p.member_id;
+  return a;
+}
+
 // Every route of `routes` added to `router`, its handler run only after `resolve` has put the
 // caller's principal right (or refused the request). Where each service resolves who a caller
 // is against its own state, before any of its handlers reads the principal.
