@@ -169,10 +169,8 @@ def check_kafka_users(repo, where, users, specs, contract_of):
                 fail(f"{ctx}: no {op} on {leader}, its writer election's announcements")
         if not acl_allows(user, "group", f"concord-{name}-writer-election", "Read"):
             fail(f"{ctx}: no Read on the consumer group concord-{name}-writer-election (its writer election)")
-        # The writer's producers take turns (KafkaOptions::producers): both ids are its.
-        for writer_id in (f"concord-{name}-writer", f"concord-{name}-writer.1"):
-            if not acl_allows(user, "transactionalId", writer_id, "Write"):
-                fail(f"{ctx}: no Write on the transactional id {writer_id}")
+        if not acl_allows(user, "transactionalId", f"concord-{name}-writer", "Write"):
+            fail(f"{ctx}: no Write on the transactional id concord-{name}-writer")
         for group in sorted(set(GROUP.findall(text))):
             if not acl_allows(user, "group", group, "Read"):
                 fail(f"{ctx}: no Read on the consumer group {group} (named in services/{name}/)")

@@ -118,9 +118,9 @@ class KafkaEventLog final : public EventLog {
     if (dropped) log::info("gave up the writer's role", {{"transactional_id", options_.transactional_id}});
   }
 
-  Status settle() override {
+  std::chrono::steady_clock::time_point append_ready_at() override {
     auto producer = current_producer();
-    return producer ? producer->settle() : Status{};
+    return producer ? producer->next_transaction_at() : std::chrono::steady_clock::time_point{};
   }
 
   bool writing() override {

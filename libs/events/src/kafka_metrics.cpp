@@ -41,7 +41,7 @@ void transaction(bool committed) {
 void transaction_step(const char* step, double seconds) {
   global()
       .histogram("concord_events_transaction_step_seconds",
-                 "Time the event log's Kafka transactions spend in each step (begin, produce, acks, commit)",
+                 "Time the event log's Kafka transactions spend in each step (gap, begin, produce, acks, commit)",
                  {{"step", step}})
       .observe(seconds);
 }

@@ -10,7 +10,7 @@ void consumed(const std::string& topic, size_t n);
 void replayed(const std::string& topic, size_t n);
 void append_latency(const std::string& topic, double seconds);
 void transaction(bool committed);
-// One step of a transaction: begin, produce, acks, commit.
+// One step of a transaction (begin, produce, acks, commit), or the gap before it.
 void transaction_step(const char* step, double seconds);
 void consumer_lag(const std::string& group, const std::string& topic, long long lag);
 // Of a consumer group, as this member sees it: its members (at its last generation), and the

@@ -1,8 +1,6 @@
 // One transaction, as run by the thread that leads the group commit:
-//   prepare       replace every producer left in an unknown state; init_transactions on each
-//                 that needs it (fences any older instance of its id; resumable after a
-//                 timeout): no transaction runs until every transactional id is this one's
-//   pick          the producer whose turn it is (the one that did not run the last transaction)
+//   prepare       replace the producer if it was left in an unknown state; init_transactions
+//                 (fences any older instance; resumable after a timeout)
 //   begin, produce every record of the batch (key, CloudEvent, content-type/ce_type/ce_id)
 //   send_offsets  commit_with only: the consumer's positions, in the same transaction
 //   flush         every record acknowledged (acks=all) before the commit is asked for, so that
@@ -13,13 +11,11 @@
 // cannot be confirmed the producer is replaced on the next call: its init_transactions makes
 // the coordinator abort whatever was left open. Everything is bounded by the earliest deadline
 // of the batch, plus abort_grace for the abort.
-// Transactions run one after another whichever producer carries them: the next is begun only
-// once the last one's records were acknowledged and its commit answered, so the order of the
-// log is the order of the batches.
 #include "kafka_producer.hpp"
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "concord/core/log.hpp"
 #include "kafka_metrics.hpp"
@@ -42,7 +38,7 @@ std::string ms(std::chrono::milliseconds d) {
   return std::to_string(d.count());
 }
 
-Settings producer_settings(const KafkaOptions& o, const std::string& transactional_id) {
+Settings producer_settings(const KafkaOptions& o) {
   // A short transaction timeout (subscriptions' producers) bounds how long a killed instance's
   // open transaction holds readers; a transaction that outlives it is aborted by the broker and
   // this producer is fenced (the subscription then starts a new one).
@@ -51,8 +47,8 @@ Settings producer_settings(const KafkaOptions& o, const std::string& transaction
                          : std::clamp<long long>(3 * o.append_timeout.count(), 60000, 900000);
   Settings settings{
       {"bootstrap.servers", o.brokers},
-      {"client.id", o.client_id.empty() ? transactional_id : o.client_id},
-      {"transactional.id", transactional_id},
+      {"client.id", o.client_id.empty() ? o.transactional_id : o.client_id},
+      {"transactional.id", o.transactional_id},
       {"enable.idempotence", "true"},  // implies acks=all, at most 5 in flight, unlimited retries
       // Java-compatible: a key lands on the same partition whichever client wrote it.
       {"partitioner", "murmur2_random"},
@@ -88,19 +84,14 @@ Result<std::vector<OutMessage>> to_messages(std::string_view topic, std::string_
   return out;
 }
 
-// The first producer has the configured id, the others that id followed by ".1", ".2", …
-TxnProducer::TxnProducer(KafkaOptions options) : options_(std::move(options)) {
-  producers_.resize(static_cast<size_t>(std::max(1, options_.producers)));
-  for (size_t i = 0; i < producers_.size(); ++i)
-    producers_[i].transactional_id = options_.transactional_id + (i == 0 ? "" : "." + std::to_string(i));
-}
+TxnProducer::TxnProducer(KafkaOptions options) : options_(std::move(options)) {}
 
 TxnProducer::~TxnProducer() = default;
 
 Status TxnProducer::start(bool strict) {
   auto deadline = Clock::now() + options_.append_timeout;
   std::lock_guard lock(mutex_);
-  auto s = prepare_all(deadline);
+  auto s = prepare(deadline);
   if (!s && !strict && failure_of(s.error()) == LogFailure::unavailable) {
     log::warn("Kafka transactional producer not initialized yet; the first append retries",
               {{"transactional_id", options_.transactional_id}, {"error", s.error().detail}});
@@ -138,8 +129,15 @@ Status TxnProducer::submit(Request& r) {
   queue_.push_back(&r);
   while (!r.done) {
     if (!busy_) {
-      // Lead: run the next transaction for whoever is queued, then look again.
+      // Lead: run the next transaction for whoever is queued, then look again. The queue stays
+      // open until the transaction may begin, so what arrives meanwhile goes out in it.
       busy_ = true;
+      if (auto ready = next_transaction_at(), now = Clock::now(); ready > now) {
+        lock.unlock();
+        std::this_thread::sleep_until(ready);
+        lock.lock();
+        metrics::transaction_step("gap", seconds_since(now));
+      }
       auto batch = take_batch();
       lock.unlock();
       Status s = run(batch);
@@ -167,19 +165,8 @@ Status TxnProducer::submit(Request& r) {
   return r.status;
 }
 
-Status TxnProducer::settle() {
-  auto deadline = Clock::now() + options_.append_timeout;
-  std::unique_lock lock(mutex_);
-  if (!changed_.wait_until(lock, deadline, [&] { return !busy_; }))
-    return fail(log_error(LogFailure::unavailable,
-                          "the event log's producer stayed busy for " + ms(options_.append_timeout) + " ms"));
-  busy_ = true;
-  lock.unlock();
-  Status s = prepare_all(deadline);
-  lock.lock();
-  busy_ = false;
-  changed_.notify_all();
-  return s;
+Clock::time_point TxnProducer::next_transaction_at() const {
+  return Clock::time_point(Clock::duration(ended_at_.load())) + options_.transaction_gap;
 }
 
 std::vector<TxnProducer::Request*> TxnProducer::take_batch() {
@@ -199,9 +186,8 @@ std::vector<TxnProducer::Request*> TxnProducer::take_batch() {
 Status TxnProducer::run(const std::vector<Request*>& batch) {
   auto deadline = batch.front()->deadline;
   for (Request* r : batch) deadline = std::min(deadline, r->deadline);
-  Status s = prepare_all(deadline);
-  if (s) s = transact(producers_[next_], batch, deadline);
-  next_ = (next_ + 1) % producers_.size();  // the next transaction: on the producer that waited longest
+  Status s = transact(batch, deadline);
+  ended_at_ = Clock::now().time_since_epoch().count();
   metrics::transaction(s.has_value());
   if (s) {
     auto now = Clock::now();
@@ -217,16 +203,17 @@ Status TxnProducer::run(const std::vector<Request*>& batch) {
   return s;
 }
 
-Status TxnProducer::transact(Producer& p, const std::vector<Request*>& batch, Clock::time_point deadline) {
+Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_point deadline) {
   auto step_start = Clock::now();
   auto step_done = [&](const char* step) {
     metrics::transaction_step(step, seconds_since(step_start));
     step_start = Clock::now();
   };
-  rd_kafka_t* rk = p.rk.get();
+  if (auto s = prepare(deadline); !s) return s;
+  rd_kafka_t* rk = rk_.get();
   if (ErrorPtr e{rd_kafka_begin_transaction(rk)}) {
-    if (auto f = check_fatal(p, e.get()); !f) return f;
-    p.broken = true;
+    if (auto f = check_fatal(e.get()); !f) return f;
+    broken_ = true;
     return fail(unavailable("cannot begin a Kafka transaction", e.get()));
   }
   delivery_error_ = 0;
@@ -235,15 +222,15 @@ Status TxnProducer::transact(Producer& p, const std::vector<Request*>& batch, Cl
   step_done("begin");
   for (const Request* r : batch) {
     for (const auto& m : r->messages) {
-      if (auto s = produce(p, m, deadline); !s) return abort(p, std::move(s.error()));
+      if (auto s = produce(m, deadline); !s) return abort(std::move(s.error()));
     }
   }
   for (const Request* r : batch) {
     if (r->offsets == nullptr || r->offsets->cnt == 0) continue;
     ErrorPtr e{rd_kafka_send_offsets_to_transaction(rk, r->offsets, r->group, std::max(1, remaining_ms(deadline)))};
     if (e) {
-      if (auto f = check_fatal(p, e.get()); !f) return f;
-      return abort(p, unavailable("cannot add the consumer's offsets to the transaction", e.get()));
+      if (auto f = check_fatal(e.get()); !f) return f;
+      return abort(unavailable("cannot add the consumer's offsets to the transaction", e.get()));
     }
   }
   step_done("produce");
@@ -252,18 +239,16 @@ Status TxnProducer::transact(Producer& p, const std::vector<Request*>& batch, Cl
   auto flushed = rd_kafka_flush(rk, std::max(1, remaining_ms(deadline)));
   step_done("acks");
   if (flushed != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return abort(p, log_error(LogFailure::unavailable,
-                              "Kafka did not acknowledge the events within " + ms(options_.append_timeout) + " ms"));
+    return abort(log_error(LogFailure::unavailable,
+                           "Kafka did not acknowledge the events within " + ms(options_.append_timeout) + " ms"));
   }
   if (auto err = static_cast<rd_kafka_resp_err_t>(delivery_error_.load())) {
     char reason[512];
-    if (rd_kafka_fatal_error(rk, reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return fail(mark_fenced(p, reason));
+    if (rd_kafka_fatal_error(rk, reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR) return fail(mark_fenced(reason));
     if (is_rejection(err)) {
-      return abort(p,
-                   log_error(LogFailure::rejected, std::string("Kafka refused the events: ") + rd_kafka_err2str(err)));
+      return abort(log_error(LogFailure::rejected, std::string("Kafka refused the events: ") + rd_kafka_err2str(err)));
     }
-    return abort(p, unavailable("Kafka did not take the events", err));
+    return abort(unavailable("Kafka did not take the events", err));
   }
   if (options_.before_commit_for_testing) options_.before_commit_for_testing();
   // The records are in; the commit is one round trip to the coordinator. Give it at least the
@@ -272,80 +257,72 @@ Status TxnProducer::transact(Producer& p, const std::vector<Request*>& batch, Cl
   ErrorPtr e{rd_kafka_commit_transaction(rk, commit_ms)};
   step_done("commit");
   if (!e) return {};
-  if (auto f = check_fatal(p, e.get()); !f) return f;
+  if (auto f = check_fatal(e.get()); !f) return f;
   if (rd_kafka_error_txn_requires_abort(e.get())) {
-    return abort(p, unavailable("the Kafka transaction could not be committed", e.get()));
+    return abort(unavailable("the Kafka transaction could not be committed", e.get()));
   }
   // Timed out with the commit possibly under way: only the coordinator knows. Replacing the
-  // producer (init_transactions with the same transactional id) settles it either way, before
-  // the next transaction (prepare_all) or the rebuild that follows (settle).
-  p.broken = true;
+  // producer (init_transactions with the same transactional id) settles it either way.
+  broken_ = true;
   log::error("Kafka commit not confirmed; the producer will be replaced",
-             {{"transactional_id", p.transactional_id}, {"error", rd_kafka_error_string(e.get())}});
+             {{"transactional_id", options_.transactional_id}, {"error", rd_kafka_error_string(e.get())}});
   Error unknown =
       unavailable("the Kafka commit was not confirmed (its outcome is unknown until Kafka is back)", e.get());
   unknown.extensions["commit_outcome"] = "unknown";
   return fail(std::move(unknown));
 }
 
-Status TxnProducer::prepare_all(Clock::time_point deadline) {
-  for (auto& p : producers_)
-    if (auto s = prepare(p, deadline); !s) return s;
-  return {};
-}
-
-Status TxnProducer::prepare(Producer& p, Clock::time_point deadline) {
+Status TxnProducer::prepare(Clock::time_point deadline) {
   if (fenced_) return fail(fenced_error());
-  if (p.broken || !p.rk) {
-    if (p.rk) {
+  if (broken_ || !rk_) {
+    if (rk_) {
       auto t0 = Clock::now();
-      p.rk.reset();
+      rk_.reset();
       log::info("replaced the Kafka transactional producer",
-                {{"transactional_id", p.transactional_id},
+                {{"transactional_id", options_.transactional_id},
                  {"destroy_ms", std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()}});
     }
-    auto client = make_client(RD_KAFKA_PRODUCER, producer_settings(options_, p.transactional_id), this,
-                              &TxnProducer::on_delivery);
+    auto client = make_client(RD_KAFKA_PRODUCER, producer_settings(options_), this, &TxnProducer::on_delivery);
     if (!client) return fail(client.error());
-    p.rk = std::move(*client);
-    p.known_topics.clear();
-    p.initialized = false;
-    p.broken = false;
+    rk_ = std::move(*client);
+    known_topics_.clear();
+    initialized_ = false;
+    broken_ = false;
   }
-  if (!p.initialized) {
+  if (!initialized_) {
     int left = remaining_ms(deadline);
     if (left <= 0) return fail(log_error(LogFailure::unavailable, "no time left to initialize Kafka transactions"));
-    if (ErrorPtr e{rd_kafka_init_transactions(p.rk.get(), left)}) {
-      if (auto f = check_fatal(p, e.get()); !f) return f;
+    if (ErrorPtr e{rd_kafka_init_transactions(rk_.get(), left)}) {
+      if (auto f = check_fatal(e.get()); !f) return f;
       // Retriable (a timeout): init_transactions resumes where it was on the next call.
-      if (!rd_kafka_error_is_retriable(e.get())) p.broken = true;
+      if (!rd_kafka_error_is_retriable(e.get())) broken_ = true;
       return fail(unavailable("cannot initialize Kafka transactions", e.get()));
     }
-    p.initialized = true;
+    initialized_ = true;
   }
   return {};
 }
 
 // librdkafka learns of a topic it has not produced to on a timer (about a second) before the
 // first record can be given a partition; asking for its metadata first saves that second.
-void TxnProducer::learn_topic(Producer& p, const std::string& topic, Clock::time_point deadline) {
-  if (p.known_topics.contains(topic)) return;
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(p.rk.get(), topic.c_str(), nullptr);
+void TxnProducer::learn_topic(const std::string& topic, Clock::time_point deadline) {
+  if (known_topics_.contains(topic)) return;
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
   if (rkt == nullptr) return;
   const rd_kafka_metadata_t* raw = nullptr;
-  auto err = rd_kafka_metadata(p.rk.get(), 0, rkt, &raw, std::clamp(remaining_ms(deadline), 1, 5000));
+  auto err = rd_kafka_metadata(rk_.get(), 0, rkt, &raw, std::clamp(remaining_ms(deadline), 1, 5000));
   MetadataPtr md(raw);
   rd_kafka_topic_destroy(rkt);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR && md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    p.known_topics.insert(topic);
+    known_topics_.insert(topic);
   }
 }
 
-Status TxnProducer::produce(Producer& p, const OutMessage& m, Clock::time_point deadline) {
-  learn_topic(p, m.topic, deadline);
+Status TxnProducer::produce(const OutMessage& m, Clock::time_point deadline) {
+  learn_topic(m.topic, deadline);
   for (;;) {
     auto err = rd_kafka_producev(
-        p.rk.get(), RD_KAFKA_V_TOPIC(m.topic.c_str()), RD_KAFKA_V_KEY(m.key.data(), m.key.size()),
+        rk_.get(), RD_KAFKA_V_TOPIC(m.topic.c_str()), RD_KAFKA_V_KEY(m.key.data(), m.key.size()),
         RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_HEADER("content-type", kContentType.data(), static_cast<ssize_t>(kContentType.size())),
         RD_KAFKA_V_HEADER("ce_type", m.type.data(), static_cast<ssize_t>(m.type.size())),
@@ -353,12 +330,12 @@ Status TxnProducer::produce(Producer& p, const OutMessage& m, Clock::time_point 
         RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(transaction_number_)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && remaining_ms(deadline) > 0) {
-      rd_kafka_poll(p.rk.get(), 10);  // serve delivery reports to make room
+      rd_kafka_poll(rk_.get(), 10);  // serve delivery reports to make room
       continue;
     }
     char reason[512];
-    if (rd_kafka_fatal_error(p.rk.get(), reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return fail(mark_fenced(p, reason));
+    if (rd_kafka_fatal_error(rk_.get(), reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return fail(mark_fenced(reason));
     }
     if (is_rejection(err)) {
       return fail(log_error(LogFailure::rejected, std::string("Kafka refused an event: ") + rd_kafka_err2str(err)));
@@ -367,32 +344,32 @@ Status TxnProducer::produce(Producer& p, const OutMessage& m, Clock::time_point 
   }
 }
 
-Status TxnProducer::abort(Producer& p, Error cause) {
+Status TxnProducer::abort(Error cause) {
   if (fenced_) return fail(fenced_error());
-  if (ErrorPtr e{rd_kafka_abort_transaction(p.rk.get(), static_cast<int>(options_.abort_grace.count()))}) {
-    if (auto f = check_fatal(p, e.get()); !f) return f;
+  if (ErrorPtr e{rd_kafka_abort_transaction(rk_.get(), static_cast<int>(options_.abort_grace.count()))}) {
+    if (auto f = check_fatal(e.get()); !f) return f;
     // Most likely the broker is out of reach: the coordinator aborts the transaction when the
     // replacement producer runs init_transactions (or when the transaction times out).
-    p.broken = true;
+    broken_ = true;
     log::warn("Kafka transaction abort not confirmed; the producer will be replaced",
-              {{"transactional_id", p.transactional_id}, {"error", rd_kafka_error_string(e.get())}});
+              {{"transactional_id", options_.transactional_id}, {"error", rd_kafka_error_string(e.get())}});
   }
   return fail(std::move(cause));
 }
 
-Status TxnProducer::check_fatal(const Producer& p, const rd_kafka_error_t* err) {
+Status TxnProducer::check_fatal(const rd_kafka_error_t* err) {
   if (!rd_kafka_error_is_fatal(err)) return {};
-  return fail(mark_fenced(p, rd_kafka_error_string(err)));
+  return fail(mark_fenced(rd_kafka_error_string(err)));
 }
 
-// A fatal producer error: with fixed transactional ids that means another instance took over
-// (or the broker no longer lets this one write). Either way every producer of this writer must
-// stop, and none may be replaced, which would fence the new writer in turn.
-Error TxnProducer::mark_fenced(const Producer& p, std::string reason) {
+// A fatal producer error: with a fixed transactional id that means another instance took over
+// (or the broker no longer lets this one write). Either way this producer must stop, and must
+// not be replaced, which would fence the new writer in turn.
+Error TxnProducer::mark_fenced(std::string reason) {
   fenced_detail_ = std::move(reason);
   fenced_ = true;
   log::error("Kafka producer fenced: another writer took over this transactional id",
-             {{"transactional_id", p.transactional_id}, {"reason", fenced_detail_}});
+             {{"transactional_id", options_.transactional_id}, {"reason", fenced_detail_}});
   return fenced_error();
 }
 

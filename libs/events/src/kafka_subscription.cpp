@@ -55,7 +55,6 @@ KafkaOptions own_producer_options(const KafkaOptions& o, const std::string& grou
   own.transactional_id = member_name(o, group);
   own.client_id = own.transactional_id;
   own.transaction_timeout = o.processor_transaction_timeout;
-  own.producers = 1;  // one id per instance and group: the writer's turns are the writer's
   own.before_commit_for_testing = o.before_commit_for_testing;
   return own;
 }

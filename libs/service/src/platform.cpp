@@ -114,6 +114,8 @@ Result<std::unique_ptr<Platform>> Platform::from_env(const Env& env) {
   p->kafka_session_timeout_ = env.duration("CONCORD_KAFKA_SESSION_TIMEOUT", p->kafka_session_timeout_);
   p->processor_transaction_timeout_ =
       env.duration("CONCORD_KAFKA_PROCESSOR_TXN_TIMEOUT", p->processor_transaction_timeout_);
+  if (env.get("CONCORD_KAFKA_TRANSACTION_GAP"))
+    p->kafka_transaction_gap_ = env.duration("CONCORD_KAFKA_TRANSACTION_GAP", std::chrono::milliseconds{0});
 
   auto& d = p->server_defaults_;
   d.threads = static_cast<int>(env.integer("CONCORD_HTTP_THREADS", d.threads, 1, 256));
@@ -151,6 +153,7 @@ Result<std::shared_ptr<events::EventLog>> Platform::event_log(const std::string&
     options.processor_id = "concord-" + service + "-processor-" + instance_id_;
     options.session_timeout = kafka_session_timeout_;
     options.processor_transaction_timeout = processor_transaction_timeout_;
+    if (kafka_transaction_gap_) options.transaction_gap = *kafka_transaction_gap_;
     // Static group membership only under an instance id the deployment keeps across restarts:
     // the restarted process then takes its partitions over at once. Otherwise members leave the
     // group when they stop, and a killed one's partitions move after the session timeout.

@@ -122,12 +122,10 @@ class EventLog {
     if (auto s = append_all(appends); !s) return fail(s.error());
     return std::map<std::string, std::map<int, long long>>{};
   }
-  // After an append of unknown outcome, before the log is replayed to learn it: settles every
-  // append this process left undecided, so the replay reads each one's final outcome (Kafka:
-  // every producer whose commit went unconfirmed is replaced and initialized, which makes the
-  // coordinator finish or abort its transaction). Fails as `unavailable` when that cannot be
-  // confirmed. The file log decides every append before it returns: nothing to do.
-  virtual Status settle() { return {}; }
+  // Before when an append would only wait on the log itself (Kafka: the previous transaction's
+  // end, KafkaOptions::transaction_gap); a writer that groups appends keeps its next batch open
+  // till then, so whatever arrives meanwhile goes out in it. The epoch: no such wait.
+  virtual std::chrono::steady_clock::time_point append_ready_at() { return {}; }
   Status append(std::string_view topic, std::string_view key, const std::vector<Event>& events) {
     return append_all({Append{std::string(topic), std::string(key), events}});
   }
@@ -158,9 +156,9 @@ class EventLog {
   virtual bool healthy() = 0;
 
   // Replicated writers (several processes of one service, one writer at a time). Kafka: takes
-  // the writer's role by creating the transactional producers and running init_transactions
-  // under each of the service's fixed transactional ids, which completes or aborts whatever a
-  // previous holder left open and fences it; fails (`unavailable`) when that is not confirmed. Only once
+  // the writer's role by creating the transactional producer and running init_transactions
+  // under the service's fixed transactional id, which completes or aborts whatever a previous
+  // holder left open and fences it; fails (`unavailable`) when that is not confirmed. Only once
   // it returns is every earlier writer's committed event readable and no later one possible.
   // release_writer() drops the producer: appends then fail as `fenced` until the role is taken
   // again. The file log has one process: it is always the writer and these do nothing.

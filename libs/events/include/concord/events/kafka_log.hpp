@@ -1,12 +1,11 @@
 #pragma once
 // The Kafka implementation of EventLog (librdkafka underneath; no librdkafka type leaks here).
 //
-// Writes go through the EventLog's idempotent, transactional producers, which take turns
-// (KafkaOptions::producers): their transactional ids are fixed per service
-// ("concord-<service>-writer", "concord-<service>-writer.1"), so a second instance fences the
-// first, whose appends then fail as LogFailure::fenced. An append is one Kafka transaction
-// (appends from several threads that wait at the same time share one, which is still
-// all-or-nothing for each of them) and returns only once it is committed.
+// Writes go through one idempotent, transactional producer per EventLog: its
+// `transactional_id` is fixed per service ("concord-<service>-writer"), so a second instance
+// fences the first, whose appends then fail as LogFailure::fenced. An append is one Kafka
+// transaction (appends from several threads that wait at the same time share one, which is
+// still all-or-nothing for each of them) and returns only once it is committed.
 //
 // A failed append left nothing behind, with one exception no client can avoid: when the broker
 // goes away after the commit was sent and before it answered, the outcome is unknown until the
@@ -29,7 +28,7 @@ namespace concord::events {
 
 struct KafkaOptions {
   std::string brokers;           // bootstrap.servers, e.g. "127.0.0.1:9092"
-  std::string transactional_id;  // concord-<service>-writer (the first producer's; see `producers`)
+  std::string transactional_id;  // concord-<service>-writer
   std::string client_id;
   // librdkafka properties added to every client, e.g. security.protocol, sasl.mechanisms,
   // sasl.username, sasl.password, ssl.ca.location for an authenticated cluster.
@@ -68,17 +67,15 @@ struct KafkaOptions {
   std::chrono::milliseconds processor_transaction_timeout{10000};
   // transaction.timeout.ms of the EventLog's producer; 0: three append timeouts, 60 s to 15 min.
   std::chrono::milliseconds transaction_timeout{0};
-  // How many transactional producers the EventLog's writer takes turns with: transactional ids
-  // `transactional_id`, then `transactional_id` + ".1", ".2", … Each transaction runs on the
-  // producer that did not run the last one. The coordinator answers a commit before it has
-  // written the commit markers, and refuses the same id's next AddPartitionsToTxn until they
-  // are (CONCURRENT_TRANSACTIONS), which librdkafka 2.0 retries only after a fixed 20 ms; in
-  // turns, an id's markers have a whole other transaction's time to be written. Every id is
-  // initialized (fencing its previous holder) before the first transaction, and a fatal error
-  // on any of them fences the whole writer. Subscriptions' own producers use one.
-  int producers = 2;
   // At most this many events go into one transaction when concurrent appends are grouped.
   size_t max_group_events = 10000;
+  // How long after a transaction ends the next one begins. The coordinator answers the commit
+  // before it has written the commit markers, and refuses the next transaction's first
+  // AddPartitionsToTxn until they are (CONCURRENT_TRANSACTIONS), which librdkafka retries only
+  // after a fixed 20 ms: begun at once, a third of the transactions on an idle local broker
+  // and most under load paid those 20 ms. Meanwhile the appends that arrive join the next
+  // transaction (EventLog::append_ready_at). 0: begin at once.
+  std::chrono::milliseconds transaction_gap{6};
   // Whether open_kafka_log() takes the writer's role at once (one replica per service). A
   // replica that waits for an election to make it the writer opens with false and calls
   // EventLog::acquire_writer() when elected.

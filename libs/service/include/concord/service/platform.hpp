@@ -66,6 +66,7 @@ class Platform {
   bool instance_id_given_ = false;
   std::chrono::milliseconds kafka_session_timeout_{6000};
   std::chrono::milliseconds processor_transaction_timeout_{10000};
+  std::optional<std::chrono::milliseconds> kafka_transaction_gap_;  // unset: KafkaOptions' default
   std::chrono::milliseconds election_session_timeout_{6000};
   SystemClock clock_;
   std::unique_ptr<IdGenerator> ids_;

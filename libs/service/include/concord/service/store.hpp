@@ -31,6 +31,7 @@
 // end, moved on by its own appends' positions and by the records a standby applies), so a
 // replica that becomes its service's writer reads only what follows that, not the whole log.
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -41,6 +42,7 @@
 #include <shared_mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -398,6 +400,13 @@ class Store {
   // With writer_mutex_ held by `lock`; releases it only while the batch is appended.
   void commit_next_batch(std::unique_lock<std::mutex>& lock) {
     committing_ = true;
+    // The batch stays open while the log could not take it yet (EventLog::append_ready_at):
+    // the writers that arrive meanwhile are decided and go out in it.
+    if (auto ready = log_->append_ready_at(); ready > std::chrono::steady_clock::now()) {
+      lock.unlock();
+      std::this_thread::sleep_until(ready);
+      lock.lock();
+    }
     std::vector<Command*> batch(queue_.begin(), queue_.end());
     queue_.clear();
     std::vector<Append> appends;
@@ -482,10 +491,6 @@ class Store {
   // The state as the log has it: every topic of replay() into a fresh state, which replaces
   // both copies only when all of it was read. With writer_mutex_ held and nothing in flight.
   Status rebuild_locked() {
-    // After an append of unknown outcome the log decides it first (EventLog::settle), so the
-    // replay reads it as it ends, never an open transaction that could still commit after.
-    if (stale_)
-      if (auto settled = log_->settle(); !settled) return settled;
     State fresh;
     events::Positions positions;
     Recovery recovery;
