@@ -160,6 +160,10 @@ def main():
               f"partitions survived: {sum(1 for r in recoveries.values() if r is not None)} of {len(recoveries)}",
               file=sys.stderr)
         if lost or dupes or reads_failed or bad:
+            log.flush()
+            with open(os.path.join(work, "concord.log"), errors="replace") as service_log:
+                print("kafka_partition: the service's log, last lines:\n" + "".join(service_log.readlines()[-40:]),
+                      file=sys.stderr)
             fail("; ".join(bad) or "see above")
         print("kafka_partition: passed", file=sys.stderr)
     finally:
