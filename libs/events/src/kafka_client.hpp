@@ -39,9 +39,6 @@ struct EventDeleter {
 struct MetadataDeleter {
   void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
 };
-struct AdminOptionsDeleter {
-  void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
-};
 
 using Handle = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
@@ -51,7 +48,6 @@ using GroupMetadata = std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupM
 using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
-using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
 
 using Settings = std::vector<std::pair<std::string, std::string>>;
 

@@ -143,6 +143,9 @@ class KafkaEventLog final : public EventLog {
 struct NewTopicDeleter {
   void operator()(rd_kafka_NewTopic_t* t) const { rd_kafka_NewTopic_destroy(t); }
 };
+struct AdminOptionsDeleter {
+  void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
+};
 
 bool is_refusal(rd_kafka_resp_err_t err) {
   switch (err) {
@@ -180,7 +183,8 @@ Status KafkaEventLog::ensure_topics(const std::vector<TopicSpec>& topics) {
     rd_kafka_NewTopic_set_config(t, "cleanup.policy", "delete");
   }
   char errstr[256];
-  AdminOptionsPtr opts(rd_kafka_AdminOptions_new(admin_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS));
+  std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter> opts(
+      rd_kafka_AdminOptions_new(admin_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS));
   auto timeout = static_cast<int>(options_.append_timeout.count());
   rd_kafka_AdminOptions_set_request_timeout(opts.get(), timeout, errstr, sizeof errstr);
   rd_kafka_AdminOptions_set_operation_timeout(opts.get(), timeout, errstr, sizeof errstr);

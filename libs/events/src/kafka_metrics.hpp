@@ -13,9 +13,5 @@ void transaction(bool committed);
 // One step of a transaction (begin, produce, acks, commit), or the gap before it.
 void transaction_step(const char* step, double seconds);
 void consumer_lag(const std::string& group, const std::string& topic, long long lag);
-// Of a consumer group, as this member sees it: its members (at its last generation), and the
-// partitions it was given.
-void group_members(const std::string& group, size_t n);
-void group_partitions(const std::string& group, size_t n);
 
 }  // namespace concord::events::kafka::metrics

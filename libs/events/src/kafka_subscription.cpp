@@ -4,7 +4,6 @@
 #include <map>
 
 #include "concord/core/log.hpp"
-#include "kafka_fencing.hpp"
 #include "kafka_metrics.hpp"
 #include "topic_names.hpp"
 
@@ -13,22 +12,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Both block the processor's step, which cannot take on the departed member's partitions before
-// the departed's transaction ends anyway.
-constexpr std::chrono::milliseconds kDescribeTimeout{3000};
-constexpr std::chrono::milliseconds kFencingTimeout{5000};
-
-// The name of this instance in `group`: its client.id, its static membership (group.instance.id)
-// and, when it commits through a producer of its own, that producer's transactional id. One name
-// for all lets the other members fence the transaction of a member that left (note_generation).
-std::string member_name(const KafkaOptions& o, const std::string& group) {
-  return (o.processor_id.empty() ? o.transactional_id : o.processor_id) + "." + group;
-}
-
 Settings subscription_settings(const KafkaOptions& o, const std::string& group) {
   Settings settings{
       {"bootstrap.servers", o.brokers},
-      {"client.id", o.client_id.empty() ? member_name(o, group) : o.client_id + "-" + group},
+      {"client.id",
+       (o.client_id.empty() ? (o.processor_id.empty() ? o.transactional_id : o.processor_id) : o.client_id) + "-" +
+           group},
       {"group.id", group},
       {"isolation.level", "read_committed"},
       {"enable.auto.commit", "false"},
@@ -44,7 +33,9 @@ Settings subscription_settings(const KafkaOptions& o, const std::string& group) 
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},
   };
-  if (o.static_membership) settings.emplace_back("group.instance.id", member_name(o, group));
+  if (o.static_membership)
+    settings.emplace_back("group.instance.id",
+                          (o.processor_id.empty() ? o.transactional_id : o.processor_id) + "." + group);
   // Security and site settings (SASL, TLS) from the deployment, applied to every client.
   settings.insert(settings.end(), o.client_settings.begin(), o.client_settings.end());
   return settings;
@@ -52,7 +43,7 @@ Settings subscription_settings(const KafkaOptions& o, const std::string& group) 
 
 KafkaOptions own_producer_options(const KafkaOptions& o, const std::string& group) {
   KafkaOptions own = o;
-  own.transactional_id = member_name(o, group);
+  own.transactional_id = o.processor_id + "." + group;
   own.client_id = own.transactional_id;
   own.transaction_timeout = o.processor_transaction_timeout;
   own.before_commit_for_testing = o.before_commit_for_testing;
@@ -152,10 +143,6 @@ Result<std::vector<Record>> KafkaSubscription::poll(std::chrono::milliseconds wa
   auto before = group_generation();
   auto out = consume_batch(rk_.get(), "of group " + group_, wait, max);
   auto after = group_generation();
-  if (after != generation_) {
-    generation_ = after;
-    note_generation();
-  }
   settle_assignment();
   report_lag();
   if (!out) return out;
@@ -181,43 +168,6 @@ std::string KafkaSubscription::group_generation() {
   return bytes;
 }
 
-// At each new generation of the group: the members that were in it at the last one and are no
-// longer (killed, and their session over; or stopped) may have left a transaction open, which
-// holds the committed positions of the partitions this member may have just been given, and
-// every read_committed reader of the topics it wrote. Fencing their transactional ids ends
-// those transactions now rather than at their timeout. A member fenced while it was in fact
-// alive (it left and came back under the same name in between) loses one step: its producer is
-// replaced and the step retried (commit_with), as after any fencing.
-void KafkaSubscription::note_generation() {
-  auto members = group_members(rk_.get(), group_, kDescribeTimeout);
-  if (!members) return;  // the next generation tries again; the departed's transactions time out
-  metrics::group_members(group_, members->size());
-  std::set<std::string> named(members->begin(), members->end());
-  // Only where a member's name is its transactional id.
-  if (own_producer_ && options_.client_id.empty()) {
-    for (const auto& departed : named_members_)
-      if (!named.contains(departed) && departed != member_name(options_, group_)) fence(departed);
-  }
-  named_members_ = std::move(named);
-}
-
-void KafkaSubscription::fence(const std::string& departed) {
-  KafkaOptions fencing = own_producer_options(options_, group_);
-  fencing.transactional_id = departed;
-  fencing.client_id = member_name(options_, group_) + "-fencing";
-  fencing.append_timeout = kFencingTimeout;
-  auto started = Clock::now();
-  auto fenced = fence_transactional_id(fencing);
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-  if (fenced) {
-    log::info("fenced the transactions of a member that left the group",
-              {{"group", group_}, {"member", departed}, {"ms", took}});
-  } else {
-    log::warn("cannot fence the transactions of a member that left the group; they end at their timeout",
-              {{"group", group_}, {"member", departed}, {"error", fenced.error().detail}});
-  }
-}
-
 // Follows the assignment: a partition newly assigned counts as owned once its committed
 // position was read. With isolation.level=read_committed librdkafka asks for stable offsets,
 // so that read waits for a transaction the previous owner left open to be committed or
@@ -233,7 +183,6 @@ void KafkaSubscription::settle_assignment() {
     assigned_ = std::move(now);
     std::erase_if(settled_, [&](const auto& entry) { return !assigned_.contains(entry.first); });
     partition_counts_.clear();
-    metrics::group_partitions(group_, assigned_.size());
     log::info("consumer group assignment changed", {{"group", group_}, {"partitions", assigned_.size()}});
   }
   PartitionList unsettled(rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())));

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,8 +39,6 @@ class KafkaSubscription final : public Subscription {
   void rewind();
   void report_lag();
   std::string group_generation();  // the serialized group metadata (member id, generation)
-  void note_generation();          // describes the group; fences the members that left
-  void fence(const std::string& departed);
   void settle_assignment();
   PartitionList current_positions();
 
@@ -50,9 +47,7 @@ class KafkaSubscription final : public Subscription {
   std::shared_ptr<TxnProducer> producer_;
   bool own_producer_ = false;  // this subscription's own (per instance): replaced when fenced
   std::string group_;
-  GroupMetadata batch_group_;            // the group metadata the last batch was read under
-  std::string generation_;               // group_generation() when the members were last described
-  std::set<std::string> named_members_;  // the group's members (client.id) then
+  GroupMetadata batch_group_;  // the group metadata the last batch was read under
   // The assignment, with the committed position of each partition once it was read (nullopt
   // until then); partition counts of the subscribed topics, for owns().
   std::map<std::pair<std::string, int>, long long> settled_;
