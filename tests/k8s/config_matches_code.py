@@ -26,9 +26,11 @@ import yaml
 
 VAR = re.compile(r'"((?:CONCORD|KAFKA|REDIS)_[A-Z0-9_]+)"')
 UNSET = re.compile(r"#\s*unset:\s*([A-Z][A-Z0-9_]+)")
-# A service's spec(): {name, "host:port", "ADDRESS_VARIABLE", {the topics it writes}, factory}.
-SERVICE_SPEC = re.compile(r'ServiceSpec spec\(\) \{\s*return \{[^,]+,\s*"([0-9.]+):([0-9]+)",\s*"([A-Z_]+)",\s*\{(.*?)\},\s*\w+\};',
-                          re.S)
+# A service's spec(): {name, "host:port", "ADDRESS_VARIABLE", {the topics it writes}, factory,
+# then optionally the addresses of what its requests create}.
+SERVICE_SPEC = re.compile(
+    r'ServiceSpec spec\(\) \{\s*return \{[^,]+,\s*"([0-9.]+):([0-9]+)",\s*"([A-Z_]+)",\s*\{(.*?)\},\s*\w+\s*(?:,.*?)?\};',
+    re.S)
 CONTRACT_CONSTANT = re.compile(r'inline constexpr std::string_view (k\w+) = "([^"]+)";')
 CONTRACT_REFERENCE = re.compile(r'\b(?:(\w+)::)?contract::(k\w+)')
 SERVED_PATH = re.compile(r'request\.path == "(/[a-z]+)"')
