@@ -19,6 +19,7 @@
 
 #include "concord/core/log.hpp"
 #include "kafka_metrics.hpp"
+#include "transaction_gap.hpp"
 
 namespace concord::events::kafka {
 namespace {
@@ -166,7 +167,11 @@ Status TxnProducer::submit(Request& r) {
 }
 
 Clock::time_point TxnProducer::next_transaction_at() const {
-  return Clock::time_point(Clock::duration(ended_at_.load())) + options_.transaction_gap;
+  return Clock::time_point(Clock::duration(ended_at_.load())) + gap();
+}
+
+void TxnProducer::adapt_gap(Clock::duration acks) {
+  gap_us_ = next_transaction_gap(gap(), acks, options_.transaction_gap).count();
 }
 
 std::vector<TxnProducer::Request*> TxnProducer::take_batch() {
@@ -190,6 +195,7 @@ Status TxnProducer::run(const std::vector<Request*>& batch) {
   ended_at_ = Clock::now().time_since_epoch().count();
   metrics::transaction(s.has_value());
   if (s) {
+    adapt_gap(acks_);
     auto now = Clock::now();
     std::map<std::string, size_t> per_topic;
     for (Request* r : batch) {
@@ -237,6 +243,7 @@ Status TxnProducer::transact(const std::vector<Request*>& batch, Clock::time_poi
   // Wait for every record to be acknowledged before committing: if the broker is out of reach
   // the commit was never requested, so aborting is certain to leave nothing behind.
   auto flushed = rd_kafka_flush(rk, std::max(1, remaining_ms(deadline)));
+  acks_ = Clock::now() - step_start;
   step_done("acks");
   if (flushed != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return abort(log_error(LogFailure::unavailable,

@@ -49,8 +49,10 @@ class TxnProducer {
   Status commit_with(std::vector<OutMessage> messages, const rd_kafka_topic_partition_list_t* offsets,
                      const rd_kafka_consumer_group_metadata_t* group);
   bool fenced() const { return fenced_.load(); }
-  // When the next transaction begins: KafkaOptions::transaction_gap after the last one ended.
+  // When the next transaction begins: the current gap (transaction_gap.hpp) after the last one
+  // ended.
   std::chrono::steady_clock::time_point next_transaction_at() const;
+  std::chrono::microseconds gap() const { return std::chrono::microseconds(gap_us_.load()); }
 
  private:
   struct Request {
@@ -64,6 +66,7 @@ class TxnProducer {
   };
 
   Status submit(Request& request);
+  void adapt_gap(std::chrono::steady_clock::duration acks);
   std::vector<Request*> take_batch();  // with mutex_ held
   Status run(const std::vector<Request*>& batch);
   Status transact(const std::vector<Request*>& batch, std::chrono::steady_clock::time_point deadline);
@@ -84,11 +87,13 @@ class TxnProducer {
   std::deque<Request*> queue_;
   bool busy_ = false;                                        // a thread is running a transaction
   std::atomic<std::chrono::steady_clock::rep> ended_at_{0};  // when the last transaction ended
+  std::atomic<long long> gap_us_{0};                         // from that end to the next begin
 
   // Used only by the thread running a transaction.
   Handle rk_;
   bool initialized_ = false;            // init_transactions succeeded on rk_
   bool broken_ = false;                 // rk_ is in an unknown transaction state: replace it
+  std::chrono::steady_clock::duration acks_{};  // the last transaction's wait for its records' acks
   std::set<std::string> known_topics_;  // rk_ has their metadata
   std::atomic<bool> fenced_{false};
   std::string fenced_detail_;

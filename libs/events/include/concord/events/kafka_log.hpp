@@ -69,13 +69,12 @@ struct KafkaOptions {
   std::chrono::milliseconds transaction_timeout{0};
   // At most this many events go into one transaction when concurrent appends are grouped.
   size_t max_group_events = 10000;
-  // How long after a transaction ends the next one begins. The coordinator answers the commit
-  // before it has written the commit markers, and refuses the next transaction's first
-  // AddPartitionsToTxn until they are (CONCURRENT_TRANSACTIONS), which librdkafka retries only
-  // after a fixed 20 ms: begun at once, a third of the transactions on an idle local broker
-  // and most under load paid those 20 ms. Meanwhile the appends that arrive join the next
-  // transaction (EventLog::append_ready_at). 0: begin at once.
-  std::chrono::milliseconds transaction_gap{6};
+  // The most a writer waits after a transaction ends before it begins the next; meanwhile the
+  // appends that arrive join the next transaction (EventLog::append_ready_at). The wait adapts
+  // (TxnProducer::adapt_gap): none while the broker keeps up, longer while the coordinator
+  // refuses transactions begun before it has written the last one's commit markers
+  // (CONCURRENT_TRANSACTIONS, which librdkafka retries after a fixed 20 ms). 0: never wait.
+  std::chrono::milliseconds transaction_gap{10};
   // Whether open_kafka_log() takes the writer's role at once (one replica per service). A
   // replica that waits for an election to make it the writer opens with false and calls
   // EventLog::acquire_writer() when elected.
