@@ -206,8 +206,8 @@ int main(int argc, char** argv) {
     std::printf("(KAFKA_BROKERS unset: the Kafka row is skipped; deploy/local/stack.sh start prints one)\n");
   }
   std::printf("\nScheduling write path through the whole HTTP stack, wrk on loopback, %d s per run\n", seconds);
-  std::printf("%-12s %12s %12s %14s %14s %22s %22s %10s %8s\n", "log", "writes/s c1", "writes/s c32",
-              "c32 + GETs", "events/commit", "GET idle p50/p99 ms", "GET loaded p50/p99 ms", "p99 ratio", "non-2xx");
+  std::printf("%-12s %12s %12s %14s %14s %22s %22s %10s %8s\n", "log", "writes/s c1", "writes/s c32", "c32 + GETs",
+              "events/commit", "GET idle p50/p99 ms", "GET loaded p50/p99 ms", "p99 ratio", "non-2xx");
   for (const auto& r : rows) {
     std::printf("%-12s %12.0f %12.0f %14.0f %14.1f %10.3f / %8.3f %10.3f / %8.3f %9.2fx %8lld\n", r.backend.c_str(),
                 r.writes_1.requests_per_second, r.writes_32.requests_per_second, r.writes_32_read.requests_per_second,

@@ -91,10 +91,10 @@ class TxnProducer {
 
   // Used only by the thread running a transaction.
   Handle rk_;
-  bool initialized_ = false;            // init_transactions succeeded on rk_
-  bool broken_ = false;                 // rk_ is in an unknown transaction state: replace it
+  bool initialized_ = false;                    // init_transactions succeeded on rk_
+  bool broken_ = false;                         // rk_ is in an unknown transaction state: replace it
   std::chrono::steady_clock::duration acks_{};  // the last transaction's wait for its records' acks
-  std::set<std::string> known_topics_;  // rk_ has their metadata
+  std::set<std::string> known_topics_;          // rk_ has their metadata
   std::atomic<bool> fenced_{false};
   std::string fenced_detail_;
   std::atomic<int> delivery_error_{0};  // the first failed delivery of the transaction
