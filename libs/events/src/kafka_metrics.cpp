@@ -53,4 +53,11 @@ void consumer_lag(const std::string& group, const std::string& topic, long long 
       .set(static_cast<double>(lag));
 }
 
+void group_partitions(const std::string& group, size_t n) {
+  global()
+      .gauge("concord_events_group_partitions", "Partitions assigned to this member of a Kafka consumer group",
+             {{"group", group}})
+      .set(static_cast<double>(n));
+}
+
 }  // namespace concord::events::kafka::metrics

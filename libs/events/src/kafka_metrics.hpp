@@ -13,5 +13,7 @@ void transaction(bool committed);
 // One step of a transaction (begin, produce, acks, commit), or the gap before it.
 void transaction_step(const char* step, double seconds);
 void consumer_lag(const std::string& group, const std::string& topic, long long lag);
+// The partitions of a consumer group's topics assigned to this member.
+void group_partitions(const std::string& group, size_t n);
 
 }  // namespace concord::events::kafka::metrics

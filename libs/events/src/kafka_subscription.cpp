@@ -183,6 +183,7 @@ void KafkaSubscription::settle_assignment() {
     assigned_ = std::move(now);
     std::erase_if(settled_, [&](const auto& entry) { return !assigned_.contains(entry.first); });
     partition_counts_.clear();
+    metrics::group_partitions(group_, assigned_.size());
     log::info("consumer group assignment changed", {{"group", group_}, {"partitions", assigned_.size()}});
   }
   PartitionList unsettled(rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size())));

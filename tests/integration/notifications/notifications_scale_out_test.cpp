@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "../../unit/notifications/contract_events.hpp"
@@ -48,6 +49,15 @@ double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
   return v[i];
+}
+
+// A gauge from a replica's /metrics (the series named exactly `series`), or -1.
+double gauge(const ServiceProcess& replica, const std::string& series) {
+  auto reply = replica.call(http::Method::get, "/metrics", "");
+  std::istringstream lines(reply.body);
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
+  return -1;
 }
 
 struct Probe {
@@ -170,7 +180,19 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
     probes.push_back(std::move(p));
   }
 
-  // The group settles first: one event reaches every replica's inbox.
+  // The group settles first: every replica's processor holds partitions (else the burst would
+  // begin with the last one joining, a rebalance that stops every member's processing for its
+  // length), and one event reaches every inbox.
+  {
+    const std::string series = "concord_events_group_partitions{group=\"concord-notifications\"}";
+    auto settled = [&] {
+      return std::all_of(replicas.begin(), replicas.end(), [&](const auto& r) { return gauge(*r, series) > 0; });
+    };
+    auto deadline = Steady::now() + 60s;
+    while (Steady::now() < deadline && !settled()) std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(settled()) << "the processors' group did not give every replica partitions:\n"
+                           << replicas[2]->log_tail();
+  }
   {
     std::string member = new_uuid_v7();
     std::string token = token_for("user-" + member, {auth::Role::delegation_member}, member, new_uuid_v7());
