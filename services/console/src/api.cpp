@@ -26,6 +26,14 @@ bool hop_by_hop(std::string_view name) {
   return false;
 }
 
+// A service answers a create with the new resource's address on the service (`/v1/…`); through
+// the console the browser reaches it under the service's prefix.
+void locate_under(const std::string& prefix, http::Response& response) {
+  auto location = response.headers.get("Location");
+  if (!location || !location->starts_with("/") || location->starts_with("//")) return;
+  response.headers.set("Location", prefix + std::string(*location));
+}
+
 }  // namespace
 
 void mount_in_process(http::Router& router, const std::string& name, const http::Router& service_routes) {
@@ -44,6 +52,7 @@ void mount_in_process(http::Router& router, const std::string& name, const http:
           if (req.path.starts_with(prefix + "/")) req.path.erase(0, prefix.size());
           auto answer = handler(req);
           req.path = std::move(console_path);
+          if (answer) locate_under(prefix, *answer);
           return answer;
         },
         options);
@@ -100,6 +109,7 @@ void mount_forward(http::Router& router, const std::string& name, const std::str
       kept.add(k, v);
     }
     answer->headers = std::move(kept);
+    locate_under(prefix, *answer);
     return answer;
   };
   http::RouteOptions options{.public_route = true, .body_limit = 2 * 1024 * 1024, .idempotent = false};

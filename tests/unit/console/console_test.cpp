@@ -146,11 +146,13 @@ TEST(ConsoleApi, a_service_route_is_served_under_its_api_prefix) {
   EXPECT_EQ(std::get<http::RouteMatch>(m).params.at("id"), "abc");
 }
 
-TEST(ConsoleApi, a_service_route_in_process_sees_its_own_target_and_its_answer_passes_as_it_is) {
+TEST(ConsoleApi,
+     a_service_route_in_process_sees_its_own_target_and_its_answer_passes_with_its_address_under_the_prefix) {
   http::Router service;
   service.post("/v1/visits", [](http::Request& req) -> Result<http::Response> {
     auto r = http::Response::json(201, {{"target", req.target}});
     r.headers.set("Concord-Position", "concord.scheduling.v1:0:7");
+    r.headers.set("Location", "/v1/visits/v-1");
     return r;
   });
   http::Router console;
@@ -164,6 +166,8 @@ TEST(ConsoleApi, a_service_route_in_process_sees_its_own_target_and_its_answer_p
   ASSERT_TRUE(answer);
   EXPECT_EQ(nlohmann::json::parse(answer->body)["target"], "/v1/visits?dry_run=false");
   EXPECT_EQ(answer->headers.get("Concord-Position"), "concord.scheduling.v1:0:7");
+  // The new visit's address as the browser reaches it: under the console's prefix.
+  EXPECT_EQ(answer->headers.get("Location"), "/api/scheduling/v1/visits/v-1");
 }
 
 TEST(ConsoleSignIn, a_code_signs_in_once) {
@@ -370,9 +374,11 @@ TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credential
   upstream_routes.get(
       "/v1/echo",
       [](http::Request& req) -> Result<http::Response> {
-        return http::Response::json(
+        auto r = http::Response::json(
             201,
             {{"target", req.target}, {"authorization", std::string(req.headers.get("Authorization").value_or(""))}});
+        r.headers.set("Location", "/v1/echo/1");
+        return r;
       },
       http::RouteOptions{.public_route = true});
   http::ServerOptions o;
@@ -393,6 +399,7 @@ TEST(ConsoleForward, a_request_reaches_the_service_with_its_query_and_credential
   EXPECT_EQ(concord::testing::status_of(r), 201);
   EXPECT_NE(r.find(R"("target":"/v1/echo?limit=5")"), std::string::npos) << r;
   EXPECT_NE(r.find(R"("authorization":"Bearer abc")"), std::string::npos) << r;
+  EXPECT_NE(r.find("Location: /api/scheduling/v1/echo/1\r\n"), std::string::npos) << r;
   EXPECT_NE(r.find("X-Content-Type-Options: nosniff"), std::string::npos);
 
   upstream.reset();  // the service is gone (its socket closed): 503 problem, never a hang or a 500
