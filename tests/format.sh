@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks that every C++ file the repository tracks is formatted as .clang-format says (the test
-# command runs it). With --fix it formats them in place instead.
+# Checks that every C++ file of the repository (tracked, or new and not ignored) is formatted as
+# .clang-format says (the test command runs it). With --fix it formats them in place instead.
 #
 #   tests/format.sh          exit 1 and name the files that differ
 #   tests/format.sh --fix    format them
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 format="${CLANG_FORMAT:-$(command -v clang-format-16 || command -v clang-format || true)}"
 [ -n "$format" ] || { echo "format: clang-format-16 is not installed (deploy/install-deps.sh installs it)" >&2; exit 1; }
-mapfile -t files < <(git ls-files '*.cpp' '*.hpp' '*.h' '*.cc')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h' '*.cc')
 if [ "${1:-}" = --fix ]; then
   "$format" -i "${files[@]}"
   exit 0
