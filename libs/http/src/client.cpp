@@ -16,7 +16,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
-#include "beast_verb.hpp"
+#include "beast_request.hpp"
 #include "nothrow_awaitable.hpp"
 
 namespace concord::http {
@@ -35,12 +35,7 @@ asio::awaitable<Result<ClientResponse>> send(Stream& stream, const ClientRequest
                                              const std::string& target,
                                              std::chrono::steady_clock::time_point deadline) {
   auto where = authority;
-  bhttp::request<bhttp::string_body> req{beast_verb(request.method), target, 11};
-  req.set(bhttp::field::host, authority);
-  req.set(bhttp::field::user_agent, "concord");
-  for (const auto& [k, v] : request.headers.fields()) req.set(k, v);
-  req.body() = request.body;
-  req.prepare_payload();
+  auto req = beast_request(request, target, authority);
   beast::get_lowest_layer(stream).expires_at(deadline);
   auto [wec, wn] = co_await bhttp::async_write(stream, req, nothrow_awaitable);
   if (wec) co_return fail(Error::unavailable("cannot send to " + where + ": " + wec.message()));

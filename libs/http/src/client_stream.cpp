@@ -23,7 +23,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 
-#include "beast_verb.hpp"
+#include "beast_request.hpp"
 #include "nothrow_awaitable.hpp"
 
 #include "concord/http/client.hpp"
@@ -76,12 +76,7 @@ asio::awaitable<std::optional<Error>> run(std::shared_ptr<Stream> s, ClientReque
   if (s->cancelled) co_return std::nullopt;
   if (cec) co_return Error::unavailable("cannot connect to " + where + ": " + cec.message());
 
-  bhttp::request<bhttp::string_body> req{beast_verb(request.method), target, 11};
-  req.set(bhttp::field::host, authority);
-  req.set(bhttp::field::user_agent, "concord");
-  for (const auto& [k, v] : request.headers.fields()) req.set(k, v);
-  req.body() = request.body;
-  req.prepare_payload();
+  auto req = beast_request(request, target, authority);
   stream.expires_at(head_deadline);
   auto [wec, wn] = co_await bhttp::async_write(stream, req, nothrow_awaitable);
   if (s->cancelled) co_return std::nullopt;
