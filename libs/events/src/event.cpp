@@ -20,6 +20,22 @@
 namespace concord::events {
 namespace {
 
+// The optional string attributes of an event (absent is empty), by name: of a mutable event to
+// read them into, or of a const one to check them.
+template <class E>
+auto optional_string_attributes(E& e) {
+  using Slot = std::conditional_t<std::is_const_v<E>, const std::string*, std::string*>;
+  return std::array<std::pair<const char*, Slot>, 9>{{{"subject", &e.subject},
+                                                      {"datacontenttype", &e.datacontenttype},
+                                                      {"dataschema", &e.dataschema},
+                                                      {"actor", &e.actor},
+                                                      {"correlationid", &e.correlationid},
+                                                      {"causationid", &e.causationid},
+                                                      {"traceparent", &e.traceparent},
+                                                      {"idempotencykey", &e.idempotencykey},
+                                                      {"requestdigest", &e.requestdigest}}};
+}
+
 using nlohmann::json;
 
 Error attribute_error(std::string_view attribute, std::string_view message) {
@@ -171,16 +187,7 @@ Result<Event> extract(Json& doc) {
 
   // Optional string attributes: absent is empty; present must be a non-empty string.
   e.datacontenttype.clear();
-  for (auto [name, target] :
-       std::array<std::pair<const char*, std::string*>, 9>{{{"subject", &e.subject},
-                                                            {"datacontenttype", &e.datacontenttype},
-                                                            {"dataschema", &e.dataschema},
-                                                            {"actor", &e.actor},
-                                                            {"correlationid", &e.correlationid},
-                                                            {"causationid", &e.causationid},
-                                                            {"traceparent", &e.traceparent},
-                                                            {"idempotencykey", &e.idempotencykey},
-                                                            {"requestdigest", &e.requestdigest}}}) {
+  for (auto [name, target] : optional_string_attributes(e)) {
     auto it = doc.find(name);
     if (it == doc.end()) continue;
     if (!it->is_string()) return fail(attribute_error(name, "must be a string"));
@@ -431,21 +438,11 @@ Status validate(const Event& e) {
   if (e.id.empty()) return fail(attribute_error("id", "must not be empty"));
   if (e.source.empty()) return fail(attribute_error("source", "must not be empty"));
   if (e.type.empty()) return fail(attribute_error("type", "must not be empty"));
-  for (auto [name, value] :
-       std::array<std::pair<const char*, const std::string*>, 12>{{{"id", &e.id},
-                                                                   {"source", &e.source},
-                                                                   {"type", &e.type},
-                                                                   {"subject", &e.subject},
-                                                                   {"datacontenttype", &e.datacontenttype},
-                                                                   {"dataschema", &e.dataschema},
-                                                                   {"actor", &e.actor},
-                                                                   {"correlationid", &e.correlationid},
-                                                                   {"causationid", &e.causationid},
-                                                                   {"traceparent", &e.traceparent},
-                                                                   {"idempotencykey", &e.idempotencykey},
-                                                                   {"requestdigest", &e.requestdigest}}}) {
+  for (auto [name, value] : std::array<std::pair<const char*, const std::string*>, 3>{
+           {{"id", &e.id}, {"source", &e.source}, {"type", &e.type}}})
     if (!valid_utf8(*value)) return fail(attribute_error(name, "is not UTF-8"));
-  }
+  for (auto [name, value] : optional_string_attributes(e))
+    if (!valid_utf8(*value)) return fail(attribute_error(name, "is not UTF-8"));
   if (e.time < kEarliest || e.time > kLatest)
     return fail(attribute_error("time", "must fall within the years 0000 to 9999"));
   if (e.sequence < 0) return fail(attribute_error("sequence", "must not be negative"));

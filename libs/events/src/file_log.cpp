@@ -128,13 +128,9 @@ class FileSubscription final : public Subscription {
     RecordReader reader(v.topic->fd.get(), v.topic->path, c.pos, v.end, 64 * 1024);
     while (out.size() < max) {
       RecordView view;
-      std::string why;
-      auto step = reader.next(view, why);
-      if (!step) return fail(step.error());
-      if (*step == RecordReader::Step::end) return {};
-      if (*step != RecordReader::Step::record)
-        return fail(Error::internal("topic file " + v.topic->path.string() + " is damaged at byte " +
-                                    std::to_string(reader.position()) + ": " + why));
+      auto more = reader.next_committed(view);
+      if (!more) return fail(more.error());
+      if (!*more) return {};
       auto events = events_of(view.body, view.meta);
       for (size_t i = 0; i < events.size(); ++i) {
         long long offset = c.first + static_cast<long long>(i);

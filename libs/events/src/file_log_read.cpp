@@ -33,13 +33,9 @@ Status Core::replay(std::string_view topic, long long from, const std::function<
   record.topic = v.topic->name;
   for (;;) {
     RecordView view;
-    std::string why;
-    auto step = reader.next(view, why);
-    if (!step) return fail(step.error());
-    if (*step == RecordReader::Step::end) return {};
-    if (*step != RecordReader::Step::record)
-      return fail(Error::internal("topic file " + v.topic->path.string() + " is damaged at byte " +
-                                  std::to_string(reader.position()) + ": " + why));
+    auto more = reader.next_committed(view);
+    if (!more) return fail(more.error());
+    if (!*more) return {};
     for (const auto& ev : events_of(view.body, view.meta)) {
       if (offset < from) {
         ++offset;
@@ -71,13 +67,9 @@ Result<std::pair<std::uint64_t, long long>> Core::locate(const View& v, long lon
   long long first = from.first;
   for (;;) {
     RecordView view;
-    std::string why;
-    auto step = reader.next(view, why);
-    if (!step) return fail(step.error());
-    if (*step == RecordReader::Step::end) return std::pair{pos, first};
-    if (*step != RecordReader::Step::record)
-      return fail(Error::internal("topic file " + v.topic->path.string() + " is damaged at byte " +
-                                  std::to_string(reader.position()) + ": " + why));
+    auto more = reader.next_committed(view);
+    if (!more) return fail(more.error());
+    if (!*more) return std::pair{pos, first};
     if (offset < first + view.meta.count) return std::pair{pos, first};
     pos += view.size;
     first += view.meta.count;

@@ -155,6 +155,17 @@ Status RecordReader::fill(std::size_t need) {
   return {};
 }
 
+Result<bool> RecordReader::next_committed(RecordView& out) {
+  std::string why;
+  auto step = next(out, why);
+  if (!step) return fail(step.error());
+  if (*step == Step::end) return false;
+  if (*step != Step::record)
+    return fail(
+        Error::internal("topic file " + path_.string() + " is damaged at byte " + std::to_string(pos_) + ": " + why));
+  return true;
+}
+
 Result<RecordReader::Step> RecordReader::next(RecordView& out, std::string& why) {
   if (pos_ >= to_) return Step::end;
   if (auto st = fill(kHeaderSize); !st) return fail(st.error());

@@ -81,6 +81,9 @@ class RecordReader {
                std::size_t chunk = std::size_t{1} << 20);
   // `incomplete`: the range ends inside a record; `bad`: the record at position() is wrong (why).
   Result<Step> next(RecordView& out, std::string& why);
+  // For a range that holds only committed records: the next one, or false at the end; a record
+  // cut short or wrong there means the file is damaged, an error that names it and where.
+  Result<bool> next_committed(RecordView& out);
   std::uint64_t position() const { return pos_; }
 
  private:
