@@ -132,12 +132,12 @@ std::optional<Row> measure(const std::string& backend, const std::string& kafka_
   std::string venue = nlohmann::json::parse(created->body)["id"];
 
   std::string script = post_script(dir);
-  auto writes = [&](int clients) {
+  auto writes = [&](int clients, int for_seconds) {
     return bench::run_wrk({.url = base + "/v1/venues",
                            .headers = {authorization},
                            .connections = clients,
                            .threads = clients > 1 ? 2 : 1,
-                           .seconds = seconds,
+                           .seconds = for_seconds,
                            .script = script});
   };
   auto reads = [&] {
@@ -148,19 +148,14 @@ std::optional<Row> measure(const std::string& backend, const std::string& kafka_
                            .seconds = seconds});
   };
   Row row{backend, {}, {}, {}, {}, {}, 0};
-  (void)bench::run_wrk({.url = base + "/v1/venues",
-                        .headers = {authorization},
-                        .connections = 32,
-                        .threads = 2,
-                        .seconds = std::min(seconds, 3),
-                        .script = script});  // the warm-up
-  auto w1 = writes(1);
+  (void)writes(32, std::min(seconds, 3));  // the warm-up, not counted
+  auto w1 = writes(1, seconds);
   auto idle = reads();
   auto before = commits_so_far();
-  auto w32 = writes(32);
+  auto w32 = writes(32, seconds);
   auto after = commits_so_far();
   std::optional<bench::LoadFigures> w32_read, loaded;
-  std::thread writers([&] { w32_read = writes(32); });
+  std::thread writers([&] { w32_read = writes(32, seconds); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the writers under way first
   loaded = reads();
   writers.join();

@@ -52,9 +52,9 @@ class TxnProducer {
   // When the next transaction begins: the current gap (transaction_gap.hpp) after the last one
   // ended.
   std::chrono::steady_clock::time_point next_transaction_at() const;
-  std::chrono::microseconds gap() const { return std::chrono::microseconds(gap_us_.load()); }
 
  private:
+  std::chrono::microseconds gap() const { return std::chrono::microseconds(gap_us_.load()); }
   struct Request {
     std::vector<OutMessage> messages;
     const rd_kafka_topic_partition_list_t* offsets = nullptr;  // only for commit_with
