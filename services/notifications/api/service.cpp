@@ -117,6 +117,8 @@ Settings settings_of(const Env& env) {
   s.reminder_offsets = *offsets;
   // Records routed and committed per step (one commit_with each).
   s.batch = static_cast<size_t>(env.integer("CONCORD_NOTIFICATIONS_BATCH", 1000, 1, 100000));
+  s.provisional_max_age = env.duration("CONCORD_NOTIFICATIONS_PROVISIONAL_AGE", s.provisional_max_age);
+  s.read_mark_wait = env.duration("CONCORD_NOTIFICATIONS_READ_MARK_WAIT", s.read_mark_wait);
   s.retry_schedule = env.durations("CONCORD_WEBHOOK_RETRY_SCHEDULE", s.retry_schedule);
   s.allow_private_targets = env.boolean("CONCORD_WEBHOOK_ALLOW_PRIVATE", false);
   s.webhook_ca_file = env.string("CONCORD_WEBHOOK_CA_FILE", "");
@@ -212,7 +214,11 @@ void NotificationsService::start_stepped() {
       // As a record, so the store remembers the Idempotency-Keys of the writer's requests: a
       // replica elected after the writer died answers their retries from its state.
       if (!shared_.take_own(r.event.id)) shared_.store.apply(r);
+      forget_provisional(shared_, r.event);
     } else if (r.topic != kDeadLetterTopic) {
+      // What a source event causes is shown here before its owner records it (provisional.hpp),
+      // routed on the views before it, as the owner routes it.
+      if (r.topic != kPrivateTopic) route_provisionally(shared_, r.event);
       shared_.store.apply(r.topic, r.event);
     }
     if (replica_) replica_->followed(r);

@@ -3,11 +3,29 @@
 #include <algorithm>
 #include <charconv>
 
+#include "concord/crypto/crypto.hpp"
+
 namespace concord::notifications {
 
 using namespace json_read;
 using std::chrono::hours;
 using std::chrono::minutes;
+
+std::string notification_id(std::string_view cause_event_id, std::string_view member_id, std::string_view kind) {
+  std::string name = "concord.notification";
+  for (auto part : {cause_event_id, member_id, kind}) {
+    name += '\0';
+    name += part;
+  }
+  // RFC 9562 §5.8 (UUIDv8) from SHA-256 of the name, as its name-based example (Appendix B.2)
+  // does: the version nibble 8, the variant bits 10.
+  std::string hex = crypto::sha256_hex(name).substr(0, 32);
+  hex[12] = '8';
+  static constexpr char kVariant[] = "89ab";
+  hex[16] = kVariant[(hex[16] <= '9' ? hex[16] - '0' : hex[16] - 'a' + 10) & 3];
+  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
+         hex.substr(20, 12);
+}
 
 namespace {
 
@@ -59,7 +77,7 @@ class Router {
     Values values = values_of(a);
     Message m = ctx_.messages.render(a.language, message.empty() ? kind : message, values);
     Notification n;
-    n.id = ctx_.ids.next();
+    n.id = e_.id.empty() ? ctx_.ids.next() : notification_id(e_.id, member, kind);
     n.member_id = member;
     n.kind = kind;
     n.title = std::move(m.title);

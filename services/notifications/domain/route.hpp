@@ -34,8 +34,15 @@ struct Audience {
 Audience audience_of(const std::string& member_id, const Views& views, const RouteContext& ctx,
                      const std::string& fallback_zone);
 
-// The notifications `event` causes, rendered. `views` must hold what was known before the event
-// (route first, then evolve the views with it). Withdrawn members are not notified.
+// A notification's id, from what it is: the event that caused it, the member it is for, and its
+// kind (an event tells one member one thing of a kind). Every replica that routes the event
+// names the notification alike: a replica shows what it routed itself before the owner of the
+// event's partition has recorded it (provisional.hpp), and the recorded one takes its place.
+std::string notification_id(std::string_view cause_event_id, std::string_view member_id, std::string_view kind);
+
+// The notifications `event` causes, rendered; their ids are notification_id()'s (ctx.ids' when
+// the event has no id). `views` must hold what was known before the event (route first, then
+// evolve the views with it). Withdrawn members are not notified.
 std::vector<Notification> route(const Incoming& event, const Views& views, const RouteContext& ctx);
 
 // Reminders: for each scheduled meeting, each active participant and each offset, one at

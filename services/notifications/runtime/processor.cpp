@@ -16,6 +16,39 @@ events::Event queued_event(const Shared& shared, const Email& e, const events::E
   return shared.events.make(kEmailQueued, "email/" + e.id, 1, {{"message", to_json(e)}}, c);
 }
 
+std::vector<Notification> route_event(const Shared& shared, const State& state, const events::Event& event) {
+  RouteContext ctx{shared.clock.now(), shared.ids, shared.messages, state.inbox.preferences};
+  return route(incoming_of(event), state.views, ctx);
+}
+
+void route_provisionally(Shared& shared, const events::Event& event) {
+  auto max_age = shared.settings.provisional_max_age;
+  if (max_age.count() <= 0) return;
+  Timestamp now = shared.clock.now();
+  if (event.time + max_age < now) return;
+  shared.store.read([&](const State& state) {
+    auto routed = route_event(shared, state, event);
+    if (routed.empty()) return;
+    shared.with_provisional([&](ProvisionalInbox& p) { p.add(std::move(routed), state.inbox, now); });
+  });
+}
+
+void forget_provisional(Shared& shared, const std::vector<Notification>& recorded) {
+  if (recorded.empty()) return;
+  shared.with_provisional([&](ProvisionalInbox& p) {
+    for (const auto& n : recorded) p.forget(n.id);
+  });
+}
+
+void forget_provisional(Shared& shared, const events::Event& own_event) {
+  if (own_event.type != kCreated || !own_event.data.is_object()) return;
+  auto n = own_event.data.find("notification");
+  if (n == own_event.data.end() || !n->is_object()) return;
+  auto id = n->find("id");
+  if (id == n->end() || !id->is_string()) return;
+  shared.with_provisional([&](ProvisionalInbox& p) { p.forget(id->get<std::string>()); });
+}
+
 namespace {
 
 // The e-mail a notification becomes, when the channel is on and the member wants it.
@@ -72,11 +105,7 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
       shared_.store.apply(record.topic, record.event);
       continue;
     }
-    Incoming in = incoming_of(record.event);
-    auto routed = shared_.store.read([&](const State& state) {
-      RouteContext ctx{shared_.clock.now(), shared_.ids, shared_.messages, state.inbox.preferences};
-      return route(in, state.views, ctx);
-    });
+    auto routed = shared_.store.read([&](const State& state) { return route_event(shared_, state, record.event); });
     shared_.store.apply(record.topic, record.event);
     if (routed.empty()) continue;
     // E-mails are decided on the views after the event: an invitation carries the meeting's
@@ -91,6 +120,7 @@ Result<size_t> Processor::step(std::chrono::milliseconds wait) {
     });
   }
   if (auto s = commit_own(shared_, *subscription_, outputs, *batch); !s) return fail(s.error());
+  forget_provisional(shared_, created);
   if (shared_.live) shared_.live->deliver(created);
   return batch->size();
 }

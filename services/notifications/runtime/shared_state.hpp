@@ -18,6 +18,7 @@
 #include "notifications/domain/catalogue.hpp"
 #include "notifications/domain/email.hpp"
 #include "notifications/domain/inbox.hpp"
+#include "notifications/domain/provisional.hpp"
 #include "notifications/domain/route.hpp"
 #include "notifications/domain/state.hpp"
 #include "notifications/domain/views.hpp"
@@ -40,6 +41,12 @@ struct Settings {
   std::chrono::milliseconds poll_wait{100};
   size_t batch = 1000;
   std::chrono::milliseconds reminder_interval{1000};
+  // How long a notification this replica routed itself is shown before the owner of its event's
+  // partition records it (provisional.hpp); 0: never shown before it is recorded. Events older
+  // than this when the follower meets them (a replica catching up) are not routed here.
+  std::chrono::milliseconds provisional_max_age{60000};
+  // How long marking a provisional notification read waits for its record before a 503.
+  std::chrono::milliseconds read_mark_wait{5000};
   // Webhooks
   std::vector<std::chrono::milliseconds> retry_schedule{std::chrono::seconds(5), std::chrono::seconds(30),
                                                         std::chrono::minutes(2), std::chrono::minutes(10),
@@ -79,7 +86,8 @@ struct Shared {
         settings(std::move(settings_)),
         events("notifications", clock_, ids_),
         store(log,
-              [](State& s, const std::string& topic, const events::Event& e) { evolve(s, topic, incoming_of(e)); }) {}
+              [](State& s, const std::string& topic, const events::Event& e) { evolve(s, topic, incoming_of(e)); }),
+        provisional_(settings.provisional_max_age) {}
 
   std::shared_ptr<events::EventLog> log;
   cache::Cache& cache;
@@ -115,10 +123,33 @@ struct Shared {
     return own_ids.erase(id) > 0;
   }
 
+  // The notifications this replica routed itself and no record has replaced yet
+  // (provisional.hpp). f(ProvisionalInbox&) under their lock; a reader of the store's state
+  // takes it inside store.read, never the other way round.
+  template <class F>
+  auto with_provisional(F&& f) {
+    std::lock_guard lock(provisional_mutex_);
+    return f(provisional_);
+  }
+
  private:
   std::mutex own_mutex;
   std::unordered_set<std::string> own_ids;
+  std::mutex provisional_mutex_;
+  ProvisionalInbox provisional_;
 };
+
+// What `event` (of a consumed topic) causes, routed on `state` as of the clock's now.
+std::vector<Notification> route_event(const Shared& shared, const State& state, const events::Event& event);
+
+// The follower's part for an event of a consumed topic that another replica's processor may own:
+// what it causes, routed on the state before it is folded, is shown in the inboxes until its
+// record comes (provisional.hpp). Nothing when provisional notifications are off, or the event
+// is older than they may be.
+void route_provisionally(Shared& shared, const events::Event& event);
+// Recorded notifications: their provisional copies are dropped.
+void forget_provisional(Shared& shared, const std::vector<Notification>& recorded);
+void forget_provisional(Shared& shared, const events::Event& own_event);
 
 // The handlers' one write path, as in every service: decide(const State&) →
 // Result<std::vector<service::Append>> checks If-Match, decides and makes the envelopes (from

@@ -70,7 +70,7 @@ struct Probe {
 class InboxPoller {
  public:
   InboxPoller(const ServiceProcess& replica, std::vector<Probe>& probes, std::mutex& mutex)
-      : replica_(replica), probes_(probes), mutex_(mutex), seen_(probes.size()) {
+      : replica_(replica), probes_(probes), mutex_(mutex), seen_(probes.size()), shown_ids_(probes.size()) {
     thread_ = std::thread([this] { run(); });
   }
   ~InboxPoller() { stop(); }
@@ -91,6 +91,9 @@ class InboxPoller {
   size_t seen() const {
     return static_cast<size_t>(std::count_if(seen_.begin(), seen_.end(), [](const auto& s) { return s.has_value(); }));
   }
+  // The id of the notification the probe's first read showed (recorded, or routed by the
+  // replica itself ahead of its record).
+  const std::string& shown_id(size_t i) const { return shown_ids_[i]; }
 
  private:
   void run() {
@@ -106,8 +109,10 @@ class InboxPoller {
         }
         pending = true;
         auto reply = replica_.call(http::Method::get, "/v1/inbox?limit=1", token);
-        if (reply.status == 200 && reply.json["items"].is_array() && !reply.json["items"].empty())
+        if (reply.status == 200 && reply.json["items"].is_array() && !reply.json["items"].empty()) {
           seen_[i] = Steady::now();
+          shown_ids_[i] = reply.json["items"][0].value("id", "");
+        }
       }
       // A pause between rounds even while probes are pending: a poller that never rests takes
       // a core of this machine from the replicas it measures.
@@ -119,6 +124,7 @@ class InboxPoller {
   std::vector<Probe>& probes_;
   std::mutex& mutex_;
   std::vector<std::optional<Steady::time_point>> seen_;
+  std::vector<std::string> shown_ids_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
@@ -260,6 +266,7 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
   ASSERT_TRUE(tail) << tail.error().detail;
   std::map<std::string, int> per_cause;
   std::map<std::string, int> per_notification;
+  std::map<std::string, std::string> recorded_for_member;  // a probe member's one notification
   std::vector<double> routed_after;
   size_t ours = 0;
   auto deadline = Steady::now() + 120s;
@@ -275,6 +282,7 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
       ++ours;
       ++per_cause[cause];
       ++per_notification[n.value("id", "")];
+      recorded_for_member[n.value("member_id", "")] = n.value("id", "");
       EXPECT_EQ(n.value("member_id", ""), member_of_cause[cause]);
       routed_after.push_back(std::chrono::duration<double, std::milli>(r.event.time - made_at[cause]).count());
       quiet_since = Steady::now();
@@ -327,6 +335,13 @@ TEST(NotificationsScaleOut, three_replicas_one_killed_mid_burst_make_every_notif
       all.empty() ? 0.0 : *std::max_element(all.begin(), all.end()), over_a_second);
   EXPECT_EQ(poller_1->seen(), probes.size()) << "replica 1 never showed some probes";
   EXPECT_EQ(poller_2->seen(), probes.size()) << "replica 2 never showed some probes";
+  // What a replica showed first, before the record or after it, is the notification recorded.
+  for (size_t i = 0; i < probes.size(); ++i) {
+    for (auto* p : {poller_1.get(), poller_2.get()}) {
+      if (p->shown_id(i).empty()) continue;
+      EXPECT_EQ(p->shown_id(i), recorded_for_member[probes[i].member]) << "probe " << i;
+    }
+  }
   // Where the time went: the first replica to show a probe is (about) the one that made it, so
   // the earlier reading is the routing backlog, the gap to the other one the following.
   std::vector<double> first_seen, following;

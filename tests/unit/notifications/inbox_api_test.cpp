@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "../http/raw_client.hpp"
+#include "notifications/domain/route.hpp"
 #include "service_harness.hpp"
 
 using namespace concord;
@@ -145,18 +149,24 @@ TEST_F(InboxApi, lists_are_paginated_and_bad_queries_are_named) {
   auto first = h.get("/v1/inbox?limit=2", "member:m-minsk");
   ASSERT_EQ(first.json["items"].size(), 2u);
   ASSERT_TRUE(first.json["next_cursor"].is_string());
-  std::vector<std::string> seen;
+  std::vector<std::string> seen, causes;
   std::string cursor = first.json["next_cursor"];
-  for (auto& i : first.json["items"]) seen.push_back(i["id"]);
+  for (auto& i : first.json["items"]) {
+    seen.push_back(i["id"]);
+    causes.push_back(i["cause_event_id"]);
+  }
   while (!cursor.empty()) {
     auto page = h.get("/v1/inbox?limit=2&cursor=" + cursor, "member:m-minsk");
-    for (auto& i : page.json["items"]) seen.push_back(i["id"]);
+    for (auto& i : page.json["items"]) {
+      seen.push_back(i["id"]);
+      causes.push_back(i["cause_event_id"]);
+    }
     cursor = page.json["next_cursor"].is_string() ? page.json["next_cursor"].get<std::string>() : "";
   }
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 5u);
-  // Newest first.
-  EXPECT_GT(seen.front(), seen.back());
+  // Newest first: the events that caused them (time-ordered ids) from the last to the first.
+  EXPECT_TRUE(std::is_sorted(causes.rbegin(), causes.rend())) << nlohmann::json(causes).dump();
   auto bad_limit = h.get("/v1/inbox?limit=0", "member:m-minsk");
   EXPECT_EQ(bad_limit.status, 400);
   EXPECT_EQ(bad_limit.json["errors"][0]["pointer"], "/limit");
@@ -290,4 +300,113 @@ TEST_F(InboxApi, a_stream_ends_when_the_token_it_was_opened_with_expires) {
         return sse.client.closed_by_peer();
       },
       5s));
+}
+
+// What the follower routes itself, before any processor step has recorded it (provisional.hpp),
+// is shown at once under the id its record will have; the record then takes its place, and a
+// read mark made meanwhile waits for the record and follows it on the topic.
+TEST_F(InboxApi, a_notification_is_shown_before_its_record_under_the_same_id_and_a_read_mark_waits_for_it) {
+  auto cause = schedule("mt-1");  // no loop is turned: only the follower's thread meets it
+  nlohmann::json shown;
+  for (auto deadline = std::chrono::steady_clock::now() + 5s;
+       shown.is_null() && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(10ms))
+    if (auto items = h.inbox("m-minsk"); items.size() == 1) shown = items[0];
+  ASSERT_FALSE(shown.is_null()) << "the follower did not route the event";
+  std::string id = shown["id"];
+  EXPECT_EQ(id, notification_id(cause, "m-minsk", "meeting.scheduled"));
+  EXPECT_EQ(shown["cause_event_id"], cause);
+  EXPECT_EQ(shown["language"], "ru");
+  EXPECT_TRUE(shown["read_at"].is_null());
+  EXPECT_EQ(h.get("/v1/inbox", "member:m-minsk").json["unread_count"], 1);
+  EXPECT_EQ(h.get("/v1/inbox/" + id, "member:m-minsk").json, shown);
+  EXPECT_EQ(h.get("/v1/inbox/" + id, "member:m-bishkek").status, 404) << "another member's, as a recorded one";
+  EXPECT_EQ(h.get("/v1/inbox/" + id, "officer").status, 200);
+  auto created_on_topic = [&] {
+    std::vector<std::string> types;
+    EXPECT_TRUE(h.log().replay("concord.notifications.v1", [&](const events::Record& r) -> Status {
+      if (r.key == "m-minsk") types.push_back(r.event.type);
+      return {};
+    }));
+    return types;
+  };
+  EXPECT_TRUE(created_on_topic().empty()) << "shown, not recorded";
+
+  std::atomic<bool> marked{false};
+  Harness::Reply mark;
+  std::thread marker([&] {
+    mark = h.call(http::Method::post, "/v1/inbox/" + id + "/read", "member:m-minsk");
+    marked = true;
+  });
+  std::this_thread::sleep_for(300ms);
+  EXPECT_FALSE(marked) << "the mark went ahead of the record: " << mark.body;
+  h.settle();  // the processor records it
+  marker.join();
+  ASSERT_EQ(mark.status, 200) << mark.body;
+  EXPECT_EQ(mark.json["id"], id);
+  EXPECT_TRUE(mark.json["read_at"].is_string());
+
+  auto items = h.inbox("m-minsk");
+  ASSERT_EQ(items.size(), 1u) << items.dump();
+  EXPECT_EQ(items[0]["id"], id);
+  EXPECT_TRUE(items[0]["read_at"].is_string());
+  EXPECT_EQ(h.get("/v1/inbox", "member:m-minsk").json["unread_count"], 0);
+  EXPECT_EQ(created_on_topic(), (std::vector<std::string>{"concord.notifications.notification.created",
+                                                          "concord.notifications.notification.read"}));
+}
+
+TEST_F(InboxApi, shown_before_their_record_they_head_the_first_page_and_the_cursor_leads_to_the_recorded_ones) {
+  auto recorded = schedule("mt-1");
+  ASSERT_TRUE(inbox_has("m-minsk", 1));
+  auto pending = schedule("mt-2");  // not settled: only the follower routes it
+  for (auto deadline = std::chrono::steady_clock::now() + 5s;
+       h.inbox("m-minsk").size() < 2 && std::chrono::steady_clock::now() < deadline;)
+    std::this_thread::sleep_for(10ms);
+  for (const char* unread : {"", "&unread=true"}) {
+    auto first = h.get(std::string("/v1/inbox?limit=1") + unread, "member:m-minsk");
+    ASSERT_EQ(first.status, 200) << first.body;
+    ASSERT_EQ(first.json["items"].size(), 1u) << first.body;
+    EXPECT_EQ(first.json["items"][0]["cause_event_id"], pending);
+    EXPECT_EQ(first.json["unread_count"], 2);
+    ASSERT_TRUE(first.json["next_cursor"].is_string()) << first.body;
+    auto second =
+        h.get("/v1/inbox?limit=1" + std::string(unread) + "&cursor=" + first.json["next_cursor"].get<std::string>(),
+              "member:m-minsk");
+    ASSERT_EQ(second.json["items"].size(), 1u) << second.body;
+    EXPECT_EQ(second.json["items"][0]["cause_event_id"], recorded);
+    EXPECT_TRUE(second.json["next_cursor"].is_null()) << second.body;
+  }
+  auto whole = h.get("/v1/inbox?limit=2", "member:m-minsk");
+  ASSERT_EQ(whole.json["items"].size(), 2u) << whole.body;
+  EXPECT_EQ(whole.json["items"][0]["cause_event_id"], pending);
+  EXPECT_EQ(whole.json["items"][1]["cause_event_id"], recorded);
+  EXPECT_TRUE(whole.json["next_cursor"].is_null());
+}
+
+TEST(InboxProvisional, a_read_mark_whose_record_does_not_come_in_time_is_a_503_to_retry) {
+  Harness h(std::map<std::string, std::string>{{"CONCORD_NOTIFICATIONS_READ_MARK_WAIT", "200ms"}});
+  h.add_member("m-1", "en", "Europe/Minsk");
+  auto cause =
+      h.append("concord.scheduling.v1", "visit-1", "concord.scheduling.meeting.scheduled",
+               {{"meeting", contract::meeting("mt-1", "2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {"m-1"})}});
+  std::string id = notification_id(cause, "m-1", "meeting.scheduled");
+  for (auto deadline = std::chrono::steady_clock::now() + 5s;
+       h.get("/v1/inbox/" + id, "member:m-1").status != 200 && std::chrono::steady_clock::now() < deadline;)
+    std::this_thread::sleep_for(10ms);
+  auto mark = h.call(http::Method::post, "/v1/inbox/" + id + "/read", "member:m-1");
+  EXPECT_EQ(mark.status, 503) << mark.body;
+  EXPECT_EQ(mark.headers.get("Retry-After").value_or(""), "1");
+  EXPECT_NE(mark.json["detail"].get<std::string>().find("not recorded yet"), std::string::npos) << mark.body;
+  h.settle();
+  EXPECT_EQ(h.call(http::Method::post, "/v1/inbox/" + id + "/read", "member:m-1").status, 200);
+}
+
+TEST(InboxProvisional, with_it_off_nothing_is_shown_before_its_record) {
+  Harness h(std::map<std::string, std::string>{{"CONCORD_NOTIFICATIONS_PROVISIONAL_AGE", "0s"}});
+  h.add_member("m-1", "en", "Europe/Minsk");
+  h.append("concord.scheduling.v1", "visit-1", "concord.scheduling.meeting.scheduled",
+           {{"meeting", contract::meeting("mt-1", "2025-09-28T07:00:00Z", "2025-09-28T08:00:00Z", {"m-1"})}});
+  std::this_thread::sleep_for(500ms);  // the follower's poll is 100 ms at most
+  EXPECT_EQ(h.inbox("m-1").size(), 0u);
+  h.settle();
+  EXPECT_EQ(h.inbox("m-1").size(), 1u);
 }

@@ -123,17 +123,17 @@ TEST_F(Reminders, a_members_reminders_come_from_their_own_meetings_and_follow_a_
                                                        contract::at("2025-09-28T13:00:00Z"), who, version)}}));
   };
   second(1, {"m-bishkek"});
-  auto now = t("2025-09-27T06:00:00Z");
+  auto before_both = t("2025-09-27T06:00:00Z");
   auto picked_from_all = [&](const std::string& member) {
     std::vector<std::string> keys;
-    for (const auto& r : pending_reminders(views, offsets, fired, now))
+    for (const auto& r : pending_reminders(views, offsets, fired, before_both))
       if (r.member_id == member) keys.push_back(r.key);
     std::sort(keys.begin(), keys.end());
     return keys;
   };
   auto of_member = [&](const std::string& member) {
     std::vector<std::string> keys;
-    for (const auto& r : pending_reminders(views, offsets, fired, now, member)) keys.push_back(r.key);
+    for (const auto& r : pending_reminders(views, offsets, fired, before_both, member)) keys.push_back(r.key);
     std::sort(keys.begin(), keys.end());
     return keys;
   };
