@@ -294,6 +294,14 @@ void each_reminder(const Views& views, const std::vector<minutes>& offsets, cons
       }
     }
   };
+  if (only_member.empty() && only_due) {
+    // Due now: only meetings that start after now and within the longest offset.
+    const auto& by_start = views.scheduled_by_start;
+    for (auto it = by_start.lower_bound({now, std::string{}}); it != by_start.end() && it->first <= now + longest; ++it)
+      if (auto m = views.meetings.find(it->second); m != views.meetings.end() && m->second.start == it->first)
+        of_meeting(m->second);
+    return;
+  }
   if (only_member.empty()) {
     for (const auto& [id, m] : views.meetings) of_meeting(m);
     return;

@@ -85,14 +85,19 @@ void upsert_meeting(Views& views, std::optional<Meeting> meeting) {
   if (!meeting) return;
   std::string id = meeting->id;
   std::vector<std::string> listed_before;
-  if (auto it = views.meetings.find(id); it != views.meetings.end()) listed_before = it->second.participants;
+  if (auto it = views.meetings.find(id); it != views.meetings.end()) {
+    listed_before = it->second.participants;
+    views.scheduled_by_start.erase({it->second.start, id});
+  }
   upsert(views.meetings, std::move(meeting));
   for (const auto& p : listed_before)
     if (auto of = views.meetings_of_member.find(p); of != views.meetings_of_member.end()) {
       of->second.erase(id);
       if (of->second.empty()) views.meetings_of_member.erase(of);
     }
-  for (const auto& p : views.meetings.at(id).participants) views.meetings_of_member[p].insert(id);
+  const Meeting& now_held = views.meetings.at(id);
+  for (const auto& p : now_held.participants) views.meetings_of_member[p].insert(id);
+  if (now_held.status == "scheduled") views.scheduled_by_start.emplace(now_held.start, id);
 }
 
 bool starts_with(const std::string& s, std::string_view prefix) {
@@ -140,8 +145,11 @@ void evolve(Views& views, const Incoming& e) {
 
 void reindex(Views& views) {
   views.meetings_of_member.clear();
-  for (const auto& [id, m] : views.meetings)
+  views.scheduled_by_start.clear();
+  for (const auto& [id, m] : views.meetings) {
     for (const auto& p : m.participants) views.meetings_of_member[p].insert(id);
+    if (m.status == "scheduled") views.scheduled_by_start.emplace(m.start, id);
+  }
 }
 
 }  // namespace concord::notifications

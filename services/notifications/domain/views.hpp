@@ -93,9 +93,14 @@ struct Views {
   // Participant → the meetings they are listed in: a member's reminders come from their own
   // meetings, not from every meeting's participants. Not in the snapshot (reindex rebuilds it).
   std::map<std::string, std::set<std::string>> meetings_of_member;
+  // The scheduled meetings by start: the reminders due now are those of the meetings starting
+  // within the longest offset, found without walking every meeting ever held. Not in the
+  // snapshot (reindex rebuilds it).
+  std::set<std::pair<Timestamp, std::string>> scheduled_by_start;
 };
 
-// Rebuilds what evolve keeps beside the views (meetings_of_member), e.g. after a snapshot.
+// Rebuilds what evolve keeps beside the views (meetings_of_member, scheduled_by_start), e.g.
+// after a snapshot.
 void reindex(Views& views);
 
 // Snapshot readers: tolerant of missing optional fields; nullopt when the snapshot lacks what

@@ -148,3 +148,34 @@ TEST_F(Reminders, a_members_reminders_come_from_their_own_meetings_and_follow_a_
   EXPECT_EQ(of_member("m-bishkek").size(), 2u);
   for (const std::string member : {"m-minsk", "m-bishkek"}) EXPECT_EQ(of_member(member), picked_from_all(member));
 }
+
+// Due reminders are looked up by start time (Views::scheduled_by_start), which follows every
+// change of a meeting through evolve and is rebuilt with the rest after a snapshot.
+TEST_F(Reminders, due_ones_are_found_by_start_through_moves_cancellations_and_a_reindex) {
+  auto move = [&](const char* id, long long version, const char* start, const std::string& status = "scheduled") {
+    auto s = parse_rfc3339(start).value();
+    evolve(views, event("concord.scheduling.meeting.rescheduled",
+                        {{"meeting", contract::meeting(id, contract::at(start), format_rfc3339_utc(s + 1h), {"m-minsk"},
+                                                       version, status)}}));
+  };
+  move("mt-2", 1, "2025-10-05T07:00:00Z");
+  move("mt-3", 1, "2025-10-06T07:00:00Z");
+  auto meetings_due = [&](const char* at) {
+    std::set<std::string> out;
+    for (const auto& r : due(t(at))) out.insert(r.meeting_id);
+    return out;
+  };
+  EXPECT_EQ(meetings_due("2025-10-04T07:00:00Z"), (std::set<std::string>{"mt-2"}));
+  move("mt-2", 2, "2025-10-07T07:00:00Z");  // moved later: not due on the 4th any more
+  EXPECT_TRUE(meetings_due("2025-10-04T07:00:00Z").empty());
+  EXPECT_EQ(meetings_due("2025-10-05T07:00:00Z"), (std::set<std::string>{"mt-3"}));
+  move("mt-3", 2, "2025-10-06T07:00:00Z", "cancelled");
+  EXPECT_TRUE(meetings_due("2025-10-05T07:00:00Z").empty());
+  EXPECT_EQ(views.scheduled_by_start.size(), 2u) << "mt-1 and mt-2; the cancelled one left";
+  Views rebuilt;
+  rebuilt.members = views.members;
+  rebuilt.meetings = views.meetings;
+  reindex(rebuilt);
+  EXPECT_EQ(rebuilt.scheduled_by_start, views.scheduled_by_start);
+  EXPECT_EQ(due_reminders(rebuilt, offsets, fired, t("2025-10-06T07:00:00Z")).size(), 1u);  // mt-2, m-minsk
+}
