@@ -29,7 +29,8 @@ void log_to_concord(const rd_kafka_t* rk, int level, const char* facility, const
 }  // namespace
 
 Result<Handle> make_client(rd_kafka_type_t type, const Settings& settings, void* opaque,
-                           void (*dr_msg_cb)(rd_kafka_t*, const rd_kafka_message_t*, void*)) {
+                           void (*dr_msg_cb)(rd_kafka_t*, const rd_kafka_message_t*, void*),
+                           RebalanceCallback rebalance_cb) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char errstr[512];
   for (const auto& [name, value] : settings) {
@@ -41,6 +42,7 @@ Result<Handle> make_client(rd_kafka_type_t type, const Settings& settings, void*
   rd_kafka_conf_set_log_cb(conf, log_to_concord);
   if (opaque != nullptr) rd_kafka_conf_set_opaque(conf, opaque);
   if (dr_msg_cb != nullptr) rd_kafka_conf_set_dr_msg_cb(conf, dr_msg_cb);
+  if (rebalance_cb != nullptr) rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
   rd_kafka_t* rk = rd_kafka_new(type, conf, errstr, sizeof errstr);
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);  // rd_kafka_new takes the configuration only on success

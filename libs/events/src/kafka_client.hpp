@@ -52,9 +52,11 @@ using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
 // A configured client; librdkafka's own log lines go to Concord's log. `opaque` is handed to
-// the callbacks (the producer's delivery reports) and `dr_msg_cb` may be null.
+// the callbacks (the producer's delivery reports, a consumer's rebalances); either may be null.
+using RebalanceCallback = void (*)(rd_kafka_t*, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t*, void*);
 Result<Handle> make_client(rd_kafka_type_t type, const Settings& settings, void* opaque = nullptr,
-                           void (*dr_msg_cb)(rd_kafka_t*, const rd_kafka_message_t*, void*) = nullptr);
+                           void (*dr_msg_cb)(rd_kafka_t*, const rd_kafka_message_t*, void*) = nullptr,
+                           RebalanceCallback rebalance_cb = nullptr);
 
 // Milliseconds left until `deadline`, never negative, for librdkafka's int timeouts.
 int remaining_ms(std::chrono::steady_clock::time_point deadline);

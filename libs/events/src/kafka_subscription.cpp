@@ -41,6 +41,34 @@ Settings subscription_settings(const KafkaOptions& o, const std::string& group) 
   return settings;
 }
 
+// The group's rebalances reach a member only inside its poll, between two steps: librdkafka
+// waits for this callback before it gives partitions up and rejoins, so the group cannot form
+// its next generation while a step for partitions it takes away is still being committed.
+// (Left to librdkafka, the revocation happened on its own thread, in the middle of a step: the
+// step's transaction then committed its offsets under the old generation while the partitions'
+// new owner had already read the committed ones, and both processed the same records.) No step
+// is open during a poll, so giving partitions up needs nothing more than the unassignment.
+void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  ++static_cast<KafkaSubscription::Rebalances*>(opaque)->taken;
+  bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
+  ErrorPtr error;
+  rd_kafka_resp_err_t assigned = RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (cooperative)
+      error.reset(rd_kafka_incremental_assign(rk, partitions));
+    else
+      assigned = rd_kafka_assign(rk, partitions);
+  } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && cooperative) {
+    error.reset(rd_kafka_incremental_unassign(rk, partitions));
+  } else {  // revoked (eager), or the rebalance failed: everything is given up
+    assigned = rd_kafka_assign(rk, nullptr);
+  }
+  if (error || assigned != RD_KAFKA_RESP_ERR_NO_ERROR)
+    log::error("cannot take a consumer group rebalance",
+               {{"rebalance", rd_kafka_err2str(err)},
+                {"error", error ? rd_kafka_error_string(error.get()) : rd_kafka_err2str(assigned)}});
+}
+
 KafkaOptions own_producer_options(const KafkaOptions& o, const std::string& group) {
   KafkaOptions own = o;
   own.transactional_id = o.processor_id + "." + group;
@@ -58,7 +86,9 @@ Result<std::unique_ptr<Subscription>> KafkaSubscription::open(const KafkaOptions
                                                               const std::string& group) {
   if (group.empty()) return fail(log_error(LogFailure::rejected, "a subscription needs a consumer group"));
   if (auto s = detail::check_topic_list(topics); !s) return fail(s.error());
-  auto client = make_client(RD_KAFKA_CONSUMER, subscription_settings(options, group));
+  auto rebalances = std::make_unique<Rebalances>();
+  auto client =
+      make_client(RD_KAFKA_CONSUMER, subscription_settings(options, group), rebalances.get(), nullptr, on_rebalance);
   if (!client) return fail(client.error());
   rd_kafka_poll_set_consumer(client->get());
   PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
@@ -78,12 +108,13 @@ Result<std::unique_ptr<Subscription>> KafkaSubscription::open(const KafkaOptions
     }
   }
   return std::unique_ptr<Subscription>(
-      new KafkaSubscription(options, std::move(*client), std::move(producer), own, group));
+      new KafkaSubscription(options, std::move(rebalances), std::move(*client), std::move(producer), own, group));
 }
 
-KafkaSubscription::KafkaSubscription(KafkaOptions options, Handle rk, std::shared_ptr<TxnProducer> producer,
-                                     bool own_producer, std::string group)
+KafkaSubscription::KafkaSubscription(KafkaOptions options, std::unique_ptr<Rebalances> rebalances, Handle rk,
+                                     std::shared_ptr<TxnProducer> producer, bool own_producer, std::string group)
     : options_(std::move(options)),
+      rebalances_(std::move(rebalances)),
       rk_(std::move(rk)),
       producer_(std::move(producer)),
       own_producer_(own_producer),
@@ -135,37 +166,25 @@ Result<std::vector<Record>> consume_batch(rd_kafka_t* rk, const std::string& rea
 }
 
 // The records of one batch are committed with the group metadata they were read under: if the
-// group rebalanced while the batch was read, some of them may belong to another member now, so
-// the batch is dropped (and read again from the committed positions) rather than committed by a
-// member that may no longer own it. A rebalance after the batch is the broker's to catch: the
-// offsets carry the old generation and the transaction is refused.
+// member took a rebalance while the batch was read (on_rebalance), some of them may belong to
+// another member now, so the batch is dropped (and read again from the committed positions)
+// rather than committed by a member that may no longer own it. No rebalance takes partitions
+// from the member between this poll and the next, so its step commits while it owns them.
 Result<std::vector<Record>> KafkaSubscription::poll(std::chrono::milliseconds wait, size_t max) {
-  auto before = group_generation();
+  auto before = rebalances_->taken;
   auto out = consume_batch(rk_.get(), "of group " + group_, wait, max);
-  auto after = group_generation();
+  bool rebalanced = rebalances_->taken != before;
   settle_assignment();
   report_lag();
   if (!out) return out;
   batch_group_.reset(rd_kafka_consumer_group_metadata(rk_.get()));
-  if (before != after && !out->empty()) {
+  if (rebalanced && !out->empty()) {
     log::info("the group rebalanced while a batch was read; reading it again",
               {{"group", group_}, {"records", out->size()}});
     rewind();
     return std::vector<Record>{};
   }
   return out;
-}
-
-std::string KafkaSubscription::group_generation() {
-  GroupMetadata md(rd_kafka_consumer_group_metadata(rk_.get()));
-  if (!md) return {};
-  void* buffer = nullptr;
-  size_t size = 0;
-  ErrorPtr e{rd_kafka_consumer_group_metadata_write(md.get(), &buffer, &size)};
-  if (e || buffer == nullptr) return {};
-  std::string bytes(static_cast<const char*>(buffer), size);
-  rd_kafka_mem_free(nullptr, buffer);
-  return bytes;
 }
 
 // Follows the assignment: a partition newly assigned counts as owned once its committed

@@ -33,16 +33,21 @@ class KafkaSubscription final : public Subscription {
   Status commit_with(const std::vector<Output>& outputs, const std::vector<Record>& consumed) override;
   bool owns(std::string_view topic, std::string_view key) override;
 
+  // How many rebalances the member has taken (its rebalance callback, run inside its polls).
+  struct Rebalances {
+    long long taken = 0;
+  };
+
  private:
-  KafkaSubscription(KafkaOptions options, Handle rk, std::shared_ptr<TxnProducer> producer, bool own_producer,
-                    std::string group);
+  KafkaSubscription(KafkaOptions options, std::unique_ptr<Rebalances> rebalances, Handle rk,
+                    std::shared_ptr<TxnProducer> producer, bool own_producer, std::string group);
   void rewind();
   void report_lag();
-  std::string group_generation();  // the serialized group metadata (member id, generation)
   void settle_assignment();
   PartitionList current_positions();
 
   KafkaOptions options_;
+  std::unique_ptr<Rebalances> rebalances_;  // the client's opaque: it outlives rk_
   Handle rk_;
   std::shared_ptr<TxnProducer> producer_;
   bool own_producer_ = false;  // this subscription's own (per instance): replaced when fenced
