@@ -217,9 +217,11 @@ void NotificationsService::start_stepped() {
       forget_provisional(shared_, r.event);
     } else if (r.topic != kDeadLetterTopic) {
       // What a source event causes is shown here before its owner records it (provisional.hpp),
-      // routed on the views before it, as the owner routes it.
-      if (r.topic != kPrivateTopic) route_provisionally(shared_, r.event);
+      // routed on the views before it, as the owner routes it, and shown once it is folded.
+      std::vector<Notification> routed;
+      if (r.topic != kPrivateTopic) routed = route_provisionally(shared_, r.event);
       shared_.store.apply(r.topic, r.event);
+      show_provisionally(shared_, std::move(routed));
     }
     if (replica_) replica_->followed(r);
   });

@@ -21,14 +21,16 @@ std::vector<Notification> route_event(const Shared& shared, const State& state, 
   return route(incoming_of(event), state.views, ctx);
 }
 
-void route_provisionally(Shared& shared, const events::Event& event) {
+std::vector<Notification> route_provisionally(const Shared& shared, const events::Event& event) {
   auto max_age = shared.settings.provisional_max_age;
-  if (max_age.count() <= 0) return;
+  if (max_age.count() <= 0 || event.time + max_age < shared.clock.now()) return {};
+  return shared.store.read([&](const State& state) { return route_event(shared, state, event); });
+}
+
+void show_provisionally(Shared& shared, std::vector<Notification> routed) {
+  if (routed.empty()) return;
   Timestamp now = shared.clock.now();
-  if (event.time + max_age < now) return;
   shared.store.read([&](const State& state) {
-    auto routed = route_event(shared, state, event);
-    if (routed.empty()) return;
     shared.with_provisional([&](ProvisionalInbox& p) { p.add(std::move(routed), state.inbox, now); });
   });
 }

@@ -142,11 +142,13 @@ struct Shared {
 // What `event` (of a consumed topic) causes, routed on `state` as of the clock's now.
 std::vector<Notification> route_event(const Shared& shared, const State& state, const events::Event& event);
 
-// The follower's part for an event of a consumed topic that another replica's processor may own:
-// what it causes, routed on the state before it is folded, is shown in the inboxes until its
-// record comes (provisional.hpp). Nothing when provisional notifications are off, or the event
-// is older than they may be.
-void route_provisionally(Shared& shared, const events::Event& event);
+// The follower's part for an event of a consumed topic that another replica's processor may own
+// (provisional.hpp): what it causes, routed on the state before it is folded (nothing when
+// provisional notifications are off, or the event is older than they may be), then shown in the
+// inboxes until its record comes, once the event is folded: an inbox that shows what an event
+// caused never goes with views from before it (a cancelled meeting's reminders).
+std::vector<Notification> route_provisionally(const Shared& shared, const events::Event& event);
+void show_provisionally(Shared& shared, std::vector<Notification> routed);
 // Recorded notifications: their provisional copies are dropped.
 void forget_provisional(Shared& shared, const std::vector<Notification>& recorded);
 void forget_provisional(Shared& shared, const events::Event& own_event);
