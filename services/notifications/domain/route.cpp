@@ -42,6 +42,15 @@ bool is_withdrawn(const Views& views, const std::string& member_id) {
   return it != views.members.end() && it->second.status == "withdrawn";
 }
 
+// Withdrawn by the time of an event: a member taken off a meeting and then withdrawn is told of
+// the meeting, even by a reader that folded the withdrawal first (replicas fold the roster and
+// the programme from two topics, in no common order).
+bool withdrawn_by(const Views& views, const std::string& member_id, Timestamp at) {
+  auto it = views.members.find(member_id);
+  if (it == views.members.end() || it->second.status != "withdrawn") return false;
+  return !it->second.withdrawn_at || *it->second.withdrawn_at <= at;
+}
+
 std::string venue_text(const Views& views, const std::string& venue_id, const Audience& a) {
   auto it = views.venues.find(venue_id);
   if (it == views.venues.end()) return {};
@@ -70,7 +79,7 @@ class Router {
   template <class ValuesOf>
   void emit(const std::string& member, const std::string& kind, const std::string& subject,
             const std::string& fallback_zone, bool urgent, ValuesOf values_of, const std::string& message = {}) {
-    if (member.empty() || is_withdrawn(views_, member)) return;
+    if (member.empty() || withdrawn_by(views_, member, e_.time)) return;
     for (const auto& n : out_)
       if (n.member_id == member && n.kind == kind) return;  // listed twice in a snapshot: once
     Audience a = audience_of(member, views_, ctx_, fallback_zone);

@@ -21,6 +21,7 @@ void layout(Io& io, Member& m) {
   io.field(static_cast<delegations::contract::MemberView&>(m));
   io.field(m.channels);
   io.field(m.accreditation);
+  io.field(m.withdrawn_at);
 }
 
 template <class Io>

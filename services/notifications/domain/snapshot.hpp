@@ -17,7 +17,7 @@ namespace concord::notifications {
 // snapshot of another version is then ignored and the log replayed in full.
 // 2: members and meetings are delegations' and scheduling's contract views, then the fields
 // notifications alone keeps (the views' layouts are the contracts').
-inline constexpr int kStateVersion = 2;
+inline constexpr int kStateVersion = 3;
 
 std::string encode_state(const State& state);
 // Throws binary::Malformed when the bytes do not hold a state of this layout.

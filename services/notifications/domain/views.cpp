@@ -100,6 +100,18 @@ void upsert_meeting(Views& views, std::optional<Meeting> meeting) {
   if (now_held.status == "scheduled") views.scheduled_by_start.emplace(now_held.start, id);
 }
 
+// A member as upsert() takes it, with the time it was withdrawn: the first event that showed
+// it withdrawn (a later snapshot of a withdrawn member keeps that time).
+void upsert_member(Views& views, std::optional<Member> member, Timestamp at) {
+  if (!member) return;
+  if (member->status == "withdrawn") {
+    auto it = views.members.find(member->id);
+    bool already = it != views.members.end() && it->second.status == "withdrawn" && it->second.withdrawn_at;
+    member->withdrawn_at = already ? it->second.withdrawn_at : std::optional<Timestamp>(at);
+  }
+  upsert(views.members, std::move(member));
+}
+
 bool starts_with(const std::string& s, std::string_view prefix) {
   return s.rfind(prefix, 0) == 0;
 }
@@ -125,7 +137,7 @@ void evolve(Views& views, const Incoming& e) {
       views.contacts.email[member] = address;
   } else if (starts_with(e.type, delegations::contract::kPrefix)) {
     if (d.contains("member")) {
-      upsert(views.members, member_of(d["member"]));
+      upsert_member(views, member_of(d["member"]), e.time);
       views.contacts.member_events.insert(e.id);
       if (auto w = views.contacts.waiting.find(e.id); w != views.contacts.waiting.end()) {
         if (w->second.second.empty())

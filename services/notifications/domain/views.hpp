@@ -38,6 +38,9 @@ struct Incoming {
 struct Member : delegations::contract::MemberView {
   std::vector<std::string> channels;
   std::string accreditation = "none";
+  // When the withdrawal was recorded (its event's time): what happened before it is still told,
+  // whichever topic a reader folds first. Nullopt while the member is active.
+  std::optional<Timestamp> withdrawn_at;
 };
 
 struct Venue {

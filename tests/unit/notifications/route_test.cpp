@@ -97,6 +97,35 @@ TEST_F(Routing, a_withdrawn_member_is_not_notified) {
   EXPECT_EQ(out[0].member_id, "m-bishkek");
 }
 
+// Replicas fold the roster and the programme from two topics in no common order: a member taken
+// off a meeting and then withdrawn is told of the removal even when the withdrawal was folded
+// first, and not of what happened after it.
+TEST_F(Routing, a_withdrawal_folded_first_still_lets_the_member_hear_of_what_came_before_it) {
+  feed("concord.scheduling.meeting.scheduled", {{"meeting", the_meeting()}});
+  auto removal = event("concord.scheduling.meeting.participants_changed",
+                       {{"meeting", contract::meeting("mt-1", contract::at("2025-09-28T07:00:00Z"),
+                                                      contract::at("2025-09-28T08:00:00Z"), {"m-bishkek"}, 2)},
+                        {"removed", {"m-minsk"}}});
+  now += std::chrono::seconds(5);
+  feed("concord.delegations.member.withdrawn",
+       {{"member", contract::member("m-minsk", "d-m-minsk", "ru", "Europe/Minsk", 2, "withdrawn")}, {"reason", "x"}});
+  auto told = feed(removal);  // made before the withdrawal, folded after it
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].member_id, "m-minsk");
+  EXPECT_EQ(told[0].kind, "meeting.participant_removed");
+  EXPECT_EQ(views.members.at("m-minsk").withdrawn_at, now);
+  // A later snapshot of the withdrawn member keeps the time of the withdrawal.
+  now += std::chrono::seconds(5);
+  feed("concord.delegations.member.updated",
+       {{"member", contract::member("m-minsk", "d-m-minsk", "ru", "Europe/Minsk", 3, "withdrawn")}});
+  EXPECT_EQ(views.members.at("m-minsk").withdrawn_at, now - std::chrono::seconds(5));
+  auto after = feed("concord.scheduling.meeting.scheduled",
+                    {{"meeting", contract::meeting("mt-2", contract::at("2025-09-29T07:00:00Z"),
+                                                   contract::at("2025-09-29T08:00:00Z"), {"m-minsk", "m-bishkek"})}});
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].member_id, "m-bishkek");
+}
+
 TEST_F(Routing, a_participant_change_tells_the_added_and_the_removed_only) {
   feed("concord.scheduling.meeting.scheduled", {{"meeting", the_meeting()}});
   add_member("m-third", "ru", "Europe/Moscow");
