@@ -217,9 +217,14 @@ void NotificationsService::start_stepped() {
       forget_provisional(shared_, r.event);
     } else if (r.topic != kDeadLetterTopic) {
       // What a source event causes is shown here before its owner records it (provisional.hpp),
-      // routed on the views before it, as the owner routes it, and shown once it is folded.
+      // routed on the views before it, as the owner routes it, and shown once it is folded. Not
+      // the roster's own events: the owner folds a batch's roster records before it routes any,
+      // so it judges an accreditation change on the withdrawal that the same command made next,
+      // which a replica following the topic has not met yet (it would tell what the owner
+      // never records).
       std::vector<Notification> routed;
-      if (r.topic != kPrivateTopic) routed = route_provisionally(shared_, r.event);
+      if (r.topic != kPrivateTopic && r.topic != delegations::contract::kTopic)
+        routed = route_provisionally(shared_, r.event);
       shared_.store.apply(r.topic, r.event);
       show_provisionally(shared_, std::move(routed));
     }

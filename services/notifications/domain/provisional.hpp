@@ -11,8 +11,9 @@
 // id (notification_id), and takes its place when it is folded.
 //
 // Kept beside the state, never in it: not in the log, not in a snapshot, never marked read (a
-// read mark waits for the record). One the owner never records (it routed on views that differed,
-// such as a member withdrawn in between) is dropped after max_age. Pure; not thread-safe.
+// read mark waits for the record). One the owner never records (it routed on views that differed:
+// a participant change that names no one, judged against the meeting as each held it) is dropped
+// after max_age. Pure; not thread-safe.
 #include <chrono>
 #include <cstdint>
 #include <deque>
